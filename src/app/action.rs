@@ -1,0 +1,191 @@
+//! `Action`: everything that can change the app's state. Keymaps name the
+//! bindable ones by their snake_case name; internal ones (typed text, worker
+//! replies, resizes) are `#[serde(skip)]`, so no keymap can name them.
+
+use serde::{Deserialize, Serialize};
+
+use super::effect::Reply;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    // Moving around a list or panel.
+    Up,
+    Down,
+    Left,
+    Right,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    /// Follow the selected line (a link, a case, a search hit).
+    Open,
+    /// Go back to the previous screen.
+    Back,
+    NextPanel,
+    PrevPanel,
+    /// Expand or collapse the selected item (a referral's history).
+    Toggle,
+
+    // Screens and popups.
+    Dashboard,
+    Cases,
+    Finder,
+    /// Filter the list you are in (`/`).
+    Filter,
+    Help,
+    Quit,
+    Redraw,
+
+    // Case list.
+    SortNext,
+    FilterStatus,
+    FilterSector,
+    FilterCoordinator,
+    ClearFilters,
+
+    // Editing.
+    NewCase,
+    NewBody,
+    NewPerson,
+    NewAffiliation,
+    AddParty,
+    EndRole,
+    SetTrust,
+    AddNote,
+    AddNoteInEditor,
+    ProposeReferral,
+    AdvanceReferral,
+    RecordConsent,
+    WithdrawConsent,
+    LogEvent,
+
+    // Text fields and forms.
+    Submit,
+    Cancel,
+    NextField,
+    PrevField,
+    Save,
+    OpenEditor,
+    LineStart,
+    LineEnd,
+    DeleteBack,
+    DeleteForward,
+    ClearField,
+
+    // Yes/no questions.
+    Yes,
+    No,
+
+    // Internal: never read from a keymap.
+    /// A printable character typed into a text field.
+    #[serde(skip)]
+    Insert(char),
+    /// Bracketed paste into a text field.
+    #[serde(skip)]
+    Paste(String),
+    #[serde(skip)]
+    Resize(u16, u16),
+    /// A store or search worker answered.
+    #[serde(skip)]
+    Reply(Box<Reply>),
+    /// SIGTERM/SIGHUP: leave at once, keeping every acknowledged write.
+    #[serde(skip)]
+    Terminate,
+}
+
+impl Action {
+    /// Every action a keymap may name, in help order.
+    pub const BINDABLE: &'static [Action] = &[
+        Action::Up,
+        Action::Down,
+        Action::Left,
+        Action::Right,
+        Action::Top,
+        Action::Bottom,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Open,
+        Action::Back,
+        Action::NextPanel,
+        Action::PrevPanel,
+        Action::Toggle,
+        Action::Dashboard,
+        Action::Cases,
+        Action::Finder,
+        Action::Filter,
+        Action::Help,
+        Action::Quit,
+        Action::Redraw,
+        Action::SortNext,
+        Action::FilterStatus,
+        Action::FilterSector,
+        Action::FilterCoordinator,
+        Action::ClearFilters,
+        Action::NewCase,
+        Action::NewBody,
+        Action::NewPerson,
+        Action::NewAffiliation,
+        Action::AddParty,
+        Action::EndRole,
+        Action::SetTrust,
+        Action::AddNote,
+        Action::AddNoteInEditor,
+        Action::ProposeReferral,
+        Action::AdvanceReferral,
+        Action::RecordConsent,
+        Action::WithdrawConsent,
+        Action::LogEvent,
+        Action::Submit,
+        Action::Cancel,
+        Action::NextField,
+        Action::PrevField,
+        Action::Save,
+        Action::OpenEditor,
+        Action::LineStart,
+        Action::LineEnd,
+        Action::DeleteBack,
+        Action::DeleteForward,
+        Action::ClearField,
+        Action::Yes,
+        Action::No,
+    ];
+
+    /// Read an action by the name a keymap uses (`"page_down"`); internal
+    /// actions have no name.
+    pub fn from_name(name: &str) -> Option<Action> {
+        let value = serde_json::Value::String(name.to_string());
+        serde_json::from_value(value).ok()
+    }
+
+    /// The name a keymap uses for this action, if it is bindable.
+    pub fn name(&self) -> Option<String> {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(s)) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bindable_names_round_trip() {
+        for a in Action::BINDABLE {
+            let name = a.name().expect("bindable actions have names");
+            assert_eq!(Action::from_name(&name).as_ref(), Some(a), "{name}");
+        }
+        assert_eq!(Action::from_name("page_down"), Some(Action::PageDown));
+    }
+
+    #[test]
+    fn internal_actions_cannot_be_named() {
+        assert_eq!(Action::from_name("insert"), None);
+        assert_eq!(Action::from_name("terminate"), None);
+        assert_eq!(Action::from_name("reply"), None);
+        assert_eq!(Action::Terminate.name(), None);
+        assert_eq!(Action::Insert('x').name(), None);
+    }
+}

@@ -1,0 +1,15 @@
+//! triad: coordinate peer-support cases across the three sectors —
+//! government, medical, and patient & family.
+//!
+//! Data flows one way: terminal event → keymap → `app::update` → effects on
+//! workers (store, search) → actions back; `ui::draw` renders `State` purely.
+
+pub mod app;
+pub mod cli;
+pub mod demo;
+pub mod exchange;
+pub mod keymap;
+pub mod model;
+pub mod search;
+pub mod store;
+pub mod ui;

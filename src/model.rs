@@ -1,0 +1,31 @@
+//! The domain: bodies, people, cases and the relationships between them.
+//! Knows nothing of sled, on-disk formats or the terminal.
+
+mod audit;
+mod case;
+mod consent;
+mod ids;
+mod party;
+mod record;
+mod referral;
+mod relationship;
+mod text;
+mod timeline;
+
+pub use audit::{AuditAction, AuditEntry};
+pub use case::{Case, CaseParty, CaseStatus, Goal, GoalKind, Need, NeedArea, StatusChange};
+pub use consent::{Consent, ConsentScope, ConsentStatus};
+pub use ids::{Id, IdError, Kind};
+pub use party::{Affiliation, Body, BodyKind, Cadence, PeerKind, Period, Person, Role, Sector};
+pub use record::{Entity, Record};
+pub use referral::{
+    DeclinedBy, Referral, ReferralCategory, ReferralStatus, Transition, TransitionError,
+};
+pub use relationship::{Confidentiality, Relationship, TrustChange, TrustLevel, TrustNote};
+pub use text::{ValidationError, check_name, check_text};
+pub use timeline::{Attendance, Event, EventKind, Partnership};
+
+/// Dates in the domain are calendar days; times only where order within a day matters.
+pub type Date = chrono::NaiveDate;
+/// A moment, in UTC, for notes and audit entries.
+pub type Timestamp = chrono::DateTime<chrono::Utc>;

@@ -1,0 +1,95 @@
+//! The client's agreement to an intervention or to sharing information.
+//! Outreach without consent must not be recorded as agreed.
+
+use serde::{Deserialize, Serialize};
+
+use super::party::{expect_kind, expect_party};
+use super::text::{ValidationError, check_text};
+use super::{Date, Id, Kind};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentScope {
+    pub intervention: bool,
+    pub information_sharing: bool,
+    /// Which kinds of information may be shared (e.g. "diagnosis", "medical programme").
+    #[serde(default)]
+    pub information: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    pub id: Id,
+    pub client: Id,
+    pub case: Id,
+    pub granted_to: Vec<Id>,
+    pub scope: ConsentScope,
+    pub given_on: Date,
+    #[serde(default)]
+    pub expires_on: Option<Date>,
+    #[serde(default)]
+    pub withdrawn_on: Option<Date>,
+    /// How it was obtained: in writing, verbally with a witness, …
+    pub obtained_how: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentStatus {
+    Active,
+    Expired,
+    Withdrawn,
+}
+
+impl Consent {
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        expect_kind("id", &self.id, Kind::Consent)?;
+        expect_kind("client", &self.client, Kind::Person)?;
+        expect_kind("case", &self.case, Kind::Case)?;
+        if self.granted_to.is_empty() {
+            return Err(ValidationError::new("granted_to", "name at least one party"));
+        }
+        for p in &self.granted_to {
+            expect_party("granted_to", p)?;
+        }
+        if !self.scope.intervention && !self.scope.information_sharing {
+            return Err(ValidationError::new(
+                "scope",
+                "consent must cover an intervention, information sharing, or both",
+            ));
+        }
+        if self.obtained_how.trim().is_empty() {
+            return Err(ValidationError::new("obtained_how", "say how consent was obtained"));
+        }
+        check_text("obtained_how", &self.obtained_how)?;
+        if let Some(e) = self.expires_on
+            && e < self.given_on
+        {
+            return Err(ValidationError::new("expires_on", "expires before it was given"));
+        }
+        if let Some(w) = self.withdrawn_on
+            && w < self.given_on
+        {
+            return Err(ValidationError::new("withdrawn_on", "withdrawn before it was given"));
+        }
+        Ok(())
+    }
+
+    /// Derived, never stored: withdrawal wins over expiry.
+    pub fn status(&self, today: Date) -> ConsentStatus {
+        if self.withdrawn_on.is_some_and(|w| w <= today) {
+            ConsentStatus::Withdrawn
+        } else if self.expires_on.is_some_and(|e| e < today) {
+            ConsentStatus::Expired
+        } else {
+            ConsentStatus::Active
+        }
+    }
+
+    /// Whether, on that day, the client agreed to an intervention by `party`.
+    pub fn allows_intervention(&self, party: Id, today: Date) -> bool {
+        self.status(today) == ConsentStatus::Active
+            && self.scope.intervention
+            && self.given_on <= today
+            && self.granted_to.contains(&party)
+    }
+}

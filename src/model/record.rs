@@ -1,0 +1,177 @@
+//! `Record`: any one stored thing, so a store and an export can treat all
+//! kinds alike; `Entity` gives typed access back.
+
+use serde::{Deserialize, Serialize};
+
+use super::text::ValidationError;
+use super::{
+    Affiliation, Body, Case, Consent, Date, Event, Id, Kind, Partnership, Person, Referral,
+    Relationship, TrustNote,
+};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Record {
+    Body(Body),
+    Person(Person),
+    Affiliation(Affiliation),
+    Case(Case),
+    Relationship(Relationship),
+    TrustNote(TrustNote),
+    Consent(Consent),
+    Referral(Referral),
+    Partnership(Partnership),
+    Event(Event),
+}
+
+/// Calls `$body` with `$r` bound to the inner record, whatever its kind.
+macro_rules! each {
+    ($rec:expr, $r:ident => $body:expr) => {
+        match $rec {
+            Record::Body($r) => $body,
+            Record::Person($r) => $body,
+            Record::Affiliation($r) => $body,
+            Record::Case($r) => $body,
+            Record::Relationship($r) => $body,
+            Record::TrustNote($r) => $body,
+            Record::Consent($r) => $body,
+            Record::Referral($r) => $body,
+            Record::Partnership($r) => $body,
+            Record::Event($r) => $body,
+        }
+    };
+}
+
+impl Record {
+    pub fn id(&self) -> Id {
+        each!(self, r => r.id)
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.id().kind
+    }
+
+    /// Gives the record its id (a store does this when it creates one).
+    pub fn set_id(&mut self, id: Id) {
+        each!(self, r => r.id = id)
+    }
+
+    /// Checks the record on its own (references are the store's job).
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        each!(self, r => r.validate())
+    }
+
+    /// Every other record this one points at; each must exist.
+    pub fn references(&self) -> Vec<Id> {
+        let mut refs = match self {
+            Record::Body(b) => b.parent.into_iter().collect(),
+            Record::Person(_) => vec![],
+            Record::Affiliation(a) => vec![a.person, a.body],
+            Record::Case(c) => {
+                let mut v: Vec<Id> = c.parties.iter().map(|p| p.party).collect();
+                v.extend(c.client);
+                v.extend(c.coordinator);
+                v
+            }
+            Record::Relationship(r) => {
+                let mut v = vec![r.a, r.b];
+                v.extend(r.case);
+                v
+            }
+            Record::TrustNote(n) => [n.case, n.relationship, n.about].into_iter().flatten().collect(),
+            Record::Consent(c) => {
+                let mut v = vec![c.client, c.case];
+                v.extend(&c.granted_to);
+                v
+            }
+            Record::Referral(r) => vec![r.case, r.from, r.to],
+            Record::Partnership(p) => p.parties.clone(),
+            Record::Event(e) => {
+                let mut v = e.parties.clone();
+                v.extend(e.partnership);
+                v.extend(e.case);
+                v
+            }
+        };
+        refs.sort_unstable();
+        refs.dedup();
+        refs
+    }
+
+    /// The days a record is found by in date order: events, follow-ups, expiries.
+    pub fn dates(&self) -> Vec<Date> {
+        match self {
+            Record::Event(e) => vec![e.date],
+            Record::Referral(r) => r.follow_up.into_iter().collect(),
+            Record::Consent(c) => c.expires_on.into_iter().chain(c.withdrawn_on).collect(),
+            Record::TrustNote(n) => vec![n.at.date_naive()],
+            _ => vec![],
+        }
+    }
+
+    /// The name a person would call it by.
+    pub fn label(&self) -> String {
+        match self {
+            Record::Body(b) => b.name.clone(),
+            Record::Person(p) => p.name.clone(),
+            Record::Affiliation(a) => format!("{} @ {}", a.person, a.body),
+            Record::Case(c) => c.title.clone(),
+            Record::Relationship(r) => format!("{} ↔ {}", r.a, r.b),
+            Record::TrustNote(n) => format!("note by {}", n.author),
+            Record::Consent(c) => format!("consent of {}", c.client),
+            Record::Referral(r) => format!("{} → {}", r.from, r.to),
+            Record::Partnership(p) => p.title.clone(),
+            Record::Event(e) => e.title.clone(),
+        }
+    }
+
+    /// Katakana reading, where the kind has one.
+    pub fn reading(&self) -> Option<&str> {
+        match self {
+            Record::Body(b) => b.reading.as_deref(),
+            Record::Person(p) => p.reading.as_deref(),
+            Record::Case(c) => c.reading.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// A concrete record type: its kind, and the way in and out of `Record`.
+pub trait Entity: Sized + Clone {
+    const KIND: Kind;
+    fn into_record(self) -> Record;
+    fn from_record(r: Record) -> Option<Self>;
+}
+
+macro_rules! entity {
+    ($t:ident) => {
+        impl Entity for $t {
+            const KIND: Kind = Kind::$t;
+            fn into_record(self) -> Record {
+                Record::$t(self)
+            }
+            fn from_record(r: Record) -> Option<Self> {
+                match r {
+                    Record::$t(x) => Some(x),
+                    _ => None,
+                }
+            }
+        }
+        impl From<$t> for Record {
+            fn from(x: $t) -> Record {
+                Record::$t(x)
+            }
+        }
+    };
+}
+
+entity!(Body);
+entity!(Person);
+entity!(Affiliation);
+entity!(Case);
+entity!(Relationship);
+entity!(TrustNote);
+entity!(Consent);
+entity!(Referral);
+entity!(Partnership);
+entity!(Event);

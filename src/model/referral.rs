@@ -1,0 +1,258 @@
+//! Who referred the client to whom, for what, and what came of it.
+
+use serde::{Deserialize, Serialize};
+
+use super::party::{expect_kind, expect_party};
+use super::text::{ValidationError, check_text};
+use super::{Date, Id, Kind};
+
+/// The routes a peer supporter refers along.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferralCategory {
+    Medical,
+    WelfareLife,
+    Work,
+    Community,
+    Peer,
+    Other,
+}
+
+/// proposed → sent → accepted | declined; accepted → completed;
+/// cancelled from any state that has not ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferralStatus {
+    Proposed,
+    Sent,
+    Accepted,
+    Declined,
+    Completed,
+    Cancelled,
+}
+
+impl ReferralStatus {
+    pub const ALL: [ReferralStatus; 6] = [
+        ReferralStatus::Proposed,
+        ReferralStatus::Sent,
+        ReferralStatus::Accepted,
+        ReferralStatus::Declined,
+        ReferralStatus::Completed,
+        ReferralStatus::Cancelled,
+    ];
+
+    /// The one table of legal moves.
+    pub fn can_move_to(self, next: ReferralStatus) -> bool {
+        use ReferralStatus::*;
+        matches!(
+            (self, next),
+            (Proposed, Sent)
+                | (Sent, Accepted)
+                | (Sent, Declined)
+                | (Accepted, Completed)
+                | (Proposed | Sent | Accepted, Cancelled)
+        )
+    }
+
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            ReferralStatus::Proposed | ReferralStatus::Sent | ReferralStatus::Accepted
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeclinedBy {
+    Client,
+    Receiver,
+}
+
+/// One dated step of a referral's life, with who made it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transition {
+    pub status: ReferralStatus,
+    pub on: Date,
+    pub by: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referral {
+    pub id: Id,
+    pub case: Id,
+    pub from: Id,
+    pub to: Id,
+    pub category: ReferralCategory,
+    pub reason: String,
+    /// Never empty; the last entry is the current status.
+    pub history: Vec<Transition>,
+    #[serde(default)]
+    pub declined_by: Option<DeclinedBy>,
+    #[serde(default)]
+    pub decline_reason: String,
+    #[serde(default)]
+    pub follow_up: Option<Date>,
+    #[serde(default)]
+    pub outcome: String,
+}
+
+/// Why a referral cannot move as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("a {from:?} referral cannot become {to:?}")]
+    Illegal {
+        from: ReferralStatus,
+        to: ReferralStatus,
+    },
+    #[error("a decline needs its reason and who declined (the client or the receiver)")]
+    DeclineNeedsReason,
+    #[error("the step is dated {on}, before the referral's last step on {last}")]
+    BeforeLast { on: Date, last: Date },
+}
+
+impl Referral {
+    /// A new referral, proposed on `on` by `by`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn propose(
+        id: Id,
+        case: Id,
+        from: Id,
+        to: Id,
+        category: ReferralCategory,
+        reason: &str,
+        on: Date,
+        by: &str,
+    ) -> Referral {
+        Referral {
+            id,
+            case,
+            from,
+            to,
+            category,
+            reason: reason.to_string(),
+            history: vec![Transition {
+                status: ReferralStatus::Proposed,
+                on,
+                by: by.to_string(),
+                note: String::new(),
+            }],
+            declined_by: None,
+            decline_reason: String::new(),
+            follow_up: None,
+            outcome: String::new(),
+        }
+    }
+
+    pub fn status(&self) -> ReferralStatus {
+        self.history
+            .last()
+            .map_or(ReferralStatus::Proposed, |t| t.status)
+    }
+
+    /// The day it was sent, if it was.
+    pub fn sent_on(&self) -> Option<Date> {
+        self.history
+            .iter()
+            .find(|t| t.status == ReferralStatus::Sent)
+            .map(|t| t.on)
+    }
+
+    /// Moves the referral on; illegal moves are refused and change nothing.
+    pub fn advance(
+        &mut self,
+        to: ReferralStatus,
+        on: Date,
+        by: &str,
+        note: &str,
+    ) -> Result<(), TransitionError> {
+        if to == ReferralStatus::Declined {
+            return Err(TransitionError::DeclineNeedsReason);
+        }
+        self.step(to, on, by, note)
+    }
+
+    /// Records a decline, which always says who declined and why.
+    pub fn decline(
+        &mut self,
+        declined_by: DeclinedBy,
+        reason: &str,
+        on: Date,
+        by: &str,
+    ) -> Result<(), TransitionError> {
+        if reason.trim().is_empty() {
+            return Err(TransitionError::DeclineNeedsReason);
+        }
+        self.step(ReferralStatus::Declined, on, by, "")?;
+        self.declined_by = Some(declined_by);
+        self.decline_reason = reason.to_string();
+        Ok(())
+    }
+
+    fn step(
+        &mut self,
+        to: ReferralStatus,
+        on: Date,
+        by: &str,
+        note: &str,
+    ) -> Result<(), TransitionError> {
+        let from = self.status();
+        if !from.can_move_to(to) {
+            return Err(TransitionError::Illegal { from, to });
+        }
+        if let Some(last) = self.history.last()
+            && on < last.on
+        {
+            return Err(TransitionError::BeforeLast { on, last: last.on });
+        }
+        self.history.push(Transition {
+            status: to,
+            on,
+            by: by.to_string(),
+            note: note.to_string(),
+        });
+        Ok(())
+    }
+
+    /// Whether the follow-up date has passed while the referral is still open.
+    pub fn follow_up_overdue(&self, today: Date) -> bool {
+        self.status().is_open() && self.follow_up.is_some_and(|d| d < today)
+    }
+
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        expect_kind("id", &self.id, Kind::Referral)?;
+        expect_kind("case", &self.case, Kind::Case)?;
+        expect_party("from", &self.from)?;
+        expect_party("to", &self.to)?;
+        check_text("reason", &self.reason)?;
+        check_text("outcome", &self.outcome)?;
+        check_text("decline_reason", &self.decline_reason)?;
+        let Some(first) = self.history.first() else {
+            return Err(ValidationError::new("history", "a referral starts proposed"));
+        };
+        if first.status != ReferralStatus::Proposed {
+            return Err(ValidationError::new("history", "a referral starts proposed"));
+        }
+        for pair in self.history.windows(2) {
+            if !pair[0].status.can_move_to(pair[1].status) {
+                return Err(ValidationError::new(
+                    "history",
+                    format!("{:?} → {:?} is not a legal step", pair[0].status, pair[1].status),
+                ));
+            }
+            if pair[1].on < pair[0].on {
+                return Err(ValidationError::new("history", "steps are out of date order"));
+            }
+        }
+        let declined = self.status() == ReferralStatus::Declined;
+        if declined && (self.declined_by.is_none() || self.decline_reason.trim().is_empty()) {
+            return Err(ValidationError::new(
+                "decline_reason",
+                "a declined referral says who declined and why",
+            ));
+        }
+        Ok(())
+    }
+}

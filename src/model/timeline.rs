@@ -1,0 +1,105 @@
+//! Partnerships that last years, and the events that make them up — trust
+//! built "like a Baumkuchen", one thin layer at a time.
+
+use serde::{Deserialize, Serialize};
+
+use super::party::{Cadence, check_span, expect_kind, expect_party};
+use super::text::{ValidationError, check_name, check_text};
+use super::{Date, Id, Kind};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partnership {
+    pub id: Id,
+    pub title: String,
+    pub parties: Vec<Id>,
+    pub started: Date,
+    #[serde(default)]
+    pub ended: Option<Date>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub cadences: Vec<Cadence>,
+}
+
+impl Partnership {
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        expect_kind("id", &self.id, Kind::Partnership)?;
+        check_name("title", &self.title)?;
+        check_text("description", &self.description)?;
+        if self.parties.len() < 2 {
+            return Err(ValidationError::new("parties", "a partnership has two or more parties"));
+        }
+        for p in &self.parties {
+            expect_party("parties", p)?;
+        }
+        check_span(self.started, self.ended)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Meeting,
+    CheckUp,
+    Training,
+    Lecture,
+    Salon,
+    BoardMeeting,
+    Consultation,
+    Milestone,
+    Other,
+}
+
+/// Attendance counted by sector.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attendance {
+    /// Peers, patients and families.
+    pub peer: u32,
+    pub medical: u32,
+    pub government: u32,
+}
+
+impl Attendance {
+    pub fn total(&self) -> u32 {
+        self.peer + self.medical + self.government
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: Id,
+    pub date: Date,
+    #[serde(default)]
+    pub end: Option<Date>,
+    pub kind: EventKind,
+    pub title: String,
+    #[serde(default)]
+    pub parties: Vec<Id>,
+    #[serde(default)]
+    pub partnership: Option<Id>,
+    #[serde(default)]
+    pub case: Option<Id>,
+    #[serde(default)]
+    pub attendance: Option<Attendance>,
+    /// "online", "with the prefecture's council", …
+    #[serde(default)]
+    pub note: String,
+}
+
+impl Event {
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        expect_kind("id", &self.id, Kind::Event)?;
+        check_name("title", &self.title)?;
+        check_text("note", &self.note)?;
+        for p in &self.parties {
+            expect_party("parties", p)?;
+        }
+        if let Some(p) = &self.partnership {
+            expect_kind("partnership", p, Kind::Partnership)?;
+        }
+        if let Some(c) = &self.case {
+            expect_kind("case", c, Kind::Case)?;
+        }
+        check_span(self.date, self.end)
+    }
+}

@@ -1,0 +1,103 @@
+//! Where records live. The rest of the program talks to the `Store` trait
+//! only, so a client of `triad serve` can stand behind the same trait.
+
+mod error;
+mod keys;
+mod lock;
+mod migrate;
+mod sled_store;
+
+use std::path::PathBuf;
+
+pub use error::StoreError;
+pub use migrate::SCHEMA_VERSION;
+pub use sled_store::{CheckReport, SledStore};
+
+use crate::model::{AuditAction, AuditEntry, Date, Entity, Id, Kind, Record};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Every method that writes returns only after the write is on disk.
+pub trait Store: Send + Sync {
+    /// The record with that id, if any.
+    fn get(&self, id: Id) -> Result<Option<Record>>;
+    /// Stores a new record under the next free id of its kind (the id it
+    /// carries is ignored) and returns it as stored.
+    fn create(&self, record: Record) -> Result<Record>;
+    /// Replaces an existing record.
+    fn update(&self, record: Record) -> Result<()>;
+    /// Removes a record nothing refers to.
+    fn delete(&self, id: Id) -> Result<()>;
+    /// Adds records that carry their own ids, all or nothing; large sets are
+    /// written in batches and rolled back on the next open if interrupted.
+    fn import(&self, records: Vec<Record>, progress: &mut dyn FnMut(usize, usize)) -> Result<()>;
+    /// Visits every record of a kind in id order until `visit` returns false.
+    fn scan(&self, kind: Kind, visit: &mut dyn FnMut(Record) -> bool) -> Result<()>;
+    /// The ids of records that refer to `id`, in id order.
+    fn referrers(&self, id: Id) -> Result<Vec<Id>>;
+    /// Records dated within `from..=to` (events, follow-ups, expiries, notes).
+    fn dated(&self, from: Date, to: Date) -> Result<Vec<(Date, Id)>>;
+    /// Writes an audit entry on its own (exports, for instance).
+    fn log(&self, action: AuditAction, entity: Option<Id>, summary: &str) -> Result<()>;
+    /// The audit trail, oldest first.
+    fn audit_trail(&self) -> Result<Vec<AuditEntry>>;
+    /// Who the audit trail names for this store's writes.
+    fn user(&self) -> &str;
+}
+
+/// Typed conveniences over any `Store`.
+pub trait StoreExt: Store {
+    fn get_as<T: Entity>(&self, id: Id) -> Result<Option<T>> {
+        Ok(self.get(id)?.and_then(T::from_record))
+    }
+
+    fn all<T: Entity>(&self) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.scan(T::KIND, &mut |r| {
+            out.extend(T::from_record(r));
+            true
+        })?;
+        Ok(out)
+    }
+
+    /// Records of one kind that refer to `id`.
+    fn referring<T: Entity>(&self, id: Id) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        for rid in self.referrers(id)? {
+            if rid.kind == T::KIND
+                && let Some(r) = self.get_as::<T>(rid)?
+            {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every record, kinds in export order.
+    fn everything(&self) -> Result<Vec<Record>> {
+        let mut out = Vec::new();
+        for kind in Kind::ALL {
+            self.scan(kind, &mut |r| {
+                out.push(r);
+                true
+            })?;
+        }
+        Ok(out)
+    }
+}
+
+impl<S: Store + ?Sized> StoreExt for S {}
+
+/// `--store`, else `$TRIAD_STORE` (clap reads both), else the XDG data directory.
+pub fn default_dir() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("triad")
+}
+
+/// The OS user, for the audit trail.
+pub fn os_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".to_string())
+}

@@ -1,0 +1,36 @@
+//! What can go wrong with a store, each saying what to do next.
+
+use std::path::PathBuf;
+
+use crate::model::{Id, ValidationError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "another triad is using the store at {0}; close it first, or use `triad serve` so several people can share one store"
+    )]
+    Locked(PathBuf),
+    #[error("{0} does not exist")]
+    NotFound(Id),
+    #[error("{0} already exists")]
+    Duplicate(Id),
+    #[error("{id}: {error}")]
+    Invalid { id: Id, error: ValidationError },
+    #[error("{id} refers to {missing}, which does not exist")]
+    Dangling { id: Id, missing: Id },
+    #[error("{id} is still referred to by {by}; end its roles or dates instead of deleting it")]
+    InUse { id: Id, by: Id },
+    #[error(
+        "the store at {path} has schema {found}, newer than this triad knows ({known}); upgrade triad"
+    )]
+    TooNew { path: PathBuf, found: u32, known: u32 },
+    #[error("the store is damaged: {0}; run `triad check` and restore from an export if needed")]
+    Corrupt(String),
+    #[error("cannot use the store at {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("storage error: {0}")]
+    Sled(#[from] sled::Error),
+}

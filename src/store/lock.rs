@@ -1,0 +1,33 @@
+//! Our own lock file, taken before sled opens: sled reports a held store
+//! only as an `Io` error of kind `Other`, and we want a clear message fast.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::Path;
+
+use super::StoreError;
+
+/// Held for as long as the store is open; the OS drops it if we die.
+#[derive(Debug)]
+pub struct StoreLock {
+    _file: File,
+}
+
+impl StoreLock {
+    pub fn take(dir: &Path) -> Result<StoreLock, StoreError> {
+        let path = dir.join("triad.lock");
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|source| StoreError::Io {
+                path: path.clone(),
+                source,
+            })?;
+        match file.try_lock() {
+            Ok(()) => Ok(StoreLock { _file: file }),
+            Err(TryLockError::WouldBlock) => Err(StoreError::Locked(dir.to_path_buf())),
+            Err(TryLockError::Error(source)) => Err(StoreError::Io { path, source }),
+        }
+    }
+}

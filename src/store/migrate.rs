@@ -1,0 +1,28 @@
+//! Schema versions. Records are stored as JSON, so a change to a type is
+//! migrated by rewriting the JSON of the records of that kind.
+//!
+//! To change a stored type: bump `SCHEMA_VERSION`, and add a step to
+//! `STEPS` that takes a record of schema N-1 (as `serde_json::Value`, tagged
+//! with its `kind`) to schema N: rename a field, fill in a default, split a
+//! value. `open` runs the missing steps over every record, in batches, before
+//! anything else reads the store. Add a test that opens a store written at
+//! the older version. A store newer than the program is refused, not guessed at.
+
+use serde_json::Value;
+
+/// The schema this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One step: the version it produces, and how to rewrite a record to it.
+pub struct Step {
+    pub to: u32,
+    pub rewrite: fn(&mut Value),
+}
+
+/// Steps in order; empty while there has been only one schema.
+pub const STEPS: &[Step] = &[];
+
+/// The steps needed to take a store at `from` to the current schema.
+pub fn steps_from(from: u32) -> impl Iterator<Item = &'static Step> {
+    STEPS.iter().filter(move |s| s.to > from)
+}

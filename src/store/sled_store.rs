@@ -1,0 +1,602 @@
+//! `SledStore`: the embedded store. One tree per kind, two indexes (`refs`,
+//! `dates`) and the audit trail, all written in one transaction per change
+//! and flushed before a write returns.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fs;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use sled::transaction::{
+    ConflictableTransactionError, ConflictableTransactionResult, TransactionError,
+    TransactionalTree,
+};
+use sled::{Db, Transactional, Tree};
+
+use super::keys::{self, ID_LEN};
+use super::lock::StoreLock;
+use super::migrate::{self, SCHEMA_VERSION};
+use super::{Result, Store, StoreError};
+use crate::model::{AuditAction, AuditEntry, Date, Id, Kind, Record};
+
+/// Records per transaction for imports and demo data: one giant batch costs
+/// several times the memory and disk of many small ones.
+pub const BATCH: usize = 1000;
+
+/// sled's default cache is 1 GiB; a coordinator's store needs far less.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+// Positions of the non-entity trees after the ten entity trees.
+const REFS: usize = Kind::ALL.len();
+const DATES: usize = REFS + 1;
+const AUDIT: usize = REFS + 2;
+const META: usize = REFS + 3;
+
+pub struct SledStore {
+    path: PathBuf,
+    db: Db,
+    /// Entity trees in `Kind::ALL` order, then refs, dates, audit, meta.
+    trees: Vec<Tree>,
+    pending: Tree,
+    user: String,
+    _lock: StoreLock,
+}
+
+fn tree_index(kind: Kind) -> usize {
+    Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+type Tx = [TransactionalTree];
+type TxResult<T> = ConflictableTransactionResult<T, StoreError>;
+
+fn abort<T>(e: StoreError) -> TxResult<T> {
+    Err(ConflictableTransactionError::Abort(e))
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    // Our records hold only strings, numbers and dates: JSON can't fail on them.
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+fn decode(bytes: &[u8]) -> Result<Record> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(format!("unreadable record: {e}")))
+}
+
+fn tx_result<T>(r: std::result::Result<T, TransactionError<StoreError>>) -> Result<T> {
+    r.map_err(|e| match e {
+        TransactionError::Abort(e) => e,
+        TransactionError::Storage(e) => StoreError::Sled(e),
+    })
+}
+
+impl SledStore {
+    /// Opens (creating if needed) the store in `dir`, as the OS user.
+    pub fn open(dir: &Path) -> Result<SledStore> {
+        Self::open_as(dir, &super::os_user())
+    }
+
+    /// Opens the store, naming `user` in the audit trail.
+    pub fn open_as(dir: &Path, user: &str) -> Result<SledStore> {
+        let io = |source| StoreError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        // Health data: the directory is the owner's alone.
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(io)?;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(io)?;
+        let lock = StoreLock::take(dir)?;
+        let db = sled::Config::new()
+            .path(dir.join("db"))
+            .cache_capacity(CACHE_BYTES)
+            .open()?;
+        let mut trees = Vec::new();
+        for kind in Kind::ALL {
+            trees.push(db.open_tree(kind.plural())?);
+        }
+        for name in ["refs", "dates", "audit", "meta"] {
+            trees.push(db.open_tree(name)?);
+        }
+        let pending = db.open_tree("pending_import")?;
+        let store = SledStore {
+            path: dir.to_path_buf(),
+            db,
+            trees,
+            pending,
+            user: user.to_string(),
+            _lock: lock,
+        };
+        store.upgrade_schema()?;
+        store.roll_back_interrupted_import()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn tree(&self, kind: Kind) -> &Tree {
+        &self.trees[tree_index(kind)]
+    }
+
+    fn flush(&self) -> Result<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn upgrade_schema(&self) -> Result<()> {
+        let meta = &self.trees[META];
+        let found = match meta.get(keys::SCHEMA_KEY)? {
+            Some(v) => u32::try_from(keys::u64_from(Some(&v)))
+                .map_err(|_| StoreError::Corrupt("schema version".into()))?,
+            None => {
+                meta.insert(keys::SCHEMA_KEY, &u64::from(SCHEMA_VERSION).to_be_bytes())?;
+                self.flush()?;
+                return Ok(());
+            }
+        };
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        for step in migrate::steps_from(found) {
+            for kind in Kind::ALL {
+                let tree = self.tree(kind);
+                let mut batch = sled::Batch::default();
+                for item in tree.iter() {
+                    let (k, v) = item?;
+                    let mut value: serde_json::Value = serde_json::from_slice(&v)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    (step.rewrite)(&mut value);
+                    batch.insert(k, encode(&value));
+                }
+                tree.apply_batch(batch)?;
+            }
+            meta.insert(keys::SCHEMA_KEY, &u64::from(step.to).to_be_bytes())?;
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// An import of several batches marks itself pending first; if we find
+    /// the mark, the import died half way and its records come out again.
+    fn roll_back_interrupted_import(&self) -> Result<()> {
+        if self.trees[META].get(keys::IMPORT_PENDING_KEY)?.is_none() {
+            return Ok(());
+        }
+        let ids: Vec<Id> = self
+            .pending
+            .iter()
+            .keys()
+            .filter_map(|k| k.ok().and_then(|k| keys::id_from_bytes(&k)))
+            .collect();
+        for chunk in ids.chunks(BATCH) {
+            tx_result(self.trees[..].transaction(|t| {
+                for id in chunk {
+                    let Some(old) = t[tree_index(id.kind)].remove(&keys::record_key(*id))? else {
+                        continue;
+                    };
+                    let old = decode(&old).or_else(abort)?;
+                    unindex(t, &old)?;
+                }
+                Ok(())
+            }))?;
+        }
+        self.pending.clear()?;
+        tx_result(self.trees[..].transaction(|t| {
+            t[META].remove(keys::IMPORT_PENDING_KEY)?;
+            audit(
+                t,
+                &self.user,
+                AuditAction::Import,
+                None,
+                &format!("rolled back an interrupted import of {} records", ids.len()),
+            )
+        }))?;
+        self.flush()
+    }
+
+    /// Writes one validated, reference-checked record inside a transaction.
+    fn put_new(t: &Tx, rec: &Record) -> TxResult<()> {
+        let id = rec.id();
+        let tree = &t[tree_index(id.kind)];
+        if tree.get(keys::record_key(id))?.is_some() {
+            return abort(StoreError::Duplicate(id));
+        }
+        tree.insert(&keys::record_key(id), encode(rec))?;
+        index(t, rec)?;
+        // Keep the counter past every id in use, so `create` never collides.
+        let ck = keys::counter_key(id.kind);
+        if keys::u64_from(t[META].get(&ck)?.as_deref()) < id.num {
+            t[META].insert(ck, &id.num.to_be_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn check_refs_tx(t: &Tx, rec: &Record) -> TxResult<()> {
+        for r in rec.references() {
+            if t[tree_index(r.kind)].get(keys::record_key(r))?.is_none() {
+                return abort(StoreError::Dangling {
+                    id: rec.id(),
+                    missing: r,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn write_batch(&self, batch: &[Record], summary: &str) -> Result<()> {
+        tx_result(self.trees[..].transaction(|t| {
+            for rec in batch {
+                Self::put_new(t, rec)?;
+            }
+            audit(t, &self.user, AuditAction::Import, None, summary)
+        }))
+    }
+
+    /// Checks an import against itself and the store before anything is written.
+    fn check_import(&self, records: &[Record]) -> Result<()> {
+        let mut ids = HashSet::with_capacity(records.len());
+        for rec in records {
+            let id = rec.id();
+            rec.validate()
+                .map_err(|error| StoreError::Invalid { id, error })?;
+            if !ids.insert(id) || self.tree(id.kind).contains_key(keys::record_key(id))? {
+                return Err(StoreError::Duplicate(id));
+            }
+        }
+        for rec in records {
+            for r in rec.references() {
+                if !ids.contains(&r) && !self.tree(r.kind).contains_key(keys::record_key(r))? {
+                    return Err(StoreError::Dangling {
+                        id: rec.id(),
+                        missing: r,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Verifies references, indexes and counters; reports size on disk.
+    pub fn check(&self) -> Result<CheckReport> {
+        let mut report = CheckReport::default();
+        let mut want_refs = BTreeSet::new();
+        let mut want_dates = BTreeSet::new();
+        let mut max_num: BTreeMap<Kind, u64> = BTreeMap::new();
+        let mut all_ids = HashSet::new();
+        let mut records = Vec::new();
+        for kind in Kind::ALL {
+            let mut count = 0;
+            for item in self.tree(kind).iter() {
+                let (k, v) = item?;
+                report.live_bytes += (k.len() + v.len()) as u64;
+                count += 1;
+                let rec = match decode(&v) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        report.problems.push(format!("{}: {e}", kind.plural()));
+                        continue;
+                    }
+                };
+                let id = rec.id();
+                if id.kind != kind || keys::record_key(id) != *k {
+                    report
+                        .problems
+                        .push(format!("{id} is stored under the wrong key"));
+                }
+                if let Err(e) = rec.validate() {
+                    report.problems.push(format!("{id}: {e}"));
+                }
+                let m = max_num.entry(kind).or_default();
+                *m = (*m).max(id.num);
+                all_ids.insert(id);
+                for r in rec.references() {
+                    want_refs.insert(keys::ref_key(r, id));
+                }
+                for d in rec.dates() {
+                    want_dates.insert(keys::date_key(d, id));
+                }
+                records.push((id, rec.references()));
+            }
+            report.counts.push((kind, count));
+        }
+        for (id, refs) in records {
+            for r in refs {
+                if !all_ids.contains(&r) {
+                    report
+                        .problems
+                        .push(format!("{id} refers to {r}, which does not exist"));
+                }
+            }
+        }
+        for (name, tree, want) in [
+            ("refs", &self.trees[REFS], &want_refs),
+            ("dates", &self.trees[DATES], &want_dates),
+        ] {
+            let mut have = BTreeSet::new();
+            for k in tree.iter().keys() {
+                let k = k?;
+                report.live_bytes += k.len() as u64;
+                have.insert(k.to_vec());
+            }
+            let missing = want.difference(&have).count();
+            let stale = have.difference(want).count();
+            if missing + stale > 0 {
+                report.problems.push(format!(
+                    "index {name}: {missing} entries missing, {stale} stale"
+                ));
+            }
+        }
+        for (kind, max) in max_num {
+            let next = keys::u64_from(self.trees[META].get(keys::counter_key(kind))?.as_deref());
+            if next < max {
+                report.problems.push(format!(
+                    "the {} counter ({next}) is behind the highest id ({max})",
+                    kind.name()
+                ));
+            }
+        }
+        if self.trees[META].get(keys::IMPORT_PENDING_KEY)?.is_some() {
+            report.problems.push("an interrupted import is pending".into());
+        }
+        for item in self.trees[AUDIT].iter() {
+            let (k, v) = item?;
+            report.live_bytes += (k.len() + v.len()) as u64;
+            report.audit_entries += 1;
+        }
+        report.disk_bytes = dir_size(&self.path);
+        Ok(report)
+    }
+}
+
+/// What `triad check` found.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    pub problems: Vec<String>,
+    pub counts: Vec<(Kind, usize)>,
+    pub audit_entries: usize,
+    /// Bytes of keys and values actually in use.
+    pub live_bytes: u64,
+    /// Bytes the store's files take (sled grows when records are rewritten).
+    pub disk_bytes: u64,
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_size(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+fn index(t: &Tx, rec: &Record) -> TxResult<()> {
+    let id = rec.id();
+    for r in rec.references() {
+        t[REFS].insert(keys::ref_key(r, id), &[])?;
+    }
+    for d in rec.dates() {
+        t[DATES].insert(keys::date_key(d, id), &[])?;
+    }
+    Ok(())
+}
+
+fn unindex(t: &Tx, rec: &Record) -> TxResult<()> {
+    let id = rec.id();
+    for r in rec.references() {
+        t[REFS].remove(keys::ref_key(r, id))?;
+    }
+    for d in rec.dates() {
+        t[DATES].remove(keys::date_key(d, id))?;
+    }
+    Ok(())
+}
+
+fn audit(t: &Tx, user: &str, action: AuditAction, entity: Option<Id>, summary: &str) -> TxResult<()> {
+    let seq = keys::u64_from(t[META].get(keys::AUDIT_SEQ_KEY)?.as_deref()) + 1;
+    t[META].insert(keys::AUDIT_SEQ_KEY, &seq.to_be_bytes())?;
+    let entry = AuditEntry {
+        seq,
+        at: Utc::now(),
+        user: user.to_string(),
+        action,
+        entity,
+        summary: summary.to_string(),
+    };
+    t[AUDIT].insert(&seq.to_be_bytes(), encode(&entry))?;
+    Ok(())
+}
+
+impl Store for SledStore {
+    fn get(&self, id: Id) -> Result<Option<Record>> {
+        self.tree(id.kind)
+            .get(keys::record_key(id))?
+            .map(|v| decode(&v))
+            .transpose()
+    }
+
+    fn create(&self, mut record: Record) -> Result<Record> {
+        let kind = record.kind();
+        record.set_id(Id::new(kind, 1));
+        record.validate().map_err(|error| StoreError::Invalid {
+            id: Id::new(kind, 0),
+            error,
+        })?;
+        let stored = tx_result(self.trees[..].transaction(|t| {
+            let mut rec = record.clone();
+            let ck = keys::counter_key(kind);
+            let num = keys::u64_from(t[META].get(&ck)?.as_deref()) + 1;
+            rec.set_id(Id::new(kind, num));
+            Self::check_refs_tx(t, &rec)?;
+            Self::put_new(t, &rec)?;
+            audit(
+                t,
+                &self.user,
+                AuditAction::Create,
+                Some(rec.id()),
+                &format!("created {} {}", kind.name(), rec.id()),
+            )?;
+            Ok(rec)
+        }))?;
+        self.flush()?;
+        Ok(stored)
+    }
+
+    fn update(&self, record: Record) -> Result<()> {
+        let id = record.id();
+        record
+            .validate()
+            .map_err(|error| StoreError::Invalid { id, error })?;
+        tx_result(self.trees[..].transaction(|t| {
+            let tree = &t[tree_index(id.kind)];
+            let Some(old) = tree.get(keys::record_key(id))? else {
+                return abort(StoreError::NotFound(id));
+            };
+            Self::check_refs_tx(t, &record)?;
+            unindex(t, &decode(&old).or_else(abort)?)?;
+            tree.insert(&keys::record_key(id), encode(&record))?;
+            index(t, &record)?;
+            audit(
+                t,
+                &self.user,
+                AuditAction::Update,
+                Some(id),
+                &format!("updated {} {id}", id.kind.name()),
+            )
+        }))?;
+        self.flush()
+    }
+
+    fn delete(&self, id: Id) -> Result<()> {
+        tx_result(self.trees[..].transaction(|t| {
+            let tree = &t[tree_index(id.kind)];
+            let Some(old) = tree.get(keys::record_key(id))? else {
+                return abort(StoreError::NotFound(id));
+            };
+            // A transaction cannot scan, so referrers are checked just before.
+            if let Some(by) = self.referrers(id).or_else(abort)?.first() {
+                return abort(StoreError::InUse { id, by: *by });
+            }
+            tree.remove(&keys::record_key(id))?;
+            unindex(t, &decode(&old).or_else(abort)?)?;
+            audit(
+                t,
+                &self.user,
+                AuditAction::Delete,
+                Some(id),
+                &format!("deleted {} {id}", id.kind.name()),
+            )
+        }))?;
+        self.flush()
+    }
+
+    fn import(&self, records: Vec<Record>, progress: &mut dyn FnMut(usize, usize)) -> Result<()> {
+        self.check_import(&records)?;
+        let total = records.len();
+        // Referenced kinds first, so every batch's references already exist.
+        let mut records = records;
+        records.sort_by_key(|r| (tree_index(r.kind()), r.id().num));
+        let summary = |n: usize| format!("imported {n} records");
+        if total <= BATCH {
+            self.write_batch(&records, &summary(total))?;
+            self.flush()?;
+            progress(total, total);
+            return Ok(());
+        }
+        // Several batches: mark the import pending, so a crash half way is
+        // rolled back on the next open instead of leaving half an import.
+        self.pending.clear()?;
+        self.trees[META].insert(keys::IMPORT_PENDING_KEY, &[1])?;
+        for chunk in records.chunks(BATCH * 10) {
+            let mut batch = sled::Batch::default();
+            for r in chunk {
+                batch.insert(&keys::id_bytes(r.id())[..], &[]);
+            }
+            self.pending.apply_batch(batch)?;
+        }
+        self.flush()?;
+        let mut done = 0;
+        for chunk in records.chunks(BATCH) {
+            self.write_batch(chunk, &format!("import batch of {} records", chunk.len()))?;
+            done += chunk.len();
+            progress(done, total);
+        }
+        self.flush()?;
+        tx_result(self.trees[..].transaction(|t| {
+            t[META].remove(keys::IMPORT_PENDING_KEY)?;
+            audit(t, &self.user, AuditAction::Import, None, &summary(total))
+        }))?;
+        self.flush()?;
+        self.pending.clear()?;
+        Ok(())
+    }
+
+    fn scan(&self, kind: Kind, visit: &mut dyn FnMut(Record) -> bool) -> Result<()> {
+        for item in self.tree(kind).iter().values() {
+            if !visit(decode(&item?)?) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn referrers(&self, id: Id) -> Result<Vec<Id>> {
+        let mut out = Vec::new();
+        for k in self.trees[REFS].scan_prefix(keys::id_bytes(id)).keys() {
+            let k = k?;
+            out.extend(keys::id_from_bytes(&k[ID_LEN..]));
+        }
+        Ok(out)
+    }
+
+    fn dated(&self, from: Date, to: Date) -> Result<Vec<(Date, Id)>> {
+        let lo = keys::day_bytes(from).to_vec();
+        let mut hi = keys::day_bytes(to).to_vec();
+        hi.extend([0xff; ID_LEN]);
+        let mut out = Vec::new();
+        for k in self.trees[DATES].range(lo..=hi).keys() {
+            let k = k?;
+            if let (Some(d), Some(id)) = (keys::day_from_bytes(&k), keys::id_from_bytes(&k[4..])) {
+                out.push((d, id));
+            }
+        }
+        Ok(out)
+    }
+
+    fn log(&self, action: AuditAction, entity: Option<Id>, summary: &str) -> Result<()> {
+        tx_result(
+            self.trees[..]
+                .transaction(|t| audit(t, &self.user, action, entity, summary)),
+        )?;
+        self.flush()
+    }
+
+    fn audit_trail(&self) -> Result<Vec<AuditEntry>> {
+        self.trees[AUDIT]
+            .iter()
+            .values()
+            .map(|v| {
+                let v = v?;
+                serde_json::from_slice(&v)
+                    .map_err(|e| StoreError::Corrupt(format!("unreadable audit entry: {e}")))
+            })
+            .collect()
+    }
+
+    fn user(&self) -> &str {
+        &self.user
+    }
+}
