@@ -1,1 +1,22 @@
-//! (in progress)
+//! The app: `State`, `Action`, `update` and the effects it asks for; the
+//! workers that run them; the terminal loop. No drawing here, and the
+//! store is reached only through the `Store` trait.
+
+pub mod action;
+pub mod config;
+pub mod data;
+pub mod effect;
+pub mod form;
+pub mod forms;
+pub mod headless;
+pub mod input;
+pub mod run;
+pub mod state;
+pub mod term;
+pub mod update;
+pub mod view;
+pub mod worker;
+
+pub use action::Action;
+pub use run::{RunError, RunOptions, run};
+pub use update::update;

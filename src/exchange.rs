@@ -1,1 +1,163 @@
-//! (in progress)
+//! Moving records in and out: the lossless JSON export (and its import),
+//! CSV for spreadsheets, Markdown for a readable case report.
+
+mod csv_out;
+mod markdown;
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Id, Kind, Record};
+use crate::store::{SCHEMA_VERSION, Store, StoreError, StoreExt};
+
+pub use csv_out::write_csv;
+pub use markdown::case_report;
+
+const FORMAT: &str = "triad-export";
+
+/// The JSON export: every record, kinds in a fixed order, ids ascending.
+/// The audit trail stays with the store it was written in.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Export {
+    pub format: String,
+    pub schema: u32,
+    pub records: Vec<Record>,
+}
+
+/// Why an import file was refused; nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("not JSON at line {line}, column {column}: {reason}")]
+    Malformed {
+        line: usize,
+        column: usize,
+        reason: String,
+    },
+    #[error("not a triad export: {0}")]
+    NotAnExport(String),
+    #[error("record {index}{id}: {reason}", id = .id.as_deref().map(|i| format!(" ({i})")).unwrap_or_default())]
+    BadRecord {
+        index: usize,
+        id: Option<String>,
+        reason: String,
+    },
+    #[error("{0}")]
+    Rejected(#[from] StoreError),
+}
+
+/// Every record of the store (or, with `case`, that case and all it needs).
+pub fn collect(store: &dyn Store, case: Option<Id>) -> Result<Vec<Record>, StoreError> {
+    match case {
+        None => store.everything(),
+        Some(id) => case_closure(store, id),
+    }
+}
+
+/// A case, what refers to it, and everything those point at, so that the
+/// subset imports on its own into an empty store.
+fn case_closure(store: &dyn Store, case: Id) -> Result<Vec<Record>, StoreError> {
+    let mut want: BTreeSet<Id> = BTreeSet::new();
+    let mut todo: Vec<Id> = vec![case];
+    todo.extend(store.referrers(case)?);
+    while let Some(id) = todo.pop() {
+        if !want.insert(id) {
+            continue;
+        }
+        let rec = store.get(id)?.ok_or(StoreError::NotFound(id))?;
+        todo.extend(rec.references().into_iter().filter(|r| !want.contains(r)));
+    }
+    let mut out = Vec::with_capacity(want.len());
+    for kind in Kind::ALL {
+        for id in want.iter().filter(|i| i.kind == kind) {
+            out.extend(store.get(*id)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The JSON text of an export: stable, so export → import → export is
+/// byte-identical.
+pub fn to_json(records: Vec<Record>) -> String {
+    let export = Export {
+        format: FORMAT.to_string(),
+        schema: SCHEMA_VERSION,
+        records,
+    };
+    let mut text = serde_json::to_string_pretty(&export).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Reads an export, naming the first bad record and why.
+pub fn parse(text: &str) -> Result<Vec<Record>, ImportError> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| ImportError::Malformed {
+            line: e.line(),
+            column: e.column(),
+            reason: e.to_string(),
+        })?;
+    let obj = value
+        .as_object()
+        .ok_or_else(|| ImportError::NotAnExport("the top level is not an object".into()))?;
+    if obj.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+        return Err(ImportError::NotAnExport(format!(
+            "\"format\" is not \"{FORMAT}\"; make the file with `triad export --format json`"
+        )));
+    }
+    match obj.get("schema").and_then(|s| s.as_u64()) {
+        Some(s) if s == u64::from(SCHEMA_VERSION) => {}
+        other => {
+            return Err(ImportError::NotAnExport(format!(
+                "schema {} is not the schema this triad reads ({SCHEMA_VERSION})",
+                other.map_or("missing".into(), |s| s.to_string())
+            )));
+        }
+    }
+    let records = obj
+        .get("records")
+        .and_then(|r| r.as_array())
+        .ok_or_else(|| ImportError::NotAnExport("\"records\" is missing or not a list".into()))?;
+    records
+        .iter()
+        .enumerate()
+        .map(|(index, v)| {
+            serde_json::from_value::<Record>(v.clone()).map_err(|e| ImportError::BadRecord {
+                index,
+                id: v.get("id").and_then(|i| i.as_str()).map(str::to_string),
+                reason: e.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Parses and imports a file's text: all or nothing.
+pub fn import(
+    store: &dyn Store,
+    text: &str,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize, ImportError> {
+    let records = parse(text)?;
+    let n = records.len();
+    store.import(records, progress)?;
+    Ok(n)
+}
+
+/// The export's fields as (column, cell) pairs: strings as they are, other
+/// values as JSON. Shared by CSV and any flat view.
+pub(crate) fn flatten(record: &Record) -> Vec<(String, String)> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::to_value(record) else {
+        return vec![];
+    };
+    map.into_iter()
+        .filter(|(k, _)| k != "type")
+        .map(|(k, v)| {
+            let cell = match v {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (k, cell)
+        })
+        .collect()
+}

@@ -122,11 +122,14 @@ impl fmt::Display for KeymapErrors {
 
 impl std::error::Error for KeymapErrors {}
 
+/// One entry of a file: its chords, and the binding (`None` for
+/// `run = "unbind"`).
+type Entry = (Vec<Vec<Key>>, Option<Binding>);
+
 /// A parsed file before layering: per mode, its entries in file order.
-/// `None` as the action means `run = "unbind"`.
 #[derive(Clone, Debug, Default)]
 pub struct KeymapFile {
-    entries: BTreeMap<Mode, Vec<(Vec<Vec<Key>>, Option<Binding>)>>,
+    entries: BTreeMap<Mode, Vec<Entry>>,
 }
 
 #[derive(Deserialize)]
@@ -514,7 +517,8 @@ mod tests {
         let errs = KeymapFile::parse("[[normal]]\non = \"j\"\nrun = \"down\"\nwhat = 1\n", "f")
             .unwrap_err()
             .0;
-        assert_eq!(errs[0].line, 1, "{errs:?}");
+        assert_eq!(errs[0].line, 4, "{errs:?}");
+        assert!(errs[0].reason.contains("unknown field `what`"));
         let errs = KeymapFile::parse("\n[[nromal]]\non = \"j\"\nrun = \"down\"\n", "f")
             .unwrap_err()
             .0;

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::effect::Reply;
+use crate::keymap::Key;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -78,6 +79,9 @@ pub enum Action {
     No,
 
     // Internal: never read from a keymap.
+    /// A key press, before the keymap has read it.
+    #[serde(skip)]
+    Key(Key),
     /// A printable character typed into a text field.
     #[serde(skip)]
     Insert(char),

@@ -50,18 +50,35 @@ pub enum EventKind {
     Other,
 }
 
-/// Attendance counted by sector.
+/// Attendance counted by sector; `None` where a sector was not counted
+/// (some trainings counted medical staff only), which is not the same as 0.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attendance {
     /// Peers, patients and families.
-    pub peer: u32,
-    pub medical: u32,
-    pub government: u32,
+    #[serde(default)]
+    pub peer: Option<u32>,
+    #[serde(default)]
+    pub medical: Option<u32>,
+    #[serde(default)]
+    pub government: Option<u32>,
 }
 
 impl Attendance {
+    /// Counted in all three sectors.
+    pub fn full(peer: u32, medical: u32, government: u32) -> Attendance {
+        Attendance {
+            peer: Some(peer),
+            medical: Some(medical),
+            government: Some(government),
+        }
+    }
+
+    /// The people counted, over the sectors that were counted.
     pub fn total(&self) -> u32 {
-        self.peer + self.medical + self.government
+        [self.peer, self.medical, self.government]
+            .into_iter()
+            .flatten()
+            .sum()
     }
 }
 

@@ -2,7 +2,7 @@
 //! `dates`) and the audit trail, all written in one transaction per change
 //! and flushed before a write returns.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -102,6 +102,7 @@ impl SledStore {
             trees.push(db.open_tree(name)?);
         }
         let pending = db.open_tree("pending_import")?;
+        restrict_permissions(dir).map_err(io)?;
         let store = SledStore {
             path: dir.to_path_buf(),
             db,
@@ -266,15 +267,13 @@ impl SledStore {
     }
 
     /// Verifies references, indexes and counters; reports size on disk.
+    /// Streams: memory stays flat however large the store.
     pub fn check(&self) -> Result<CheckReport> {
         let mut report = CheckReport::default();
-        let mut want_refs = BTreeSet::new();
-        let mut want_dates = BTreeSet::new();
-        let mut max_num: BTreeMap<Kind, u64> = BTreeMap::new();
-        let mut all_ids = HashSet::new();
-        let mut records = Vec::new();
+        let (mut want_refs, mut want_dates, mut missing_refs, mut missing_dates) = (0, 0, 0, 0);
         for kind in Kind::ALL {
             let mut count = 0;
+            let mut max_num = 0;
             for item in self.tree(kind).iter() {
                 let (k, v) = item?;
                 report.live_bytes += (k.len() + v.len()) as u64;
@@ -288,60 +287,57 @@ impl SledStore {
                 };
                 let id = rec.id();
                 if id.kind != kind || keys::record_key(id) != *k {
-                    report
-                        .problems
-                        .push(format!("{id} is stored under the wrong key"));
+                    report.problems.push(format!("{id} is stored under the wrong key"));
                 }
                 if let Err(e) = rec.validate() {
                     report.problems.push(format!("{id}: {e}"));
                 }
-                let m = max_num.entry(kind).or_default();
-                *m = (*m).max(id.num);
-                all_ids.insert(id);
+                max_num = max_num.max(id.num);
                 for r in rec.references() {
-                    want_refs.insert(keys::ref_key(r, id));
+                    if !self.tree(r.kind).contains_key(keys::record_key(r))? {
+                        report
+                            .problems
+                            .push(format!("{id} refers to {r}, which does not exist"));
+                    }
+                    want_refs += 1;
+                    if !self.trees[REFS].contains_key(keys::ref_key(r, id))? {
+                        missing_refs += 1;
+                    }
                 }
-                for d in rec.dates() {
-                    want_dates.insert(keys::date_key(d, id));
+                let mut dates = rec.dates();
+                dates.sort_unstable();
+                dates.dedup();
+                for d in dates {
+                    want_dates += 1;
+                    if !self.trees[DATES].contains_key(keys::date_key(d, id))? {
+                        missing_dates += 1;
+                    }
                 }
-                records.push((id, rec.references()));
             }
             report.counts.push((kind, count));
-        }
-        for (id, refs) in records {
-            for r in refs {
-                if !all_ids.contains(&r) {
-                    report
-                        .problems
-                        .push(format!("{id} refers to {r}, which does not exist"));
-                }
-            }
-        }
-        for (name, tree, want) in [
-            ("refs", &self.trees[REFS], &want_refs),
-            ("dates", &self.trees[DATES], &want_dates),
-        ] {
-            let mut have = BTreeSet::new();
-            for k in tree.iter().keys() {
-                let k = k?;
-                report.live_bytes += k.len() as u64;
-                have.insert(k.to_vec());
-            }
-            let missing = want.difference(&have).count();
-            let stale = have.difference(want).count();
-            if missing + stale > 0 {
-                report.problems.push(format!(
-                    "index {name}: {missing} entries missing, {stale} stale"
-                ));
-            }
-        }
-        for (kind, max) in max_num {
             let next = keys::u64_from(self.trees[META].get(keys::counter_key(kind))?.as_deref());
-            if next < max {
+            if next < max_num {
                 report.problems.push(format!(
-                    "the {} counter ({next}) is behind the highest id ({max})",
+                    "the {} counter ({next}) is behind the highest id ({max_num})",
                     kind.name()
                 ));
+            }
+        }
+        // Every wanted entry was looked up; any extra entry in a tree is stale.
+        for (name, tree, want, missing) in [
+            ("refs", &self.trees[REFS], want_refs, missing_refs),
+            ("dates", &self.trees[DATES], want_dates, missing_dates),
+        ] {
+            let mut have = 0usize;
+            for k in tree.iter().keys() {
+                report.live_bytes += k?.len() as u64;
+                have += 1;
+            }
+            let stale = have.saturating_sub(want - missing);
+            if missing + stale > 0 {
+                report
+                    .problems
+                    .push(format!("index {name}: {missing} entries missing, {stale} stale"));
             }
         }
         if self.trees[META].get(keys::IMPORT_PENDING_KEY)?.is_some() {
@@ -367,6 +363,21 @@ pub struct CheckReport {
     pub live_bytes: u64,
     /// Bytes the store's files take (sled grows when records are rewritten).
     pub disk_bytes: u64,
+}
+
+/// sled creates its files with the umask's permissions; ours are the
+/// owner's alone, even if someone later loosens the top directory.
+fn restrict_permissions(dir: &Path) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        let mode = if meta.is_dir() { 0o700 } else { 0o600 };
+        fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode))?;
+        if meta.is_dir() {
+            restrict_permissions(&entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 fn dir_size(dir: &Path) -> u64 {
@@ -481,16 +492,17 @@ impl Store for SledStore {
     }
 
     fn delete(&self, id: Id) -> Result<()> {
+        // A transaction cannot scan (and a plain read inside one deadlocks),
+        // so referrers are checked first; the store lock keeps other
+        // processes out, so only this process could race it.
+        if let Some(by) = self.referrers(id)?.first() {
+            return Err(StoreError::InUse { id, by: *by });
+        }
         tx_result(self.trees[..].transaction(|t| {
             let tree = &t[tree_index(id.kind)];
-            let Some(old) = tree.get(keys::record_key(id))? else {
+            let Some(old) = tree.remove(&keys::record_key(id))? else {
                 return abort(StoreError::NotFound(id));
             };
-            // A transaction cannot scan, so referrers are checked just before.
-            if let Some(by) = self.referrers(id).or_else(abort)?.first() {
-                return abort(StoreError::InUse { id, by: *by });
-            }
-            tree.remove(&keys::record_key(id))?;
             unindex(t, &decode(&old).or_else(abort)?)?;
             audit(
                 t,

@@ -1,0 +1,88 @@
+//! The user's settings file, `$XDG_CONFIG_HOME/triad/config.toml`:
+//!
+//! ```toml
+//! lang = "ja"      # or "en"; --lang wins, LANG decides when neither is set
+//! ascii = true     # plain-ASCII borders and symbols, like --ascii
+//! ```
+//!
+//! A file that cannot be read stops start-up with its line, like a keymap.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::ui::i18n::Lang;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserConfig {
+    #[serde(default)]
+    pub lang: Option<String>,
+    #[serde(default)]
+    pub ascii: Option<bool>,
+}
+
+pub fn config_path() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join("triad").join("config.toml"))
+}
+
+/// Read the file if it exists; a missing file is an empty config.
+pub fn load(path: &Path) -> Result<UserConfig, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(UserConfig::default()),
+        Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
+    };
+    let cfg: UserConfig = toml::from_str(&text).map_err(|e| {
+        let line = e
+            .span()
+            .map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        format!("{}:{line}: {}", path.display(), e.message().trim())
+    })?;
+    if let Some(l) = &cfg.lang
+        && Lang::parse(l).is_none()
+    {
+        return Err(format!("{}: lang = \"{l}\": use \"en\" or \"ja\"", path.display()));
+    }
+    Ok(cfg)
+}
+
+/// `--lang`, else the config, else the locale.
+pub fn resolve_lang(flag: Option<Lang>, cfg: &UserConfig) -> Lang {
+    let env = |k: &str| std::env::var(k).ok();
+    flag.or_else(|| cfg.lang.as_deref().and_then(Lang::parse))
+        .unwrap_or_else(|| {
+            Lang::from_locale(
+                env("LC_ALL").as_deref(),
+                env("LC_MESSAGES").as_deref(),
+                env("LANG").as_deref(),
+            )
+        })
+}
+
+/// NO_COLOR (any non-empty value) turns colour off; meaning stays in
+/// symbols and reverse video.
+pub fn color_enabled() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_config_names_line() {
+        let dir = std::env::temp_dir().join(format!("triad-cfg-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let p = dir.join("config.toml");
+        std::fs::write(&p, "lang = \"ja\"\ncolour = 1\n").unwrap();
+        let e = load(&p).unwrap_err();
+        assert!(e.contains(":2:"), "{e}");
+        std::fs::write(&p, "lang = \"ja\"\nascii = true\n").unwrap();
+        let c = load(&p).unwrap();
+        assert_eq!(resolve_lang(None, &c), Lang::Ja);
+        assert_eq!(resolve_lang(Some(Lang::En), &c), Lang::En);
+        assert_eq!(load(&dir.join("missing.toml")), Ok(UserConfig::default()));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,237 @@
+//! What the app holds from the store: light summaries of everything (so
+//! the case list and dashboard are instant) and full details of the one
+//! record on screen.
+
+use std::collections::HashMap;
+
+use crate::model::{
+    Affiliation, Case, CaseStatus, Consent, Event, Id, Partnership, Record, Referral,
+    Relationship, Sector, Timestamp, TrustNote, Date,
+};
+
+/// A body or person, by name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NameRow {
+    pub id: Id,
+    pub name: String,
+    pub reading: Option<String>,
+    /// Bodies have a sector; people get theirs from their role in a case.
+    pub sector: Option<Sector>,
+}
+
+/// One line of the case list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseRow {
+    pub id: Id,
+    pub title: String,
+    pub status: CaseStatus,
+    pub coordinator: Option<Id>,
+    pub changed: Timestamp,
+    /// Which sectors have a party whose role has not ended.
+    pub sectors: [bool; 3],
+    pub open_referrals: u32,
+    /// Lowercased id + title + reading, for the `/` filter.
+    pub haystack: String,
+}
+
+impl CaseRow {
+    pub fn from_case(c: &Case) -> CaseRow {
+        let mut sectors = [false; 3];
+        for p in c.parties.iter().filter(|p| p.is_active()) {
+            sectors[sector_index(p.sector)] = true;
+        }
+        let haystack = format!(
+            "{} {} {}",
+            c.id,
+            c.title,
+            c.reading.as_deref().unwrap_or("")
+        )
+        .to_lowercase();
+        CaseRow {
+            id: c.id,
+            title: c.title.clone(),
+            status: c.status,
+            coordinator: c.coordinator,
+            changed: c.changed,
+            sectors,
+            open_referrals: 0,
+            haystack,
+        }
+    }
+}
+
+pub fn sector_index(s: Sector) -> usize {
+    match s {
+        Sector::Government => 0,
+        Sector::Medical => 1,
+        Sector::PatientFamily => 2,
+    }
+}
+
+/// A referral whose follow-up date has passed while it is still open.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OverdueReferral {
+    pub id: Id,
+    pub case: Id,
+    pub from: Id,
+    pub to: Id,
+    pub follow_up: Date,
+}
+
+/// A consent that needs attention: expiring soon, or withdrawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsentAlert {
+    pub id: Id,
+    pub case: Id,
+    pub client: Id,
+    pub expires_on: Option<Date>,
+    pub withdrawn_on: Option<Date>,
+}
+
+/// An event coming up soon.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventLine {
+    pub id: Id,
+    pub date: Date,
+    pub title: String,
+    pub kind: crate::model::EventKind,
+    /// Where Enter goes: its case, else its first party.
+    pub target: Option<Id>,
+}
+
+/// A searchable thing for the finder.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FinderDoc {
+    pub id: Id,
+    pub label: String,
+    pub reading: Option<String>,
+    /// Shown after the label: a date, a status, a sector.
+    pub detail: String,
+    pub target: Id,
+    /// Unix seconds of the last change, for ranking ties.
+    pub changed: i64,
+}
+
+/// Startup loading progress, for the first frames.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Loading {
+    pub cases: usize,
+    pub done: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Data {
+    pub loading: Loading,
+    pub names: HashMap<Id, NameRow>,
+    /// In id order, as scanned.
+    pub cases: Vec<CaseRow>,
+    pub case_pos: HashMap<Id, usize>,
+    pub coordinators: Vec<Id>,
+    pub overdue: Vec<OverdueReferral>,
+    pub consents: Vec<ConsentAlert>,
+    pub upcoming: Vec<EventLine>,
+    /// Open referrals per case; kept, since they may arrive before the
+    /// cases they count.
+    pub open_referrals: HashMap<Id, u32>,
+    /// Bumped when `cases` changes, so lists know to refilter.
+    pub cases_gen: u64,
+}
+
+impl Data {
+    pub fn case(&self, id: Id) -> Option<&CaseRow> {
+        self.case_pos.get(&id).and_then(|&i| self.cases.get(i))
+    }
+
+    /// Add or replace a case row, keeping id order.
+    pub fn upsert_case(&mut self, mut row: CaseRow) {
+        if let Some(&i) = self.case_pos.get(&row.id) {
+            if let Some(old) = self.cases.get_mut(i) {
+                row.open_referrals = old.open_referrals;
+                *old = row;
+            }
+        } else {
+            let i = self.cases.partition_point(|r| r.id < row.id);
+            self.cases.insert(i, row);
+            self.reindex();
+        }
+        self.cases_gen += 1;
+    }
+
+    pub fn append_cases(&mut self, mut rows: Vec<CaseRow>) {
+        for r in &mut rows {
+            r.open_referrals = self.open_referrals.get(&r.id).copied().unwrap_or(0);
+        }
+        let sorted = self.cases.last().is_none_or(|last| rows.first().is_none_or(|f| last.id < f.id));
+        self.cases.extend(rows);
+        if !sorted {
+            self.cases.sort_by_key(|r| r.id);
+        }
+        self.reindex();
+        self.cases_gen += 1;
+    }
+
+    /// Set every row's open-referral count from `open`.
+    pub fn set_open_referrals(&mut self, open: HashMap<Id, u32>) {
+        for c in &mut self.cases {
+            c.open_referrals = open.get(&c.id).copied().unwrap_or(0);
+        }
+        self.open_referrals = open;
+        self.cases_gen += 1;
+    }
+
+    fn reindex(&mut self) {
+        self.case_pos = self.cases.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        let mut coords: Vec<Id> = self.cases.iter().filter_map(|r| r.coordinator).collect();
+        coords.sort_unstable();
+        coords.dedup();
+        self.coordinators = coords;
+    }
+}
+
+/// A partnership with its events, oldest first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timeline {
+    pub partnership: Partnership,
+    pub events: Vec<Event>,
+}
+
+/// Everything the case view shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseDetail {
+    pub case: Case,
+    pub relationships: Vec<Relationship>,
+    /// Newest first.
+    pub referrals: Vec<Referral>,
+    /// Newest first.
+    pub notes: Vec<TrustNote>,
+    pub consents: Vec<Consent>,
+    pub timelines: Vec<Timeline>,
+    /// Affiliations of the people in the triad, to say where they work(ed).
+    pub affiliations: Vec<Affiliation>,
+    /// Names of every id the view mentions.
+    pub names: HashMap<Id, String>,
+    /// Sectors of bodies the view mentions (people take their case role's).
+    pub sectors: HashMap<Id, Sector>,
+}
+
+/// Everything the body or person view shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartyDetail {
+    pub record: Record,
+    /// (case id, title, status, role, from, until)
+    pub cases: Vec<PartyCase>,
+    pub affiliations: Vec<Affiliation>,
+    pub timelines: Vec<Timeline>,
+    pub names: HashMap<Id, String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartyCase {
+    pub id: Id,
+    pub title: String,
+    pub status: CaseStatus,
+    pub role: String,
+    pub from: Option<Date>,
+    pub until: Option<Date>,
+}

@@ -1,0 +1,301 @@
+//! `run`: the terminal session. The first frame is drawn before any data
+//! arrives; store and search work on their own threads; a burst of events
+//! becomes one frame, drawn inside a synchronized update.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::JoinHandle;
+
+use crossterm::execute;
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+
+use super::config;
+use super::effect::{Effect, Reply};
+use super::state::{Config, State};
+use super::term::{InputControl, TerminalGuard, spawn_input, spawn_signals};
+use super::worker::{SearchState, run_store};
+use super::{Action, update};
+use crate::keymap::{Keymap, KeymapErrors};
+use crate::model::Date;
+use crate::store::Store;
+use crate::ui::Theme;
+use crate::ui::i18n::Lang;
+
+/// What `triad` (with no subcommand) needs to open the app.
+pub struct RunOptions {
+    /// An open store; the app reaches it only through the trait.
+    pub store: Arc<dyn Store>,
+    /// `--lang`; otherwise the config file, then LANG.
+    pub lang: Option<Lang>,
+    /// `--ascii`; otherwise the config file.
+    pub ascii: bool,
+    /// A keymap to layer over the defaults instead of the user's
+    /// `$XDG_CONFIG_HOME/triad/keymap.toml` (tests and demos).
+    pub keymap: Option<PathBuf>,
+    /// Overrides "today" (demos and tests); otherwise the local date.
+    pub today: Option<Date>,
+    /// `--meeting`: hide note text that is not marked shared, and contacts.
+    pub meeting: bool,
+}
+
+impl RunOptions {
+    pub fn new(store: Arc<dyn Store>) -> RunOptions {
+        RunOptions {
+            store,
+            lang: None,
+            ascii: false,
+            keymap: None,
+            today: None,
+            meeting: false,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{0}\nfix the keymap file (or move it aside) and start again; `triad keymap check FILE` checks it")]
+    Keymap(KeymapErrors),
+    #[error("{0}\nfix the config file (or move it aside) and start again")]
+    Config(String),
+    #[error("cannot use the terminal: {0}; triad needs an interactive terminal (use `triad search` in scripts)")]
+    Terminal(io::Error),
+}
+
+/// Settings for a session, from options, the config file and the environment.
+pub fn session_config(opts: &RunOptions) -> Result<(Config, Keymap), RunError> {
+    let user_cfg = match config::config_path() {
+        Some(p) => config::load(&p).map_err(RunError::Config)?,
+        None => config::UserConfig::default(),
+    };
+    let keymap_path = opts.keymap.clone().or_else(crate::keymap::user_keymap_path);
+    let keymap = Keymap::load(keymap_path.as_deref()).map_err(RunError::Keymap)?;
+    let lang = config::resolve_lang(opts.lang, &user_cfg);
+    let ascii = opts.ascii || user_cfg.ascii.unwrap_or(false);
+    let today = opts.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let theme = Theme::new(ascii, config::color_enabled());
+    let mut cfg = Config::new(lang, theme, opts.store.user(), today);
+    cfg.meeting = opts.meeting;
+    Ok((cfg, keymap))
+}
+
+/// Open the app on the terminal and run it until the user quits or a
+/// signal ends the session. Every write acknowledged on screen is on disk.
+pub fn run(opts: RunOptions) -> Result<(), RunError> {
+    let (cfg, keymap) = session_config(&opts)?;
+    let today = cfg.today;
+    let (tx, rx) = mpsc::channel::<Action>();
+    let mut guard = TerminalGuard::new().map_err(RunError::Terminal)?;
+    let backend = CrosstermBackend::new(io::stdout());
+    let mut terminal = Terminal::new(backend).map_err(RunError::Terminal)?;
+    let size = terminal.size().map_err(RunError::Terminal)?;
+    let mut state = State::new(cfg, Arc::new(keymap), (size.width, size.height));
+
+    let control = InputControl::default();
+    spawn_input(tx.clone(), control.clone()).map_err(RunError::Terminal)?;
+    spawn_signals(tx.clone()).map_err(RunError::Terminal)?;
+    let (store_tx, store_thread) = spawn_store(opts.store.clone(), today, tx.clone()).map_err(RunError::Terminal)?;
+    let search_tx = spawn_search(tx.clone()).map_err(RunError::Terminal)?;
+
+    // The first frame, before any data: a big store must not hold it up.
+    draw(&mut terminal, &state);
+    let _ = store_tx.send(Effect::LoadAll);
+    let mut repaint = state.repaint;
+    let result = event_loop(
+        &mut state,
+        &rx,
+        &mut terminal,
+        &mut guard,
+        &control,
+        &store_tx,
+        &search_tx,
+        &mut repaint,
+    );
+    // Let the store finish what it was writing before we go.
+    drop(store_tx);
+    let _ = store_thread.join();
+    drop(guard);
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+fn event_loop<B: Backend + Write>(
+    state: &mut State,
+    rx: &Receiver<Action>,
+    terminal: &mut Terminal<B>,
+    guard: &mut TerminalGuard,
+    control: &InputControl,
+    store_tx: &Sender<Effect>,
+    search_tx: &Sender<Effect>,
+    repaint: &mut u64,
+) -> Result<(), RunError> {
+    while let Ok(first) = rx.recv() {
+        // Coalesce: everything already queued goes in before one frame.
+        let mut effects = update(state, first);
+        while let Ok(next) = rx.try_recv() {
+            effects.extend(update(state, next));
+            if state.quit {
+                break;
+            }
+        }
+        let mut queue = effects;
+        while !queue.is_empty() {
+            let mut next_round = Vec::new();
+            for e in queue {
+                match e {
+                    Effect::Editor(text) => {
+                        let reply = edit_in_editor(guard, control, &text);
+                        let _ = terminal.clear();
+                        next_round.extend(update(state, Action::Reply(Box::new(Reply::Edited(reply)))));
+                    }
+                    e if e.is_search() => {
+                        let _ = search_tx.send(e);
+                    }
+                    e => {
+                        let _ = store_tx.send(e);
+                    }
+                }
+            }
+            queue = next_round;
+        }
+        if state.quit {
+            break;
+        }
+        if state.repaint != *repaint {
+            *repaint = state.repaint;
+            let _ = terminal.clear();
+        }
+        draw(terminal, state);
+    }
+    Ok(())
+}
+
+/// One frame, wrapped in a synchronized update so a slow link shows it
+/// whole. Draw errors (a vanished terminal) end nothing: a signal will.
+fn draw<B: Backend + Write>(terminal: &mut Terminal<B>, state: &State) {
+    let _ = execute!(terminal.backend_mut(), BeginSynchronizedUpdate);
+    let _ = terminal.draw(|f| crate::ui::draw(state, f));
+    let _ = execute!(terminal.backend_mut(), EndSynchronizedUpdate);
+}
+
+fn spawn_store(
+    store: Arc<dyn Store>,
+    today: Date,
+    tx: Sender<Action>,
+) -> io::Result<(Sender<Effect>, JoinHandle<()>)> {
+    let (etx, erx) = mpsc::channel::<Effect>();
+    let handle = std::thread::Builder::new()
+        .name("triad-store".into())
+        .spawn(move || {
+            for effect in erx {
+                run_store(store.as_ref(), effect, today, &mut |r| {
+                    let _ = tx.send(Action::Reply(Box::new(r)));
+                });
+            }
+        })?;
+    Ok((etx, handle))
+}
+
+fn spawn_search(tx: Sender<Action>) -> io::Result<Sender<Effect>> {
+    let (etx, erx) = mpsc::channel::<Effect>();
+    std::thread::Builder::new()
+        .name("triad-search".into())
+        .spawn(move || {
+            let mut search = SearchState::default();
+            let mut emit = |r| {
+                let _ = tx.send(Action::Reply(Box::new(r)));
+            };
+            while let Ok(first) = erx.recv() {
+                // Only the newest query matters; index updates all apply.
+                let mut latest = None;
+                for e in std::iter::once(first).chain(erx.try_iter()) {
+                    if matches!(e, Effect::Search { .. }) {
+                        latest = Some(e);
+                    } else {
+                        search.run(e, &mut emit);
+                    }
+                }
+                if let Some(q) = latest {
+                    search.run(q, &mut emit);
+                }
+            }
+        })?;
+    Ok(etx)
+}
+
+/// Write `text` to a new file only the owner can read, open `$VISUAL` /
+/// `$EDITOR` (else `vi`) on it, and read it back. The file is removed.
+pub fn edit_in_editor(guard: &mut TerminalGuard, control: &InputControl, text: &str) -> Result<String, String> {
+    let path = private_temp_file(text).map_err(|e| format!("cannot create a temp file for the editor: {e}"))?;
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| std::env::var("EDITOR").ok().filter(|s| !s.trim().is_empty()))
+        .unwrap_or_else(|| "vi".to_string());
+    control.pause();
+    let status = guard.suspend(|| {
+        // `$EDITOR` may carry arguments ("code -w"); run it through sh.
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{editor} \"$1\""))
+            .arg("triad-editor")
+            .arg(&path)
+            .status()
+    });
+    control.resume();
+    let result = match status {
+        Ok(Ok(s)) if s.success() => std::fs::read_to_string(&path).map_err(|e| format!("cannot read the edited text: {e}")),
+        Ok(Ok(s)) => Err(format!("{editor} exited with {s}; the text in the form is unchanged")),
+        Ok(Err(e)) => Err(format!("cannot run {editor}: {e}; set $EDITOR")),
+        Err(e) => Err(format!("cannot take the terminal back: {e}")),
+    };
+    let _ = std::fs::remove_file(&path);
+    result
+}
+
+/// A fresh file in the temp directory with mode 0600, created exclusively
+/// so no one else's file (or symlink) is ever written through.
+fn private_temp_file(text: &str) -> io::Result<PathBuf> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = std::env::temp_dir();
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    for attempt in 0..100u32 {
+        let path = dir.join(format!("triad-note-{}-{stamp}-{attempt}.txt", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                f.write_all(text.as_bytes())?;
+                f.sync_all()?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other("no free temp file name"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temp_file_is_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let p = private_temp_file("secret").unwrap();
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "secret");
+        std::fs::remove_file(&p).unwrap();
+    }
+}

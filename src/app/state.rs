@@ -1,0 +1,330 @@
+//! `State`: everything the screen shows, and nothing of the terminal.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use crate::keymap::{Key, Keymap, Mode};
+use crate::model::{CaseStatus, Date, Id, Sector, Timestamp};
+use crate::ui::Theme;
+use crate::ui::i18n::Lang;
+
+use super::data::{CaseDetail, Data, PartyDetail};
+use super::forms::AppForm;
+use super::input::TextInput;
+
+/// Settings fixed for a session.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub lang: Lang,
+    pub theme: Theme,
+    /// Who writes, for notes' authors and referral steps.
+    pub user: String,
+    /// "Today" for overdue and expiring: fixed per session (and in tests).
+    pub today: Date,
+    /// A fixed clock for notes' timestamps, so tests are repeatable.
+    pub fixed_now: Option<Timestamp>,
+    /// `--meeting`: the screen may be seen by others, so only notes marked
+    /// shared show their text, and contact details are hidden.
+    pub meeting: bool,
+}
+
+impl Config {
+    pub fn new(lang: Lang, theme: Theme, user: &str, today: Date) -> Config {
+        Config {
+            lang,
+            theme,
+            user: user.to_string(),
+            today,
+            fixed_now: None,
+            meeting: false,
+        }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.fixed_now.unwrap_or_else(chrono::Utc::now)
+    }
+}
+
+/// A selection in a scrolling list. `offset` is the first visible row; the
+/// draw code re-clamps it, so a stale offset can never hide the selection.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Scroll {
+    pub sel: usize,
+    pub offset: usize,
+}
+
+impl Scroll {
+    /// Move by `delta` rows within `len`, keeping the selection in a
+    /// window of `rows` rows.
+    pub fn shift(&mut self, delta: isize, len: usize, rows: usize) {
+        if len == 0 {
+            *self = Scroll::default();
+            return;
+        }
+        let target = self.sel.saturating_add_signed(delta).min(len - 1);
+        self.set(target, len, rows);
+    }
+
+    pub fn set(&mut self, sel: usize, len: usize, rows: usize) {
+        self.sel = sel.min(len.saturating_sub(1));
+        let (start, _) = visible(self.sel, self.offset, len, rows);
+        self.offset = start;
+    }
+}
+
+/// The rows to show: `(first, end)` with the selection inside, given a
+/// remembered offset. Pure, shared by update and draw.
+pub fn visible(sel: usize, offset: usize, len: usize, rows: usize) -> (usize, usize) {
+    if rows == 0 || len == 0 {
+        return (0, 0);
+    }
+    let sel = sel.min(len - 1);
+    let mut start = offset.min(len.saturating_sub(rows));
+    if sel < start {
+        start = sel;
+    } else if sel >= start + rows {
+        start = sel + 1 - rows;
+    }
+    (start, (start + rows).min(len))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Id,
+    Changed,
+    OpenReferrals,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct CaseList {
+    pub scroll: Scroll,
+    pub filter: TextInput,
+    /// True while `/` is being typed.
+    pub editing: bool,
+    pub status: Option<CaseStatus>,
+    pub sector: Option<Sector>,
+    pub coordinator: Option<Id>,
+    pub sort: Sort,
+    /// Indices into `Data::cases` after filter and sort.
+    pub view: Vec<u32>,
+}
+
+/// Panels of the case view, in Tab order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CasePanel {
+    #[default]
+    Triad,
+    Referrals,
+    Notes,
+    Timeline,
+    Consents,
+}
+
+impl CasePanel {
+    pub const ALL: [CasePanel; 5] = [
+        CasePanel::Triad,
+        CasePanel::Referrals,
+        CasePanel::Notes,
+        CasePanel::Timeline,
+        CasePanel::Consents,
+    ];
+}
+
+/// Panels of the body and person views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum PartyPanel {
+    #[default]
+    Cases,
+    Affiliations,
+    Timeline,
+}
+
+impl PartyPanel {
+    pub const ALL: [PartyPanel; 3] = [PartyPanel::Cases, PartyPanel::Affiliations, PartyPanel::Timeline];
+}
+
+#[derive(Clone, Debug)]
+pub struct CaseScreen {
+    pub id: Id,
+    pub detail: Option<Box<CaseDetail>>,
+    pub error: Option<String>,
+    pub panel: CasePanel,
+    pub scroll: [Scroll; 5],
+    /// Referrals whose status history is open.
+    pub expanded: BTreeSet<Id>,
+    pub filter: TextInput,
+    pub editing: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct PartyScreen {
+    pub id: Id,
+    pub detail: Option<Box<PartyDetail>>,
+    pub error: Option<String>,
+    pub panel: PartyPanel,
+    pub scroll: [Scroll; 3],
+    pub filter: TextInput,
+    pub editing: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum Screen {
+    Dashboard(Scroll),
+    Cases(CaseList),
+    Case(CaseScreen),
+    /// A body or a person, told apart by the id's kind.
+    Party(PartyScreen),
+}
+
+/// A finder hit, ready to show and to follow.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub id: Id,
+    pub label: String,
+    pub detail: String,
+    /// Char positions in `label` that matched, to highlight.
+    pub matched: Vec<usize>,
+    /// Where Enter goes: the case of an event, a party of a partnership.
+    pub target: Id,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Finder {
+    pub input: TextInput,
+    pub hits: Vec<Hit>,
+    pub scroll: Scroll,
+    /// The query the hits answer; replies to older queries are dropped.
+    pub seq: u64,
+    pub searching: bool,
+}
+
+/// What a yes answer does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Confirmed {
+    DiscardForm,
+    Quit,
+    EndRole { case: Id, party: Id },
+    WithdrawConsent(Id),
+}
+
+#[derive(Clone, Debug)]
+pub struct Confirm {
+    pub question: String,
+    pub on_yes: Confirmed,
+}
+
+/// A line at the bottom: what just happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Flash {
+    Info(String),
+    Ok(String),
+    Error(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct State {
+    pub cfg: Config,
+    pub keymap: Arc<Keymap>,
+    pub size: (u16, u16),
+    /// Screens you came through; the last is shown. Never empty.
+    pub stack: Vec<Screen>,
+    pub finder: Option<Finder>,
+    /// Help's scroll position when open.
+    pub help: Option<usize>,
+    pub form: Option<AppForm>,
+    pub confirm: Option<Confirm>,
+    /// Keys of a chord typed so far (`g` of `gg`).
+    pub pending: Vec<Key>,
+    pub data: Data,
+    pub flash: Option<Flash>,
+    pub quit: bool,
+    /// Bumped when the screen must be repainted from scratch (`<C-l>`).
+    pub repaint: u64,
+    pub next_seq: u64,
+    /// Cached names of records seen in details (partnerships, events).
+    pub extra_names: HashMap<Id, String>,
+}
+
+impl State {
+    pub fn new(cfg: Config, keymap: Arc<Keymap>, size: (u16, u16)) -> State {
+        State {
+            cfg,
+            keymap,
+            size,
+            stack: vec![Screen::Dashboard(Scroll::default())],
+            finder: None,
+            help: None,
+            form: None,
+            confirm: None,
+            pending: Vec::new(),
+            data: Data::default(),
+            flash: None,
+            quit: false,
+            repaint: 0,
+            next_seq: 0,
+            extra_names: HashMap::new(),
+        }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.cfg.lang
+    }
+
+    pub fn screen(&self) -> &Screen {
+        // The stack is never empty: `back` keeps the bottom screen.
+        self.stack
+            .last()
+            .unwrap_or(&Screen::Dashboard(Scroll { sel: 0, offset: 0 }))
+    }
+
+    pub fn screen_mut(&mut self) -> &mut Screen {
+        if self.stack.is_empty() {
+            self.stack.push(Screen::Dashboard(Scroll::default()));
+        }
+        let last = self.stack.len() - 1;
+        &mut self.stack[last]
+    }
+
+    /// Which keymap table applies now: the topmost thing with the keyboard.
+    pub fn mode(&self) -> Mode {
+        if self.confirm.is_some() {
+            Mode::Confirm
+        } else if self.form.is_some() {
+            Mode::Form
+        } else if self.help.is_some() {
+            Mode::Help
+        } else if self.finder.is_some() || self.filter_editing() {
+            Mode::Input
+        } else {
+            Mode::Normal
+        }
+    }
+
+    fn filter_editing(&self) -> bool {
+        match self.screen() {
+            Screen::Cases(l) => l.editing,
+            Screen::Case(c) => c.editing,
+            Screen::Party(p) => p.editing,
+            Screen::Dashboard(_) => false,
+        }
+    }
+
+    /// A name for any id we know of, else the id itself.
+    pub fn name(&self, id: Id) -> String {
+        if let Some(n) = self.data.names.get(&id) {
+            return n.name.clone();
+        }
+        if let Some(row) = self.data.case(id) {
+            return row.title.clone();
+        }
+        if let Some(n) = self.extra_names.get(&id) {
+            return n.clone();
+        }
+        id.to_string()
+    }
+
+    pub fn today(&self) -> Date {
+        self.cfg.today
+    }
+}

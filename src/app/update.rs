@@ -1,0 +1,1045 @@
+//! `update`: the one place state changes. It takes an action, changes the
+//! state, and returns the effects to run; it does no IO itself.
+
+use super::Action;
+use super::data::{CaseRow, FinderDoc};
+use super::effect::{Effect, Reply, SaveOp};
+use super::forms::{self, FormKind};
+use super::state::{
+    CaseList, CasePanel, CaseScreen, Confirm, Confirmed, Finder, Flash, PartyPanel, PartyScreen,
+    Screen, Scroll, Sort, State, visible,
+};
+use super::view::{self, Link, TriadItem};
+use crate::keymap::{Key, KeyCode, Lookup, Mode};
+use crate::model::{CaseStatus, Id, Kind, Record, Sector};
+
+type Effects = Vec<Effect>;
+
+pub fn update(state: &mut State, action: Action) -> Effects {
+    match action {
+        Action::Key(k) => on_key(state, k),
+        Action::Resize(w, h) => {
+            state.size = (w, h);
+            vec![]
+        }
+        Action::Reply(reply) => reply_in(state, *reply),
+        Action::Terminate => {
+            state.quit = true;
+            vec![]
+        }
+        Action::Redraw => {
+            state.repaint += 1;
+            vec![]
+        }
+        Action::Quit => quit(state),
+        // Text outside a text field (a stray paste) goes nowhere.
+        Action::Insert(_) | Action::Paste(_) if !state.mode().is_text() => vec![],
+        other => match state.mode() {
+            Mode::Confirm => confirm(state, other),
+            Mode::Form => form(state, other),
+            Mode::Help => help(state, other),
+            Mode::Input => input(state, other),
+            Mode::Normal => normal(state, other),
+        },
+    }
+}
+
+/// A key press: typed text in text modes, else through the keymap, with
+/// chords waiting for their next key.
+fn on_key(state: &mut State, k: Key) -> Effects {
+    let mode = state.mode();
+    if state.pending.is_empty() {
+        state.flash = None;
+        if mode.is_text()
+            && let Some(c) = k.text_char()
+        {
+            return update(state, Action::Insert(c));
+        }
+    } else if k.code == KeyCode::Esc {
+        // Esc abandons a half-typed chord and does nothing else.
+        state.pending.clear();
+        return vec![];
+    }
+    state.pending.push(k);
+    let keymap = state.keymap.clone();
+    match keymap.lookup(mode, &state.pending) {
+        Lookup::Action(a) => {
+            state.pending.clear();
+            update(state, a)
+        }
+        Lookup::Pending => vec![],
+        Lookup::Unbound => {
+            let was_chord = state.pending.len() > 1;
+            state.pending.clear();
+            if was_chord {
+                // `gx`: forget the `g`, try `x` on its own.
+                return on_key(state, k);
+            }
+            if mode == Mode::Normal {
+                let l = state.lang();
+                let help = keymap.key_for(Mode::Normal, &Action::Help).unwrap_or_default();
+                state.flash = Some(Flash::Info(format!(
+                    "{k} {} {help} {}",
+                    l.t("is not bound here;", "はここでは使えません。"),
+                    l.t("shows the keys", "でキー一覧")
+                )));
+            }
+            vec![]
+        }
+    }
+}
+
+/// Rows visible in the main list or panel, from the layout.
+fn page(state: &State) -> usize {
+    crate::ui::page_rows(state).max(1)
+}
+
+fn quit(state: &mut State) -> Effects {
+    if state.form.as_ref().is_some_and(|f| f.dirty()) {
+        let l = state.lang();
+        state.confirm = Some(Confirm {
+            question: l
+                .t("The form holds unsaved text. Quit and lose it?", "フォームに未保存の入力があります。破棄して終了しますか？")
+                .to_string(),
+            on_yes: Confirmed::Quit,
+        });
+    } else {
+        state.quit = true;
+    }
+    vec![]
+}
+
+// ------------------------------------------------------------- navigation
+
+/// Move a scroll by an action; true if the action was a movement.
+fn motion(scroll: &mut Scroll, action: &Action, len: usize, rows: usize) -> bool {
+    let step = rows.max(1) as isize;
+    match action {
+        Action::Up => scroll.shift(-1, len, rows),
+        Action::Down => scroll.shift(1, len, rows),
+        Action::PageUp => scroll.shift(-step, len, rows),
+        Action::PageDown => scroll.shift(step, len, rows),
+        Action::Top => scroll.set(0, len, rows),
+        Action::Bottom => scroll.set(len.saturating_sub(1), len, rows),
+        _ => return false,
+    }
+    true
+}
+
+fn push_link(state: &mut State, link: Link) -> Effects {
+    match link {
+        Link::Case(id) => {
+            state.stack.push(Screen::Case(CaseScreen {
+                id,
+                detail: None,
+                error: None,
+                panel: CasePanel::Triad,
+                scroll: Default::default(),
+                expanded: Default::default(),
+                filter: Default::default(),
+                editing: false,
+            }));
+            vec![Effect::LoadCase(id)]
+        }
+        Link::Party(id) => {
+            state.stack.push(Screen::Party(PartyScreen {
+                id,
+                detail: None,
+                error: None,
+                panel: PartyPanel::Cases,
+                scroll: Default::default(),
+                filter: Default::default(),
+                editing: false,
+            }));
+            vec![Effect::LoadParty(id)]
+        }
+        Link::CasesWithStatus(status) => {
+            let mut list = CaseList {
+                status: Some(status),
+                ..CaseList::default()
+            };
+            view::refilter(&mut list, &state.data.cases);
+            state.stack.push(Screen::Cases(list));
+            vec![]
+        }
+    }
+}
+
+fn open_cases(state: &mut State) {
+    state.stack.truncate(1);
+    let mut list = CaseList::default();
+    view::refilter(&mut list, &state.data.cases);
+    state.stack.push(Screen::Cases(list));
+}
+
+fn open_finder(state: &mut State) {
+    state.next_seq += 1;
+    state.finder = Some(Finder {
+        seq: state.next_seq,
+        ..Finder::default()
+    });
+}
+
+fn normal(state: &mut State, action: Action) -> Effects {
+    match action {
+        Action::Dashboard => {
+            state.stack.truncate(1);
+            return vec![];
+        }
+        Action::Cases => {
+            open_cases(state);
+            return vec![];
+        }
+        Action::Finder => {
+            open_finder(state);
+            return vec![];
+        }
+        Action::Help => {
+            state.help = Some(0);
+            return vec![];
+        }
+        Action::Back => {
+            if state.stack.len() > 1 {
+                state.stack.pop();
+            }
+            return vec![];
+        }
+        Action::NewCase => return open_form(state, FormKind::NewCase),
+        Action::NewBody => return open_form(state, FormKind::NewBody),
+        Action::NewPerson => return open_form(state, FormKind::NewPerson),
+        Action::NewAffiliation => return open_form(state, FormKind::NewAffiliation),
+        _ => {}
+    }
+    let rows = page(state);
+    let today = state.today();
+    match state.stack.last().map(|s| match s {
+        Screen::Dashboard(_) => 0,
+        Screen::Cases(_) => 1,
+        Screen::Case(_) => 2,
+        Screen::Party(_) => 3,
+    }) {
+        Some(0) => dashboard(state, action, rows),
+        Some(1) => case_list(state, action, rows),
+        Some(2) => case_screen(state, action, rows, today),
+        Some(3) => party_screen(state, action, rows, today),
+        _ => vec![],
+    }
+}
+
+fn not_here(state: &mut State) -> Effects {
+    let l = state.lang();
+    state.flash = Some(Flash::Info(
+        l.t("Not available on this screen.", "この画面では使えません。").to_string(),
+    ));
+    vec![]
+}
+
+fn dashboard(state: &mut State, action: Action, rows: usize) -> Effects {
+    let links = view::dashboard_links(state);
+    let Some(Screen::Dashboard(scroll)) = state.stack.last_mut() else {
+        return vec![];
+    };
+    if motion(scroll, &action, links.len(), rows) {
+        return vec![];
+    }
+    match action {
+        Action::Open | Action::Right => match links.get(scroll.sel) {
+            Some(link) => push_link(state, *link),
+            None => vec![],
+        },
+        Action::Filter => {
+            open_cases(state);
+            if let Some(Screen::Cases(l)) = state.stack.last_mut() {
+                l.editing = true;
+            }
+            vec![]
+        }
+        _ => not_here(state),
+    }
+}
+
+fn cycle<T: Copy + PartialEq>(current: Option<T>, all: &[T]) -> Option<T> {
+    match current.and_then(|c| all.iter().position(|x| *x == c)) {
+        None => all.first().copied(),
+        Some(i) => all.get(i + 1).copied(),
+    }
+}
+
+fn case_list(state: &mut State, action: Action, rows: usize) -> Effects {
+    let coordinators = state.data.coordinators.clone();
+    let Some(Screen::Cases(list)) = state.stack.last_mut() else {
+        return vec![];
+    };
+    if motion(&mut list.scroll, &action, list.view.len(), rows) {
+        return vec![];
+    }
+    let selected = list
+        .view
+        .get(list.scroll.sel)
+        .and_then(|&i| state.data.cases.get(i as usize))
+        .map(|c| c.id);
+    match action {
+        Action::Open | Action::Right => match selected {
+            Some(id) => push_link(state, Link::Case(id)),
+            None => vec![],
+        },
+        Action::Left => {
+            state.stack.pop();
+            vec![]
+        }
+        Action::Filter => {
+            list.editing = true;
+            vec![]
+        }
+        Action::SortNext => {
+            list.sort = match list.sort {
+                Sort::Id => Sort::Changed,
+                Sort::Changed => Sort::OpenReferrals,
+                Sort::OpenReferrals => Sort::Id,
+            };
+            relist(state);
+            vec![]
+        }
+        Action::FilterStatus => {
+            list.status = cycle(list.status, &CaseStatus::ALL);
+            relist(state);
+            vec![]
+        }
+        Action::FilterSector => {
+            list.sector = cycle(list.sector, &Sector::ALL);
+            relist(state);
+            vec![]
+        }
+        Action::FilterCoordinator => {
+            list.coordinator = cycle(list.coordinator, &coordinators);
+            relist(state);
+            vec![]
+        }
+        Action::ClearFilters => {
+            list.status = None;
+            list.sector = None;
+            list.coordinator = None;
+            list.filter.clear();
+            relist(state);
+            vec![]
+        }
+        _ => not_here(state),
+    }
+}
+
+/// Refilter the case list on top, keeping the selection in range.
+fn relist(state: &mut State) {
+    let rows = page(state);
+    let cases = &state.data.cases;
+    if let Some(Screen::Cases(list)) = state.stack.last_mut() {
+        let keep = list.view.get(list.scroll.sel).copied();
+        view::refilter(list, cases);
+        let sel = keep
+            .and_then(|k| list.view.iter().position(|&i| i == k))
+            .unwrap_or(0);
+        list.scroll.set(sel, list.view.len(), rows);
+    }
+}
+
+fn next_panel<T: Copy + PartialEq>(all: &[T], current: T, forward: bool) -> T {
+    let i = all.iter().position(|p| *p == current).unwrap_or(0);
+    let n = all.len();
+    all[if forward { (i + 1) % n } else { (i + n - 1) % n }]
+}
+
+fn case_screen(state: &mut State, action: Action, rows: usize, today: crate::model::Date) -> Effects {
+    let l = state.lang();
+    let cfg = state.cfg.clone();
+    let Some(Screen::Case(s)) = state.stack.last_mut() else {
+        return vec![];
+    };
+    let case_id = s.id;
+    let len = view::case_panel_len(s, &cfg);
+    let pi = view::panel_index(s.panel);
+    if motion(&mut s.scroll[pi], &action, len, rows) {
+        return vec![];
+    }
+    match action {
+        Action::NextPanel | Action::Right => {
+            s.panel = next_panel(&CasePanel::ALL, s.panel, true);
+            return vec![];
+        }
+        Action::PrevPanel | Action::Left => {
+            s.panel = next_panel(&CasePanel::ALL, s.panel, false);
+            return vec![];
+        }
+        Action::Filter => {
+            s.editing = true;
+            return vec![];
+        }
+        _ => {}
+    }
+    let Some(d) = s.detail.as_deref() else {
+        return vec![];
+    };
+    let sel = view::case_selection(s, d, today);
+    let party = sel.party.cloned();
+    let rel = sel.relationship.map(|r| r.id);
+    let referral = sel.referral.map(|r| r.id);
+    let consent = sel.consent.cloned();
+    match action {
+        Action::Toggle | Action::Open if s.panel == CasePanel::Referrals => {
+            if let Some(id) = referral
+                && !s.expanded.remove(&id)
+            {
+                s.expanded.insert(id);
+            }
+            vec![]
+        }
+        Action::Open => match (party, s.panel) {
+            (Some(p), _) => push_link(state, Link::Party(p.party)),
+            (None, CasePanel::Triad) => {
+                // A relationship: open its first party.
+                let target = match view::triad_items(d).get(s.scroll[pi].sel) {
+                    Some(TriadItem::Relationship(r)) => Some(r.a),
+                    _ => None,
+                };
+                match target {
+                    Some(t) => push_link(state, Link::Party(t)),
+                    None => vec![],
+                }
+            }
+            _ => vec![],
+        },
+        Action::AddParty => open_form(state, FormKind::AddParty { case: case_id }),
+        Action::EndRole => match party {
+            Some(p) if p.until.is_none() => {
+                let name = state.name(p.party);
+                state.confirm = Some(Confirm {
+                    question: format!(
+                        "{} {name} ({}) {} {}?",
+                        l.t("End the role of", "役割を終了します:"),
+                        p.role,
+                        l.t("as of", "終了日"),
+                        state.today()
+                    ),
+                    on_yes: Confirmed::EndRole {
+                        case: case_id,
+                        party: p.party,
+                    },
+                });
+                vec![]
+            }
+            Some(_) => flash_info(state, l.t("That role has already ended.", "その役割は終了済みです。")),
+            None => flash_info(
+                state,
+                l.t("Select a party in the triad panel first.", "先に三者パネルで関係者を選んでください。"),
+            ),
+        },
+        Action::SetTrust => open_form(
+            state,
+            FormKind::SetTrust {
+                case: case_id,
+                relationship: rel,
+            },
+        ),
+        Action::AddNote => open_form(
+            state,
+            FormKind::AddNote {
+                case: case_id,
+                relationship: rel,
+            },
+        ),
+        Action::AddNoteInEditor => {
+            let mut fx = open_form(
+                state,
+                FormKind::AddNote {
+                    case: case_id,
+                    relationship: rel,
+                },
+            );
+            if let Some(f) = state.form.as_mut() {
+                f.focus = f.fields.iter().position(|x| x.name == "text").unwrap_or(0);
+                fx.push(Effect::Editor(String::new()));
+            }
+            fx
+        }
+        Action::ProposeReferral => open_form(state, FormKind::ProposeReferral { case: case_id }),
+        Action::AdvanceReferral => match referral {
+            Some(id) => open_form(state, FormKind::AdvanceReferral { referral: id }),
+            None => flash_info(
+                state,
+                l.t("Select a referral in the referrals panel first.", "先に紹介パネルで紹介を選んでください。"),
+            ),
+        },
+        Action::RecordConsent => open_form(state, FormKind::RecordConsent { case: case_id }),
+        Action::WithdrawConsent => match consent {
+            Some(c) if c.withdrawn_on.is_none() => {
+                state.confirm = Some(Confirm {
+                    question: format!(
+                        "{} {} ({}) {} {}?",
+                        l.t("Withdraw consent", "同意を撤回します:"),
+                        c.id,
+                        state.name(c.client),
+                        l.t("as of", "撤回日"),
+                        state.today()
+                    ),
+                    on_yes: Confirmed::WithdrawConsent(c.id),
+                });
+                vec![]
+            }
+            Some(_) => flash_info(state, l.t("Already withdrawn.", "撤回済みです。")),
+            None => flash_info(
+                state,
+                l.t("Select a consent in the consents panel first.", "先に同意パネルで同意を選んでください。"),
+            ),
+        },
+        Action::LogEvent => open_form(state, FormKind::LogEvent { case: Some(case_id) }),
+        _ => not_here(state),
+    }
+}
+
+fn party_screen(state: &mut State, action: Action, rows: usize, today: crate::model::Date) -> Effects {
+    let Some(Screen::Party(s)) = state.stack.last_mut() else {
+        return vec![];
+    };
+    let len = view::party_panel_len(s, today);
+    let pi = view::party_panel_index(s.panel);
+    if motion(&mut s.scroll[pi], &action, len, rows) {
+        return vec![];
+    }
+    match action {
+        Action::NextPanel | Action::Right => {
+            s.panel = next_panel(&PartyPanel::ALL, s.panel, true);
+            vec![]
+        }
+        Action::PrevPanel | Action::Left => {
+            s.panel = next_panel(&PartyPanel::ALL, s.panel, false);
+            vec![]
+        }
+        Action::Filter => {
+            s.editing = true;
+            vec![]
+        }
+        Action::Open => {
+            let Some(d) = s.detail.as_deref() else {
+                return vec![];
+            };
+            let sel = s.scroll[pi].sel;
+            let link = match s.panel {
+                PartyPanel::Cases => view::party_case_rows(s, d).get(sel).map(|c| Link::Case(c.id)),
+                PartyPanel::Affiliations => view::affiliation_rows(s, d).get(sel).map(|a| {
+                    // The other side of the affiliation.
+                    Link::Party(if s.id == a.person { a.body } else { a.person })
+                }),
+                PartyPanel::Timeline => view::timeline_rows(&d.timelines, today, &s.filter.text)
+                    .get(sel)
+                    .and_then(|r| r.partnership().parties.iter().find(|p| **p != s.id).copied())
+                    .map(Link::Party),
+            };
+            match link {
+                Some(l) => push_link(state, l),
+                None => vec![],
+            }
+        }
+        Action::LogEvent => open_form(state, FormKind::LogEvent { case: None }),
+        _ => not_here(state),
+    }
+}
+
+fn flash_info(state: &mut State, msg: &str) -> Effects {
+    state.flash = Some(Flash::Info(msg.to_string()));
+    vec![]
+}
+
+// ------------------------------------------------------------------ popups
+
+fn help(state: &mut State, action: Action) -> Effects {
+    let rows = page(state);
+    let len = crate::ui::help_len(state);
+    let top = state.help.unwrap_or(0);
+    let max = len.saturating_sub(rows);
+    state.help = Some(match action {
+        Action::Down => (top + 1).min(max),
+        Action::Up => top.saturating_sub(1),
+        Action::PageDown => (top + rows).min(max),
+        Action::PageUp => top.saturating_sub(rows),
+        Action::Top => 0,
+        Action::Bottom => max,
+        Action::Back | Action::Cancel | Action::Help => {
+            state.help = None;
+            return vec![];
+        }
+        _ => top,
+    });
+    vec![]
+}
+
+/// The finder, or a list's `/` filter line.
+fn input(state: &mut State, action: Action) -> Effects {
+    if state.finder.is_some() {
+        return finder(state, action);
+    }
+    let rows = page(state);
+    let today = state.today();
+    let cfg = state.cfg.clone();
+    let screen = state.screen_mut();
+    let (field, editing) = match screen {
+        Screen::Cases(l) => (&mut l.filter, &mut l.editing),
+        Screen::Case(c) => (&mut c.filter, &mut c.editing),
+        Screen::Party(p) => (&mut p.filter, &mut p.editing),
+        Screen::Dashboard(_) => return vec![],
+    };
+    match action {
+        Action::Submit => *editing = false,
+        Action::Cancel => {
+            field.clear();
+            *editing = false;
+        }
+        other => {
+            if !edit_text(field, other) {
+                return vec![];
+            }
+        }
+    }
+    // Whatever changed, the rows did: keep the selection in range.
+    match state.screen_mut() {
+        Screen::Cases(_) => relist(state),
+        Screen::Case(c) => {
+            let i = view::panel_index(c.panel);
+            let len = view::case_panel_len(c, &cfg);
+            let sel = c.scroll[i].sel;
+            c.scroll[i].set(sel, len, rows);
+        }
+        Screen::Party(p) => {
+            let i = view::party_panel_index(p.panel);
+            let len = view::party_panel_len(p, today);
+            let sel = p.scroll[i].sel;
+            p.scroll[i].set(sel, len, rows);
+        }
+        Screen::Dashboard(_) => {}
+    }
+    vec![]
+}
+
+/// Line editing shared by the finder, filters and forms. False if the
+/// action is not an edit.
+fn edit_text(field: &mut super::input::TextInput, action: Action) -> bool {
+    match action {
+        Action::Insert(c) => field.insert(c),
+        Action::Paste(s) => field.insert_str(&s, false),
+        Action::Left => field.left(),
+        Action::Right => field.right(),
+        Action::LineStart => field.home(),
+        Action::LineEnd => field.end(),
+        Action::DeleteBack => field.backspace(),
+        Action::DeleteForward => field.delete(),
+        Action::ClearField => field.clear(),
+        _ => return false,
+    }
+    true
+}
+
+fn finder(state: &mut State, action: Action) -> Effects {
+    let rows = page(state);
+    let Some(f) = state.finder.as_mut() else {
+        return vec![];
+    };
+    match action {
+        Action::Cancel => {
+            state.finder = None;
+            vec![]
+        }
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
+            motion(&mut f.scroll, &action, f.hits.len(), rows);
+            vec![]
+        }
+        Action::Submit => {
+            let target = f.hits.get(f.scroll.sel).map(|h| h.target);
+            match target.and_then(view::link_to) {
+                Some(link) => {
+                    state.finder = None;
+                    push_link(state, link)
+                }
+                None => vec![],
+            }
+        }
+        other => {
+            let before = f.input.text.clone();
+            if !edit_text(&mut f.input, other) || f.input.text == before {
+                return vec![];
+            }
+            state.next_seq += 1;
+            f.seq = state.next_seq;
+            f.scroll = Scroll::default();
+            if f.input.text.trim().is_empty() {
+                f.hits.clear();
+                f.searching = false;
+                return vec![];
+            }
+            f.searching = true;
+            vec![Effect::Search {
+                seq: f.seq,
+                query: f.input.text.clone(),
+            }]
+        }
+    }
+}
+
+fn open_form(state: &mut State, kind: FormKind) -> Effects {
+    match forms::open(state, kind) {
+        Ok(f) => state.form = Some(f),
+        Err(msg) => state.flash = Some(Flash::Info(msg)),
+    }
+    vec![]
+}
+
+fn form(state: &mut State, action: Action) -> Effects {
+    let Some(f) = state.form.as_mut() else {
+        return vec![];
+    };
+    if f.saving {
+        // The write is in flight; keys wait so nothing is sent twice.
+        return vec![];
+    }
+    let multi = f.focused().is_some_and(|x| x.kind == super::form::FieldKind::Multi);
+    match action {
+        Action::Cancel => {
+            if f.dirty() {
+                let l = state.lang();
+                state.confirm = Some(Confirm {
+                    question: l
+                        .t("Leave the form and lose what you typed?", "入力した内容を破棄してフォームを閉じますか？")
+                        .to_string(),
+                    on_yes: Confirmed::DiscardForm,
+                });
+            } else {
+                state.form = None;
+            }
+            vec![]
+        }
+        Action::NextField => {
+            f.next();
+            vec![]
+        }
+        Action::PrevField => {
+            f.prev();
+            vec![]
+        }
+        Action::Left => {
+            f.left();
+            vec![]
+        }
+        Action::Right => {
+            f.right();
+            vec![]
+        }
+        Action::Insert(c) => {
+            f.insert(c);
+            vec![]
+        }
+        Action::Paste(s) => {
+            f.paste(&s);
+            vec![]
+        }
+        Action::Submit if multi => {
+            f.insert('\n');
+            vec![]
+        }
+        Action::Submit if f.focus + 1 < f.fields.len() => {
+            f.next();
+            vec![]
+        }
+        Action::Submit | Action::Save => save_form(state),
+        Action::OpenEditor => match f.focused() {
+            Some(field) if field.is_text() => vec![Effect::Editor(field.input.text.clone())],
+            _ => vec![],
+        },
+        other => {
+            if let Some(field) = f.focused_mut()
+                && field.is_text()
+            {
+                field.error = None;
+                edit_text(&mut field.input, other);
+            }
+            vec![]
+        }
+    }
+}
+
+fn save_form(state: &mut State) -> Effects {
+    let Some(mut f) = state.form.take() else {
+        return vec![];
+    };
+    let ops = forms::submit(state, &mut f);
+    let fx = match ops {
+        Some(ops) => {
+            f.saving = true;
+            vec![Effect::Save(ops)]
+        }
+        None => vec![],
+    };
+    state.form = Some(f);
+    fx
+}
+
+fn confirm(state: &mut State, action: Action) -> Effects {
+    let Some(c) = state.confirm.take() else {
+        return vec![];
+    };
+    match action {
+        Action::Yes => {}
+        Action::No | Action::Cancel => return vec![],
+        _ => {
+            state.confirm = Some(c);
+            return vec![];
+        }
+    }
+    match c.on_yes {
+        Confirmed::DiscardForm => {
+            state.form = None;
+            vec![]
+        }
+        Confirmed::Quit => {
+            state.quit = true;
+            vec![]
+        }
+        Confirmed::EndRole { case, party } => {
+            let today = state.today();
+            let now = state.cfg.now();
+            let Some(mut c) = current_case(state, case) else {
+                return vec![];
+            };
+            match c.end_role(party, today) {
+                Ok(()) => {
+                    c.changed = now;
+                    vec![Effect::Save(vec![SaveOp::Update(Record::Case(c))])]
+                }
+                Err(e) => {
+                    state.flash = Some(Flash::Error(e.to_string()));
+                    vec![]
+                }
+            }
+        }
+        Confirmed::WithdrawConsent(id) => {
+            let today = state.today();
+            let consent = match state.screen() {
+                Screen::Case(s) => s
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.consents.iter().find(|c| c.id == id).cloned()),
+                _ => None,
+            };
+            match consent {
+                Some(mut c) => {
+                    c.withdrawn_on = Some(today.max(c.given_on));
+                    vec![Effect::Save(vec![SaveOp::Update(Record::Consent(c))])]
+                }
+                None => vec![],
+            }
+        }
+    }
+}
+
+fn current_case(state: &State, id: Id) -> Option<crate::model::Case> {
+    match state.screen() {
+        Screen::Case(s) if s.id == id => s.detail.as_ref().map(|d| d.case.clone()),
+        _ => None,
+    }
+}
+
+// ------------------------------------------------------------------ replies
+
+fn reply_in(state: &mut State, reply: Reply) -> Effects {
+    match reply {
+        Reply::Names(rows) => {
+            for r in rows {
+                state.data.names.insert(r.id, r);
+            }
+            vec![]
+        }
+        Reply::Cases(rows) => {
+            state.data.loading.cases += rows.len();
+            state.data.append_cases(rows);
+            relist_all(state);
+            vec![]
+        }
+        Reply::Referrals { open, overdue } => {
+            state.data.set_open_referrals(open.into_iter().collect());
+            state.data.overdue = overdue;
+            relist_all(state);
+            vec![]
+        }
+        Reply::Consents(c) => {
+            state.data.consents = c;
+            vec![]
+        }
+        Reply::Upcoming(e) => {
+            state.data.upcoming = e;
+            vec![]
+        }
+        Reply::Docs(docs) => vec![Effect::Index(docs)],
+        Reply::Loaded(r) => {
+            state.data.loading.done = true;
+            state.data.loading.error = r.err();
+            vec![]
+        }
+        Reply::Case(r) => {
+            let id = match &r {
+                Ok(d) => d.case.id,
+                Err((id, _)) => *id,
+            };
+            if let Ok(d) = &r {
+                let row = CaseRow::from_case(&d.case);
+                state.data.upsert_case(row);
+                let open = d.referrals.iter().filter(|x| x.status().is_open()).count();
+                let open = u32::try_from(open).unwrap_or(u32::MAX);
+                state.data.open_referrals.insert(id, open);
+                if let Some(&i) = state.data.case_pos.get(&id)
+                    && let Some(row) = state.data.cases.get_mut(i)
+                {
+                    row.open_referrals = open;
+                }
+                for t in &d.timelines {
+                    state.extra_names.insert(t.partnership.id, t.partnership.title.clone());
+                }
+            }
+            for s in &mut state.stack {
+                if let Screen::Case(c) = s
+                    && c.id == id
+                {
+                    match &r {
+                        Ok(d) => {
+                            c.detail = Some(d.clone());
+                            c.error = None;
+                        }
+                        Err((_, e)) => c.error = Some(e.clone()),
+                    }
+                }
+            }
+            vec![]
+        }
+        Reply::Party(r) => {
+            let id = match &r {
+                Ok(d) => d.record.id(),
+                Err((id, _)) => *id,
+            };
+            for s in &mut state.stack {
+                if let Screen::Party(p) = s
+                    && p.id == id
+                {
+                    match &r {
+                        Ok(d) => {
+                            p.detail = Some(d.clone());
+                            p.error = None;
+                        }
+                        Err((_, e)) => p.error = Some(e.clone()),
+                    }
+                }
+            }
+            vec![]
+        }
+        Reply::Saved(records) => saved(state, records),
+        Reply::SaveFailed { field, error } => {
+            if let Some(f) = state.form.as_mut() {
+                f.saving = false;
+                f.set_error(field.as_deref().unwrap_or(""), error);
+                f.focus_error();
+            } else {
+                state.flash = Some(Flash::Error(error));
+            }
+            vec![]
+        }
+        Reply::Hits { seq, hits } => {
+            if let Some(f) = state.finder.as_mut()
+                && f.seq == seq
+            {
+                f.hits = hits;
+                f.searching = false;
+                f.scroll = Scroll::default();
+            }
+            vec![]
+        }
+        Reply::Edited(r) => {
+            match r {
+                Ok(text) => {
+                    if let Some(field) = state.form.as_mut().and_then(|f| f.focused_mut())
+                        && field.is_text()
+                    {
+                        let multi = field.kind == super::form::FieldKind::Multi;
+                        field.input.clear();
+                        field.input.insert_str(text.trim_end(), multi);
+                    }
+                }
+                Err(e) => state.flash = Some(Flash::Error(e)),
+            }
+            state.repaint += 1;
+            vec![]
+        }
+    }
+}
+
+/// Keep every case list on the stack in step with the data.
+fn relist_all(state: &mut State) {
+    let rows = page(state);
+    let cases = &state.data.cases;
+    for s in &mut state.stack {
+        if let Screen::Cases(list) = s {
+            let keep = list.view.get(list.scroll.sel).copied();
+            view::refilter(list, cases);
+            let sel = keep
+                .and_then(|k| list.view.iter().position(|&i| i == k))
+                .unwrap_or(list.scroll.sel);
+            list.scroll.set(sel, list.view.len(), rows);
+        }
+    }
+}
+
+/// Writes are on disk: update the summaries, say so, and reload what shows.
+fn saved(state: &mut State, records: Vec<Record>) -> Effects {
+    let l = state.lang();
+    let kind = state.form.take().map(|f| f.kind);
+    let mut fx = Vec::new();
+    let mut docs: Vec<FinderDoc> = Vec::new();
+    let none = Default::default();
+    for r in &records {
+        if let Some(n) = super::worker::name_row(r) {
+            state.data.names.insert(n.id, n);
+        }
+        if let Record::Case(c) = r {
+            state.data.upsert_case(CaseRow::from_case(c));
+        }
+        docs.extend(super::worker::finder_doc(r, &none));
+    }
+    relist_all(state);
+    if !docs.is_empty() {
+        fx.push(Effect::Index(docs));
+    }
+    let ids: Vec<String> = records.iter().map(|r| r.id().to_string()).collect();
+    state.flash = Some(Flash::Ok(format!("{} {}", l.t("Saved", "保存しました"), ids.join(", "))));
+    // A new case, body or person opens; anything else reloads the screen.
+    let first = records.first().map(Record::id);
+    match (kind, first) {
+        (Some(FormKind::NewCase | FormKind::NewBody | FormKind::NewPerson), Some(id)) => {
+            if let Some(link) = view::link_to(id) {
+                fx.extend(push_link(state, link));
+            }
+        }
+        _ => fx.extend(reload(state)),
+    }
+    if records
+        .iter()
+        .any(|r| matches!(r.kind(), Kind::Referral | Kind::Consent | Kind::Event))
+    {
+        fx.push(Effect::RefreshDashboard);
+    }
+    fx
+}
+
+fn reload(state: &State) -> Effects {
+    match state.screen() {
+        Screen::Case(c) => vec![Effect::LoadCase(c.id)],
+        Screen::Party(p) => vec![Effect::LoadParty(p.id)],
+        _ => vec![],
+    }
+}
+
+/// Rows visible now in a list whose selection `scroll` holds.
+pub fn visible_rows(scroll: &Scroll, len: usize, rows: usize) -> (usize, usize) {
+    visible(scroll.sel, scroll.offset, len, rows)
+}

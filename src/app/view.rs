@@ -1,0 +1,416 @@
+//! The rows each screen shows, computed from `State` alone. Update uses
+//! them to know what is selected and where Enter goes; draw uses the same
+//! rows to paint, so the two can never disagree.
+
+use chrono::Datelike;
+
+use super::data::{
+    CaseDetail, CaseRow, ConsentAlert, EventLine, OverdueReferral, PartyCase, PartyDetail,
+    Timeline,
+};
+use super::state::{CaseList, CaseScreen, Config, PartyPanel, PartyScreen, Sort, State};
+use crate::model::{
+    Affiliation, CaseParty, CaseStatus, Consent, Date, Event, Id, Partnership, Referral,
+    Relationship, Sector, Transition, TrustNote,
+};
+
+/// Where Enter on a line goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    Case(Id),
+    /// A body or a person.
+    Party(Id),
+    CasesWithStatus(CaseStatus),
+}
+
+/// Open a record by id: cases to the case view, bodies and people to
+/// theirs; other kinds have no screen of their own.
+pub fn link_to(id: Id) -> Option<Link> {
+    use crate::model::Kind;
+    match id.kind {
+        Kind::Case => Some(Link::Case(id)),
+        Kind::Body | Kind::Person => Some(Link::Party(id)),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DashSection {
+    Open,
+    Overdue,
+    Consents,
+    Upcoming,
+    Recent,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum DashLine<'a> {
+    Heading(DashSection, usize),
+    Status(CaseStatus, usize),
+    Overdue(&'a OverdueReferral),
+    Consent(&'a ConsentAlert),
+    Event(&'a EventLine),
+    Recent(&'a CaseRow),
+    /// "nothing here", so an empty section still reads as checked.
+    Nothing,
+}
+
+impl DashLine<'_> {
+    pub fn link(&self) -> Option<Link> {
+        match self {
+            DashLine::Status(s, _) => Some(Link::CasesWithStatus(*s)),
+            DashLine::Overdue(r) => Some(Link::Case(r.case)),
+            DashLine::Consent(c) => Some(Link::Case(c.case)),
+            DashLine::Event(e) => e.target.and_then(link_to),
+            DashLine::Recent(c) => Some(Link::Case(c.id)),
+            _ => None,
+        }
+    }
+}
+
+/// How many recently changed cases the dashboard lists.
+pub const RECENT: usize = 8;
+
+/// The dashboard, top to bottom. Only lines with a link are selectable.
+pub fn dashboard(state: &State) -> Vec<DashLine<'_>> {
+    let d = &state.data;
+    let mut out = Vec::new();
+    let mut counts = [0usize; 4];
+    for c in &d.cases {
+        counts[CaseStatus::ALL.iter().position(|s| *s == c.status).unwrap_or(0)] += 1;
+    }
+    let open: usize = counts[..3].iter().sum();
+    out.push(DashLine::Heading(DashSection::Open, open));
+    for (i, s) in CaseStatus::ALL[..3].iter().enumerate() {
+        out.push(DashLine::Status(*s, counts[i]));
+    }
+    out.push(DashLine::Heading(DashSection::Overdue, d.overdue.len()));
+    out.extend(d.overdue.iter().map(DashLine::Overdue));
+    if d.overdue.is_empty() {
+        out.push(DashLine::Nothing);
+    }
+    out.push(DashLine::Heading(DashSection::Consents, d.consents.len()));
+    out.extend(d.consents.iter().map(DashLine::Consent));
+    if d.consents.is_empty() {
+        out.push(DashLine::Nothing);
+    }
+    out.push(DashLine::Heading(DashSection::Upcoming, d.upcoming.len()));
+    out.extend(d.upcoming.iter().map(DashLine::Event));
+    if d.upcoming.is_empty() {
+        out.push(DashLine::Nothing);
+    }
+    let recent = recent_cases(&d.cases, RECENT);
+    out.push(DashLine::Heading(DashSection::Recent, recent.len()));
+    out.extend(recent.into_iter().map(DashLine::Recent));
+    out
+}
+
+/// The `n` most recently changed cases, newest first, without sorting
+/// every case (there may be 100,000).
+pub fn recent_cases(cases: &[CaseRow], n: usize) -> Vec<&CaseRow> {
+    let mut top: Vec<&CaseRow> = Vec::with_capacity(n + 1);
+    for c in cases {
+        if top.len() < n || top.last().is_some_and(|l| (c.changed, c.id) > (l.changed, l.id)) {
+            let at = top.partition_point(|t| (t.changed, t.id) > (c.changed, c.id));
+            top.insert(at, c);
+            top.truncate(n);
+        }
+    }
+    top
+}
+
+/// Selectable dashboard lines' links, in order.
+pub fn dashboard_links(state: &State) -> Vec<Link> {
+    dashboard(state).iter().filter_map(DashLine::link).collect()
+}
+
+/// Recompute the case list's rows after a filter, sort or data change.
+pub fn refilter(list: &mut CaseList, state_cases: &[CaseRow]) {
+    let needle = list.filter.text.trim().to_lowercase();
+    let sector = list.sector.map(super::data::sector_index);
+    let mut view: Vec<u32> = state_cases
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            list.status.is_none_or(|s| c.status == s)
+                && sector.is_none_or(|i| c.sectors[i])
+                && list.coordinator.is_none_or(|p| c.coordinator == Some(p))
+                && (needle.is_empty() || c.haystack.contains(&needle))
+        })
+        .filter_map(|(i, _)| u32::try_from(i).ok())
+        .collect();
+    let key = |i: &u32| &state_cases[*i as usize];
+    match list.sort {
+        Sort::Id => {}
+        Sort::Changed => view.sort_by_key(|i| std::cmp::Reverse(key(i).changed)),
+        Sort::OpenReferrals => view.sort_by_key(|i| std::cmp::Reverse(key(i).open_referrals)),
+    }
+    list.view = view;
+}
+
+/// One selectable thing in the triad panel.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TriadItem<'a> {
+    Party(&'a CaseParty),
+    Relationship(&'a Relationship),
+}
+
+/// Parties by sector (government, medical, patient & family), active before
+/// ended; then the relationships.
+pub fn triad_items(d: &CaseDetail) -> Vec<TriadItem<'_>> {
+    let mut out = Vec::new();
+    for s in Sector::ALL {
+        out.extend(parties_of(d, s).into_iter().map(TriadItem::Party));
+    }
+    out.extend(d.relationships.iter().map(TriadItem::Relationship));
+    out
+}
+
+pub fn parties_of(d: &CaseDetail, sector: Sector) -> Vec<&CaseParty> {
+    let mut v: Vec<&CaseParty> = d.case.parties.iter().filter(|p| p.sector == sector).collect();
+    v.sort_by_key(|p| (p.until.is_some(), std::cmp::Reverse(p.until), p.from));
+    v
+}
+
+/// The sector a party sits in for this case (bodies carry their own).
+pub fn sector_in_case(d: &CaseDetail, id: Id) -> Option<Sector> {
+    d.case
+        .parties
+        .iter()
+        .find(|p| p.party == id)
+        .map(|p| p.sector)
+        .or_else(|| d.sectors.get(&id).copied())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ReferralRow<'a> {
+    Referral(&'a Referral),
+    Step(&'a Referral, &'a Transition),
+}
+
+impl<'a> ReferralRow<'a> {
+    pub fn referral(&self) -> &'a Referral {
+        match self {
+            ReferralRow::Referral(r) | ReferralRow::Step(r, _) => r,
+        }
+    }
+}
+
+fn matches(filter: &str, text: &str) -> bool {
+    filter.is_empty() || text.to_lowercase().contains(filter)
+}
+
+fn name_of(names: &std::collections::HashMap<Id, String>, id: Id) -> String {
+    names.get(&id).cloned().unwrap_or_else(|| id.to_string())
+}
+
+pub fn referral_rows<'a>(screen: &CaseScreen, d: &'a CaseDetail) -> Vec<ReferralRow<'a>> {
+    let filter = screen.filter.text.trim().to_lowercase();
+    let mut out = Vec::new();
+    for r in &d.referrals {
+        let text = format!(
+            "{} {} {} {} {}",
+            r.id,
+            name_of(&d.names, r.from),
+            name_of(&d.names, r.to),
+            r.reason,
+            r.outcome
+        );
+        if !matches(&filter, &text) {
+            continue;
+        }
+        out.push(ReferralRow::Referral(r));
+        if screen.expanded.contains(&r.id) {
+            out.extend(r.history.iter().map(|t| ReferralRow::Step(r, t)));
+        }
+    }
+    out
+}
+
+/// Whether a note's text may be shown: private notes only to their author,
+/// and in meeting mode only shared notes.
+pub fn note_readable(cfg: &Config, n: &TrustNote) -> bool {
+    if cfg.meeting {
+        n.confidentiality == crate::model::Confidentiality::Shared
+    } else {
+        n.readable_by(&cfg.user)
+    }
+}
+
+/// Notes, newest first; the filter never looks into text one may not read.
+pub fn note_rows<'a>(screen: &CaseScreen, d: &'a CaseDetail, cfg: &Config) -> Vec<&'a TrustNote> {
+    let filter = screen.filter.text.trim().to_lowercase();
+    d.notes
+        .iter()
+        .filter(|n| {
+            let text = if note_readable(cfg, n) { n.text.as_str() } else { "" };
+            matches(&filter, &format!("{} {text}", n.author))
+        })
+        .collect()
+}
+
+pub fn consent_rows<'a>(screen: &CaseScreen, d: &'a CaseDetail) -> Vec<&'a Consent> {
+    let filter = screen.filter.text.trim().to_lowercase();
+    d.consents
+        .iter()
+        .filter(|c| {
+            let names: Vec<String> = c.granted_to.iter().map(|p| name_of(&d.names, *p)).collect();
+            matches(&filter, &format!("{} {}", c.obtained_how, names.join(" ")))
+        })
+        .collect()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TimelineRow<'a> {
+    Partnership(&'a Partnership),
+    /// A year's layer: how many events, out of the busiest year's count.
+    Year {
+        partnership: &'a Partnership,
+        year: i32,
+        count: usize,
+        max: usize,
+    },
+    Event(&'a Partnership, &'a Event),
+}
+
+impl<'a> TimelineRow<'a> {
+    pub fn partnership(&self) -> &'a Partnership {
+        match self {
+            TimelineRow::Partnership(p)
+            | TimelineRow::Year { partnership: p, .. }
+            | TimelineRow::Event(p, _) => p,
+        }
+    }
+}
+
+/// Every partnership, year by year from its start to its end (or this
+/// year), each year with its events: a ten-year partnership shows ten
+/// layers even when some are thin.
+pub fn timeline_rows<'a>(timelines: &'a [Timeline], today: Date, filter: &str) -> Vec<TimelineRow<'a>> {
+    let filter = filter.trim().to_lowercase();
+    let mut out = Vec::new();
+    for t in timelines {
+        let p = &t.partnership;
+        out.push(TimelineRow::Partnership(p));
+        let first = t
+            .events
+            .iter()
+            .map(|e| e.date.year())
+            .min()
+            .map_or(p.started.year(), |y| y.min(p.started.year()));
+        let last_event = t.events.iter().map(|e| e.date.year()).max().unwrap_or(first);
+        let end = p.ended.map_or(today.year(), |e| e.year()).max(last_event);
+        // Cap pathological spans (a typo'd year) so a panel stays readable.
+        let first = first.max(end - 100);
+        let count = |y: i32| t.events.iter().filter(|e| e.date.year() == y).count();
+        let max = (first..=end).map(count).max().unwrap_or(0);
+        for year in first..=end {
+            out.push(TimelineRow::Year {
+                partnership: p,
+                year,
+                count: count(year),
+                max,
+            });
+            for e in t.events.iter().filter(|e| e.date.year() == year) {
+                if matches(&filter, &e.title) {
+                    out.push(TimelineRow::Event(p, e));
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn party_case_rows<'a>(screen: &PartyScreen, d: &'a PartyDetail) -> Vec<&'a PartyCase> {
+    let filter = screen.filter.text.trim().to_lowercase();
+    d.cases
+        .iter()
+        .filter(|c| matches(&filter, &format!("{} {} {}", c.id, c.title, c.role)))
+        .collect()
+}
+
+pub fn affiliation_rows<'a>(screen: &PartyScreen, d: &'a PartyDetail) -> Vec<&'a Affiliation> {
+    let filter = screen.filter.text.trim().to_lowercase();
+    d.affiliations
+        .iter()
+        .filter(|a| {
+            let text = format!(
+                "{} {} {}",
+                name_of(&d.names, a.person),
+                name_of(&d.names, a.body),
+                a.title
+            );
+            matches(&filter, &text)
+        })
+        .collect()
+}
+
+/// Rows in the current panel of a case screen.
+pub fn case_panel_len(screen: &CaseScreen, cfg: &Config) -> usize {
+    let today = cfg.today;
+    use super::state::CasePanel;
+    let Some(d) = screen.detail.as_deref() else {
+        return 0;
+    };
+    match screen.panel {
+        CasePanel::Triad => triad_items(d).len(),
+        CasePanel::Referrals => referral_rows(screen, d).len(),
+        CasePanel::Notes => note_rows(screen, d, cfg).len(),
+        CasePanel::Timeline => timeline_rows(&d.timelines, today, &screen.filter.text).len(),
+        CasePanel::Consents => consent_rows(screen, d).len(),
+    }
+}
+
+pub fn party_panel_len(screen: &PartyScreen, today: Date) -> usize {
+    let Some(d) = screen.detail.as_deref() else {
+        return 0;
+    };
+    match screen.panel {
+        PartyPanel::Cases => party_case_rows(screen, d).len(),
+        PartyPanel::Affiliations => affiliation_rows(screen, d).len(),
+        PartyPanel::Timeline => timeline_rows(&d.timelines, today, &screen.filter.text).len(),
+    }
+}
+
+/// What is selected in a case screen, for the editing actions.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CaseSelection<'a> {
+    pub party: Option<&'a CaseParty>,
+    pub relationship: Option<&'a Relationship>,
+    pub referral: Option<&'a Referral>,
+    pub consent: Option<&'a Consent>,
+    pub partnership: Option<&'a Partnership>,
+}
+
+pub fn case_selection<'a>(screen: &CaseScreen, d: &'a CaseDetail, today: Date) -> CaseSelection<'a> {
+    use super::state::CasePanel;
+    let sel = screen.scroll[panel_index(screen.panel)].sel;
+    let mut out = CaseSelection::default();
+    match screen.panel {
+        CasePanel::Triad => match triad_items(d).get(sel) {
+            Some(TriadItem::Party(p)) => out.party = Some(p),
+            Some(TriadItem::Relationship(r)) => out.relationship = Some(r),
+            None => {}
+        },
+        CasePanel::Referrals => out.referral = referral_rows(screen, d).get(sel).map(|r| r.referral()),
+        CasePanel::Consents => out.consent = consent_rows(screen, d).get(sel).copied(),
+        CasePanel::Timeline => {
+            out.partnership = timeline_rows(&d.timelines, today, &screen.filter.text)
+                .get(sel)
+                .map(|r| r.partnership());
+        }
+        CasePanel::Notes => {}
+    }
+    out
+}
+
+pub fn panel_index(p: super::state::CasePanel) -> usize {
+    super::state::CasePanel::ALL
+        .iter()
+        .position(|x| *x == p)
+        .unwrap_or(0)
+}
+
+pub fn party_panel_index(p: PartyPanel) -> usize {
+    PartyPanel::ALL.iter().position(|x| *x == p).unwrap_or(0)
+}

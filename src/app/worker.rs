@@ -1,0 +1,521 @@
+//! Running effects against the `Store` trait and the finder's documents.
+//! The same functions serve the worker threads and the headless test
+//! harness, which calls them in-line.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use chrono::Days;
+
+use super::data::{
+    CaseDetail, CaseRow, ConsentAlert, EventLine, FinderDoc, NameRow, OverdueReferral, PartyCase,
+    PartyDetail, Timeline,
+};
+use super::effect::{Effect, Reply, SaveOp};
+use super::state::Hit;
+use crate::model::{
+    Affiliation, Case, Consent, Date, Event, Id, Kind, Partnership, Record, Referral,
+    Relationship, StatusChange, TrustNote,
+};
+use crate::store::{Store, StoreError, StoreExt};
+
+/// Case rows per reply while loading, so the list fills as it loads.
+const CHUNK: usize = 5000;
+/// How far ahead the dashboard looks for events, and for expiring consents.
+pub const UPCOMING_DAYS: u64 = 14;
+pub const EXPIRING_DAYS: u64 = 30;
+
+/// Run one store effect, sending replies through `emit` as they are ready.
+pub fn run_store(store: &dyn Store, effect: Effect, today: Date, emit: &mut (dyn FnMut(Reply) + Send)) {
+    match effect {
+        Effect::LoadAll => {
+            let result = load_all(store, today, emit).map_err(|e| e.to_string());
+            emit(Reply::Loaded(result));
+        }
+        Effect::RefreshDashboard => {
+            // Failures here only leave the dashboard as it was.
+            let _ = load_dashboard(store, today, emit);
+        }
+        Effect::LoadCase(id) => {
+            let r = load_case(store, id).map(Box::new).map_err(|e| (id, e.to_string()));
+            emit(Reply::Case(r));
+        }
+        Effect::LoadParty(id) => {
+            let r = load_party(store, id).map(Box::new).map_err(|e| (id, e.to_string()));
+            emit(Reply::Party(r));
+        }
+        Effect::Save(ops) => emit(save(store, ops)),
+        // Not store work; the caller routes these elsewhere.
+        Effect::Index(_) | Effect::Search { .. } | Effect::Editor(_) => {}
+    }
+}
+
+fn save(store: &dyn Store, ops: Vec<SaveOp>) -> Reply {
+    let mut saved = Vec::new();
+    for op in ops {
+        let r = match op {
+            SaveOp::Create(rec) => store.create(rec),
+            SaveOp::Update(rec) => store.update(rec.clone()).map(|()| rec),
+        };
+        match r {
+            Ok(rec) => saved.push(rec),
+            Err(e) => {
+                let field = match &e {
+                    StoreError::Invalid { error, .. } => Some(error.field.to_string()),
+                    _ => None,
+                };
+                return Reply::SaveFailed {
+                    field,
+                    error: e.to_string(),
+                };
+            }
+        }
+    }
+    Reply::Saved(saved)
+}
+
+pub fn name_row(r: &Record) -> Option<NameRow> {
+    match r {
+        Record::Body(b) => Some(NameRow {
+            id: b.id,
+            name: b.name.clone(),
+            reading: b.reading.clone(),
+            sector: Some(b.sector),
+        }),
+        Record::Person(p) => Some(NameRow {
+            id: p.id,
+            name: p.name.clone(),
+            reading: p.reading.clone(),
+            sector: None,
+        }),
+        _ => None,
+    }
+}
+
+/// A finder document for a record, if the finder lists its kind.
+/// `partnerships` gives an event without a case somewhere to go.
+pub fn finder_doc(r: &Record, partnerships: &HashMap<Id, Id>) -> Option<FinderDoc> {
+    let doc = |id, label: &str, reading: Option<&String>, detail: String, target| FinderDoc {
+        id,
+        label: label.to_string(),
+        reading: reading.cloned(),
+        detail,
+        target,
+        changed: 0,
+    };
+    match r {
+        Record::Body(b) => Some(doc(b.id, &b.name, b.reading.as_ref(), b.region.clone(), b.id)),
+        Record::Person(p) => Some(doc(p.id, &p.name, p.reading.as_ref(), p.activity_range.clone(), p.id)),
+        Record::Case(c) => Some(FinderDoc {
+            changed: c.changed.timestamp(),
+            ..doc(c.id, &c.title, c.reading.as_ref(), c.condition.clone(), c.id)
+        }),
+        Record::Event(e) => {
+            let target = e
+                .case
+                .or_else(|| e.partnership.and_then(|p| partnerships.get(&p).copied()))
+                .or_else(|| e.parties.first().copied())?;
+            let changed = e.date.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp());
+            Some(FinderDoc {
+                changed,
+                ..doc(e.id, &e.title, None, e.date.to_string(), target)
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Everything the list screens need, read on three threads at once (the
+/// case list first; the dashboard's lists and the events beside it). A
+/// kind that cannot be read is reported but does not stop the others.
+fn load_all(store: &dyn Store, today: Date, emit: &mut (dyn FnMut(Reply) + Send)) -> Result<(), StoreError> {
+    let emit = std::sync::Mutex::new(emit);
+    let send = |r: Reply| {
+        if let Ok(mut e) = emit.lock() {
+            (*e)(r);
+        }
+    };
+    let none = HashMap::new();
+    let (results, mut docs) = std::thread::scope(|s| {
+        let dashboard = s.spawn(|| load_dashboard(store, today, &mut |r| send(r)));
+        let events = s.spawn(|| -> Result<Vec<FinderDoc>, StoreError> {
+            // Events for the finder, each with somewhere to go.
+            let mut partnership_party = HashMap::new();
+            store.scan(Kind::Partnership, &mut |r| {
+                if let Record::Partnership(p) = &r
+                    && let Some(first) = p.parties.first()
+                {
+                    partnership_party.insert(p.id, *first);
+                }
+                true
+            })?;
+            let mut docs = Vec::new();
+            store.scan(Kind::Event, &mut |r| {
+                docs.extend(finder_doc(&r, &partnership_party));
+                true
+            })?;
+            Ok(docs)
+        });
+        let mut docs = Vec::new();
+        let mut results = Vec::new();
+        // Cases in chunks, so a big store's list fills while it loads.
+        let mut chunk = Vec::with_capacity(CHUNK);
+        results.push(store.scan(Kind::Case, &mut |r| {
+            if let Record::Case(c) = &r {
+                chunk.push(CaseRow::from_case(c));
+                docs.extend(finder_doc(&r, &none));
+            }
+            if chunk.len() >= CHUNK {
+                send(Reply::Cases(std::mem::take(&mut chunk)));
+            }
+            true
+        }));
+        if !chunk.is_empty() {
+            send(Reply::Cases(chunk));
+        }
+        // Then names: until they arrive, ids stand in for them.
+        let mut names = Vec::new();
+        for kind in [Kind::Body, Kind::Person] {
+            results.push(store.scan(kind, &mut |r| {
+                names.extend(name_row(&r));
+                docs.extend(finder_doc(&r, &none));
+                true
+            }));
+        }
+        send(Reply::Names(names));
+        let joined = |h: std::thread::ScopedJoinHandle<'_, Result<(), StoreError>>| {
+            h.join().unwrap_or_else(|_| Err(StoreError::Corrupt("a loader thread failed".into())))
+        };
+        results.push(joined(dashboard));
+        match events.join() {
+            Ok(Ok(d)) => docs.extend(d),
+            Ok(Err(e)) => results.push(Err(e)),
+            Err(_) => results.push(Err(StoreError::Corrupt("a loader thread failed".into()))),
+        }
+        (results, docs)
+    });
+    send(Reply::Docs(std::mem::take(&mut docs)));
+    results.into_iter().find(Result::is_err).unwrap_or(Ok(()))
+}
+
+/// Referral counts, overdue follow-ups, consents needing attention and
+/// upcoming events.
+fn load_dashboard(store: &dyn Store, today: Date, emit: &mut dyn FnMut(Reply)) -> Result<(), StoreError> {
+    let mut open: HashMap<Id, u32> = HashMap::new();
+    let mut overdue = Vec::new();
+    store.scan(Kind::Referral, &mut |r| {
+        if let Record::Referral(r) = r
+            && r.status().is_open()
+        {
+            *open.entry(r.case).or_default() += 1;
+            if r.follow_up_overdue(today)
+                && let Some(fu) = r.follow_up
+            {
+                overdue.push(OverdueReferral {
+                    id: r.id,
+                    case: r.case,
+                    from: r.from,
+                    to: r.to,
+                    follow_up: fu,
+                });
+            }
+        }
+        true
+    })?;
+    overdue.sort_by_key(|o| (o.follow_up, o.id));
+    let mut open: Vec<(Id, u32)> = open.into_iter().collect();
+    open.sort();
+    emit(Reply::Referrals { open, overdue });
+
+    let soon = today.checked_add_days(Days::new(EXPIRING_DAYS)).unwrap_or(today);
+    let mut consents = Vec::new();
+    store.scan(Kind::Consent, &mut |r| {
+        if let Record::Consent(c) = r {
+            let expiring = c.withdrawn_on.is_none() && c.expires_on.is_some_and(|e| today <= e && e <= soon);
+            if expiring || c.withdrawn_on.is_some() {
+                consents.push(ConsentAlert {
+                    id: c.id,
+                    case: c.case,
+                    client: c.client,
+                    expires_on: c.expires_on,
+                    withdrawn_on: c.withdrawn_on,
+                });
+            }
+        }
+        true
+    })?;
+    // Withdrawn most recently first, then soonest to expire.
+    consents.sort_by_key(|c| (c.withdrawn_on.is_none(), std::cmp::Reverse(c.withdrawn_on), c.expires_on));
+    emit(Reply::Consents(consents));
+
+    let until = today.checked_add_days(Days::new(UPCOMING_DAYS)).unwrap_or(today);
+    let mut upcoming = Vec::new();
+    let mut seen = HashSet::new();
+    for (_, id) in store.dated(today, until)? {
+        if id.kind != Kind::Event || !seen.insert(id) {
+            continue;
+        }
+        if let Some(e) = store.get_as::<Event>(id)? {
+            let target = match e.case {
+                Some(c) => Some(c),
+                None => match e.partnership {
+                    Some(p) => store.get_as::<Partnership>(p)?.and_then(|p| p.parties.first().copied()),
+                    None => e.parties.first().copied(),
+                },
+            };
+            upcoming.push(EventLine {
+                id: e.id,
+                date: e.date,
+                title: e.title,
+                kind: e.kind,
+                target,
+            });
+        }
+    }
+    upcoming.sort_by_key(|e| (e.date, e.id));
+    emit(Reply::Upcoming(upcoming));
+    Ok(())
+}
+
+type Names = HashMap<Id, String>;
+type Sectors = HashMap<Id, crate::model::Sector>;
+
+/// Names (and body sectors) of every id in `ids`.
+fn names_of(store: &dyn Store, ids: impl IntoIterator<Item = Id>) -> Result<(Names, Sectors), StoreError> {
+    let mut names = HashMap::new();
+    let mut sectors = HashMap::new();
+    for id in ids.into_iter().collect::<BTreeSet<_>>() {
+        if let Some(r) = store.get(id)? {
+            if let Record::Body(b) = &r {
+                sectors.insert(id, b.sector);
+            }
+            names.insert(id, r.label());
+        }
+    }
+    Ok((names, sectors))
+}
+
+/// The partnerships involving any of `parties`, each with its events.
+fn timelines(store: &dyn Store, parties: &[Id]) -> Result<Vec<Timeline>, StoreError> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for p in parties {
+        for ps in store.referring::<Partnership>(*p)? {
+            if seen.insert(ps.id) {
+                let mut events = store.referring::<Event>(ps.id)?;
+                events.sort_by_key(|e| (e.date, e.id));
+                out.push(Timeline {
+                    partnership: ps,
+                    events,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|t| (t.partnership.started, t.partnership.id));
+    Ok(out)
+}
+
+pub fn load_case(store: &dyn Store, id: Id) -> Result<CaseDetail, StoreError> {
+    let case: Case = store.get_as(id)?.ok_or(StoreError::NotFound(id))?;
+    let party_ids: Vec<Id> = case.parties.iter().map(|p| p.party).collect();
+    let party_set: HashSet<Id> = party_ids.iter().copied().collect();
+
+    let mut referrals: Vec<Referral> = Vec::new();
+    let mut notes: Vec<TrustNote> = Vec::new();
+    let mut consents: Vec<Consent> = Vec::new();
+    let mut relationships: Vec<Relationship> = Vec::new();
+    for rid in store.referrers(id)? {
+        match store.get(rid)? {
+            Some(Record::Referral(r)) => referrals.push(r),
+            Some(Record::TrustNote(n)) => notes.push(n),
+            Some(Record::Consent(c)) => consents.push(c),
+            Some(Record::Relationship(r)) => relationships.push(r),
+            _ => {}
+        }
+    }
+    // Relationships between this case's parties, made outside the case too.
+    let mut rel_ids: HashSet<Id> = relationships.iter().map(|r| r.id).collect();
+    for p in &party_ids {
+        for r in store.referring::<Relationship>(*p)? {
+            if party_set.contains(&r.a) && party_set.contains(&r.b) && rel_ids.insert(r.id) {
+                relationships.push(r);
+            }
+        }
+    }
+    relationships.sort_by_key(|r| r.id);
+    // Notes about those relationships belong here as well.
+    let mut note_ids: HashSet<Id> = notes.iter().map(|n| n.id).collect();
+    for r in &relationships {
+        for n in store.referring::<TrustNote>(r.id)? {
+            if note_ids.insert(n.id) {
+                notes.push(n);
+            }
+        }
+    }
+    notes.sort_by(|a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));
+    let sent = |r: &Referral| r.history.first().map(|t| t.on);
+    referrals.sort_by(|a, b| sent(b).cmp(&sent(a)).then(b.id.cmp(&a.id)));
+    consents.sort_by_key(|c| std::cmp::Reverse(c.given_on));
+
+    let mut affiliations = Vec::new();
+    for p in party_ids.iter().filter(|p| p.kind == Kind::Person) {
+        affiliations.extend(store.referring::<Affiliation>(*p)?);
+    }
+    let timelines = timelines(store, &party_ids)?;
+
+    let mut ids: Vec<Id> = party_ids.clone();
+    ids.extend(case.client);
+    ids.extend(case.coordinator);
+    for r in &referrals {
+        ids.extend([r.from, r.to]);
+    }
+    for r in &relationships {
+        ids.extend([r.a, r.b]);
+    }
+    for n in &notes {
+        ids.extend(n.about);
+    }
+    for c in &consents {
+        ids.extend(c.granted_to.iter().copied());
+        ids.push(c.client);
+    }
+    for a in &affiliations {
+        ids.push(a.body);
+    }
+    for t in &timelines {
+        ids.extend(t.partnership.parties.iter().copied());
+    }
+    let (names, sectors) = names_of(store, ids)?;
+    Ok(CaseDetail {
+        case,
+        relationships,
+        referrals,
+        notes,
+        consents,
+        timelines,
+        affiliations,
+        names,
+        sectors,
+    })
+}
+
+pub fn load_party(store: &dyn Store, id: Id) -> Result<PartyDetail, StoreError> {
+    let record = store.get(id)?.ok_or(StoreError::NotFound(id))?;
+    let mut cases = Vec::new();
+    let mut affiliations = Vec::new();
+    for rid in store.referrers(id)? {
+        match store.get(rid)? {
+            Some(Record::Case(c)) => cases.push(party_case(&c, id)),
+            Some(Record::Affiliation(a)) => affiliations.push(a),
+            _ => {}
+        }
+    }
+    cases.sort_by_key(|c| (c.until.is_some(), c.id));
+    affiliations.sort_by_key(|a| (a.until.is_some(), std::cmp::Reverse(a.from)));
+    let timelines = timelines(store, &[id])?;
+    let mut ids = vec![id];
+    for a in &affiliations {
+        ids.extend([a.person, a.body]);
+    }
+    for t in &timelines {
+        ids.extend(t.partnership.parties.iter().copied());
+    }
+    let (names, _) = names_of(store, ids)?;
+    Ok(PartyDetail {
+        record,
+        cases,
+        affiliations,
+        timelines,
+        names,
+    })
+}
+
+/// How a party figures in a case: its role, or client / coordinator.
+fn party_case(c: &Case, id: Id) -> PartyCase {
+    let role = c.parties.iter().rev().find(|p| p.party == id);
+    let label = match role {
+        Some(p) => p.role.clone(),
+        None if c.client == Some(id) => "client".to_string(),
+        None if c.coordinator == Some(id) => "coordinator".to_string(),
+        None => String::new(),
+    };
+    PartyCase {
+        id: c.id,
+        title: c.title.clone(),
+        status: c.status,
+        role: label,
+        from: role.map(|p| p.from).or_else(|| c.status_history.first().map(|s: &StatusChange| s.on)),
+        until: role.and_then(|p| p.until),
+    }
+}
+
+/// The finder's side of `triad::search`: the index, a session that
+/// narrows as the user types, and where each hit leads.
+#[derive(Default)]
+pub struct SearchState {
+    index: crate::search::Index,
+    session: crate::search::Session,
+    /// id → (where Enter goes, the detail shown after the name).
+    meta: HashMap<String, (Id, String)>,
+}
+
+fn search_doc(d: &FinderDoc) -> Option<crate::search::Doc> {
+    use crate::search::DocKind;
+    let kind = match d.id.kind {
+        Kind::Case => DocKind::Case,
+        Kind::Body => DocKind::Body,
+        Kind::Person => DocKind::Person,
+        Kind::Event => DocKind::Event,
+        _ => return None,
+    };
+    Some(crate::search::Doc {
+        kind,
+        id: d.id.to_string(),
+        name: d.label.clone(),
+        reading: d.reading.clone(),
+        extra: vec![d.detail.clone()],
+        changed: d.changed,
+        restricted: false,
+    })
+}
+
+impl SearchState {
+    pub fn run(&mut self, effect: Effect, emit: &mut dyn FnMut(Reply)) {
+        match effect {
+            Effect::Index(docs) => {
+                let prepared: Vec<crate::search::Doc> = docs.iter().filter_map(search_doc).collect();
+                for d in docs {
+                    self.meta.insert(d.id.to_string(), (d.target, d.detail));
+                }
+                // A first big batch is built in parallel; later saves one by one.
+                if self.index.is_empty() {
+                    self.index = crate::search::Index::build(prepared);
+                } else {
+                    for d in prepared {
+                        self.index.update(d);
+                    }
+                }
+            }
+            Effect::Search { seq, query } => {
+                let opts = crate::search::SearchOptions::limit(200);
+                let found = self.session.search(&self.index, &query, &opts);
+                let hits = found
+                    .hits
+                    .into_iter()
+                    .filter_map(|h| {
+                        let id: Id = h.id.parse().ok()?;
+                        let (target, detail) = self.meta.get(&h.id).cloned().unwrap_or((id, String::new()));
+                        Some(Hit {
+                            id,
+                            label: h.name,
+                            detail,
+                            matched: h.highlight,
+                            target,
+                        })
+                    })
+                    .collect();
+                emit(Reply::Hits { seq, hits });
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! A case as Markdown, for a meeting's minutes. Private notes of other
+//! authors are left out, as on screen.
+
+use std::fmt::Write;
+
+use chrono::Utc;
+
+use crate::model::{Case, Consent, Event, Id, Referral, Sector, TrustNote};
+use crate::store::{Store, StoreError, StoreExt};
+
+fn name(store: &dyn Store, id: Id) -> String {
+    match store.get(id) {
+        Ok(Some(r)) => format!("{} ({id})", r.label()),
+        _ => id.to_string(),
+    }
+}
+
+/// The case report of `case`, as `reader` may see it.
+pub fn case_report(store: &dyn Store, case: Id, reader: &str) -> Result<String, StoreError> {
+    let c: Case = store.get_as(case)?.ok_or(StoreError::NotFound(case))?;
+    let today = Utc::now().date_naive();
+    let mut md = String::new();
+    let _ = writeln!(md, "# {} ({})\n", c.title, c.id);
+    let _ = writeln!(md, "- status: {:?}", c.status);
+    if !c.condition.is_empty() {
+        let _ = writeln!(md, "- condition: {}", c.condition);
+    }
+    if let Some(coord) = c.coordinator {
+        let _ = writeln!(md, "- coordinator: {}", name(store, coord));
+    }
+    let _ = writeln!(md, "\n## Triad\n");
+    for sector in Sector::ALL {
+        let _ = writeln!(md, "### {sector:?}\n");
+        for p in c.parties.iter().filter(|p| p.sector == sector) {
+            let ended = p.until.map(|u| format!(" (ended {u})")).unwrap_or_default();
+            let _ = writeln!(md, "- {} — {}, from {}{ended}", name(store, p.party), p.role, p.from);
+        }
+        md.push('\n');
+    }
+    let mut referrals: Vec<Referral> = store.referring(case)?;
+    referrals.sort_by_key(|r| r.history.first().map(|t| t.on));
+    let _ = writeln!(md, "## Referrals\n");
+    for r in &referrals {
+        let since = r.history.first().map(|t| t.on.to_string()).unwrap_or_default();
+        let _ = writeln!(
+            md,
+            "- {since} {} → {} [{:?}] {:?}: {}",
+            name(store, r.from),
+            name(store, r.to),
+            r.category,
+            r.status(),
+            r.reason
+        );
+    }
+    let mut notes: Vec<TrustNote> = store.referring(case)?;
+    notes.retain(|n| n.readable_by(reader));
+    notes.sort_by(|a, b| b.at.cmp(&a.at));
+    let _ = writeln!(md, "\n## Trust notes\n");
+    for n in &notes {
+        let _ = writeln!(
+            md,
+            "- {} {} [{:?}]: {}",
+            n.at.date_naive(),
+            n.author,
+            n.confidentiality,
+            n.text.replace('\n', " ")
+        );
+    }
+    let consents: Vec<Consent> = store.referring(case)?;
+    let _ = writeln!(md, "\n## Consents\n");
+    for k in &consents {
+        let _ = writeln!(
+            md,
+            "- {} given {} [{:?}]",
+            k.id,
+            k.given_on,
+            k.status(today)
+        );
+    }
+    let mut events: Vec<Event> = store.referring(case)?;
+    events.sort_by_key(|e| e.date);
+    let _ = writeln!(md, "\n## Events\n");
+    for e in &events {
+        let _ = writeln!(md, "- {} {:?}: {}", e.date, e.kind, e.title);
+    }
+    Ok(md)
+}
+

@@ -1,0 +1,392 @@
+//! The panels under the triad (and in the body and person views): the
+//! triad's parties and relationships, referral history, trust notes, the
+//! partnership timeline and consents. Each draws only its visible rows.
+
+use std::collections::HashMap;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+
+use super::case_view::{edge_spans, trust_spans};
+use super::dashboard::fit_spans;
+use super::text::{self, col, pad};
+use super::{lines_in, list_row, or_dash, styled, title_rule};
+use crate::app::data::CaseDetail;
+use crate::app::state::{CasePanel, CaseScreen, Scroll, State, visible};
+use crate::app::view::{self, ReferralRow, TimelineRow, TriadItem};
+use crate::model::{ConsentStatus, Id};
+
+/// Rows available for items: the referral panel has a heading row.
+pub fn list_rows(panel: CasePanel, area: Rect) -> u16 {
+    match panel {
+        CasePanel::Referrals => area.height.saturating_sub(1),
+        _ => area.height,
+    }
+}
+
+fn empty(state: &State, area: Rect, buf: &mut Buffer, msg: &str) {
+    let t = &state.cfg.theme;
+    lines_in(vec![Line::from(styled(format!("   {msg}"), t.dim()))], area, buf);
+}
+
+/// Draw `n` rows through `row(i, selected)`, scrolled to the selection.
+fn rows_in(
+    state: &State,
+    n: usize,
+    sel: Scroll,
+    area: Rect,
+    buf: &mut Buffer,
+    mut row: impl FnMut(usize) -> Vec<Span<'static>>,
+) {
+    let t = &state.cfg.theme;
+    let (start, end) = visible(sel.sel, sel.offset, n, usize::from(area.height));
+    let w = usize::from(area.width).saturating_sub(2);
+    let lines: Vec<Line<'static>> = (start..end)
+        .map(|i| list_row(state, fit_spans(row(i), w, t.sym.cut), area.width, i == sel.sel))
+        .collect();
+    lines_in(lines, area, buf);
+}
+
+fn name(d: &HashMap<Id, String>, id: Id) -> String {
+    text::clean(&d.get(&id).cloned().unwrap_or_else(|| id.to_string()))
+}
+
+pub fn triad_list(state: &State, d: &CaseDetail, sel: Scroll, area: Rect, buf: &mut Buffer) {
+    let l = state.lang();
+    let t = &state.cfg.theme;
+    let cut = t.sym.cut;
+    let items = view::triad_items(d);
+    if items.is_empty() {
+        let key = state
+            .keymap
+            .key_for(crate::keymap::Mode::Normal, &crate::app::Action::AddParty)
+            .unwrap_or_default();
+        let msg = format!("{} {key} {}", l.t("No parties yet.", "関係者はまだいません。"), l.t("adds one.", "で追加。"));
+        return empty(state, area, buf, &msg);
+    }
+    let name_w = (usize::from(area.width) / 4).clamp(10, 30);
+    rows_in(state, items.len(), sel, area, buf, |i| match items[i] {
+        TriadItem::Party(p) => {
+            let ended = p.until.is_some();
+            let base = if ended { t.dim() } else { t.plain() };
+            let mut spans = vec![
+                styled(format!("{} ", l.sector_tag(p.sector)), t.sector(p.sector)),
+                styled(col(&name(&d.names, p.party), name_w, cut), base),
+                styled(format!(" {} ", pad(&or_dash(&p.role), 22, cut)), base),
+                styled(format!("{} ", p.from), t.dim()),
+            ];
+            match p.until {
+                Some(u) => spans.push(styled(format!("{} {u}", l.t("ended", "終了")), t.dim())),
+                None => spans.push(styled(l.t("ongoing", "継続中"), t.dim())),
+            }
+            // Where a person works (or worked): the partnership may outlive the job.
+            if let Some(a) = d
+                .affiliations
+                .iter()
+                .filter(|a| a.person == p.party)
+                .max_by_key(|a| (a.until.is_none(), a.from))
+            {
+                let at = name(&d.names, a.body);
+                let when = match a.until {
+                    Some(u) => format!(" ({} {u})", l.t("left", "退職")),
+                    None => String::new(),
+                };
+                spans.push(styled(format!("  @ {at}{when}"), t.dim()));
+            }
+            spans
+        }
+        TriadItem::Relationship(r) => {
+            let mut spans = vec![styled(format!("{} ", l.t("rel", "関係")), t.dim())];
+            spans.extend(edge_spans(state, d, r, name_w.min(20)));
+            if let Some(first) = r.trust.first() {
+                spans.push(styled(format!("  {} {}", l.t("since", "開始"), first.on), t.dim()));
+            }
+            spans
+        }
+    });
+}
+
+pub fn referrals(state: &State, s: &CaseScreen, d: &CaseDetail, sel: Scroll, area: Rect, buf: &mut Buffer) {
+    let l = state.lang();
+    let t = &state.cfg.theme;
+    let cut = t.sym.cut;
+    let rows = view::referral_rows(s, d);
+    let w = usize::from(area.width).saturating_sub(2);
+    // Fixed columns; "from » to" and outcome share what is left.
+    let fixed = 2 + 11 + 12 + 10 + 6 + 12;
+    let flex = w.saturating_sub(fixed);
+    let route_w = (flex * 2 / 3).max(8);
+    let outcome_w = flex.saturating_sub(route_w);
+    let heading = vec![
+        Span::raw("    "),
+        Span::raw(pad(l.t("date", "日付"), 11, cut)),
+        Span::raw(pad(&format!("{} {} {}", l.t("from", "紹介元"), t.sym.arrow, l.t("to", "紹介先")), route_w, cut)),
+        Span::raw(pad(l.t("for", "分野"), 12, cut)),
+        Span::raw(pad(l.t("status", "状態"), 10, cut)),
+        Span::raw(pad(l.t("days", "経過"), 6, cut)),
+        Span::raw(pad(l.t("follow-up", "確認予定"), 12, cut)),
+        Span::raw(pad(l.t("outcome", "結果"), outcome_w, cut)),
+    ];
+    let head_area = Rect { height: 1.min(area.height), ..area };
+    lines_in(
+        vec![Line::from(fit_spans(heading, usize::from(area.width), cut)).style(t.title().add_modifier(Modifier::UNDERLINED))],
+        head_area,
+        buf,
+    );
+    let body = Rect {
+        y: area.y.saturating_add(1),
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    if rows.is_empty() {
+        let key = state
+            .keymap
+            .key_for(crate::keymap::Mode::Normal, &crate::app::Action::ProposeReferral)
+            .unwrap_or_default();
+        let msg = format!("{} {key} {}", l.t("No referrals.", "紹介はありません。"), l.t("proposes one.", "で提案。"));
+        return empty(state, body, buf, &msg);
+    }
+    let today = state.today();
+    rows_in(state, rows.len(), sel, body, buf, |i| match rows[i] {
+        ReferralRow::Referral(r) => {
+            let open = s.expanded.contains(&r.id);
+            let mark = if open { t.sym.expanded } else { t.sym.collapsed };
+            let status = r.status();
+            let date = r.sent_on().or_else(|| r.history.first().map(|h| h.on));
+            let days = r
+                .sent_on()
+                .filter(|_| status.is_open())
+                .map_or_else(|| "-".to_string(), |s| format!("{}{}", (today - s).num_days(), l.t("d", "日")));
+            let overdue = r.follow_up_overdue(today);
+            let fu = match r.follow_up {
+                Some(f) if overdue => format!("!{f}"),
+                Some(f) => f.to_string(),
+                None => "-".into(),
+            };
+            let route = format!("{} {} {}", name(&d.names, r.from), t.sym.arrow, name(&d.names, r.to));
+            let outcome = if r.decline_reason.is_empty() { or_dash(&r.outcome) } else { text::clean(&r.decline_reason) };
+            vec![
+                styled(format!("{mark} "), t.dim()),
+                Span::raw(col(&date.map(|d| d.to_string()).unwrap_or_default(), 11, cut)),
+                Span::raw(col(&route, route_w, cut)),
+                Span::raw(col(l.category(r.category), 12, cut)),
+                styled(col(l.referral_status(status), 10, cut), t.referral_status(status)),
+                Span::raw(col(&days, 6, cut)),
+                styled(col(&fu, 12, cut), if overdue { t.error() } else { t.plain() }),
+                styled(text::fit(&outcome, outcome_w, cut), t.dim()),
+            ]
+        }
+        ReferralRow::Step(_, step) => vec![
+            Span::raw("    "),
+            styled(format!("{}  ", step.on), t.dim()),
+            styled(pad(l.referral_status(step.status), 10, cut), t.referral_status(step.status)),
+            styled(format!("{} {}", l.t("by", "記録"), text::clean(&step.by)), t.dim()),
+            Span::raw(if step.note.is_empty() { String::new() } else { format!("  {}", text::clean(&step.note)) }),
+        ],
+    });
+}
+
+/// Whether the current user may read a note: private notes are shown
+/// only to their author, everyone else sees that one exists.
+fn readable(state: &State, n: &crate::model::TrustNote) -> bool {
+    view::note_readable(&state.cfg, n)
+}
+
+pub fn notes(state: &State, s: &CaseScreen, d: &CaseDetail, sel: Scroll, area: Rect, buf: &mut Buffer) {
+    let l = state.lang();
+    let t = &state.cfg.theme;
+    let cut = t.sym.cut;
+    let rows = view::note_rows(s, d, &state.cfg);
+    if rows.is_empty() {
+        let key = state
+            .keymap
+            .key_for(crate::keymap::Mode::Normal, &crate::app::Action::AddNote)
+            .unwrap_or_default();
+        let msg = format!("{} {key} {}", l.t("No trust notes.", "信頼メモはありません。"), l.t("adds one.", "で追加。"));
+        return empty(state, area, buf, &msg);
+    }
+    rows_in(state, rows.len(), sel, area, buf, |i| {
+        let n = rows[i];
+        let mut spans = vec![
+            styled(format!("{} ", n.at.date_naive()), t.dim()),
+            Span::raw(col(&text::clean(&n.author), 11, cut)),
+            styled(format!("[{}] ", l.confidentiality(n.confidentiality)), t.confidentiality(n.confidentiality)),
+        ];
+        if let Some(level) = n.trust_change {
+            spans.push(styled(format!("{} ", l.t("trust", "信頼度")), t.dim()));
+            spans.extend(trust_spans(state, Some(level.get())));
+            spans.push(Span::raw(" "));
+        }
+        if let Some(a) = n.about {
+            spans.push(styled(format!("({}) ", name(&d.names, a)), t.dim()));
+        }
+        if readable(state, n) {
+            spans.push(Span::raw(text::clean(n.text.lines().next().unwrap_or(""))));
+        } else {
+            let why = if state.cfg.meeting {
+                l.t("(hidden in meeting mode)", "（会議モードでは非表示）").to_string()
+            } else {
+                format!("({} {})", l.t("private note by", "非公開メモ:"), text::clean(&n.author))
+            };
+            spans.push(styled(why, t.dim()));
+        }
+        spans
+    });
+}
+
+/// The selected note in full, wrapped.
+pub fn note_preview(state: &State, s: &CaseScreen, d: &CaseDetail, sel: Scroll, area: Rect, buf: &mut Buffer) {
+    let l = state.lang();
+    let t = &state.cfg.theme;
+    let rows = view::note_rows(s, d, &state.cfg);
+    let Some(n) = rows.get(sel.sel) else {
+        return;
+    };
+    title_rule(state, l.t("Note", "メモ"), false, area, buf);
+    let inner = Rect {
+        y: area.y.saturating_add(1),
+        height: area.height.saturating_sub(1),
+        x: area.x.saturating_add(1),
+        width: area.width.saturating_sub(2),
+    };
+    let lines: Vec<Line<'static>> = if readable(state, n) {
+        text::wrap(&n.text, usize::from(inner.width))
+            .into_iter()
+            .map(Line::raw)
+            .collect()
+    } else {
+        let why = if state.cfg.meeting {
+            l.t("Hidden in meeting mode: only shared notes are shown.", "会議モードでは共有可のメモのみ表示します。")
+        } else {
+            l.t("Private: only its author can read it.", "非公開: 作成者のみ閲覧できます。")
+        };
+        vec![Line::from(styled(why, t.dim()))]
+    };
+    lines_in(lines, inner, buf);
+}
+
+/// Attendance by sector: `peer 15 med 18 gov 4`; `-` where not counted.
+fn attendance(state: &State, a: &crate::model::Attendance) -> String {
+    let l = state.lang();
+    let n = |v: Option<u32>| v.map_or("-".to_string(), |v| v.to_string());
+    format!(
+        "{} {} {} {} {} {}",
+        l.t("peer", "ピア"),
+        n(a.peer),
+        l.t("med", "医療"),
+        n(a.medical),
+        l.t("gov", "行政"),
+        n(a.government)
+    )
+}
+
+/// Year by year: each partnership, each year a layer with a bar of its
+/// activity, then the year's events.
+pub fn timeline(state: &State, rows: &[TimelineRow<'_>], names: &HashMap<Id, String>, sel: Scroll, area: Rect, buf: &mut Buffer) {
+    let l = state.lang();
+    let t = &state.cfg.theme;
+    let cut = t.sym.cut;
+    if rows.is_empty() {
+        return empty(
+            state,
+            area,
+            buf,
+            l.t("No partnerships involve these parties yet.", "この関係者が関わる連携はまだありません。"),
+        );
+    }
+    const BAR: usize = 10;
+    rows_in(state, rows.len(), sel, area, buf, |i| match rows[i] {
+        TimelineRow::Partnership(p) => {
+            let who: Vec<String> = p.parties.iter().map(|x| name(names, *x)).collect();
+            let span = match p.ended {
+                Some(e) => format!("{} {} {} {e}", p.started, t.sym.arrow, l.t("ended", "終了")),
+                None => format!("{} {} {}", l.t("since", "開始"), p.started, l.t("(ongoing)", "（継続中）")),
+            };
+            vec![
+                styled(format!("{} ", p.id), t.dim()),
+                styled(text::clean(&p.title), t.heading()),
+                styled(format!("  {span}  "), t.dim()),
+                Span::raw(who.join(", ")),
+            ]
+        }
+        TimelineRow::Year { year, count, max, .. } => {
+            let filled = if count == 0 || max == 0 { 0 } else { (count * BAR).div_ceil(max).clamp(1, BAR) };
+            vec![
+                styled(format!("  {year} "), t.title()),
+                styled(t.sym.bar.repeat(filled), t.ok()),
+                styled(t.sym.bar_empty.repeat(BAR - filled), t.dim()),
+                styled(format!(" {count}"), if count == 0 { t.dim() } else { t.plain() }),
+            ]
+        }
+        TimelineRow::Event(_, e) => {
+            let mut spans = vec![
+                styled(format!("      {} ", e.date), t.dim()),
+                styled(pad(l.event_kind(e.kind), 13, cut), t.dim()),
+                Span::raw(text::clean(&e.title)),
+            ];
+            if let Some(a) = &e.attendance {
+                spans.push(styled(format!("  {}", attendance(state, a)), t.dim()));
+            }
+            if !e.note.is_empty() {
+                spans.push(styled(format!("  ({})", text::clean(&e.note)), t.dim()));
+            }
+            spans
+        }
+    });
+}
+
+pub fn consents(state: &State, s: &CaseScreen, d: &CaseDetail, sel: Scroll, area: Rect, buf: &mut Buffer) {
+    let l = state.lang();
+    let t = &state.cfg.theme;
+    let cut = t.sym.cut;
+    let rows = view::consent_rows(s, d);
+    if rows.is_empty() {
+        let key = state
+            .keymap
+            .key_for(crate::keymap::Mode::Normal, &crate::app::Action::RecordConsent)
+            .unwrap_or_default();
+        let msg = format!(
+            "{} {key} {}",
+            l.t("No consent recorded: outreach is not agreed.", "同意の記録はありません（介入は未同意）。"),
+            l.t("records one.", "で記録。")
+        );
+        return empty(state, area, buf, &msg);
+    }
+    let today = state.today();
+    rows_in(state, rows.len(), sel, area, buf, |i| {
+        let c = rows[i];
+        let status = c.status(today);
+        let style = match status {
+            ConsentStatus::Active => t.ok(),
+            ConsentStatus::Expired => t.warn(),
+            ConsentStatus::Withdrawn => t.error(),
+        };
+        let mut scope = Vec::new();
+        if c.scope.intervention {
+            scope.push(l.t("intervention", "介入"));
+        }
+        if c.scope.information_sharing {
+            scope.push(l.t("sharing", "情報共有"));
+        }
+        let to: Vec<String> = c.granted_to.iter().map(|p| name(&d.names, *p)).collect();
+        let mut spans = vec![
+            styled(format!("{} ", c.id), t.dim()),
+            styled(pad(l.consent_status(status), 10, cut), style),
+            Span::raw(format!("{} {}  ", l.t("given", "同意日"), c.given_on)),
+        ];
+        if let Some(w) = c.withdrawn_on {
+            spans.push(styled(format!("{} {w}  ", l.t("withdrawn", "撤回"), ), t.error()));
+        } else if let Some(e) = c.expires_on {
+            spans.push(Span::raw(format!("{} {e}  ", l.t("expires", "期限"))));
+        }
+        spans.push(Span::raw(format!("{}  ", scope.join("+"))));
+        spans.push(Span::raw(format!("{} {}", l.t("to", "対象"), to.join(", "))));
+        if !c.scope.information.is_empty() {
+            spans.push(styled(format!("  [{}]", text::clean(&c.scope.information.join(", "))), t.dim()));
+        }
+        spans.push(styled(format!("  ({})", text::clean(&c.obtained_how)), t.dim()));
+        spans
+    });
+}

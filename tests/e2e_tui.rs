@@ -1,0 +1,237 @@
+//! The real binary in a pseudo-terminal, read back through a terminal
+//! emulator (vt100), so the test sees what a person sees.
+//!
+//! Waiting is for a condition on the screen (with a generous deadline),
+//! never for a fixed time, and no timing is asserted.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+const DEADLINE: Duration = Duration::from_secs(30);
+
+struct Session {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    screen: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the app wrote, to check what it did to the terminal.
+    raw: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Session {
+    fn start(args: &[&str], home: &Path, cols: u16, rows: u16) -> Session {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_triad"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("LANG", "C.UTF-8");
+        cmd.env_remove("LC_ALL");
+        cmd.env_remove("TRIAD_STORE");
+        cmd.env_remove("NO_COLOR");
+        // No user keymap or config from the machine running the tests.
+        cmd.env("HOME", home);
+        cmd.env("XDG_CONFIG_HOME", home.join("config"));
+        cmd.env("XDG_DATA_HOME", home.join("data"));
+        let child = pair.slave.spawn_command(cmd).expect("spawn triad");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (s, r) = (screen.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut p) = s.lock() {
+                    p.process(&buf[..n]);
+                }
+                if let Ok(mut v) = r.lock() {
+                    v.extend_from_slice(&buf[..n]);
+                }
+            }
+        });
+        Session { master: pair.master, writer, child, screen, raw }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().map(|p| p.screen().contents()).unwrap_or_default()
+    }
+
+    /// Wait until the screen shows `text`.
+    fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("timed out waiting for {text:?}; screen:\n{}", self.contents());
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).expect("write to pty");
+        self.writer.flush().expect("flush pty");
+    }
+
+    /// Wait for the process to end; its exit status.
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        panic!("triad did not exit; screen:\n{}", self.contents());
+    }
+
+    fn resize(&mut self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .expect("resize pty");
+        if let Ok(mut p) = self.screen.lock() {
+            p.set_size(rows, cols);
+        }
+    }
+
+    /// The terminal is back to normal: main screen, cursor shown, and the
+    /// app asked to leave the alternate screen and bracketed paste.
+    fn assert_restored(&self) {
+        let start = Instant::now();
+        loop {
+            let raw = self.raw.lock().map(|v| String::from_utf8_lossy(&v).into_owned()).unwrap_or_default();
+            let done = raw.contains("\x1b[?1049l") && raw.contains("\x1b[?2004l") && raw.contains("\x1b[?25h");
+            if done {
+                break;
+            }
+            assert!(start.elapsed() < DEADLINE, "terminal not restored; tail of output: {:?}", &raw[raw.len().saturating_sub(200)..]);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let p = self.screen.lock().expect("screen");
+        assert!(!p.screen().alternate_screen(), "still on the alternate screen");
+        assert!(!p.screen().hide_cursor(), "cursor still hidden");
+    }
+}
+
+const CTRL_P: &str = "\x10";
+const CTRL_S: &str = "\x13";
+const TAB: &str = "\t";
+const ENTER: &str = "\r";
+
+fn seeded_store(dir: &Path) {
+    let store = triad::store::SledStore::open(dir).expect("open store");
+    triad::demo::seed(&store, chrono::Local::now().date_naive()).expect("seed");
+}
+
+fn triad_check(store: &Path) -> bool {
+    std::process::Command::new(env!("CARGO_BIN_EXE_triad"))
+        .args(["--store", &store.display().to_string(), "check"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+#[test]
+fn sendai_case_from_the_finder_then_a_note_that_survives_a_restart() {
+    let home = tempfile::tempdir().expect("home");
+    let store = home.path().join("store");
+    seeded_store(&store);
+    let store_arg = store.display().to_string();
+    let mut s = Session::start(&["--store", &store_arg, "--lang", "en"], home.path(), 100, 30);
+    s.wait_for("Dashboard");
+    s.send(CTRL_P);
+    s.wait_for("Find:");
+    s.send("仙台ポリオの会 会員");
+    s.wait_for("case    C-");
+    s.send(ENTER);
+    // Dr. K in the triad, his ended role with its date.
+    s.wait_for("K医師");
+    s.wait_for("ended 2015-03-31");
+    // The timeline goes back to the start of the partnership.
+    s.send(&TAB.repeat(3));
+    s.wait_for("2009");
+    s.wait_for("K医師との懇談");
+    // Resize mid-session: the app follows.
+    s.resize(140, 40);
+    let start = Instant::now();
+    // The header's right-aligned count moves to the new right edge.
+    while s.contents().lines().next().unwrap_or_default().chars().count() < 130 {
+        assert!(start.elapsed() < DEADLINE, "no redraw at the new size:\n{}", s.contents());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(s.contents().contains("K医師との懇談"));
+    // Add a trust note.
+    s.send("m");
+    s.wait_for("Add a trust note");
+    s.send(&TAB.repeat(3));
+    s.send("E2E note typed in a pty");
+    s.send(CTRL_S);
+    s.wait_for("Saved T-");
+    s.send("q");
+    assert!(s.wait_exit().success());
+    s.assert_restored();
+
+    // Reopen: the note is there.
+    let mut s = Session::start(&["--store", &store_arg, "--lang", "en"], home.path(), 100, 30);
+    s.wait_for("Dashboard");
+    s.send(CTRL_P);
+    s.send("仙台ポリオの会 会員");
+    s.wait_for("case    C-");
+    s.send(ENTER);
+    s.wait_for("K医師");
+    s.send(&TAB.repeat(2));
+    s.wait_for("E2E note typed in a pty");
+    s.send("q");
+    assert!(s.wait_exit().success());
+    assert!(triad_check(&store));
+}
+
+#[test]
+fn sighup_with_a_form_open_restores_the_terminal_and_the_store_checks_clean() {
+    let home = tempfile::tempdir().expect("home");
+    let store = home.path().join("store");
+    seeded_store(&store);
+    let store_arg = store.display().to_string();
+    let mut s = Session::start(&["--store", &store_arg, "--lang", "ja"], home.path(), 80, 24);
+    s.wait_for("ダッシュボード");
+    s.send("nc");
+    s.wait_for("新規ケース");
+    s.send("途中まで入力");
+    s.wait_for("途中まで入力");
+    let pid = s.child.process_id().expect("pid");
+    let killed = std::process::Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    s.wait_exit();
+    s.assert_restored();
+    assert!(triad_check(&store), "the store does not pass triad check");
+}
+
+#[test]
+fn demo_flag_opens_a_private_store_and_ctrl_c_quits() {
+    let home = tempfile::tempdir().expect("home");
+    let mut s = Session::start(&["--demo", "--lang", "en"], home.path(), 80, 24);
+    s.wait_for("Dashboard");
+    s.wait_for("cases");
+    s.send("gc");
+    s.wait_for("仙台ポリオ");
+    s.send("\x03");
+    assert!(s.wait_exit().success());
+    s.assert_restored();
+    // It never touched a store under the home directory.
+    assert!(!home.path().join("data").join("triad").exists());
+}

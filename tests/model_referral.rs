@@ -1,0 +1,129 @@
+//! Referral lifecycle: every legal move works, every illegal one is refused
+//! and leaves the referral as it was.
+
+use triad::model::{DeclinedBy, Id, Kind, Referral, ReferralCategory, ReferralStatus, TransitionError};
+
+mod common;
+use common::day;
+
+use ReferralStatus::*;
+
+const LEGAL: [(ReferralStatus, ReferralStatus); 7] = [
+    (Proposed, Sent),
+    (Sent, Accepted),
+    (Sent, Declined),
+    (Accepted, Completed),
+    (Proposed, Cancelled),
+    (Sent, Cancelled),
+    (Accepted, Cancelled),
+];
+
+/// A referral brought to `status` along the shortest legal path.
+fn at(status: ReferralStatus) -> Referral {
+    let mut r = Referral::propose(
+        Id::new(Kind::Referral, 1),
+        Id::new(Kind::Case, 1),
+        Id::new(Kind::Person, 1),
+        Id::new(Kind::Body, 1),
+        ReferralCategory::Work,
+        "employment support",
+        day(2024, 1, 1),
+        "coordinator",
+    );
+    let path: &[ReferralStatus] = match status {
+        Proposed => &[],
+        Sent => &[Sent],
+        Accepted => &[Sent, Accepted],
+        Declined => &[Sent, Declined],
+        Completed => &[Sent, Accepted, Completed],
+        Cancelled => &[Cancelled],
+    };
+    for (i, s) in path.iter().enumerate() {
+        let on = day(2024, 1, 2 + i as u32);
+        if *s == Declined {
+            r.decline(DeclinedBy::Receiver, "no capacity", on, "coordinator").unwrap();
+        } else {
+            r.advance(*s, on, "coordinator", "").unwrap();
+        }
+    }
+    assert_eq!(r.status(), status);
+    r
+}
+
+fn try_move(r: &mut Referral, to: ReferralStatus) -> Result<(), TransitionError> {
+    let on = day(2024, 2, 1);
+    if to == Declined {
+        r.decline(DeclinedBy::Client, "prefers to wait", on, "peer")
+    } else {
+        r.advance(to, on, "peer", "")
+    }
+}
+
+#[test]
+fn every_legal_transition_works() {
+    for (from, to) in LEGAL {
+        let mut r = at(from);
+        try_move(&mut r, to).unwrap_or_else(|e| panic!("{from:?} -> {to:?}: {e}"));
+        assert_eq!(r.status(), to);
+        assert_eq!(r.history.last().map(|t| t.on), Some(day(2024, 2, 1)));
+        r.validate().unwrap();
+    }
+}
+
+#[test]
+fn every_illegal_transition_is_refused_and_changes_nothing() {
+    let mut refused = 0;
+    for from in ReferralStatus::ALL {
+        for to in ReferralStatus::ALL {
+            if LEGAL.contains(&(from, to)) {
+                continue;
+            }
+            let mut r = at(from);
+            let before = r.clone();
+            assert!(try_move(&mut r, to).is_err(), "{from:?} -> {to:?} was allowed");
+            assert_eq!(r, before, "{from:?} -> {to:?} changed the referral");
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 36 - LEGAL.len());
+}
+
+#[test]
+fn decline_needs_reason_and_advance_cannot_decline() {
+    let mut r = at(Sent);
+    assert_eq!(
+        r.decline(DeclinedBy::Receiver, "  ", day(2024, 2, 1), "x"),
+        Err(TransitionError::DeclineNeedsReason)
+    );
+    assert_eq!(
+        r.advance(Declined, day(2024, 2, 1), "x", ""),
+        Err(TransitionError::DeclineNeedsReason)
+    );
+    r.decline(DeclinedBy::Client, "moving away", day(2024, 2, 1), "x").unwrap();
+    assert_eq!(r.declined_by, Some(DeclinedBy::Client));
+    assert_eq!(r.decline_reason, "moving away");
+}
+
+#[test]
+fn steps_cannot_go_back_in_time_and_follow_up_overdue_only_when_open() {
+    let mut r = at(Sent);
+    assert!(matches!(
+        r.advance(Accepted, day(2023, 12, 31), "x", ""),
+        Err(TransitionError::BeforeLast { .. })
+    ));
+    r.follow_up = Some(day(2024, 3, 1));
+    assert!(r.follow_up_overdue(day(2024, 3, 2)));
+    assert!(!r.follow_up_overdue(day(2024, 3, 1)));
+    r.advance(Cancelled, day(2024, 2, 1), "x", "").unwrap();
+    assert!(!r.follow_up_overdue(day(2024, 3, 2)));
+}
+
+#[test]
+fn validate_rejects_an_illegal_history() {
+    let mut r = at(Completed);
+    r.history.remove(1); // proposed -> accepted skips "sent"
+    assert!(r.validate().is_err());
+    let mut d = at(Declined);
+    d.decline_reason.clear();
+    assert!(d.validate().is_err());
+}

@@ -1,0 +1,588 @@
+//! The app driven headlessly by keys typed as strings through the keymap
+//! parser ("gg", "<C-p>"), on the demo data. No terminal, no sleeps.
+
+mod tui;
+
+use triad::app::Action;
+use triad::app::data::CaseDetail;
+use triad::app::headless::Headless;
+use triad::app::state::{CasePanel, Flash, Screen};
+use triad::keymap::{Key, KeyCode, Keymap};
+use triad::model::{Case, Consent, Id, Kind, Record, ReferralStatus, Relationship, TrustNote};
+use triad::store::{SledStore, StoreExt};
+use triad::ui::i18n::Lang;
+
+fn en(demo: &tui::Demo) -> Headless {
+    tui::app(demo, Lang::En, 100, 30)
+}
+
+fn case_screen(app: &Headless) -> &triad::app::state::CaseScreen {
+    match app.state.screen() {
+        Screen::Case(c) => c,
+        other => panic!("not on a case: {other:?}"),
+    }
+}
+
+fn detail(app: &Headless) -> &CaseDetail {
+    case_screen(app).detail.as_deref().expect("case loaded")
+}
+
+/// Open the first finder hit for `query`.
+fn find(app: &mut Headless, query: &str) {
+    app.press("<C-p>");
+    app.type_text(query);
+    let hits = &app.state.finder.as_ref().expect("finder open").hits;
+    assert!(!hits.is_empty(), "no hit for {query}:\n{}", app.screen());
+    app.press("<CR>");
+    assert!(app.state.finder.is_none());
+}
+
+fn sendai_case(app: &mut Headless) {
+    find(app, "仙台ポリオの会 会員");
+    assert!(detail(app).case.title.contains("仙台ポリオ"), "{}", app.screen());
+}
+
+fn flash(app: &Headless) -> String {
+    match &app.state.flash {
+        Some(Flash::Ok(s) | Flash::Info(s) | Flash::Error(s)) => s.clone(),
+        None => String::new(),
+    }
+}
+
+fn selected_line(screen: &str) -> String {
+    screen
+        .lines()
+        .find(|l| l.starts_with('\u{25B8}'))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn gg_and_g_move_through_the_case_list() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("gc");
+    let Screen::Cases(list) = app.state.screen() else { panic!("not on the case list") };
+    let n = list.view.len();
+    assert!(n >= 7, "the demo has the seven scenarios: {n}");
+    app.press("G");
+    let last = app.state.data.cases.last().unwrap().id.to_string();
+    assert!(selected_line(&app.screen()).contains(&last), "{}", app.screen());
+    app.press("gg");
+    let first = app.state.data.cases[0].id.to_string();
+    assert!(selected_line(&app.screen()).contains(&first));
+    app.press("jj<Down>k");
+    let Screen::Cases(list) = app.state.screen() else { panic!() };
+    assert_eq!(list.scroll.sel, 2);
+}
+
+#[test]
+fn a_half_typed_chord_shows_what_can_follow_and_esc_abandons_it() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("gc<CR>");
+    let depth = app.state.stack.len();
+    app.press("g");
+    assert_eq!(app.state.pending.len(), 1);
+    let screen = app.screen();
+    assert!(screen.contains("Go to the first line") && screen.contains("Dashboard"), "{screen}");
+    app.press("<Esc>");
+    assert!(app.state.pending.is_empty());
+    assert_eq!(app.state.stack.len(), depth, "Esc only cancelled the chord");
+    // An unbound second key forgets the prefix and acts on its own.
+    app.press("gj");
+    assert!(app.state.pending.is_empty());
+    app.press("gd");
+    assert!(matches!(app.state.screen(), Screen::Dashboard(_)));
+}
+
+#[test]
+fn the_finder_opens_with_ctrl_p_colon_or_a_full_width_colon() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    for open in ["<C-p>", ":"] {
+        app.press(open);
+        assert!(app.state.finder.is_some(), "{open}");
+        app.press("<Esc>");
+        assert!(app.state.finder.is_none());
+    }
+    // With the IME on, ： arrives as a full-width character.
+    app.type_text("：");
+    assert!(app.state.finder.is_some());
+    app.press("<Esc>");
+    app.type_text("？");
+    assert!(app.state.help.is_some());
+}
+
+#[test]
+fn the_finder_finds_cases_bodies_people_and_events() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("<C-p>");
+    app.type_text("K医師");
+    let hits = app.state.finder.as_ref().unwrap().hits.clone();
+    assert!(hits.iter().any(|h| h.id.kind == Kind::Person), "{hits:?}");
+    assert!(hits.iter().any(|h| h.id.kind == Kind::Event), "{hits:?}");
+    app.press("<C-u>");
+    // Romaji finds the Japanese name through its reading.
+    app.type_text("sendai");
+    let hits = app.state.finder.as_ref().unwrap().hits.clone();
+    assert!(hits.iter().any(|h| h.label.contains("仙台")), "{hits:?}");
+    // Enter on a person opens the person view.
+    app.press("<C-u>");
+    app.type_text("K医師");
+    let pos = app.state.finder.as_ref().unwrap().hits.iter().position(|h| h.id.kind == Kind::Person).unwrap();
+    for _ in 0..pos {
+        app.press("<Down>");
+    }
+    app.press("<CR>");
+    assert!(matches!(app.state.screen(), Screen::Party(p) if p.id.kind == Kind::Person), "{}", app.screen());
+    assert!(app.screen().contains("K医師"));
+}
+
+#[test]
+fn sendai_case_shows_dr_k_and_the_timeline_back_to_the_start() {
+    let demo = tui::demo_store();
+    let mut app = tui::app(&demo, Lang::En, 160, 48);
+    sendai_case(&mut app);
+    let screen = app.screen();
+    assert!(screen.contains("K医師"), "{screen}");
+    // Dr. K's ended role is shown with its end date.
+    assert!(screen.contains("ended 2015-03-31"), "{screen}");
+    app.press("<Tab><Tab><Tab>");
+    assert_eq!(case_screen(&app).panel, CasePanel::Timeline);
+    let screen = app.screen();
+    assert!(screen.contains("2009"), "the partnership started in 2009:\n{screen}");
+    assert!(screen.contains("K医師との懇談"), "{screen}");
+    // Every year is a layer, thin or not, up to this year.
+    app.press("G");
+    assert!(app.screen().contains("2024"), "{}", app.screen());
+}
+
+#[test]
+fn slash_filters_the_list_you_are_in() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("gc/");
+    assert_eq!(app.state.mode(), triad::keymap::Mode::Input);
+    app.type_text("仙台");
+    let Screen::Cases(list) = app.state.screen() else { panic!() };
+    assert_eq!(list.view.len(), 1, "{}", app.screen());
+    // Enter keeps the filter and goes back to browsing; Esc would clear it.
+    app.press("<CR>");
+    assert_eq!(app.state.mode(), triad::keymap::Mode::Normal);
+    app.press("/<Esc>");
+    let Screen::Cases(list) = app.state.screen() else { panic!() };
+    assert!(list.view.len() >= 7);
+    // Status filter cycles: intake, active, ...
+    app.press("fsfs");
+    let Screen::Cases(list) = app.state.screen() else { panic!() };
+    assert!(list.view.iter().all(|&i| app.state.data.cases[i as usize].status == triad::model::CaseStatus::Active));
+    app.press("fx");
+    // In the case view, / filters the current panel.
+    app.press("gc");
+    app.press("<C-p>");
+    app.type_text("仙台ポリオの会 会員");
+    app.press("<CR><Tab><Tab><Tab>/");
+    app.type_text("懇談");
+    let c = case_screen(&app);
+    let rows = triad::app::view::timeline_rows(&detail(&app).timelines, tui::today(), &c.filter.text);
+    let events = rows.iter().filter(|r| matches!(r, triad::app::view::TimelineRow::Event(..))).count();
+    assert!(events >= 2, "{}", app.screen());
+    assert!(app.screen().contains("/ 懇談"));
+}
+
+#[test]
+fn an_unbound_key_says_where_help_is() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("Z");
+    assert!(flash(&app).contains("Z is not bound here") && flash(&app).contains("?"), "{}", flash(&app));
+    app.press("j");
+    assert!(flash(&app).is_empty(), "the message goes with the next key");
+}
+
+#[test]
+fn a_new_case_is_validated_next_to_the_field_and_nothing_typed_is_lost() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("nc");
+    assert!(app.state.form.is_some());
+    // Reading but no title: the error appears under the title field.
+    app.press("<Tab>");
+    app.type_text("センダイ");
+    app.press("<C-s>");
+    let form = app.state.form.as_ref().expect("form stays open");
+    assert_eq!(form.fields[0].error.as_deref(), Some("required"));
+    assert_eq!(form.focus, 0, "focus moves to the field to fix");
+    assert_eq!(form.value("reading"), "センダイ", "typed text kept");
+    let screen = app.screen();
+    assert!(screen.contains("! required"), "{screen}");
+    // A coordinator that matches nothing is refused with a way forward.
+    app.type_text("仙台市 新規相談：テスト");
+    app.press("<Tab><Tab><Tab>");
+    app.type_text("zzzz");
+    app.press("<C-s>");
+    let form = app.state.form.as_ref().unwrap();
+    assert!(form.field("coordinator").unwrap().error.as_deref().unwrap().contains("type part of a name"));
+    app.press("<C-u>");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    assert!(flash(&app).starts_with("Saved C-"), "{}", flash(&app));
+    // The new case is open, and the full-width colon was kept as typed.
+    let c = &detail(&app).case;
+    assert_eq!(c.title, "仙台市 新規相談：テスト");
+    let stored: Case = demo.store.get_as(c.id).unwrap().unwrap();
+    assert_eq!(stored.reading.as_deref(), Some("センダイ"));
+}
+
+#[test]
+fn leaving_a_form_with_unsaved_text_asks_first() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("nb");
+    app.press("<Esc>");
+    assert!(app.state.form.is_none(), "an untouched form just closes");
+    app.press("nb");
+    app.type_text("新しい患者会");
+    app.press("<Esc>");
+    assert!(app.state.confirm.is_some());
+    assert!(app.screen().contains("lose what you typed"));
+    app.press("n");
+    assert_eq!(app.state.form.as_ref().unwrap().value("name"), "新しい患者会");
+    // Ctrl-C asks too, and q is just a letter in a form.
+    app.press("<C-c>");
+    assert!(app.state.confirm.is_some() && !app.state.quit);
+    app.press("<Esc>");
+    app.type_text("q");
+    assert!(!app.state.quit);
+    assert_eq!(app.state.form.as_ref().unwrap().value("name"), "新しい患者会q");
+    app.press("<Esc>y");
+    assert!(app.state.form.is_none());
+    app.press("<C-c>");
+    assert!(app.state.quit, "Ctrl-C quits at once with no form open");
+}
+
+fn store_path_reopen(demo: tui::Demo, app: Headless) -> (tempfile::TempDir, SledStore) {
+    drop(app);
+    let tui::Demo { dir, store } = demo;
+    drop(store);
+    let reopened = SledStore::open(dir.path()).expect("reopen store");
+    (dir, reopened)
+}
+
+#[test]
+fn a_trust_note_is_on_disk_when_the_screen_says_saved() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    let case = detail(&app).case.id;
+    app.press("m");
+    app.press("<Tab><Tab><Tab>");
+    app.type_text("Dr. K called.\nHe will come to the next meeting.");
+    app.press("<C-s>");
+    assert!(flash(&app).starts_with("Saved T-"), "{}", flash(&app));
+    assert_eq!(case_screen(&app).detail.as_ref().unwrap().notes[0].text, "Dr. K called.\nHe will come to the next meeting.");
+    let (_dir, store) = store_path_reopen(demo, app);
+    let notes: Vec<TrustNote> = store.referring(case).unwrap();
+    assert!(notes.iter().any(|n| n.text.starts_with("Dr. K called.") && n.author == tui::USER));
+}
+
+#[test]
+fn the_editor_key_fills_the_note_from_editor_text() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    app.editor_reply = Ok("書いたメモ\n二行目\n".into());
+    app.press("M");
+    assert!(app.log.iter().any(|e| matches!(e, triad::app::effect::Effect::Editor(_))));
+    let form = app.state.form.as_ref().expect("note form open");
+    assert_eq!(form.value("text"), "書いたメモ\n二行目");
+    app.press("<C-s>");
+    assert!(flash(&app).starts_with("Saved T-"));
+    // An editor that fails leaves the text alone and says why.
+    app.press("m<Tab><Tab><Tab>");
+    app.type_text("kept");
+    app.editor_reply = Err("vi exited with 1".into());
+    app.press("<C-o>");
+    assert_eq!(app.state.form.as_ref().unwrap().value("text"), "kept");
+    assert!(flash(&app).contains("exited"));
+}
+
+/// Move the selection in the current panel to row `i`.
+fn select(app: &mut Headless, i: usize) {
+    app.press("gg");
+    for _ in 0..i {
+        app.press("j");
+    }
+}
+
+#[test]
+fn a_decline_needs_its_reason() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    // Find a case with a referral that has been sent.
+    let mut found = None;
+    for row in app.state.data.cases.clone() {
+        app.press("gd");
+        let detail = triad::app::worker::load_case(demo.store.as_ref(), row.id).unwrap();
+        if let Some(i) = detail.referrals.iter().position(|r| r.status() == ReferralStatus::Sent) {
+            found = Some((row.id, i, detail.referrals[i].id));
+            break;
+        }
+    }
+    let (case, i, rid) = found.expect("the demo has a sent referral");
+    app.act(Action::Cases);
+    let pos = app.state.data.cases.iter().position(|c| c.id == case).unwrap();
+    select(&mut app, pos);
+    app.press("<CR><Tab>");
+    assert_eq!(case_screen(&app).panel, CasePanel::Referrals);
+    select(&mut app, i);
+    app.press("u");
+    let form = app.state.form.as_ref().expect("status form");
+    let opts = match &form.fields[0].kind {
+        triad::app::form::FieldKind::Choice(o) => o.clone(),
+        _ => panic!(),
+    };
+    // Only legal next steps are offered.
+    let codes: Vec<&str> = opts.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(codes, ["accepted", "declined", "cancelled"]);
+    app.press("<Right>");
+    app.press("<C-s>");
+    let form = app.state.form.as_ref().expect("refused");
+    assert!(form.field("decline_reason").unwrap().error.is_some(), "{}", app.screen());
+    assert!(app.screen().contains("! a decline needs its reason"), "{}", app.screen());
+    // The cursor is already in the field to fix: type the reason, save.
+    let at = form.fields.iter().position(|f| f.name == "decline_reason").unwrap();
+    assert_eq!(form.focus, at);
+    app.type_text("No capacity this month");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let r: triad::model::Referral = demo.store.get_as(rid).unwrap().unwrap();
+    assert_eq!(r.status(), ReferralStatus::Declined);
+    assert_eq!(r.decline_reason, "No capacity this month");
+    // Space expands the referral's dated history.
+    let row = triad::app::view::referral_rows(case_screen(&app), detail(&app))
+        .iter()
+        .position(|x| x.referral().id == rid)
+        .unwrap();
+    select(&mut app, row);
+    app.press("<Space>");
+    assert!(case_screen(&app).expanded.contains(&rid));
+    assert!(app.screen().contains("declined"), "{}", app.screen());
+}
+
+#[test]
+fn ending_a_role_and_withdrawing_consent_ask_first() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    let d = detail(&app).clone();
+    let items = triad::app::view::triad_items(&d);
+    let i = items
+        .iter()
+        .position(|it| matches!(it, triad::app::view::TriadItem::Party(p) if p.until.is_none()))
+        .unwrap();
+    let party = match items[i] {
+        triad::app::view::TriadItem::Party(p) => p.party,
+        _ => unreachable!(),
+    };
+    select(&mut app, i);
+    app.press("E");
+    assert!(app.state.confirm.is_some(), "{}", app.screen());
+    app.press("n");
+    let c: Case = demo.store.get_as(d.case.id).unwrap().unwrap();
+    assert!(c.parties.iter().any(|p| p.party == party && p.until.is_none()), "no means no");
+    app.press("Ey");
+    let c: Case = demo.store.get_as(d.case.id).unwrap().unwrap();
+    assert!(c.parties.iter().any(|p| p.party == party && p.until == Some(tui::today())));
+    // Consents panel: W withdraws after a yes.
+    app.press("<S-Tab>");
+    assert_eq!(case_screen(&app).panel, CasePanel::Consents);
+    let consent = detail(&app).consents[0].id;
+    app.press("ggWy");
+    let k: Consent = demo.store.get_as(consent).unwrap().unwrap();
+    assert_eq!(k.withdrawn_on, Some(tui::today()));
+    assert!(app.screen().contains("withdrawn"), "{}", app.screen());
+}
+
+#[test]
+fn setting_trust_moves_the_relationship() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    let d = detail(&app).clone();
+    let items = triad::app::view::triad_items(&d);
+    let i = items
+        .iter()
+        .position(|it| matches!(it, triad::app::view::TriadItem::Relationship(_)))
+        .expect("the Sendai triad has a relationship");
+    let rel = match items[i] {
+        triad::app::view::TriadItem::Relationship(r) => r.id,
+        _ => unreachable!(),
+    };
+    select(&mut app, i);
+    app.press("t");
+    // Trust field: choose level 2 (type its number).
+    app.press("<Tab>");
+    app.type_text("2");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let r: Relationship = demo.store.get_as(rel).unwrap().unwrap();
+    assert_eq!(r.level().map(|l| l.get()), Some(2));
+    assert!(app.screen().contains("2 "), "{}", app.screen());
+}
+
+#[test]
+fn a_referral_can_be_proposed_from_the_case() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    let before = detail(&app).referrals.len();
+    app.press("r");
+    // From: the coordinator is filled in. To: by name.
+    app.press("<Tab>");
+    app.type_text("K医師");
+    app.press("<Tab><Tab>");
+    app.type_text("Post-polio check-up");
+    app.press("<Tab>");
+    app.type_text("2024/7/1");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    assert_eq!(detail(&app).referrals.len(), before + 1);
+    let r = &detail(&app).referrals[0];
+    assert_eq!(r.status(), ReferralStatus::Proposed);
+    assert_eq!(r.follow_up, chrono::NaiveDate::from_ymd_opt(2024, 7, 1));
+}
+
+#[test]
+fn an_event_is_logged_with_attendance_by_sector() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    app.press("<Tab><Tab><Tab>gg");
+    app.press("e");
+    let form = app.state.form.as_ref().unwrap();
+    assert!(!form.code("partnership").is_empty(), "the selected partnership is preselected");
+    app.press("<Tab>");
+    app.type_text("医療・健康相談会 2024年 第2回");
+    app.press("<Tab><Tab><Tab>");
+    app.type_text("１２");
+    app.press("<Tab>");
+    app.type_text("3");
+    app.press("<Tab>");
+    app.type_text("x");
+    app.press("<C-s>");
+    let form = app.state.form.as_ref().expect("a bad number is refused");
+    assert!(form.field("government").unwrap().error.is_some());
+    app.press("<BS>1<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let id: Id = flash(&app).trim_start_matches("Saved ").parse().unwrap();
+    let Some(Record::Event(e)) = demo.store.get(id).unwrap() else { panic!("no event") };
+    let a = e.attendance.unwrap();
+    assert_eq!((a.peer, a.medical, a.government), (Some(12), Some(3), Some(1)));
+}
+
+#[test]
+fn help_is_built_from_the_keymap_in_use() {
+    let demo = tui::demo_store();
+    let user = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("keymaps/example-user.toml");
+    let keymap = Keymap::load(Some(&user)).unwrap();
+    let mut app = Headless::new(demo.store.clone(), tui::config(Lang::En, false, true), keymap, 100, 60);
+    app.press("?");
+    let screen = app.screen();
+    let quit_line = screen.lines().find(|l| l.contains(" Quit")).unwrap_or_default().to_string();
+    assert!(quit_line.contains("<C-q>"), "{screen}");
+    assert!(!quit_line.contains("q,") && !quit_line.contains(" q "), "{quit_line}");
+    app.press("<Esc>");
+    app.press("q");
+    assert!(!app.state.quit, "q was unbound by the user file");
+    app.press("<C-q>");
+    assert!(app.state.quit);
+}
+
+#[test]
+fn resizing_to_tiny_and_back_keeps_the_form() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("np");
+    app.type_text("山田 花子");
+    for (w, h) in [(20, 5), (1, 1), (0, 0), (59, 15), (80, 24)] {
+        app.resize(w, h);
+        let _ = app.render();
+    }
+    assert!(app.screen().contains("山田 花子"));
+    app.resize(30, 8);
+    assert!(app.screen().contains("too small"), "{}", app.screen());
+}
+
+#[test]
+fn private_notes_are_shown_only_to_their_author() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    // Find a private note written by someone else in the demo.
+    let mut target = None;
+    for row in app.state.data.cases.clone() {
+        let d = triad::app::worker::load_case(demo.store.as_ref(), row.id).unwrap();
+        if let Some(n) = d.notes.iter().find(|n| n.confidentiality == triad::model::Confidentiality::Private) {
+            target = Some((row.id, n.clone()));
+            break;
+        }
+    }
+    let (case, note) = target.expect("the demo has a private note");
+    app.act(Action::Cases);
+    let pos = app.state.data.cases.iter().position(|c| c.id == case).unwrap();
+    select(&mut app, pos);
+    app.press("<CR><Tab><Tab>");
+    let screen = app.screen();
+    let first_line = note.text.lines().next().unwrap();
+    assert!(!screen.contains(first_line), "{screen}");
+    assert!(screen.contains("private note by"), "{screen}");
+    assert!(screen.contains("[PRIVATE]"));
+}
+
+#[test]
+fn typed_keys_reach_text_fields_raw() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("<C-p>");
+    // Keys bound in browsing mode are typed in the finder.
+    app.act(Action::Key(Key::plain(KeyCode::Char('q'))));
+    app.act(Action::Key(Key::plain(KeyCode::Char('／'))));
+    assert_eq!(app.state.finder.as_ref().unwrap().input.text, "q／");
+    assert!(!app.state.quit);
+}
+
+#[test]
+fn meeting_mode_shows_only_shared_notes_and_the_filter_cannot_peek() {
+    let demo = tui::demo_store();
+    let mut cfg = tui::config(Lang::En, false, true);
+    cfg.meeting = true;
+    let mut app = Headless::new(demo.store.clone(), cfg, Keymap::builtin().unwrap(), 120, 40);
+    let mut target = None;
+    for row in app.state.data.cases.clone() {
+        let d = triad::app::worker::load_case(demo.store.as_ref(), row.id).unwrap();
+        if let Some(n) = d.notes.iter().find(|n| n.confidentiality == triad::model::Confidentiality::Team) {
+            target = Some((row.id, n.clone()));
+            break;
+        }
+    }
+    let (case, note) = target.expect("the demo has a team note");
+    app.act(Action::Cases);
+    let pos = app.state.data.cases.iter().position(|c| c.id == case).unwrap();
+    select(&mut app, pos);
+    app.press("<CR><Tab><Tab>");
+    let screen = app.screen();
+    let first_line = note.text.lines().next().unwrap();
+    assert!(!screen.contains(first_line), "{screen}");
+    assert!(screen.contains("(hidden in meeting mode)"), "{screen}");
+    assert!(screen.contains("[MEETING]"));
+    // Filtering by a word of the hidden text finds nothing.
+    let word: String = first_line.chars().take(4).collect();
+    let before = triad::app::view::note_rows(case_screen(&app), detail(&app), &app.state.cfg).len();
+    app.press("/");
+    app.type_text(&word);
+    let after = triad::app::view::note_rows(case_screen(&app), detail(&app), &app.state.cfg);
+    assert!(after.iter().all(|n| n.id != note.id), "the filter matched hidden text");
+    assert!(after.len() < before);
+}

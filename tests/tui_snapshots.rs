@@ -1,0 +1,119 @@
+//! Every screen on the demo data, at 80x24 and 160x48, in English and in
+//! Japanese, plus the too-small screen: insta snapshots of the frame text
+//! (ratatui TestBackend). Review changes with `cargo insta review`.
+
+mod tui;
+
+use triad::app::headless::Headless;
+use triad::ui::i18n::Lang;
+
+/// Each screen, reached by keys from a fresh session.
+const SCREENS: &[(&str, &[&str], &str)] = &[
+    ("dashboard", &[], ""),
+    ("case_list", &["gc"], ""),
+    ("case_triad", &["<C-p>", "@C"], "仙台ポリオの会 会員"),
+    ("case_referrals", &["<C-p>", "@C", "<Tab><Space>"], "仙台ポリオの会 会員"),
+    ("case_notes", &["<C-p>", "@C", "<Tab><Tab>"], "仙台ポリオの会 会員"),
+    ("case_timeline", &["<C-p>", "@C", "<Tab><Tab><Tab>"], "仙台ポリオの会 会員"),
+    ("case_consents", &["<C-p>", "@C", "<S-Tab>"], "仙台ポリオの会 会員"),
+    ("body", &["<C-p>", "@B", "<Tab><Tab>"], "仙台ポリオの会"),
+    ("person", &["<C-p>", "@P", "<Tab>"], "K医師"),
+    ("finder", &["<C-p>"], "ポリオ"),
+    ("help", &["?"], ""),
+    ("form", &["<C-p>", "@C", "r<Tab>"], "仙台ポリオの会 会員"),
+    ("confirm", &["<C-p>", "@C", "E"], "仙台ポリオの会 会員"),
+];
+
+/// Press `keys`; `<C-p>` is followed by typing `query` and, when the next
+/// step is "@C", "@B" or "@P", by Enter on the first case, body or person.
+fn drive(app: &mut Headless, keys: &[&str], query: &str) {
+    use triad::model::Kind;
+    let mut i = 0;
+    while i < keys.len() {
+        let k = keys[i];
+        if k == "<C-p>" {
+            app.press("<C-p>");
+            app.type_text(query);
+            let kind = match keys.get(i + 1) {
+                Some(&"@C") => Some(Kind::Case),
+                Some(&"@B") => Some(Kind::Body),
+                Some(&"@P") => Some(Kind::Person),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                let hits = &app.state.finder.as_ref().expect("finder").hits;
+                let n = hits
+                    .iter()
+                    .position(|h| h.id.kind == kind)
+                    .unwrap_or_else(|| panic!("no {kind:?} hit for {query}"));
+                for _ in 0..n {
+                    app.press("<Down>");
+                }
+                app.press("<CR>");
+                i += 1;
+            }
+        } else {
+            app.press(k);
+        }
+        i += 1;
+    }
+}
+
+fn snapshots(lang: Lang, w: u16, h: u16) {
+    let demo = tui::demo_store();
+    let tag = match lang {
+        Lang::En => "en",
+        Lang::Ja => "ja",
+    };
+    for (name, keys, query) in SCREENS {
+        let mut app = tui::app(&demo, lang, w, h);
+        drive(&mut app, keys, query);
+        insta::assert_snapshot!(format!("{name}_{tag}_{w}x{h}"), app.screen());
+    }
+}
+
+#[test]
+fn screens_en_80x24() {
+    snapshots(Lang::En, 80, 24);
+}
+
+#[test]
+fn screens_en_160x48() {
+    snapshots(Lang::En, 160, 48);
+}
+
+#[test]
+fn screens_ja_80x24() {
+    snapshots(Lang::Ja, 80, 24);
+}
+
+#[test]
+fn screens_ja_160x48() {
+    snapshots(Lang::Ja, 160, 48);
+}
+
+#[test]
+fn too_small() {
+    let demo = tui::demo_store();
+    for lang in [Lang::En, Lang::Ja] {
+        let mut app = tui::app(&demo, lang, 40, 10);
+        // A popup open underneath changes nothing.
+        app.press("nc");
+        let tag = if lang == Lang::En { "en" } else { "ja" };
+        insta::assert_snapshot!(format!("too_small_{tag}_40x10"), app.screen());
+    }
+}
+
+#[test]
+fn ascii_case_view() {
+    let demo = tui::demo_store();
+    let keymap = triad::keymap::Keymap::builtin().unwrap();
+    let mut app = Headless::new(demo.store.clone(), tui::config(Lang::En, true, false), keymap, 80, 24);
+    drive(&mut app, &["<C-p>", "@C", "<Tab><Tab><Tab>"], "仙台ポリオの会 会員");
+    let screen = app.screen();
+    // Nothing outside ASCII but the data itself.
+    for c in screen.chars() {
+        assert!(c.is_ascii() || !c.is_ascii() && unicode_width::UnicodeWidthChar::width(c) == Some(2), "{c:?} in\n{screen}");
+    }
+    insta::assert_snapshot!("case_timeline_ascii_80x24", screen);
+}
