@@ -40,7 +40,9 @@ fn config() -> Config {
 }
 
 fn bench_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("tui-bench")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("tui-bench")
 }
 
 /// The scenarios plus `n` synthetic cases, built once and kept.
@@ -51,7 +53,10 @@ fn scaled_store(n: usize) -> Result<PathBuf, String> {
         return Ok(dir);
     }
     let _ = std::fs::remove_dir_all(&dir);
-    eprintln!("building a store with {n} synthetic cases in {} (once)", dir.display());
+    eprintln!(
+        "building a store with {n} synthetic cases in {} (once)",
+        dir.display()
+    );
     let store = SledStore::open_as(&dir, "bench").map_err(|e| e.to_string())?;
     triad::demo::seed(&store, today()).map_err(|e| e.to_string())?;
     triad::demo::seed_scale(&store, n, &mut |d, t| {
@@ -79,7 +84,8 @@ struct Startup {
 
 fn startup(dir: &Path) -> Result<Startup, String> {
     let t0 = Instant::now();
-    let store: Arc<dyn Store> = Arc::new(SledStore::open_as(dir, "bench").map_err(|e| e.to_string())?);
+    let store: Arc<dyn Store> =
+        Arc::new(SledStore::open_as(dir, "bench").map_err(|e| e.to_string())?);
     let open = t0.elapsed();
     let keymap = Keymap::builtin().map_err(|e| e.to_string())?;
     let mut state = State::new(config(), Arc::new(keymap), (80, 24));
@@ -99,7 +105,8 @@ fn startup(dir: &Path) -> Result<Startup, String> {
     let mut first_rows = None;
     for a in rx {
         let done = matches!(&a, Action::Reply(r) if matches!(**r, Reply::Loaded(_)));
-        if first_rows.is_none() && matches!(&a, Action::Reply(r) if matches!(**r, Reply::Cases(_))) {
+        if first_rows.is_none() && matches!(&a, Action::Reply(r) if matches!(**r, Reply::Cases(_)))
+        {
             first_rows = Some(t0.elapsed());
         }
         for e in update(&mut state, a) {
@@ -141,7 +148,10 @@ impl Write for Counter {
 
 impl Counter {
     fn take(&self) -> usize {
-        self.0.lock().map(|mut n| std::mem::take(&mut *n)).unwrap_or(0)
+        self.0
+            .lock()
+            .map(|mut n| std::mem::take(&mut *n))
+            .unwrap_or(0)
     }
 }
 
@@ -158,12 +168,22 @@ fn bytes_for_move(app: &mut Headless, keys: &str, w: u16, h: u16) -> Result<usiz
     )
     .map_err(|e| e.to_string())?;
     app.resize(w, h);
-    let draw = |term: &mut Terminal<CrosstermBackend<Counter>>, app: &Headless| -> Result<(), String> {
-        crossterm::execute!(term.backend_mut(), crossterm::terminal::BeginSynchronizedUpdate).map_err(|e| e.to_string())?;
-        term.draw(|f| triad::ui::draw(&app.state, f)).map_err(|e| e.to_string())?;
-        crossterm::execute!(term.backend_mut(), crossterm::terminal::EndSynchronizedUpdate).map_err(|e| e.to_string())?;
-        Ok(())
-    };
+    let draw =
+        |term: &mut Terminal<CrosstermBackend<Counter>>, app: &Headless| -> Result<(), String> {
+            crossterm::execute!(
+                term.backend_mut(),
+                crossterm::terminal::BeginSynchronizedUpdate
+            )
+            .map_err(|e| e.to_string())?;
+            term.draw(|f| triad::ui::draw(&app.state, f))
+                .map_err(|e| e.to_string())?;
+            crossterm::execute!(
+                term.backend_mut(),
+                crossterm::terminal::EndSynchronizedUpdate
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(())
+        };
     draw(&mut term, app)?;
     counter.take();
     for k in parse_keys(keys).map_err(|e| e.to_string())? {
@@ -189,7 +209,9 @@ fn run() -> Result<(), String> {
     println!("## Start-up (first frame does not wait for the data)");
     println!("Times from opening the store; the first frame is drawn right after it opens.");
     println!();
-    println!("| store | store open | first frame | first cases listed | all cases listed | finder indexed | cases |");
+    println!(
+        "| store | store open | first frame | first cases listed | all cases listed | finder indexed | cases |"
+    );
     println!("|---|---|---|---|---|---|---|");
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     for n in scales {
@@ -230,7 +252,10 @@ fn run() -> Result<(), String> {
             triad::ui::render(&app.state, area, &mut buf);
         }
         let each = t.elapsed() / runs;
-        println!("| {panel} panel | {:.0} us per frame |", each.as_secs_f64() * 1e6);
+        println!(
+            "| {panel} panel | {:.0} us per frame |",
+            each.as_secs_f64() * 1e6
+        );
         app.press("<Tab>");
     }
 

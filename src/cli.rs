@@ -12,7 +12,11 @@ use crate::model::{AuditAction, Id, Kind};
 use crate::store::{SledStore, Store, StoreError};
 
 #[derive(Parser, Debug)]
-#[command(name = "triad", version, about = "Peer-support cases across government, medical and patient & family bodies")]
+#[command(
+    name = "triad",
+    version,
+    about = "Peer-support cases across government, medical and patient & family bodies"
+)]
 pub struct Cli {
     /// The store directory [default: $TRIAD_STORE, else the XDG data directory]
     #[arg(long, global = true, env = "TRIAD_STORE", value_name = "DIR")]
@@ -104,11 +108,17 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         None => tui(&cli, &dir),
         Some(Command::Demo { scale }) => demo(&dir, scale),
-        Some(Command::Search { ref query, limit, json }) => search(&open(&dir)?, query, limit, json),
+        Some(Command::Search {
+            ref query,
+            limit,
+            json,
+        }) => search(&open(&dir)?, query, limit, json),
         Some(Command::Import { ref file }) => import(&open(&dir)?, file),
-        Some(Command::Export { format, case, ref out }) => {
-            export(&open(&dir)?, format, case, out.as_deref())
-        }
+        Some(Command::Export {
+            format,
+            case,
+            ref out,
+        }) => export(&open(&dir)?, format, case, out.as_deref()),
         Some(Command::Check) => check(&open(&dir)?),
     }
 }
@@ -118,7 +128,7 @@ fn progress_printer(label: &'static str) -> impl FnMut(usize, usize) {
     let tty = std::io::stderr().is_terminal();
     let mut last_pct = usize::MAX;
     move |done, total| {
-        let pct = if total == 0 { 100 } else { done * 100 / total };
+        let pct = (done * 100).checked_div(total).unwrap_or(100);
         if pct != last_pct && (tty || pct == 100) {
             last_pct = pct;
             let end = if pct == 100 { "\n" } else { "" };
@@ -140,8 +150,9 @@ fn demo(dir: &Path, scale: usize) -> Result<ExitCode, String> {
     })?;
     eprintln!("seven scenarios: {summary}");
     if scale > 0 {
-        let summary = crate::demo::seed_scale(&store, scale, &mut progress_printer("synthetic cases"))
-            .map_err(|e| e.to_string())?;
+        let summary =
+            crate::demo::seed_scale(&store, scale, &mut progress_printer("synthetic cases"))
+                .map_err(|e| e.to_string())?;
         eprintln!("synthetic: {summary}");
     }
     eprintln!("demo data loaded into {}", dir.display());
@@ -156,9 +167,13 @@ fn search(store: &dyn Store, query: &str, limit: usize, json: bool) -> Result<Ex
             .scan(kind, &mut |r| {
                 let id = r.id();
                 let label = r.label();
-                let found = [id.to_string(), label.clone(), r.reading().unwrap_or("").into()]
-                    .iter()
-                    .any(|f| f.to_lowercase().contains(&needle));
+                let found = [
+                    id.to_string(),
+                    label.clone(),
+                    r.reading().unwrap_or("").into(),
+                ]
+                .iter()
+                .any(|f| f.to_lowercase().contains(&needle));
                 if found {
                     hits.push((kind, id, label));
                 }
@@ -205,7 +220,9 @@ fn export(
         return Err(format!("--case takes a case id like C-0007, not {c}"));
     }
     let text = match format {
-        Format::Json => exchange::to_json(exchange::collect(store, case).map_err(|e| e.to_string())?),
+        Format::Json => {
+            exchange::to_json(exchange::collect(store, case).map_err(|e| e.to_string())?)
+        }
         Format::Md => {
             let Some(c) = case else {
                 return Err("--format md needs --case ID".into());
@@ -240,7 +257,11 @@ fn export(
 fn log_export(store: &dyn Store, case: Option<Id>, format: Format) -> Result<(), String> {
     let what = case.map_or("the store".to_string(), |c| c.to_string());
     store
-        .log(AuditAction::Export, case, &format!("exported {what} as {format:?}"))
+        .log(
+            AuditAction::Export,
+            case,
+            &format!("exported {what} as {format:?}"),
+        )
         .map_err(|e| e.to_string())
 }
 
@@ -278,9 +299,9 @@ fn check(store: &SledStore) -> Result<ExitCode, String> {
 /// (Added by the TUI helper; the lead may reshape it.)
 fn tui(cli: &Cli, dir: &Path) -> Result<ExitCode, String> {
     let today = chrono::Local::now().date_naive();
-    let demo_dir = cli.demo.then(|| {
-        std::env::temp_dir().join(format!("triad-demo-{}-{}", std::process::id(), today))
-    });
+    let demo_dir = cli
+        .demo
+        .then(|| std::env::temp_dir().join(format!("triad-demo-{}-{}", std::process::id(), today)));
     let store_dir = demo_dir.as_deref().unwrap_or(dir);
     let result = (|| {
         let store = open(store_dir)?;

@@ -35,7 +35,13 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 5] = [Mode::Normal, Mode::Input, Mode::Form, Mode::Confirm, Mode::Help];
+    pub const ALL: [Mode; 5] = [
+        Mode::Normal,
+        Mode::Input,
+        Mode::Form,
+        Mode::Confirm,
+        Mode::Help,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -148,7 +154,11 @@ type RawFile = BTreeMap<Spanned<String>, Vec<Spanned<RawBinding>>>;
 /// Byte offset → 1-based line number.
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// The line of one key string inside an `on = [...]` value that may span
@@ -244,7 +254,10 @@ impl KeymapFile {
                     }
                 };
                 if key_strings.is_empty() {
-                    errors.push(err(line_of(text, on_span.start), "`on` lists no keys".into()));
+                    errors.push(err(
+                        line_of(text, on_span.start),
+                        "`on` lists no keys".into(),
+                    ));
                     continue;
                 }
                 let mut chords = Vec::new();
@@ -459,11 +472,23 @@ mod tests {
     #[test]
     fn defaults_load_and_chords_wait() {
         let map = Keymap::builtin().expect("default keymap is valid");
-        assert_eq!(map.lookup(Mode::Normal, &keys("j")), Lookup::Action(Action::Down));
+        assert_eq!(
+            map.lookup(Mode::Normal, &keys("j")),
+            Lookup::Action(Action::Down)
+        );
         assert_eq!(map.lookup(Mode::Normal, &keys("g")), Lookup::Pending);
-        assert_eq!(map.lookup(Mode::Normal, &keys("gg")), Lookup::Action(Action::Top));
-        assert_eq!(map.lookup(Mode::Normal, &keys("：")), Lookup::Action(Action::Finder));
-        assert_eq!(map.lookup(Mode::Normal, &keys("<C-p>")), Lookup::Action(Action::Finder));
+        assert_eq!(
+            map.lookup(Mode::Normal, &keys("gg")),
+            Lookup::Action(Action::Top)
+        );
+        assert_eq!(
+            map.lookup(Mode::Normal, &keys("：")),
+            Lookup::Action(Action::Finder)
+        );
+        assert_eq!(
+            map.lookup(Mode::Normal, &keys("<C-p>")),
+            Lookup::Action(Action::Finder)
+        );
         assert_eq!(map.lookup(Mode::Normal, &keys("Z")), Lookup::Unbound);
         let next: Vec<String> = map
             .continuations(Mode::Normal, &keys("g"))
@@ -482,19 +507,34 @@ mod tests {
         )
         .unwrap();
         map.layer(user);
-        assert_eq!(map.lookup(Mode::Normal, &keys("x")), Lookup::Action(Action::Quit));
+        assert_eq!(
+            map.lookup(Mode::Normal, &keys("x")),
+            Lookup::Action(Action::Quit)
+        );
         assert_eq!(map.lookup(Mode::Normal, &keys("q")), Lookup::Unbound);
         // Everything else is still there, and Ctrl-C still quits.
-        assert_eq!(map.lookup(Mode::Normal, &keys("<C-c>")), Lookup::Action(Action::Quit));
-        assert_eq!(map.lookup(Mode::Normal, &keys("j")), Lookup::Action(Action::Down));
+        assert_eq!(
+            map.lookup(Mode::Normal, &keys("<C-c>")),
+            Lookup::Action(Action::Quit)
+        );
+        assert_eq!(
+            map.lookup(Mode::Normal, &keys("j")),
+            Lookup::Action(Action::Down)
+        );
     }
 
     #[test]
     fn rebinding_a_prefix_drops_its_chords() {
         let mut map = Keymap::builtin().unwrap();
         map.layer(KeymapFile::parse("[[normal]]\non = \"g\"\nrun = \"top\"\n", "u").unwrap());
-        assert_eq!(map.lookup(Mode::Normal, &keys("g")), Lookup::Action(Action::Top));
-        assert_eq!(map.lookup(Mode::Normal, &keys("<F2>")), Lookup::Action(Action::Dashboard));
+        assert_eq!(
+            map.lookup(Mode::Normal, &keys("g")),
+            Lookup::Action(Action::Top)
+        );
+        assert_eq!(
+            map.lookup(Mode::Normal, &keys("<F2>")),
+            Lookup::Action(Action::Dashboard)
+        );
     }
 
     #[test]

@@ -24,9 +24,9 @@ use ratatui::widgets::{Clear, Paragraph, Widget};
 
 pub use theme::Theme;
 
+use crate::app::Action;
 use crate::app::state::{Flash, Screen, State};
 use crate::keymap::Mode;
-use crate::app::Action;
 
 /// Below this the layout cannot show a case; a clear message instead.
 pub const MIN_WIDTH: u16 = 60;
@@ -95,7 +95,10 @@ fn cursor(state: &State, area: Rect) -> Option<ratatui::layout::Position> {
 
 /// Header line, body, footer line.
 pub fn frame_areas(area: Rect) -> (Rect, Rect, Rect) {
-    let header = Rect { height: 1.min(area.height), ..area };
+    let header = Rect {
+        height: 1.min(area.height),
+        ..area
+    };
     let footer = Rect {
         y: area.bottom().saturating_sub(1),
         height: 1.min(area.height),
@@ -122,7 +125,11 @@ impl Rows {
 
     pub fn take(&mut self, h: usize) -> Rect {
         let h = u16::try_from(h).unwrap_or(u16::MAX).min(self.left());
-        let r = Rect { y: self.y, height: h, ..self.area };
+        let r = Rect {
+            y: self.y,
+            height: h,
+            ..self.area
+        };
         self.y += h;
         r
     }
@@ -174,19 +181,32 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
     } else if loading.done {
         format!("{} {}", state.data.cases.len(), l.t("cases", "件"))
     } else {
-        format!("{} {} {}", l.t("loading", "読み込み中"), loading.cases, l.t("cases...", "件..."))
+        format!(
+            "{} {} {}",
+            l.t("loading", "読み込み中"),
+            loading.cases,
+            l.t("cases...", "件...")
+        )
     };
     let right_w = text::width(&right).min(usize::from(area.width) / 2);
     let left_w = usize::from(area.width).saturating_sub(right_w + 1);
     let sep = format!(" {} ", t.sym.arrow);
-    let meeting = if state.cfg.meeting { l.t("[MEETING] ", "[会議モード] ") } else { "" };
+    let meeting = if state.cfg.meeting {
+        l.t("[MEETING] ", "[会議モード] ")
+    } else {
+        ""
+    };
     let left = format!(" triad  {meeting}{}", crumbs.join(&sep));
     let line = Line::from(vec![
         Span::styled(text::pad(&left, left_w, t.sym.cut), t.title()),
         Span::raw(" "),
         Span::styled(
             text::pad(&right, right_w, t.sym.cut),
-            if loading.error.is_some() { t.error() } else { t.dim() },
+            if loading.error.is_some() {
+                t.error()
+            } else {
+                t.dim()
+            },
         ),
     ]);
     Paragraph::new(line).style(t.selected()).render(area, buf);
@@ -198,7 +218,9 @@ fn draw_footer(state: &State, area: Rect, buf: &mut Buffer) {
     let t = &state.cfg.theme;
     let line = match &state.flash {
         Some(Flash::Ok(m)) => Line::from(Span::styled(format!(" {}", text::clean(m)), t.ok())),
-        Some(Flash::Error(m)) => Line::from(Span::styled(format!(" ! {}", text::clean(m)), t.error())),
+        Some(Flash::Error(m)) => {
+            Line::from(Span::styled(format!(" ! {}", text::clean(m)), t.error()))
+        }
         Some(Flash::Info(m)) => Line::from(Span::raw(format!(" {}", text::clean(m)))),
         None => hints(state, &footer_actions(state)),
     };
@@ -210,15 +232,53 @@ fn footer_actions(state: &State) -> Vec<(Mode, Action)> {
     use Action as A;
     let n = |a| (Mode::Normal, a);
     match state.mode() {
-        Mode::Input => vec![(Mode::Input, A::Submit), (Mode::Input, A::Cancel), (Mode::Input, A::Down)],
-        Mode::Form => vec![(Mode::Form, A::Save), (Mode::Form, A::NextField), (Mode::Form, A::Cancel), (Mode::Form, A::OpenEditor)],
+        Mode::Input => vec![
+            (Mode::Input, A::Submit),
+            (Mode::Input, A::Cancel),
+            (Mode::Input, A::Down),
+        ],
+        Mode::Form => vec![
+            (Mode::Form, A::Save),
+            (Mode::Form, A::NextField),
+            (Mode::Form, A::Cancel),
+            (Mode::Form, A::OpenEditor),
+        ],
         Mode::Confirm => vec![(Mode::Confirm, A::Yes), (Mode::Confirm, A::No)],
         Mode::Help => vec![(Mode::Help, A::Down), (Mode::Help, A::Back)],
         Mode::Normal => match state.screen() {
-            Screen::Dashboard(_) => vec![n(A::Open), n(A::Finder), n(A::Cases), n(A::NewCase), n(A::Help), n(A::Quit)],
-            Screen::Cases(_) => vec![n(A::Open), n(A::Filter), n(A::SortNext), n(A::FilterStatus), n(A::Finder), n(A::Help), n(A::Back)],
-            Screen::Case(_) => vec![n(A::NextPanel), n(A::Toggle), n(A::AddNote), n(A::ProposeReferral), n(A::Finder), n(A::Help), n(A::Back)],
-            Screen::Party(_) => vec![n(A::NextPanel), n(A::Open), n(A::Finder), n(A::Help), n(A::Back)],
+            Screen::Dashboard(_) => vec![
+                n(A::Open),
+                n(A::Finder),
+                n(A::Cases),
+                n(A::NewCase),
+                n(A::Help),
+                n(A::Quit),
+            ],
+            Screen::Cases(_) => vec![
+                n(A::Open),
+                n(A::Filter),
+                n(A::SortNext),
+                n(A::FilterStatus),
+                n(A::Finder),
+                n(A::Help),
+                n(A::Back),
+            ],
+            Screen::Case(_) => vec![
+                n(A::NextPanel),
+                n(A::Toggle),
+                n(A::AddNote),
+                n(A::ProposeReferral),
+                n(A::Finder),
+                n(A::Help),
+                n(A::Back),
+            ],
+            Screen::Party(_) => vec![
+                n(A::NextPanel),
+                n(A::Open),
+                n(A::Finder),
+                n(A::Help),
+                n(A::Back),
+            ],
         },
     }
 }
@@ -267,7 +327,12 @@ fn hints(state: &State, actions: &[(Mode, Action)]) -> Line<'static> {
 
 /// One row of a list: marker and reverse video when selected (so the
 /// selection survives NO_COLOR), padded to the full width.
-pub fn list_row(state: &State, spans: Vec<Span<'static>>, width: u16, selected: bool) -> Line<'static> {
+pub fn list_row(
+    state: &State,
+    spans: Vec<Span<'static>>,
+    width: u16,
+    selected: bool,
+) -> Line<'static> {
     let t = &state.cfg.theme;
     let marker = if selected { t.sym.selected } else { " " };
     let mut all = vec![Span::raw(format!("{marker} "))];
@@ -278,7 +343,11 @@ pub fn list_row(state: &State, spans: Vec<Span<'static>>, width: u16, selected: 
         all.push(Span::raw(" ".repeat(w - used)));
     }
     let line = Line::from(all);
-    if selected { line.style(t.selected()) } else { line }
+    if selected {
+        line.style(t.selected())
+    } else {
+        line
+    }
 }
 
 /// Render lines into an area, one per row, clipped.
@@ -289,8 +358,16 @@ pub fn lines_in(lines: Vec<Line<'_>>, area: Rect, buf: &mut Buffer) {
 /// A panel title over a rule: `Title ╌╌╌╌`; heavier when focused.
 pub fn title_rule(state: &State, title: &str, focused: bool, area: Rect, buf: &mut Buffer) {
     let t = &state.cfg.theme;
-    let rule = if focused { t.sym.rule_focus } else { t.sym.rule };
-    let title = text::fit(&text::clean(title), usize::from(area.width).saturating_sub(4), t.sym.cut);
+    let rule = if focused {
+        t.sym.rule_focus
+    } else {
+        t.sym.rule
+    };
+    let title = text::fit(
+        &text::clean(title),
+        usize::from(area.width).saturating_sub(4),
+        t.sym.cut,
+    );
     let used = text::width(&title) + 3;
     let rest = usize::from(area.width).saturating_sub(used);
     let style = if focused { t.heading() } else { t.title() };
@@ -300,28 +377,49 @@ pub fn title_rule(state: &State, title: &str, focused: bool, area: Rect, buf: &m
         Span::raw(" "),
         Span::styled(rule.repeat(rest), t.dim()),
     ]);
-    Paragraph::new(line).render(Rect { height: 1.min(area.height), ..area }, buf);
+    Paragraph::new(line).render(
+        Rect {
+            height: 1.min(area.height),
+            ..area
+        },
+        buf,
+    );
 }
 
 /// Cursor position in a one-line filter drawn by `filter_line`.
-pub fn filter_cursor(input: &crate::app::input::TextInput, area: Rect) -> ratatui::layout::Position {
+pub fn filter_cursor(
+    input: &crate::app::input::TextInput,
+    area: Rect,
+) -> ratatui::layout::Position {
     let (before, _) = input.split();
     let x = area.x + 3 + u16::try_from(text::width(before)).unwrap_or(u16::MAX);
     ratatui::layout::Position::new(x.min(area.right().saturating_sub(1)), area.y)
 }
 
 /// `/ filter text` line for a list or panel.
-pub fn filter_line(state: &State, input: &crate::app::input::TextInput, editing: bool, width: u16) -> Line<'static> {
+pub fn filter_line(
+    state: &State,
+    input: &crate::app::input::TextInput,
+    editing: bool,
+    width: u16,
+) -> Line<'static> {
     let t = &state.cfg.theme;
     let w = usize::from(width).saturating_sub(4);
     let shown = text::fit(&text::clean(&input.text), w, t.sym.cut);
     let style = if editing { t.key() } else { t.plain() };
-    Line::from(vec![Span::styled(" / ".to_string(), style), Span::raw(shown)])
+    Line::from(vec![
+        Span::styled(" / ".to_string(), style),
+        Span::raw(shown),
+    ])
 }
 
 /// A style for text that may be empty: dim placeholder otherwise.
 pub fn or_dash(s: &str) -> String {
-    if s.trim().is_empty() { "-".to_string() } else { text::clean(s) }
+    if s.trim().is_empty() {
+        "-".to_string()
+    } else {
+        text::clean(s)
+    }
 }
 
 pub fn styled(s: impl Into<String>, style: Style) -> Span<'static> {

@@ -26,7 +26,12 @@ impl Session {
     fn start(args: &[&str], home: &Path, cols: u16, rows: u16) -> Session {
         let pty = native_pty_system();
         let pair = pty
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("open a pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_triad"));
         cmd.args(args);
@@ -60,11 +65,20 @@ impl Session {
                 }
             }
         });
-        Session { master: pair.master, writer, child, screen, raw }
+        Session {
+            master: pair.master,
+            writer,
+            child,
+            screen,
+            raw,
+        }
     }
 
     fn contents(&self) -> String {
-        self.screen.lock().map(|p| p.screen().contents()).unwrap_or_default()
+        self.screen
+            .lock()
+            .map(|p| p.screen().contents())
+            .unwrap_or_default()
     }
 
     /// Wait until the screen shows `text`.
@@ -76,11 +90,16 @@ impl Session {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        panic!("timed out waiting for {text:?}; screen:\n{}", self.contents());
+        panic!(
+            "timed out waiting for {text:?}; screen:\n{}",
+            self.contents()
+        );
     }
 
     fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).expect("write to pty");
+        self.writer
+            .write_all(bytes.as_bytes())
+            .expect("write to pty");
         self.writer.flush().expect("flush pty");
     }
 
@@ -99,7 +118,12 @@ impl Session {
 
     fn resize(&mut self, cols: u16, rows: u16) {
         self.master
-            .resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("resize pty");
         if let Ok(mut p) = self.screen.lock() {
             p.set_size(rows, cols);
@@ -111,16 +135,29 @@ impl Session {
     fn assert_restored(&self) {
         let start = Instant::now();
         loop {
-            let raw = self.raw.lock().map(|v| String::from_utf8_lossy(&v).into_owned()).unwrap_or_default();
-            let done = raw.contains("\x1b[?1049l") && raw.contains("\x1b[?2004l") && raw.contains("\x1b[?25h");
+            let raw = self
+                .raw
+                .lock()
+                .map(|v| String::from_utf8_lossy(&v).into_owned())
+                .unwrap_or_default();
+            let done = raw.contains("\x1b[?1049l")
+                && raw.contains("\x1b[?2004l")
+                && raw.contains("\x1b[?25h");
             if done {
                 break;
             }
-            assert!(start.elapsed() < DEADLINE, "terminal not restored; tail of output: {:?}", &raw[raw.len().saturating_sub(200)..]);
+            assert!(
+                start.elapsed() < DEADLINE,
+                "terminal not restored; tail of output: {:?}",
+                &raw[raw.len().saturating_sub(200)..]
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         let p = self.screen.lock().expect("screen");
-        assert!(!p.screen().alternate_screen(), "still on the alternate screen");
+        assert!(
+            !p.screen().alternate_screen(),
+            "still on the alternate screen"
+        );
         assert!(!p.screen().hide_cursor(), "cursor still hidden");
     }
 }
@@ -149,7 +186,12 @@ fn sendai_case_from_the_finder_then_a_note_that_survives_a_restart() {
     let store = home.path().join("store");
     seeded_store(&store);
     let store_arg = store.display().to_string();
-    let mut s = Session::start(&["--store", &store_arg, "--lang", "en"], home.path(), 100, 30);
+    let mut s = Session::start(
+        &["--store", &store_arg, "--lang", "en"],
+        home.path(),
+        100,
+        30,
+    );
     s.wait_for("Dashboard");
     s.send(CTRL_P);
     s.wait_for("Find:");
@@ -167,8 +209,20 @@ fn sendai_case_from_the_finder_then_a_note_that_survives_a_restart() {
     s.resize(140, 40);
     let start = Instant::now();
     // The header's right-aligned count moves to the new right edge.
-    while s.contents().lines().next().unwrap_or_default().chars().count() < 130 {
-        assert!(start.elapsed() < DEADLINE, "no redraw at the new size:\n{}", s.contents());
+    while s
+        .contents()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .count()
+        < 130
+    {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "no redraw at the new size:\n{}",
+            s.contents()
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(s.contents().contains("K医師との懇談"));
@@ -184,7 +238,12 @@ fn sendai_case_from_the_finder_then_a_note_that_survives_a_restart() {
     s.assert_restored();
 
     // Reopen: the note is there.
-    let mut s = Session::start(&["--store", &store_arg, "--lang", "en"], home.path(), 100, 30);
+    let mut s = Session::start(
+        &["--store", &store_arg, "--lang", "en"],
+        home.path(),
+        100,
+        30,
+    );
     s.wait_for("Dashboard");
     s.send(CTRL_P);
     s.send("仙台ポリオの会 会員");
@@ -204,7 +263,12 @@ fn sighup_with_a_form_open_restores_the_terminal_and_the_store_checks_clean() {
     let store = home.path().join("store");
     seeded_store(&store);
     let store_arg = store.display().to_string();
-    let mut s = Session::start(&["--store", &store_arg, "--lang", "ja"], home.path(), 80, 24);
+    let mut s = Session::start(
+        &["--store", &store_arg, "--lang", "ja"],
+        home.path(),
+        80,
+        24,
+    );
     s.wait_for("ダッシュボード");
     s.send("nc");
     s.wait_for("新規ケース");
@@ -229,9 +293,18 @@ fn demo_flag_opens_a_private_store_and_ctrl_c_quits() {
     s.wait_for("cases");
     s.send("gc");
     s.wait_for("仙台ポリオ");
+    let pid = s.child.process_id().expect("pid");
     s.send("\x03");
     assert!(s.wait_exit().success());
     s.assert_restored();
+    // The private demo store is gone.
+    let prefix = format!("triad-demo-{pid}-");
+    let left: Vec<String> = std::fs::read_dir(std::env::temp_dir())
+        .expect("temp dir")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.starts_with(&prefix))
+        .collect();
+    assert!(left.is_empty(), "demo store left behind: {left:?}");
     // It never touched a store under the home directory.
     assert!(!home.path().join("data").join("triad").exists());
 }

@@ -44,11 +44,18 @@ fn the_default_keymap_binds_every_bindable_action_with_help_in_both_languages() 
     for m in Mode::ALL {
         for b in map.bindings(m) {
             assert!(!b.desc.is_empty(), "{b:?}");
-            assert!(b.desc_ja.as_deref().is_some_and(|d| !d.is_empty()), "no desc_ja: {b:?}");
+            assert!(
+                b.desc_ja.as_deref().is_some_and(|d| !d.is_empty()),
+                "no desc_ja: {b:?}"
+            );
         }
         // Ctrl-C quits from everywhere.
         let ctrl_c = parse_keys("<C-c>").unwrap();
-        assert_eq!(map.lookup(m, &ctrl_c), Lookup::Action(Action::Quit), "{m:?}");
+        assert_eq!(
+            map.lookup(m, &ctrl_c),
+            Lookup::Action(Action::Quit),
+            "{m:?}"
+        );
     }
 }
 
@@ -76,7 +83,10 @@ fn defaults_work_with_arrows_and_with_vim_keys() {
     assert_eq!(act(Mode::Normal, "？"), Lookup::Action(Action::Help));
     // Destructive actions are uppercase.
     assert_eq!(act(Mode::Normal, "E"), Lookup::Action(Action::EndRole));
-    assert_eq!(act(Mode::Normal, "W"), Lookup::Action(Action::WithdrawConsent));
+    assert_eq!(
+        act(Mode::Normal, "W"),
+        Lookup::Action(Action::WithdrawConsent)
+    );
 }
 
 fn fixture_errors(name: &str) -> KeymapErrors {
@@ -94,19 +104,33 @@ fn fixture_errors(name: &str) -> KeymapErrors {
 
 fn assert_error(name: &str, line: usize, reason: &str) {
     let errs = fixture_errors(name);
-    let e = errs.0.first().unwrap_or_else(|| panic!("{name}: no errors"));
+    let e = errs
+        .0
+        .first()
+        .unwrap_or_else(|| panic!("{name}: no errors"));
     assert!(e.file.ends_with(name), "{e}");
     assert_eq!(e.line, line, "{e}");
     assert!(e.reason.contains(reason), "{e}");
     // The printed form is file:line: reason.
-    assert!(errs.to_string().contains(&format!("{name}:{line}: ")), "{errs}");
+    assert!(
+        errs.to_string().contains(&format!("{name}:{line}: ")),
+        "{errs}"
+    );
 }
 
 #[test]
 fn bad_keymaps_say_file_line_and_reason() {
-    assert_error("unknown_action.toml", 4, "unknown action \"qiut\" (did you mean \"quit\"?)");
+    assert_error(
+        "unknown_action.toml",
+        4,
+        "unknown action \"qiut\" (did you mean \"quit\"?)",
+    );
     assert_error("bad_key.toml", 3, "cannot read key \"<C-j\"");
-    assert_error("duplicate_key.toml", 6, "\"<C-s>\" is bound twice in form mode (first on line 2)");
+    assert_error(
+        "duplicate_key.toml",
+        6,
+        "\"<C-s>\" is bound twice in form mode (first on line 2)",
+    );
     assert_error("prefix_clash.toml", 6, "clashes with \"g\"");
     assert_error("unknown_mode.toml", 1, "unknown mode \"nromal\"");
     assert_error("typing_key.toml", 2, "typed in input mode");

@@ -1,7 +1,9 @@
 //! Referral lifecycle: every legal move works, every illegal one is refused
 //! and leaves the referral as it was.
 
-use triad::model::{DeclinedBy, Id, Kind, Referral, ReferralCategory, ReferralStatus, TransitionError};
+use triad::model::{
+    DeclinedBy, Id, Kind, Referral, ReferralCategory, ReferralStatus, TransitionError,
+};
 
 mod common;
 use common::day;
@@ -41,7 +43,8 @@ fn at(status: ReferralStatus) -> Referral {
     for (i, s) in path.iter().enumerate() {
         let on = day(2024, 1, 2 + i as u32);
         if *s == Declined {
-            r.decline(DeclinedBy::Receiver, "no capacity", on, "coordinator").unwrap();
+            r.decline(DeclinedBy::Receiver, "no capacity", on, "coordinator")
+                .unwrap();
         } else {
             r.advance(*s, on, "coordinator", "").unwrap();
         }
@@ -80,7 +83,10 @@ fn every_illegal_transition_is_refused_and_changes_nothing() {
             }
             let mut r = at(from);
             let before = r.clone();
-            assert!(try_move(&mut r, to).is_err(), "{from:?} -> {to:?} was allowed");
+            assert!(
+                try_move(&mut r, to).is_err(),
+                "{from:?} -> {to:?} was allowed"
+            );
             assert_eq!(r, before, "{from:?} -> {to:?} changed the referral");
             refused += 1;
         }
@@ -99,7 +105,8 @@ fn decline_needs_reason_and_advance_cannot_decline() {
         r.advance(Declined, day(2024, 2, 1), "x", ""),
         Err(TransitionError::DeclineNeedsReason)
     );
-    r.decline(DeclinedBy::Client, "moving away", day(2024, 2, 1), "x").unwrap();
+    r.decline(DeclinedBy::Client, "moving away", day(2024, 2, 1), "x")
+        .unwrap();
     assert_eq!(r.declined_by, Some(DeclinedBy::Client));
     assert_eq!(r.decline_reason, "moving away");
 }

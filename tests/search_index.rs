@@ -512,3 +512,38 @@ fn single_and_multi_threaded_agree() {
         assert_eq!(one.search(q, 30), two.search(q, 30), "{q:?}");
     }
 }
+
+#[test]
+fn removing_most_documents_keeps_the_rest_searchable() {
+    // Enough removed text to make the index rewrite its text arena.
+    let mut index = Index::build((0..20_000).map(|i| {
+        doc(
+            DocKind::Person,
+            &format!("P-{i:05}"),
+            &format!("利用者{i} 長い名前の患者会の会員としての記録"),
+            Some("リヨウシャ ナガイナマエノカンジャカイノカイイン"),
+            i,
+        )
+    }));
+    for i in (0..20_000).filter(|i| i % 4 != 0) {
+        assert!(index.remove(&format!("P-{i:05}")));
+    }
+    assert_eq!(index.len(), 5_000);
+    for i in [0, 4, 12_344, 19_996] {
+        let hits = index.search(&format!("利用者{i} 長"), 3);
+        assert_eq!(hits[0].id, format!("P-{i:05}"), "{i}");
+        assert_eq!(
+            hits[0].name,
+            format!("利用者{i} 長い名前の患者会の会員としての記録")
+        );
+    }
+    let gone = index.search("利用者1 長", 10);
+    assert!(
+        gone.iter()
+            .all(|h| h.id != "P-00001" && h.tier == Tier::Fuzzy),
+        "{gone:?}"
+    );
+    assert_eq!(index.search("riyousha", 10_000).len(), 5_000);
+    index.insert(doc(DocKind::Person, "P-00001", "戻ってきた人", None, 1));
+    assert_eq!(first(&index, "戻って").id, "P-00001");
+}

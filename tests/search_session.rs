@@ -259,3 +259,26 @@ fn generations_mark_stale_results() {
     assert!(!counter.is_current(answer.generation));
     assert_eq!(answer.query, "por");
 }
+
+#[test]
+fn a_new_index_is_not_served_from_the_old_cache() {
+    let docs = corpus(300);
+    let old = Index::build(docs.clone());
+    let mut s = Session::new();
+    let opts = SearchOptions::limit(20);
+    s.search(&old, "porio", &opts);
+    // The same number of documents, one renamed, built afresh: a different
+    // index with the same version number.
+    let mut renamed = docs;
+    renamed[0].name = "新しいポリオの会".into();
+    renamed[0].reading = Some("アタラシイポリオノカイ".into());
+    renamed[0].changed = 1_000;
+    renamed[0].restricted = false;
+    let new = Index::build(renamed);
+    assert_eq!(new.version(), old.version());
+    let hits = s.search(&new, "porio", &opts).hits;
+    assert_eq!(hits[0].name, "新しいポリオの会");
+    assert_eq!(hits, new.search_with("porio", &opts));
+    let longer = s.search(&new, "poriono", &opts).hits;
+    assert_eq!(longer, new.search_with("poriono", &opts));
+}

@@ -48,7 +48,11 @@ fn create_assigns_ids_indexes_references_and_audits() {
     assert_eq!(refs, vec![r.id()]);
     let trail = store.audit_trail().unwrap();
     assert_eq!(trail.len(), 4);
-    assert!(trail.iter().all(|e| e.user == "tester" && e.action == AuditAction::Create));
+    assert!(
+        trail
+            .iter()
+            .all(|e| e.user == "tester" && e.action == AuditAction::Create)
+    );
     assert_eq!(trail[3].entity, Some(r.id()));
     assert!(store.check().unwrap().problems.is_empty());
 }
@@ -62,10 +66,28 @@ fn update_moves_index_entries_and_delete_is_refused_while_referenced() {
     r.follow_up = Some(day(2025, 1, 1));
     r.to = Id::new(Kind::Body, 1);
     store.update(Record::Referral(r)).unwrap();
-    assert!(store.dated(day(2024, 3, 1), day(2024, 3, 1)).unwrap().is_empty());
-    assert_eq!(store.dated(day(2025, 1, 1), day(2025, 1, 1)).unwrap().len(), 1);
-    assert!(!store.referrers(Id::new(Kind::Body, 2)).unwrap().contains(&rid));
-    assert!(store.referrers(Id::new(Kind::Body, 1)).unwrap().contains(&rid));
+    assert!(
+        store
+            .dated(day(2024, 3, 1), day(2024, 3, 1))
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.dated(day(2025, 1, 1), day(2025, 1, 1)).unwrap().len(),
+        1
+    );
+    assert!(
+        !store
+            .referrers(Id::new(Kind::Body, 2))
+            .unwrap()
+            .contains(&rid)
+    );
+    assert!(
+        store
+            .referrers(Id::new(Kind::Body, 1))
+            .unwrap()
+            .contains(&rid)
+    );
     assert!(matches!(
         store.delete(Id::new(Kind::Case, 1)),
         Err(StoreError::InUse { .. })
@@ -84,7 +106,9 @@ fn writes_with_dangling_references_or_bad_fields_are_refused() {
         .create(case(0, "x", None, &[(ghost, Sector::Medical)]))
         .unwrap_err();
     assert!(matches!(err, StoreError::Dangling { missing, .. } if missing == ghost));
-    let err = store.create(body(0, "evil\u{1b}[2J", Sector::Medical)).unwrap_err();
+    let err = store
+        .create(body(0, "evil\u{1b}[2J", Sector::Medical))
+        .unwrap_err();
     assert!(err.to_string().contains("control character"), "{err}");
     assert!(store.everything().unwrap().is_empty());
     assert!(store.audit_trail().unwrap().is_empty());
@@ -93,10 +117,15 @@ fn writes_with_dangling_references_or_bad_fields_are_refused() {
 #[test]
 fn a_second_open_of_a_held_store_fails_clearly() {
     let (dir, _store) = fresh();
-    let err = SledStore::open(&dir.path().join("store")).err().expect("second open must fail");
+    let err = SledStore::open(&dir.path().join("store"))
+        .err()
+        .expect("second open must fail");
     let msg = err.to_string();
     assert!(matches!(err, StoreError::Locked(_)));
-    assert!(msg.contains("another triad is using") && msg.contains("triad serve"), "{msg}");
+    assert!(
+        msg.contains("another triad is using") && msg.contains("triad serve"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -115,8 +144,15 @@ fn export_import_export_is_byte_identical() {
 fn a_large_import_is_batched_and_round_trips() {
     // More than one batch, so the pending-import path is exercised.
     let (_d, store) = fresh();
-    let mut recs: Vec<Record> = (1..=2500).map(|n| body(n, &format!("団体{n}"), Sector::Medical)).collect();
-    recs.push(case(1, "大きな輸入", None, &[(Id::new(Kind::Body, 2500), Sector::Medical)]));
+    let mut recs: Vec<Record> = (1..=2500)
+        .map(|n| body(n, &format!("団体{n}"), Sector::Medical))
+        .collect();
+    recs.push(case(
+        1,
+        "大きな輸入",
+        None,
+        &[(Id::new(Kind::Body, 2500), Sector::Medical)],
+    ));
     let mut calls = Vec::new();
     store.import(recs, &mut |d, t| calls.push((d, t))).unwrap();
     assert_eq!(calls.last(), Some(&(2501, 2501)));
@@ -125,7 +161,9 @@ fn a_large_import_is_batched_and_round_trips() {
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     assert_eq!(store.all::<Body>().unwrap().len(), 2500);
     // The counter moved past imported ids.
-    let b = store.create(body(0, "新しい団体", Sector::Medical)).unwrap();
+    let b = store
+        .create(body(0, "新しい団体", Sector::Medical))
+        .unwrap();
     assert_eq!(b.id(), Id::new(Kind::Body, 2501));
 }
 
@@ -143,20 +181,45 @@ fn bad_imports_are_rejected_with_reason_and_change_nothing() {
     };
     // The same records renumbered (ids and references), so they do not
     // collide with the store's own.
-    let renumbered: serde_json::Value = serde_json::from_str(&before.replace("-000", "-100")).unwrap();
+    let renumbered: serde_json::Value =
+        serde_json::from_str(&before.replace("-000", "-100")).unwrap();
     let fresh_set = |edit: &dyn Fn(&mut Vec<serde_json::Value>)| {
         let mut v = renumbered.clone();
         edit(v["records"].as_array_mut().unwrap());
         v.to_string()
     };
     let cases: Vec<(&str, String, &str)> = vec![
-        ("malformed", "{\"format\": \"triad-export\", \"records\": [".into(), "not JSON at line 1"),
+        (
+            "malformed",
+            "{\"format\": \"triad-export\", \"records\": [".into(),
+            "not JSON at line 1",
+        ),
         ("not an export", "[1, 2]".into(), "not a triad export"),
-        ("wrong format tag", with(&|v| v["format"] = "other".into()), "not a triad export"),
-        ("wrong type", with(&|v| v["records"][0]["sector"] = 7.into()), "record 0 (B-0001)"),
-        ("unknown kind", with(&|v| v["records"][1]["kind"] = "spaceship".into()), "record 1 (B-0002)"),
-        ("bad id", with(&|v| v["records"][0]["id"] = "Q-1".into()), "record 0"),
-        ("duplicate with the store", before.clone(), "B-0001 already exists"),
+        (
+            "wrong format tag",
+            with(&|v| v["format"] = "other".into()),
+            "not a triad export",
+        ),
+        (
+            "wrong type",
+            with(&|v| v["records"][0]["sector"] = 7.into()),
+            "record 0 (B-0001)",
+        ),
+        (
+            "unknown kind",
+            with(&|v| v["records"][1]["kind"] = "spaceship".into()),
+            "record 1 (B-0002)",
+        ),
+        (
+            "bad id",
+            with(&|v| v["records"][0]["id"] = "Q-1".into()),
+            "record 0",
+        ),
+        (
+            "duplicate with the store",
+            before.clone(),
+            "B-0001 already exists",
+        ),
         (
             "duplicate within the file",
             fresh_set(&|recs| {
@@ -176,7 +239,10 @@ fn bad_imports_are_rejected_with_reason_and_change_nothing() {
             "control character",
         ),
     ];
-    assert!(exchange::parse(&fresh_set(&|_| {})).is_ok(), "the renumbered set itself is good");
+    assert!(
+        exchange::parse(&fresh_set(&|_| {})).is_ok(),
+        "the renumbered set itself is good"
+    );
     for (what, text, expect) in cases {
         let err = exchange::import(&store, &text, &mut no_progress()).expect_err(what);
         assert!(err.to_string().contains(expect), "{what}: {err}");
@@ -194,7 +260,10 @@ fn case_export_is_self_contained() {
     let subset = exchange::collect(&store, Some(Id::new(Kind::Case, 1))).unwrap();
     let ids: Vec<String> = subset.iter().map(|r| r.id().to_string()).collect();
     // Person P-0002 has nothing to do with the case.
-    assert_eq!(ids, ["B-0001", "B-0002", "B-0003", "P-0001", "C-0001", "R-0001"]);
+    assert_eq!(
+        ids,
+        ["B-0001", "B-0002", "B-0003", "P-0001", "C-0001", "R-0001"]
+    );
     let (_d2, other) = fresh();
     other.import(subset, &mut no_progress()).unwrap();
     assert!(other.check().unwrap().problems.is_empty());

@@ -39,7 +39,11 @@ fn find(app: &mut Headless, query: &str) {
 
 fn sendai_case(app: &mut Headless) {
     find(app, "仙台ポリオの会 会員");
-    assert!(detail(app).case.title.contains("仙台ポリオ"), "{}", app.screen());
+    assert!(
+        detail(app).case.title.contains("仙台ポリオ"),
+        "{}",
+        app.screen()
+    );
 }
 
 fn flash(app: &Headless) -> String {
@@ -62,17 +66,25 @@ fn gg_and_g_move_through_the_case_list() {
     let demo = tui::demo_store();
     let mut app = en(&demo);
     app.press("gc");
-    let Screen::Cases(list) = app.state.screen() else { panic!("not on the case list") };
+    let Screen::Cases(list) = app.state.screen() else {
+        panic!("not on the case list")
+    };
     let n = list.view.len();
     assert!(n >= 7, "the demo has the seven scenarios: {n}");
     app.press("G");
     let last = app.state.data.cases.last().unwrap().id.to_string();
-    assert!(selected_line(&app.screen()).contains(&last), "{}", app.screen());
+    assert!(
+        selected_line(&app.screen()).contains(&last),
+        "{}",
+        app.screen()
+    );
     app.press("gg");
     let first = app.state.data.cases[0].id.to_string();
     assert!(selected_line(&app.screen()).contains(&first));
     app.press("jj<Down>k");
-    let Screen::Cases(list) = app.state.screen() else { panic!() };
+    let Screen::Cases(list) = app.state.screen() else {
+        panic!()
+    };
     assert_eq!(list.scroll.sel, 2);
 }
 
@@ -85,7 +97,10 @@ fn a_half_typed_chord_shows_what_can_follow_and_esc_abandons_it() {
     app.press("g");
     assert_eq!(app.state.pending.len(), 1);
     let screen = app.screen();
-    assert!(screen.contains("Go to the first line") && screen.contains("Dashboard"), "{screen}");
+    assert!(
+        screen.contains("Go to the first line") && screen.contains("Dashboard"),
+        "{screen}"
+    );
     app.press("<Esc>");
     assert!(app.state.pending.is_empty());
     assert_eq!(app.state.stack.len(), depth, "Esc only cancelled the chord");
@@ -131,12 +146,24 @@ fn the_finder_finds_cases_bodies_people_and_events() {
     // Enter on a person opens the person view.
     app.press("<C-u>");
     app.type_text("K医師");
-    let pos = app.state.finder.as_ref().unwrap().hits.iter().position(|h| h.id.kind == Kind::Person).unwrap();
+    let pos = app
+        .state
+        .finder
+        .as_ref()
+        .unwrap()
+        .hits
+        .iter()
+        .position(|h| h.id.kind == Kind::Person)
+        .unwrap();
     for _ in 0..pos {
         app.press("<Down>");
     }
     app.press("<CR>");
-    assert!(matches!(app.state.screen(), Screen::Party(p) if p.id.kind == Kind::Person), "{}", app.screen());
+    assert!(
+        matches!(app.state.screen(), Screen::Party(p) if p.id.kind == Kind::Person),
+        "{}",
+        app.screen()
+    );
     assert!(app.screen().contains("K医師"));
 }
 
@@ -152,7 +179,10 @@ fn sendai_case_shows_dr_k_and_the_timeline_back_to_the_start() {
     app.press("<Tab><Tab><Tab>");
     assert_eq!(case_screen(&app).panel, CasePanel::Timeline);
     let screen = app.screen();
-    assert!(screen.contains("2009"), "the partnership started in 2009:\n{screen}");
+    assert!(
+        screen.contains("2009"),
+        "the partnership started in 2009:\n{screen}"
+    );
     assert!(screen.contains("K医師との懇談"), "{screen}");
     // Every year is a layer, thin or not, up to this year.
     app.press("G");
@@ -166,18 +196,28 @@ fn slash_filters_the_list_you_are_in() {
     app.press("gc/");
     assert_eq!(app.state.mode(), triad::keymap::Mode::Input);
     app.type_text("仙台");
-    let Screen::Cases(list) = app.state.screen() else { panic!() };
+    let Screen::Cases(list) = app.state.screen() else {
+        panic!()
+    };
     assert_eq!(list.view.len(), 1, "{}", app.screen());
     // Enter keeps the filter and goes back to browsing; Esc would clear it.
     app.press("<CR>");
     assert_eq!(app.state.mode(), triad::keymap::Mode::Normal);
     app.press("/<Esc>");
-    let Screen::Cases(list) = app.state.screen() else { panic!() };
+    let Screen::Cases(list) = app.state.screen() else {
+        panic!()
+    };
     assert!(list.view.len() >= 7);
     // Status filter cycles: intake, active, ...
     app.press("fsfs");
-    let Screen::Cases(list) = app.state.screen() else { panic!() };
-    assert!(list.view.iter().all(|&i| app.state.data.cases[i as usize].status == triad::model::CaseStatus::Active));
+    let Screen::Cases(list) = app.state.screen() else {
+        panic!()
+    };
+    assert!(
+        list.view
+            .iter()
+            .all(|&i| app.state.data.cases[i as usize].status == triad::model::CaseStatus::Active)
+    );
     app.press("fx");
     // In the case view, / filters the current panel.
     app.press("gc");
@@ -186,8 +226,12 @@ fn slash_filters_the_list_you_are_in() {
     app.press("<CR><Tab><Tab><Tab>/");
     app.type_text("懇談");
     let c = case_screen(&app);
-    let rows = triad::app::view::timeline_rows(&detail(&app).timelines, tui::today(), &c.filter.text);
-    let events = rows.iter().filter(|r| matches!(r, triad::app::view::TimelineRow::Event(..))).count();
+    let rows =
+        triad::app::view::timeline_rows(&detail(&app).timelines, tui::today(), &c.filter.text);
+    let events = rows
+        .iter()
+        .filter(|r| matches!(r, triad::app::view::TimelineRow::Event(..)))
+        .count();
     assert!(events >= 2, "{}", app.screen());
     assert!(app.screen().contains("/ 懇談"));
 }
@@ -197,7 +241,11 @@ fn an_unbound_key_says_where_help_is() {
     let demo = tui::demo_store();
     let mut app = en(&demo);
     app.press("Z");
-    assert!(flash(&app).contains("Z is not bound here") && flash(&app).contains("?"), "{}", flash(&app));
+    assert!(
+        flash(&app).contains("Z is not bound here") && flash(&app).contains("?"),
+        "{}",
+        flash(&app)
+    );
     app.press("j");
     assert!(flash(&app).is_empty(), "the message goes with the next key");
 }
@@ -224,7 +272,14 @@ fn a_new_case_is_validated_next_to_the_field_and_nothing_typed_is_lost() {
     app.type_text("zzzz");
     app.press("<C-s>");
     let form = app.state.form.as_ref().unwrap();
-    assert!(form.field("coordinator").unwrap().error.as_deref().unwrap().contains("type part of a name"));
+    assert!(
+        form.field("coordinator")
+            .unwrap()
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("type part of a name")
+    );
     app.press("<C-u>");
     app.press("<C-s>");
     assert!(app.state.form.is_none(), "{}", app.screen());
@@ -249,14 +304,20 @@ fn leaving_a_form_with_unsaved_text_asks_first() {
     assert!(app.state.confirm.is_some());
     assert!(app.screen().contains("lose what you typed"));
     app.press("n");
-    assert_eq!(app.state.form.as_ref().unwrap().value("name"), "新しい患者会");
+    assert_eq!(
+        app.state.form.as_ref().unwrap().value("name"),
+        "新しい患者会"
+    );
     // Ctrl-C asks too, and q is just a letter in a form.
     app.press("<C-c>");
     assert!(app.state.confirm.is_some() && !app.state.quit);
     app.press("<Esc>");
     app.type_text("q");
     assert!(!app.state.quit);
-    assert_eq!(app.state.form.as_ref().unwrap().value("name"), "新しい患者会q");
+    assert_eq!(
+        app.state.form.as_ref().unwrap().value("name"),
+        "新しい患者会q"
+    );
     app.press("<Esc>y");
     assert!(app.state.form.is_none());
     app.press("<C-c>");
@@ -282,10 +343,17 @@ fn a_trust_note_is_on_disk_when_the_screen_says_saved() {
     app.type_text("Dr. K called.\nHe will come to the next meeting.");
     app.press("<C-s>");
     assert!(flash(&app).starts_with("Saved T-"), "{}", flash(&app));
-    assert_eq!(case_screen(&app).detail.as_ref().unwrap().notes[0].text, "Dr. K called.\nHe will come to the next meeting.");
+    assert_eq!(
+        case_screen(&app).detail.as_ref().unwrap().notes[0].text,
+        "Dr. K called.\nHe will come to the next meeting."
+    );
     let (_dir, store) = store_path_reopen(demo, app);
     let notes: Vec<TrustNote> = store.referring(case).unwrap();
-    assert!(notes.iter().any(|n| n.text.starts_with("Dr. K called.") && n.author == tui::USER));
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.text.starts_with("Dr. K called.") && n.author == tui::USER)
+    );
 }
 
 #[test]
@@ -295,7 +363,11 @@ fn the_editor_key_fills_the_note_from_editor_text() {
     sendai_case(&mut app);
     app.editor_reply = Ok("書いたメモ\n二行目\n".into());
     app.press("M");
-    assert!(app.log.iter().any(|e| matches!(e, triad::app::effect::Effect::Editor(_))));
+    assert!(
+        app.log
+            .iter()
+            .any(|e| matches!(e, triad::app::effect::Effect::Editor(_)))
+    );
     let form = app.state.form.as_ref().expect("note form open");
     assert_eq!(form.value("text"), "書いたメモ\n二行目");
     app.press("<C-s>");
@@ -326,14 +398,24 @@ fn a_decline_needs_its_reason() {
     for row in app.state.data.cases.clone() {
         app.press("gd");
         let detail = triad::app::worker::load_case(demo.store.as_ref(), row.id).unwrap();
-        if let Some(i) = detail.referrals.iter().position(|r| r.status() == ReferralStatus::Sent) {
+        if let Some(i) = detail
+            .referrals
+            .iter()
+            .position(|r| r.status() == ReferralStatus::Sent)
+        {
             found = Some((row.id, i, detail.referrals[i].id));
             break;
         }
     }
     let (case, i, rid) = found.expect("the demo has a sent referral");
     app.act(Action::Cases);
-    let pos = app.state.data.cases.iter().position(|c| c.id == case).unwrap();
+    let pos = app
+        .state
+        .data
+        .cases
+        .iter()
+        .position(|c| c.id == case)
+        .unwrap();
     select(&mut app, pos);
     app.press("<CR><Tab>");
     assert_eq!(case_screen(&app).panel, CasePanel::Referrals);
@@ -350,10 +432,22 @@ fn a_decline_needs_its_reason() {
     app.press("<Right>");
     app.press("<C-s>");
     let form = app.state.form.as_ref().expect("refused");
-    assert!(form.field("decline_reason").unwrap().error.is_some(), "{}", app.screen());
-    assert!(app.screen().contains("! a decline needs its reason"), "{}", app.screen());
+    assert!(
+        form.field("decline_reason").unwrap().error.is_some(),
+        "{}",
+        app.screen()
+    );
+    assert!(
+        app.screen().contains("! a decline needs its reason"),
+        "{}",
+        app.screen()
+    );
     // The cursor is already in the field to fix: type the reason, save.
-    let at = form.fields.iter().position(|f| f.name == "decline_reason").unwrap();
+    let at = form
+        .fields
+        .iter()
+        .position(|f| f.name == "decline_reason")
+        .unwrap();
     assert_eq!(form.focus, at);
     app.type_text("No capacity this month");
     app.press("<C-s>");
@@ -392,10 +486,19 @@ fn ending_a_role_and_withdrawing_consent_ask_first() {
     assert!(app.state.confirm.is_some(), "{}", app.screen());
     app.press("n");
     let c: Case = demo.store.get_as(d.case.id).unwrap().unwrap();
-    assert!(c.parties.iter().any(|p| p.party == party && p.until.is_none()), "no means no");
+    assert!(
+        c.parties
+            .iter()
+            .any(|p| p.party == party && p.until.is_none()),
+        "no means no"
+    );
     app.press("Ey");
     let c: Case = demo.store.get_as(d.case.id).unwrap().unwrap();
-    assert!(c.parties.iter().any(|p| p.party == party && p.until == Some(tui::today())));
+    assert!(
+        c.parties
+            .iter()
+            .any(|p| p.party == party && p.until == Some(tui::today()))
+    );
     // Consents panel: W withdraws after a yes.
     app.press("<S-Tab>");
     assert_eq!(case_screen(&app).panel, CasePanel::Consents);
@@ -463,7 +566,10 @@ fn an_event_is_logged_with_attendance_by_sector() {
     app.press("<Tab><Tab><Tab>gg");
     app.press("e");
     let form = app.state.form.as_ref().unwrap();
-    assert!(!form.code("partnership").is_empty(), "the selected partnership is preselected");
+    assert!(
+        !form.code("partnership").is_empty(),
+        "the selected partnership is preselected"
+    );
     app.press("<Tab>");
     app.type_text("医療・健康相談会 2024年 第2回");
     app.press("<Tab><Tab><Tab>");
@@ -478,9 +584,14 @@ fn an_event_is_logged_with_attendance_by_sector() {
     app.press("<BS>1<C-s>");
     assert!(app.state.form.is_none(), "{}", app.screen());
     let id: Id = flash(&app).trim_start_matches("Saved ").parse().unwrap();
-    let Some(Record::Event(e)) = demo.store.get(id).unwrap() else { panic!("no event") };
+    let Some(Record::Event(e)) = demo.store.get(id).unwrap() else {
+        panic!("no event")
+    };
     let a = e.attendance.unwrap();
-    assert_eq!((a.peer, a.medical, a.government), (Some(12), Some(3), Some(1)));
+    assert_eq!(
+        (a.peer, a.medical, a.government),
+        (Some(12), Some(3), Some(1))
+    );
 }
 
 #[test]
@@ -488,12 +599,25 @@ fn help_is_built_from_the_keymap_in_use() {
     let demo = tui::demo_store();
     let user = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("keymaps/example-user.toml");
     let keymap = Keymap::load(Some(&user)).unwrap();
-    let mut app = Headless::new(demo.store.clone(), tui::config(Lang::En, false, true), keymap, 100, 60);
+    let mut app = Headless::new(
+        demo.store.clone(),
+        tui::config(Lang::En, false, true),
+        keymap,
+        100,
+        60,
+    );
     app.press("?");
     let screen = app.screen();
-    let quit_line = screen.lines().find(|l| l.contains(" Quit")).unwrap_or_default().to_string();
+    let quit_line = screen
+        .lines()
+        .find(|l| l.contains(" Quit"))
+        .unwrap_or_default()
+        .to_string();
     assert!(quit_line.contains("<C-q>"), "{screen}");
-    assert!(!quit_line.contains("q,") && !quit_line.contains(" q "), "{quit_line}");
+    assert!(
+        !quit_line.contains("q,") && !quit_line.contains(" q "),
+        "{quit_line}"
+    );
     app.press("<Esc>");
     app.press("q");
     assert!(!app.state.quit, "q was unbound by the user file");
@@ -524,14 +648,24 @@ fn private_notes_are_shown_only_to_their_author() {
     let mut target = None;
     for row in app.state.data.cases.clone() {
         let d = triad::app::worker::load_case(demo.store.as_ref(), row.id).unwrap();
-        if let Some(n) = d.notes.iter().find(|n| n.confidentiality == triad::model::Confidentiality::Private) {
+        if let Some(n) = d
+            .notes
+            .iter()
+            .find(|n| n.confidentiality == triad::model::Confidentiality::Private)
+        {
             target = Some((row.id, n.clone()));
             break;
         }
     }
     let (case, note) = target.expect("the demo has a private note");
     app.act(Action::Cases);
-    let pos = app.state.data.cases.iter().position(|c| c.id == case).unwrap();
+    let pos = app
+        .state
+        .data
+        .cases
+        .iter()
+        .position(|c| c.id == case)
+        .unwrap();
     select(&mut app, pos);
     app.press("<CR><Tab><Tab>");
     let screen = app.screen();
@@ -562,14 +696,24 @@ fn meeting_mode_shows_only_shared_notes_and_the_filter_cannot_peek() {
     let mut target = None;
     for row in app.state.data.cases.clone() {
         let d = triad::app::worker::load_case(demo.store.as_ref(), row.id).unwrap();
-        if let Some(n) = d.notes.iter().find(|n| n.confidentiality == triad::model::Confidentiality::Team) {
+        if let Some(n) = d
+            .notes
+            .iter()
+            .find(|n| n.confidentiality == triad::model::Confidentiality::Team)
+        {
             target = Some((row.id, n.clone()));
             break;
         }
     }
     let (case, note) = target.expect("the demo has a team note");
     app.act(Action::Cases);
-    let pos = app.state.data.cases.iter().position(|c| c.id == case).unwrap();
+    let pos = app
+        .state
+        .data
+        .cases
+        .iter()
+        .position(|c| c.id == case)
+        .unwrap();
     select(&mut app, pos);
     app.press("<CR><Tab><Tab>");
     let screen = app.screen();
@@ -583,6 +727,93 @@ fn meeting_mode_shows_only_shared_notes_and_the_filter_cannot_peek() {
     app.press("/");
     app.type_text(&word);
     let after = triad::app::view::note_rows(case_screen(&app), detail(&app), &app.state.cfg);
-    assert!(after.iter().all(|n| n.id != note.id), "the filter matched hidden text");
+    assert!(
+        after.iter().all(|n| n.id != note.id),
+        "the filter matched hidden text"
+    );
     assert!(after.len() < before);
+}
+
+#[test]
+fn a_query_typed_before_the_index_is_ready_is_asked_again() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("<C-p>");
+    app.type_text("K医師");
+    let searches = |app: &Headless| {
+        app.log
+            .iter()
+            .filter(|e| matches!(e, triad::app::effect::Effect::Search { .. }))
+            .count()
+    };
+    let before = searches(&app);
+    // More documents arrive (as at start-up on a big store): the open
+    // query runs again, and its newer answer is the one kept.
+    app.act(Action::Reply(Box::new(triad::app::effect::Reply::Docs(
+        vec![],
+    ))));
+    assert_eq!(searches(&app), before + 1);
+    assert!(!app.state.finder.as_ref().unwrap().hits.is_empty());
+}
+
+#[test]
+fn parties_consents_people_and_affiliations_are_added_by_form() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    // A new person, then their affiliation from the person view.
+    app.press("np");
+    app.type_text("新井 恵");
+    app.press("<C-s>");
+    let person = match app.state.screen() {
+        Screen::Party(p) => p.id,
+        other => panic!("the new person is not open: {other:?}"),
+    };
+    assert_eq!(person.kind, Kind::Person);
+    app.press("na");
+    let form = app.state.form.as_ref().unwrap();
+    assert_eq!(
+        form.value("person"),
+        person.to_string(),
+        "the open person is filled in"
+    );
+    app.press("<Tab>");
+    app.type_text("仙台市障害者福祉協会");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    assert!(
+        app.screen().contains("仙台市障害者福祉協会"),
+        "{}",
+        app.screen()
+    );
+    // Add them to the Sendai triad; a person needs a sector chosen.
+    sendai_case(&mut app);
+    let before = detail(&app).case.parties.len();
+    app.press("a");
+    app.type_text("新井 恵");
+    app.press("<Tab><Tab>");
+    app.type_text("peer visits");
+    app.press("<C-s>");
+    let form = app.state.form.as_ref().expect("no sector chosen");
+    assert!(form.field("sector").unwrap().error.is_some());
+    app.press("<Right><Right><Right><C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let c = &detail(&app).case;
+    assert_eq!(c.parties.len(), before + 1);
+    let added = c.parties.last().unwrap();
+    assert_eq!(
+        (added.party, added.sector),
+        (person, triad::model::Sector::PatientFamily)
+    );
+    // Record a consent granted to them.
+    app.press("c");
+    app.type_text(&format!("{person}, K医師"));
+    app.press("<Tab><Tab><Tab><Tab><Tab><Tab>");
+    app.type_text("in writing");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let k = &detail(&app).consents[0];
+    assert_eq!(k.granted_to.len(), 2);
+    assert!(k.granted_to.contains(&person));
+    assert!(k.scope.intervention && k.scope.information_sharing);
+    assert_eq!(k.obtained_how, "in writing");
 }

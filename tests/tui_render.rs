@@ -83,7 +83,10 @@ fn default_symbols_are_never_ambiguous_width() {
             for sym in cells(&buf) {
                 if ambiguous(sym) {
                     let from_data = sym.chars().all(|c| data.contains(&c));
-                    assert!(from_data, "{name} {w}x{h}: our own glyph {sym:?} is ambiguous width");
+                    assert!(
+                        from_data,
+                        "{name} {w}x{h}: our own glyph {sym:?} is ambiguous width"
+                    );
                 }
             }
         }
@@ -95,12 +98,21 @@ fn ascii_mode_draws_only_ascii_of_its_own() {
     let demo = tui::demo_store();
     let data = data_chars(&demo);
     let keymap = Keymap::builtin().unwrap();
-    let mut app = Headless::new(demo.store.clone(), tui::config(Lang::En, true, true), keymap, 120, 40);
+    let mut app = Headless::new(
+        demo.store.clone(),
+        tui::config(Lang::En, true, true),
+        keymap,
+        120,
+        40,
+    );
     for keys in ["gc<CR>", "<Tab><Space>", "<Tab>", "<Tab>", "<Tab>", "r"] {
         app.press(keys);
         let buf = app.render();
         for sym in cells(&buf) {
-            assert!(sym.is_ascii() || sym.chars().all(|c| data.contains(&c)), "{sym:?} after {keys}");
+            assert!(
+                sym.is_ascii() || sym.chars().all(|c| data.contains(&c)),
+                "{sym:?} after {keys}"
+            );
         }
     }
 }
@@ -109,16 +121,30 @@ fn ascii_mode_draws_only_ascii_of_its_own() {
 fn selection_survives_no_color() {
     let demo = tui::demo_store();
     let keymap = Keymap::builtin().unwrap();
-    let mut app = Headless::new(demo.store.clone(), tui::config(Lang::En, false, false), keymap, 100, 30);
+    let mut app = Headless::new(
+        demo.store.clone(),
+        tui::config(Lang::En, false, false),
+        keymap,
+        100,
+        30,
+    );
     app.press("gcj");
     let buf = app.render();
     for c in &buf.content {
-        assert!(matches!(c.fg, Color::Reset) && matches!(c.bg, Color::Reset), "a colour under NO_COLOR: {c:?}");
+        assert!(
+            matches!(c.fg, Color::Reset) && matches!(c.bg, Color::Reset),
+            "a colour under NO_COLOR: {c:?}"
+        );
     }
     // The selected row: reverse video and the marker, on the second case.
     let second = app.state.data.cases[1].id.to_string();
     let row = (0..buf.area.height)
-        .find(|&y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>().contains(&second))
+        .find(|&y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                .contains(&second)
+        })
         .expect("second case on screen");
     assert_eq!(buf[(0, row)].symbol(), "\u{25B8}");
     // Every cell of the row (but those hidden behind a wide character) is
@@ -151,7 +177,11 @@ fn japanese_columns_line_up() {
     let n = app.state.data.cases.len() as u16;
     // Rows 3.. hold the cases; the "changed" date starts at the same cell.
     let cols: Vec<Option<u16>> = (3..3 + n).map(|y| date_column(&buf, y)).collect();
-    assert!(cols.iter().all(|c| c.is_some() && *c == cols[0]), "{cols:?}\n{}", app.screen());
+    assert!(
+        cols.iter().all(|c| c.is_some() && *c == cols[0]),
+        "{cols:?}\n{}",
+        app.screen()
+    );
     // Every row is exactly the terminal's width: nothing spills.
     for line in app.screen().lines() {
         assert_eq!(line.width(), 80, "{line:?}");

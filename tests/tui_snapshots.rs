@@ -12,10 +12,26 @@ const SCREENS: &[(&str, &[&str], &str)] = &[
     ("dashboard", &[], ""),
     ("case_list", &["gc"], ""),
     ("case_triad", &["<C-p>", "@C"], "仙台ポリオの会 会員"),
-    ("case_referrals", &["<C-p>", "@C", "<Tab><Space>"], "仙台ポリオの会 会員"),
-    ("case_notes", &["<C-p>", "@C", "<Tab><Tab>"], "仙台ポリオの会 会員"),
-    ("case_timeline", &["<C-p>", "@C", "<Tab><Tab><Tab>"], "仙台ポリオの会 会員"),
-    ("case_consents", &["<C-p>", "@C", "<S-Tab>"], "仙台ポリオの会 会員"),
+    (
+        "case_referrals",
+        &["<C-p>", "@C", "<Tab><Space>"],
+        "仙台ポリオの会 会員",
+    ),
+    (
+        "case_notes",
+        &["<C-p>", "@C", "<Tab><Tab>"],
+        "仙台ポリオの会 会員",
+    ),
+    (
+        "case_timeline",
+        &["<C-p>", "@C", "<Tab><Tab><Tab>"],
+        "仙台ポリオの会 会員",
+    ),
+    (
+        "case_consents",
+        &["<C-p>", "@C", "<S-Tab>"],
+        "仙台ポリオの会 会員",
+    ),
     ("body", &["<C-p>", "@B", "<Tab><Tab>"], "仙台ポリオの会"),
     ("person", &["<C-p>", "@P", "<Tab>"], "K医師"),
     ("finder", &["<C-p>"], "ポリオ"),
@@ -108,12 +124,25 @@ fn too_small() {
 fn ascii_case_view() {
     let demo = tui::demo_store();
     let keymap = triad::keymap::Keymap::builtin().unwrap();
-    let mut app = Headless::new(demo.store.clone(), tui::config(Lang::En, true, false), keymap, 80, 24);
-    drive(&mut app, &["<C-p>", "@C", "<Tab><Tab><Tab>"], "仙台ポリオの会 会員");
+    let mut app = Headless::new(
+        demo.store.clone(),
+        tui::config(Lang::En, true, false),
+        keymap,
+        80,
+        24,
+    );
+    drive(
+        &mut app,
+        &["<C-p>", "@C", "<Tab><Tab><Tab>"],
+        "仙台ポリオの会 会員",
+    );
     let screen = app.screen();
     // Nothing outside ASCII but the data itself.
     for c in screen.chars() {
-        assert!(c.is_ascii() || !c.is_ascii() && unicode_width::UnicodeWidthChar::width(c) == Some(2), "{c:?} in\n{screen}");
+        assert!(
+            c.is_ascii() || !c.is_ascii() && unicode_width::UnicodeWidthChar::width(c) == Some(2),
+            "{c:?} in\n{screen}"
+        );
     }
     insta::assert_snapshot!("case_timeline_ascii_80x24", screen);
 }

@@ -34,15 +34,18 @@ pub fn load(path: &Path) -> Result<UserConfig, String> {
         Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
     };
     let cfg: UserConfig = toml::from_str(&text).map_err(|e| {
-        let line = e
-            .span()
-            .map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let line = e.span().map_or(1, |s| {
+            text[..s.start.min(text.len())].matches('\n').count() + 1
+        });
         format!("{}:{line}: {}", path.display(), e.message().trim())
     })?;
     if let Some(l) = &cfg.lang
         && Lang::parse(l).is_none()
     {
-        return Err(format!("{}: lang = \"{l}\": use \"en\" or \"ja\"", path.display()));
+        return Err(format!(
+            "{}: lang = \"{l}\": use \"en\" or \"ja\"",
+            path.display()
+        ));
     }
     Ok(cfg)
 }

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use crate::model::{
-    Affiliation, Case, CaseStatus, Consent, Event, Id, Partnership, Record, Referral,
-    Relationship, Sector, Timestamp, TrustNote, Date,
+    Affiliation, Case, CaseStatus, Consent, Date, Event, Id, Partnership, Record, Referral,
+    Relationship, Sector, Timestamp, TrustNote,
 };
 
 /// A body or person, by name.
@@ -134,8 +134,6 @@ pub struct Data {
     /// Open referrals per case; kept, since they may arrive before the
     /// cases they count.
     pub open_referrals: HashMap<Id, u32>,
-    /// Bumped when `cases` changes, so lists know to refilter.
-    pub cases_gen: u64,
 }
 
 impl Data {
@@ -155,20 +153,21 @@ impl Data {
             self.cases.insert(i, row);
             self.reindex();
         }
-        self.cases_gen += 1;
     }
 
     pub fn append_cases(&mut self, mut rows: Vec<CaseRow>) {
         for r in &mut rows {
             r.open_referrals = self.open_referrals.get(&r.id).copied().unwrap_or(0);
         }
-        let sorted = self.cases.last().is_none_or(|last| rows.first().is_none_or(|f| last.id < f.id));
+        let sorted = self
+            .cases
+            .last()
+            .is_none_or(|last| rows.first().is_none_or(|f| last.id < f.id));
         self.cases.extend(rows);
         if !sorted {
             self.cases.sort_by_key(|r| r.id);
         }
         self.reindex();
-        self.cases_gen += 1;
     }
 
     /// Set every row's open-referral count from `open`.
@@ -177,11 +176,15 @@ impl Data {
             c.open_referrals = open.get(&c.id).copied().unwrap_or(0);
         }
         self.open_referrals = open;
-        self.cases_gen += 1;
     }
 
     fn reindex(&mut self) {
-        self.case_pos = self.cases.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        self.case_pos = self
+            .cases
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id, i))
+            .collect();
         let mut coords: Vec<Id> = self.cases.iter().filter_map(|r| r.coordinator).collect();
         coords.sort_unstable();
         coords.dedup();

@@ -27,7 +27,10 @@ pub enum Effect {
     Save(Vec<SaveOp>),
     /// Add or replace finder documents.
     Index(Vec<FinderDoc>),
-    Search { seq: u64, query: String },
+    Search {
+        seq: u64,
+        query: String,
+    },
     /// Edit text in `$EDITOR` on a temp file only the owner can read.
     Editor(String),
 }
@@ -62,7 +65,10 @@ pub enum Reply {
         field: Option<String>,
         error: String,
     },
-    Hits { seq: u64, hits: Vec<Hit> },
+    Hits {
+        seq: u64,
+        hits: Vec<Hit>,
+    },
     /// `$EDITOR` finished: the new text, or why it could not run.
     Edited(Result<String, String>),
 }

@@ -272,7 +272,10 @@ mod tests {
                 Field::new(
                     "status",
                     "Status",
-                    FieldKind::Choice(vec![("a".into(), "Active".into()), ("c".into(), "Closed".into())]),
+                    FieldKind::Choice(vec![
+                        ("a".into(), "Active".into()),
+                        ("c".into(), "Closed".into()),
+                    ]),
                 ),
             ],
         )
@@ -307,8 +310,14 @@ mod tests {
     #[test]
     fn dates_and_numbers_as_typed() {
         assert_eq!(parse_date("2024/5/1"), Date::from_ymd_opt(2024, 5, 1));
-        assert_eq!(parse_date("２０２４－０５－０１"), Date::from_ymd_opt(2024, 5, 1));
-        assert_eq!(parse_date("２０２４/０５/０１"), Date::from_ymd_opt(2024, 5, 1));
+        assert_eq!(
+            parse_date("２０２４－０５－０１"),
+            Date::from_ymd_opt(2024, 5, 1)
+        );
+        assert_eq!(
+            parse_date("２０２４/０５/０１"),
+            Date::from_ymd_opt(2024, 5, 1)
+        );
         assert_eq!(parse_date("2024-02-30"), None);
         assert_eq!(parse_number("１２"), Some(12));
         assert_eq!(parse_number("-1"), None);

@@ -48,7 +48,11 @@ fn from_code<T: DeserializeOwned>(code: &str) -> Option<T> {
 }
 
 fn choices<T: Serialize + Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> FieldKind {
-    FieldKind::Choice(all.iter().map(|v| (code(v), label(*v).to_string())).collect())
+    FieldKind::Choice(
+        all.iter()
+            .map(|v| (code(v), label(*v).to_string()))
+            .collect(),
+    )
 }
 
 const BODY_KINDS: [BodyKind; 18] = [
@@ -147,10 +151,26 @@ pub fn open(state: &State, kind: FormKind) -> Result<AppForm, String> {
             l.t("New case", "新規ケース"),
             vec![
                 f("title", l.t("Title", "件名"), FieldKind::Text).required(),
-                f("reading", l.t("Reading (kana)", "よみがな"), FieldKind::Text),
-                f("client", l.t("Client (person)", "相談者（人）"), FieldKind::Party),
-                f("coordinator", l.t("Coordinator", "コーディネーター"), FieldKind::Party),
-                f("status", l.t("Status", "状態"), choices(&CaseStatus::ALL, |s| l.case_status(s))),
+                f(
+                    "reading",
+                    l.t("Reading (kana)", "よみがな"),
+                    FieldKind::Text,
+                ),
+                f(
+                    "client",
+                    l.t("Client (person)", "相談者（人）"),
+                    FieldKind::Party,
+                ),
+                f(
+                    "coordinator",
+                    l.t("Coordinator", "コーディネーター"),
+                    FieldKind::Party,
+                ),
+                f(
+                    "status",
+                    l.t("Status", "状態"),
+                    choices(&CaseStatus::ALL, |s| l.case_status(s)),
+                ),
                 f("condition", l.t("Condition", "疾患・状況"), FieldKind::Text),
             ],
         ),
@@ -158,27 +178,59 @@ pub fn open(state: &State, kind: FormKind) -> Result<AppForm, String> {
             l.t("New body", "新規団体"),
             vec![
                 f("name", l.t("Name", "名称"), FieldKind::Text).required(),
-                f("reading", l.t("Reading (kana)", "よみがな"), FieldKind::Text),
-                f("sector", l.t("Sector", "セクター"), choices(&Sector::ALL, |s| l.sector(s))),
-                f("kind", l.t("Kind", "種別"), choices(&BODY_KINDS, |k| l.body_kind(k))),
+                f(
+                    "reading",
+                    l.t("Reading (kana)", "よみがな"),
+                    FieldKind::Text,
+                ),
+                f(
+                    "sector",
+                    l.t("Sector", "セクター"),
+                    choices(&Sector::ALL, |s| l.sector(s)),
+                ),
+                f(
+                    "kind",
+                    l.t("Kind", "種別"),
+                    choices(&BODY_KINDS, |k| l.body_kind(k)),
+                ),
                 f("region", l.t("Region", "地域"), FieldKind::Text),
                 f("contact", l.t("Contact", "連絡先"), FieldKind::Text),
                 f("note", l.t("Note", "備考"), FieldKind::Text),
             ],
         ),
         FormKind::NewPerson => {
-            let mut peer = vec![(String::new(), l.t("(not a peer supporter)", "（ピアサポーター以外）").to_string())];
-            for k in [PeerKind::Volunteer, PeerKind::ProVolunteer, PeerKind::PeerStaff] {
+            let mut peer = vec![(
+                String::new(),
+                l.t("(not a peer supporter)", "（ピアサポーター以外）")
+                    .to_string(),
+            )];
+            for k in [
+                PeerKind::Volunteer,
+                PeerKind::ProVolunteer,
+                PeerKind::PeerStaff,
+            ] {
                 peer.push((code(&k), l.peer_kind(k).to_string()));
             }
             (
                 l.t("New person", "新規人物"),
                 vec![
                     f("name", l.t("Name", "氏名"), FieldKind::Text).required(),
-                    f("reading", l.t("Reading (kana)", "よみがな"), FieldKind::Text),
+                    f(
+                        "reading",
+                        l.t("Reading (kana)", "よみがな"),
+                        FieldKind::Text,
+                    ),
                     f("roles", l.t("Role", "役割"), choices(&ROLES, |r| l.role(r))),
-                    f("peer_kind", l.t("Peer supporter kind", "ピアサポーターの種類"), FieldKind::Choice(peer)),
-                    f("activity_range", l.t("Activity range", "活動範囲"), FieldKind::Text),
+                    f(
+                        "peer_kind",
+                        l.t("Peer supporter kind", "ピアサポーターの種類"),
+                        FieldKind::Choice(peer),
+                    ),
+                    f(
+                        "activity_range",
+                        l.t("Activity range", "活動範囲"),
+                        FieldKind::Text,
+                    ),
                     f("skills", l.t("Skills", "技能"), FieldKind::Text),
                     f("contact", l.t("Contact", "連絡先"), FieldKind::Text),
                 ],
@@ -186,31 +238,67 @@ pub fn open(state: &State, kind: FormKind) -> Result<AppForm, String> {
         }
         FormKind::NewAffiliation => {
             let here = current_party(state);
-            let person = here.filter(|i| i.kind == Kind::Person).map(|i| i.to_string()).unwrap_or_default();
-            let body = here.filter(|i| i.kind == Kind::Body).map(|i| i.to_string()).unwrap_or_default();
+            let person = here
+                .filter(|i| i.kind == Kind::Person)
+                .map(|i| i.to_string())
+                .unwrap_or_default();
+            let body = here
+                .filter(|i| i.kind == Kind::Body)
+                .map(|i| i.to_string())
+                .unwrap_or_default();
             (
                 l.t("New affiliation", "新規所属"),
                 vec![
-                    f("person", l.t("Person", "人"), FieldKind::Party).required().text(&person),
-                    f("body", l.t("Body", "団体"), FieldKind::Party).required().text(&body),
+                    f("person", l.t("Person", "人"), FieldKind::Party)
+                        .required()
+                        .text(&person),
+                    f("body", l.t("Body", "団体"), FieldKind::Party)
+                        .required()
+                        .text(&body),
                     f("title", l.t("Title / post", "役職"), FieldKind::Text),
-                    f("from", l.t("From", "開始日"), FieldKind::Date).required().text(&today),
-                    f("until", l.t("Until (blank: still there)", "終了日（空欄は在職中）"), FieldKind::Date),
+                    f("from", l.t("From", "開始日"), FieldKind::Date)
+                        .required()
+                        .text(&today),
+                    f(
+                        "until",
+                        l.t("Until (blank: still there)", "終了日（空欄は在職中）"),
+                        FieldKind::Date,
+                    ),
                 ],
             )
         }
         FormKind::AddParty { .. } => {
-            let mut sectors = vec![(String::new(), l.t("(the body's own sector)", "（団体のセクター）").to_string())];
+            let mut sectors = vec![(
+                String::new(),
+                l.t("(the body's own sector)", "（団体のセクター）")
+                    .to_string(),
+            )];
             for s in Sector::ALL {
                 sectors.push((code(&s), l.sector(s).to_string()));
             }
             (
                 l.t("Add a party to the triad", "三者に関係者を追加"),
                 vec![
-                    f("party", l.t("Body or person", "団体または人"), FieldKind::Party).required(),
-                    f("sector", l.t("Sector", "セクター"), FieldKind::Choice(sectors)),
-                    f("role", l.t("Role in this case", "このケースでの役割"), FieldKind::Text).required(),
-                    f("from", l.t("From", "開始日"), FieldKind::Date).required().text(&today),
+                    f(
+                        "party",
+                        l.t("Body or person", "団体または人"),
+                        FieldKind::Party,
+                    )
+                    .required(),
+                    f(
+                        "sector",
+                        l.t("Sector", "セクター"),
+                        FieldKind::Choice(sectors),
+                    ),
+                    f(
+                        "role",
+                        l.t("Role in this case", "このケースでの役割"),
+                        FieldKind::Text,
+                    )
+                    .required(),
+                    f("from", l.t("From", "開始日"), FieldKind::Date)
+                        .required()
+                        .text(&today),
                 ],
             )
         }
@@ -222,15 +310,34 @@ pub fn open(state: &State, kind: FormKind) -> Result<AppForm, String> {
                     .and_then(|d| d.relationships.iter().find(|r| r.id == *rid));
                 if let Some(r) = rel {
                     current = r.level().map(|t| t.get().to_string()).unwrap_or_default();
-                    let label = format!("{} {} {}", state.name(r.a), state.cfg.theme.sym.link, state.name(r.b));
-                    fields.push(f("relationship", l.t("Relationship", "関係"), FieldKind::Text).text(&label));
+                    let label = format!(
+                        "{} {} {}",
+                        state.name(r.a),
+                        state.cfg.theme.sym.link,
+                        state.name(r.b)
+                    );
+                    fields.push(
+                        f("relationship", l.t("Relationship", "関係"), FieldKind::Text)
+                            .text(&label),
+                    );
                 }
             } else {
                 fields.push(f("a", l.t("Party A", "関係者A"), FieldKind::Party).required());
                 fields.push(f("b", l.t("Party B", "関係者B"), FieldKind::Party).required());
             }
-            fields.push(f("trust", l.t("Trust level", "信頼度"), trust_choices(l, false)).pick(&current));
-            fields.push(f("on", l.t("Date", "日付"), FieldKind::Date).required().text(&today));
+            fields.push(
+                f(
+                    "trust",
+                    l.t("Trust level", "信頼度"),
+                    trust_choices(l, false),
+                )
+                .pick(&current),
+            );
+            fields.push(
+                f("on", l.t("Date", "日付"), FieldKind::Date)
+                    .required()
+                    .text(&today),
+            );
             (l.t("Set trust level", "信頼度を設定"), fields)
         }
         FormKind::AddNote { .. } => (
@@ -240,12 +347,24 @@ pub fn open(state: &State, kind: FormKind) -> Result<AppForm, String> {
                     "confidentiality",
                     l.t("Who may read it", "公開範囲"),
                     choices(
-                        &[Confidentiality::Team, Confidentiality::Shared, Confidentiality::Private],
+                        &[
+                            Confidentiality::Team,
+                            Confidentiality::Shared,
+                            Confidentiality::Private,
+                        ],
                         |c| l.confidentiality(c),
                     ),
                 ),
-                f("trust_change", l.t("Trust level now", "現在の信頼度"), trust_choices(l, true)),
-                f("about", l.t("About (body or person)", "対象（団体・人）"), FieldKind::Party),
+                f(
+                    "trust_change",
+                    l.t("Trust level now", "現在の信頼度"),
+                    trust_choices(l, true),
+                ),
+                f(
+                    "about",
+                    l.t("About (body or person)", "対象（団体・人）"),
+                    FieldKind::Party,
+                ),
                 f("text", l.t("Note", "メモ"), FieldKind::Multi).required(),
             ],
         ),
@@ -257,17 +376,28 @@ pub fn open(state: &State, kind: FormKind) -> Result<AppForm, String> {
             (
                 l.t("Propose a referral", "紹介を提案"),
                 vec![
-                    f("from", l.t("From (who refers)", "紹介元"), FieldKind::Party).required().text(&coord),
+                    f("from", l.t("From (who refers)", "紹介元"), FieldKind::Party)
+                        .required()
+                        .text(&coord),
                     f("to", l.t("To (who receives)", "紹介先"), FieldKind::Party).required(),
-                    f("category", l.t("For", "分野"), choices(&CATEGORIES, |c| l.category(c))),
+                    f(
+                        "category",
+                        l.t("For", "分野"),
+                        choices(&CATEGORIES, |c| l.category(c)),
+                    ),
                     f("reason", l.t("Reason", "理由"), FieldKind::Text).required(),
-                    f("follow_up", l.t("Follow up on", "確認予定日"), FieldKind::Date),
+                    f(
+                        "follow_up",
+                        l.t("Follow up on", "確認予定日"),
+                        FieldKind::Date,
+                    ),
                 ],
             )
         }
         FormKind::AdvanceReferral { referral } => {
             let r = find_referral(state, *referral).ok_or_else(|| {
-                l.t("Select a referral first.", "先に紹介を選んでください。").to_string()
+                l.t("Select a referral first.", "先に紹介を選んでください。")
+                    .to_string()
             })?;
             let next: Vec<ReferralStatus> = ReferralStatus::ALL
                 .into_iter()
@@ -275,24 +405,44 @@ pub fn open(state: &State, kind: FormKind) -> Result<AppForm, String> {
                 .collect();
             if next.is_empty() {
                 return Err(l
-                    .t("This referral has ended; it cannot move on.", "この紹介は終了しています。")
+                    .t(
+                        "This referral has ended; it cannot move on.",
+                        "この紹介は終了しています。",
+                    )
                     .to_string());
             }
             let follow = r.follow_up.map(|d| d.to_string()).unwrap_or_default();
             (
                 l.t("Update referral status", "紹介の状態を更新"),
                 vec![
-                    f("status", l.t("New status", "新しい状態"), choices(&next, |s| l.referral_status(s))),
-                    f("on", l.t("Date", "日付"), FieldKind::Date).required().text(&today),
+                    f(
+                        "status",
+                        l.t("New status", "新しい状態"),
+                        choices(&next, |s| l.referral_status(s)),
+                    ),
+                    f("on", l.t("Date", "日付"), FieldKind::Date)
+                        .required()
+                        .text(&today),
                     f("note", l.t("Note", "メモ"), FieldKind::Text),
                     f(
                         "declined_by",
                         l.t("Declined by (if declined)", "辞退した人（辞退の場合）"),
-                        choices(&[DeclinedBy::Client, DeclinedBy::Receiver], |d| l.declined_by(d)),
+                        choices(&[DeclinedBy::Client, DeclinedBy::Receiver], |d| {
+                            l.declined_by(d)
+                        }),
                     ),
-                    f("decline_reason", l.t("Why declined (if declined)", "辞退の理由（辞退の場合）"), FieldKind::Text),
+                    f(
+                        "decline_reason",
+                        l.t("Why declined (if declined)", "辞退の理由（辞退の場合）"),
+                        FieldKind::Text,
+                    ),
                     f("outcome", l.t("Outcome", "結果"), FieldKind::Text).text(&r.outcome),
-                    f("follow_up", l.t("Follow up on", "確認予定日"), FieldKind::Date).text(&follow),
+                    f(
+                        "follow_up",
+                        l.t("Follow up on", "確認予定日"),
+                        FieldKind::Date,
+                    )
+                    .text(&follow),
                 ],
             )
         }
@@ -309,14 +459,37 @@ pub fn open(state: &State, kind: FormKind) -> Result<AppForm, String> {
             (
                 l.t("Record a consent", "同意を記録"),
                 vec![
-                    f("granted_to", l.t("Granted to (comma separated)", "同意先（カンマ区切り）"), FieldKind::Parties)
-                        .required(),
-                    f("intervention", l.t("Agrees to intervention", "介入への同意"), yes_no(l)),
-                    f("information_sharing", l.t("Agrees to sharing information", "情報共有への同意"), yes_no(l)),
-                    f("information", l.t("Which information", "共有する情報"), FieldKind::Text),
-                    f("given_on", l.t("Given on", "同意日"), FieldKind::Date).required().text(&today),
+                    f(
+                        "granted_to",
+                        l.t("Granted to (comma separated)", "同意先（カンマ区切り）"),
+                        FieldKind::Parties,
+                    )
+                    .required(),
+                    f(
+                        "intervention",
+                        l.t("Agrees to intervention", "介入への同意"),
+                        yes_no(l),
+                    ),
+                    f(
+                        "information_sharing",
+                        l.t("Agrees to sharing information", "情報共有への同意"),
+                        yes_no(l),
+                    ),
+                    f(
+                        "information",
+                        l.t("Which information", "共有する情報"),
+                        FieldKind::Text,
+                    ),
+                    f("given_on", l.t("Given on", "同意日"), FieldKind::Date)
+                        .required()
+                        .text(&today),
                     f("expires_on", l.t("Expires on", "有効期限"), FieldKind::Date),
-                    f("obtained_how", l.t("How obtained", "取得方法"), FieldKind::Text).required(),
+                    f(
+                        "obtained_how",
+                        l.t("How obtained", "取得方法"),
+                        FieldKind::Text,
+                    )
+                    .required(),
                 ],
             )
         }
@@ -330,17 +503,45 @@ pub fn open(state: &State, kind: FormKind) -> Result<AppForm, String> {
             for t in timelines.unwrap_or_default() {
                 partnerships.push((t.partnership.id.to_string(), t.partnership.title.clone()));
             }
-            let selected = selected_partnership(state).map(|i| i.to_string()).unwrap_or_default();
+            let selected = selected_partnership(state)
+                .map(|i| i.to_string())
+                .unwrap_or_default();
             (
                 l.t("Log an event", "行事を記録"),
                 vec![
-                    f("kind", l.t("Kind", "種類"), choices(&EVENT_KINDS, |k| l.event_kind(k))),
+                    f(
+                        "kind",
+                        l.t("Kind", "種類"),
+                        choices(&EVENT_KINDS, |k| l.event_kind(k)),
+                    ),
                     f("title", l.t("Title", "名称"), FieldKind::Text).required(),
-                    f("date", l.t("Date", "日付"), FieldKind::Date).required().text(&today),
-                    f("partnership", l.t("Partnership", "連携"), FieldKind::Choice(partnerships)).pick(&selected),
-                    f("peer", l.t("Attended: peers/patients/families", "参加: ピア・患者・家族"), FieldKind::Number),
-                    f("medical", l.t("Attended: medical", "参加: 医療"), FieldKind::Number),
-                    f("government", l.t("Attended: government", "参加: 行政"), FieldKind::Number),
+                    f("date", l.t("Date", "日付"), FieldKind::Date)
+                        .required()
+                        .text(&today),
+                    f(
+                        "partnership",
+                        l.t("Partnership", "連携"),
+                        FieldKind::Choice(partnerships),
+                    )
+                    .pick(&selected),
+                    f(
+                        "peer",
+                        l.t(
+                            "Attended: peers/patients/families",
+                            "参加: ピア・患者・家族",
+                        ),
+                        FieldKind::Number,
+                    ),
+                    f(
+                        "medical",
+                        l.t("Attended: medical", "参加: 医療"),
+                        FieldKind::Number,
+                    ),
+                    f(
+                        "government",
+                        l.t("Attended: government", "参加: 行政"),
+                        FieldKind::Number,
+                    ),
                     f("note", l.t("Note", "備考"), FieldKind::Text),
                 ],
             )
@@ -401,7 +602,10 @@ pub fn resolve_party(state: &State, text: &str) -> Result<Id, String> {
         return if state.data.names.contains_key(&id) {
             Ok(id)
         } else {
-            Err(format!("{id}: {}", l.t("no such body or person", "該当する団体・人がいません")))
+            Err(format!(
+                "{id}: {}",
+                l.t("no such body or person", "該当する団体・人がいません")
+            ))
         };
     }
     let needle = text.to_lowercase();
@@ -420,12 +624,19 @@ pub fn resolve_party(state: &State, text: &str) -> Result<Id, String> {
     match found.as_slice() {
         [one] => Ok(one.id),
         [] => Err(l
-            .t("no body or person by that name; type part of a name or an id like B-0003", "該当なし。名前の一部かB-0003のようなIDを入力してください")
+            .t(
+                "no body or person by that name; type part of a name or an id like B-0003",
+                "該当なし。名前の一部かB-0003のようなIDを入力してください",
+            )
             .to_string()),
         many => {
             let mut ids: Vec<(Id, &str)> = many.iter().map(|n| (n.id, n.name.as_str())).collect();
             ids.sort();
-            let shown: Vec<String> = ids.iter().take(3).map(|(i, n)| format!("{i} {n}")).collect();
+            let shown: Vec<String> = ids
+                .iter()
+                .take(3)
+                .map(|(i, n)| format!("{i} {n}"))
+                .collect();
             Err(format!(
                 "{} {}: {}{}",
                 many.len(),
@@ -452,9 +663,13 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
             None
         } else {
             match field.kind {
-                FieldKind::Date if parse_date(&value).is_none() => {
-                    Some(l.t("a date like 2024-05-01", "2024-05-01 の形式で入力してください").to_string())
-                }
+                FieldKind::Date if parse_date(&value).is_none() => Some(
+                    l.t(
+                        "a date like 2024-05-01",
+                        "2024-05-01 の形式で入力してください",
+                    )
+                    .to_string(),
+                ),
                 FieldKind::Number if parse_number(&value).is_none() => {
                     Some(l.t("a whole number", "整数を入力してください").to_string())
                 }
@@ -468,7 +683,11 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                 FieldKind::Parties => {
                     let mut ids = Vec::new();
                     let mut bad = None;
-                    for part in value.split([',', '、', '，']).map(str::trim).filter(|p| !p.is_empty()) {
+                    for part in value
+                        .split([',', '、', '，'])
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                    {
                         match resolve_party(state, part) {
                             Ok(id) => ids.push(id),
                             Err(e) => {
@@ -511,7 +730,11 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                     reading: opt_text("reading"),
                     client: party("client"),
                     status,
-                    status_history: vec![StatusChange { status, on: today, by: user.clone() }],
+                    status_history: vec![StatusChange {
+                        status,
+                        on: today,
+                        by: user.clone(),
+                    }],
                     coordinator: party("coordinator"),
                     condition: text("condition"),
                     needs: vec![],
@@ -520,7 +743,10 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                     changed: now,
                 };
                 if let Some(cl) = c.client.filter(|i| i.kind != Kind::Person) {
-                    return Err(("client".into(), format!("{cl}: {}", l.t("the client is a person", "相談者は人です"))));
+                    return Err((
+                        "client".into(),
+                        format!("{cl}: {}", l.t("the client is a person", "相談者は人です")),
+                    ));
                 }
                 c.validate().map_err(v)?;
                 vec![SaveOp::Create(Record::Case(c))]
@@ -574,20 +800,48 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
             FormKind::AddParty { case } => {
                 let mut c = case_detail(state, case)
                     .map(|d| d.case.clone())
-                    .ok_or_else(|| (String::new(), l.t("the case is not loaded yet", "ケースを読み込み中です").to_string()))?;
+                    .ok_or_else(|| {
+                        (
+                            String::new(),
+                            l.t("the case is not loaded yet", "ケースを読み込み中です")
+                                .to_string(),
+                        )
+                    })?;
                 let Some(p) = party("party") else {
                     return Err(("party".into(), l.t("required", "入力してください").into()));
                 };
                 let sector = match from_code::<Sector>(form.code("sector")) {
                     Some(s) => s,
-                    None => state.data.names.get(&p).and_then(|n| n.sector).ok_or_else(|| {
-                        ("sector".to_string(), l.t("a person needs a sector chosen", "人の場合はセクターを選んでください").to_string())
-                    })?,
+                    None => state
+                        .data
+                        .names
+                        .get(&p)
+                        .and_then(|n| n.sector)
+                        .ok_or_else(|| {
+                            (
+                                "sector".to_string(),
+                                l.t(
+                                    "a person needs a sector chosen",
+                                    "人の場合はセクターを選んでください",
+                                )
+                                .to_string(),
+                            )
+                        })?,
                 };
                 if c.parties.iter().any(|x| x.party == p && x.is_active()) {
-                    return Err(("party".into(), l.t("already in this triad", "すでに三者に含まれています").into()));
+                    return Err((
+                        "party".into(),
+                        l.t("already in this triad", "すでに三者に含まれています")
+                            .into(),
+                    ));
                 }
-                c.parties.push(CaseParty { party: p, sector, role: text("role"), from: date("from").unwrap_or(today), until: None });
+                c.parties.push(CaseParty {
+                    party: p,
+                    sector,
+                    role: text("role"),
+                    from: date("from").unwrap_or(today),
+                    until: None,
+                });
                 c.changed = now;
                 c.validate().map_err(v)?;
                 vec![SaveOp::Update(Record::Case(c))]
@@ -598,16 +852,37 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                     .parse::<u8>()
                     .ok()
                     .and_then(|n| TrustLevel::new(n).ok())
-                    .ok_or_else(|| ("trust".to_string(), l.t("choose a level", "信頼度を選んでください").to_string()))?;
+                    .ok_or_else(|| {
+                        (
+                            "trust".to_string(),
+                            l.t("choose a level", "信頼度を選んでください").to_string(),
+                        )
+                    })?;
                 let on = date("on").unwrap_or(today);
-                let change = TrustChange { on, level, by: user.clone() };
+                let change = TrustChange {
+                    on,
+                    level,
+                    by: user.clone(),
+                };
                 match relationship {
                     Some(rid) => {
                         let mut r = case_detail(state, case)
                             .and_then(|d| d.relationships.iter().find(|r| r.id == rid).cloned())
-                            .ok_or_else(|| (String::new(), l.t("the relationship is not loaded", "関係が読み込まれていません").to_string()))?;
+                            .ok_or_else(|| {
+                                (
+                                    String::new(),
+                                    l.t(
+                                        "the relationship is not loaded",
+                                        "関係が読み込まれていません",
+                                    )
+                                    .to_string(),
+                                )
+                            })?;
                         if r.trust.last().is_some_and(|t| on < t.on) {
-                            return Err(("on".into(), l.t("before the last change", "前回の変更より前です").into()));
+                            return Err((
+                                "on".into(),
+                                l.t("before the last change", "前回の変更より前です").into(),
+                            ));
                         }
                         r.trust.push(change);
                         r.validate().map_err(v)?;
@@ -617,14 +892,24 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                         let (Some(a), Some(b)) = (party("a"), party("b")) else {
                             return Err(("a".into(), l.t("required", "入力してください").into()));
                         };
-                        let r = Relationship { id: placeholder(Kind::Relationship), a, b, case: Some(case), trust: vec![change] };
+                        let r = Relationship {
+                            id: placeholder(Kind::Relationship),
+                            a,
+                            b,
+                            case: Some(case),
+                            trust: vec![change],
+                        };
                         r.validate().map_err(v)?;
                         vec![SaveOp::Create(Record::Relationship(r))]
                     }
                 }
             }
             FormKind::AddNote { case, relationship } => {
-                let trust_change = form.code("trust_change").parse::<u8>().ok().and_then(|n| TrustLevel::new(n).ok());
+                let trust_change = form
+                    .code("trust_change")
+                    .parse::<u8>()
+                    .ok()
+                    .and_then(|n| TrustLevel::new(n).ok());
                 let n = TrustNote {
                     id: placeholder(Kind::TrustNote),
                     case: Some(case),
@@ -632,17 +917,26 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                     about: party("about"),
                     author: user.clone(),
                     at: now,
-                    text: form.field("text").map(|f| f.input.text.trim_end().to_string()).unwrap_or_default(),
-                    confidentiality: from_code(form.code("confidentiality")).unwrap_or(Confidentiality::Team),
+                    text: form
+                        .field("text")
+                        .map(|f| f.input.text.trim_end().to_string())
+                        .unwrap_or_default(),
+                    confidentiality: from_code(form.code("confidentiality"))
+                        .unwrap_or(Confidentiality::Team),
                     trust_change,
                 };
                 n.validate().map_err(v)?;
                 let mut ops = Vec::new();
                 // A note that changes trust moves the relationship too.
                 if let (Some(level), Some(rid)) = (trust_change, relationship)
-                    && let Some(mut r) = case_detail(state, case).and_then(|d| d.relationships.iter().find(|r| r.id == rid).cloned())
+                    && let Some(mut r) = case_detail(state, case)
+                        .and_then(|d| d.relationships.iter().find(|r| r.id == rid).cloned())
                 {
-                    r.trust.push(TrustChange { on: today.max(r.trust.last().map_or(today, |t| t.on)), level, by: user.clone() });
+                    r.trust.push(TrustChange {
+                        on: today.max(r.trust.last().map_or(today, |t| t.on)),
+                        level,
+                        by: user.clone(),
+                    });
                     ops.push(SaveOp::Update(Record::Relationship(r)));
                 }
                 ops.push(SaveOp::Create(Record::TrustNote(n)));
@@ -653,17 +947,34 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                     return Err(("from".into(), l.t("required", "入力してください").into()));
                 };
                 let category = from_code(form.code("category")).unwrap_or(ReferralCategory::Other);
-                let mut r = Referral::propose(placeholder(Kind::Referral), case, from, to, category, &text("reason"), today, &user);
+                let mut r = Referral::propose(
+                    placeholder(Kind::Referral),
+                    case,
+                    from,
+                    to,
+                    category,
+                    &text("reason"),
+                    today,
+                    &user,
+                );
                 r.follow_up = date("follow_up");
                 r.validate().map_err(v)?;
                 vec![SaveOp::Create(Record::Referral(r))]
             }
             FormKind::AdvanceReferral { referral } => {
-                let mut r = find_referral(state, referral)
-                    .cloned()
-                    .ok_or_else(|| (String::new(), l.t("the referral is not loaded", "紹介が読み込まれていません").to_string()))?;
-                let status: ReferralStatus = from_code(form.code("status"))
-                    .ok_or_else(|| ("status".to_string(), l.t("choose a status", "状態を選んでください").to_string()))?;
+                let mut r = find_referral(state, referral).cloned().ok_or_else(|| {
+                    (
+                        String::new(),
+                        l.t("the referral is not loaded", "紹介が読み込まれていません")
+                            .to_string(),
+                    )
+                })?;
+                let status: ReferralStatus = from_code(form.code("status")).ok_or_else(|| {
+                    (
+                        "status".to_string(),
+                        l.t("choose a status", "状態を選んでください").to_string(),
+                    )
+                })?;
                 let on = date("on").unwrap_or(today);
                 let moved = if status == ReferralStatus::Declined {
                     let by = from_code(form.code("declined_by")).unwrap_or(DeclinedBy::Receiver);
@@ -688,7 +999,13 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
             FormKind::RecordConsent { case } => {
                 let client = case_detail(state, case)
                     .and_then(|d| d.case.client)
-                    .ok_or_else(|| (String::new(), l.t("this case has no client", "このケースには相談者がいません").to_string()))?;
+                    .ok_or_else(|| {
+                        (
+                            String::new(),
+                            l.t("this case has no client", "このケースには相談者がいません")
+                                .to_string(),
+                        )
+                    })?;
                 let info: Vec<String> = text("information")
                     .split([',', '、', '，'])
                     .map(|s| s.trim().to_string())

@@ -27,7 +27,13 @@ pub struct Headless {
 
 impl Headless {
     /// A session of `width`x`height` whose startup load has completed.
-    pub fn new(store: Arc<dyn Store>, cfg: Config, keymap: Keymap, width: u16, height: u16) -> Headless {
+    pub fn new(
+        store: Arc<dyn Store>,
+        cfg: Config,
+        keymap: Keymap,
+        width: u16,
+        height: u16,
+    ) -> Headless {
         let state = State::new(cfg, Arc::new(keymap), (width, height));
         let mut h = Headless {
             state,
@@ -54,7 +60,9 @@ impl Headless {
                 match e {
                     Effect::Editor(_) => replies.push(Reply::Edited(self.editor_reply.clone())),
                     e if e.is_search() => self.search.run(e, &mut |r| replies.push(r)),
-                    e => run_store(self.store.as_ref(), e, self.state.cfg.today, &mut |r| replies.push(r)),
+                    e => run_store(self.store.as_ref(), e, self.state.cfg.today, &mut |r| {
+                        replies.push(r)
+                    }),
                 }
             }
             queue = Vec::new();

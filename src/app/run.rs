@@ -57,11 +57,15 @@ impl RunOptions {
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("{0}\nfix the keymap file (or move it aside) and start again; `triad keymap check FILE` checks it")]
+    #[error(
+        "{0}\nfix the keymap file (or move it aside) and start again; `triad keymap check FILE` checks it"
+    )]
     Keymap(KeymapErrors),
     #[error("{0}\nfix the config file (or move it aside) and start again")]
     Config(String),
-    #[error("cannot use the terminal: {0}; triad needs an interactive terminal (use `triad search` in scripts)")]
+    #[error(
+        "cannot use the terminal: {0}; triad needs an interactive terminal (use `triad search` in scripts)"
+    )]
     Terminal(io::Error),
 }
 
@@ -75,7 +79,9 @@ pub fn session_config(opts: &RunOptions) -> Result<(Config, Keymap), RunError> {
     let keymap = Keymap::load(keymap_path.as_deref()).map_err(RunError::Keymap)?;
     let lang = config::resolve_lang(opts.lang, &user_cfg);
     let ascii = opts.ascii || user_cfg.ascii.unwrap_or(false);
-    let today = opts.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let today = opts
+        .today
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
     let theme = Theme::new(ascii, config::color_enabled());
     let mut cfg = Config::new(lang, theme, opts.store.user(), today);
     cfg.meeting = opts.meeting;
@@ -97,7 +103,8 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
     let control = InputControl::default();
     spawn_input(tx.clone(), control.clone()).map_err(RunError::Terminal)?;
     spawn_signals(tx.clone()).map_err(RunError::Terminal)?;
-    let (store_tx, store_thread) = spawn_store(opts.store.clone(), today, tx.clone()).map_err(RunError::Terminal)?;
+    let (store_tx, store_thread) =
+        spawn_store(opts.store.clone(), today, tx.clone()).map_err(RunError::Terminal)?;
     let search_tx = spawn_search(tx.clone()).map_err(RunError::Terminal)?;
 
     // The first frame, before any data: a big store must not hold it up.
@@ -149,7 +156,8 @@ fn event_loop<B: Backend + Write>(
                     Effect::Editor(text) => {
                         let reply = edit_in_editor(guard, control, &text);
                         let _ = terminal.clear();
-                        next_round.extend(update(state, Action::Reply(Box::new(Reply::Edited(reply)))));
+                        next_round
+                            .extend(update(state, Action::Reply(Box::new(Reply::Edited(reply)))));
                     }
                     e if e.is_search() => {
                         let _ = search_tx.send(e);
@@ -228,12 +236,21 @@ fn spawn_search(tx: Sender<Action>) -> io::Result<Sender<Effect>> {
 
 /// Write `text` to a new file only the owner can read, open `$VISUAL` /
 /// `$EDITOR` (else `vi`) on it, and read it back. The file is removed.
-pub fn edit_in_editor(guard: &mut TerminalGuard, control: &InputControl, text: &str) -> Result<String, String> {
-    let path = private_temp_file(text).map_err(|e| format!("cannot create a temp file for the editor: {e}"))?;
+pub fn edit_in_editor(
+    guard: &mut TerminalGuard,
+    control: &InputControl,
+    text: &str,
+) -> Result<String, String> {
+    let path = private_temp_file(text)
+        .map_err(|e| format!("cannot create a temp file for the editor: {e}"))?;
     let editor = std::env::var("VISUAL")
         .ok()
         .filter(|s| !s.trim().is_empty())
-        .or_else(|| std::env::var("EDITOR").ok().filter(|s| !s.trim().is_empty()))
+        .or_else(|| {
+            std::env::var("EDITOR")
+                .ok()
+                .filter(|s| !s.trim().is_empty())
+        })
         .unwrap_or_else(|| "vi".to_string());
     control.pause();
     let status = guard.suspend(|| {
@@ -247,8 +264,12 @@ pub fn edit_in_editor(guard: &mut TerminalGuard, control: &InputControl, text: &
     });
     control.resume();
     let result = match status {
-        Ok(Ok(s)) if s.success() => std::fs::read_to_string(&path).map_err(|e| format!("cannot read the edited text: {e}")),
-        Ok(Ok(s)) => Err(format!("{editor} exited with {s}; the text in the form is unchanged")),
+        Ok(Ok(s)) if s.success() => {
+            std::fs::read_to_string(&path).map_err(|e| format!("cannot read the edited text: {e}"))
+        }
+        Ok(Ok(s)) => Err(format!(
+            "{editor} exited with {s}; the text in the form is unchanged"
+        )),
         Ok(Err(e)) => Err(format!("cannot run {editor}: {e}; set $EDITOR")),
         Err(e) => Err(format!("cannot take the terminal back: {e}")),
     };
@@ -266,7 +287,10 @@ fn private_temp_file(text: &str) -> io::Result<PathBuf> {
         .map(|d| d.as_nanos())
         .unwrap_or(0);
     for attempt in 0..100u32 {
-        let path = dir.join(format!("triad-note-{}-{stamp}-{attempt}.txt", std::process::id()));
+        let path = dir.join(format!(
+            "triad-note-{}-{stamp}-{attempt}.txt",
+            std::process::id()
+        ));
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)

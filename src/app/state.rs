@@ -141,7 +141,11 @@ pub enum PartyPanel {
 }
 
 impl PartyPanel {
-    pub const ALL: [PartyPanel; 3] = [PartyPanel::Cases, PartyPanel::Affiliations, PartyPanel::Timeline];
+    pub const ALL: [PartyPanel; 3] = [
+        PartyPanel::Cases,
+        PartyPanel::Affiliations,
+        PartyPanel::Timeline,
+    ];
 }
 
 #[derive(Clone, Debug)]

@@ -42,7 +42,12 @@ pub fn restore() {
 fn enter() -> io::Result<()> {
     terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
-    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste, cursor::Hide)
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        cursor::Hide
+    )
 }
 
 /// Owns the terminal's raw/alternate state for as long as it lives.
@@ -241,7 +246,10 @@ mod tests {
     #[test]
     fn crossterm_keys_become_ours() {
         let k = |code, m| key_from(KeyEvent::new(code, m));
-        assert_eq!(k(event::KeyCode::Char('p'), KeyModifiers::CONTROL), Some(Key::ctrl('p')));
+        assert_eq!(
+            k(event::KeyCode::Char('p'), KeyModifiers::CONTROL),
+            Some(Key::ctrl('p'))
+        );
         assert_eq!(
             k(event::KeyCode::Char('G'), KeyModifiers::SHIFT),
             crate::keymap::parse_keys("G").ok().map(|v| v[0])

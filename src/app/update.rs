@@ -7,7 +7,7 @@ use super::effect::{Effect, Reply, SaveOp};
 use super::forms::{self, FormKind};
 use super::state::{
     CaseList, CasePanel, CaseScreen, Confirm, Confirmed, Finder, Flash, PartyPanel, PartyScreen,
-    Screen, Scroll, Sort, State, visible,
+    Screen, Scroll, Sort, State,
 };
 use super::view::{self, Link, TriadItem};
 use crate::keymap::{Key, KeyCode, Lookup, Mode};
@@ -77,7 +77,9 @@ fn on_key(state: &mut State, k: Key) -> Effects {
             }
             if mode == Mode::Normal {
                 let l = state.lang();
-                let help = keymap.key_for(Mode::Normal, &Action::Help).unwrap_or_default();
+                let help = keymap
+                    .key_for(Mode::Normal, &Action::Help)
+                    .unwrap_or_default();
                 state.flash = Some(Flash::Info(format!(
                     "{k} {} {help} {}",
                     l.t("is not bound here;", "はここでは使えません。"),
@@ -99,7 +101,10 @@ fn quit(state: &mut State) -> Effects {
         let l = state.lang();
         state.confirm = Some(Confirm {
             question: l
-                .t("The form holds unsaved text. Quit and lose it?", "フォームに未保存の入力があります。破棄して終了しますか？")
+                .t(
+                    "The form holds unsaved text. Quit and lose it?",
+                    "フォームに未保存の入力があります。破棄して終了しますか？",
+                )
                 .to_string(),
             on_yes: Confirmed::Quit,
         });
@@ -212,24 +217,22 @@ fn normal(state: &mut State, action: Action) -> Effects {
     }
     let rows = page(state);
     let today = state.today();
-    match state.stack.last().map(|s| match s {
-        Screen::Dashboard(_) => 0,
-        Screen::Cases(_) => 1,
-        Screen::Case(_) => 2,
-        Screen::Party(_) => 3,
-    }) {
-        Some(0) => dashboard(state, action, rows),
-        Some(1) => case_list(state, action, rows),
-        Some(2) => case_screen(state, action, rows, today),
-        Some(3) => party_screen(state, action, rows, today),
-        _ => vec![],
-    }
+    // Each screen's handler borrows the screen itself from the stack.
+    type Handler = fn(&mut State, Action, usize, crate::model::Date) -> Effects;
+    let handler: Handler = match state.screen() {
+        Screen::Dashboard(_) => |s, a, r, _| dashboard(s, a, r),
+        Screen::Cases(_) => |s, a, r, _| case_list(s, a, r),
+        Screen::Case(_) => case_screen,
+        Screen::Party(_) => party_screen,
+    };
+    handler(state, action, rows, today)
 }
 
 fn not_here(state: &mut State) -> Effects {
     let l = state.lang();
     state.flash = Some(Flash::Info(
-        l.t("Not available on this screen.", "この画面では使えません。").to_string(),
+        l.t("Not available on this screen.", "この画面では使えません。")
+            .to_string(),
     ));
     vec![]
 }
@@ -344,10 +347,19 @@ fn relist(state: &mut State) {
 fn next_panel<T: Copy + PartialEq>(all: &[T], current: T, forward: bool) -> T {
     let i = all.iter().position(|p| *p == current).unwrap_or(0);
     let n = all.len();
-    all[if forward { (i + 1) % n } else { (i + n - 1) % n }]
+    all[if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    }]
 }
 
-fn case_screen(state: &mut State, action: Action, rows: usize, today: crate::model::Date) -> Effects {
+fn case_screen(
+    state: &mut State,
+    action: Action,
+    rows: usize,
+    today: crate::model::Date,
+) -> Effects {
     let l = state.lang();
     let cfg = state.cfg.clone();
     let Some(Screen::Case(s)) = state.stack.last_mut() else {
@@ -425,10 +437,16 @@ fn case_screen(state: &mut State, action: Action, rows: usize, today: crate::mod
                 });
                 vec![]
             }
-            Some(_) => flash_info(state, l.t("That role has already ended.", "その役割は終了済みです。")),
+            Some(_) => flash_info(
+                state,
+                l.t("That role has already ended.", "その役割は終了済みです。"),
+            ),
             None => flash_info(
                 state,
-                l.t("Select a party in the triad panel first.", "先に三者パネルで関係者を選んでください。"),
+                l.t(
+                    "Select a party in the triad panel first.",
+                    "先に三者パネルで関係者を選んでください。",
+                ),
             ),
         },
         Action::SetTrust => open_form(
@@ -464,7 +482,10 @@ fn case_screen(state: &mut State, action: Action, rows: usize, today: crate::mod
             Some(id) => open_form(state, FormKind::AdvanceReferral { referral: id }),
             None => flash_info(
                 state,
-                l.t("Select a referral in the referrals panel first.", "先に紹介パネルで紹介を選んでください。"),
+                l.t(
+                    "Select a referral in the referrals panel first.",
+                    "先に紹介パネルで紹介を選んでください。",
+                ),
             ),
         },
         Action::RecordConsent => open_form(state, FormKind::RecordConsent { case: case_id }),
@@ -486,15 +507,28 @@ fn case_screen(state: &mut State, action: Action, rows: usize, today: crate::mod
             Some(_) => flash_info(state, l.t("Already withdrawn.", "撤回済みです。")),
             None => flash_info(
                 state,
-                l.t("Select a consent in the consents panel first.", "先に同意パネルで同意を選んでください。"),
+                l.t(
+                    "Select a consent in the consents panel first.",
+                    "先に同意パネルで同意を選んでください。",
+                ),
             ),
         },
-        Action::LogEvent => open_form(state, FormKind::LogEvent { case: Some(case_id) }),
+        Action::LogEvent => open_form(
+            state,
+            FormKind::LogEvent {
+                case: Some(case_id),
+            },
+        ),
         _ => not_here(state),
     }
 }
 
-fn party_screen(state: &mut State, action: Action, rows: usize, today: crate::model::Date) -> Effects {
+fn party_screen(
+    state: &mut State,
+    action: Action,
+    rows: usize,
+    today: crate::model::Date,
+) -> Effects {
     let Some(Screen::Party(s)) = state.stack.last_mut() else {
         return vec![];
     };
@@ -522,14 +556,22 @@ fn party_screen(state: &mut State, action: Action, rows: usize, today: crate::mo
             };
             let sel = s.scroll[pi].sel;
             let link = match s.panel {
-                PartyPanel::Cases => view::party_case_rows(s, d).get(sel).map(|c| Link::Case(c.id)),
+                PartyPanel::Cases => view::party_case_rows(s, d)
+                    .get(sel)
+                    .map(|c| Link::Case(c.id)),
                 PartyPanel::Affiliations => view::affiliation_rows(s, d).get(sel).map(|a| {
                     // The other side of the affiliation.
                     Link::Party(if s.id == a.person { a.body } else { a.person })
                 }),
                 PartyPanel::Timeline => view::timeline_rows(&d.timelines, today, &s.filter.text)
                     .get(sel)
-                    .and_then(|r| r.partnership().parties.iter().find(|p| **p != s.id).copied())
+                    .and_then(|r| {
+                        r.partnership()
+                            .parties
+                            .iter()
+                            .find(|p| **p != s.id)
+                            .copied()
+                    })
                     .map(Link::Party),
             };
             match link {
@@ -697,14 +739,19 @@ fn form(state: &mut State, action: Action) -> Effects {
         // The write is in flight; keys wait so nothing is sent twice.
         return vec![];
     }
-    let multi = f.focused().is_some_and(|x| x.kind == super::form::FieldKind::Multi);
+    let multi = f
+        .focused()
+        .is_some_and(|x| x.kind == super::form::FieldKind::Multi);
     match action {
         Action::Cancel => {
             if f.dirty() {
                 let l = state.lang();
                 state.confirm = Some(Confirm {
                     question: l
-                        .t("Leave the form and lose what you typed?", "入力した内容を破棄してフォームを閉じますか？")
+                        .t(
+                            "Leave the form and lose what you typed?",
+                            "入力した内容を破棄してフォームを閉じますか？",
+                        )
                         .to_string(),
                     on_yes: Confirmed::DiscardForm,
                 });
@@ -873,7 +920,22 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             state.data.upcoming = e;
             vec![]
         }
-        Reply::Docs(docs) => vec![Effect::Index(docs)],
+        Reply::Docs(docs) => {
+            let mut fx = vec![Effect::Index(docs)];
+            // A query typed before the index was ready is asked again.
+            if let Some(f) = state.finder.as_mut()
+                && !f.input.text.trim().is_empty()
+            {
+                state.next_seq += 1;
+                f.seq = state.next_seq;
+                f.searching = true;
+                fx.push(Effect::Search {
+                    seq: f.seq,
+                    query: f.input.text.clone(),
+                });
+            }
+            fx
+        }
         Reply::Loaded(r) => {
             state.data.loading.done = true;
             state.data.loading.error = r.err();
@@ -896,7 +958,9 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
                     row.open_referrals = open;
                 }
                 for t in &d.timelines {
-                    state.extra_names.insert(t.partnership.id, t.partnership.title.clone());
+                    state
+                        .extra_names
+                        .insert(t.partnership.id, t.partnership.title.clone());
                 }
             }
             for s in &mut state.stack {
@@ -1011,7 +1075,33 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
         fx.push(Effect::Index(docs));
     }
     let ids: Vec<String> = records.iter().map(|r| r.id().to_string()).collect();
-    state.flash = Some(Flash::Ok(format!("{} {}", l.t("Saved", "保存しました"), ids.join(", "))));
+    state.flash = Some(Flash::Ok(format!(
+        "{} {}",
+        l.t("Saved", "保存しました"),
+        ids.join(", ")
+    )));
+    // Show the panel that holds what was just saved.
+    let last = records.last().map(Record::kind);
+    match (state.screen_mut(), last) {
+        (Screen::Case(c), Some(k)) => {
+            c.panel = match k {
+                Kind::Referral => CasePanel::Referrals,
+                Kind::TrustNote => CasePanel::Notes,
+                Kind::Consent => CasePanel::Consents,
+                Kind::Event => CasePanel::Timeline,
+                Kind::Case | Kind::Relationship => CasePanel::Triad,
+                _ => c.panel,
+            };
+        }
+        (Screen::Party(p), Some(k)) => {
+            p.panel = match k {
+                Kind::Affiliation => PartyPanel::Affiliations,
+                Kind::Event => PartyPanel::Timeline,
+                _ => p.panel,
+            };
+        }
+        _ => {}
+    }
     // A new case, body or person opens; anything else reloads the screen.
     let first = records.first().map(Record::id);
     match (kind, first) {
@@ -1037,9 +1127,4 @@ fn reload(state: &State) -> Effects {
         Screen::Party(p) => vec![Effect::LoadParty(p.id)],
         _ => vec![],
     }
-}
-
-/// Rows visible now in a list whose selection `scroll` holds.
-pub fn visible_rows(scroll: &Scroll, len: usize, rows: usize) -> (usize, usize) {
-    visible(scroll.sel, scroll.offset, len, rows)
 }

@@ -5,8 +5,7 @@
 use chrono::Datelike;
 
 use super::data::{
-    CaseDetail, CaseRow, ConsentAlert, EventLine, OverdueReferral, PartyCase, PartyDetail,
-    Timeline,
+    CaseDetail, CaseRow, ConsentAlert, EventLine, OverdueReferral, PartyCase, PartyDetail, Timeline,
 };
 use super::state::{CaseList, CaseScreen, Config, PartyPanel, PartyScreen, Sort, State};
 use crate::model::{
@@ -77,7 +76,10 @@ pub fn dashboard(state: &State) -> Vec<DashLine<'_>> {
     let mut out = Vec::new();
     let mut counts = [0usize; 4];
     for c in &d.cases {
-        counts[CaseStatus::ALL.iter().position(|s| *s == c.status).unwrap_or(0)] += 1;
+        counts[CaseStatus::ALL
+            .iter()
+            .position(|s| *s == c.status)
+            .unwrap_or(0)] += 1;
     }
     let open: usize = counts[..3].iter().sum();
     out.push(DashLine::Heading(DashSection::Open, open));
@@ -110,7 +112,11 @@ pub fn dashboard(state: &State) -> Vec<DashLine<'_>> {
 pub fn recent_cases(cases: &[CaseRow], n: usize) -> Vec<&CaseRow> {
     let mut top: Vec<&CaseRow> = Vec::with_capacity(n + 1);
     for c in cases {
-        if top.len() < n || top.last().is_some_and(|l| (c.changed, c.id) > (l.changed, l.id)) {
+        if top.len() < n
+            || top
+                .last()
+                .is_some_and(|l| (c.changed, c.id) > (l.changed, l.id))
+        {
             let at = top.partition_point(|t| (t.changed, t.id) > (c.changed, c.id));
             top.insert(at, c);
             top.truncate(n);
@@ -167,7 +173,12 @@ pub fn triad_items(d: &CaseDetail) -> Vec<TriadItem<'_>> {
 }
 
 pub fn parties_of(d: &CaseDetail, sector: Sector) -> Vec<&CaseParty> {
-    let mut v: Vec<&CaseParty> = d.case.parties.iter().filter(|p| p.sector == sector).collect();
+    let mut v: Vec<&CaseParty> = d
+        .case
+        .parties
+        .iter()
+        .filter(|p| p.sector == sector)
+        .collect();
     v.sort_by_key(|p| (p.until.is_some(), std::cmp::Reverse(p.until), p.from));
     v
 }
@@ -243,7 +254,11 @@ pub fn note_rows<'a>(screen: &CaseScreen, d: &'a CaseDetail, cfg: &Config) -> Ve
     d.notes
         .iter()
         .filter(|n| {
-            let text = if note_readable(cfg, n) { n.text.as_str() } else { "" };
+            let text = if note_readable(cfg, n) {
+                n.text.as_str()
+            } else {
+                ""
+            };
             matches(&filter, &format!("{} {text}", n.author))
         })
         .collect()
@@ -286,7 +301,11 @@ impl<'a> TimelineRow<'a> {
 /// Every partnership, year by year from its start to its end (or this
 /// year), each year with its events: a ten-year partnership shows ten
 /// layers even when some are thin.
-pub fn timeline_rows<'a>(timelines: &'a [Timeline], today: Date, filter: &str) -> Vec<TimelineRow<'a>> {
+pub fn timeline_rows<'a>(
+    timelines: &'a [Timeline],
+    today: Date,
+    filter: &str,
+) -> Vec<TimelineRow<'a>> {
     let filter = filter.trim().to_lowercase();
     let mut out = Vec::new();
     for t in timelines {
@@ -298,7 +317,12 @@ pub fn timeline_rows<'a>(timelines: &'a [Timeline], today: Date, filter: &str) -
             .map(|e| e.date.year())
             .min()
             .map_or(p.started.year(), |y| y.min(p.started.year()));
-        let last_event = t.events.iter().map(|e| e.date.year()).max().unwrap_or(first);
+        let last_event = t
+            .events
+            .iter()
+            .map(|e| e.date.year())
+            .max()
+            .unwrap_or(first);
         let end = p.ended.map_or(today.year(), |e| e.year()).max(last_event);
         // Cap pathological spans (a typo'd year) so a panel stays readable.
         let first = first.max(end - 100);
@@ -382,7 +406,11 @@ pub struct CaseSelection<'a> {
     pub partnership: Option<&'a Partnership>,
 }
 
-pub fn case_selection<'a>(screen: &CaseScreen, d: &'a CaseDetail, today: Date) -> CaseSelection<'a> {
+pub fn case_selection<'a>(
+    screen: &CaseScreen,
+    d: &'a CaseDetail,
+    today: Date,
+) -> CaseSelection<'a> {
     use super::state::CasePanel;
     let sel = screen.scroll[panel_index(screen.panel)].sel;
     let mut out = CaseSelection::default();
@@ -392,7 +420,9 @@ pub fn case_selection<'a>(screen: &CaseScreen, d: &'a CaseDetail, today: Date) -
             Some(TriadItem::Relationship(r)) => out.relationship = Some(r),
             None => {}
         },
-        CasePanel::Referrals => out.referral = referral_rows(screen, d).get(sel).map(|r| r.referral()),
+        CasePanel::Referrals => {
+            out.referral = referral_rows(screen, d).get(sel).map(|r| r.referral())
+        }
         CasePanel::Consents => out.consent = consent_rows(screen, d).get(sel).copied(),
         CasePanel::Timeline => {
             out.partnership = timeline_rows(&d.timelines, today, &screen.filter.text)

@@ -13,8 +13,8 @@ use super::data::{
 use super::effect::{Effect, Reply, SaveOp};
 use super::state::Hit;
 use crate::model::{
-    Affiliation, Case, Consent, Date, Event, Id, Kind, Partnership, Record, Referral,
-    Relationship, StatusChange, TrustNote,
+    Affiliation, Case, Consent, Date, Event, Id, Kind, Partnership, Record, Referral, Relationship,
+    StatusChange, TrustNote,
 };
 use crate::store::{Store, StoreError, StoreExt};
 
@@ -25,7 +25,12 @@ pub const UPCOMING_DAYS: u64 = 14;
 pub const EXPIRING_DAYS: u64 = 30;
 
 /// Run one store effect, sending replies through `emit` as they are ready.
-pub fn run_store(store: &dyn Store, effect: Effect, today: Date, emit: &mut (dyn FnMut(Reply) + Send)) {
+pub fn run_store(
+    store: &dyn Store,
+    effect: Effect,
+    today: Date,
+    emit: &mut (dyn FnMut(Reply) + Send),
+) {
     match effect {
         Effect::LoadAll => {
             let result = load_all(store, today, emit).map_err(|e| e.to_string());
@@ -36,11 +41,15 @@ pub fn run_store(store: &dyn Store, effect: Effect, today: Date, emit: &mut (dyn
             let _ = load_dashboard(store, today, emit);
         }
         Effect::LoadCase(id) => {
-            let r = load_case(store, id).map(Box::new).map_err(|e| (id, e.to_string()));
+            let r = load_case(store, id)
+                .map(Box::new)
+                .map_err(|e| (id, e.to_string()));
             emit(Reply::Case(r));
         }
         Effect::LoadParty(id) => {
-            let r = load_party(store, id).map(Box::new).map_err(|e| (id, e.to_string()));
+            let r = load_party(store, id)
+                .map(Box::new)
+                .map_err(|e| (id, e.to_string()));
             emit(Reply::Party(r));
         }
         Effect::Save(ops) => emit(save(store, ops)),
@@ -103,18 +112,39 @@ pub fn finder_doc(r: &Record, partnerships: &HashMap<Id, Id>) -> Option<FinderDo
         changed: 0,
     };
     match r {
-        Record::Body(b) => Some(doc(b.id, &b.name, b.reading.as_ref(), b.region.clone(), b.id)),
-        Record::Person(p) => Some(doc(p.id, &p.name, p.reading.as_ref(), p.activity_range.clone(), p.id)),
+        Record::Body(b) => Some(doc(
+            b.id,
+            &b.name,
+            b.reading.as_ref(),
+            b.region.clone(),
+            b.id,
+        )),
+        Record::Person(p) => Some(doc(
+            p.id,
+            &p.name,
+            p.reading.as_ref(),
+            p.activity_range.clone(),
+            p.id,
+        )),
         Record::Case(c) => Some(FinderDoc {
             changed: c.changed.timestamp(),
-            ..doc(c.id, &c.title, c.reading.as_ref(), c.condition.clone(), c.id)
+            ..doc(
+                c.id,
+                &c.title,
+                c.reading.as_ref(),
+                c.condition.clone(),
+                c.id,
+            )
         }),
         Record::Event(e) => {
             let target = e
                 .case
                 .or_else(|| e.partnership.and_then(|p| partnerships.get(&p).copied()))
                 .or_else(|| e.parties.first().copied())?;
-            let changed = e.date.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp());
+            let changed = e
+                .date
+                .and_hms_opt(0, 0, 0)
+                .map_or(0, |t| t.and_utc().timestamp());
             Some(FinderDoc {
                 changed,
                 ..doc(e.id, &e.title, None, e.date.to_string(), target)
@@ -127,7 +157,11 @@ pub fn finder_doc(r: &Record, partnerships: &HashMap<Id, Id>) -> Option<FinderDo
 /// Everything the list screens need, read on three threads at once (the
 /// case list first; the dashboard's lists and the events beside it). A
 /// kind that cannot be read is reported but does not stop the others.
-fn load_all(store: &dyn Store, today: Date, emit: &mut (dyn FnMut(Reply) + Send)) -> Result<(), StoreError> {
+fn load_all(
+    store: &dyn Store,
+    today: Date,
+    emit: &mut (dyn FnMut(Reply) + Send),
+) -> Result<(), StoreError> {
     let emit = std::sync::Mutex::new(emit);
     let send = |r: Reply| {
         if let Ok(mut e) = emit.lock() {
@@ -183,7 +217,8 @@ fn load_all(store: &dyn Store, today: Date, emit: &mut (dyn FnMut(Reply) + Send)
         }
         send(Reply::Names(names));
         let joined = |h: std::thread::ScopedJoinHandle<'_, Result<(), StoreError>>| {
-            h.join().unwrap_or_else(|_| Err(StoreError::Corrupt("a loader thread failed".into())))
+            h.join()
+                .unwrap_or_else(|_| Err(StoreError::Corrupt("a loader thread failed".into())))
         };
         results.push(joined(dashboard));
         match events.join() {
@@ -199,7 +234,11 @@ fn load_all(store: &dyn Store, today: Date, emit: &mut (dyn FnMut(Reply) + Send)
 
 /// Referral counts, overdue follow-ups, consents needing attention and
 /// upcoming events.
-fn load_dashboard(store: &dyn Store, today: Date, emit: &mut dyn FnMut(Reply)) -> Result<(), StoreError> {
+fn load_dashboard(
+    store: &dyn Store,
+    today: Date,
+    emit: &mut dyn FnMut(Reply),
+) -> Result<(), StoreError> {
     let mut open: HashMap<Id, u32> = HashMap::new();
     let mut overdue = Vec::new();
     store.scan(Kind::Referral, &mut |r| {
@@ -226,11 +265,14 @@ fn load_dashboard(store: &dyn Store, today: Date, emit: &mut dyn FnMut(Reply)) -
     open.sort();
     emit(Reply::Referrals { open, overdue });
 
-    let soon = today.checked_add_days(Days::new(EXPIRING_DAYS)).unwrap_or(today);
+    let soon = today
+        .checked_add_days(Days::new(EXPIRING_DAYS))
+        .unwrap_or(today);
     let mut consents = Vec::new();
     store.scan(Kind::Consent, &mut |r| {
         if let Record::Consent(c) = r {
-            let expiring = c.withdrawn_on.is_none() && c.expires_on.is_some_and(|e| today <= e && e <= soon);
+            let expiring =
+                c.withdrawn_on.is_none() && c.expires_on.is_some_and(|e| today <= e && e <= soon);
             if expiring || c.withdrawn_on.is_some() {
                 consents.push(ConsentAlert {
                     id: c.id,
@@ -244,10 +286,18 @@ fn load_dashboard(store: &dyn Store, today: Date, emit: &mut dyn FnMut(Reply)) -
         true
     })?;
     // Withdrawn most recently first, then soonest to expire.
-    consents.sort_by_key(|c| (c.withdrawn_on.is_none(), std::cmp::Reverse(c.withdrawn_on), c.expires_on));
+    consents.sort_by_key(|c| {
+        (
+            c.withdrawn_on.is_none(),
+            std::cmp::Reverse(c.withdrawn_on),
+            c.expires_on,
+        )
+    });
     emit(Reply::Consents(consents));
 
-    let until = today.checked_add_days(Days::new(UPCOMING_DAYS)).unwrap_or(today);
+    let until = today
+        .checked_add_days(Days::new(UPCOMING_DAYS))
+        .unwrap_or(today);
     let mut upcoming = Vec::new();
     let mut seen = HashSet::new();
     for (_, id) in store.dated(today, until)? {
@@ -258,7 +308,9 @@ fn load_dashboard(store: &dyn Store, today: Date, emit: &mut dyn FnMut(Reply)) -
             let target = match e.case {
                 Some(c) => Some(c),
                 None => match e.partnership {
-                    Some(p) => store.get_as::<Partnership>(p)?.and_then(|p| p.parties.first().copied()),
+                    Some(p) => store
+                        .get_as::<Partnership>(p)?
+                        .and_then(|p| p.parties.first().copied()),
                     None => e.parties.first().copied(),
                 },
             };
@@ -280,7 +332,10 @@ type Names = HashMap<Id, String>;
 type Sectors = HashMap<Id, crate::model::Sector>;
 
 /// Names (and body sectors) of every id in `ids`.
-fn names_of(store: &dyn Store, ids: impl IntoIterator<Item = Id>) -> Result<(Names, Sectors), StoreError> {
+fn names_of(
+    store: &dyn Store,
+    ids: impl IntoIterator<Item = Id>,
+) -> Result<(Names, Sectors), StoreError> {
     let mut names = HashMap::new();
     let mut sectors = HashMap::new();
     for id in ids.into_iter().collect::<BTreeSet<_>>() {
@@ -443,7 +498,9 @@ fn party_case(c: &Case, id: Id) -> PartyCase {
         title: c.title.clone(),
         status: c.status,
         role: label,
-        from: role.map(|p| p.from).or_else(|| c.status_history.first().map(|s: &StatusChange| s.on)),
+        from: role
+            .map(|p| p.from)
+            .or_else(|| c.status_history.first().map(|s: &StatusChange| s.on)),
         until: role.and_then(|p| p.until),
     }
 }
@@ -482,7 +539,8 @@ impl SearchState {
     pub fn run(&mut self, effect: Effect, emit: &mut dyn FnMut(Reply)) {
         match effect {
             Effect::Index(docs) => {
-                let prepared: Vec<crate::search::Doc> = docs.iter().filter_map(search_doc).collect();
+                let prepared: Vec<crate::search::Doc> =
+                    docs.iter().filter_map(search_doc).collect();
                 for d in docs {
                     self.meta.insert(d.id.to_string(), (d.target, d.detail));
                 }
@@ -503,7 +561,8 @@ impl SearchState {
                     .into_iter()
                     .filter_map(|h| {
                         let id: Id = h.id.parse().ok()?;
-                        let (target, detail) = self.meta.get(&h.id).cloned().unwrap_or((id, String::new()));
+                        let (target, detail) =
+                            self.meta.get(&h.id).cloned().unwrap_or((id, String::new()));
                         Some(Hit {
                             id,
                             label: h.name,

@@ -826,14 +826,13 @@ fn add_case(g: &mut Gen, pool: &Pool, i: usize) {
             EventKind::Training,
             EventKind::CheckUp,
         ]);
-        let attendance =
-            matches!(kind, EventKind::Salon | EventKind::Training).then(|| {
-                Attendance::full(
-                    3 + g.rng.below(20) as u32,
-                    g.rng.below(6) as u32,
-                    g.rng.below(4) as u32,
-                )
-            });
+        let attendance = matches!(kind, EventKind::Salon | EventKind::Training).then(|| {
+            Attendance::full(
+                3 + g.rng.below(20) as u32,
+                g.rng.below(6) as u32,
+                g.rng.below(4) as u32,
+            )
+        });
         g.batch.push(Record::Event(Event {
             id: eid,
             date: plus(opened, g.rng.below(365)),

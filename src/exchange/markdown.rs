@@ -33,7 +33,13 @@ pub fn case_report(store: &dyn Store, case: Id, reader: &str) -> Result<String, 
         let _ = writeln!(md, "### {sector:?}\n");
         for p in c.parties.iter().filter(|p| p.sector == sector) {
             let ended = p.until.map(|u| format!(" (ended {u})")).unwrap_or_default();
-            let _ = writeln!(md, "- {} — {}, from {}{ended}", name(store, p.party), p.role, p.from);
+            let _ = writeln!(
+                md,
+                "- {} — {}, from {}{ended}",
+                name(store, p.party),
+                p.role,
+                p.from
+            );
         }
         md.push('\n');
     }
@@ -41,7 +47,11 @@ pub fn case_report(store: &dyn Store, case: Id, reader: &str) -> Result<String, 
     referrals.sort_by_key(|r| r.history.first().map(|t| t.on));
     let _ = writeln!(md, "## Referrals\n");
     for r in &referrals {
-        let since = r.history.first().map(|t| t.on.to_string()).unwrap_or_default();
+        let since = r
+            .history
+            .first()
+            .map(|t| t.on.to_string())
+            .unwrap_or_default();
         let _ = writeln!(
             md,
             "- {since} {} → {} [{:?}] {:?}: {}",
@@ -54,7 +64,7 @@ pub fn case_report(store: &dyn Store, case: Id, reader: &str) -> Result<String, 
     }
     let mut notes: Vec<TrustNote> = store.referring(case)?;
     notes.retain(|n| n.readable_by(reader));
-    notes.sort_by(|a, b| b.at.cmp(&a.at));
+    notes.sort_by_key(|n| std::cmp::Reverse(n.at));
     let _ = writeln!(md, "\n## Trust notes\n");
     for n in &notes {
         let _ = writeln!(
@@ -85,4 +95,3 @@ pub fn case_report(store: &dyn Store, case: Id, reader: &str) -> Result<String, 
     }
     Ok(md)
 }
-

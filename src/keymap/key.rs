@@ -289,7 +289,9 @@ mod tests {
 
     #[test]
     fn display_round_trips() {
-        for s in ["gg", "<C-p>", "<Esc>", "G", "<S-Tab>", "<lt>", "<Space>", "<A-x>", "/"] {
+        for s in [
+            "gg", "<C-p>", "<Esc>", "G", "<S-Tab>", "<lt>", "<Space>", "<A-x>", "/",
+        ] {
             let keys = parse_keys(s).unwrap();
             assert_eq!(chord_to_string(&keys), s);
             assert_eq!(parse_keys(&chord_to_string(&keys)).unwrap(), keys);

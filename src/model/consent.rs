@@ -46,7 +46,10 @@ impl Consent {
         expect_kind("client", &self.client, Kind::Person)?;
         expect_kind("case", &self.case, Kind::Case)?;
         if self.granted_to.is_empty() {
-            return Err(ValidationError::new("granted_to", "name at least one party"));
+            return Err(ValidationError::new(
+                "granted_to",
+                "name at least one party",
+            ));
         }
         for p in &self.granted_to {
             expect_party("granted_to", p)?;
@@ -58,18 +61,27 @@ impl Consent {
             ));
         }
         if self.obtained_how.trim().is_empty() {
-            return Err(ValidationError::new("obtained_how", "say how consent was obtained"));
+            return Err(ValidationError::new(
+                "obtained_how",
+                "say how consent was obtained",
+            ));
         }
         check_text("obtained_how", &self.obtained_how)?;
         if let Some(e) = self.expires_on
             && e < self.given_on
         {
-            return Err(ValidationError::new("expires_on", "expires before it was given"));
+            return Err(ValidationError::new(
+                "expires_on",
+                "expires before it was given",
+            ));
         }
         if let Some(w) = self.withdrawn_on
             && w < self.given_on
         {
-            return Err(ValidationError::new("withdrawn_on", "withdrawn before it was given"));
+            return Err(ValidationError::new(
+                "withdrawn_on",
+                "withdrawn before it was given",
+            ));
         }
         Ok(())
     }

@@ -187,7 +187,10 @@ impl Body {
         if let Some(p) = &self.parent {
             expect_kind("parent", p, Kind::Body)?;
             if *p == self.id {
-                return Err(ValidationError::new("parent", "a body cannot be its own parent"));
+                return Err(ValidationError::new(
+                    "parent",
+                    "a body cannot be its own parent",
+                ));
             }
         }
         for c in &self.cadences {

@@ -78,7 +78,10 @@ impl Record {
                 v.extend(r.case);
                 v
             }
-            Record::TrustNote(n) => [n.case, n.relationship, n.about].into_iter().flatten().collect(),
+            Record::TrustNote(n) => [n.case, n.relationship, n.about]
+                .into_iter()
+                .flatten()
+                .collect(),
             Record::Consent(c) => {
                 let mut v = vec![c.client, c.case];
                 v.extend(&c.granted_to);

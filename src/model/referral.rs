@@ -230,20 +230,32 @@ impl Referral {
         check_text("outcome", &self.outcome)?;
         check_text("decline_reason", &self.decline_reason)?;
         let Some(first) = self.history.first() else {
-            return Err(ValidationError::new("history", "a referral starts proposed"));
+            return Err(ValidationError::new(
+                "history",
+                "a referral starts proposed",
+            ));
         };
         if first.status != ReferralStatus::Proposed {
-            return Err(ValidationError::new("history", "a referral starts proposed"));
+            return Err(ValidationError::new(
+                "history",
+                "a referral starts proposed",
+            ));
         }
         for pair in self.history.windows(2) {
             if !pair[0].status.can_move_to(pair[1].status) {
                 return Err(ValidationError::new(
                     "history",
-                    format!("{:?} → {:?} is not a legal step", pair[0].status, pair[1].status),
+                    format!(
+                        "{:?} → {:?} is not a legal step",
+                        pair[0].status, pair[1].status
+                    ),
                 ));
             }
             if pair[1].on < pair[0].on {
-                return Err(ValidationError::new("history", "steps are out of date order"));
+                return Err(ValidationError::new(
+                    "history",
+                    "steps are out of date order",
+                ));
             }
         }
         let declined = self.status() == ReferralStatus::Declined;

@@ -69,13 +69,19 @@ impl Relationship {
         expect_party("a", &self.a)?;
         expect_party("b", &self.b)?;
         if self.a == self.b {
-            return Err(ValidationError::new("b", "a relationship needs two different parties"));
+            return Err(ValidationError::new(
+                "b",
+                "a relationship needs two different parties",
+            ));
         }
         if let Some(c) = &self.case {
             expect_kind("case", c, Kind::Case)?;
         }
         if self.trust.is_empty() {
-            return Err(ValidationError::new("trust", "needs a starting trust level"));
+            return Err(ValidationError::new(
+                "trust",
+                "needs a starting trust level",
+            ));
         }
         Ok(())
     }

@@ -27,7 +27,10 @@ impl Partnership {
         check_name("title", &self.title)?;
         check_text("description", &self.description)?;
         if self.parties.len() < 2 {
-            return Err(ValidationError::new("parties", "a partnership has two or more parties"));
+            return Err(ValidationError::new(
+                "parties",
+                "a partnership has two or more parties",
+            ));
         }
         for p in &self.parties {
             expect_party("parties", p)?;

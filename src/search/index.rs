@@ -2,13 +2,14 @@
 //! of the store; the store's worker feeds it with [`Doc`]s.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::entry::{Cold, Hot, Prepared, View, prepare};
 use super::matcher::{self, Keys};
 use super::normalize::id_key;
 
 /// What a document is, so the UI can label hits and a picker can filter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub enum DocKind {
     /// A client's or group's case (`C-0007`).
     Case,
@@ -42,7 +43,7 @@ pub struct Doc {
 }
 
 /// How a hit matched, best first; hits are ordered by tier before anything else.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub enum Tier {
     /// The query is this document's id (`C-7` → `C-0007`).
     ExactId,
@@ -59,7 +60,7 @@ pub enum Tier {
 }
 
 /// Which field matched, so the UI can say why a hit is there.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum MatchField {
     /// The id.
     Id,
@@ -73,8 +74,9 @@ pub enum MatchField {
     None,
 }
 
-/// One search result, self-contained so it can be sent to the UI thread.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One search result, self-contained so it can be sent to the UI thread
+/// (or printed as JSON by `triad search --json`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Hit {
     /// Document kind.
     pub kind: DocKind,
@@ -130,6 +132,8 @@ impl SearchOptions {
     }
 }
 
+static NEXT_INSTANCE: AtomicU64 = AtomicU64::new(1);
+
 /// The index: precomputed folded and romaji forms of every document, so a
 /// keystroke only normalises the query.
 #[derive(Debug)]
@@ -145,6 +149,8 @@ pub struct Index {
     /// Documents whose id is not already in canonical form (`c7`), by [`id_key`].
     by_alias: HashMap<String, Vec<u32>>,
     live: usize,
+    /// Unique per index in this process, so a cache never mixes two indexes.
+    instance: u64,
     version: u64,
     pub(super) threads: usize,
 }
@@ -170,6 +176,7 @@ impl Index {
             by_id: HashMap::new(),
             by_alias: HashMap::new(),
             live: 0,
+            instance: NEXT_INSTANCE.fetch_add(1, Ordering::Relaxed),
             version: 0,
             threads,
         }
@@ -272,9 +279,15 @@ impl Index {
         self.live == 0
     }
 
-    /// Changes on every write, so cached results of a [`super::Session`] can be dropped.
+    /// Changes on every write, so cached results can be dropped.
     pub fn version(&self) -> u64 {
         self.version
+    }
+
+    /// Which index and which state of it: a session's cache is valid for
+    /// one value only.
+    pub(super) fn state(&self) -> (u64, u64) {
+        (self.instance, self.version)
     }
 
     /// Approximate bytes used, for capacity planning (the benchmark prints it).
@@ -381,5 +394,58 @@ impl Index {
             v.dedup();
         }
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(i: usize) -> Doc {
+        Doc {
+            kind: DocKind::Note,
+            id: format!("N-{i:05}"),
+            name: format!("メモ{i} {}", "長い本文".repeat(20)),
+            reading: None,
+            extra: Vec::new(),
+            changed: i as i64,
+            restricted: false,
+        }
+    }
+
+    #[test]
+    fn removals_compact_the_arena_and_slots_are_reused() {
+        let mut index = Index::build((0..10_000).map(doc));
+        let full = index.arena.len();
+        for i in 0..6_000 {
+            assert!(index.remove(&format!("N-{i:05}")));
+        }
+        assert!(
+            index.arena.len() < full / 2,
+            "arena rewritten without removed text"
+        );
+        assert!(index.garbage < index.arena.len());
+        for i in 6_000..10_000 {
+            let slot = index.by_id[format!("N-{i:05}").as_str()];
+            assert!(
+                index
+                    .view(slot)
+                    .name_fold()
+                    .starts_with(&format!("メモ{i}"))
+            );
+        }
+        let slots = index.slots();
+        index.insert(doc(3));
+        assert_eq!(index.slots(), slots, "a freed slot is reused");
+        assert_eq!(index.search("メモ3長", 5)[0].id, "N-00003");
+    }
+
+    #[test]
+    fn replacing_a_document_keeps_one_copy() {
+        let mut index = Index::new();
+        index.insert(doc(1));
+        index.insert(doc(1));
+        assert_eq!(index.len(), 1);
+        assert_eq!(index.search("メモ1長", 5).len(), 1);
     }
 }

@@ -59,7 +59,8 @@ struct Step {
 /// Incremental search state for one input box.
 pub struct Session {
     generation: Generation,
-    version: u64,
+    /// The index (and its version) the cache belongs to.
+    state: (u64, u64),
     opts: Option<SearchOptions>,
     stack: Vec<Step>,
 }
@@ -80,7 +81,7 @@ impl Session {
     pub fn with_generation(generation: Generation) -> Session {
         Session {
             generation,
-            version: 0,
+            state: (0, 0),
             opts: None,
             stack: Vec::new(),
         }
@@ -111,9 +112,9 @@ impl Session {
         opts: &SearchOptions,
         generation: u64,
     ) -> Results {
-        if self.version != index.version() || self.opts.as_ref() != Some(opts) {
+        if self.state != index.state() || self.opts.as_ref() != Some(opts) {
             self.stack.clear();
-            self.version = index.version();
+            self.state = index.state();
             self.opts = Some(opts.clone());
         }
         let keys = Keys::new(query);

@@ -23,7 +23,11 @@ pub enum StoreError {
     #[error(
         "the store at {path} has schema {found}, newer than this triad knows ({known}); upgrade triad"
     )]
-    TooNew { path: PathBuf, found: u32, known: u32 },
+    TooNew {
+        path: PathBuf,
+        found: u32,
+        known: u32,
+    },
     #[error("the store is damaged: {0}; run `triad check` and restore from an export if needed")]
     Corrupt(String),
     #[error("cannot use the store at {path}: {source}")]

@@ -60,7 +60,8 @@ fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
 }
 
 fn decode(bytes: &[u8]) -> Result<Record> {
-    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(format!("unreadable record: {e}")))
+    serde_json::from_slice(bytes)
+        .map_err(|e| StoreError::Corrupt(format!("unreadable record: {e}")))
 }
 
 fn tx_result<T>(r: std::result::Result<T, TransactionError<StoreError>>) -> Result<T> {
@@ -287,7 +288,9 @@ impl SledStore {
                 };
                 let id = rec.id();
                 if id.kind != kind || keys::record_key(id) != *k {
-                    report.problems.push(format!("{id} is stored under the wrong key"));
+                    report
+                        .problems
+                        .push(format!("{id} is stored under the wrong key"));
                 }
                 if let Err(e) = rec.validate() {
                     report.problems.push(format!("{id}: {e}"));
@@ -335,13 +338,15 @@ impl SledStore {
             }
             let stale = have.saturating_sub(want - missing);
             if missing + stale > 0 {
-                report
-                    .problems
-                    .push(format!("index {name}: {missing} entries missing, {stale} stale"));
+                report.problems.push(format!(
+                    "index {name}: {missing} entries missing, {stale} stale"
+                ));
             }
         }
         if self.trees[META].get(keys::IMPORT_PENDING_KEY)?.is_some() {
-            report.problems.push("an interrupted import is pending".into());
+            report
+                .problems
+                .push("an interrupted import is pending".into());
         }
         for item in self.trees[AUDIT].iter() {
             let (k, v) = item?;
@@ -416,7 +421,13 @@ fn unindex(t: &Tx, rec: &Record) -> TxResult<()> {
     Ok(())
 }
 
-fn audit(t: &Tx, user: &str, action: AuditAction, entity: Option<Id>, summary: &str) -> TxResult<()> {
+fn audit(
+    t: &Tx,
+    user: &str,
+    action: AuditAction,
+    entity: Option<Id>,
+    summary: &str,
+) -> TxResult<()> {
     let seq = keys::u64_from(t[META].get(keys::AUDIT_SEQ_KEY)?.as_deref()) + 1;
     t[META].insert(keys::AUDIT_SEQ_KEY, &seq.to_be_bytes())?;
     let entry = AuditEntry {
@@ -589,10 +600,7 @@ impl Store for SledStore {
     }
 
     fn log(&self, action: AuditAction, entity: Option<Id>, summary: &str) -> Result<()> {
-        tx_result(
-            self.trees[..]
-                .transaction(|t| audit(t, &self.user, action, entity, summary)),
-        )?;
+        tx_result(self.trees[..].transaction(|t| audit(t, &self.user, action, entity, summary)))?;
         self.flush()
     }
 

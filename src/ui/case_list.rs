@@ -47,7 +47,8 @@ pub fn draw(state: &State, list: &CaseList, area: Rect, buf: &mut Buffer) {
     );
     let filter_w = usize::from(area.width / 3);
     let used: usize = head.spans.iter().map(|s| text::width(&s.content)).sum();
-    head.spans.push(Span::raw(" ".repeat(filter_w.saturating_sub(used))));
+    head.spans
+        .push(Span::raw(" ".repeat(filter_w.saturating_sub(used))));
     head.spans.push(styled(
         text::fit(&summary, w.saturating_sub(filter_w), cut),
         t.dim(),
@@ -72,7 +73,8 @@ pub fn draw(state: &State, list: &CaseList, area: Rect, buf: &mut Buffer) {
     }
     let mut lines = vec![
         head,
-        Line::from(fit_spans(heading, w, cut)).style(t.title().add_modifier(ratatui::style::Modifier::UNDERLINED)),
+        Line::from(fit_spans(heading, w, cut))
+            .style(t.title().add_modifier(ratatui::style::Modifier::UNDERLINED)),
     ];
 
     let rows = usize::from(rows(area));
@@ -85,7 +87,10 @@ pub fn draw(state: &State, list: &CaseList, area: Rect, buf: &mut Buffer) {
         let mut spans = vec![
             styled(pad(&c.id.to_string(), 7, cut), t.dim()),
             Span::raw(col(&text::clean(&c.title), title_w, cut)),
-            styled(pad(l.case_status(c.status), 11, cut), t.case_status(c.status)),
+            styled(
+                pad(l.case_status(c.status), 11, cut),
+                t.case_status(c.status),
+            ),
         ];
         // One tag per sector present, `-` where the triad lacks one.
         let mut tri_w = 0;
@@ -100,20 +105,35 @@ pub fn draw(state: &State, list: &CaseList, area: Rect, buf: &mut Buffer) {
             }
         }
         spans.push(Span::raw(" ".repeat(7usize.saturating_sub(tri_w))));
-        let refs = if c.open_referrals > 0 { c.open_referrals.to_string() } else { "-".into() };
+        let refs = if c.open_referrals > 0 {
+            c.open_referrals.to_string()
+        } else {
+            "-".into()
+        };
         spans.push(Span::raw(pad(&refs, 5, cut)));
-        spans.push(styled(pad(&c.changed.date_naive().to_string(), 11, cut), t.dim()));
+        spans.push(styled(
+            pad(&c.changed.date_naive().to_string(), 11, cut),
+            t.dim(),
+        ));
         if wide {
             let coord = c.coordinator.map(|p| state.name(p)).unwrap_or_default();
             spans.push(Span::raw(col(&text::clean(&coord), 16, cut)));
         }
-        lines.push(list_row(state, fit_spans(spans, w.saturating_sub(2), cut), area.width, selected));
+        lines.push(list_row(
+            state,
+            fit_spans(spans, w.saturating_sub(2), cut),
+            area.width,
+            selected,
+        ));
     }
     if list.view.is_empty() {
         let msg = if state.data.loading.done {
             let key = state
                 .keymap
-                .key_for(crate::keymap::Mode::Normal, &crate::app::Action::ClearFilters)
+                .key_for(
+                    crate::keymap::Mode::Normal,
+                    &crate::app::Action::ClearFilters,
+                )
                 .unwrap_or_default();
             format!(
                 "{} {key} {}",

@@ -55,7 +55,11 @@ pub fn layout(s: &CaseScreen, body: Rect) -> CaseLayout {
     let tabs = rows.take(1);
     let filter = (s.editing || !s.filter.is_empty()).then(|| rows.take(1));
     let rest = usize::from(rows.left());
-    let preview_h = if s.panel == CasePanel::Notes && rest >= 10 { (rest / 3).min(8) } else { 0 };
+    let preview_h = if s.panel == CasePanel::Notes && rest >= 10 {
+        (rest / 3).min(8)
+    } else {
+        0
+    };
     let panel = rows.take(rest - preview_h);
     let preview = (preview_h > 0).then(|| rows.take(preview_h));
     CaseLayout {
@@ -73,7 +77,9 @@ pub fn panel_rows(_state: &State, s: &CaseScreen, body: Rect) -> u16 {
 }
 
 pub fn filter_cursor(_state: &State, s: &CaseScreen, body: Rect) -> Option<Position> {
-    layout(s, body).filter.map(|r| super::filter_cursor(&s.filter, r))
+    layout(s, body)
+        .filter
+        .map(|r| super::filter_cursor(&s.filter, r))
 }
 
 pub fn draw(state: &State, s: &CaseScreen, body: Rect, buf: &mut Buffer) {
@@ -85,7 +91,11 @@ pub fn draw(state: &State, s: &CaseScreen, body: Rect, buf: &mut Buffer) {
             Some(e) => format!(" {} {}: {e}", l.t("Cannot open", "開けません"), s.id),
             None => format!(" {} {}...", l.t("Loading", "読み込み中"), s.id),
         };
-        let style = if s.error.is_some() { t.error() } else { t.dim() };
+        let style = if s.error.is_some() {
+            t.error()
+        } else {
+            t.dim()
+        };
         lines_in(vec![Line::from(styled(msg, style))], body, buf);
         return;
     };
@@ -93,7 +103,11 @@ pub fn draw(state: &State, s: &CaseScreen, body: Rect, buf: &mut Buffer) {
     triad(state, d, lay.triad, buf);
     tabs(state, s, d, lay.tabs, buf);
     if let Some(f) = lay.filter {
-        lines_in(vec![filter_line(state, &s.filter, s.editing, f.width)], f, buf);
+        lines_in(
+            vec![filter_line(state, &s.filter, s.editing, f.width)],
+            f,
+            buf,
+        );
     }
     let sel = s.scroll[view::panel_index(s.panel)];
     match s.panel {
@@ -125,15 +139,36 @@ fn header(state: &State, d: &CaseDetail, area: Rect, buf: &mut Buffer) {
         styled(l.case_status(c.status), t.case_status(c.status)),
     ];
     if let Some(cl) = c.client {
-        spans.push(Span::raw(format!("{}{} {}", t.sym.sep, l.t("client", "相談者"), text::clean(&name(cl)))));
+        spans.push(Span::raw(format!(
+            "{}{} {}",
+            t.sym.sep,
+            l.t("client", "相談者"),
+            text::clean(&name(cl))
+        )));
     }
     if let Some(co) = c.coordinator {
-        spans.push(Span::raw(format!("{}{} {}", t.sym.sep, l.t("coordinator", "担当"), text::clean(&name(co)))));
+        spans.push(Span::raw(format!(
+            "{}{} {}",
+            t.sym.sep,
+            l.t("coordinator", "担当"),
+            text::clean(&name(co))
+        )));
     }
     if !c.condition.is_empty() {
-        spans.push(styled(format!("{}{}", t.sym.sep, text::clean(&c.condition)), t.dim()));
+        spans.push(styled(
+            format!("{}{}", t.sym.sep, text::clean(&c.condition)),
+            t.dim(),
+        ));
     }
-    lines_in(vec![Line::from(fit_spans(spans, usize::from(area.width), t.sym.cut))], area, buf);
+    lines_in(
+        vec![Line::from(fit_spans(
+            spans,
+            usize::from(area.width),
+            t.sym.cut,
+        ))],
+        area,
+        buf,
+    );
 }
 
 /// `4 ▮▮▮▮▯`: the number carries the meaning, the bar and colour help.
@@ -144,7 +179,10 @@ pub fn trust_spans(state: &State, level: Option<u8>) -> Vec<Span<'static>> {
             let n = n.min(crate::model::TrustLevel::MAX);
             let empty = crate::model::TrustLevel::MAX - n;
             vec![
-                styled(format!("{n} "), t.trust(n).add_modifier(ratatui::style::Modifier::BOLD)),
+                styled(
+                    format!("{n} "),
+                    t.trust(n).add_modifier(ratatui::style::Modifier::BOLD),
+                ),
                 styled(t.sym.bar.repeat(usize::from(n)), t.trust(n)),
                 styled(t.sym.bar_empty.repeat(usize::from(empty)), t.dim()),
             ]
@@ -154,7 +192,12 @@ pub fn trust_spans(state: &State, level: Option<u8>) -> Vec<Span<'static>> {
 }
 
 /// One relationship as an edge: `M Dr. K ╌╌ 4 ▮▮▮▮▯ ╌╌ P Polio assoc.`
-pub fn edge_spans(state: &State, d: &CaseDetail, r: &Relationship, name_w: usize) -> Vec<Span<'static>> {
+pub fn edge_spans(
+    state: &State,
+    d: &CaseDetail,
+    r: &Relationship,
+    name_w: usize,
+) -> Vec<Span<'static>> {
     let l = state.lang();
     let t = &state.cfg.theme;
     let cut = t.sym.cut;
@@ -163,7 +206,10 @@ pub fn edge_spans(state: &State, d: &CaseDetail, r: &Relationship, name_w: usize
         let name = d.names.get(&id).cloned().unwrap_or_else(|| id.to_string());
         let tag = sector.map_or("?", |s| l.sector_tag(s));
         let style = sector.map_or(t.plain(), |s| t.sector(s));
-        vec![styled(format!("{tag} "), style), Span::raw(col(&text::clean(&name), name_w, cut))]
+        vec![
+            styled(format!("{tag} "), style),
+            Span::raw(col(&text::clean(&name), name_w, cut)),
+        ]
     };
     let mut spans = side(r.a);
     spans.push(styled(format!(" {} ", t.sym.link), t.dim()));
@@ -192,8 +238,10 @@ fn triad(state: &State, d: &CaseDetail, area: Rect, buf: &mut Buffer) {
     let mut lines: Vec<Line<'static>> = Vec::new();
     // Sector headings.
     let mut heads = Vec::new();
-    let columns: Vec<Vec<&crate::model::CaseParty>> =
-        Sector::ALL.iter().map(|s| view::parties_of(d, *s)).collect();
+    let columns: Vec<Vec<&crate::model::CaseParty>> = Sector::ALL
+        .iter()
+        .map(|s| view::parties_of(d, *s))
+        .collect();
     for (i, s) in Sector::ALL.into_iter().enumerate() {
         let active = columns[i].iter().filter(|p| p.until.is_none()).count();
         let head = format!("{} {} ({active})", l.sector_tag(s), l.sector(s));
@@ -209,9 +257,16 @@ fn triad(state: &State, d: &CaseDetail, area: Rect, buf: &mut Buffer) {
             let last_row = row + 1 == shown && parties.len() > shown;
             let cell = if last_row {
                 let more = parties.len() - row;
-                styled(pad(&format!("+{more} {}", l.t("more", "件")), col, cut), t.dim())
+                styled(
+                    pad(&format!("+{more} {}", l.t("more", "件")), col, cut),
+                    t.dim(),
+                )
             } else if let Some(p) = parties.get(row) {
-                let name = d.names.get(&p.party).cloned().unwrap_or_else(|| p.party.to_string());
+                let name = d
+                    .names
+                    .get(&p.party)
+                    .cloned()
+                    .unwrap_or_else(|| p.party.to_string());
                 match p.until {
                     // Ended roles stay, dimmed, with their end date in words.
                     Some(u) => {
@@ -221,7 +276,11 @@ fn triad(state: &State, d: &CaseDetail, area: Rect, buf: &mut Buffer) {
                         let shown = format!("{}{ended}", text::fit(&text::clean(&name), room, cut));
                         styled(pad(&shown, col, cut), t.dim())
                     }
-                    None => Span::raw(pad(&format!("{}  {}", text::clean(&name), text::clean(&p.role)), col, cut)),
+                    None => Span::raw(pad(
+                        &format!("{}  {}", text::clean(&name), text::clean(&p.role)),
+                        col,
+                        cut,
+                    )),
                 }
             } else if row == 0 {
                 styled(pad(l.t("(none)", "（なし）"), col, cut), t.dim())
@@ -244,7 +303,10 @@ fn triad(state: &State, d: &CaseDetail, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(styled(
             format!(
                 " {} {key} {}",
-                l.t("No relationships recorded yet;", "関係の記録はまだありません。"),
+                l.t(
+                    "No relationships recorded yet;",
+                    "関係の記録はまだありません。"
+                ),
                 l.t("records a trust level.", "で信頼度を記録。")
             ),
             t.dim(),
@@ -254,7 +316,10 @@ fn triad(state: &State, d: &CaseDetail, area: Rect, buf: &mut Buffer) {
         if i + 1 == cap_r && rels.len() > cap_r {
             let more = rels.len() - i;
             lines.push(Line::from(styled(
-                format!(" +{more} {}", l.t("more relationships (Triad panel)", "件の関係（三者パネル）")),
+                format!(
+                    " +{more} {}",
+                    l.t("more relationships (Triad panel)", "件の関係（三者パネル）")
+                ),
                 t.dim(),
             )));
             break;
@@ -277,18 +342,32 @@ fn tabs(state: &State, s: &CaseScreen, d: &CaseDetail, area: Rect, buf: &mut Buf
     let mut spans = Vec::new();
     for p in CasePanel::ALL {
         let (name, n) = match p {
-            CasePanel::Triad => (l.t("Triad", "三者"), d.case.parties.len() + d.relationships.len()),
+            CasePanel::Triad => (
+                l.t("Triad", "三者"),
+                d.case.parties.len() + d.relationships.len(),
+            ),
             CasePanel::Referrals => (l.t("Referrals", "紹介"), d.referrals.len()),
             CasePanel::Notes => (l.t("Trust notes", "信頼メモ"), d.notes.len()),
             CasePanel::Timeline => (l.t("Timeline", "連携の歩み"), d.timelines.len()),
             CasePanel::Consents => (l.t("Consents", "同意"), d.consents.len()),
         };
         if p == s.panel {
-            spans.push(styled(format!("{}{name} ({n}) ", t.sym.selected), t.selected()));
+            spans.push(styled(
+                format!("{}{name} ({n}) ", t.sym.selected),
+                t.selected(),
+            ));
         } else {
             spans.push(styled(format!(" {name} ({n}) "), t.dim()));
         }
         spans.push(Span::raw(" "));
     }
-    lines_in(vec![Line::from(fit_spans(spans, usize::from(area.width), t.sym.cut))], area, buf);
+    lines_in(
+        vec![Line::from(fit_spans(
+            spans,
+            usize::from(area.width),
+            t.sym.cut,
+        ))],
+        area,
+        buf,
+    );
 }

@@ -36,10 +36,14 @@ pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
                 }
                 let title = match section {
                     DashSection::Open => l.t("Open cases by status", "進行中のケース（状態別）"),
-                    DashSection::Overdue => l.t("Referrals past their follow-up date", "確認予定日を過ぎた紹介"),
-                    DashSection::Consents => {
-                        l.t("Consents expiring within 30 days, or withdrawn", "30日以内に期限切れ・撤回された同意")
-                    }
+                    DashSection::Overdue => l.t(
+                        "Referrals past their follow-up date",
+                        "確認予定日を過ぎた紹介",
+                    ),
+                    DashSection::Consents => l.t(
+                        "Consents expiring within 30 days, or withdrawn",
+                        "30日以内に期限切れ・撤回された同意",
+                    ),
                     DashSection::Upcoming => l.t("Events in the next 14 days", "今後14日間の行事"),
                     DashSection::Recent => l.t("Recently changed cases", "最近更新されたケース"),
                 };
@@ -50,7 +54,10 @@ pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
                 continue;
             }
             DashLine::Nothing => {
-                lines.push(Line::from(styled(format!("   {}", l.t("nothing", "なし")), t.dim())));
+                lines.push(Line::from(styled(
+                    format!("   {}", l.t("nothing", "なし")),
+                    t.dim(),
+                )));
                 continue;
             }
             DashLine::Status(s, n) => vec![
@@ -85,7 +92,11 @@ pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
                     }
                     (None, None) => String::new(),
                 };
-                let style = if c.withdrawn_on.is_some() { t.error() } else { t.warn() };
+                let style = if c.withdrawn_on.is_some() {
+                    t.error()
+                } else {
+                    t.warn()
+                };
                 vec![
                     styled(format!("{} ", c.id), t.dim()),
                     styled(pad(&what, 28, cut), style),
@@ -104,7 +115,10 @@ pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
             DashLine::Recent(c) => vec![
                 styled(format!("{} ", c.id), t.dim()),
                 styled(format!("{} ", c.changed.date_naive()), t.dim()),
-                styled(pad(l.case_status(c.status), 11, cut), t.case_status(c.status)),
+                styled(
+                    pad(l.case_status(c.status), 11, cut),
+                    t.case_status(c.status),
+                ),
                 Span::raw(text::clean(&c.title)),
             ],
         };

@@ -30,7 +30,10 @@ fn geometry(area: Rect) -> Geometry {
         width: outer.width.saturating_sub(2),
         height: outer.height.saturating_sub(2),
     };
-    let input = Rect { height: 1.min(inner.height), ..inner };
+    let input = Rect {
+        height: 1.min(inner.height),
+        ..inner
+    };
     let list = Rect {
         y: inner.y.saturating_add(2),
         height: inner.height.saturating_sub(2),
@@ -47,7 +50,10 @@ pub fn cursor(_state: &State, f: &Finder, area: Rect) -> Option<Position> {
     let g = geometry(area);
     let (before, _) = f.input.split();
     let x = g.input.x + 2 + u16::try_from(text::width(before)).unwrap_or(u16::MAX);
-    Some(Position::new(x.min(g.input.right().saturating_sub(1)), g.input.y))
+    Some(Position::new(
+        x.min(g.input.right().saturating_sub(1)),
+        g.input.y,
+    ))
 }
 
 fn kind_tag(state: &State, k: Kind) -> &'static str {
@@ -68,11 +74,18 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
     let g = geometry(area);
     frame(
         state,
-        l.t("Find: cases, bodies, people, events", "検索: ケース・団体・人・行事"),
+        l.t(
+            "Find: cases, bodies, people, events",
+            "検索: ケース・団体・人・行事",
+        ),
         g.outer,
         buf,
     );
-    let query = text::fit(&text::clean(&f.input.text), usize::from(g.input.width).saturating_sub(3), cut);
+    let query = text::fit(
+        &text::clean(&f.input.text),
+        usize::from(g.input.width).saturating_sub(3),
+        cut,
+    );
     lines_in(
         vec![Line::from(vec![styled("> ", t.key()), Span::raw(query)])],
         g.input,
@@ -89,11 +102,20 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
         } else {
             l.t("No match.", "該当なし")
         };
-        lines_in(vec![Line::from(styled(format!("  {msg}"), t.dim()))], g.list, buf);
+        lines_in(
+            vec![Line::from(styled(format!("  {msg}"), t.dim()))],
+            g.list,
+            buf,
+        );
         return;
     }
     let w = usize::from(g.list.width).saturating_sub(2);
-    let (start, end) = visible(f.scroll.sel, f.scroll.offset, f.hits.len(), usize::from(g.list.height));
+    let (start, end) = visible(
+        f.scroll.sel,
+        f.scroll.offset,
+        f.hits.len(),
+        usize::from(g.list.height),
+    );
     let lines: Vec<Line<'static>> = f.hits[start..end]
         .iter()
         .enumerate()
@@ -109,18 +131,31 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
             for (i, c) in text::clean(&h.label).chars().enumerate() {
                 let hit = h.matched.contains(&i);
                 if hit != run_hit && !run.is_empty() {
-                    let style = if run_hit { t.key().add_modifier(Modifier::UNDERLINED) } else { t.plain() };
+                    let style = if run_hit {
+                        t.key().add_modifier(Modifier::UNDERLINED)
+                    } else {
+                        t.plain()
+                    };
                     spans.push(styled(std::mem::take(&mut run), style));
                 }
                 run_hit = hit;
                 run.push(c);
             }
-            let style = if run_hit { t.key().add_modifier(Modifier::UNDERLINED) } else { t.plain() };
+            let style = if run_hit {
+                t.key().add_modifier(Modifier::UNDERLINED)
+            } else {
+                t.plain()
+            };
             spans.push(styled(run, style));
             if !h.detail.is_empty() {
                 spans.push(styled(format!("  {}", text::clean(&h.detail)), t.dim()));
             }
-            list_row(state, fit_spans(spans, w, cut), g.list.width, start + n == f.scroll.sel)
+            list_row(
+                state,
+                fit_spans(spans, w, cut),
+                g.list.width,
+                start + n == f.scroll.sel,
+            )
         })
         .collect();
     lines_in(lines, g.list, buf);

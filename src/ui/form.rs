@@ -62,7 +62,12 @@ fn outer(state: &State, f: &AppForm, area: Rect) -> Rect {
 }
 
 fn label_width(f: &AppForm, inner: Rect) -> usize {
-    let widest = f.fields.iter().map(|x| text::width(&x.label) + 2).max().unwrap_or(8);
+    let widest = f
+        .fields
+        .iter()
+        .map(|x| text::width(&x.label) + 2)
+        .max()
+        .unwrap_or(8);
     widest.min(usize::from(inner.width) / 3).max(6)
 }
 
@@ -80,7 +85,10 @@ fn build(state: &State, f: &AppForm, inner: Rect) -> Built {
         let marker = if focused { t.sym.selected } else { " " };
         let req = if field.required { "*" } else { "" };
         let label_style = if focused { t.selected() } else { t.title() };
-        let label = styled(pad(&format!("{}{req}", text::clean(&field.label)), label_w, cut), label_style);
+        let label = styled(
+            pad(&format!("{}{req}", text::clean(&field.label)), label_w, cut),
+            label_style,
+        );
         let value_style = t.plain().add_modifier(Modifier::UNDERLINED);
         match &field.kind {
             FieldKind::Choice(opts) => {
@@ -89,7 +97,13 @@ fn build(state: &State, f: &AppForm, inner: Rect) -> Built {
                 lines.push(Line::from(vec![
                     Span::raw(format!("{marker} ")),
                     label,
-                    styled(format!("< {} >", text::fit(&text::clean(chosen), val_w.saturating_sub(4), cut)), style),
+                    styled(
+                        format!(
+                            "< {} >",
+                            text::fit(&text::clean(chosen), val_w.saturating_sub(4), cut)
+                        ),
+                        style,
+                    ),
                     styled(format!("  {}/{}", field.choice + 1, opts.len()), t.dim()),
                 ]));
             }
@@ -100,7 +114,9 @@ fn build(state: &State, f: &AppForm, inner: Rect) -> Built {
                 let crow = at.len() - 1;
                 let ccol = at.last().map_or(0, |s| text::width(s));
                 // Show the rows around the cursor.
-                let first = crow.saturating_sub(MULTI_ROWS - 1).min(wrapped.len().saturating_sub(MULTI_ROWS));
+                let first = crow
+                    .saturating_sub(MULTI_ROWS - 1)
+                    .min(wrapped.len().saturating_sub(MULTI_ROWS));
                 let shown: Vec<&String> = wrapped.iter().skip(first).take(MULTI_ROWS).collect();
                 for (k, row) in shown.iter().enumerate() {
                     let lead = if k == 0 {
@@ -146,7 +162,10 @@ fn build(state: &State, f: &AppForm, inner: Rect) -> Built {
                     cursor = Some((start, col));
                 }
                 // Say which record a party field points at, as you type.
-                if matches!(field.kind, FieldKind::Party) && !field.value().is_empty() && field.error.is_none() {
+                if matches!(field.kind, FieldKind::Party)
+                    && !field.value().is_empty()
+                    && field.error.is_none()
+                {
                     let hint = match resolve_party(state, field.value()) {
                         Ok(id) => (format!("= {id} {}", text::clean(&state.name(id))), t.ok()),
                         Err(e) => (e, t.dim()),
@@ -160,7 +179,10 @@ fn build(state: &State, f: &AppForm, inner: Rect) -> Built {
         }
         if let Some(e) = &field.error {
             // "!" keeps the error visible without colour.
-            for (k, row) in text::wrap(e, val_w.saturating_sub(2)).into_iter().enumerate() {
+            for (k, row) in text::wrap(e, val_w.saturating_sub(2))
+                .into_iter()
+                .enumerate()
+            {
                 let lead = if k == 0 { "! " } else { "  " };
                 lines.push(Line::from(vec![
                     Span::raw(" ".repeat(label_w + 2)),
@@ -172,7 +194,11 @@ fn build(state: &State, f: &AppForm, inner: Rect) -> Built {
             focus = (start, lines.len().saturating_sub(1));
         }
     }
-    Built { lines, cursor, focus }
+    Built {
+        lines,
+        cursor,
+        focus,
+    }
 }
 
 /// Form rows scroll so the focused field is in view.
@@ -201,22 +227,39 @@ pub fn draw(state: &State, f: &AppForm, area: Rect, buf: &mut Buffer) {
     let fields = field_area(inner);
     let b = build(state, f, fields);
     let top = scroll(&b, usize::from(fields.height));
-    let shown: Vec<Line<'static>> = b.lines.into_iter().skip(top).take(usize::from(fields.height)).collect();
+    let shown: Vec<Line<'static>> = b
+        .lines
+        .into_iter()
+        .skip(top)
+        .take(usize::from(fields.height))
+        .collect();
     lines_in(shown, fields, buf);
     // Footer: the form's own error or progress, then the keys.
     let mut foot = Vec::new();
     if f.saving {
         foot.push(Line::from(styled(
-            format!(" {}", l.t("Saving... (waiting for the disk)", "保存中...（書き込み完了を待っています）")),
+            format!(
+                " {}",
+                l.t(
+                    "Saving... (waiting for the disk)",
+                    "保存中...（書き込み完了を待っています）"
+                )
+            ),
             t.warn(),
         )));
     } else if let Some(e) = &f.error {
-        foot.push(Line::from(styled(format!(" ! {}", text::clean(e)), t.error())));
+        foot.push(Line::from(styled(
+            format!(" ! {}", text::clean(e)),
+            t.error(),
+        )));
     } else {
         foot.push(Line::raw(""));
     }
     // The keys themselves are in the footer below the popup.
-    foot.push(Line::from(styled(format!(" * {}", l.t("required", "必須")), t.dim())));
+    foot.push(Line::from(styled(
+        format!(" * {}", l.t("required", "必須")),
+        t.dim(),
+    )));
     let foot_area = Rect {
         y: inner.bottom().saturating_sub(2),
         height: 2.min(inner.height),
@@ -246,7 +289,9 @@ pub fn cursor(state: &State, f: &AppForm, area: Rect) -> Option<Position> {
     }
     let x = usize::from(fields.x) + label_width(f, fields) + 2 + col;
     Some(Position::new(
-        u16::try_from(x).unwrap_or(u16::MAX).min(fields.right().saturating_sub(1)),
+        u16::try_from(x)
+            .unwrap_or(u16::MAX)
+            .min(fields.right().saturating_sub(1)),
         fields.y + u16::try_from(row).unwrap_or(0),
     ))
 }

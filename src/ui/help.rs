@@ -38,7 +38,10 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
         if !out.is_empty() {
             out.push(Line::raw(""));
         }
-        out.push(Line::from(styled(format!(" {}", mode_title(state, m)), t.heading())));
+        out.push(Line::from(styled(
+            format!(" {}", mode_title(state, m)),
+            t.heading(),
+        )));
         let key_w = bindings
             .iter()
             .map(|b| text::width(&b.keys_text()))
@@ -61,6 +64,10 @@ pub fn draw(state: &State, body: Rect, buf: &mut Buffer) {
     let inner = frame(state, l.t("Help: keys", "ヘルプ: キー一覧"), body, buf);
     let all = lines(state);
     let top = state.help.unwrap_or(0).min(all.len().saturating_sub(1));
-    let shown: Vec<Line<'static>> = all.into_iter().skip(top).take(usize::from(inner.height)).collect();
+    let shown: Vec<Line<'static>> = all
+        .into_iter()
+        .skip(top)
+        .take(usize::from(inner.height))
+        .collect();
     lines_in(shown, inner, buf);
 }

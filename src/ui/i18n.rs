@@ -31,7 +31,11 @@ impl Lang {
     }
 
     /// From the locale variables, first set wins, as the C library does.
-    pub fn from_locale(lc_all: Option<&str>, lc_messages: Option<&str>, lang: Option<&str>) -> Lang {
+    pub fn from_locale(
+        lc_all: Option<&str>,
+        lc_messages: Option<&str>,
+        lang: Option<&str>,
+    ) -> Lang {
         [lc_all, lc_messages, lang]
             .into_iter()
             .flatten()
@@ -200,8 +204,14 @@ mod tests {
     #[test]
     fn locale_decides_when_nothing_else_does() {
         assert_eq!(Lang::from_locale(None, None, Some("ja_JP.UTF-8")), Lang::Ja);
-        assert_eq!(Lang::from_locale(Some("C"), None, Some("ja_JP.UTF-8")), Lang::En);
-        assert_eq!(Lang::from_locale(Some(""), None, Some("ja_JP.UTF-8")), Lang::Ja);
+        assert_eq!(
+            Lang::from_locale(Some("C"), None, Some("ja_JP.UTF-8")),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::from_locale(Some(""), None, Some("ja_JP.UTF-8")),
+            Lang::Ja
+        );
         assert_eq!(Lang::from_locale(None, None, None), Lang::En);
         assert_eq!(Lang::parse("JA"), Some(Lang::Ja));
         assert_eq!(Lang::parse("fr"), None);

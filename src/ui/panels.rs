@@ -28,7 +28,11 @@ pub fn list_rows(panel: CasePanel, area: Rect) -> u16 {
 
 fn empty(state: &State, area: Rect, buf: &mut Buffer, msg: &str) {
     let t = &state.cfg.theme;
-    lines_in(vec![Line::from(styled(format!("   {msg}"), t.dim()))], area, buf);
+    lines_in(
+        vec![Line::from(styled(format!("   {msg}"), t.dim()))],
+        area,
+        buf,
+    );
 }
 
 /// Draw `n` rows through `row(i, selected)`, scrolled to the selection.
@@ -44,7 +48,14 @@ fn rows_in(
     let (start, end) = visible(sel.sel, sel.offset, n, usize::from(area.height));
     let w = usize::from(area.width).saturating_sub(2);
     let lines: Vec<Line<'static>> = (start..end)
-        .map(|i| list_row(state, fit_spans(row(i), w, t.sym.cut), area.width, i == sel.sel))
+        .map(|i| {
+            list_row(
+                state,
+                fit_spans(row(i), w, t.sym.cut),
+                area.width,
+                i == sel.sel,
+            )
+        })
         .collect();
     lines_in(lines, area, buf);
 }
@@ -63,7 +74,11 @@ pub fn triad_list(state: &State, d: &CaseDetail, sel: Scroll, area: Rect, buf: &
             .keymap
             .key_for(crate::keymap::Mode::Normal, &crate::app::Action::AddParty)
             .unwrap_or_default();
-        let msg = format!("{} {key} {}", l.t("No parties yet.", "関係者はまだいません。"), l.t("adds one.", "で追加。"));
+        let msg = format!(
+            "{} {key} {}",
+            l.t("No parties yet.", "関係者はまだいません。"),
+            l.t("adds one.", "で追加。")
+        );
         return empty(state, area, buf, &msg);
     }
     let name_w = (usize::from(area.width) / 4).clamp(10, 30);
@@ -101,14 +116,24 @@ pub fn triad_list(state: &State, d: &CaseDetail, sel: Scroll, area: Rect, buf: &
             let mut spans = vec![styled(format!("{} ", l.t("rel", "関係")), t.dim())];
             spans.extend(edge_spans(state, d, r, name_w.min(20)));
             if let Some(first) = r.trust.first() {
-                spans.push(styled(format!("  {} {}", l.t("since", "開始"), first.on), t.dim()));
+                spans.push(styled(
+                    format!("  {} {}", l.t("since", "開始"), first.on),
+                    t.dim(),
+                ));
             }
             spans
         }
     });
 }
 
-pub fn referrals(state: &State, s: &CaseScreen, d: &CaseDetail, sel: Scroll, area: Rect, buf: &mut Buffer) {
+pub fn referrals(
+    state: &State,
+    s: &CaseScreen,
+    d: &CaseDetail,
+    sel: Scroll,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let l = state.lang();
     let t = &state.cfg.theme;
     let cut = t.sym.cut;
@@ -122,16 +147,31 @@ pub fn referrals(state: &State, s: &CaseScreen, d: &CaseDetail, sel: Scroll, are
     let heading = vec![
         Span::raw("    "),
         Span::raw(pad(l.t("date", "日付"), 11, cut)),
-        Span::raw(pad(&format!("{} {} {}", l.t("from", "紹介元"), t.sym.arrow, l.t("to", "紹介先")), route_w, cut)),
+        Span::raw(pad(
+            &format!(
+                "{} {} {}",
+                l.t("from", "紹介元"),
+                t.sym.arrow,
+                l.t("to", "紹介先")
+            ),
+            route_w,
+            cut,
+        )),
         Span::raw(pad(l.t("for", "分野"), 12, cut)),
         Span::raw(pad(l.t("status", "状態"), 10, cut)),
         Span::raw(pad(l.t("days", "経過"), 6, cut)),
         Span::raw(pad(l.t("follow-up", "確認予定"), 12, cut)),
         Span::raw(pad(l.t("outcome", "結果"), outcome_w, cut)),
     ];
-    let head_area = Rect { height: 1.min(area.height), ..area };
+    let head_area = Rect {
+        height: 1.min(area.height),
+        ..area
+    };
     lines_in(
-        vec![Line::from(fit_spans(heading, usize::from(area.width), cut)).style(t.title().add_modifier(Modifier::UNDERLINED))],
+        vec![
+            Line::from(fit_spans(heading, usize::from(area.width), cut))
+                .style(t.title().add_modifier(Modifier::UNDERLINED)),
+        ],
         head_area,
         buf,
     );
@@ -143,47 +183,87 @@ pub fn referrals(state: &State, s: &CaseScreen, d: &CaseDetail, sel: Scroll, are
     if rows.is_empty() {
         let key = state
             .keymap
-            .key_for(crate::keymap::Mode::Normal, &crate::app::Action::ProposeReferral)
+            .key_for(
+                crate::keymap::Mode::Normal,
+                &crate::app::Action::ProposeReferral,
+            )
             .unwrap_or_default();
-        let msg = format!("{} {key} {}", l.t("No referrals.", "紹介はありません。"), l.t("proposes one.", "で提案。"));
+        let msg = format!(
+            "{} {key} {}",
+            l.t("No referrals.", "紹介はありません。"),
+            l.t("proposes one.", "で提案。")
+        );
         return empty(state, body, buf, &msg);
     }
     let today = state.today();
     rows_in(state, rows.len(), sel, body, buf, |i| match rows[i] {
         ReferralRow::Referral(r) => {
             let open = s.expanded.contains(&r.id);
-            let mark = if open { t.sym.expanded } else { t.sym.collapsed };
+            let mark = if open {
+                t.sym.expanded
+            } else {
+                t.sym.collapsed
+            };
             let status = r.status();
             let date = r.sent_on().or_else(|| r.history.first().map(|h| h.on));
-            let days = r
-                .sent_on()
-                .filter(|_| status.is_open())
-                .map_or_else(|| "-".to_string(), |s| format!("{}{}", (today - s).num_days(), l.t("d", "日")));
+            let days = r.sent_on().filter(|_| status.is_open()).map_or_else(
+                || "-".to_string(),
+                |s| format!("{}{}", (today - s).num_days(), l.t("d", "日")),
+            );
             let overdue = r.follow_up_overdue(today);
             let fu = match r.follow_up {
                 Some(f) if overdue => format!("!{f}"),
                 Some(f) => f.to_string(),
                 None => "-".into(),
             };
-            let route = format!("{} {} {}", name(&d.names, r.from), t.sym.arrow, name(&d.names, r.to));
-            let outcome = if r.decline_reason.is_empty() { or_dash(&r.outcome) } else { text::clean(&r.decline_reason) };
+            let route = format!(
+                "{} {} {}",
+                name(&d.names, r.from),
+                t.sym.arrow,
+                name(&d.names, r.to)
+            );
+            let outcome = if r.decline_reason.is_empty() {
+                or_dash(&r.outcome)
+            } else {
+                text::clean(&r.decline_reason)
+            };
             vec![
                 styled(format!("{mark} "), t.dim()),
-                Span::raw(col(&date.map(|d| d.to_string()).unwrap_or_default(), 11, cut)),
+                Span::raw(col(
+                    &date.map(|d| d.to_string()).unwrap_or_default(),
+                    11,
+                    cut,
+                )),
                 Span::raw(col(&route, route_w, cut)),
                 Span::raw(col(l.category(r.category), 12, cut)),
-                styled(col(l.referral_status(status), 10, cut), t.referral_status(status)),
+                styled(
+                    col(l.referral_status(status), 10, cut),
+                    t.referral_status(status),
+                ),
                 Span::raw(col(&days, 6, cut)),
-                styled(col(&fu, 12, cut), if overdue { t.error() } else { t.plain() }),
+                styled(
+                    col(&fu, 12, cut),
+                    if overdue { t.error() } else { t.plain() },
+                ),
                 styled(text::fit(&outcome, outcome_w, cut), t.dim()),
             ]
         }
         ReferralRow::Step(_, step) => vec![
             Span::raw("    "),
             styled(format!("{}  ", step.on), t.dim()),
-            styled(pad(l.referral_status(step.status), 10, cut), t.referral_status(step.status)),
-            styled(format!("{} {}", l.t("by", "記録"), text::clean(&step.by)), t.dim()),
-            Span::raw(if step.note.is_empty() { String::new() } else { format!("  {}", text::clean(&step.note)) }),
+            styled(
+                pad(l.referral_status(step.status), 10, cut),
+                t.referral_status(step.status),
+            ),
+            styled(
+                format!("{} {}", l.t("by", "記録"), text::clean(&step.by)),
+                t.dim(),
+            ),
+            Span::raw(if step.note.is_empty() {
+                String::new()
+            } else {
+                format!("  {}", text::clean(&step.note))
+            }),
         ],
     });
 }
@@ -194,7 +274,14 @@ fn readable(state: &State, n: &crate::model::TrustNote) -> bool {
     view::note_readable(&state.cfg, n)
 }
 
-pub fn notes(state: &State, s: &CaseScreen, d: &CaseDetail, sel: Scroll, area: Rect, buf: &mut Buffer) {
+pub fn notes(
+    state: &State,
+    s: &CaseScreen,
+    d: &CaseDetail,
+    sel: Scroll,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let l = state.lang();
     let t = &state.cfg.theme;
     let cut = t.sym.cut;
@@ -204,7 +291,11 @@ pub fn notes(state: &State, s: &CaseScreen, d: &CaseDetail, sel: Scroll, area: R
             .keymap
             .key_for(crate::keymap::Mode::Normal, &crate::app::Action::AddNote)
             .unwrap_or_default();
-        let msg = format!("{} {key} {}", l.t("No trust notes.", "信頼メモはありません。"), l.t("adds one.", "で追加。"));
+        let msg = format!(
+            "{} {key} {}",
+            l.t("No trust notes.", "信頼メモはありません。"),
+            l.t("adds one.", "で追加。")
+        );
         return empty(state, area, buf, &msg);
     }
     rows_in(state, rows.len(), sel, area, buf, |i| {
@@ -212,7 +303,10 @@ pub fn notes(state: &State, s: &CaseScreen, d: &CaseDetail, sel: Scroll, area: R
         let mut spans = vec![
             styled(format!("{} ", n.at.date_naive()), t.dim()),
             Span::raw(col(&text::clean(&n.author), 11, cut)),
-            styled(format!("[{}] ", l.confidentiality(n.confidentiality)), t.confidentiality(n.confidentiality)),
+            styled(
+                format!("[{}] ", l.confidentiality(n.confidentiality)),
+                t.confidentiality(n.confidentiality),
+            ),
         ];
         if let Some(level) = n.trust_change {
             spans.push(styled(format!("{} ", l.t("trust", "信頼度")), t.dim()));
@@ -226,9 +320,14 @@ pub fn notes(state: &State, s: &CaseScreen, d: &CaseDetail, sel: Scroll, area: R
             spans.push(Span::raw(text::clean(n.text.lines().next().unwrap_or(""))));
         } else {
             let why = if state.cfg.meeting {
-                l.t("(hidden in meeting mode)", "（会議モードでは非表示）").to_string()
+                l.t("(hidden in meeting mode)", "（会議モードでは非表示）")
+                    .to_string()
             } else {
-                format!("({} {})", l.t("private note by", "非公開メモ:"), text::clean(&n.author))
+                format!(
+                    "({} {})",
+                    l.t("private note by", "非公開メモ:"),
+                    text::clean(&n.author)
+                )
             };
             spans.push(styled(why, t.dim()));
         }
@@ -237,7 +336,14 @@ pub fn notes(state: &State, s: &CaseScreen, d: &CaseDetail, sel: Scroll, area: R
 }
 
 /// The selected note in full, wrapped.
-pub fn note_preview(state: &State, s: &CaseScreen, d: &CaseDetail, sel: Scroll, area: Rect, buf: &mut Buffer) {
+pub fn note_preview(
+    state: &State,
+    s: &CaseScreen,
+    d: &CaseDetail,
+    sel: Scroll,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let l = state.lang();
     let t = &state.cfg.theme;
     let rows = view::note_rows(s, d, &state.cfg);
@@ -258,9 +364,15 @@ pub fn note_preview(state: &State, s: &CaseScreen, d: &CaseDetail, sel: Scroll, 
             .collect()
     } else {
         let why = if state.cfg.meeting {
-            l.t("Hidden in meeting mode: only shared notes are shown.", "会議モードでは共有可のメモのみ表示します。")
+            l.t(
+                "Hidden in meeting mode: only shared notes are shown.",
+                "会議モードでは共有可のメモのみ表示します。",
+            )
         } else {
-            l.t("Private: only its author can read it.", "非公開: 作成者のみ閲覧できます。")
+            l.t(
+                "Private: only its author can read it.",
+                "非公開: 作成者のみ閲覧できます。",
+            )
         };
         vec![Line::from(styled(why, t.dim()))]
     };
@@ -284,7 +396,14 @@ fn attendance(state: &State, a: &crate::model::Attendance) -> String {
 
 /// Year by year: each partnership, each year a layer with a bar of its
 /// activity, then the year's events.
-pub fn timeline(state: &State, rows: &[TimelineRow<'_>], names: &HashMap<Id, String>, sel: Scroll, area: Rect, buf: &mut Buffer) {
+pub fn timeline(
+    state: &State,
+    rows: &[TimelineRow<'_>],
+    names: &HashMap<Id, String>,
+    sel: Scroll,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let l = state.lang();
     let t = &state.cfg.theme;
     let cut = t.sym.cut;
@@ -293,7 +412,10 @@ pub fn timeline(state: &State, rows: &[TimelineRow<'_>], names: &HashMap<Id, Str
             state,
             area,
             buf,
-            l.t("No partnerships involve these parties yet.", "この関係者が関わる連携はまだありません。"),
+            l.t(
+                "No partnerships involve these parties yet.",
+                "この関係者が関わる連携はまだありません。",
+            ),
         );
     }
     const BAR: usize = 10;
@@ -302,7 +424,12 @@ pub fn timeline(state: &State, rows: &[TimelineRow<'_>], names: &HashMap<Id, Str
             let who: Vec<String> = p.parties.iter().map(|x| name(names, *x)).collect();
             let span = match p.ended {
                 Some(e) => format!("{} {} {} {e}", p.started, t.sym.arrow, l.t("ended", "終了")),
-                None => format!("{} {} {}", l.t("since", "開始"), p.started, l.t("(ongoing)", "（継続中）")),
+                None => format!(
+                    "{} {} {}",
+                    l.t("since", "開始"),
+                    p.started,
+                    l.t("(ongoing)", "（継続中）")
+                ),
             };
             vec![
                 styled(format!("{} ", p.id), t.dim()),
@@ -311,13 +438,22 @@ pub fn timeline(state: &State, rows: &[TimelineRow<'_>], names: &HashMap<Id, Str
                 Span::raw(who.join(", ")),
             ]
         }
-        TimelineRow::Year { year, count, max, .. } => {
-            let filled = if count == 0 || max == 0 { 0 } else { (count * BAR).div_ceil(max).clamp(1, BAR) };
+        TimelineRow::Year {
+            year, count, max, ..
+        } => {
+            let filled = if count == 0 || max == 0 {
+                0
+            } else {
+                (count * BAR).div_ceil(max).clamp(1, BAR)
+            };
             vec![
                 styled(format!("  {year} "), t.title()),
                 styled(t.sym.bar.repeat(filled), t.ok()),
                 styled(t.sym.bar_empty.repeat(BAR - filled), t.dim()),
-                styled(format!(" {count}"), if count == 0 { t.dim() } else { t.plain() }),
+                styled(
+                    format!(" {count}"),
+                    if count == 0 { t.dim() } else { t.plain() },
+                ),
             ]
         }
         TimelineRow::Event(_, e) => {
@@ -337,7 +473,14 @@ pub fn timeline(state: &State, rows: &[TimelineRow<'_>], names: &HashMap<Id, Str
     });
 }
 
-pub fn consents(state: &State, s: &CaseScreen, d: &CaseDetail, sel: Scroll, area: Rect, buf: &mut Buffer) {
+pub fn consents(
+    state: &State,
+    s: &CaseScreen,
+    d: &CaseDetail,
+    sel: Scroll,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let l = state.lang();
     let t = &state.cfg.theme;
     let cut = t.sym.cut;
@@ -345,11 +488,17 @@ pub fn consents(state: &State, s: &CaseScreen, d: &CaseDetail, sel: Scroll, area
     if rows.is_empty() {
         let key = state
             .keymap
-            .key_for(crate::keymap::Mode::Normal, &crate::app::Action::RecordConsent)
+            .key_for(
+                crate::keymap::Mode::Normal,
+                &crate::app::Action::RecordConsent,
+            )
             .unwrap_or_default();
         let msg = format!(
             "{} {key} {}",
-            l.t("No consent recorded: outreach is not agreed.", "同意の記録はありません（介入は未同意）。"),
+            l.t(
+                "No consent recorded: outreach is not agreed.",
+                "同意の記録はありません（介入は未同意）。"
+            ),
             l.t("records one.", "で記録。")
         );
         return empty(state, area, buf, &msg);
@@ -377,16 +526,29 @@ pub fn consents(state: &State, s: &CaseScreen, d: &CaseDetail, sel: Scroll, area
             Span::raw(format!("{} {}  ", l.t("given", "同意日"), c.given_on)),
         ];
         if let Some(w) = c.withdrawn_on {
-            spans.push(styled(format!("{} {w}  ", l.t("withdrawn", "撤回"), ), t.error()));
+            spans.push(styled(
+                format!("{} {w}  ", l.t("withdrawn", "撤回"),),
+                t.error(),
+            ));
         } else if let Some(e) = c.expires_on {
             spans.push(Span::raw(format!("{} {e}  ", l.t("expires", "期限"))));
         }
         spans.push(Span::raw(format!("{}  ", scope.join("+"))));
-        spans.push(Span::raw(format!("{} {}", l.t("to", "対象"), to.join(", "))));
+        spans.push(Span::raw(format!(
+            "{} {}",
+            l.t("to", "対象"),
+            to.join(", ")
+        )));
         if !c.scope.information.is_empty() {
-            spans.push(styled(format!("  [{}]", text::clean(&c.scope.information.join(", "))), t.dim()));
+            spans.push(styled(
+                format!("  [{}]", text::clean(&c.scope.information.join(", "))),
+                t.dim(),
+            ));
         }
-        spans.push(styled(format!("  ({})", text::clean(&c.obtained_how)), t.dim()));
+        spans.push(styled(
+            format!("  ({})", text::clean(&c.obtained_how)),
+            t.dim(),
+        ));
         spans
     });
 }

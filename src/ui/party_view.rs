@@ -11,7 +11,7 @@ use super::{filter_line, lines_in, list_row, or_dash, panels, styled};
 use crate::app::data::PartyDetail;
 use crate::app::state::{PartyPanel, PartyScreen, State, visible};
 use crate::app::view;
-use crate::model::Record;
+use crate::model::{Period, Record};
 
 pub struct PartyLayout {
     pub header: Rect,
@@ -43,7 +43,9 @@ pub fn panel_rows(_state: &State, s: &PartyScreen, body: Rect) -> u16 {
 }
 
 pub fn filter_cursor(_state: &State, s: &PartyScreen, body: Rect) -> Option<Position> {
-    layout(s, body).filter.map(|r| super::filter_cursor(&s.filter, r))
+    layout(s, body)
+        .filter
+        .map(|r| super::filter_cursor(&s.filter, r))
 }
 
 pub fn draw(state: &State, s: &PartyScreen, body: Rect, buf: &mut Buffer) {
@@ -61,7 +63,11 @@ pub fn draw(state: &State, s: &PartyScreen, body: Rect, buf: &mut Buffer) {
     header(state, d, lay.header, buf);
     tabs(state, s, d, lay.tabs, buf);
     if let Some(f) = lay.filter {
-        lines_in(vec![filter_line(state, &s.filter, s.editing, f.width)], f, buf);
+        lines_in(
+            vec![filter_line(state, &s.filter, s.editing, f.width)],
+            f,
+            buf,
+        );
     }
     let sel = s.scroll[view::party_panel_index(s.panel)];
     let area = lay.panel;
@@ -79,7 +85,14 @@ pub fn draw(state: &State, s: &PartyScreen, body: Rect, buf: &mut Buffer) {
         PartyPanel::Cases => {
             let rows = view::party_case_rows(s, d);
             if rows.is_empty() {
-                lines_in(vec![Line::from(styled(format!("   {}", l.t("No cases.", "ケースはありません。")), t.dim()))], area, buf);
+                lines_in(
+                    vec![Line::from(styled(
+                        format!("   {}", l.t("No cases.", "ケースはありません。")),
+                        t.dim(),
+                    ))],
+                    area,
+                    buf,
+                );
                 return;
             }
             draw_rows(
@@ -90,7 +103,10 @@ pub fn draw(state: &State, s: &PartyScreen, body: Rect, buf: &mut Buffer) {
                     let base = if ended { t.dim() } else { t.plain() };
                     let mut spans = vec![
                         styled(format!("{} ", c.id), t.dim()),
-                        styled(pad(l.case_status(c.status), 11, cut), t.case_status(c.status)),
+                        styled(
+                            pad(l.case_status(c.status), 11, cut),
+                            t.case_status(c.status),
+                        ),
                         styled(pad(&or_dash(&c.role), 20, cut), base),
                         styled(format!(" {}", text::clean(&c.title)), base),
                     ];
@@ -106,7 +122,10 @@ pub fn draw(state: &State, s: &PartyScreen, body: Rect, buf: &mut Buffer) {
             let rows = view::affiliation_rows(s, d);
             if rows.is_empty() {
                 lines_in(
-                    vec![Line::from(styled(format!("   {}", l.t("No affiliations.", "所属はありません。")), t.dim()))],
+                    vec![Line::from(styled(
+                        format!("   {}", l.t("No affiliations.", "所属はありません。")),
+                        t.dim(),
+                    ))],
                     area,
                     buf,
                 );
@@ -117,8 +136,14 @@ pub fn draw(state: &State, s: &PartyScreen, body: Rect, buf: &mut Buffer) {
                 &|i| {
                     let a = rows[i];
                     let other = if a.person == s.id { a.body } else { a.person };
-                    let base = if a.until.is_some() { t.dim() } else { t.plain() };
-                    let until = a.until.map_or_else(|| l.t("now", "現在").to_string(), |u| u.to_string());
+                    let base = if a.until.is_some() {
+                        t.dim()
+                    } else {
+                        t.plain()
+                    };
+                    let until = a
+                        .until
+                        .map_or_else(|| l.t("now", "現在").to_string(), |u| u.to_string());
                     vec![
                         styled(format!("{} {} {until}  ", a.from, t.sym.arrow), t.dim()),
                         styled(name(other), base),
@@ -147,22 +172,47 @@ fn header(state: &State, d: &PartyDetail, area: Rect, buf: &mut Buffer) {
                 styled(format!(" {} ", b.id), t.dim()),
                 styled(text::clean(&b.name), t.title()),
                 Span::raw("  "),
-                styled(format!("{} {}", l.sector_tag(b.sector), l.sector(b.sector)), t.sector(b.sector)),
+                styled(
+                    format!("{} {}", l.sector_tag(b.sector), l.sector(b.sector)),
+                    t.sector(b.sector),
+                ),
                 Span::raw(format!("{}{}", t.sym.sep, l.body_kind(b.kind))),
                 Span::raw(format!("{}{}", t.sym.sep, or_dash(&b.region))),
             ]);
-            let parent = b.parent.map(|p| format!("{}: {}  ", l.t("part of", "所属"), text::clean(&state.name(p))));
+            let parent = b.parent.map(|p| {
+                format!(
+                    "{}: {}  ",
+                    l.t("part of", "所属"),
+                    text::clean(&state.name(p))
+                )
+            });
             let cadence: Vec<String> = b
                 .cadences
                 .iter()
-                .map(|c| format!("{} {}-{}/{:?}", text::clean(&c.what), c.min, c.max, c.per).to_lowercase())
+                .map(|c| {
+                    let per = match c.per {
+                        Period::Week => l.t("week", "週"),
+                        Period::Month => l.t("month", "月"),
+                        Period::Year => l.t("year", "年"),
+                    };
+                    let n = if c.min == c.max {
+                        c.min.to_string()
+                    } else {
+                        format!("{}-{}", c.min, c.max)
+                    };
+                    format!("{} {n}/{per}", text::clean(&c.what))
+                })
                 .collect();
             lines.push(vec![styled(
                 format!(
                     " {}{}: {}  {}",
                     parent.unwrap_or_default(),
                     l.t("contact", "連絡先"),
-                    if state.cfg.meeting { "-".to_string() } else { or_dash(&b.contact) },
+                    if state.cfg.meeting {
+                        "-".to_string()
+                    } else {
+                        or_dash(&b.contact)
+                    },
                     cadence.join(", ")
                 ),
                 t.dim(),
@@ -177,7 +227,10 @@ fn header(state: &State, d: &PartyDetail, area: Rect, buf: &mut Buffer) {
                 Span::raw(format!("{}{}", t.sym.sep, roles.join(", "))),
             ];
             if let Some(k) = p.peer_kind {
-                first.push(styled(format!("{}{}", t.sym.sep, l.peer_kind(k)), t.heading()));
+                first.push(styled(
+                    format!("{}{}", t.sym.sep, l.peer_kind(k)),
+                    t.heading(),
+                ));
             }
             lines.push(first);
             lines.push(vec![Span::raw(format!(
@@ -185,7 +238,11 @@ fn header(state: &State, d: &PartyDetail, area: Rect, buf: &mut Buffer) {
                 l.t("activity range", "活動範囲"),
                 or_dash(&p.activity_range)
             ))]);
-            lines.push(vec![Span::raw(format!(" {}: {}", l.t("skills", "技能"), or_dash(&p.skills)))]);
+            lines.push(vec![Span::raw(format!(
+                " {}: {}",
+                l.t("skills", "技能"),
+                or_dash(&p.skills)
+            ))]);
         }
         other => lines.push(vec![Span::raw(format!(" {}", text::clean(&other.label())))]),
     }
@@ -207,11 +264,22 @@ fn tabs(state: &State, s: &PartyScreen, d: &PartyDetail, area: Rect, buf: &mut B
             PartyPanel::Timeline => (l.t("Partnerships", "連携の歩み"), d.timelines.len()),
         };
         if p == s.panel {
-            spans.push(styled(format!("{}{name} ({n}) ", t.sym.selected), t.selected()));
+            spans.push(styled(
+                format!("{}{name} ({n}) ", t.sym.selected),
+                t.selected(),
+            ));
         } else {
             spans.push(styled(format!(" {name} ({n}) "), t.dim()));
         }
         spans.push(Span::raw(" "));
     }
-    lines_in(vec![Line::from(fit_spans(spans, usize::from(area.width), t.sym.cut))], area, buf);
+    lines_in(
+        vec![Line::from(fit_spans(
+            spans,
+            usize::from(area.width),
+            t.sym.cut,
+        ))],
+        area,
+        buf,
+    );
 }

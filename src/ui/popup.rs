@@ -42,7 +42,11 @@ pub fn clear(area: Rect, buf: &mut Buffer) {
 pub fn frame(state: &State, title: &str, area: Rect, buf: &mut Buffer) -> Rect {
     let t = &state.cfg.theme;
     clear(area, buf);
-    let title = text::fit(&text::clean(title), usize::from(area.width).saturating_sub(4), t.sym.cut);
+    let title = text::fit(
+        &text::clean(title),
+        usize::from(area.width).saturating_sub(4),
+        t.sym.cut,
+    );
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(t.sym.border)
@@ -63,7 +67,10 @@ pub fn too_small(state: &State, area: Rect, buf: &mut Buffer) {
         area.width,
         area.height,
         l.t("need at least", "必要な大きさ"),
-        l.t("Enlarge the window or make the font smaller.", "ウィンドウを広げるか文字を小さくしてください。")
+        l.t(
+            "Enlarge the window or make the font smaller.",
+            "ウィンドウを広げるか文字を小さくしてください。"
+        )
     );
     let lines: Vec<Line<'static>> = text::wrap(&msg, usize::from(area.width.max(1)))
         .into_iter()
@@ -84,10 +91,15 @@ pub fn confirm(state: &State, c: &Confirm, area: Rect, buf: &mut Buffer) {
     let t = &state.cfg.theme;
     let width = 60u16.min(area.width.saturating_sub(4)).max(10);
     let lines_text = text::wrap(&c.question, usize::from(width.saturating_sub(4)));
-    let h = u16::try_from(lines_text.len()).unwrap_or(10).saturating_add(4);
+    let h = u16::try_from(lines_text.len())
+        .unwrap_or(10)
+        .saturating_add(4);
     let rect = centered(area, width, h);
     let inner = frame(state, l.t("Confirm", "確認"), rect, buf);
-    let mut lines: Vec<Line<'static>> = lines_text.into_iter().map(|s| Line::raw(format!(" {s}"))).collect();
+    let mut lines: Vec<Line<'static>> = lines_text
+        .into_iter()
+        .map(|s| Line::raw(format!(" {s}")))
+        .collect();
     lines.push(Line::raw(""));
     let key = |a| state.keymap.key_for(Mode::Confirm, &a).unwrap_or_default();
     lines.push(Line::from(vec![
@@ -114,8 +126,12 @@ pub fn which_key(state: &State, body: Rect, buf: &mut Buffer) {
         .collect();
     let key_w = lines.iter().map(|(k, _)| text::width(k)).max().unwrap_or(1);
     let desc_w = lines.iter().map(|(_, d)| text::width(d)).max().unwrap_or(1);
-    let w = u16::try_from(key_w + desc_w + 6).unwrap_or(u16::MAX).min(body.width);
-    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(body.height);
+    let w = u16::try_from(key_w + desc_w + 6)
+        .unwrap_or(u16::MAX)
+        .min(body.width);
+    let h = u16::try_from(lines.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(body.height);
     let rect = Rect {
         x: body.right().saturating_sub(w),
         y: body.bottom().saturating_sub(h),

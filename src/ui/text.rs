@@ -121,7 +121,10 @@ mod tests {
 
     #[test]
     fn wrap_keeps_width() {
-        for line in wrap("熊本県がん診療連携協議会の作業部会 meets four times a year", 10) {
+        for line in wrap(
+            "熊本県がん診療連携協議会の作業部会 meets four times a year",
+            10,
+        ) {
             assert!(width(&line) <= 10, "{line:?}");
         }
         assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);

@@ -42,10 +42,10 @@ pub const UNICODE: Symbols = Symbols {
     rule: "\u{254C}",       // ╌
     rule_focus: "\u{254D}", // ╍
     border: border::Set {
-        top_left: "\u{2576}",     // ╶
-        top_right: "\u{2574}",    // ╴
-        bottom_left: "\u{2576}",  // ╶
-        bottom_right: "\u{2574}", // ╴
+        top_left: "\u{2576}",      // ╶
+        top_right: "\u{2574}",     // ╴
+        bottom_left: "\u{2576}",   // ╶
+        bottom_right: "\u{2574}",  // ╴
         vertical_left: "\u{254E}", // ╎
         vertical_right: "\u{254E}",
         horizontal_top: "\u{254C}",

@@ -98,7 +98,11 @@ pub fn small_set() -> Vec<Record> {
             1,
             "山田さんの就労",
             Some(p1),
-            &[(b1, Sector::Government), (b2, Sector::Medical), (b3, Sector::PatientFamily)],
+            &[
+                (b1, Sector::Government),
+                (b2, Sector::Medical),
+                (b3, Sector::PatientFamily),
+            ],
         ),
         referral(1, c1, b3, b2),
     ]

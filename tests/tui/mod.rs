@@ -34,7 +34,10 @@ pub fn demo_store() -> Demo {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = SledStore::open_as(dir.path(), USER).expect("open store");
     triad::demo::seed(&store, today()).expect("seed demo");
-    Demo { dir, store: Arc::new(store) }
+    Demo {
+        dir,
+        store: Arc::new(store),
+    }
 }
 
 pub fn app(demo: &Demo, lang: Lang, w: u16, h: u16) -> Headless {

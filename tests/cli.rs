@@ -1,0 +1,142 @@
+//! The command-line contract, through the real binary.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use triad::store::SledStore;
+
+fn triad(store: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_triad"))
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .env_remove("TRIAD_STORE")
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn demo_search_export_import_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let out = triad(&a, &["demo"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let out = triad(&a, &["search", "ポリオ", "--json"]);
+    assert!(out.status.success());
+    let hits: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        hits.iter()
+            .any(|h| h["kind"] == "body" && h["name"] == "仙台ポリオの会"),
+        "{hits:?}"
+    );
+
+    let out = triad(&a, &["search", "no such thing anywhere"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+
+    let file = tmp.path().join("export.json");
+    let out = triad(
+        &a,
+        &[
+            "export",
+            "--format",
+            "json",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let b = tmp.path().join("b");
+    let out = triad(&b, &["import", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let again = triad(&b, &["export"]);
+    assert_eq!(text(&again.stdout), std::fs::read_to_string(&file).unwrap());
+
+    let out = triad(&b, &["check"]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("no problems"));
+
+    // Importing the same file twice is refused whole.
+    let out = triad(&b, &["import", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("nothing changed"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn csv_and_markdown_exports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = tmp.path().join("s");
+    assert!(triad(&s, &["demo"]).status.success());
+    let dir = tmp.path().join("csv");
+    let out = triad(
+        &s,
+        &["export", "--format", "csv", "--out", dir.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bodies = std::fs::read_to_string(dir.join("bodies.csv")).unwrap();
+    assert!(
+        bodies.starts_with("id,name,reading,sector,kind"),
+        "{}",
+        &bodies[..80]
+    );
+    assert!(bodies.contains("仙台ポリオの会"));
+    let out = triad(&s, &["export", "--format", "md", "--case", "C-0004"]);
+    let md = text(&out.stdout);
+    assert!(md.starts_with("# 仙台ポリオの会"), "{md}");
+    assert!(md.contains("K医師"));
+    let out = triad(&s, &["export", "--format", "md"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--case"));
+}
+
+#[test]
+fn a_store_held_by_another_process_is_refused_quickly_and_clearly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("held");
+    let _held = SledStore::open(&dir).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_triad"))
+        .args(["check", "--store", dir.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A guard against hanging, not a timing assertion.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("triad hung on a held store");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("another triad is using") && err.contains("triad serve"),
+        "{err}"
+    );
+}
+
+#[test]
+fn store_falls_back_to_the_environment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("env-store");
+    let out = Command::new(env!("CARGO_BIN_EXE_triad"))
+        .args(["demo"])
+        .env("TRIAD_STORE", &dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(dir.join("db").exists());
+}

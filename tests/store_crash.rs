@@ -1,0 +1,141 @@
+//! Durability: a writer killed with SIGKILL mid-stream loses no write that
+//! had returned success, and the store still checks clean.
+//!
+//! The test runs its own binary again as the writer (`TRIAD_CRASH_WRITER`
+//! names the store), reads its acknowledgements, and kills it part way.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use triad::model::*;
+use triad::store::{SledStore, Store, StoreExt};
+
+mod common;
+use common::*;
+
+const WRITER_ENV: &str = "TRIAD_CRASH_WRITER";
+const ROUNDS: usize = 12;
+
+/// Kills the writer if the test fails early: no process left behind.
+struct Reaper(Child);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The writer: creates cases and bumps a counter body, printing an
+/// acknowledgement only after each write has returned.
+fn writer(dir: &str) {
+    let store = SledStore::open(std::path::Path::new(dir)).expect("open");
+    let counter = store
+        .create(body(0, "counter", Sector::Medical))
+        .expect("counter");
+    let counter_id = counter.id();
+    println!("ACK body {counter_id} 0");
+    for n in 1..=100_000u64 {
+        let c = store
+            .create(case(
+                0,
+                &format!("case {n}"),
+                None,
+                &[(counter_id, Sector::Medical)],
+            ))
+            .expect("create");
+        println!("ACK case {} {n}", c.id());
+        let Record::Body(mut b) = counter.clone() else {
+            unreachable!()
+        };
+        b.note = n.to_string();
+        store.update(Record::Body(b)).expect("update");
+        println!("ACK note {counter_id} {n}");
+    }
+}
+
+#[test]
+fn acknowledged_writes_survive_sigkill() {
+    if let Ok(dir) = std::env::var(WRITER_ENV) {
+        writer(&dir);
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    for round in 0..ROUNDS {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("store");
+        let child = Command::new(&exe)
+            .args([
+                "acknowledged_writes_survive_sigkill",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(WRITER_ENV, &dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut reaper = Reaper(child);
+        let mut lines = BufReader::new(reaper.0.stdout.take().unwrap()).lines();
+        // Kill after a different number of writes each round.
+        let kill_after = 5 + round * 7;
+        let mut acks: Vec<String> = Vec::new();
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            if line.starts_with("ACK ") {
+                acks.push(line);
+                if acks.len() >= kill_after {
+                    break;
+                }
+            }
+        }
+        reaper.0.kill().unwrap();
+        reaper.0.wait().unwrap();
+        // Acknowledgements already in the pipe count too.
+        acks.extend(
+            lines
+                .map_while(Result::ok)
+                .filter(|l| l.starts_with("ACK ")),
+        );
+        assert!(
+            acks.len() >= kill_after,
+            "round {round}: writer stopped early"
+        );
+
+        let store = SledStore::open(&dir).unwrap();
+        let mut last_note = 0u64;
+        for ack in &acks {
+            let parts: Vec<&str> = ack.split(' ').collect();
+            let (what, id, n): (&str, Id, u64) = (
+                parts[1],
+                parts[2].parse().unwrap(),
+                parts[3].parse().unwrap(),
+            );
+            match what {
+                "case" => {
+                    let c: Case = store
+                        .get_as(id)
+                        .unwrap()
+                        .unwrap_or_else(|| panic!("round {round}: {id} lost"));
+                    assert_eq!(c.title, format!("case {n}"));
+                }
+                "note" => last_note = n,
+                _ => assert!(store.get(id).unwrap().is_some(), "round {round}: {id} lost"),
+            }
+        }
+        let b: Body = store.get_as(Id::new(Kind::Body, 1)).unwrap().unwrap();
+        let seen: u64 = b.note.parse().unwrap_or(0);
+        // The update after the last acknowledgement may or may not have landed.
+        assert!(
+            seen >= last_note,
+            "round {round}: counter {seen} < acknowledged {last_note}"
+        );
+        let report = store.check().unwrap();
+        assert!(
+            report.problems.is_empty(),
+            "round {round}: {:?}",
+            report.problems
+        );
+    }
+}
