@@ -82,6 +82,17 @@ pub enum Command {
     },
     /// Verify references and indexes, and report size on disk
     Check,
+    /// Keymap files
+    Keymap {
+        #[command(subcommand)]
+        command: KeymapCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeymapCommand {
+    /// Check a keymap file without starting: prints file:line: reason for each problem
+    Check { file: PathBuf },
 }
 
 /// Runs the parsed command line; errors are printed with what to do next.
@@ -120,6 +131,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             ref out,
         }) => export(&open(&dir)?, format, case, out.as_deref()),
         Some(Command::Check) => check(&open(&dir)?),
+        Some(Command::Keymap {
+            command: KeymapCommand::Check { ref file },
+        }) => keymap_check(file),
     }
 }
 
@@ -299,26 +313,44 @@ fn check(store: &SledStore) -> Result<ExitCode, String> {
 /// (Added by the TUI helper; the lead may reshape it.)
 fn tui(cli: &Cli, dir: &Path) -> Result<ExitCode, String> {
     let today = chrono::Local::now().date_naive();
-    let demo_dir = cli
-        .demo
-        .then(|| std::env::temp_dir().join(format!("triad-demo-{}-{}", std::process::id(), today)));
-    let store_dir = demo_dir.as_deref().unwrap_or(dir);
-    let result = (|| {
-        let store = open(store_dir)?;
-        if cli.demo {
-            crate::demo::seed(&store, today).map_err(|e| e.to_string())?;
-        }
-        let mut opts = crate::app::RunOptions::new(std::sync::Arc::new(store));
-        opts.lang = cli.lang.map(|l| match l {
-            Lang::En => crate::ui::i18n::Lang::En,
-            Lang::Ja => crate::ui::i18n::Lang::Ja,
-        });
-        opts.ascii = cli.ascii;
-        opts.meeting = cli.meeting;
-        crate::app::run(opts).map_err(|e| e.to_string())
-    })();
-    if let Some(d) = &demo_dir {
-        let _ = std::fs::remove_dir_all(d);
+    // The demo store lives in a fresh private directory (random name, 0700),
+    // removed when the guard drops: a fixed /tmp path could be planted by
+    // another user of a shared server.
+    let demo_dir = if cli.demo {
+        Some(
+            tempfile::Builder::new()
+                .prefix("triad-demo-")
+                .tempdir()
+                .map_err(|e| format!("cannot make a temporary demo store: {e}"))?,
+        )
+    } else {
+        None
+    };
+    let store_dir = demo_dir.as_ref().map_or(dir.to_path_buf(), |d| d.path().join("store"));
+    let store = open(&store_dir)?;
+    if cli.demo {
+        crate::demo::seed(&store, today).map_err(|e| e.to_string())?;
     }
-    result.map(|()| ExitCode::SUCCESS)
+    let mut opts = crate::app::RunOptions::new(std::sync::Arc::new(store));
+    opts.lang = cli.lang.map(|l| match l {
+        Lang::En => crate::ui::i18n::Lang::En,
+        Lang::Ja => crate::ui::i18n::Lang::Ja,
+    });
+    opts.ascii = cli.ascii;
+    opts.meeting = cli.meeting;
+    crate::app::run(opts).map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn keymap_check(file: &Path) -> Result<ExitCode, String> {
+    match crate::keymap::check_file(file) {
+        Ok(summary) => {
+            println!("{summary}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            Ok(ExitCode::from(1))
+        }
+    }
 }

@@ -140,3 +140,17 @@ fn store_falls_back_to_the_environment() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(dir.join("db").exists());
 }
+
+#[test]
+fn keymap_check_names_file_line_and_reason() {
+    let bin = env!("CARGO_BIN_EXE_triad");
+    let good = Command::new(bin).args(["keymap", "check", "keymaps/default.toml"]).output().unwrap();
+    assert!(good.status.success(), "{}", text(&good.stderr));
+    let bad = Command::new(bin)
+        .args(["keymap", "check", "tests/keymap_fixtures/unknown_action.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let err = text(&bad.stderr);
+    assert!(err.contains("unknown_action.toml:") && err.contains("unknown action"), "{err}");
+}

@@ -112,17 +112,18 @@ impl Record {
         }
     }
 
-    /// The name a person would call it by.
+    /// The name a person would call it by (narrow glyphs only: East Asian
+    /// ambiguous-width arrows break borders on many Japanese terminals).
     pub fn label(&self) -> String {
         match self {
             Record::Body(b) => b.name.clone(),
             Record::Person(p) => p.name.clone(),
             Record::Affiliation(a) => format!("{} @ {}", a.person, a.body),
             Record::Case(c) => c.title.clone(),
-            Record::Relationship(r) => format!("{} ↔ {}", r.a, r.b),
+            Record::Relationship(r) => format!("{} & {}", r.a, r.b),
             Record::TrustNote(n) => format!("note by {}", n.author),
             Record::Consent(c) => format!("consent of {}", c.client),
-            Record::Referral(r) => format!("{} → {}", r.from, r.to),
+            Record::Referral(r) => format!("{} » {}", r.from, r.to),
             Record::Partnership(p) => p.title.clone(),
             Record::Event(e) => e.title.clone(),
         }
