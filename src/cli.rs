@@ -173,41 +173,45 @@ fn demo(dir: &Path, scale: usize) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The finder's index and ranking, without the TUI: `kind id name` lines,
+/// or JSON objects with kind, id, name and score.
 fn search(store: &dyn Store, query: &str, limit: usize, json: bool) -> Result<ExitCode, String> {
-    let needle = query.to_lowercase();
-    let mut hits: Vec<(Kind, Id, String)> = Vec::new();
-    for kind in [Kind::Case, Kind::Body, Kind::Person, Kind::Event] {
+    let mut docs = Vec::new();
+    for kind in [
+        Kind::Case,
+        Kind::Body,
+        Kind::Person,
+        Kind::Event,
+        Kind::TrustNote,
+    ] {
         store
             .scan(kind, &mut |r| {
-                let id = r.id();
-                let label = r.label();
-                let found = [
-                    id.to_string(),
-                    label.clone(),
-                    r.reading().unwrap_or("").into(),
-                ]
-                .iter()
-                .any(|f| f.to_lowercase().contains(&needle));
-                if found {
-                    hits.push((kind, id, label));
-                }
-                hits.len() < limit
+                docs.extend(crate::search::doc_for(&r, store.user()));
+                true
             })
             .map_err(|e| e.to_string())?;
     }
-    hits.truncate(limit);
+    let index = crate::search::Index::build(docs);
+    let opts = crate::search::SearchOptions {
+        include_restricted: true,
+        ..crate::search::SearchOptions::limit(limit)
+    };
+    let hits = index.search_with(query, &opts);
     if hits.is_empty() {
         return Ok(ExitCode::from(1));
     }
+    let kind_of = |id: &str| id.parse::<Id>().map_or("record", |i| i.kind.name());
     if json {
         let rows: Vec<serde_json::Value> = hits
             .iter()
-            .map(|(k, id, name)| serde_json::json!({"kind": k.name(), "id": id.to_string(), "name": name}))
+            .map(|h| {
+                serde_json::json!({"kind": kind_of(&h.id), "id": h.id, "name": h.name, "score": h.score})
+            })
             .collect();
         println!("{}", serde_json::Value::Array(rows));
     } else {
-        for (k, id, name) in hits {
-            println!("{} {id} {name}", k.name());
+        for h in hits {
+            println!("{} {} {}", kind_of(&h.id), h.id, h.name);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -326,7 +330,9 @@ fn tui(cli: &Cli, dir: &Path) -> Result<ExitCode, String> {
     } else {
         None
     };
-    let store_dir = demo_dir.as_ref().map_or(dir.to_path_buf(), |d| d.path().join("store"));
+    let store_dir = demo_dir
+        .as_ref()
+        .map_or(dir.to_path_buf(), |d| d.path().join("store"));
     let store = open(&store_dir)?;
     if cli.demo {
         crate::demo::seed(&store, today).map_err(|e| e.to_string())?;

@@ -12,11 +12,13 @@
 //! - [`Session`]: search-as-you-type with narrowing, a backspace cache and
 //!   [`Generation`] numbers to drop stale results.
 
+mod docs;
 mod entry;
 mod index;
 mod matcher;
 pub mod normalize;
 mod session;
 
+pub use docs::doc_for;
 pub use index::{Doc, DocKind, Hit, Index, MatchField, SearchOptions, Tier};
 pub use session::{Generation, Results, Session};

@@ -144,13 +144,23 @@ fn store_falls_back_to_the_environment() {
 #[test]
 fn keymap_check_names_file_line_and_reason() {
     let bin = env!("CARGO_BIN_EXE_triad");
-    let good = Command::new(bin).args(["keymap", "check", "keymaps/default.toml"]).output().unwrap();
+    let good = Command::new(bin)
+        .args(["keymap", "check", "keymaps/default.toml"])
+        .output()
+        .unwrap();
     assert!(good.status.success(), "{}", text(&good.stderr));
     let bad = Command::new(bin)
-        .args(["keymap", "check", "tests/keymap_fixtures/unknown_action.toml"])
+        .args([
+            "keymap",
+            "check",
+            "tests/keymap_fixtures/unknown_action.toml",
+        ])
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(1));
     let err = text(&bad.stderr);
-    assert!(err.contains("unknown_action.toml:") && err.contains("unknown action"), "{err}");
+    assert!(
+        err.contains("unknown_action.toml:") && err.contains("unknown action"),
+        "{err}"
+    );
 }

@@ -103,13 +103,12 @@ pub struct EventLine {
 #[derive(Clone, Debug, PartialEq)]
 pub struct FinderDoc {
     pub id: Id,
-    pub label: String,
-    pub reading: Option<String>,
+    /// What the search index matches (see `search::doc_for`).
+    pub doc: crate::search::Doc,
     /// Shown after the label: a date, a status, a sector.
     pub detail: String,
+    /// Where Enter goes (an event or a note opens its case or party).
     pub target: Id,
-    /// Unix seconds of the last change, for ranking ties.
-    pub changed: i64,
 }
 
 /// Startup loading progress, for the first frames.

@@ -34,11 +34,12 @@ impl Headless {
         width: u16,
         height: u16,
     ) -> Headless {
+        let meeting = cfg.meeting;
         let state = State::new(cfg, Arc::new(keymap), (width, height));
         let mut h = Headless {
             state,
             store,
-            search: SearchState::default(),
+            search: SearchState::new(meeting),
             editor_reply: Ok(String::new()),
             log: Vec::new(),
         };

@@ -93,6 +93,7 @@ pub fn session_config(opts: &RunOptions) -> Result<(Config, Keymap), RunError> {
 pub fn run(opts: RunOptions) -> Result<(), RunError> {
     let (cfg, keymap) = session_config(&opts)?;
     let today = cfg.today;
+    let meeting = cfg.meeting;
     let (tx, rx) = mpsc::channel::<Action>();
     let mut guard = TerminalGuard::new().map_err(RunError::Terminal)?;
     let backend = CrosstermBackend::new(io::stdout());
@@ -105,7 +106,7 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
     spawn_signals(tx.clone()).map_err(RunError::Terminal)?;
     let (store_tx, store_thread) =
         spawn_store(opts.store.clone(), today, tx.clone()).map_err(RunError::Terminal)?;
-    let search_tx = spawn_search(tx.clone()).map_err(RunError::Terminal)?;
+    let search_tx = spawn_search(tx.clone(), meeting).map_err(RunError::Terminal)?;
 
     // The first frame, before any data: a big store must not hold it up.
     draw(&mut terminal, &state);
@@ -207,12 +208,12 @@ fn spawn_store(
     Ok((etx, handle))
 }
 
-fn spawn_search(tx: Sender<Action>) -> io::Result<Sender<Effect>> {
+fn spawn_search(tx: Sender<Action>, meeting: bool) -> io::Result<Sender<Effect>> {
     let (etx, erx) = mpsc::channel::<Effect>();
     std::thread::Builder::new()
         .name("triad-search".into())
         .spawn(move || {
-            let mut search = SearchState::default();
+            let mut search = SearchState::new(meeting);
             let mut emit = |r| {
                 let _ = tx.send(Action::Reply(Box::new(r)));
             };

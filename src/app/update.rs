@@ -1068,7 +1068,7 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
         if let Record::Case(c) = r {
             state.data.upsert_case(CaseRow::from_case(c));
         }
-        docs.extend(super::worker::finder_doc(r, &none));
+        docs.extend(super::worker::finder_doc(r, &none, &state.cfg.user));
     }
     relist_all(state);
     if !docs.is_empty() {

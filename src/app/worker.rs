@@ -101,57 +101,31 @@ pub fn name_row(r: &Record) -> Option<NameRow> {
 }
 
 /// A finder document for a record, if the finder lists its kind.
-/// `partnerships` gives an event without a case somewhere to go.
-pub fn finder_doc(r: &Record, partnerships: &HashMap<Id, Id>) -> Option<FinderDoc> {
-    let doc = |id, label: &str, reading: Option<&String>, detail: String, target| FinderDoc {
-        id,
-        label: label.to_string(),
-        reading: reading.cloned(),
+/// `partnerships` gives an event without a case somewhere to go; `reader`
+/// decides which trust notes are searchable at all.
+pub fn finder_doc(r: &Record, partnerships: &HashMap<Id, Id>, reader: &str) -> Option<FinderDoc> {
+    let (detail, target) = match r {
+        Record::Body(b) => (b.region.clone(), b.id),
+        Record::Person(p) => (p.activity_range.clone(), p.id),
+        Record::Case(c) => (c.condition.clone(), c.id),
+        Record::Event(e) => (
+            e.date.to_string(),
+            e.case
+                .or_else(|| e.partnership.and_then(|p| partnerships.get(&p).copied()))
+                .or_else(|| e.parties.first().copied())?,
+        ),
+        Record::TrustNote(n) => (
+            format!("{} {}", n.at.date_naive(), n.author),
+            n.case.or(n.about)?,
+        ),
+        _ => return None,
+    };
+    Some(FinderDoc {
+        id: r.id(),
+        doc: crate::search::doc_for(r, reader)?,
         detail,
         target,
-        changed: 0,
-    };
-    match r {
-        Record::Body(b) => Some(doc(
-            b.id,
-            &b.name,
-            b.reading.as_ref(),
-            b.region.clone(),
-            b.id,
-        )),
-        Record::Person(p) => Some(doc(
-            p.id,
-            &p.name,
-            p.reading.as_ref(),
-            p.activity_range.clone(),
-            p.id,
-        )),
-        Record::Case(c) => Some(FinderDoc {
-            changed: c.changed.timestamp(),
-            ..doc(
-                c.id,
-                &c.title,
-                c.reading.as_ref(),
-                c.condition.clone(),
-                c.id,
-            )
-        }),
-        Record::Event(e) => {
-            let target = e
-                .case
-                .or_else(|| e.partnership.and_then(|p| partnerships.get(&p).copied()))
-                .or_else(|| e.parties.first().copied())?;
-            let changed = e
-                .date
-                .and_hms_opt(0, 0, 0)
-                .map_or(0, |t| t.and_utc().timestamp());
-            Some(FinderDoc {
-                changed,
-                ..doc(e.id, &e.title, None, e.date.to_string(), target)
-            })
-        }
-        _ => None,
-    }
+    })
 }
 
 /// Everything the list screens need, read on three threads at once (the
@@ -172,7 +146,7 @@ fn load_all(
     let (results, mut docs) = std::thread::scope(|s| {
         let dashboard = s.spawn(|| load_dashboard(store, today, &mut |r| send(r)));
         let events = s.spawn(|| -> Result<Vec<FinderDoc>, StoreError> {
-            // Events for the finder, each with somewhere to go.
+            // Events and readable notes for the finder, each with somewhere to go.
             let mut partnership_party = HashMap::new();
             store.scan(Kind::Partnership, &mut |r| {
                 if let Record::Partnership(p) = &r
@@ -183,10 +157,12 @@ fn load_all(
                 true
             })?;
             let mut docs = Vec::new();
-            store.scan(Kind::Event, &mut |r| {
-                docs.extend(finder_doc(&r, &partnership_party));
-                true
-            })?;
+            for kind in [Kind::Event, Kind::TrustNote] {
+                store.scan(kind, &mut |r| {
+                    docs.extend(finder_doc(&r, &partnership_party, store.user()));
+                    true
+                })?;
+            }
             Ok(docs)
         });
         let mut docs = Vec::new();
@@ -196,7 +172,7 @@ fn load_all(
         results.push(store.scan(Kind::Case, &mut |r| {
             if let Record::Case(c) = &r {
                 chunk.push(CaseRow::from_case(c));
-                docs.extend(finder_doc(&r, &none));
+                docs.extend(finder_doc(&r, &none, store.user()));
             }
             if chunk.len() >= CHUNK {
                 send(Reply::Cases(std::mem::take(&mut chunk)));
@@ -211,7 +187,7 @@ fn load_all(
         for kind in [Kind::Body, Kind::Person] {
             results.push(store.scan(kind, &mut |r| {
                 names.extend(name_row(&r));
-                docs.extend(finder_doc(&r, &none));
+                docs.extend(finder_doc(&r, &none, store.user()));
                 true
             }));
         }
@@ -513,34 +489,23 @@ pub struct SearchState {
     session: crate::search::Session,
     /// id → (where Enter goes, the detail shown after the name).
     meta: HashMap<String, (Id, String)>,
-}
-
-fn search_doc(d: &FinderDoc) -> Option<crate::search::Doc> {
-    use crate::search::DocKind;
-    let kind = match d.id.kind {
-        Kind::Case => DocKind::Case,
-        Kind::Body => DocKind::Body,
-        Kind::Person => DocKind::Person,
-        Kind::Event => DocKind::Event,
-        _ => return None,
-    };
-    Some(crate::search::Doc {
-        kind,
-        id: d.id.to_string(),
-        name: d.label.clone(),
-        reading: d.reading.clone(),
-        extra: vec![d.detail.clone()],
-        changed: d.changed,
-        restricted: false,
-    })
+    /// In meeting mode notes that are not shared stay out of the results.
+    meeting: bool,
 }
 
 impl SearchState {
+    pub fn new(meeting: bool) -> SearchState {
+        SearchState {
+            meeting,
+            ..SearchState::default()
+        }
+    }
+
     pub fn run(&mut self, effect: Effect, emit: &mut dyn FnMut(Reply)) {
         match effect {
             Effect::Index(docs) => {
                 let prepared: Vec<crate::search::Doc> =
-                    docs.iter().filter_map(search_doc).collect();
+                    docs.iter().map(|d| d.doc.clone()).collect();
                 for d in docs {
                     self.meta.insert(d.id.to_string(), (d.target, d.detail));
                 }
@@ -554,7 +519,10 @@ impl SearchState {
                 }
             }
             Effect::Search { seq, query } => {
-                let opts = crate::search::SearchOptions::limit(200);
+                let opts = crate::search::SearchOptions {
+                    include_restricted: !self.meeting,
+                    ..crate::search::SearchOptions::limit(200)
+                };
                 let found = self.session.search(&self.index, &query, &opts);
                 let hits = found
                     .hits

@@ -73,11 +73,11 @@ pub(super) fn prepare(doc: Doc) -> Prepared {
     let name_map = (!identity).then(|| map.iter().map(|&o| o as u32).collect());
 
     let source = match reading.as_deref() {
-        Some(r) if !fold(r).is_empty() => Some(r),
-        _ if name.chars().any(is_kana) => Some(name.as_str()),
+        Some(r) if !fold(r).is_empty() => Some(split_at_name_kana(r, &name)),
+        _ if name.chars().any(is_kana) => Some(name.clone()),
         _ => None,
     };
-    let (romaji, starts) = source.map(romaji_words).unwrap_or_default();
+    let (romaji, starts) = source.as_deref().map(romaji_words).unwrap_or_default();
     let romaji_starts = mask(starts.into_iter());
 
     let mut hay = String::with_capacity(name_fold.len() + romaji.len() + id.len() + 3);
@@ -274,6 +274,32 @@ pub(super) fn is_start(mask: u64, pos: usize) -> bool {
     pos < MASK_BITS && mask >> pos & 1 == 1
 }
 
+/// A reading such as センダイポリオノカイ says nothing of where words start;
+/// the name does (仙台|ポリオ|の会). Each kana run of two or more the name
+/// shares with the reading is set apart by spaces, so romaji queries like
+/// `porio` match at a word start.
+fn split_at_name_kana(reading: &str, name: &str) -> String {
+    let mut runs: Vec<String> = Vec::new();
+    let mut run = String::new();
+    for c in name.chars().chain(std::iter::once(' ')) {
+        if is_kana(c) {
+            run.push(super::normalize::hira_to_kata(c));
+        } else if !run.is_empty() {
+            if run.chars().count() >= 2 {
+                runs.push(std::mem::take(&mut run));
+            }
+            run.clear();
+        }
+    }
+    let mut out = reading.to_string();
+    for r in runs {
+        if let Some(at) = out.find(&r) {
+            out.replace_range(at..at + r.len(), &format!(" {r} "));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,6 +334,21 @@ mod tests {
         assert!(p.cold.name_map.is_none());
         assert!(is_start(p.hot.romaji_starts, 0) && is_start(p.hot.romaji_starts, 6));
         assert!(!is_start(p.hot.romaji_starts, 3));
+    }
+
+    #[test]
+    fn kana_shared_by_name_and_reading_starts_a_romaji_word() {
+        let p = prepare(doc("仙台ポリオの会", Some("センダイポリオノカイ")));
+        assert_eq!(view(&p).romaji(), "sendaiporionokai");
+        assert!(is_start(p.hot.romaji_starts, 6), "porio starts a word");
+        let p = prepare(doc(
+            "熊本県がん相談支援センター",
+            Some("クマモトケンガンソウダンシエンセンター"),
+        ));
+        assert!(
+            is_start(p.hot.romaji_starts, "kumamotoken".len()),
+            "gan starts a word"
+        );
     }
 
     #[test]

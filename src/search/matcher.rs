@@ -8,7 +8,7 @@ use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use super::entry::{View, char_sig, is_start, sig_bit};
-use super::index::{Hit, Index, MatchField, SearchOptions, Tier};
+use super::index::{DocKind, Hit, Index, MatchField, SearchOptions, Tier};
 use super::normalize::{fold, id_key, romaji};
 
 /// Below this many candidates a search stays on the calling thread.
@@ -162,7 +162,7 @@ pub(super) struct Outcome {
 fn tier_base(tier: Tier) -> i64 {
     match tier {
         Tier::ExactId => 5_000_000,
-        Tier::Prefix => 4_000_000,
+        Tier::Prefix => 3_300_000,
         Tier::WordStart => 3_000_000,
         Tier::Substring => 2_000_000,
         Tier::Fuzzy => 1_000_000,
@@ -170,15 +170,28 @@ fn tier_base(tier: Tier) -> i64 {
     }
 }
 
-/// The next better tier (`None` above [`Tier::Prefix`]: the substring pass
-/// cannot do better).
-fn better(t: Tier) -> Option<Tier> {
-    match t {
-        Tier::ExactId | Tier::Prefix => None,
-        Tier::WordStart => Some(Tier::Prefix),
-        Tier::Substring => Some(Tier::WordStart),
-        Tier::Fuzzy | Tier::Recent => Some(Tier::Substring),
+/// Prefix and word-start matches form one band, in which cases, bodies and
+/// people come before events and notes: those are many and alike (a yearly
+/// check-up titled ポリオ… twelve times) and would bury 仙台ポリオの会.
+fn kind_bonus(tier: Tier, kind: DocKind) -> i64 {
+    let primary = matches!(kind, DocKind::Case | DocKind::Body | DocKind::Person);
+    if primary && matches!(tier, Tier::Prefix | Tier::WordStart) {
+        600_000
+    } else {
+        0
     }
+}
+
+/// The lowest substring tier at which a document of `kind`, changed at
+/// `changed`, could still outrank `worst` (`None`: it cannot). Scores, not
+/// tiers, decide: a case at a word start outranks an event at a prefix.
+fn floor_to_beat(worst: &Scored, kind: DocKind, changed: i64) -> Option<Tier> {
+    [Tier::Substring, Tier::WordStart, Tier::Prefix]
+        .into_iter()
+        .find(|&t| {
+            let score = tier_base(t) + kind_bonus(t, kind);
+            score > worst.score || (score == worst.score && changed >= worst.changed)
+        })
 }
 
 /// Best tier of `needle` in `hay`, if it is `floor` or better, with the
@@ -456,8 +469,7 @@ pub(super) fn run(index: &Index, keys: &Keys, opts: &SearchOptions, within: With
             // could outrank the worst of them is worth classifying.
             let floor = match top.full_worst() {
                 None => Some(Tier::Substring),
-                Some(w) if v.hot.changed >= w.changed => Some(w.tier),
-                Some(w) => better(w.tier),
+                Some(w) => floor_to_beat(w, v.hot.kind, v.hot.changed),
             };
             if let Some((tier, field, pos)) = floor.and_then(|f| classify(&v, keys, f)) {
                 count += 1;
@@ -523,7 +535,7 @@ pub(super) fn run(index: &Index, keys: &Keys, opts: &SearchOptions, within: With
 
 fn scored(v: &View, slot: u32, tier: Tier, field: MatchField, pos: usize, fuzzy: i64) -> Scored {
     Scored {
-        score: tier_base(tier) + fuzzy.clamp(0, 999_999),
+        score: tier_base(tier) + kind_bonus(tier, v.hot.kind) + fuzzy.clamp(0, 999_999),
         changed: v.hot.changed,
         slot,
         tier,

@@ -63,6 +63,7 @@ fn kind_tag(state: &State, k: Kind) -> &'static str {
         Kind::Body => l.t("body", "団体"),
         Kind::Person => l.t("person", "人"),
         Kind::Event => l.t("event", "行事"),
+        Kind::TrustNote => l.t("note", "メモ"),
         _ => l.t("record", "記録"),
     }
 }
@@ -75,8 +76,8 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
     frame(
         state,
         l.t(
-            "Find: cases, bodies, people, events",
-            "検索: ケース・団体・人・行事",
+            "Find: cases, bodies, people, events, notes",
+            "検索: ケース・団体・人・行事・メモ",
         ),
         g.outer,
         buf,
