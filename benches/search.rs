@@ -8,6 +8,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use triad::model::Kind;
 use triad::search::{Doc, DocKind, Index, SearchOptions, Session};
 
 /// Deterministic pseudo-random numbers.
@@ -356,7 +357,69 @@ fn target_ms(n: usize) -> f64 {
 
 fn run(n: usize, fzf: bool) {
     println!("== {n} documents ==");
-    let docs = synthetic(n);
+    measure(synthetic(n), fzf, target_ms(n));
+}
+
+/// The store `triad demo --scale 100000` makes (shared with the TUI bench
+/// under target/tui-bench/, built once with the real binary if missing),
+/// indexed through `doc_for` exactly as the finder indexes it.
+fn run_store(scale: usize, fzf: bool) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("tui-bench")
+        .join(format!("scale-{scale}"));
+    if !dir.join("seeded").exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        eprintln!(
+            "building the store of `triad demo --scale {scale}` in {} (once)",
+            dir.display()
+        );
+        let ok = Command::new(env!("CARGO_BIN_EXE_triad"))
+            .args(["demo", "--scale", &scale.to_string(), "--store"])
+            .arg(&dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok || std::fs::write(dir.join("seeded"), "").is_err() {
+            println!("store of scale {scale}: could not be built, skipped");
+            return;
+        }
+    }
+    let store = match triad::store::SledStore::open(&dir) {
+        Ok(s) => s,
+        Err(e) => {
+            println!("store of scale {scale}: {e}, skipped");
+            return;
+        }
+    };
+    let start = Instant::now();
+    let mut docs = Vec::new();
+    for kind in [
+        Kind::Case,
+        Kind::Body,
+        Kind::Person,
+        Kind::Event,
+        Kind::TrustNote,
+    ] {
+        let scanned = triad::store::Store::scan(&store, kind, &mut |r| {
+            docs.extend(triad::search::doc_for(&r, "bench"));
+            true
+        });
+        if let Err(e) = scanned {
+            println!("store of scale {scale}: {e}, skipped");
+            return;
+        }
+    }
+    println!(
+        "== the store of `triad demo --scale {scale}`: {} documents (read in {:.1} s) ==",
+        docs.len(),
+        start.elapsed().as_secs_f64()
+    );
+    // The store of 100,000 cases is the "100,000" of the targets.
+    measure(docs, fzf, 16.0);
+}
+
+fn measure(docs: Vec<Doc>, fzf: bool, target: f64) {
+    let n = docs.len();
     let names: Vec<String> = docs.iter().map(|d| d.name.clone()).collect();
     let rss_before = rss_mib();
     let start = Instant::now();
@@ -432,7 +495,6 @@ fn run(n: usize, fzf: bool) {
         ms(f.max)
     );
 
-    let target = target_ms(n);
     println!(
         "target p95 < {target:.0} ms per keystroke: session {}, fresh {}",
         if ms(s.p95) < target { "met" } else { "MISSED" },
@@ -479,8 +541,9 @@ fn run(n: usize, fzf: bool) {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let sizes: Vec<usize> = args
+        .iter()
         .filter_map(|a| a.replace('_', "").parse().ok())
         .collect();
     let sizes = if sizes.is_empty() {
@@ -498,6 +561,10 @@ fn main() {
     );
     println!("Session (what the UI uses), fresh = Index::search_with from scratch; limit 50 hits");
     let fzf = fzf_available();
+    if !args.iter().any(|a| a == "--no-store") {
+        run_store(100_000, fzf);
+        println!();
+    }
     for n in sizes {
         run(n, fzf);
         println!();

@@ -114,6 +114,11 @@ fn open(dir: &Path) -> Result<SledStore, String> {
     SledStore::open(dir).map_err(|e| e.to_string())
 }
 
+/// For commands that only read: a mistyped path is an error, not a new store.
+fn open_existing(dir: &Path) -> Result<SledStore, String> {
+    SledStore::open_existing(dir).map_err(|e| e.to_string())
+}
+
 fn dispatch(cli: Cli) -> Result<ExitCode, String> {
     let dir = store_dir(&cli);
     match cli.command {
@@ -123,14 +128,14 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             ref query,
             limit,
             json,
-        }) => search(&open(&dir)?, query, limit, json),
+        }) => search(&open_existing(&dir)?, query, limit, json),
         Some(Command::Import { ref file }) => import(&open(&dir)?, file),
         Some(Command::Export {
             format,
             case,
             ref out,
-        }) => export(&open(&dir)?, format, case, out.as_deref()),
-        Some(Command::Check) => check(&open(&dir)?),
+        }) => export(&open_existing(&dir)?, format, case, out.as_deref()),
+        Some(Command::Check) => check(&open_existing(&dir)?),
         Some(Command::Keymap {
             command: KeymapCommand::Check { ref file },
         }) => keymap_check(file),
@@ -154,10 +159,10 @@ fn progress_printer(label: &'static str) -> impl FnMut(usize, usize) {
 
 fn demo(dir: &Path, scale: usize) -> Result<ExitCode, String> {
     let store = open(dir)?;
-    let today = chrono::Utc::now().date_naive();
+    let today = chrono::Local::now().date_naive();
     let summary = crate::demo::seed(&store, today).map_err(|e| match e {
         StoreError::Duplicate(_) => format!(
-            "the store at {} already holds the demo records; give `--store` an empty directory",
+            "the store at {} is not empty; give `--store` an empty directory for the demo",
             dir.display()
         ),
         other => other.to_string(),
@@ -238,9 +243,9 @@ fn export(
         return Err(format!("--case takes a case id like C-0007, not {c}"));
     }
     let text = match format {
-        Format::Json => {
-            exchange::to_json(exchange::collect(store, case).map_err(|e| e.to_string())?)
-        }
+        Format::Json => exchange::to_json(
+            exchange::collect(store, case, store.user()).map_err(|e| e.to_string())?,
+        ),
         Format::Md => {
             let Some(c) = case else {
                 return Err("--format md needs --case ID".into());
@@ -251,7 +256,8 @@ fn export(
             let Some(dir) = out else {
                 return Err("--format csv writes one file per kind: give --out DIR".into());
             };
-            let records = exchange::collect(store, case).map_err(|e| e.to_string())?;
+            let records =
+                exchange::collect(store, case, store.user()).map_err(|e| e.to_string())?;
             let files = exchange::write_csv(&records, dir)
                 .map_err(|e| format!("cannot write CSV into {}: {e}", dir.display()))?;
             log_export(store, case, format)?;
@@ -260,7 +266,8 @@ fn export(
         }
     };
     match out {
-        Some(path) => std::fs::write(path, text)
+        Some(path) => exchange::private_file(path)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
         None => match std::io::stdout().write_all(text.as_bytes()) {
             // A reader that stopped early (`| head`) is not an error.

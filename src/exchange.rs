@@ -46,34 +46,68 @@ pub enum ImportError {
     Rejected(#[from] StoreError),
 }
 
-/// Every record of the store (or, with `case`, that case and all it needs).
-pub fn collect(store: &dyn Store, case: Option<Id>) -> Result<Vec<Record>, StoreError> {
+/// Every record of the store (a lossless backup), or, with `case`, that
+/// case and all it needs, as `reader` may share it.
+pub fn collect(
+    store: &dyn Store,
+    case: Option<Id>,
+    reader: &str,
+) -> Result<Vec<Record>, StoreError> {
     match case {
         None => store.everything(),
-        Some(id) => case_closure(store, id),
+        Some(id) => case_closure(store, id, reader),
     }
 }
 
-/// A case, what refers to it, and everything those point at, so that the
-/// subset imports on its own into an empty store.
-fn case_closure(store: &dyn Store, case: Id) -> Result<Vec<Record>, StoreError> {
+/// A case, what refers to it (and notes on its relationships), and
+/// everything those point at, so that the subset imports on its own into an
+/// empty store. Notes the reader may not read stay out: nothing refers to a
+/// note, so leaving one out keeps the subset whole.
+fn case_closure(store: &dyn Store, case: Id, reader: &str) -> Result<Vec<Record>, StoreError> {
     let mut want: BTreeSet<Id> = BTreeSet::new();
     let mut todo: Vec<Id> = vec![case];
-    todo.extend(store.referrers(case)?);
+    for id in store.referrers(case)? {
+        todo.push(id);
+        if id.kind == Kind::Relationship {
+            todo.extend(
+                store
+                    .referrers(id)?
+                    .into_iter()
+                    .filter(|n| n.kind == Kind::TrustNote),
+            );
+        }
+    }
+    let mut out: Vec<Record> = Vec::new();
     while let Some(id) = todo.pop() {
         if !want.insert(id) {
             continue;
         }
         let rec = store.get(id)?.ok_or(StoreError::NotFound(id))?;
-        todo.extend(rec.references().into_iter().filter(|r| !want.contains(r)));
-    }
-    let mut out = Vec::with_capacity(want.len());
-    for kind in Kind::ALL {
-        for id in want.iter().filter(|i| i.kind == kind) {
-            out.extend(store.get(*id)?);
+        if let Record::TrustNote(n) = &rec
+            && !n.readable_by(reader)
+        {
+            continue;
         }
+        todo.extend(rec.references().into_iter().filter(|r| !want.contains(r)));
+        out.push(rec);
     }
+    // Ids order by kind (in `Kind::ALL` order), then number: the export order.
+    out.sort_by_key(Record::id);
     Ok(out)
+}
+
+/// A new file readable by its owner only: exports hold health data.
+pub(crate) fn private_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    // An existing file keeps its old mode through `open`: tighten it.
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    Ok(file)
 }
 
 /// The JSON text of an export: stable, so export → import → export is

@@ -95,9 +95,25 @@ pub fn default_dir() -> PathBuf {
         .join("triad")
 }
 
-/// The OS user, for the audit trail.
+/// The OS user, for the audit trail: looked up from the process's real uid
+/// (`$USER` is whatever the caller sets it to).
 pub fn os_user() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "unknown".to_string())
+    let uid = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Uid:"))
+                .and_then(|v| v.split_whitespace().next().map(str::to_string))
+        });
+    let Some(uid) = uid else {
+        return std::env::var("USER").unwrap_or_else(|_| "unknown".to_string());
+    };
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    passwd
+        .lines()
+        .find_map(|l| {
+            let f: Vec<&str> = l.split(':').collect();
+            (f.len() > 2 && f[2] == uid).then(|| f[0].to_string())
+        })
+        .unwrap_or_else(|| format!("uid {uid}"))
 }

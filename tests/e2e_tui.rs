@@ -44,6 +44,10 @@ impl Session {
         cmd.env("HOME", home);
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
         cmd.env("XDG_DATA_HOME", home.join("data"));
+        // Temporary files (the --demo store) inside the test's own directory.
+        let tmp = home.join("tmp");
+        std::fs::create_dir_all(&tmp).expect("tmp dir");
+        cmd.env("TMPDIR", &tmp);
         let child = pair.slave.spawn_command(cmd).expect("spawn triad");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
@@ -293,18 +297,27 @@ fn demo_flag_opens_a_private_store_and_ctrl_c_quits() {
     s.wait_for("cases");
     s.send("gc");
     s.wait_for("仙台ポリオ");
-    let pid = s.child.process_id().expect("pid");
+    let demo_dirs = || -> Vec<String> {
+        std::fs::read_dir(home.path().join("tmp"))
+            .expect("temp dir")
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .filter(|n| n.starts_with("triad-demo-"))
+            .collect()
+    };
+    assert_eq!(
+        demo_dirs().len(),
+        1,
+        "the demo store lives in TMPDIR while running"
+    );
     s.send("\x03");
     assert!(s.wait_exit().success());
     s.assert_restored();
     // The private demo store is gone.
-    let prefix = format!("triad-demo-{pid}-");
-    let left: Vec<String> = std::fs::read_dir(std::env::temp_dir())
-        .expect("temp dir")
-        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-        .filter(|n| n.starts_with(&prefix))
-        .collect();
-    assert!(left.is_empty(), "demo store left behind: {left:?}");
+    assert!(
+        demo_dirs().is_empty(),
+        "demo store left behind: {:?}",
+        demo_dirs()
+    );
     // It never touched a store under the home directory.
     assert!(!home.path().join("data").join("triad").exists());
 }

@@ -84,7 +84,7 @@ fn every_illegal_transition_is_refused_and_changes_nothing() {
             let mut r = at(from);
             let before = r.clone();
             assert!(
-                try_move(&mut r, to).is_err(),
+                matches!(try_move(&mut r, to), Err(TransitionError::Illegal { .. })),
                 "{from:?} -> {to:?} was allowed"
             );
             assert_eq!(r, before, "{from:?} -> {to:?} changed the referral");
@@ -133,4 +133,31 @@ fn validate_rejects_an_illegal_history() {
     let mut d = at(Declined);
     d.decline_reason.clear();
     assert!(d.validate().is_err());
+}
+
+#[test]
+fn a_stored_history_can_only_grow() {
+    use triad::model::Record;
+    let old = at(Completed);
+    let mut rewound = old.clone();
+    rewound.history.truncate(1);
+    assert!(
+        Record::Referral(rewound)
+            .check_successor(&Record::Referral(old.clone()))
+            .is_err()
+    );
+    let mut edited = old.clone();
+    edited.history[1].by = "someone else".into();
+    assert!(
+        Record::Referral(edited)
+            .check_successor(&Record::Referral(old.clone()))
+            .is_err()
+    );
+    let mut outcome = old.clone();
+    outcome.outcome = "back at work".into();
+    assert!(
+        Record::Referral(outcome)
+            .check_successor(&Record::Referral(old))
+            .is_ok()
+    );
 }

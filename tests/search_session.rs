@@ -277,7 +277,10 @@ fn a_new_index_is_not_served_from_the_old_cache() {
     let new = Index::build(renamed);
     assert_eq!(new.version(), old.version());
     let hits = s.search(&new, "porio", &opts).hits;
-    assert_eq!(hits[0].name, "新しいポリオの会");
+    assert!(
+        hits.iter().any(|h| h.name == "新しいポリオの会"),
+        "the renamed document is found, not the old cache's answer"
+    );
     assert_eq!(hits, new.search_with("porio", &opts));
     let longer = s.search(&new, "poriono", &opts).hits;
     assert_eq!(longer, new.search_with("poriono", &opts));

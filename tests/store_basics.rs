@@ -132,10 +132,10 @@ fn a_second_open_of_a_held_store_fails_clearly() {
 fn export_import_export_is_byte_identical() {
     let (_d, store) = fresh();
     store.import(small_set(), &mut no_progress()).unwrap();
-    let first = exchange::to_json(exchange::collect(&store, None).unwrap());
+    let first = exchange::to_json(exchange::collect(&store, None, "tester").unwrap());
     let (_d2, other) = fresh();
     exchange::import(&other, &first, &mut no_progress()).unwrap();
-    let second = exchange::to_json(exchange::collect(&other, None).unwrap());
+    let second = exchange::to_json(exchange::collect(&other, None, "tester").unwrap());
     assert_eq!(first, second);
     assert!(first.contains("\"B-0003\""));
 }
@@ -172,7 +172,7 @@ fn a_large_import_is_batched_and_round_trips() {
 fn bad_imports_are_rejected_with_reason_and_change_nothing() {
     let (_d, store) = fresh();
     store.import(small_set(), &mut no_progress()).unwrap();
-    let before = exchange::to_json(exchange::collect(&store, None).unwrap());
+    let before = exchange::to_json(exchange::collect(&store, None, "tester").unwrap());
     let good: serde_json::Value = serde_json::from_str(&before).unwrap();
     let with = |edit: &dyn Fn(&mut serde_json::Value)| {
         let mut v = good.clone();
@@ -206,9 +206,14 @@ fn bad_imports_are_rejected_with_reason_and_change_nothing() {
             "record 0 (B-0001)",
         ),
         (
-            "unknown kind",
+            "unknown body kind",
             with(&|v| v["records"][1]["kind"] = "spaceship".into()),
             "record 1 (B-0002)",
+        ),
+        (
+            "unknown record type",
+            with(&|v| v["records"][2]["type"] = "spaceship".into()),
+            "record 2 (B-0003)",
         ),
         (
             "bad id",
@@ -226,7 +231,7 @@ fn bad_imports_are_rejected_with_reason_and_change_nothing() {
                 let dup = recs[0].clone();
                 recs.push(dup);
             }),
-            "B-1001 already exists",
+            "B-1001 appears twice in the file",
         ),
         (
             "dangling reference",
@@ -246,7 +251,7 @@ fn bad_imports_are_rejected_with_reason_and_change_nothing() {
     for (what, text, expect) in cases {
         let err = exchange::import(&store, &text, &mut no_progress()).expect_err(what);
         assert!(err.to_string().contains(expect), "{what}: {err}");
-        let after = exchange::to_json(exchange::collect(&store, None).unwrap());
+        let after = exchange::to_json(exchange::collect(&store, None, "tester").unwrap());
         assert_eq!(after, before, "{what} changed the store");
     }
     // The audit trail records only the one good import.
@@ -257,7 +262,7 @@ fn bad_imports_are_rejected_with_reason_and_change_nothing() {
 fn case_export_is_self_contained() {
     let (_d, store) = fresh();
     store.import(small_set(), &mut no_progress()).unwrap();
-    let subset = exchange::collect(&store, Some(Id::new(Kind::Case, 1))).unwrap();
+    let subset = exchange::collect(&store, Some(Id::new(Kind::Case, 1)), "tester").unwrap();
     let ids: Vec<String> = subset.iter().map(|r| r.id().to_string()).collect();
     // Person P-0002 has nothing to do with the case.
     assert_eq!(

@@ -139,3 +139,80 @@ fn acknowledged_writes_survive_sigkill() {
         );
     }
 }
+
+const IMPORT_ENV: &str = "TRIAD_CRASH_IMPORTER";
+const IMPORT_SIZE: u64 = 6000;
+
+/// The importer: one import of several batches, printing each batch done.
+fn importer(dir: &str) {
+    let store = SledStore::open(std::path::Path::new(dir)).expect("open");
+    let records: Vec<Record> = (1..=IMPORT_SIZE)
+        .map(|n| body(n, &format!("団体{n}"), Sector::Medical))
+        .collect();
+    store
+        .import(records, &mut |done, _| println!("BATCH {done}"))
+        .expect("import");
+    println!("DONE");
+}
+
+#[test]
+fn an_import_killed_half_way_is_rolled_back_whole() {
+    if let Ok(dir) = std::env::var(IMPORT_ENV) {
+        importer(&dir);
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    let child = Command::new(&exe)
+        .args([
+            "an_import_killed_half_way_is_rolled_back_whole",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(IMPORT_ENV, &dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reaper = Reaper(child);
+    let lines = BufReader::new(reaper.0.stdout.take().unwrap()).lines();
+    let mut batches = 0;
+    let mut finished = false;
+    for line in lines.map_while(Result::ok) {
+        if line.starts_with("BATCH ") {
+            batches += 1;
+            if batches == 2 {
+                reaper.0.kill().unwrap();
+            }
+        }
+        finished |= line == "DONE";
+    }
+    reaper.0.wait().unwrap();
+    assert!(batches >= 2, "the importer wrote batches");
+    let store = SledStore::open(&dir).unwrap();
+    let n = store.all::<Body>().unwrap().len() as u64;
+    if finished {
+        assert_eq!(n, IMPORT_SIZE);
+    } else {
+        assert_eq!(n, 0, "half an import survived: {n} of {IMPORT_SIZE}");
+        let trail = store.audit_trail().unwrap();
+        assert!(
+            trail.iter().any(|e| e.summary.contains("rolled back")),
+            "{trail:?}"
+        );
+    }
+    let report = store.check().unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    // And the same records import cleanly afterwards.
+    drop(store);
+    let store = SledStore::open(&dir).unwrap();
+    if !finished {
+        let records: Vec<Record> = (1..=IMPORT_SIZE)
+            .map(|n| body(n, "again", Sector::Medical))
+            .collect();
+        store.import(records, &mut |_, _| {}).unwrap();
+        assert_eq!(store.all::<Body>().unwrap().len() as u64, IMPORT_SIZE);
+    }
+}

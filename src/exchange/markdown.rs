@@ -3,8 +3,6 @@
 
 use std::fmt::Write;
 
-use chrono::Utc;
-
 use crate::model::{Case, Consent, Event, Id, Referral, Sector, TrustNote};
 use crate::store::{Store, StoreError, StoreExt};
 
@@ -18,7 +16,7 @@ fn name(store: &dyn Store, id: Id) -> String {
 /// The case report of `case`, as `reader` may see it.
 pub fn case_report(store: &dyn Store, case: Id, reader: &str) -> Result<String, StoreError> {
     let c: Case = store.get_as(case)?.ok_or(StoreError::NotFound(case))?;
-    let today = Utc::now().date_naive();
+    let today = chrono::Local::now().date_naive();
     let mut md = String::new();
     let _ = writeln!(md, "# {} ({})\n", c.title, c.id);
     let _ = writeln!(md, "- status: {:?}", c.status);

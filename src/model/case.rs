@@ -130,6 +130,9 @@ impl Case {
                 ));
             }
         }
+        for s in &self.status_history {
+            check_name("status_history", &s.by)?;
+        }
         for n in &self.needs {
             check_text("needs", &n.text)?;
         }
@@ -138,7 +141,7 @@ impl Case {
         }
         for p in &self.parties {
             expect_party("parties", &p.party)?;
-            check_text("parties", &p.role)?;
+            check_name("parties", &p.role)?;
             check_span(p.from, p.until)?;
         }
         Ok(())

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::party::{expect_kind, expect_party};
-use super::text::{ValidationError, check_text};
+use super::text::{ValidationError, check_name, check_text};
 use super::{Date, Id, Kind};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +53,9 @@ impl Consent {
         }
         for p in &self.granted_to {
             expect_party("granted_to", p)?;
+        }
+        for i in &self.scope.information {
+            check_name("scope", i)?;
         }
         if !self.scope.intervention && !self.scope.information_sharing {
             return Err(ValidationError::new(

@@ -97,6 +97,10 @@ pub struct Id {
 }
 
 impl Id {
+    /// The largest number an id may carry: far past any real store, and far
+    /// enough from u64::MAX that a counter can never wrap.
+    pub const MAX_NUM: u64 = 99_999_999;
+
     pub const fn new(kind: Kind, num: u64) -> Id {
         Id { kind, num }
     }
@@ -131,7 +135,7 @@ impl FromStr for Id {
             return Err(bad());
         }
         let num: u64 = digits.parse().map_err(|_| bad())?;
-        if num == 0 {
+        if num == 0 || num > Id::MAX_NUM {
             return Err(bad());
         }
         Ok(Id { kind, num })
@@ -162,7 +166,18 @@ mod tests {
         assert_eq!("C-0007".parse::<Id>(), Ok(id));
         assert_eq!("c7".parse::<Id>(), Ok(id));
         assert_eq!(Id::new(Kind::Event, 123_456).to_string(), "E-123456");
-        for bad in ["", "C", "C-", "X-0001", "C-00a1", "C-0000", "C--1"] {
+        assert_eq!("C-99999999".parse::<Id>().map(|i| i.num), Ok(Id::MAX_NUM));
+        for bad in [
+            "",
+            "C",
+            "C-",
+            "X-0001",
+            "C-00a1",
+            "C-0000",
+            "C--1",
+            "C-100000000",
+            "B-18446744073709551615",
+        ] {
             assert!(bad.parse::<Id>().is_err(), "{bad} parsed");
         }
     }

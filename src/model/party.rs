@@ -194,6 +194,7 @@ impl Body {
             }
         }
         for c in &self.cadences {
+            check_name("cadences", &c.what)?;
             if c.min > c.max {
                 return Err(ValidationError::new("cadences", "min is above max"));
             }

@@ -61,6 +61,49 @@ impl Record {
         each!(self, r => r.validate())
     }
 
+    /// Whether this record may replace `old`: histories are only added to,
+    /// and a party's role in a case is ended, never removed or rewritten.
+    pub fn check_successor(&self, old: &Record) -> Result<(), ValidationError> {
+        fn kept<T: PartialEq>(
+            field: &'static str,
+            old: &[T],
+            new: &[T],
+        ) -> Result<(), ValidationError> {
+            if new.starts_with(old) {
+                Ok(())
+            } else {
+                Err(ValidationError::new(
+                    field,
+                    "earlier entries are kept as they were; add a new entry instead",
+                ))
+            }
+        }
+        match (old, self) {
+            (Record::Case(o), Record::Case(n)) => {
+                kept("status_history", &o.status_history, &n.status_history)?;
+                for p in &o.parties {
+                    let still_there = n.parties.iter().any(|q| {
+                        (q.party, q.sector, &q.role, q.from) == (p.party, p.sector, &p.role, p.from)
+                            && (q.until == p.until || p.until.is_none())
+                    });
+                    if !still_there {
+                        return Err(ValidationError::new(
+                            "parties",
+                            format!(
+                                "the role of {} is kept: end it instead of changing or removing it",
+                                p.party
+                            ),
+                        ));
+                    }
+                }
+                Ok(())
+            }
+            (Record::Referral(o), Record::Referral(n)) => kept("history", &o.history, &n.history),
+            (Record::Relationship(o), Record::Relationship(n)) => kept("trust", &o.trust, &n.trust),
+            _ => Ok(()),
+        }
+    }
+
     /// Every other record this one points at; each must exist.
     pub fn references(&self) -> Vec<Id> {
         let mut refs = match self {

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::party::{expect_kind, expect_party};
-use super::text::{ValidationError, check_text};
+use super::text::{ValidationError, check_name, check_text};
 use super::{Date, Id, Kind};
 
 /// The routes a peer supporter refers along.
@@ -240,6 +240,10 @@ impl Referral {
                 "history",
                 "a referral starts proposed",
             ));
+        }
+        for t in &self.history {
+            check_name("history", &t.by)?;
+            check_text("history", &t.note)?;
         }
         for pair in self.history.windows(2) {
             if !pair[0].status.can_move_to(pair[1].status) {

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::party::{expect_kind, expect_party};
-use super::text::{ValidationError, check_text};
+use super::text::{ValidationError, check_name, check_text};
 use super::{Date, Id, Kind, Timestamp};
 
 /// 1 = new or unknown … 5 = established. Trust decides what gets shared.
@@ -83,6 +83,9 @@ impl Relationship {
                 "needs a starting trust level",
             ));
         }
+        for t in &self.trust {
+            check_name("trust", &t.by)?;
+        }
         Ok(())
     }
 
@@ -142,9 +145,7 @@ impl TrustNote {
         if let Some(p) = &self.about {
             expect_party("about", p)?;
         }
-        if self.author.trim().is_empty() {
-            return Err(ValidationError::new("author", "must not be empty"));
-        }
+        check_name("author", &self.author)?;
         if self.text.trim().is_empty() {
             return Err(ValidationError::new("text", "must not be empty"));
         }

@@ -35,6 +35,9 @@ impl Partnership {
         for p in &self.parties {
             expect_party("parties", p)?;
         }
+        for c in &self.cadences {
+            check_name("cadences", &c.what)?;
+        }
         check_span(self.started, self.ended)
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::model::{Id, ValidationError};
+use crate::model::{Id, Kind, ValidationError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -12,6 +12,20 @@ pub enum StoreError {
     Locked(PathBuf),
     #[error("{0} does not exist")]
     NotFound(Id),
+    #[error(
+        "there is no triad store at {0}; check --store or $TRIAD_STORE, or make one with `triad demo` or `triad import`"
+    )]
+    Missing(PathBuf),
+    #[error(
+        "{0} holds other files and is not a triad store; give --store an empty or new directory"
+    )]
+    NotAStore(PathBuf),
+    #[error("{0} appears twice in the file")]
+    DuplicateInFile(Id),
+    #[error("new {}: {error}", .kind.name())]
+    InvalidNew { kind: Kind, error: ValidationError },
+    #[error("no more {} ids are left in this store", .0.name())]
+    Full(Kind),
     #[error("{0} already exists")]
     Duplicate(Id),
     #[error("{id}: {error}")]

@@ -3,10 +3,14 @@
 //!
 //! To change a stored type: bump `SCHEMA_VERSION`, and add a step to
 //! `STEPS` that takes a record of schema N-1 (as `serde_json::Value`, tagged
-//! with its `kind`) to schema N: rename a field, fill in a default, split a
-//! value. `open` runs the missing steps over every record, in batches, before
-//! anything else reads the store. Add a test that opens a store written at
-//! the older version. A store newer than the program is refused, not guessed at.
+//! with its `type`; `kind` is a field of bodies and events) to schema N:
+//! rename a field, fill in a default, split a value. `open` runs the missing
+//! steps over every record before anything else reads the store. A step must
+//! be idempotent (a crash during one runs it again on records already
+//! rewritten), and must not change what a record refers to or its dates: the
+//! indexes are not rebuilt (a step that does must rebuild them). Add a test
+//! that opens a store written at the older version. A store newer than the
+//! program is refused, not guessed at.
 
 use serde_json::Value;
 

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use chrono::Utc;
 use sled::transaction::{
@@ -40,11 +41,25 @@ pub struct SledStore {
     trees: Vec<Tree>,
     pending: Tree,
     user: String,
+    /// Held by every write, so a check made before a transaction (delete's
+    /// referrers, import's duplicates) cannot be raced by another thread.
+    writing: Mutex<()>,
     _lock: StoreLock,
 }
 
 fn tree_index(kind: Kind) -> usize {
-    Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+    match kind {
+        Kind::Body => 0,
+        Kind::Person => 1,
+        Kind::Affiliation => 2,
+        Kind::Case => 3,
+        Kind::Relationship => 4,
+        Kind::TrustNote => 5,
+        Kind::Consent => 6,
+        Kind::Referral => 7,
+        Kind::Partnership => 8,
+        Kind::Event => 9,
+    }
 }
 
 type Tx = [TransactionalTree];
@@ -83,6 +98,12 @@ impl SledStore {
             path: dir.to_path_buf(),
             source,
         };
+        // A directory holding other things is not ours to take over (nor to
+        // change the permissions of).
+        let is_store = |d: &Path| d.join("db").exists() || d.join("triad.lock").exists();
+        if fs::read_dir(dir).is_ok_and(|mut e| e.next().is_some()) && !is_store(dir) {
+            return Err(StoreError::NotAStore(dir.to_path_buf()));
+        }
         // Health data: the directory is the owner's alone.
         fs::DirBuilder::new()
             .recursive(true)
@@ -94,7 +115,15 @@ impl SledStore {
         let db = sled::Config::new()
             .path(dir.join("db"))
             .cache_capacity(CACHE_BYTES)
-            .open()?;
+            .open()
+            .map_err(|e| match e {
+                // sled's own flock, still held for a moment by a store just
+                // closed in this process, or by a process that skipped ours.
+                sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => {
+                    StoreError::Locked(dir.to_path_buf())
+                }
+                other => StoreError::Sled(other),
+            })?;
         let mut trees = Vec::new();
         for kind in Kind::ALL {
             trees.push(db.open_tree(kind.plural())?);
@@ -103,18 +132,28 @@ impl SledStore {
             trees.push(db.open_tree(name)?);
         }
         let pending = db.open_tree("pending_import")?;
-        restrict_permissions(dir).map_err(io)?;
+        restrict_permissions(&dir.join("db")).map_err(io)?;
         let store = SledStore {
             path: dir.to_path_buf(),
             db,
             trees,
             pending,
             user: user.to_string(),
+            writing: Mutex::new(()),
             _lock: lock,
         };
         store.upgrade_schema()?;
         store.roll_back_interrupted_import()?;
         Ok(store)
+    }
+
+    /// Opens a store that must already exist: commands that only read
+    /// should not create an empty store at a mistyped path.
+    pub fn open_existing(dir: &Path) -> Result<SledStore> {
+        if !dir.join("db").exists() {
+            return Err(StoreError::Missing(dir.to_path_buf()));
+        }
+        Self::open(dir)
     }
 
     pub fn path(&self) -> &Path {
@@ -128,6 +167,40 @@ impl SledStore {
     fn flush(&self) -> Result<()> {
         self.db.flush()?;
         Ok(())
+    }
+
+    /// One transaction over every tree, flushed before it returns: the
+    /// shape of every single change.
+    fn write<T>(&self, change: impl Fn(&Tx) -> TxResult<T>) -> Result<T> {
+        let out = tx_result(self.trees[..].transaction(|t| change(t)))?;
+        self.flush()?;
+        Ok(out)
+    }
+
+    fn writing(&self) -> MutexGuard<'_, ()> {
+        // A panic while holding it poisoned nothing on disk: carry on.
+        self.writing.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Before a multi-batch import: every id it will write, then the mark,
+    /// both on disk before the first record is.
+    fn mark_pending(&self, records: &[Record]) -> Result<()> {
+        if self.trees[META].get(keys::IMPORT_PENDING_KEY)?.is_some() {
+            return Err(StoreError::Corrupt(
+                "an earlier import was interrupted and not rolled back; reopen the store".into(),
+            ));
+        }
+        self.pending.clear()?;
+        for chunk in records.chunks(BATCH * 10) {
+            let mut batch = sled::Batch::default();
+            for r in chunk {
+                batch.insert(&keys::id_bytes(r.id())[..], &[]);
+            }
+            self.pending.apply_batch(batch)?;
+        }
+        self.flush()?;
+        self.trees[META].insert(keys::IMPORT_PENDING_KEY, &[1])?;
+        self.flush()
     }
 
     fn upgrade_schema(&self) -> Result<()> {
@@ -173,14 +246,12 @@ impl SledStore {
         if self.trees[META].get(keys::IMPORT_PENDING_KEY)?.is_none() {
             return Ok(());
         }
-        let ids: Vec<Id> = self
-            .pending
-            .iter()
-            .keys()
-            .filter_map(|k| k.ok().and_then(|k| keys::id_from_bytes(&k)))
-            .collect();
+        let mut ids: Vec<Id> = Vec::new();
+        for k in self.pending.iter().keys() {
+            ids.extend(keys::id_from_bytes(&k?));
+        }
         for chunk in ids.chunks(BATCH) {
-            tx_result(self.trees[..].transaction(|t| {
+            self.write(|t| {
                 for id in chunk {
                     let Some(old) = t[tree_index(id.kind)].remove(&keys::record_key(*id))? else {
                         continue;
@@ -189,20 +260,17 @@ impl SledStore {
                     unindex(t, &old)?;
                 }
                 Ok(())
-            }))?;
+            })?;
         }
-        self.pending.clear()?;
-        tx_result(self.trees[..].transaction(|t| {
+        // The mark goes only once the records are gone (a crash before this
+        // rolls back again, harmlessly); the id list after it.
+        let summary = format!("rolled back an interrupted import of {} records", ids.len());
+        self.write(|t| {
             t[META].remove(keys::IMPORT_PENDING_KEY)?;
-            audit(
-                t,
-                &self.user,
-                AuditAction::Import,
-                None,
-                &format!("rolled back an interrupted import of {} records", ids.len()),
-            )
-        }))?;
-        self.flush()
+            audit(t, &self.user, AuditAction::Import, None, &summary)
+        })?;
+        self.pending.clear()?;
+        Ok(())
     }
 
     /// Writes one validated, reference-checked record inside a transaction.
@@ -250,7 +318,10 @@ impl SledStore {
             let id = rec.id();
             rec.validate()
                 .map_err(|error| StoreError::Invalid { id, error })?;
-            if !ids.insert(id) || self.tree(id.kind).contains_key(keys::record_key(id))? {
+            if !ids.insert(id) {
+                return Err(StoreError::DuplicateInFile(id));
+            }
+            if self.tree(id.kind).contains_key(keys::record_key(id))? {
                 return Err(StoreError::Duplicate(id));
             }
         }
@@ -343,11 +414,6 @@ impl SledStore {
                 ));
             }
         }
-        if self.trees[META].get(keys::IMPORT_PENDING_KEY)?.is_some() {
-            report
-                .problems
-                .push("an interrupted import is pending".into());
-        }
         for item in self.trees[AUDIT].iter() {
             let (k, v) = item?;
             report.live_bytes += (k.len() + v.len()) as u64;
@@ -373,9 +439,14 @@ pub struct CheckReport {
 /// sled creates its files with the umask's permissions; ours are the
 /// owner's alone, even if someone later loosens the top directory.
 fn restrict_permissions(dir: &Path) -> std::io::Result<()> {
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
+        // `DirEntry::metadata` does not follow links; never chmod through one.
         let meta = entry.metadata()?;
+        if meta.is_symlink() {
+            continue;
+        }
         let mode = if meta.is_dir() { 0o700 } else { 0o600 };
         fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode))?;
         if meta.is_dir() {
@@ -453,28 +524,24 @@ impl Store for SledStore {
     fn create(&self, mut record: Record) -> Result<Record> {
         let kind = record.kind();
         record.set_id(Id::new(kind, 1));
-        record.validate().map_err(|error| StoreError::Invalid {
-            id: Id::new(kind, 0),
-            error,
-        })?;
-        let stored = tx_result(self.trees[..].transaction(|t| {
+        record
+            .validate()
+            .map_err(|error| StoreError::InvalidNew { kind, error })?;
+        let _writing = self.writing();
+        self.write(|t| {
             let mut rec = record.clone();
             let ck = keys::counter_key(kind);
             let num = keys::u64_from(t[META].get(&ck)?.as_deref()) + 1;
+            if num > Id::MAX_NUM {
+                return abort(StoreError::Full(kind));
+            }
             rec.set_id(Id::new(kind, num));
             Self::check_refs_tx(t, &rec)?;
             Self::put_new(t, &rec)?;
-            audit(
-                t,
-                &self.user,
-                AuditAction::Create,
-                Some(rec.id()),
-                &format!("created {} {}", kind.name(), rec.id()),
-            )?;
+            let summary = format!("created {} {}", kind.name(), rec.id());
+            audit(t, &self.user, AuditAction::Create, Some(rec.id()), &summary)?;
             Ok(rec)
-        }))?;
-        self.flush()?;
-        Ok(stored)
+        })
     }
 
     fn update(&self, record: Record) -> Result<()> {
@@ -482,87 +549,76 @@ impl Store for SledStore {
         record
             .validate()
             .map_err(|error| StoreError::Invalid { id, error })?;
-        tx_result(self.trees[..].transaction(|t| {
+        let _writing = self.writing();
+        self.write(|t| {
             let tree = &t[tree_index(id.kind)];
             let Some(old) = tree.get(keys::record_key(id))? else {
                 return abort(StoreError::NotFound(id));
             };
+            let old = decode(&old).or_else(abort)?;
+            if let Err(error) = record.check_successor(&old) {
+                return abort(StoreError::Invalid { id, error });
+            }
             Self::check_refs_tx(t, &record)?;
-            unindex(t, &decode(&old).or_else(abort)?)?;
+            unindex(t, &old)?;
             tree.insert(&keys::record_key(id), encode(&record))?;
             index(t, &record)?;
-            audit(
-                t,
-                &self.user,
-                AuditAction::Update,
-                Some(id),
-                &format!("updated {} {id}", id.kind.name()),
-            )
-        }))?;
-        self.flush()
+            let summary = format!("updated {} {id}", id.kind.name());
+            audit(t, &self.user, AuditAction::Update, Some(id), &summary)
+        })
     }
 
     fn delete(&self, id: Id) -> Result<()> {
         // A transaction cannot scan (and a plain read inside one deadlocks),
-        // so referrers are checked first; the store lock keeps other
-        // processes out, so only this process could race it.
+        // so referrers are checked first, under the write lock.
+        let _writing = self.writing();
         if let Some(by) = self.referrers(id)?.first() {
             return Err(StoreError::InUse { id, by: *by });
         }
-        tx_result(self.trees[..].transaction(|t| {
+        self.write(|t| {
             let tree = &t[tree_index(id.kind)];
             let Some(old) = tree.remove(&keys::record_key(id))? else {
                 return abort(StoreError::NotFound(id));
             };
             unindex(t, &decode(&old).or_else(abort)?)?;
-            audit(
-                t,
-                &self.user,
-                AuditAction::Delete,
-                Some(id),
-                &format!("deleted {} {id}", id.kind.name()),
-            )
-        }))?;
-        self.flush()
+            let summary = format!("deleted {} {id}", id.kind.name());
+            audit(t, &self.user, AuditAction::Delete, Some(id), &summary)
+        })
     }
 
     fn import(&self, records: Vec<Record>, progress: &mut dyn FnMut(usize, usize)) -> Result<()> {
+        let _writing = self.writing();
         self.check_import(&records)?;
         let total = records.len();
         // Referenced kinds first, so every batch's references already exist.
         let mut records = records;
         records.sort_by_key(|r| (tree_index(r.kind()), r.id().num));
-        let summary = |n: usize| format!("imported {n} records");
+        let summary = format!("imported {total} records");
         if total <= BATCH {
-            self.write_batch(&records, &summary(total))?;
+            self.write_batch(&records, &summary)?;
             self.flush()?;
             progress(total, total);
             return Ok(());
         }
-        // Several batches: mark the import pending, so a crash half way is
-        // rolled back on the next open instead of leaving half an import.
-        self.pending.clear()?;
-        self.trees[META].insert(keys::IMPORT_PENDING_KEY, &[1])?;
-        for chunk in records.chunks(BATCH * 10) {
-            let mut batch = sled::Batch::default();
-            for r in chunk {
-                batch.insert(&keys::id_bytes(r.id())[..], &[]);
-            }
-            self.pending.apply_batch(batch)?;
-        }
-        self.flush()?;
+        // Several batches: mark the import pending, so that a crash half way
+        // is rolled back on the next open, and a failure right away.
+        self.mark_pending(&records)?;
         let mut done = 0;
         for chunk in records.chunks(BATCH) {
-            self.write_batch(chunk, &format!("import batch of {} records", chunk.len()))?;
+            let written =
+                self.write_batch(chunk, &format!("import batch of {} records", chunk.len()));
+            if let Err(e) = written {
+                self.roll_back_interrupted_import()?;
+                return Err(e);
+            }
             done += chunk.len();
             progress(done, total);
         }
         self.flush()?;
-        tx_result(self.trees[..].transaction(|t| {
+        self.write(|t| {
             t[META].remove(keys::IMPORT_PENDING_KEY)?;
-            audit(t, &self.user, AuditAction::Import, None, &summary(total))
-        }))?;
-        self.flush()?;
+            audit(t, &self.user, AuditAction::Import, None, &summary)
+        })?;
         self.pending.clear()?;
         Ok(())
     }
@@ -600,8 +656,8 @@ impl Store for SledStore {
     }
 
     fn log(&self, action: AuditAction, entity: Option<Id>, summary: &str) -> Result<()> {
-        tx_result(self.trees[..].transaction(|t| audit(t, &self.user, action, entity, summary)))?;
-        self.flush()
+        let _writing = self.writing();
+        self.write(|t| audit(t, &self.user, action, entity, summary))
     }
 
     fn audit_trail(&self) -> Result<Vec<AuditEntry>> {
