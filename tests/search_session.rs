@@ -274,6 +274,7 @@ fn a_new_index_is_not_served_from_the_old_cache() {
     renamed[0].reading = Some("アタラシイポリオノカイ".into());
     // Newest, so it leads its tier: a stale cache could not show it first.
     renamed[0].changed = i64::MAX / 2;
+    renamed[0].kind = DocKind::Body;
     renamed[0].restricted = false;
     let new = Index::build(renamed);
     assert_eq!(new.version(), old.version());
