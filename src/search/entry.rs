@@ -279,17 +279,24 @@ pub(super) fn is_start(mask: u64, pos: usize) -> bool {
 /// shares with the reading is set apart by spaces, so romaji queries like
 /// `porio` match at a word start.
 fn split_at_name_kana(reading: &str, name: &str) -> String {
+    let hiragana = |c: char| matches!(c, 'ぁ'..='ゖ');
     let mut runs: Vec<String> = Vec::new();
     let mut run = String::new();
+    let mut prev: Option<char> = None;
     for c in name.chars().chain(std::iter::once(' ')) {
-        if is_kana(c) {
-            run.push(super::normalize::hira_to_kata(c));
-        } else if !run.is_empty() {
+        // A run ends at a non-kana char or where hiragana meets katakana
+        // (しい|ポリオ|の): the same places the name's word starts are.
+        let continues = is_kana(c) && prev.is_some_and(|p| hiragana(p) == hiragana(c));
+        if !run.is_empty() && !continues {
             if run.chars().count() >= 2 {
                 runs.push(std::mem::take(&mut run));
             }
             run.clear();
         }
+        if is_kana(c) {
+            run.push(super::normalize::hira_to_kata(c));
+        }
+        prev = Some(c);
     }
     let mut out = reading.to_string();
     for r in runs {
