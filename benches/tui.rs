@@ -85,21 +85,22 @@ struct Startup {
 
 fn startup(dir: &Path) -> Result<Startup, String> {
     let t0 = Instant::now();
-    let store: Arc<dyn Store> =
-        Arc::new(SledStore::open_as(dir, "bench").map_err(|e| e.to_string())?);
-    let open = t0.elapsed();
+    // As `triad` does: lock the store, draw, then open it on the worker.
+    let reserved = SledStore::reserve(dir, "bench").map_err(|e| e.to_string())?;
     let keymap = Keymap::builtin().map_err(|e| e.to_string())?;
     let mut state = State::new(config(), Arc::new(keymap), (80, 24));
-    let (tx, rx) = mpsc::channel::<Action>();
-    let worker_store = store.clone();
-    let worker = std::thread::spawn(move || {
-        run_store(worker_store.as_ref(), Effect::LoadAll, today(), &mut |r| {
-            let _ = tx.send(Action::Reply(Box::new(r)));
-        });
-    });
     let mut buf = Buffer::empty(Rect::new(0, 0, 80, 24));
     triad::ui::render(&state, buf.area, &mut buf);
     let first = t0.elapsed();
+    let (tx, rx) = mpsc::channel::<Action>();
+    let worker = std::thread::spawn(move || -> Result<Duration, String> {
+        let store = reserved.open().map_err(|e| e.to_string())?;
+        let opened = t0.elapsed();
+        run_store(&store, Effect::LoadAll, today(), &mut |r| {
+            let _ = tx.send(Action::Reply(Box::new(r)));
+        });
+        Ok(opened)
+    });
     // Apply replies as the loop would; index the finder on this thread.
     let mut search = SearchState::default();
     let mut loaded = None;
@@ -118,7 +119,9 @@ fn startup(dir: &Path) -> Result<Startup, String> {
             loaded = Some(t0.elapsed());
         }
     }
-    let _ = worker.join();
+    let open = worker
+        .join()
+        .map_err(|_| "the store thread panicked".to_string())??;
     triad::ui::render(&state, buf.area, &mut buf);
     let listed = loaded.unwrap_or_else(|| t0.elapsed());
     let indexed = t0.elapsed();
@@ -210,10 +213,12 @@ fn run() -> Result<(), String> {
         .unwrap_or_else(|| vec![10_000, 100_000]);
 
     println!("## Start-up (first frame does not wait for the data)");
-    println!("Times from opening the store; the first frame is drawn right after it opens.");
+    println!(
+        "Times from start. The first frame is drawn once the store is locked, before sled opens it (seconds on a big store) on the store thread."
+    );
     println!();
     println!(
-        "| store | store open | first frame | first cases listed | all cases listed | everything loaded | finder indexed | cases |"
+        "| store | first frame | store open | first cases listed | all cases listed | everything loaded | finder indexed | cases |"
     );
     println!("|---|---|---|---|---|---|---|---|");
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
@@ -222,8 +227,8 @@ fn run() -> Result<(), String> {
         let s = startup(&dir)?;
         println!(
             "| demo --scale {n} | {:.1} ms | {:.1} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {} |",
-            ms(s.open),
             ms(s.first),
+            ms(s.open),
             ms(s.first_rows),
             ms(s.all_rows),
             ms(s.listed),

@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -321,7 +322,6 @@ fn check(store: &SledStore) -> Result<ExitCode, String> {
 
 /// `triad` with no subcommand: the terminal UI, on the store or (with
 /// `--demo`) on a private, freshly seeded store removed on exit.
-/// (Added by the TUI helper; the lead may reshape it.)
 fn tui(cli: &Cli, dir: &Path) -> Result<ExitCode, String> {
     let today = chrono::Local::now().date_naive();
     // The demo store lives in a fresh private directory (random name, 0700),
@@ -337,14 +337,28 @@ fn tui(cli: &Cli, dir: &Path) -> Result<ExitCode, String> {
     } else {
         None
     };
-    let store_dir = demo_dir
-        .as_ref()
-        .map_or(dir.to_path_buf(), |d| d.path().join("store"));
-    let store = open(&store_dir)?;
-    if cli.demo {
-        crate::demo::seed(&store, today).map_err(|e| e.to_string())?;
-    }
-    let mut opts = crate::app::RunOptions::new(std::sync::Arc::new(store));
+    let mut opts = match &demo_dir {
+        // The demo is small: open and seed it here.
+        Some(d) => {
+            let store = open(&d.path().join("store"))?;
+            crate::demo::seed(&store, today).map_err(|e| e.to_string())?;
+            crate::app::RunOptions::with_store(Arc::new(store))
+        }
+        // A real store may be big: check and lock it now (a clear error
+        // before the terminal is touched), open it after the first frame.
+        None => {
+            let reserved =
+                SledStore::reserve(dir, &crate::store::os_user()).map_err(|e| e.to_string())?;
+            let user = reserved.user().to_string();
+            crate::app::RunOptions::new(
+                &user,
+                Box::new(move || {
+                    let store = reserved.open().map_err(|e| e.to_string())?;
+                    Ok(Arc::new(store) as Arc<dyn Store>)
+                }),
+            )
+        }
+    };
     opts.lang = cli.lang.map(|l| match l {
         Lang::En => crate::ui::i18n::Lang::En,
         Lang::Ja => crate::ui::i18n::Lang::Ja,

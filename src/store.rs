@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 pub use error::StoreError;
 pub use migrate::SCHEMA_VERSION;
-pub use sled_store::{BATCH, CheckReport, SledStore};
+pub use sled_store::{BATCH, CheckReport, Reserved, SledStore};
 
 use crate::model::{AuditAction, AuditEntry, Date, Entity, Id, Kind, Record};
 

@@ -321,3 +321,47 @@ fn demo_flag_opens_a_private_store_and_ctrl_c_quits() {
     // It never touched a store under the home directory.
     assert!(!home.path().join("data").join("triad").exists());
 }
+
+#[test]
+fn a_store_that_cannot_be_opened_ends_the_session_with_the_reason() {
+    let home = tempfile::tempdir().expect("home");
+    let store = home.path().join("broken");
+    std::fs::create_dir(&store).expect("store dir");
+    // Passes the quick checks (it looks like a store), fails in sled.
+    std::fs::write(store.join("db"), "not a database").expect("db file");
+    let mut s = Session::start(
+        &["--store", store.to_str().expect("utf-8")],
+        home.path(),
+        80,
+        24,
+    );
+    let status = s.wait_exit();
+    assert!(!status.success());
+    s.assert_restored();
+    s.wait_for("triad:");
+}
+
+#[test]
+fn a_store_held_by_another_process_is_refused_before_the_screen_changes() {
+    let home = tempfile::tempdir().expect("home");
+    let store = home.path().join("held");
+    seeded_store(&store);
+    let _held = triad::store::SledStore::open(&store).expect("hold the store");
+    let mut s = Session::start(
+        &["--store", store.to_str().expect("utf-8")],
+        home.path(),
+        80,
+        24,
+    );
+    assert!(!s.wait_exit().success());
+    s.wait_for("another triad is using");
+    let raw = s
+        .raw
+        .lock()
+        .map(|v| String::from_utf8_lossy(&v).into_owned())
+        .unwrap_or_default();
+    assert!(
+        !raw.contains("\x1b[?1049h"),
+        "the alternate screen was never entered"
+    );
+}

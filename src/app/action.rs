@@ -96,6 +96,9 @@ pub enum Action {
     /// SIGTERM/SIGHUP: leave at once, keeping every acknowledged write.
     #[serde(skip)]
     Terminate,
+    /// The store could not be opened: leave, and say why.
+    #[serde(skip)]
+    Fatal(String),
 }
 
 impl Action {

@@ -25,10 +25,16 @@ use crate::store::Store;
 use crate::ui::Theme;
 use crate::ui::i18n::Lang;
 
+/// Opens the store on the store thread, after the first frame: a big sled
+/// store takes seconds to open.
+pub type OpenStore = Box<dyn FnOnce() -> Result<Arc<dyn Store>, String> + Send>;
+
 /// What `triad` (with no subcommand) needs to open the app.
 pub struct RunOptions {
-    /// An open store; the app reaches it only through the trait.
-    pub store: Arc<dyn Store>,
+    /// How to open the store; the app reaches it only through the trait.
+    pub open_store: OpenStore,
+    /// Who the store's audit trail names (and who may read private notes).
+    pub user: String,
     /// `--lang`; otherwise the config file, then LANG.
     pub lang: Option<Lang>,
     /// `--ascii`; otherwise the config file.
@@ -43,9 +49,16 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
-    pub fn new(store: Arc<dyn Store>) -> RunOptions {
+    /// For a store that is already open (the demo, tests).
+    pub fn with_store(store: Arc<dyn Store>) -> RunOptions {
+        let user = store.user().to_string();
+        RunOptions::new(&user, Box::new(move || Ok(store)))
+    }
+
+    pub fn new(user: &str, open_store: OpenStore) -> RunOptions {
         RunOptions {
-            store,
+            open_store,
+            user: user.to_string(),
             lang: None,
             ascii: false,
             keymap: None,
@@ -67,6 +80,8 @@ pub enum RunError {
         "cannot use the terminal: {0}; triad needs an interactive terminal (use `triad search` in scripts)"
     )]
     Terminal(io::Error),
+    #[error("{0}")]
+    Store(String),
 }
 
 /// Settings for a session, from options, the config file and the environment.
@@ -83,7 +98,7 @@ pub fn session_config(opts: &RunOptions) -> Result<(Config, Keymap), RunError> {
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let theme = Theme::new(ascii, config::color_enabled());
-    let mut cfg = Config::new(lang, theme, opts.store.user(), today);
+    let mut cfg = Config::new(lang, theme, &opts.user, today);
     cfg.meeting = opts.meeting;
     Ok((cfg, keymap))
 }
@@ -105,7 +120,7 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
     spawn_input(tx.clone(), control.clone()).map_err(RunError::Terminal)?;
     spawn_signals(tx.clone()).map_err(RunError::Terminal)?;
     let (store_tx, store_thread) =
-        spawn_store(opts.store.clone(), today, tx.clone()).map_err(RunError::Terminal)?;
+        spawn_store(opts.open_store, today, tx.clone()).map_err(RunError::Terminal)?;
     let search_tx = spawn_search(tx.clone(), meeting).map_err(RunError::Terminal)?;
 
     // The first frame, before any data: a big store must not hold it up.
@@ -126,7 +141,10 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
     drop(store_tx);
     let _ = store_thread.join();
     drop(guard);
-    result
+    match state.fatal.take() {
+        Some(why) => Err(RunError::Store(why)),
+        None => result,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -191,7 +209,7 @@ fn draw<B: Backend + Write>(terminal: &mut Terminal<B>, state: &State) {
 }
 
 fn spawn_store(
-    store: Arc<dyn Store>,
+    open_store: OpenStore,
     today: Date,
     tx: Sender<Action>,
 ) -> io::Result<(Sender<Effect>, JoinHandle<()>)> {
@@ -199,6 +217,13 @@ fn spawn_store(
     let handle = std::thread::Builder::new()
         .name("triad-store".into())
         .spawn(move || {
+            let store = match open_store() {
+                Ok(store) => store,
+                Err(why) => {
+                    let _ = tx.send(Action::Fatal(why));
+                    return;
+                }
+            };
             for effect in erx {
                 run_store(store.as_ref(), effect, today, &mut |r| {
                     let _ = tx.send(Action::Reply(Box::new(r)));

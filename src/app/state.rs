@@ -243,6 +243,8 @@ pub struct State {
     pub data: Data,
     pub flash: Option<Flash>,
     pub quit: bool,
+    /// Why the session had to end (the store could not be opened).
+    pub fatal: Option<String>,
     /// Bumped when the screen must be repainted from scratch (`<C-l>`).
     pub repaint: u64,
     pub next_seq: u64,
@@ -265,6 +267,7 @@ impl State {
             data: Data::default(),
             flash: None,
             quit: false,
+            fatal: None,
             repaint: 0,
             next_seq: 0,
             extra_names: HashMap::new(),

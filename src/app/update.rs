@@ -27,6 +27,11 @@ pub fn update(state: &mut State, action: Action) -> Effects {
             state.quit = true;
             vec![]
         }
+        Action::Fatal(why) => {
+            state.fatal = Some(why);
+            state.quit = true;
+            vec![]
+        }
         Action::Redraw => {
             state.repaint += 1;
             vec![]

@@ -94,6 +94,13 @@ impl SledStore {
 
     /// Opens the store, naming `user` in the audit trail.
     pub fn open_as(dir: &Path, user: &str) -> Result<SledStore> {
+        Self::reserve(dir, user)?.open()
+    }
+
+    /// The fast half of opening: checks the directory and takes the lock,
+    /// so "another triad is using it" is known at once; [`Reserved::open`]
+    /// does the slow half (sled reads its log: seconds on a big store).
+    pub fn reserve(dir: &Path, user: &str) -> Result<Reserved> {
         let io = |source| StoreError::Io {
             path: dir.to_path_buf(),
             source,
@@ -111,7 +118,34 @@ impl SledStore {
             .create(dir)
             .map_err(io)?;
         fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(io)?;
-        let lock = StoreLock::take(dir)?;
+        Ok(Reserved {
+            lock: StoreLock::take(dir)?,
+            dir: dir.to_path_buf(),
+            user: user.to_string(),
+        })
+    }
+}
+
+/// A store directory checked and locked, not yet opened.
+pub struct Reserved {
+    dir: PathBuf,
+    user: String,
+    lock: StoreLock,
+}
+
+impl Reserved {
+    /// Who the audit trail will name.
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    pub fn open(self) -> Result<SledStore> {
+        let Reserved { dir, user, lock } = self;
+        let dir = dir.as_path();
+        let io = |source| StoreError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
         let db = sled::Config::new()
             .path(dir.join("db"))
             .cache_capacity(CACHE_BYTES)
@@ -146,7 +180,9 @@ impl SledStore {
         store.roll_back_interrupted_import()?;
         Ok(store)
     }
+}
 
+impl SledStore {
     /// Opens a store that must already exist: commands that only read
     /// should not create an empty store at a mistyped path.
     pub fn open_existing(dir: &Path) -> Result<SledStore> {
