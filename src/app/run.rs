@@ -289,7 +289,7 @@ pub fn edit_in_editor(
             .status()
     });
     control.resume();
-    let result = match status {
+    match status {
         Ok(Ok(s)) if s.success() => {
             std::fs::read_to_string(&path).map_err(|e| format!("cannot read the edited text: {e}"))
         }
@@ -298,41 +298,21 @@ pub fn edit_in_editor(
         )),
         Ok(Err(e)) => Err(format!("cannot run {editor}: {e}; set $EDITOR")),
         Err(e) => Err(format!("cannot take the terminal back: {e}")),
-    };
-    let _ = std::fs::remove_file(&path);
-    result
+    }
+    // `path` drops here, removing the file.
 }
 
-/// A fresh file in the temp directory with mode 0600, created exclusively
-/// so no one else's file (or symlink) is ever written through.
-fn private_temp_file(text: &str) -> io::Result<PathBuf> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let dir = std::env::temp_dir();
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    for attempt in 0..100u32 {
-        let path = dir.join(format!(
-            "triad-note-{}-{stamp}-{attempt}.txt",
-            std::process::id()
-        ));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-        {
-            Ok(mut f) => {
-                f.write_all(text.as_bytes())?;
-                f.sync_all()?;
-                return Ok(path);
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(io::Error::other("no free temp file name"))
+/// A fresh file in the temp directory, readable by the owner only:
+/// tempfile creates it exclusively (0600, random name, never through
+/// someone else's file or symlink) and removes it when the path drops.
+fn private_temp_file(text: &str) -> io::Result<tempfile::TempPath> {
+    let mut file = tempfile::Builder::new()
+        .prefix("triad-note-")
+        .suffix(".txt")
+        .tempfile()?;
+    file.write_all(text.as_bytes())?;
+    file.as_file().sync_all()?;
+    Ok(file.into_temp_path())
 }
 
 #[cfg(test)]
@@ -346,6 +326,8 @@ mod tests {
         let mode = std::fs::metadata(&p).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "secret");
-        std::fs::remove_file(&p).unwrap();
+        let kept = p.to_path_buf();
+        drop(p);
+        assert!(!kept.exists(), "removed when dropped");
     }
 }

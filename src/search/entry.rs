@@ -30,6 +30,8 @@ pub(super) struct Hot {
     /// [`char_sig`] of the hay: rules most documents out without reading it.
     pub sig: u64,
     pub changed: i64,
+    /// [`id_order`] of the id: ties are broken on it without reading the id.
+    pub id_order: u64,
     pub kind: DocKind,
     pub restricted: bool,
     /// False once removed (the slot waits for reuse).
@@ -104,6 +106,7 @@ pub(super) fn prepare(doc: Doc) -> Prepared {
         romaji_starts,
         sig: char_sig(&hay),
         changed,
+        id_order: id_order(&id),
         kind,
         restricted,
         alive: true,
@@ -274,6 +277,23 @@ pub(super) fn is_start(mask: u64, pos: usize) -> bool {
     pos < MASK_BITS && mask >> pos & 1 == 1
 }
 
+/// A number that orders ids the way people read them: `C-0007` before
+/// `C-0010` before `C-10000`, kinds by letter. Ids not of that shape share
+/// `u64::MAX` and fall back to comparing the text.
+pub(super) fn id_order(id: &str) -> u64 {
+    let mut chars = id.chars();
+    let (Some(letter), Some('-')) = (chars.next(), chars.next()) else {
+        return u64::MAX;
+    };
+    let digits = chars.as_str();
+    match (letter.is_ascii_uppercase(), digits.parse::<u64>()) {
+        (true, Ok(n)) if n < 1 << 48 && digits.bytes().all(|b| b.is_ascii_digit()) => {
+            (u64::from(letter as u8) << 48) | n
+        }
+        _ => u64::MAX,
+    }
+}
+
 /// A reading such as センダイポリオノカイ says nothing of where words start;
 /// the name does (仙台|ポリオ|の会). Each kana run of two or more the name
 /// shares with the reading is set apart by spaces, so romaji queries like
@@ -356,6 +376,15 @@ mod tests {
             is_start(p.hot.romaji_starts, "kumamotoken".len()),
             "gan starts a word"
         );
+    }
+
+    #[test]
+    fn id_order_reads_ids_as_people_do() {
+        assert!(id_order("C-0007") < id_order("C-0010"));
+        assert!(id_order("C-2000") < id_order("C-10000"));
+        assert!(id_order("B-9999") < id_order("C-0001"));
+        assert_eq!(id_order("x7"), u64::MAX);
+        assert_eq!(id_order("C-12a"), u64::MAX);
     }
 
     #[test]

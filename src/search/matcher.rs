@@ -7,7 +7,7 @@ use std::ops::Range;
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use super::entry::{View, char_sig, is_start, sig_bit};
+use super::entry::{Hot, View, char_sig, is_start, sig_bit};
 use super::index::{DocKind, Hit, Index, MatchField, SearchOptions, Tier};
 use super::normalize::{fold, id_key, romaji};
 
@@ -134,6 +134,7 @@ impl Keys {
 struct Scored {
     score: i64,
     changed: i64,
+    id_order: u64,
     slot: u32,
     tier: Tier,
     field: MatchField,
@@ -182,15 +183,19 @@ fn kind_bonus(tier: Tier, kind: DocKind) -> i64 {
     }
 }
 
-/// The lowest substring tier at which a document of `kind`, changed at
-/// `changed`, could still outrank `worst` (`None`: it cannot). Scores, not
-/// tiers, decide: a case at a word start outranks an event at a prefix.
-fn floor_to_beat(worst: &Scored, kind: DocKind, changed: i64) -> Option<Tier> {
+/// The lowest substring tier at which `doc` could still outrank `worst`
+/// (`None`: it cannot). Scores, not tiers, decide: a case at a word start
+/// outranks an event at a prefix.
+fn floor_to_beat(worst: &Scored, doc: &Hot) -> Option<Tier> {
+    // On equal score and change time the lower id wins; equal orders (ids
+    // of no known shape) are left to the full comparison.
+    let wins_tie = (doc.changed, std::cmp::Reverse(doc.id_order))
+        >= (worst.changed, std::cmp::Reverse(worst.id_order));
     [Tier::Substring, Tier::WordStart, Tier::Prefix]
         .into_iter()
         .find(|&t| {
-            let score = tier_base(t) + kind_bonus(t, kind);
-            score > worst.score || (score == worst.score && changed >= worst.changed)
+            let score = tier_base(t) + kind_bonus(t, doc.kind);
+            score > worst.score || (score == worst.score && wins_tie)
         })
 }
 
@@ -469,7 +474,7 @@ pub(super) fn run(index: &Index, keys: &Keys, opts: &SearchOptions, within: With
             // could outrank the worst of them is worth classifying.
             let floor = match top.full_worst() {
                 None => Some(Tier::Substring),
-                Some(w) => floor_to_beat(w, v.hot.kind, v.hot.changed),
+                Some(w) => floor_to_beat(w, v.hot),
             };
             if let Some((tier, field, pos)) = floor.and_then(|f| classify(&v, keys, f)) {
                 count += 1;
@@ -537,6 +542,7 @@ fn scored(v: &View, slot: u32, tier: Tier, field: MatchField, pos: usize, fuzzy:
     Scored {
         score: tier_base(tier) + kind_bonus(tier, v.hot.kind) + fuzzy.clamp(0, 999_999),
         changed: v.hot.changed,
+        id_order: v.hot.id_order,
         slot,
         tier,
         field,
@@ -550,6 +556,8 @@ fn rank(index: &Index, a: &Scored, b: &Scored) -> Ordering {
     b.score
         .cmp(&a.score)
         .then(b.changed.cmp(&a.changed))
+        // Numbers first (no trip to the cold id strings on the hot path).
+        .then(a.id_order.cmp(&b.id_order))
         .then_with(|| index.cold(a.slot).id.cmp(&index.cold(b.slot).id))
         .then(a.slot.cmp(&b.slot))
 }
