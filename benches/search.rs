@@ -8,7 +8,6 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use triad::model::Kind;
 use triad::search::{Doc, DocKind, Index, SearchOptions, Session};
 
 /// Deterministic pseudo-random numbers.
@@ -392,23 +391,13 @@ fn run_store(scale: usize, fzf: bool) {
         }
     };
     let start = Instant::now();
-    let mut docs = Vec::new();
-    for kind in [
-        Kind::Case,
-        Kind::Body,
-        Kind::Person,
-        Kind::Event,
-        Kind::TrustNote,
-    ] {
-        let scanned = triad::store::Store::scan(&store, kind, &mut |r| {
-            docs.extend(triad::search::doc_for(&r, "bench"));
-            true
-        });
-        if let Err(e) = scanned {
+    let docs = match triad::search::docs_in(&store, "bench") {
+        Ok(d) => d,
+        Err(e) => {
             println!("store of scale {scale}: {e}, skipped");
             return;
         }
-    }
+    };
     println!(
         "== the store of `triad demo --scale {scale}`: {} documents (read in {:.1} s) ==",
         docs.len(),

@@ -182,21 +182,7 @@ fn demo(dir: &Path, scale: usize) -> Result<ExitCode, String> {
 /// The finder's index and ranking, without the TUI: `kind id name` lines,
 /// or JSON objects with kind, id, name and score.
 fn search(store: &dyn Store, query: &str, limit: usize, json: bool) -> Result<ExitCode, String> {
-    let mut docs = Vec::new();
-    for kind in [
-        Kind::Case,
-        Kind::Body,
-        Kind::Person,
-        Kind::Event,
-        Kind::TrustNote,
-    ] {
-        store
-            .scan(kind, &mut |r| {
-                docs.extend(crate::search::doc_for(&r, store.user()));
-                true
-            })
-            .map_err(|e| e.to_string())?;
-    }
+    let docs = crate::search::docs_in(store, store.user()).map_err(|e| e.to_string())?;
     let index = crate::search::Index::build(docs);
     let opts = crate::search::SearchOptions {
         include_restricted: true,

@@ -131,9 +131,11 @@ pub fn parse(text: &str) -> Result<Vec<Record>, ImportError> {
             column: e.column(),
             reason: e.to_string(),
         })?;
-    let obj = value
-        .as_object()
-        .ok_or_else(|| ImportError::NotAnExport("the top level is not an object".into()))?;
+    let serde_json::Value::Object(mut obj) = value else {
+        return Err(ImportError::NotAnExport(
+            "the top level is not an object".into(),
+        ));
+    };
     if obj.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(ImportError::NotAnExport(format!(
             "\"format\" is not \"{FORMAT}\"; make the file with `triad export --format json`"
@@ -148,17 +150,20 @@ pub fn parse(text: &str) -> Result<Vec<Record>, ImportError> {
             )));
         }
     }
-    let records = obj
-        .get("records")
-        .and_then(|r| r.as_array())
-        .ok_or_else(|| ImportError::NotAnExport("\"records\" is missing or not a list".into()))?;
+    let Some(serde_json::Value::Array(records)) = obj.remove("records") else {
+        return Err(ImportError::NotAnExport(
+            "\"records\" is missing or not a list".into(),
+        ));
+    };
+    // Each value is consumed as it is read: a big file is not held twice.
     records
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(index, v)| {
-            serde_json::from_value::<Record>(v.clone()).map_err(|e| ImportError::BadRecord {
+            let id = v.get("id").and_then(|i| i.as_str()).map(str::to_string);
+            serde_json::from_value::<Record>(v).map_err(|e| ImportError::BadRecord {
                 index,
-                id: v.get("id").and_then(|i| i.as_str()).map(str::to_string),
+                id,
                 reason: e.to_string(),
             })
         })

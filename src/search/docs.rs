@@ -2,7 +2,29 @@
 //! and `triad search` alike.
 
 use super::{Doc, DocKind};
-use crate::model::{Confidentiality, Record};
+use crate::model::{Confidentiality, Kind, Record};
+use crate::store::{Store, StoreError};
+
+/// The kinds the finder and `triad search` look through.
+pub const SEARCHED: [Kind; 5] = [
+    Kind::Case,
+    Kind::Body,
+    Kind::Person,
+    Kind::Event,
+    Kind::TrustNote,
+];
+
+/// Every searchable document of a store, as `reader` may see them.
+pub fn docs_in(store: &dyn Store, reader: &str) -> Result<Vec<Doc>, StoreError> {
+    let mut docs = Vec::new();
+    for kind in SEARCHED {
+        store.scan(kind, &mut |r| {
+            docs.extend(doc_for(&r, reader));
+            true
+        })?;
+    }
+    Ok(docs)
+}
 
 /// Notes are listed by their first line, cut to this many characters.
 const NOTE_NAME_CHARS: usize = 60;

@@ -338,36 +338,21 @@ fn triad(state: &State, d: &CaseDetail, area: Rect, buf: &mut Buffer) {
 
 fn tabs(state: &State, s: &CaseScreen, d: &CaseDetail, area: Rect, buf: &mut Buffer) {
     let l = state.lang();
-    let t = &state.cfg.theme;
-    let mut spans = Vec::new();
-    for p in CasePanel::ALL {
-        let (name, n) = match p {
-            CasePanel::Triad => (
-                l.t("Triad", "三者"),
-                d.case.parties.len() + d.relationships.len(),
-            ),
-            CasePanel::Referrals => (l.t("Referrals", "紹介"), d.referrals.len()),
-            CasePanel::Notes => (l.t("Trust notes", "信頼メモ"), d.notes.len()),
-            CasePanel::Timeline => (l.t("Timeline", "連携の歩み"), d.timelines.len()),
-            CasePanel::Consents => (l.t("Consents", "同意"), d.consents.len()),
-        };
-        if p == s.panel {
-            spans.push(styled(
-                format!("{}{name} ({n}) ", t.sym.selected),
-                t.selected(),
-            ));
-        } else {
-            spans.push(styled(format!(" {name} ({n}) "), t.dim()));
-        }
-        spans.push(Span::raw(" "));
-    }
-    lines_in(
-        vec![Line::from(fit_spans(
-            spans,
-            usize::from(area.width),
-            t.sym.cut,
-        ))],
-        area,
-        buf,
-    );
+    let tabs: Vec<(&str, usize, bool)> = CasePanel::ALL
+        .into_iter()
+        .map(|p| {
+            let (name, n) = match p {
+                CasePanel::Triad => (
+                    l.t("Triad", "三者"),
+                    d.case.parties.len() + d.relationships.len(),
+                ),
+                CasePanel::Referrals => (l.t("Referrals", "紹介"), d.referrals.len()),
+                CasePanel::Notes => (l.t("Trust notes", "信頼メモ"), d.notes.len()),
+                CasePanel::Timeline => (l.t("Timeline", "連携の歩み"), d.timelines.len()),
+                CasePanel::Consents => (l.t("Consents", "同意"), d.consents.len()),
+            };
+            (name, n, p == s.panel)
+        })
+        .collect();
+    panels::tab_bar(state, &tabs, area, buf);
 }

@@ -379,6 +379,26 @@ pub fn note_preview(
     lines_in(lines, inner, buf);
 }
 
+/// The row of panel names with their counts; the current one marked (by
+/// symbol and style, so it shows without colour too).
+pub(super) fn tab_bar(state: &State, tabs: &[(&str, usize, bool)], area: Rect, buf: &mut Buffer) {
+    let t = &state.cfg.theme;
+    let mut spans = Vec::new();
+    for &(name, n, current) in tabs {
+        if current {
+            spans.push(styled(
+                format!("{}{name} ({n}) ", t.sym.selected),
+                t.selected(),
+            ));
+        } else {
+            spans.push(styled(format!(" {name} ({n}) "), t.dim()));
+        }
+        spans.push(Span::raw(" "));
+    }
+    let line = Line::from(fit_spans(spans, usize::from(area.width), t.sym.cut));
+    lines_in(vec![line], area, buf);
+}
+
 /// Attendance by sector: `peer 15 med 18 gov 4`; `-` where not counted.
 fn attendance(state: &State, a: &crate::model::Attendance) -> String {
     let l = state.lang();

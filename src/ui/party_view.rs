@@ -255,31 +255,16 @@ fn header(state: &State, d: &PartyDetail, area: Rect, buf: &mut Buffer) {
 
 fn tabs(state: &State, s: &PartyScreen, d: &PartyDetail, area: Rect, buf: &mut Buffer) {
     let l = state.lang();
-    let t = &state.cfg.theme;
-    let mut spans = Vec::new();
-    for p in PartyPanel::ALL {
-        let (name, n) = match p {
-            PartyPanel::Cases => (l.t("Cases", "ケース"), d.cases.len()),
-            PartyPanel::Affiliations => (l.t("Affiliations", "所属"), d.affiliations.len()),
-            PartyPanel::Timeline => (l.t("Partnerships", "連携の歩み"), d.timelines.len()),
-        };
-        if p == s.panel {
-            spans.push(styled(
-                format!("{}{name} ({n}) ", t.sym.selected),
-                t.selected(),
-            ));
-        } else {
-            spans.push(styled(format!(" {name} ({n}) "), t.dim()));
-        }
-        spans.push(Span::raw(" "));
-    }
-    lines_in(
-        vec![Line::from(fit_spans(
-            spans,
-            usize::from(area.width),
-            t.sym.cut,
-        ))],
-        area,
-        buf,
-    );
+    let tabs: Vec<(&str, usize, bool)> = PartyPanel::ALL
+        .into_iter()
+        .map(|p| {
+            let (name, n) = match p {
+                PartyPanel::Cases => (l.t("Cases", "ケース"), d.cases.len()),
+                PartyPanel::Affiliations => (l.t("Affiliations", "所属"), d.affiliations.len()),
+                PartyPanel::Timeline => (l.t("Partnerships", "連携の歩み"), d.timelines.len()),
+            };
+            (name, n, p == s.panel)
+        })
+        .collect();
+    panels::tab_bar(state, &tabs, area, buf);
 }
