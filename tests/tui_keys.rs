@@ -289,6 +289,13 @@ fn a_new_case_is_validated_next_to_the_field_and_nothing_typed_is_lost() {
     assert_eq!(c.title, "仙台市 新規相談：テスト");
     let stored: Case = demo.store.get_as(c.id).unwrap().unwrap();
     assert_eq!(stored.reading.as_deref(), Some("センダイ"));
+    // The finder's index took the write: the new case is found at once.
+    let id = c.id;
+    app.press("<Esc>");
+    app.press("<C-p>");
+    app.type_text("新規相談");
+    let hits = &app.state.finder.as_ref().expect("finder open").hits;
+    assert!(hits.iter().any(|h| h.id == id), "{}", app.screen());
 }
 
 #[test]
