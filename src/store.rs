@@ -26,6 +26,9 @@ pub trait Store: Send + Sync {
     fn create(&self, record: Record) -> Result<Record>;
     /// Replaces an existing record.
     fn update(&self, record: Record) -> Result<()>;
+    /// Several creates and updates in one transaction: all of them or none
+    /// (a note and the trust change it records). Returns them as stored.
+    fn apply(&self, changes: Vec<Change>) -> Result<Vec<Record>>;
     /// Removes a record nothing refers to.
     fn delete(&self, id: Id) -> Result<()>;
     /// Adds records that carry their own ids, all or nothing; large sets are
@@ -43,6 +46,15 @@ pub trait Store: Send + Sync {
     fn audit_trail(&self) -> Result<Vec<AuditEntry>>;
     /// Who the audit trail names for this store's writes.
     fn user(&self) -> &str;
+}
+
+/// One change of [`Store::apply`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// A new record; its id is given by the store.
+    Create(Record),
+    /// An existing record replaced.
+    Update(Record),
 }
 
 /// Typed conveniences over any `Store`.

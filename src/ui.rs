@@ -392,7 +392,7 @@ pub fn filter_cursor(
     area: Rect,
 ) -> ratatui::layout::Position {
     let (before, _) = input.split();
-    let x = area.x + 3 + u16::try_from(text::width(before)).unwrap_or(u16::MAX);
+    let x = (area.x + 3).saturating_add(u16::try_from(text::width(before)).unwrap_or(u16::MAX));
     ratatui::layout::Position::new(x.min(area.right().saturating_sub(1)), area.y)
 }
 

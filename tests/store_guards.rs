@@ -154,3 +154,38 @@ fn ids_past_the_cap_are_refused_at_import() {
     let err = exchange::import(&store, text, &mut |_, _| {}).unwrap_err();
     assert!(err.to_string().contains("is not an id"), "{err}");
 }
+
+#[test]
+fn apply_writes_all_of_its_changes_or_none() {
+    let (_d, store) = seeded();
+    let before = store.audit_trail().unwrap().len();
+    let newcomer = person(0, "新しい人");
+    let rid = Id::new(Kind::Referral, 1);
+    let mut rewound: Referral = store.get_as(rid).unwrap().unwrap();
+    rewound.history.clear();
+    let err = store
+        .apply(vec![
+            triad::store::Change::Create(newcomer.clone()),
+            triad::store::Change::Update(Record::Referral(rewound)),
+        ])
+        .unwrap_err();
+    assert!(err.to_string().contains("R-0001"), "{err}");
+    assert_eq!(
+        store.all::<Person>().unwrap().len(),
+        2,
+        "the create was undone"
+    );
+    assert_eq!(store.audit_trail().unwrap().len(), before);
+    // Both good: both land, in order, with ids given.
+    let mut sent: Referral = store.get_as(rid).unwrap().unwrap();
+    sent.advance(ReferralStatus::Sent, day(2024, 2, 3), "peer", "")
+        .unwrap();
+    let stored = store
+        .apply(vec![
+            triad::store::Change::Create(newcomer),
+            triad::store::Change::Update(Record::Referral(sent)),
+        ])
+        .unwrap();
+    assert_eq!(stored[0].id(), Id::new(Kind::Person, 3));
+    assert_eq!(store.audit_trail().unwrap().len(), before + 2);
+}

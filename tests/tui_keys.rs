@@ -824,3 +824,77 @@ fn parties_consents_people_and_affiliations_are_added_by_form() {
     assert!(k.scope.intervention && k.scope.information_sharing);
     assert_eq!(k.obtained_how, "in writing");
 }
+
+/// Keys typed ahead over SSH arrive together: Enter must go to the first hit
+/// of the query it follows, not to a hit of the query before it.
+#[test]
+fn enter_typed_ahead_waits_for_the_answer_to_its_query() {
+    use triad::app::effect::{Effect, Reply};
+    use triad::app::update;
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    // The finder answered "仙台" already.
+    app.press("<C-p>");
+    app.type_text("仙台");
+    assert!(!app.state.finder.as_ref().unwrap().hits.is_empty());
+    // "ポリオ" then Enter, before the search worker answers.
+    let mut pending = Vec::new();
+    for c in "ポリオ".chars() {
+        pending.extend(update(
+            &mut app.state,
+            Action::Key(Key::plain(KeyCode::Char(c))),
+        ));
+    }
+    let stale_first = app.state.finder.as_ref().unwrap().hits[0].target;
+    pending.extend(update(
+        &mut app.state,
+        Action::Key(Key::plain(KeyCode::Enter)),
+    ));
+    assert!(
+        app.state.finder.is_some(),
+        "Enter waited instead of jumping to a stale hit"
+    );
+    // The answer to the last query arrives: Enter takes effect on it.
+    let Some(Effect::Search { seq, query }) = pending
+        .into_iter()
+        .rev()
+        .find(|e| matches!(e, Effect::Search { .. }))
+    else {
+        panic!("no search was asked for");
+    };
+    assert!(query.ends_with("ポリオ"));
+    let hit = triad::app::state::Hit {
+        id: triad::model::Id::new(triad::model::Kind::Body, 60),
+        label: "仙台ポリオの会".into(),
+        detail: String::new(),
+        matched: vec![],
+        target: triad::model::Id::new(triad::model::Kind::Body, 60),
+    };
+    assert_ne!(stale_first, hit.target);
+    update(
+        &mut app.state,
+        Action::Reply(Box::new(Reply::Hits {
+            seq,
+            hits: vec![hit],
+        })),
+    );
+    assert!(
+        app.state.finder.is_none(),
+        "the finder closed on the answer"
+    );
+}
+
+#[test]
+fn the_finder_says_it_is_still_indexing_rather_than_no_match() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    // As at start-up on a big store: the index has not been filled yet.
+    app.state.data.loading.indexed = false;
+    app.press("<C-p>");
+    app.type_text("qxqxqx");
+    assert!(app.screen().contains("Still indexing"), "{}", app.screen());
+    app.act(Action::Reply(Box::new(triad::app::effect::Reply::Docs(
+        vec![],
+    ))));
+    assert!(app.screen().contains("No match."), "{}", app.screen());
+}

@@ -116,6 +116,8 @@ pub struct FinderDoc {
 pub struct Loading {
     pub cases: usize,
     pub done: bool,
+    /// The finder's documents have reached the search index.
+    pub indexed: bool,
     pub error: Option<String>,
 }
 

@@ -8,11 +8,8 @@ use super::data::{
 use super::state::Hit;
 use crate::model::{Id, Record};
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum SaveOp {
-    Create(Record),
-    Update(Record),
-}
+/// What a form saves: the store's own change type, applied all or nothing.
+pub use crate::store::Change as SaveOp;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {

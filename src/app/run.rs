@@ -137,10 +137,11 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
         &search_tx,
         &mut repaint,
     );
-    // Let the store finish what it was writing before we go.
+    // Give the terminal back at once (a big store may still be loading),
+    // then let the store finish what it was writing before we go.
+    drop(guard);
     drop(store_tx);
     let _ = store_thread.join();
-    drop(guard);
     match state.fatal.take() {
         Some(why) => Err(RunError::Store(why)),
         None => result,
@@ -217,18 +218,20 @@ fn spawn_store(
     let handle = std::thread::Builder::new()
         .name("triad-store".into())
         .spawn(move || {
-            let store = match open_store() {
-                Ok(store) => store,
-                Err(why) => {
-                    let _ = tx.send(Action::Fatal(why));
-                    return;
+            watched("store", &tx.clone(), move || {
+                let store = match open_store() {
+                    Ok(store) => store,
+                    Err(why) => {
+                        let _ = tx.send(Action::Fatal(why));
+                        return;
+                    }
+                };
+                for effect in erx {
+                    run_store(store.as_ref(), effect, today, &mut |r| {
+                        let _ = tx.send(Action::Reply(Box::new(r)));
+                    });
                 }
-            };
-            for effect in erx {
-                run_store(store.as_ref(), effect, today, &mut |r| {
-                    let _ = tx.send(Action::Reply(Box::new(r)));
-                });
-            }
+            });
         })?;
     Ok((etx, handle))
 }
@@ -238,26 +241,42 @@ fn spawn_search(tx: Sender<Action>, meeting: bool) -> io::Result<Sender<Effect>>
     std::thread::Builder::new()
         .name("triad-search".into())
         .spawn(move || {
-            let mut search = SearchState::new(meeting);
-            let mut emit = |r| {
-                let _ = tx.send(Action::Reply(Box::new(r)));
-            };
-            while let Ok(first) = erx.recv() {
-                // Only the newest query matters; index updates all apply.
-                let mut latest = None;
-                for e in std::iter::once(first).chain(erx.try_iter()) {
-                    if matches!(e, Effect::Search { .. }) {
-                        latest = Some(e);
-                    } else {
-                        search.run(e, &mut emit);
-                    }
-                }
-                if let Some(q) = latest {
-                    search.run(q, &mut emit);
-                }
-            }
+            watched("search", &tx.clone(), move || {
+                search_loop(&tx, &erx, meeting)
+            });
         })?;
     Ok(etx)
+}
+
+fn search_loop(tx: &Sender<Action>, erx: &Receiver<Effect>, meeting: bool) {
+    let mut search = SearchState::new(meeting);
+    let mut emit = |r| {
+        let _ = tx.send(Action::Reply(Box::new(r)));
+    };
+    while let Ok(first) = erx.recv() {
+        // Only the newest query matters; index updates all apply.
+        let mut latest = None;
+        for e in std::iter::once(first).chain(erx.try_iter()) {
+            if matches!(e, Effect::Search { .. }) {
+                latest = Some(e);
+            } else {
+                search.run(e, &mut emit);
+            }
+        }
+        if let Some(q) = latest {
+            search.run(q, &mut emit);
+        }
+    }
+}
+
+/// Runs a worker; if it panics, the session ends with a message instead of
+/// waiting forever for its answers (acknowledged writes are already on disk).
+fn watched(name: &str, tx: &Sender<Action>, body: impl FnOnce()) {
+    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).is_err() {
+        let _ = tx.send(Action::Fatal(format!(
+            "the {name} worker stopped unexpectedly; every write shown as saved is on disk: start triad again"
+        )));
+    }
 }
 
 /// Write `text` to a new file only the owner can read, open `$VISUAL` /
@@ -318,6 +337,18 @@ fn private_temp_file(text: &str) -> io::Result<tempfile::TempPath> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_worker_that_panics_ends_the_session_with_a_reason() {
+        let (tx, rx) = mpsc::channel();
+        watched("store", &tx, || {});
+        assert!(rx.try_recv().is_err(), "a clean exit says nothing");
+        watched("store", &tx, || panic!("boom"));
+        match rx.try_recv() {
+            Ok(Action::Fatal(why)) => assert!(why.contains("store worker stopped"), "{why}"),
+            other => panic!("expected Fatal, got {other:?}"),
+        }
+    }
 
     #[test]
     fn temp_file_is_owner_only() {

@@ -201,6 +201,9 @@ pub struct Finder {
     /// The query the hits answer; replies to older queries are dropped.
     pub seq: u64,
     pub searching: bool,
+    /// Enter came while the query was still being answered (keys typed
+    /// ahead over SSH): go to the first hit of the answer, not a stale one.
+    pub submit_pending: bool,
 }
 
 /// What a yes answer does.

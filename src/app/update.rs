@@ -696,16 +696,11 @@ fn finder(state: &mut State, action: Action) -> Effects {
             motion(&mut f.scroll, &action, f.hits.len(), rows);
             vec![]
         }
-        Action::Submit => {
-            let target = f.hits.get(f.scroll.sel).map(|h| h.target);
-            match target.and_then(view::link_to) {
-                Some(link) => {
-                    state.finder = None;
-                    push_link(state, link)
-                }
-                None => vec![],
-            }
+        Action::Submit if f.searching => {
+            f.submit_pending = true;
+            vec![]
         }
+        Action::Submit => finder_go(state),
         other => {
             let before = f.input.text.clone();
             if !edit_text(&mut f.input, other) || f.input.text == before {
@@ -714,6 +709,7 @@ fn finder(state: &mut State, action: Action) -> Effects {
             state.next_seq += 1;
             f.seq = state.next_seq;
             f.scroll = Scroll::default();
+            f.submit_pending = false;
             if f.input.text.trim().is_empty() {
                 f.hits.clear();
                 f.searching = false;
@@ -725,6 +721,25 @@ fn finder(state: &mut State, action: Action) -> Effects {
                 query: f.input.text.clone(),
             }]
         }
+    }
+}
+
+/// Enter in the finder: go where the selected hit leads.
+fn finder_go(state: &mut State) -> Effects {
+    let Some(f) = state.finder.as_ref() else {
+        return vec![];
+    };
+    match f
+        .hits
+        .get(f.scroll.sel)
+        .map(|h| h.target)
+        .and_then(view::link_to)
+    {
+        Some(link) => {
+            state.finder = None;
+            push_link(state, link)
+        }
+        None => vec![],
     }
 }
 
@@ -926,6 +941,7 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             vec![]
         }
         Reply::Docs(docs) => {
+            state.data.loading.indexed = true;
             let mut fx = vec![Effect::Index(docs)];
             // A query typed before the index was ready is asked again.
             if let Some(f) = state.finder.as_mut()
@@ -1005,7 +1021,7 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
         }
         Reply::Saved(records) => saved(state, records),
         Reply::SaveFailed { field, error } => {
-            if let Some(f) = state.form.as_mut() {
+            if let Some(f) = state.form.as_mut().filter(|f| f.saving) {
                 f.saving = false;
                 f.set_error(field.as_deref().unwrap_or(""), error);
                 f.focus_error();
@@ -1021,6 +1037,9 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
                 f.hits = hits;
                 f.searching = false;
                 f.scroll = Scroll::default();
+                if std::mem::take(&mut f.submit_pending) {
+                    return finder_go(state);
+                }
             }
             vec![]
         }
@@ -1062,7 +1081,13 @@ fn relist_all(state: &mut State) {
 /// Writes are on disk: update the summaries, say so, and reload what shows.
 fn saved(state: &mut State, records: Vec<Record>) -> Effects {
     let l = state.lang();
-    let kind = state.form.take().map(|f| f.kind);
+    // Only the form that was saving closes: End role and Withdraw save with
+    // no form, and one opened meanwhile must keep what is typed in it.
+    let kind = if state.form.as_ref().is_some_and(|f| f.saving) {
+        state.form.take().map(|f| f.kind)
+    } else {
+        None
+    };
     let mut fx = Vec::new();
     let mut docs: Vec<FinderDoc> = Vec::new();
     let none = Default::default();

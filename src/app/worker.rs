@@ -58,28 +58,24 @@ pub fn run_store(
     }
 }
 
+/// One transaction for all of a form's changes: a note and the trust
+/// change it records are saved together or not at all.
 fn save(store: &dyn Store, ops: Vec<SaveOp>) -> Reply {
-    let mut saved = Vec::new();
-    for op in ops {
-        let r = match op {
-            SaveOp::Create(rec) => store.create(rec),
-            SaveOp::Update(rec) => store.update(rec.clone()).map(|()| rec),
-        };
-        match r {
-            Ok(rec) => saved.push(rec),
-            Err(e) => {
-                let field = match &e {
-                    StoreError::Invalid { error, .. } => Some(error.field.to_string()),
-                    _ => None,
-                };
-                return Reply::SaveFailed {
-                    field,
-                    error: e.to_string(),
-                };
+    match store.apply(ops) {
+        Ok(saved) => Reply::Saved(saved),
+        Err(e) => {
+            let field = match &e {
+                StoreError::Invalid { error, .. } | StoreError::InvalidNew { error, .. } => {
+                    Some(error.field.to_string())
+                }
+                _ => None,
+            };
+            Reply::SaveFailed {
+                field,
+                error: e.to_string(),
             }
         }
     }
-    Reply::Saved(saved)
 }
 
 pub fn name_row(r: &Record) -> Option<NameRow> {

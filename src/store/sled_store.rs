@@ -18,7 +18,7 @@ use sled::{Db, Transactional, Tree};
 use super::keys::{self, ID_LEN};
 use super::lock::StoreLock;
 use super::migrate::{self, SCHEMA_VERSION};
-use super::{Result, Store, StoreError};
+use super::{Change, Result, Store, StoreError};
 use crate::model::{AuditAction, AuditEntry, Date, Id, Kind, Record};
 
 /// Records per transaction for imports and demo data: one giant batch costs
@@ -309,6 +309,41 @@ impl SledStore {
         Ok(())
     }
 
+    /// A new record under the next free number of its kind.
+    fn create_tx(&self, t: &Tx, mut rec: Record) -> TxResult<Record> {
+        let kind = rec.kind();
+        let ck = keys::counter_key(kind);
+        let num = keys::u64_from(t[META].get(&ck)?.as_deref()) + 1;
+        if num > Id::MAX_NUM {
+            return abort(StoreError::Full(kind));
+        }
+        rec.set_id(Id::new(kind, num));
+        Self::check_refs_tx(t, &rec)?;
+        Self::put_new(t, &rec)?;
+        let summary = format!("created {} {}", kind.name(), rec.id());
+        audit(t, &self.user, AuditAction::Create, Some(rec.id()), &summary)?;
+        Ok(rec)
+    }
+
+    /// A record replaced, its history kept (see `Record::check_successor`).
+    fn update_tx(&self, t: &Tx, record: &Record) -> TxResult<()> {
+        let id = record.id();
+        let tree = &t[tree_index(id.kind)];
+        let Some(old) = tree.get(keys::record_key(id))? else {
+            return abort(StoreError::NotFound(id));
+        };
+        let old = decode(&old).or_else(abort)?;
+        if let Err(error) = record.check_successor(&old) {
+            return abort(StoreError::Invalid { id, error });
+        }
+        Self::check_refs_tx(t, record)?;
+        unindex(t, &old)?;
+        tree.insert(&keys::record_key(id), encode(record))?;
+        index(t, record)?;
+        let summary = format!("updated {} {id}", id.kind.name());
+        audit(t, &self.user, AuditAction::Update, Some(id), &summary)
+    }
+
     /// Writes one validated, reference-checked record inside a transaction.
     fn put_new(t: &Tx, rec: &Record) -> TxResult<()> {
         let id = rec.id();
@@ -557,50 +592,45 @@ impl Store for SledStore {
             .transpose()
     }
 
-    fn create(&self, mut record: Record) -> Result<Record> {
-        let kind = record.kind();
-        record.set_id(Id::new(kind, 1));
-        record
-            .validate()
-            .map_err(|error| StoreError::InvalidNew { kind, error })?;
-        let _writing = self.writing();
-        self.write(|t| {
-            let mut rec = record.clone();
-            let ck = keys::counter_key(kind);
-            let num = keys::u64_from(t[META].get(&ck)?.as_deref()) + 1;
-            if num > Id::MAX_NUM {
-                return abort(StoreError::Full(kind));
-            }
-            rec.set_id(Id::new(kind, num));
-            Self::check_refs_tx(t, &rec)?;
-            Self::put_new(t, &rec)?;
-            let summary = format!("created {} {}", kind.name(), rec.id());
-            audit(t, &self.user, AuditAction::Create, Some(rec.id()), &summary)?;
-            Ok(rec)
-        })
+    fn create(&self, record: Record) -> Result<Record> {
+        let mut stored = self.apply(vec![Change::Create(record)])?;
+        stored
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("a create returned nothing".into()))
     }
 
     fn update(&self, record: Record) -> Result<()> {
-        let id = record.id();
-        record
-            .validate()
-            .map_err(|error| StoreError::Invalid { id, error })?;
+        self.apply(vec![Change::Update(record)]).map(drop)
+    }
+
+    fn apply(&self, changes: Vec<Change>) -> Result<Vec<Record>> {
+        for change in &changes {
+            match change {
+                Change::Create(r) => {
+                    let kind = r.kind();
+                    let mut r = r.clone();
+                    r.set_id(Id::new(kind, 1));
+                    r.validate()
+                        .map_err(|error| StoreError::InvalidNew { kind, error })?;
+                }
+                Change::Update(r) => r
+                    .validate()
+                    .map_err(|error| StoreError::Invalid { id: r.id(), error })?,
+            }
+        }
         let _writing = self.writing();
         self.write(|t| {
-            let tree = &t[tree_index(id.kind)];
-            let Some(old) = tree.get(keys::record_key(id))? else {
-                return abort(StoreError::NotFound(id));
-            };
-            let old = decode(&old).or_else(abort)?;
-            if let Err(error) = record.check_successor(&old) {
-                return abort(StoreError::Invalid { id, error });
+            let mut stored = Vec::with_capacity(changes.len());
+            for change in &changes {
+                stored.push(match change {
+                    Change::Create(r) => self.create_tx(t, r.clone())?,
+                    Change::Update(r) => {
+                        self.update_tx(t, r)?;
+                        r.clone()
+                    }
+                });
             }
-            Self::check_refs_tx(t, &record)?;
-            unindex(t, &old)?;
-            tree.insert(&keys::record_key(id), encode(&record))?;
-            index(t, &record)?;
-            let summary = format!("updated {} {id}", id.kind.name());
-            audit(t, &self.user, AuditAction::Update, Some(id), &summary)
+            Ok(stored)
         })
     }
 

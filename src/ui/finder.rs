@@ -49,7 +49,7 @@ pub fn rows(area: Rect) -> u16 {
 pub fn cursor(_state: &State, f: &Finder, area: Rect) -> Option<Position> {
     let g = geometry(area);
     let (before, _) = f.input.split();
-    let x = g.input.x + 2 + u16::try_from(text::width(before)).unwrap_or(u16::MAX);
+    let x = (g.input.x + 2).saturating_add(u16::try_from(text::width(before)).unwrap_or(u16::MAX));
     Some(Position::new(
         x.min(g.input.right().saturating_sub(1)),
         g.input.y,
@@ -97,6 +97,11 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
             l.t(
                 "Type a name, a reading (kana or romaji) or an id like C-0007.",
                 "名前・よみ（かな・ローマ字）・C-0007 のようなIDを入力",
+            )
+        } else if !state.data.loading.indexed {
+            l.t(
+                "Still indexing: the answer comes when it is ready.",
+                "索引を作成中です。できしだい表示します。",
             )
         } else if f.searching {
             l.t("searching...", "検索中...")
