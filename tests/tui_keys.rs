@@ -898,3 +898,66 @@ fn the_finder_says_it_is_still_indexing_rather_than_no_match() {
     ))));
     assert!(app.screen().contains("No match."), "{}", app.screen());
 }
+
+/// Two roles ended one after the other, the second before the first save's
+/// reload has come back (keys typed ahead over SSH): both ends are kept.
+#[test]
+fn edits_typed_ahead_build_on_the_saved_case_not_the_stale_copy() {
+    use triad::app::effect::{Effect, Reply, SaveOp};
+    use triad::app::update;
+    use triad::app::view::{TriadItem, triad_items};
+    use triad::store::Store;
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    let open_roles = |app: &Headless| -> Vec<(usize, Id)> {
+        triad_items(detail(app))
+            .iter()
+            .enumerate()
+            .filter_map(|(i, it)| match it {
+                TriadItem::Party(p) if p.until.is_none() => Some((i, p.party)),
+                _ => None,
+            })
+            .collect()
+    };
+    let roles = open_roles(&app);
+    assert!(roles.len() >= 2, "the Sendai case has two open roles");
+    // End the first role by hand: its save runs, its reload does not.
+    let end_role = |app: &mut Headless, i: usize| -> Vec<SaveOp> {
+        select(app, i);
+        let mut fx = update(&mut app.state, Action::Key(Key::plain(KeyCode::Char('E'))));
+        fx.extend(update(
+            &mut app.state,
+            Action::Key(Key::plain(KeyCode::Char('y'))),
+        ));
+        fx.into_iter()
+            .find_map(|e| match e {
+                Effect::Save(ops) => Some(ops),
+                _ => None,
+            })
+            .expect("a save")
+    };
+    let first = end_role(&mut app, roles[0].0);
+    let saved = demo.store.apply(first).unwrap();
+    update(&mut app.state, Action::Reply(Box::new(Reply::Saved(saved))));
+    // The second end is built on the saved case, so the store accepts it
+    // and the first end is still there.
+    let second_index = open_roles(&app)
+        .iter()
+        .find(|(_, p)| *p == roles[1].1)
+        .unwrap()
+        .0;
+    let second = end_role(&mut app, second_index);
+    demo.store
+        .apply(second)
+        .expect("the second end builds on the first");
+    let c: Case = demo.store.get_as(detail(&app).case.id).unwrap().unwrap();
+    for (_, party) in &roles[..2] {
+        assert!(
+            c.parties
+                .iter()
+                .any(|p| p.party == *party && p.until.is_some()),
+            "{party} ended"
+        );
+    }
+}

@@ -1104,6 +1104,7 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
     if !docs.is_empty() {
         fx.push(Effect::Index(docs));
     }
+    patch_open_case(state, &records);
     let ids: Vec<String> = records.iter().map(|r| r.id().to_string()).collect();
     state.flash = Some(Flash::Ok(format!(
         "{} {}",
@@ -1149,6 +1150,32 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
         fx.push(Effect::RefreshDashboard);
     }
     fx
+}
+
+/// Until the reload arrives, the open case shows (and the next edit starts
+/// from) what was just saved, not the copy from before: two edits typed
+/// ahead must not overwrite each other.
+fn patch_open_case(state: &mut State, records: &[Record]) {
+    let Screen::Case(screen) = state.screen_mut() else {
+        return;
+    };
+    let Some(d) = screen.detail.as_mut() else {
+        return;
+    };
+    fn replace<T: Clone>(list: &mut [T], id: Id, new: &T, id_of: impl Fn(&T) -> Id) {
+        if let Some(slot) = list.iter_mut().find(|x| id_of(x) == id) {
+            *slot = new.clone();
+        }
+    }
+    for r in records {
+        match r {
+            Record::Case(c) if c.id == d.case.id => d.case = c.clone(),
+            Record::Relationship(x) => replace(&mut d.relationships, x.id, x, |y| y.id),
+            Record::Referral(x) => replace(&mut d.referrals, x.id, x, |y| y.id),
+            Record::Consent(x) => replace(&mut d.consents, x.id, x, |y| y.id),
+            _ => {}
+        }
+    }
 }
 
 fn reload(state: &State) -> Effects {
