@@ -189,3 +189,18 @@ fn apply_writes_all_of_its_changes_or_none() {
     assert_eq!(stored[0].id(), Id::new(Kind::Person, 3));
     assert_eq!(store.audit_trail().unwrap().len(), before + 2);
 }
+
+/// sled lets go of its own file lock a moment after a store is closed; an
+/// immediate reopen in the same process must wait for it, not fail.
+#[test]
+fn a_store_reopens_at_once_after_it_is_closed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    for round in 0..30 {
+        let store = SledStore::open(&dir).unwrap_or_else(|e| panic!("round {round}: {e}"));
+        store.create(person(0, "往復")).unwrap();
+        drop(store);
+    }
+    let store = SledStore::open(&dir).unwrap();
+    assert_eq!(store.all::<Person>().unwrap().len(), 30);
+}

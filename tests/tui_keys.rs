@@ -906,7 +906,6 @@ fn edits_typed_ahead_build_on_the_saved_case_not_the_stale_copy() {
     use triad::app::effect::{Effect, Reply, SaveOp};
     use triad::app::update;
     use triad::app::view::{TriadItem, triad_items};
-    use triad::store::Store;
     let demo = tui::demo_store();
     let mut app = en(&demo);
     sendai_case(&mut app);

@@ -146,18 +146,7 @@ impl Reserved {
             path: dir.to_path_buf(),
             source,
         };
-        let db = sled::Config::new()
-            .path(dir.join("db"))
-            .cache_capacity(CACHE_BYTES)
-            .open()
-            .map_err(|e| match e {
-                // sled's own flock, still held for a moment by a store just
-                // closed in this process, or by a process that skipped ours.
-                sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => {
-                    StoreError::Locked(dir.to_path_buf())
-                }
-                other => StoreError::Sled(other),
-            })?;
+        let db = open_sled(dir)?;
         let mut trees = Vec::new();
         for kind in Kind::ALL {
             trees.push(db.open_tree(kind.plural())?);
@@ -492,6 +481,30 @@ impl SledStore {
         }
         report.disk_bytes = dir_size(&self.path);
         Ok(report)
+    }
+}
+
+/// Opens sled. Its own flock on `db` can outlive a store closed a moment
+/// ago in this process (sled's IO threads let go of the file late); as we
+/// hold `triad.lock`, no other triad can be the holder, so a short wait is
+/// enough. Past that, someone bypassed our lock: say the store is in use.
+fn open_sled(dir: &Path) -> Result<Db> {
+    let held = |e: &sled::Error| matches!(e, sled::Error::Io(io) if io.to_string().contains("could not acquire lock"));
+    let mut tries = 0;
+    loop {
+        match sled::Config::new()
+            .path(dir.join("db"))
+            .cache_capacity(CACHE_BYTES)
+            .open()
+        {
+            Ok(db) => return Ok(db),
+            Err(e) if held(&e) && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) if held(&e) => return Err(StoreError::Locked(dir.to_path_buf())),
+            Err(e) => return Err(StoreError::Sled(e)),
+        }
     }
 }
 
