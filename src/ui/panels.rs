@@ -26,13 +26,29 @@ pub fn list_rows(panel: CasePanel, area: Rect) -> u16 {
     }
 }
 
-fn empty(state: &State, area: Rect, buf: &mut Buffer, msg: &str) {
+pub(super) fn empty(state: &State, area: Rect, buf: &mut Buffer, msg: &str) {
     let t = &state.cfg.theme;
     lines_in(
         vec![Line::from(styled(format!("   {msg}"), t.dim()))],
         area,
         buf,
     );
+}
+
+/// An empty panel that says which key adds the first entry (from the
+/// keymap in use, so it never names a key that is not bound).
+fn empty_hint(
+    state: &State,
+    area: Rect,
+    buf: &mut Buffer,
+    msg: &str,
+    (add, verb): (&crate::app::Action, &str),
+) {
+    let key = state
+        .keymap
+        .key_for(crate::keymap::Mode::Normal, add)
+        .unwrap_or_default();
+    empty(state, area, buf, &format!("{msg} {key} {verb}"));
 }
 
 /// Draw `n` rows through `row(i, selected)`, scrolled to the selection.
@@ -70,16 +86,13 @@ pub fn triad_list(state: &State, d: &CaseDetail, sel: Scroll, area: Rect, buf: &
     let cut = t.sym.cut;
     let items = view::triad_items(d);
     if items.is_empty() {
-        let key = state
-            .keymap
-            .key_for(crate::keymap::Mode::Normal, &crate::app::Action::AddParty)
-            .unwrap_or_default();
-        let msg = format!(
-            "{} {key} {}",
+        return empty_hint(
+            state,
+            area,
+            buf,
             l.t("No parties yet.", "関係者はまだいません。"),
-            l.t("adds one.", "で追加。")
+            (&crate::app::Action::AddParty, l.t("adds one.", "で追加。")),
         );
-        return empty(state, area, buf, &msg);
     }
     let name_w = (usize::from(area.width) / 4).clamp(10, 30);
     rows_in(state, items.len(), sel, area, buf, |i| match items[i] {
@@ -181,19 +194,16 @@ pub fn referrals(
         ..area
     };
     if rows.is_empty() {
-        let key = state
-            .keymap
-            .key_for(
-                crate::keymap::Mode::Normal,
-                &crate::app::Action::ProposeReferral,
-            )
-            .unwrap_or_default();
-        let msg = format!(
-            "{} {key} {}",
+        return empty_hint(
+            state,
+            body,
+            buf,
             l.t("No referrals.", "紹介はありません。"),
-            l.t("proposes one.", "で提案。")
+            (
+                &crate::app::Action::ProposeReferral,
+                l.t("proposes one.", "で提案。"),
+            ),
         );
-        return empty(state, body, buf, &msg);
     }
     let today = state.today();
     rows_in(state, rows.len(), sel, body, buf, |i| match rows[i] {
@@ -287,16 +297,13 @@ pub fn notes(
     let cut = t.sym.cut;
     let rows = view::note_rows(s, d, &state.cfg);
     if rows.is_empty() {
-        let key = state
-            .keymap
-            .key_for(crate::keymap::Mode::Normal, &crate::app::Action::AddNote)
-            .unwrap_or_default();
-        let msg = format!(
-            "{} {key} {}",
+        return empty_hint(
+            state,
+            area,
+            buf,
             l.t("No trust notes.", "信頼メモはありません。"),
-            l.t("adds one.", "で追加。")
+            (&crate::app::Action::AddNote, l.t("adds one.", "で追加。")),
         );
-        return empty(state, area, buf, &msg);
     }
     rows_in(state, rows.len(), sel, area, buf, |i| {
         let n = rows[i];
@@ -506,22 +513,19 @@ pub fn consents(
     let cut = t.sym.cut;
     let rows = view::consent_rows(s, d);
     if rows.is_empty() {
-        let key = state
-            .keymap
-            .key_for(
-                crate::keymap::Mode::Normal,
-                &crate::app::Action::RecordConsent,
-            )
-            .unwrap_or_default();
-        let msg = format!(
-            "{} {key} {}",
+        return empty_hint(
+            state,
+            area,
+            buf,
             l.t(
                 "No consent recorded: outreach is not agreed.",
-                "同意の記録はありません（介入は未同意）。"
+                "同意の記録はありません（介入は未同意）。",
             ),
-            l.t("records one.", "で記録。")
+            (
+                &crate::app::Action::RecordConsent,
+                l.t("records one.", "で記録。"),
+            ),
         );
-        return empty(state, area, buf, &msg);
     }
     let today = state.today();
     rows_in(state, rows.len(), sel, area, buf, |i| {

@@ -85,15 +85,7 @@ pub fn draw(state: &State, s: &PartyScreen, body: Rect, buf: &mut Buffer) {
         PartyPanel::Cases => {
             let rows = view::party_case_rows(s, d);
             if rows.is_empty() {
-                lines_in(
-                    vec![Line::from(styled(
-                        format!("   {}", l.t("No cases.", "ケースはありません。")),
-                        t.dim(),
-                    ))],
-                    area,
-                    buf,
-                );
-                return;
+                return panels::empty(state, area, buf, l.t("No cases.", "ケースはありません。"));
             }
             draw_rows(
                 rows.len(),
@@ -121,15 +113,12 @@ pub fn draw(state: &State, s: &PartyScreen, body: Rect, buf: &mut Buffer) {
         PartyPanel::Affiliations => {
             let rows = view::affiliation_rows(s, d);
             if rows.is_empty() {
-                lines_in(
-                    vec![Line::from(styled(
-                        format!("   {}", l.t("No affiliations.", "所属はありません。")),
-                        t.dim(),
-                    ))],
+                return panels::empty(
+                    state,
                     area,
                     buf,
+                    l.t("No affiliations.", "所属はありません。"),
                 );
-                return;
             }
             draw_rows(
                 rows.len(),
