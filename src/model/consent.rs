@@ -99,12 +99,4 @@ impl Consent {
             ConsentStatus::Active
         }
     }
-
-    /// Whether, on that day, the client agreed to an intervention by `party`.
-    pub fn allows_intervention(&self, party: Id, today: Date) -> bool {
-        self.status(today) == ConsentStatus::Active
-            && self.scope.intervention
-            && self.given_on <= today
-            && self.granted_to.contains(&party)
-    }
 }

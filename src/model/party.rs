@@ -231,9 +231,4 @@ impl Affiliation {
         check_text("title", &self.title)?;
         check_span(self.from, self.until)
     }
-
-    /// Whether the post was held on the given day.
-    pub fn active_on(&self, day: Date) -> bool {
-        self.from <= day && self.until.is_none_or(|u| day <= u)
-    }
 }
