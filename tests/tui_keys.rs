@@ -960,3 +960,36 @@ fn edits_typed_ahead_build_on_the_saved_case_not_the_stale_copy() {
         );
     }
 }
+
+/// A big store can hold thousands of overdue follow-ups; the dashboard,
+/// drawn on every keystroke, lists the first few and counts the rest.
+#[test]
+fn a_long_dashboard_section_lists_the_first_and_counts_the_rest() {
+    use triad::app::view::{DashLine, SECTION_MAX, dashboard};
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    let one = app
+        .state
+        .data
+        .overdue
+        .first()
+        .cloned()
+        .expect("the demo has an overdue follow-up");
+    app.state.data.overdue = vec![one; 5000];
+    let lines = dashboard(&app.state);
+    let shown = lines
+        .iter()
+        .filter(|l| matches!(l, DashLine::Overdue(_)))
+        .count();
+    assert_eq!(shown, SECTION_MAX);
+    assert!(
+        lines
+            .iter()
+            .any(|l| matches!(l, DashLine::More(n) if *n == 5000 - SECTION_MAX))
+    );
+    let screen = app.screen();
+    assert!(
+        screen.contains("(5000)"),
+        "the heading keeps the total:\n{screen}"
+    );
+}

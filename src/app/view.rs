@@ -52,6 +52,8 @@ pub enum DashLine<'a> {
     Recent(&'a CaseRow),
     /// "nothing here", so an empty section still reads as checked.
     Nothing,
+    /// How many more a long section holds than it shows.
+    More(usize),
 }
 
 impl DashLine<'_> {
@@ -70,6 +72,22 @@ impl DashLine<'_> {
 /// How many recently changed cases the dashboard lists.
 pub const RECENT: usize = 8;
 
+/// The most lines a dashboard section shows: the most urgent first, the
+/// rest counted (a big store can hold thousands of overdue follow-ups, and
+/// the dashboard is drawn on every keystroke).
+pub const SECTION_MAX: usize = 20;
+
+/// A section's lines: the first `SECTION_MAX`, then how many more, or
+/// "nothing" when it is empty.
+fn section<'a, T>(out: &mut Vec<DashLine<'a>>, items: &'a [T], line: fn(&'a T) -> DashLine<'a>) {
+    out.extend(items.iter().take(SECTION_MAX).map(line));
+    if items.is_empty() {
+        out.push(DashLine::Nothing);
+    } else if items.len() > SECTION_MAX {
+        out.push(DashLine::More(items.len() - SECTION_MAX));
+    }
+}
+
 /// The dashboard, top to bottom. Only lines with a link are selectable.
 pub fn dashboard(state: &State) -> Vec<DashLine<'_>> {
     let d = &state.data;
@@ -87,20 +105,11 @@ pub fn dashboard(state: &State) -> Vec<DashLine<'_>> {
         out.push(DashLine::Status(*s, counts[i]));
     }
     out.push(DashLine::Heading(DashSection::Overdue, d.overdue.len()));
-    out.extend(d.overdue.iter().map(DashLine::Overdue));
-    if d.overdue.is_empty() {
-        out.push(DashLine::Nothing);
-    }
+    section(&mut out, &d.overdue, DashLine::Overdue);
     out.push(DashLine::Heading(DashSection::Consents, d.consents.len()));
-    out.extend(d.consents.iter().map(DashLine::Consent));
-    if d.consents.is_empty() {
-        out.push(DashLine::Nothing);
-    }
+    section(&mut out, &d.consents, DashLine::Consent);
     out.push(DashLine::Heading(DashSection::Upcoming, d.upcoming.len()));
-    out.extend(d.upcoming.iter().map(DashLine::Event));
-    if d.upcoming.is_empty() {
-        out.push(DashLine::Nothing);
-    }
+    section(&mut out, &d.upcoming, DashLine::Event);
     let recent = recent_cases(&d.cases, RECENT);
     out.push(DashLine::Heading(DashSection::Recent, recent.len()));
     out.extend(recent.into_iter().map(DashLine::Recent));

@@ -733,8 +733,22 @@ fn add_case(g: &mut Gen, pool: &Pool, i: usize) {
     // Referrals along the routes: from the peer supporter to another party.
     for _ in 0..1 + g.rng.below(3) {
         let to = parties[g.rng.below(3)].party;
-        let status = ReferralStatus::ALL[g.rng.below(6)];
         let start = plus(opened, g.rng.below(200));
+        // As in a real caseload, old referrals have mostly run their course;
+        // any state is likely only near the end of the span, and a few old
+        // ones were never followed up.
+        let recent = start >= day(365 * 14 - 180);
+        let status = if recent || g.rng.chance(2) {
+            ReferralStatus::ALL[g.rng.below(6)]
+        } else {
+            *g.rng.pick(&[
+                ReferralStatus::Completed,
+                ReferralStatus::Completed,
+                ReferralStatus::Completed,
+                ReferralStatus::Declined,
+                ReferralStatus::Cancelled,
+            ])
+        };
         let rid = g.id(Kind::Referral);
         let hist = history_for(g, status, start, &peer_name);
         let open = status.is_open();

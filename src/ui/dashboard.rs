@@ -53,6 +53,13 @@ pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
                 ]));
                 continue;
             }
+            DashLine::More(n) => {
+                lines.push(Line::from(styled(
+                    format!("   {} {n} {}", l.t("and", "ほか"), l.t("more", "件")),
+                    t.dim(),
+                )));
+                continue;
+            }
             DashLine::Nothing => {
                 lines.push(Line::from(styled(
                     format!("   {}", l.t("nothing", "なし")),
