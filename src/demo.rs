@@ -27,7 +27,7 @@ use std::fmt;
 use crate::model::{Date, Kind, Record};
 use crate::store::{Store, StoreError};
 
-pub use scale::seed_scale;
+pub use scale::{SURNAMES, seed_scale};
 
 /// How many records of each kind were seeded.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! never for a fixed time, and no timing is asserted.
 
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -176,6 +176,20 @@ fn seeded_store(dir: &Path) {
     triad::demo::seed(&store, chrono::Local::now().date_naive()).expect("seed");
 }
 
+/// The app started on `store`, in `lang`, on a `cols`x`rows` terminal.
+fn start_on(store: &Path, home: &Path, lang: &str, cols: u16, rows: u16) -> Session {
+    let store = store.to_str().expect("utf-8 path");
+    Session::start(&["--store", store, "--lang", lang], home, cols, rows)
+}
+
+/// A store seeded with the demo under `home`, and the app started on it.
+fn start_on_seeded_store(home: &Path, lang: &str, cols: u16, rows: u16) -> (PathBuf, Session) {
+    let store = home.join("store");
+    seeded_store(&store);
+    let session = start_on(&store, home, lang, cols, rows);
+    (store, session)
+}
+
 fn triad_check(store: &Path) -> bool {
     std::process::Command::new(env!("CARGO_BIN_EXE_triad"))
         .args(["--store", &store.display().to_string(), "check"])
@@ -187,15 +201,7 @@ fn triad_check(store: &Path) -> bool {
 #[test]
 fn sendai_case_from_the_finder_then_a_note_that_survives_a_restart() {
     let home = tempfile::tempdir().expect("home");
-    let store = home.path().join("store");
-    seeded_store(&store);
-    let store_arg = store.display().to_string();
-    let mut s = Session::start(
-        &["--store", &store_arg, "--lang", "en"],
-        home.path(),
-        100,
-        30,
-    );
+    let (store, mut s) = start_on_seeded_store(home.path(), "en", 100, 30);
     s.wait_for("Dashboard");
     s.send(CTRL_P);
     s.wait_for("Find:");
@@ -242,12 +248,7 @@ fn sendai_case_from_the_finder_then_a_note_that_survives_a_restart() {
     s.assert_restored();
 
     // Reopen: the note is there.
-    let mut s = Session::start(
-        &["--store", &store_arg, "--lang", "en"],
-        home.path(),
-        100,
-        30,
-    );
+    let mut s = start_on(&store, home.path(), "en", 100, 30);
     s.wait_for("Dashboard");
     s.send(CTRL_P);
     s.send("仙台ポリオの会 会員");
@@ -264,15 +265,7 @@ fn sendai_case_from_the_finder_then_a_note_that_survives_a_restart() {
 #[test]
 fn sighup_with_a_form_open_restores_the_terminal_and_the_store_checks_clean() {
     let home = tempfile::tempdir().expect("home");
-    let store = home.path().join("store");
-    seeded_store(&store);
-    let store_arg = store.display().to_string();
-    let mut s = Session::start(
-        &["--store", &store_arg, "--lang", "ja"],
-        home.path(),
-        80,
-        24,
-    );
+    let (store, mut s) = start_on_seeded_store(home.path(), "ja", 80, 24);
     s.wait_for("ダッシュボード");
     s.send("nc");
     s.wait_for("新規ケース");

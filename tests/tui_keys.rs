@@ -647,24 +647,25 @@ fn resizing_to_tiny_and_back_keeps_the_form() {
     assert!(app.screen().contains("too small"), "{}", app.screen());
 }
 
-#[test]
-fn private_notes_are_shown_only_to_their_author() {
-    let demo = tui::demo_store();
-    let mut app = en(&demo);
-    // Find a private note written by someone else in the demo.
-    let mut target = None;
-    for row in app.state.data.cases.clone() {
-        let d = triad::app::worker::load_case(demo.store.as_ref(), row.id).unwrap();
-        if let Some(n) = d
-            .notes
-            .iter()
-            .find(|n| n.confidentiality == triad::model::Confidentiality::Private)
-        {
-            target = Some((row.id, n.clone()));
-            break;
-        }
-    }
-    let (case, note) = target.expect("the demo has a private note");
+/// Open the notes panel of the first demo case holding a note of this
+/// confidentiality, and return that note.
+fn open_notes_with(
+    app: &mut Headless,
+    demo: &tui::Demo,
+    level: triad::model::Confidentiality,
+) -> TrustNote {
+    let (case, note) = app
+        .state
+        .data
+        .cases
+        .clone()
+        .into_iter()
+        .find_map(|row| {
+            let d = triad::app::worker::load_case(demo.store.as_ref(), row.id).unwrap();
+            let n = d.notes.into_iter().find(|n| n.confidentiality == level)?;
+            Some((row.id, n))
+        })
+        .unwrap_or_else(|| panic!("the demo has a {level:?} note"));
     app.act(Action::Cases);
     let pos = app
         .state
@@ -673,8 +674,17 @@ fn private_notes_are_shown_only_to_their_author() {
         .iter()
         .position(|c| c.id == case)
         .unwrap();
-    select(&mut app, pos);
+    select(app, pos);
     app.press("<CR><Tab><Tab>");
+    note
+}
+
+#[test]
+fn private_notes_are_shown_only_to_their_author() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    // A private note written by someone else in the demo.
+    let note = open_notes_with(&mut app, &demo, triad::model::Confidentiality::Private);
     let screen = app.screen();
     let first_line = note.text.lines().next().unwrap();
     assert!(!screen.contains(first_line), "{screen}");
@@ -700,29 +710,7 @@ fn meeting_mode_shows_only_shared_notes_and_the_filter_cannot_peek() {
     let mut cfg = tui::config(Lang::En, false, true);
     cfg.meeting = true;
     let mut app = Headless::new(demo.store.clone(), cfg, Keymap::builtin().unwrap(), 120, 40);
-    let mut target = None;
-    for row in app.state.data.cases.clone() {
-        let d = triad::app::worker::load_case(demo.store.as_ref(), row.id).unwrap();
-        if let Some(n) = d
-            .notes
-            .iter()
-            .find(|n| n.confidentiality == triad::model::Confidentiality::Team)
-        {
-            target = Some((row.id, n.clone()));
-            break;
-        }
-    }
-    let (case, note) = target.expect("the demo has a team note");
-    app.act(Action::Cases);
-    let pos = app
-        .state
-        .data
-        .cases
-        .iter()
-        .position(|c| c.id == case)
-        .unwrap();
-    select(&mut app, pos);
-    app.press("<CR><Tab><Tab>");
+    let note = open_notes_with(&mut app, &demo, triad::model::Confidentiality::Team);
     let screen = app.screen();
     let first_line = note.text.lines().next().unwrap();
     assert!(!screen.contains(first_line), "{screen}");

@@ -60,7 +60,9 @@ fn hash(index: u64, salt: u64) -> u64 {
     Rng::new(index.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ salt).next()
 }
 
-const SURNAMES: [(&str, &str); 40] = [
+/// Common Japanese surnames with their katakana readings (also used by
+/// the search benchmark to make names).
+pub const SURNAMES: [(&str, &str); 40] = [
     ("佐藤", "サトウ"),
     ("鈴木", "スズキ"),
     ("高橋", "タカハシ"),
@@ -320,7 +322,7 @@ fn plus(d: Date, days: usize) -> Date {
 /// A person's name and reading, the same for the same pool index.
 fn name_of(index: u64, salt: u64) -> (String, String) {
     let h = hash(index, salt);
-    let (s, sr) = SURNAMES[(h % 40) as usize];
+    let (s, sr) = SURNAMES[(h % SURNAMES.len() as u64) as usize];
     let (g, gr) = GIVEN[((h >> 16) % 40) as usize];
     (format!("{s} {g}"), format!("{sr} {gr}"))
 }
