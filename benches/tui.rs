@@ -26,17 +26,16 @@ use triad::app::headless::Headless;
 use triad::app::state::{Config, State};
 use triad::app::worker::{SearchState, run_store};
 use triad::app::{Action, update};
+use triad::i18n::Lang;
 use triad::keymap::{Keymap, parse_keys};
 use triad::store::{SledStore, Store};
-use triad::ui::Theme;
-use triad::ui::i18n::Lang;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 6, 14).unwrap_or_default()
 }
 
 fn config() -> Config {
-    Config::new(Lang::En, Theme::default(), "bench", today())
+    Config::new(Lang::En, false, true, "bench", today())
 }
 
 fn bench_dir() -> PathBuf {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::exchange;
+use crate::i18n::Lang;
 use crate::model::{AuditAction, Id, Kind};
 use crate::store::{SledStore, Store, StoreError};
 
@@ -36,12 +37,6 @@ pub struct Cli {
     pub ascii: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Lang {
-    En,
-    Ja,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -345,10 +340,7 @@ fn tui(cli: &Cli, dir: &Path) -> Result<ExitCode, String> {
             )
         }
     };
-    opts.lang = cli.lang.map(|l| match l {
-        Lang::En => crate::ui::i18n::Lang::En,
-        Lang::Ja => crate::ui::i18n::Lang::Ja,
-    });
+    opts.lang = cli.lang;
     opts.ascii = cli.ascii;
     opts.meeting = cli.meeting;
     crate::app::run(opts).map_err(|e| e.to_string())?;

@@ -8,6 +8,7 @@ pub mod app;
 pub mod cli;
 pub mod demo;
 pub mod exchange;
+pub mod i18n;
 pub mod keymap;
 pub mod model;
 pub mod search;

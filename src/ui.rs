@@ -8,7 +8,6 @@ pub mod dashboard;
 pub mod finder;
 pub mod form;
 pub mod help;
-pub mod i18n;
 pub mod panels;
 pub mod party_view;
 pub mod popup;
@@ -165,7 +164,7 @@ pub fn help_len(state: &State) -> usize {
 
 fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let mut crumbs: Vec<String> = Vec::new();
     for s in &state.stack {
         crumbs.push(match s {
@@ -215,7 +214,7 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
 /// Flash message, or the keys that matter here, built from the keymap so
 /// they are always the real ones.
 fn draw_footer(state: &State, area: Rect, buf: &mut Buffer) {
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let line = match &state.flash {
         Some(Flash::Ok(m)) => Line::from(Span::styled(format!(" {}", text::clean(m)), t.ok())),
         Some(Flash::Error(m)) => {
@@ -314,7 +313,7 @@ fn hint_label(state: &State, a: &Action) -> &'static str {
 }
 
 fn hints(state: &State, actions: &[(Mode, Action)]) -> Line<'static> {
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let mut spans = vec![Span::raw(" ")];
     for (mode, a) in actions {
         if let Some(k) = state.keymap.key_for(*mode, a) {
@@ -333,7 +332,7 @@ pub fn list_row(
     width: u16,
     selected: bool,
 ) -> Line<'static> {
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let marker = if selected { t.sym.selected } else { " " };
     let mut all = vec![Span::raw(format!("{marker} "))];
     all.extend(spans);
@@ -357,7 +356,7 @@ pub fn lines_in(lines: Vec<Line<'_>>, area: Rect, buf: &mut Buffer) {
 
 /// A panel title over a rule: `Title ╌╌╌╌`; heavier when focused.
 pub fn title_rule(state: &State, title: &str, focused: bool, area: Rect, buf: &mut Buffer) {
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let rule = if focused {
         t.sym.rule_focus
     } else {
@@ -403,7 +402,7 @@ pub fn filter_line(
     editing: bool,
     width: u16,
 ) -> Line<'static> {
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let w = usize::from(width).saturating_sub(4);
     let shown = text::fit(&text::clean(&input.text), w, t.sym.cut);
     let style = if editing { t.key() } else { t.plain() };

@@ -7,10 +7,10 @@ use triad::app::Action;
 use triad::app::data::CaseDetail;
 use triad::app::headless::Headless;
 use triad::app::state::{CasePanel, Flash, Screen};
+use triad::i18n::Lang;
 use triad::keymap::{Key, KeyCode, Keymap};
 use triad::model::{Case, Consent, Id, Kind, Record, ReferralStatus, Relationship, TrustNote};
 use triad::store::{SledStore, StoreExt};
-use triad::ui::i18n::Lang;
 
 fn en(demo: &tui::Demo) -> Headless {
     tui::app(demo, Lang::En, 100, 30)

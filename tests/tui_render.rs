@@ -9,9 +9,9 @@ use std::collections::HashSet;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use triad::app::headless::Headless;
+use triad::i18n::Lang;
 use triad::keymap::Keymap;
 use triad::store::StoreExt;
-use triad::ui::i18n::Lang;
 use unicode_width::UnicodeWidthStr;
 
 /// Set-ups with each popup (and none) open.

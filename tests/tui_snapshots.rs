@@ -5,7 +5,7 @@
 mod tui;
 
 use triad::app::headless::Headless;
-use triad::ui::i18n::Lang;
+use triad::i18n::Lang;
 
 /// Each screen, reached by keys from a fresh session.
 const SCREENS: &[(&str, &[&str], &str)] = &[

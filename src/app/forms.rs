@@ -8,13 +8,13 @@ use serde::de::DeserializeOwned;
 use super::effect::SaveOp;
 use super::form::{Field, FieldKind, Form, parse_date, parse_number};
 use super::state::State;
+use crate::i18n::Lang;
 use crate::model::{
     Affiliation, Attendance, Body, BodyKind, Case, CaseParty, CaseStatus, Confidentiality, Consent,
     ConsentScope, DeclinedBy, Event, EventKind, Id, Kind, PeerKind, Person, Record, Referral,
     ReferralCategory, ReferralStatus, Relationship, Role, Sector, StatusChange, TrustChange,
     TrustLevel, TrustNote, ValidationError,
 };
-use crate::ui::i18n::Lang;
 
 /// Which form, and the records it works on.
 #[derive(Clone, Debug, PartialEq)]
@@ -313,7 +313,7 @@ pub fn open(state: &State, kind: FormKind) -> Result<AppForm, String> {
                     let label = format!(
                         "{} {} {}",
                         state.name(r.a),
-                        state.cfg.theme.sym.link,
+                        crate::ui::Theme::of(&state.cfg).sym.link,
                         state.name(r.b)
                     );
                     fields.push(

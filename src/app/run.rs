@@ -19,11 +19,10 @@ use super::state::{Config, State};
 use super::term::{InputControl, TerminalGuard, spawn_input, spawn_signals};
 use super::worker::{SearchState, run_store};
 use super::{Action, update};
+use crate::i18n::Lang;
 use crate::keymap::{Keymap, KeymapErrors};
 use crate::model::Date;
 use crate::store::Store;
-use crate::ui::Theme;
-use crate::ui::i18n::Lang;
 
 /// Opens the store on the store thread, after the first frame: a big sled
 /// store takes seconds to open.
@@ -97,8 +96,7 @@ pub fn session_config(opts: &RunOptions) -> Result<(Config, Keymap), RunError> {
     let today = opts
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let theme = Theme::new(ascii, config::color_enabled());
-    let mut cfg = Config::new(lang, theme, &opts.user, today);
+    let mut cfg = Config::new(lang, ascii, config::color_enabled(), &opts.user, today);
     cfg.meeting = opts.meeting;
     Ok((cfg, keymap))
 }

@@ -3,10 +3,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+use crate::i18n::Lang;
 use crate::keymap::{Key, Keymap, Mode};
 use crate::model::{CaseStatus, Date, Id, Sector, Timestamp};
-use crate::ui::Theme;
-use crate::ui::i18n::Lang;
 
 use super::data::{CaseDetail, Data, PartyDetail};
 use super::forms::AppForm;
@@ -16,7 +15,10 @@ use super::input::TextInput;
 #[derive(Clone, Debug)]
 pub struct Config {
     pub lang: Lang,
-    pub theme: Theme,
+    /// `--ascii`: plain ASCII borders and symbols.
+    pub ascii: bool,
+    /// False under NO_COLOR.
+    pub color: bool,
     /// Who writes, for notes' authors and referral steps.
     pub user: String,
     /// "Today" for overdue and expiring: fixed per session (and in tests).
@@ -29,10 +31,11 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn new(lang: Lang, theme: Theme, user: &str, today: Date) -> Config {
+    pub fn new(lang: Lang, ascii: bool, color: bool, user: &str, today: Date) -> Config {
         Config {
             lang,
-            theme,
+            ascii,
+            color,
             user: user.to_string(),
             today,
             fixed_now: None,

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::dashboard::fit_spans;
 use super::text::{self, col, pad};
-use super::{filter_line, lines_in, list_row, styled};
+use super::{Theme, filter_line, lines_in, list_row, styled};
 use crate::app::state::{CaseList, Sort, State, visible};
 use crate::model::Sector;
 
@@ -18,7 +18,7 @@ pub fn rows(body: Rect) -> u16 {
 
 pub fn draw(state: &State, list: &CaseList, area: Rect, buf: &mut Buffer) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let cut = t.sym.cut;
     let w = usize::from(area.width);
 

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 
 use super::dashboard::fit_spans;
 use super::text::{self, col, pad};
-use super::{filter_line, lines_in, panels, styled, title_rule};
+use super::{Theme, filter_line, lines_in, panels, styled, title_rule};
 use crate::app::data::CaseDetail;
 use crate::app::state::{CasePanel, CaseScreen, State};
 use crate::app::view;
@@ -84,7 +84,7 @@ pub fn filter_cursor(_state: &State, s: &CaseScreen, body: Rect) -> Option<Posit
 
 pub fn draw(state: &State, s: &CaseScreen, body: Rect, buf: &mut Buffer) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let lay = layout(s, body);
     let Some(d) = s.detail.as_deref() else {
         let msg = match &s.error {
@@ -129,7 +129,7 @@ pub fn draw(state: &State, s: &CaseScreen, body: Rect, buf: &mut Buffer) {
 
 fn header(state: &State, d: &CaseDetail, area: Rect, buf: &mut Buffer) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let c = &d.case;
     let name = |id| d.names.get(&id).cloned().unwrap_or_else(|| state.name(id));
     let mut spans = vec![
@@ -173,7 +173,7 @@ fn header(state: &State, d: &CaseDetail, area: Rect, buf: &mut Buffer) {
 
 /// `4 ▮▮▮▮▯`: the number carries the meaning, the bar and colour help.
 pub fn trust_spans(state: &State, level: Option<u8>) -> Vec<Span<'static>> {
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     match level {
         Some(n) => {
             let n = n.min(crate::model::TrustLevel::MAX);
@@ -199,7 +199,7 @@ pub fn edge_spans(
     name_w: usize,
 ) -> Vec<Span<'static>> {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let cut = t.sym.cut;
     let side = |id| {
         let sector = view::sector_in_case(d, id);
@@ -225,7 +225,7 @@ pub fn edge_spans(
 
 fn triad(state: &State, d: &CaseDetail, area: Rect, buf: &mut Buffer) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let cut = t.sym.cut;
     if area.height == 0 {
         return;

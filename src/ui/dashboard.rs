@@ -6,13 +6,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::text::{self, pad};
-use super::{lines_in, list_row, styled};
+use super::{Theme, lines_in, list_row, styled};
 use crate::app::state::{Scroll, State};
 use crate::app::view::{self, DashLine, DashSection};
 
 pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let cut = t.sym.cut;
     let items = view::dashboard(state);
     let today = state.today();

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use super::dashboard::fit_spans;
 use super::popup::{centered, frame};
 use super::text::{self, pad};
-use super::{lines_in, list_row, styled};
+use super::{Theme, lines_in, list_row, styled};
 use crate::app::state::{Finder, State, visible};
 use crate::model::Kind;
 
@@ -70,7 +70,7 @@ fn kind_tag(state: &State, k: Kind) -> &'static str {
 
 pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let cut = t.sym.cut;
     let g = geometry(area);
     frame(

@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthChar;
 
 use super::popup::{centered, frame};
 use super::text::{self, pad};
-use super::{lines_in, styled};
+use super::{Theme, lines_in, styled};
 use crate::app::form::FieldKind;
 use crate::app::forms::{AppForm, resolve_party};
 use crate::app::state::State;
@@ -72,7 +72,7 @@ fn label_width(f: &AppForm, inner: Rect) -> usize {
 }
 
 fn build(state: &State, f: &AppForm, inner: Rect) -> Built {
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let cut = t.sym.cut;
     let label_w = label_width(f, inner);
     let val_w = usize::from(inner.width).saturating_sub(label_w + 2).max(2);
@@ -221,7 +221,7 @@ fn field_area(inner: Rect) -> Rect {
 
 pub fn draw(state: &State, f: &AppForm, area: Rect, buf: &mut Buffer) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let rect = outer(state, f, area);
     let inner = frame(state, &f.title, rect, buf);
     let fields = field_area(inner);

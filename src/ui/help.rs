@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::popup::frame;
 use super::text::{self, pad};
-use super::{lines_in, styled};
+use super::{Theme, lines_in, styled};
 use crate::app::state::State;
 use crate::keymap::Mode;
 
@@ -27,7 +27,7 @@ fn mode_title(state: &State, m: Mode) -> &'static str {
 }
 
 pub fn lines(state: &State) -> Vec<Line<'static>> {
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let ja = state.lang().is_ja();
     let mut out = Vec::new();
     for m in Mode::ALL {

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use super::case_view::{edge_spans, trust_spans};
 use super::dashboard::fit_spans;
 use super::text::{self, col, pad};
-use super::{lines_in, list_row, or_dash, styled, title_rule};
+use super::{Theme, lines_in, list_row, or_dash, styled, title_rule};
 use crate::app::data::CaseDetail;
 use crate::app::state::{CasePanel, CaseScreen, Scroll, State, visible};
 use crate::app::view::{self, ReferralRow, TimelineRow, TriadItem};
@@ -27,7 +27,7 @@ pub fn list_rows(panel: CasePanel, area: Rect) -> u16 {
 }
 
 pub(super) fn empty(state: &State, area: Rect, buf: &mut Buffer, msg: &str) {
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     lines_in(
         vec![Line::from(styled(format!("   {msg}"), t.dim()))],
         area,
@@ -60,7 +60,7 @@ fn rows_in(
     buf: &mut Buffer,
     mut row: impl FnMut(usize) -> Vec<Span<'static>>,
 ) {
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let (start, end) = visible(sel.sel, sel.offset, n, usize::from(area.height));
     let w = usize::from(area.width).saturating_sub(2);
     let lines: Vec<Line<'static>> = (start..end)
@@ -82,7 +82,7 @@ fn name(d: &HashMap<Id, String>, id: Id) -> String {
 
 pub fn triad_list(state: &State, d: &CaseDetail, sel: Scroll, area: Rect, buf: &mut Buffer) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let cut = t.sym.cut;
     let items = view::triad_items(d);
     if items.is_empty() {
@@ -148,7 +148,7 @@ pub fn referrals(
     buf: &mut Buffer,
 ) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let cut = t.sym.cut;
     let rows = view::referral_rows(s, d);
     let w = usize::from(area.width).saturating_sub(2);
@@ -293,7 +293,7 @@ pub fn notes(
     buf: &mut Buffer,
 ) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let cut = t.sym.cut;
     let rows = view::note_rows(s, d, &state.cfg);
     if rows.is_empty() {
@@ -352,7 +352,7 @@ pub fn note_preview(
     buf: &mut Buffer,
 ) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let rows = view::note_rows(s, d, &state.cfg);
     let Some(n) = rows.get(sel.sel) else {
         return;
@@ -389,7 +389,7 @@ pub fn note_preview(
 /// The row of panel names with their counts; the current one marked (by
 /// symbol and style, so it shows without colour too).
 pub(super) fn tab_bar(state: &State, tabs: &[(&str, usize, bool)], area: Rect, buf: &mut Buffer) {
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let mut spans = Vec::new();
     for &(name, n, current) in tabs {
         if current {
@@ -432,7 +432,7 @@ pub fn timeline(
     buf: &mut Buffer,
 ) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let cut = t.sym.cut;
     if rows.is_empty() {
         return empty(
@@ -509,7 +509,7 @@ pub fn consents(
     buf: &mut Buffer,
 ) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let cut = t.sym.cut;
     let rows = view::consent_rows(s, d);
     if rows.is_empty() {

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::dashboard::fit_spans;
 use super::text::{self, pad};
-use super::{filter_line, lines_in, list_row, or_dash, panels, styled};
+use super::{Theme, filter_line, lines_in, list_row, or_dash, panels, styled};
 use crate::app::data::PartyDetail;
 use crate::app::state::{PartyPanel, PartyScreen, State, visible};
 use crate::app::view;
@@ -50,7 +50,7 @@ pub fn filter_cursor(_state: &State, s: &PartyScreen, body: Rect) -> Option<Posi
 
 pub fn draw(state: &State, s: &PartyScreen, body: Rect, buf: &mut Buffer) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let Some(d) = s.detail.as_deref() else {
         let msg = match &s.error {
             Some(e) => format!(" {} {}: {e}", l.t("Cannot open", "開けません"), s.id),
@@ -151,7 +151,7 @@ pub fn draw(state: &State, s: &PartyScreen, body: Rect, buf: &mut Buffer) {
 
 fn header(state: &State, d: &PartyDetail, area: Rect, buf: &mut Buffer) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let cut = t.sym.cut;
     let w = usize::from(area.width);
     let mut lines = Vec::new();

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
 use super::text;
-use super::{MIN_HEIGHT, MIN_WIDTH, lines_in, styled};
+use super::{MIN_HEIGHT, MIN_WIDTH, Theme, lines_in, styled};
 use crate::app::state::{Confirm, State};
 use crate::keymap::Mode;
 
@@ -40,7 +40,7 @@ pub fn clear(area: Rect, buf: &mut Buffer) {
 
 /// Clear `area`, draw a frame titled `title`, return the inside.
 pub fn frame(state: &State, title: &str, area: Rect, buf: &mut Buffer) -> Rect {
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     clear(area, buf);
     let title = text::fit(
         &text::clean(title),
@@ -59,7 +59,7 @@ pub fn frame(state: &State, title: &str, area: Rect, buf: &mut Buffer) -> Rect {
 
 pub fn too_small(state: &State, area: Rect, buf: &mut Buffer) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     Clear.render(area, buf);
     let msg = format!(
         "{} {}x{} {} {MIN_WIDTH}x{MIN_HEIGHT}. {}",
@@ -88,7 +88,7 @@ pub fn too_small(state: &State, area: Rect, buf: &mut Buffer) {
 
 pub fn confirm(state: &State, c: &Confirm, area: Rect, buf: &mut Buffer) {
     let l = state.lang();
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let width = 60u16.min(area.width.saturating_sub(4)).max(10);
     let lines_text = text::wrap(&c.question, usize::from(width.saturating_sub(4)));
     let h = u16::try_from(lines_text.len())
@@ -114,7 +114,7 @@ pub fn confirm(state: &State, c: &Confirm, area: Rect, buf: &mut Buffer) {
 
 /// After the first key of a chord: what can follow.
 pub fn which_key(state: &State, body: Rect, buf: &mut Buffer) {
-    let t = &state.cfg.theme;
+    let t = &Theme::of(&state.cfg);
     let l = state.lang();
     let conts = state.keymap.continuations(state.mode(), &state.pending);
     if conts.is_empty() {

@@ -9,6 +9,7 @@
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 
+use crate::app::state::Config;
 use crate::model::{CaseStatus, Confidentiality, ReferralStatus, Sector};
 
 /// The glyphs a screen is drawn with.
@@ -135,6 +136,11 @@ impl Theme {
             sym: if ascii { ASCII } else { UNICODE },
             color,
         }
+    }
+
+    /// The session's theme, from its plain settings.
+    pub fn of(cfg: &Config) -> Theme {
+        Theme::new(cfg.ascii, cfg.color)
     }
 
     fn fg(&self, c: Color) -> Style {

@@ -7,10 +7,9 @@ use std::sync::Arc;
 use chrono::{NaiveDate, TimeZone, Utc};
 use triad::app::headless::Headless;
 use triad::app::state::Config;
+use triad::i18n::Lang;
 use triad::keymap::Keymap;
 use triad::store::{SledStore, Store};
-use triad::ui::Theme;
-use triad::ui::i18n::Lang;
 
 pub const USER: &str = "coordinator";
 
@@ -19,7 +18,7 @@ pub fn today() -> NaiveDate {
 }
 
 pub fn config(lang: Lang, ascii: bool, color: bool) -> Config {
-    let mut c = Config::new(lang, Theme::new(ascii, color), USER, today());
+    let mut c = Config::new(lang, ascii, color, USER, today());
     c.fixed_now = Utc.with_ymd_and_hms(2024, 6, 14, 9, 30, 0).single();
     c
 }

@@ -10,7 +10,7 @@ use crate::model::{
     ReferralCategory, ReferralStatus, Role, Sector,
 };
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Lang {
     #[default]
     En,
