@@ -21,10 +21,10 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use triad::app::effect::{Effect, Reply};
+use triad::app::effect::{Effect, Reply, StoreEffect};
 use triad::app::headless::Headless;
 use triad::app::state::{Config, State};
-use triad::app::worker::{SearchState, run_store};
+use triad::app::worker::{IndexAt, SearchState, run_store};
 use triad::app::{Action, update};
 use triad::i18n::Lang;
 use triad::keymap::{Keymap, parse_keys};
@@ -95,7 +95,7 @@ fn startup(dir: &Path) -> Result<Startup, String> {
     let worker = std::thread::spawn(move || -> Result<Duration, String> {
         let store = reserved.open().map_err(|e| e.to_string())?;
         let opened = t0.elapsed();
-        run_store(&store, Effect::LoadAll, today(), &mut |r| {
+        run_store(&store, StoreEffect::LoadAll, today(), IndexAt::Here, &mut |r| {
             let _ = tx.send(Action::Reply(Box::new(r)));
         });
         Ok(opened)
@@ -112,7 +112,9 @@ fn startup(dir: &Path) -> Result<Startup, String> {
             all_rows = Some(t0.elapsed());
         }
         for e in update(&mut state, a) {
-            search.run(e, &mut |_| {});
+            if let Effect::Search(e) = e {
+                search.run(e, &mut |_| {});
+            }
         }
         if done {
             loaded = Some(t0.elapsed());

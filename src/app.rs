@@ -10,6 +10,7 @@ pub mod form;
 pub mod forms;
 pub mod headless;
 pub mod input;
+pub mod link;
 pub mod run;
 pub mod state;
 pub mod term;
@@ -18,5 +19,5 @@ pub mod view;
 pub mod worker;
 
 pub use action::Action;
-pub use run::{RunError, RunOptions, run};
+pub use run::{RunError, RunOptions, Source, run};
 pub use update::update;

@@ -5,13 +5,16 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::exchange;
 use crate::i18n::Lang;
-use crate::model::{AuditAction, Id, Kind};
-use crate::store::{SledStore, Store, StoreError};
+use crate::model::{AuditAction, Id, Kind, Record};
+use crate::server::client::{Client, ClientError, Target};
+use crate::server::protocol::{Ask, Part, RECORDS_PER_FRAME};
+use crate::store::StoreError;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -23,6 +26,15 @@ pub struct Cli {
     /// The store directory [default: $TRIAD_STORE, else the XDG data directory]
     #[arg(long, global = true, env = "TRIAD_STORE", value_name = "DIR")]
     pub store: Option<PathBuf>,
+    /// Talk to the server at this socket instead of the store's own server
+    #[arg(
+        long,
+        global = true,
+        env = "TRIAD_SOCKET",
+        value_name = "SOCKET",
+        conflicts_with = "store"
+    )]
+    pub connect: Option<PathBuf>,
     /// Open a private, freshly seeded demo store (removed on exit)
     #[arg(long)]
     pub demo: bool,
@@ -78,6 +90,24 @@ pub enum Command {
     },
     /// Verify references and indexes, and report size on disk
     Check,
+    /// Serve the store to every triad over a Unix socket (started on demand
+    /// when none runs)
+    Serve {
+        /// The socket [default: triad.sock in the store directory]
+        #[arg(long, value_name = "PATH")]
+        socket: Option<PathBuf>,
+        /// Exit after this many seconds with no client [default: never, or
+        /// 60 for a server started on demand]
+        #[arg(long, env = "TRIAD_SERVER_IDLE", value_name = "SECS")]
+        idle: Option<u64>,
+        /// Stop the running server (it finishes its writes first)
+        #[arg(long)]
+        stop: bool,
+        /// Started by another triad: leave the terminal's session, and exit
+        /// quietly if another server holds the store
+        #[arg(long, hide = true)]
+        on_demand: bool,
+    },
     /// Keymap files
     Keymap {
         #[command(subcommand)]
@@ -106,32 +136,55 @@ fn store_dir(cli: &Cli) -> PathBuf {
     cli.store.clone().unwrap_or_else(crate::store::default_dir)
 }
 
-fn open(dir: &Path) -> Result<SledStore, String> {
-    SledStore::open(dir).map_err(|e| e.to_string())
+/// The server to talk to: `--connect`, else the store's own (started on
+/// demand). Commands that only read need the store to exist: a mistyped
+/// path is an error, not a new empty store.
+fn target(cli: &Cli, must_exist: bool) -> Result<Target, String> {
+    if let Some(socket) = &cli.connect {
+        return Ok(Target::Socket(socket.clone()));
+    }
+    let dir = store_dir(cli);
+    if must_exist && !dir.join("db").exists() {
+        return Err(StoreError::Missing(dir).to_string());
+    }
+    Ok(Target::Store(dir))
 }
 
-/// For commands that only read: a mistyped path is an error, not a new store.
-fn open_existing(dir: &Path) -> Result<SledStore, String> {
-    SledStore::open_existing(dir).map_err(|e| e.to_string())
+fn connect(target: &Target) -> Result<Client, String> {
+    Client::open(target, false, Arc::new(|_| {})).map_err(|e| e.to_string())
+}
+
+/// Asks and collects every part of the answer.
+fn ask(client: &mut Client, ask: Ask) -> Result<Vec<Part>, String> {
+    let mut parts = Vec::new();
+    client
+        .ask(ask, &mut |p| parts.push(p))
+        .map_err(|e| e.to_string())?;
+    Ok(parts)
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode, String> {
-    let dir = store_dir(&cli);
     match cli.command {
-        None => tui(&cli, &dir),
-        Some(Command::Demo { scale }) => demo(&dir, scale),
+        None => tui(&cli),
+        Some(Command::Demo { scale }) => demo(&mut connect(&target(&cli, false)?)?, scale),
         Some(Command::Search {
             ref query,
             limit,
             json,
-        }) => search(&open_existing(&dir)?, query, limit, json),
-        Some(Command::Import { ref file }) => import(&open(&dir)?, file),
+        }) => search(&mut connect(&target(&cli, true)?)?, query, limit, json),
+        Some(Command::Import { ref file }) => import(&target(&cli, false)?, file),
         Some(Command::Export {
             format,
             case,
             ref out,
-        }) => export(&open_existing(&dir)?, format, case, out.as_deref()),
-        Some(Command::Check) => check(&open_existing(&dir)?),
+        }) => export(&mut connect(&target(&cli, true)?)?, format, case, out.as_deref()),
+        Some(Command::Check) => check(&mut connect(&target(&cli, true)?)?),
+        Some(Command::Serve {
+            ref socket,
+            idle,
+            stop,
+            on_demand,
+        }) => serve(&cli, socket.clone(), idle, stop, on_demand),
         Some(Command::Keymap {
             command: KeymapCommand::Check { ref file },
         }) => keymap_check(file),
@@ -153,68 +206,93 @@ fn progress_printer(label: &'static str) -> impl FnMut(usize, usize) {
     }
 }
 
-fn demo(dir: &Path, scale: usize) -> Result<ExitCode, String> {
-    let store = open(dir)?;
-    let today = chrono::Local::now().date_naive();
-    let summary = crate::demo::seed(&store, today).map_err(|e| match e {
-        StoreError::Duplicate(_) => format!(
-            "the store at {} is not empty; give `--store` an empty directory for the demo",
-            dir.display()
-        ),
-        other => other.to_string(),
-    })?;
-    eprintln!("seven scenarios: {summary}");
-    if scale > 0 {
-        let summary =
-            crate::demo::seed_scale(&store, scale, &mut progress_printer("synthetic cases"))
-                .map_err(|e| e.to_string())?;
-        eprintln!("synthetic: {summary}");
-    }
-    eprintln!("demo data loaded into {}", dir.display());
+fn demo(client: &mut Client, scale: usize) -> Result<ExitCode, String> {
+    let mut progress = progress_printer("synthetic cases");
+    client
+        .ask(Ask::Demo { scale }, &mut |part| match part {
+            Part::Text { text } => eprintln!("{text}"),
+            Part::Progress { done, total } => progress(done, total),
+            _ => {}
+        })
+        .map_err(|e| e.to_string())?;
+    eprintln!("demo data loaded");
     Ok(ExitCode::SUCCESS)
 }
 
-/// The finder's index and ranking, without the TUI: `kind id name` lines,
-/// or JSON objects with kind, id, name and score.
-fn search(store: &dyn Store, query: &str, limit: usize, json: bool) -> Result<ExitCode, String> {
-    let docs = crate::search::docs_in(store, store.user()).map_err(|e| e.to_string())?;
-    let index = crate::search::Index::build(docs);
-    let opts = crate::search::SearchOptions {
-        include_restricted: true,
-        ..crate::search::SearchOptions::limit(limit)
+/// The finder's index and ranking (held by the server), without the TUI:
+/// `kind id name` lines, or JSON objects with kind, id, name and score.
+fn search(client: &mut Client, query: &str, limit: usize, json: bool) -> Result<ExitCode, String> {
+    let mut hits = Vec::new();
+    let asked = Ask::Search {
+        query: query.to_string(),
+        limit,
+        restricted: true,
     };
-    let hits = index.search_with(query, &opts);
+    for part in ask(client, asked)? {
+        if let Part::Hits { hits: h } = part {
+            hits = h;
+        }
+    }
     if hits.is_empty() {
         return Ok(ExitCode::from(1));
     }
-    let kind_of = |id: &str| id.parse::<Id>().map_or("record", |i| i.kind.name());
     if json {
         let rows: Vec<serde_json::Value> = hits
             .iter()
             .map(|h| {
-                serde_json::json!({"kind": kind_of(&h.id), "id": h.id, "name": h.name, "score": h.score})
+                serde_json::json!({"kind": h.id.kind.name(), "id": h.id.to_string(), "name": h.label, "score": h.score})
             })
             .collect();
         println!("{}", serde_json::Value::Array(rows));
     } else {
         for h in hits {
-            println!("{} {} {}", kind_of(&h.id), h.id, h.name);
+            println!("{} {} {}", h.id.kind.name(), h.id, h.label);
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn import(store: &dyn Store, file: &Path) -> Result<ExitCode, String> {
+/// Reads and checks the file here (errors name the line and the record),
+/// then sends it to the server in parts; it imports all or nothing.
+fn import(target: &Target, file: &Path) -> Result<ExitCode, String> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let n = exchange::import(store, &text, &mut progress_printer("importing"))
-        .map_err(|e| format!("{} was not imported, nothing changed: {e}", file.display()))?;
+    let not_imported = |e: &dyn std::fmt::Display| {
+        format!("{} was not imported, nothing changed: {e}", file.display())
+    };
+    let records = exchange::parse(&text).map_err(|e| not_imported(&e))?;
+    drop(text);
+    let n = records.len();
+    let mut client = connect(target)?;
+    let mut records = records.into_iter().peekable();
+    while records.peek().is_some() {
+        let part: Vec<Record> = records.by_ref().take(RECORDS_PER_FRAME).collect();
+        ask(&mut client, Ask::ImportPart { records: part }).map_err(|e| not_imported(&e))?;
+    }
+    let mut progress = progress_printer("importing");
+    client
+        .ask(Ask::ImportCommit, &mut |part| {
+            if let Part::Progress { done, total } = part {
+                progress(done, total);
+            }
+        })
+        .map_err(|e| not_imported(&e))?;
     eprintln!("imported {n} records from {}", file.display());
     Ok(ExitCode::SUCCESS)
 }
 
+fn collect(client: &mut Client, case: Option<Id>) -> Result<Vec<Record>, String> {
+    let mut records = Vec::new();
+    for part in ask(client, Ask::Collect { case })? {
+        if let Part::Records { records: mut r } = part {
+            records.append(&mut r);
+        }
+    }
+    Ok(records)
+}
+
 fn export(
-    store: &dyn Store,
+    client: &mut Client,
     format: Format,
     case: Option<Id>,
     out: Option<&Path>,
@@ -225,24 +303,27 @@ fn export(
         return Err(format!("--case takes a case id like C-0007, not {c}"));
     }
     let text = match format {
-        Format::Json => exchange::to_json(
-            exchange::collect(store, case, store.user()).map_err(|e| e.to_string())?,
-        ),
+        Format::Json => exchange::to_json(collect(client, case)?),
         Format::Md => {
-            let Some(c) = case else {
+            let Some(case) = case else {
                 return Err("--format md needs --case ID".into());
             };
-            exchange::case_report(store, c, store.user()).map_err(|e| e.to_string())?
+            let mut text = String::new();
+            for part in ask(client, Ask::CaseReport { case })? {
+                if let Part::Text { text: t } = part {
+                    text.push_str(&t);
+                }
+            }
+            text
         }
         Format::Csv => {
             let Some(dir) = out else {
                 return Err("--format csv writes one file per kind: give --out DIR".into());
             };
-            let records =
-                exchange::collect(store, case, store.user()).map_err(|e| e.to_string())?;
+            let records = collect(client, case)?;
             let files = exchange::write_csv(&records, dir)
                 .map_err(|e| format!("cannot write CSV into {}: {e}", dir.display()))?;
-            log_export(store, case, format)?;
+            log_export(client, case, format)?;
             eprintln!("wrote {} files into {}", files.len(), dir.display());
             return Ok(ExitCode::SUCCESS);
         }
@@ -257,23 +338,28 @@ fn export(
             other => other.map_err(|e| format!("cannot write the export: {e}"))?,
         },
     }
-    log_export(store, case, format)?;
+    log_export(client, case, format)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn log_export(store: &dyn Store, case: Option<Id>, format: Format) -> Result<(), String> {
+fn log_export(client: &mut Client, case: Option<Id>, format: Format) -> Result<(), String> {
     let what = case.map_or("the store".to_string(), |c| c.to_string());
-    store
-        .log(
-            AuditAction::Export,
-            case,
-            &format!("exported {what} as {format:?}"),
-        )
-        .map_err(|e| e.to_string())
+    let log = Ask::Log {
+        action: AuditAction::Export,
+        entity: case,
+        summary: format!("exported {what} as {format:?}"),
+    };
+    ask(client, log).map(drop)
 }
 
-fn check(store: &SledStore) -> Result<ExitCode, String> {
-    let report = store.check().map_err(|e| e.to_string())?;
+fn check(client: &mut Client) -> Result<ExitCode, String> {
+    let mut report = None;
+    for part in ask(client, Ask::Check)? {
+        if let Part::Check { report: r } = part {
+            report = Some(r);
+        }
+    }
+    let report = report.ok_or("the server sent no report")?;
     for (kind, n) in &report.counts {
         println!("{:>14} {n}", kind.plural());
     }
@@ -301,10 +387,66 @@ fn check(store: &SledStore) -> Result<ExitCode, String> {
     }
 }
 
-/// `triad` with no subcommand: the terminal UI, on the store or (with
-/// `--demo`) on a private, freshly seeded store removed on exit.
-fn tui(cli: &Cli, dir: &Path) -> Result<ExitCode, String> {
-    let today = chrono::Local::now().date_naive();
+/// `triad serve`, in the foreground until SIGTERM/SIGINT; `--stop` asks a
+/// running one to stop. Started on demand it leaves the terminal's session
+/// and, once listening, lets go of the stderr its starter reads.
+fn serve(
+    cli: &Cli,
+    socket: Option<PathBuf>,
+    idle: Option<u64>,
+    stop: bool,
+    on_demand: bool,
+) -> Result<ExitCode, String> {
+    let dir = store_dir(cli);
+    let mut opts = crate::server::ServeOptions::new(&dir);
+    opts.socket = socket.or_else(|| cli.connect.clone());
+    if stop {
+        let target = Target::Socket(opts.socket_path());
+        let mut client = match Client::connect(&target.socket(), false, Arc::new(|_| {})) {
+            Err(ClientError::NoServer(p)) => {
+                eprintln!("no server is running at {}", p.display());
+                return Ok(ExitCode::SUCCESS);
+            }
+            other => other.map_err(|e| e.to_string())?,
+        };
+        ask(&mut client, Ask::Stop)?;
+        eprintln!("the server is stopping");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if on_demand {
+        // Its own session: the terminal closing (SIGHUP) is not its end.
+        let _ = nix::unistd::setsid();
+    }
+    opts.idle = idle
+        .map(Duration::from_secs)
+        .or(on_demand.then_some(crate::server::DEFAULT_IDLE));
+    let result = crate::server::serve(opts, || {
+        if on_demand {
+            quiet_stderr();
+        }
+    });
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(crate::server::ServeError::Store(StoreError::Locked(_))) if on_demand => {
+            Ok(ExitCode::from(crate::server::EXIT_LOCKED))
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Points stderr at /dev/null: whoever started an on-demand server must
+/// not wait on its output.
+fn quiet_stderr() {
+    use std::os::fd::AsRawFd;
+    if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
+        let _ = nix::unistd::dup2(null.as_raw_fd(), 2);
+    }
+}
+
+/// `triad` with no subcommand: the terminal UI, talking to the store's
+/// server, or (with `--demo`) to a server of a private, freshly seeded
+/// store that is stopped and removed on exit.
+fn tui(cli: &Cli) -> Result<ExitCode, String> {
     // The demo store lives in a fresh private directory (random name, 0700),
     // removed when the guard drops: a fixed /tmp path could be planted by
     // another user of a shared server.
@@ -318,33 +460,39 @@ fn tui(cli: &Cli, dir: &Path) -> Result<ExitCode, String> {
     } else {
         None
     };
-    let mut opts = match &demo_dir {
-        // The demo is small: open and seed it here.
+    let target = match &demo_dir {
         Some(d) => {
-            let store = open(&d.path().join("store"))?;
-            crate::demo::seed(&store, today).map_err(|e| e.to_string())?;
-            crate::app::RunOptions::with_store(Arc::new(store))
+            let target = Target::Store(d.path().join("store"));
+            let mut client = connect(&target)?;
+            ask(&mut client, Ask::Demo { scale: 0 })?;
+            target
         }
-        // A real store may be big: check and lock it now (a clear error
-        // before the terminal is touched), open it after the first frame.
-        None => {
-            let reserved =
-                SledStore::reserve(dir, &crate::store::os_user()).map_err(|e| e.to_string())?;
-            let user = reserved.user().to_string();
-            crate::app::RunOptions::new(
-                &user,
-                Box::new(move || {
-                    let store = reserved.open().map_err(|e| e.to_string())?;
-                    Ok(Arc::new(store) as Arc<dyn Store>)
-                }),
-            )
-        }
+        None => target(cli, false)?,
     };
+    let user = crate::server::socket::user_name(crate::server::socket::my_uid());
+    let mut opts = crate::app::RunOptions::new(&user, crate::app::Source::Server(target.clone()));
     opts.lang = cli.lang;
     opts.ascii = cli.ascii;
     opts.meeting = cli.meeting;
-    crate::app::run(opts).map_err(|e| e.to_string())?;
+    let result = crate::app::run(opts).map_err(|e| e.to_string());
+    if demo_dir.is_some() {
+        stop_and_wait(&target);
+    }
+    result?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Stops a server and waits (a few seconds at most) until it has gone, so
+/// its directory can be removed.
+fn stop_and_wait(target: &Target) {
+    let socket = target.socket();
+    if let Ok(mut client) = Client::connect(&socket, false, Arc::new(|_| {})) {
+        let _ = ask(&mut client, Ask::Stop);
+    }
+    let until = std::time::Instant::now() + Duration::from_secs(5);
+    while socket.exists() && std::time::Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 fn keymap_check(file: &Path) -> Result<ExitCode, String> {

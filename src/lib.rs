@@ -12,5 +12,6 @@ pub mod i18n;
 pub mod keymap;
 pub mod model;
 pub mod search;
+pub mod server;
 pub mod store;
 pub mod ui;

@@ -5,6 +5,7 @@ mod audit;
 mod case;
 mod consent;
 mod ids;
+mod intent;
 mod party;
 mod record;
 mod referral;
@@ -16,6 +17,7 @@ pub use audit::{AuditAction, AuditEntry};
 pub use case::{Case, CaseParty, CaseStatus, Goal, GoalKind, Need, NeedArea, StatusChange};
 pub use consent::{Consent, ConsentScope, ConsentStatus};
 pub use ids::{Id, IdError, Kind};
+pub use intent::{Intent, IntentError};
 pub use party::{Affiliation, Body, BodyKind, Cadence, PeerKind, Period, Person, Role, Sector};
 pub use record::{Entity, Record};
 pub use referral::{

@@ -13,7 +13,11 @@ pub use error::StoreError;
 pub use migrate::SCHEMA_VERSION;
 pub use sled_store::{BATCH, CheckReport, Reserved, SledStore};
 
-use crate::model::{AuditAction, AuditEntry, Date, Entity, Id, Kind, Record};
+use crate::model::{AuditAction, AuditEntry, Date, Entity, Id, Intent, Kind, Record};
+
+/// A client-made id for one write: a request retried after a lost answer
+/// is applied once, and the retry gets the first answer.
+pub type RequestId = u128;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -26,9 +30,19 @@ pub trait Store: Send + Sync {
     fn create(&self, record: Record) -> Result<Record>;
     /// Replaces an existing record.
     fn update(&self, record: Record) -> Result<()>;
-    /// Several creates and updates in one transaction: all of them or none
-    /// (a note and the trust change it records). Returns them as stored.
-    fn apply(&self, changes: Vec<Change>) -> Result<Vec<Record>>;
+    /// Several changes in one transaction: all of them or none (a note and
+    /// the trust change it records). Returns the records as stored.
+    fn apply(&self, changes: Vec<Change>) -> Result<Vec<Record>> {
+        self.apply_request(None, changes)
+    }
+    /// [`Store::apply`], once per `request`: the ids of recent requests are
+    /// kept in the same transaction, and a repeated one returns the records
+    /// it stored the first time without writing again.
+    fn apply_request(&self, request: Option<RequestId>, changes: Vec<Change>)
+    -> Result<Vec<Record>>;
+    /// The revision of each record (0 for one that does not exist). A
+    /// record starts at 1 and every write to it adds one.
+    fn revisions(&self, ids: &[Id]) -> Result<Vec<u64>>;
     /// Removes a record nothing refers to.
     fn delete(&self, id: Id) -> Result<()>;
     /// Adds records that carry their own ids, all or nothing; large sets are
@@ -48,13 +62,62 @@ pub trait Store: Send + Sync {
     fn user(&self) -> &str;
 }
 
+/// Request ids for one session: a random base, then counting up, so two
+/// sessions never make the same id.
+#[derive(Clone, Debug)]
+pub struct RequestIds {
+    base: u128,
+    next: u64,
+}
+
+impl RequestIds {
+    pub fn new() -> RequestIds {
+        use std::io::Read;
+        let mut bytes = [0u8; 8];
+        let random = std::fs::File::open("/dev/urandom")
+            .and_then(|mut f| f.read_exact(&mut bytes))
+            .is_ok();
+        let high = if random {
+            u64::from_be_bytes(bytes)
+        } else {
+            // No /dev/urandom: the clock and the pid still differ per session.
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64);
+            nanos ^ (u64::from(std::process::id()) << 32)
+        };
+        RequestIds {
+            base: u128::from(high) << 64,
+            next: 0,
+        }
+    }
+
+    pub fn next_id(&mut self) -> RequestId {
+        self.next += 1;
+        self.base | u128::from(self.next)
+    }
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        RequestIds::new()
+    }
+}
+
 /// One change of [`Store::apply`].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "change", content = "with", rename_all = "snake_case")]
 pub enum Change {
     /// A new record; its id is given by the store.
     Create(Record),
-    /// An existing record replaced.
+    /// An existing record replaced, whatever its revision (imports, tools).
     Update(Record),
+    /// A plain edit made from revision `base`: refused with
+    /// [`StoreError::Conflict`] if someone saved the record since.
+    Edit { record: Record, base: u64 },
+    /// An append to a record's history, applied to it as it is now, so
+    /// two appends to one record never conflict.
+    Append(Intent),
 }
 
 /// Typed conveniences over any `Store`.

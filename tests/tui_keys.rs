@@ -738,7 +738,14 @@ fn a_query_typed_before_the_index_is_ready_is_asked_again() {
     let searches = |app: &Headless| {
         app.log
             .iter()
-            .filter(|e| matches!(e, triad::app::effect::Effect::Search { .. }))
+            .filter(|e| {
+                matches!(
+                    e,
+                    triad::app::effect::Effect::Search(
+                        triad::app::effect::SearchEffect::Search { .. }
+                    )
+                )
+            })
             .count()
     };
     let before = searches(&app);
@@ -843,10 +850,11 @@ fn enter_typed_ahead_waits_for_the_answer_to_its_query() {
         "Enter waited instead of jumping to a stale hit"
     );
     // The answer to the last query arrives: Enter takes effect on it.
-    let Some(Effect::Search { seq, query }) = pending
+    use triad::app::effect::SearchEffect;
+    let Some(Effect::Search(SearchEffect::Search { seq, query })) = pending
         .into_iter()
         .rev()
-        .find(|e| matches!(e, Effect::Search { .. }))
+        .find(|e| matches!(e, Effect::Search(SearchEffect::Search { .. })))
     else {
         panic!("no search was asked for");
     };
@@ -857,6 +865,7 @@ fn enter_typed_ahead_waits_for_the_answer_to_its_query() {
         detail: String::new(),
         matched: vec![],
         target: triad::model::Id::new(triad::model::Kind::Body, 60),
+        score: 0,
     };
     assert_ne!(stale_first, hit.target);
     update(
@@ -919,7 +928,7 @@ fn edits_typed_ahead_build_on_the_saved_case_not_the_stale_copy() {
         ));
         fx.into_iter()
             .find_map(|e| match e {
-                Effect::Save(ops) => Some(ops),
+                Effect::Store(triad::app::effect::StoreEffect::Save { ops, .. }) => Some(ops),
                 _ => None,
             })
             .expect("a save")

@@ -99,6 +99,18 @@ pub enum Action {
     /// The store could not be opened: leave, and say why.
     #[serde(skip)]
     Fatal(String),
+    /// Someone saved these records (the server's change feed).
+    #[serde(skip)]
+    Changed(
+        Vec<crate::server::protocol::Changed>,
+        Option<crate::store::RequestId>,
+    ),
+    /// The connection to the server was lost, or came back. On coming
+    /// back (or when told it fell behind) the app reloads what it shows.
+    #[serde(skip)]
+    Link(super::state::Link),
+    #[serde(skip)]
+    Resync,
 }
 
 impl Action {

@@ -4,13 +4,15 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::{
     Affiliation, Case, CaseStatus, Consent, Date, Event, Id, Partnership, Record, Referral,
     Relationship, Sector, Timestamp, TrustNote,
 };
 
 /// A body or person, by name.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NameRow {
     pub id: Id,
     pub name: String,
@@ -20,7 +22,7 @@ pub struct NameRow {
 }
 
 /// One line of the case list.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseRow {
     pub id: Id,
     pub title: String,
@@ -69,7 +71,7 @@ pub fn sector_index(s: Sector) -> usize {
 }
 
 /// A referral whose follow-up date has passed while it is still open.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OverdueReferral {
     pub id: Id,
     pub case: Id,
@@ -79,7 +81,7 @@ pub struct OverdueReferral {
 }
 
 /// A consent that needs attention: expiring soon, or withdrawn.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConsentAlert {
     pub id: Id,
     pub case: Id,
@@ -89,7 +91,7 @@ pub struct ConsentAlert {
 }
 
 /// An event coming up soon.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventLine {
     pub id: Id,
     pub date: Date,
@@ -100,7 +102,7 @@ pub struct EventLine {
 }
 
 /// A searchable thing for the finder.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FinderDoc {
     pub id: Id,
     /// What the search index matches (see `search::doc_for`).
@@ -194,14 +196,14 @@ impl Data {
 }
 
 /// A partnership with its events, oldest first.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Timeline {
     pub partnership: Partnership,
     pub events: Vec<Event>,
 }
 
 /// Everything the case view shows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseDetail {
     pub case: Case,
     pub relationships: Vec<Relationship>,
@@ -220,7 +222,7 @@ pub struct CaseDetail {
 }
 
 /// Everything the body or person view shows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PartyDetail {
     pub record: Record,
     /// (case id, title, status, role, from, until)
@@ -230,7 +232,7 @@ pub struct PartyDetail {
     pub names: HashMap<Id, String>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PartyCase {
     pub id: Id,
     pub title: String,

@@ -1,18 +1,32 @@
-//! Work `update` asks for (effects) and what comes back (replies). Effects
-//! run on workers (store, search) or, for `$EDITOR`, on the terminal; their
-//! replies return to `update` as `Action::Reply`.
+//! Work `update` asks for (effects) and what comes back (replies), split by
+//! who runs it: the store (in this process or in `triad serve`), the finder,
+//! or the terminal (`$EDITOR`). Replies return to `update` as
+//! `Action::Reply`. Store effects and replies are what crosses the server's
+//! socket, so they are plain serde data.
+
+use serde::{Deserialize, Serialize};
 
 use super::data::{
     CaseDetail, CaseRow, ConsentAlert, EventLine, FinderDoc, NameRow, OverdueReferral, PartyDetail,
 };
 use super::state::Hit;
 use crate::model::{Id, Record};
+use crate::store::RequestId;
 
 /// What a form saves: the store's own change type, applied all or nothing.
 pub use crate::store::Change as SaveOp;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
+    Store(StoreEffect),
+    Search(SearchEffect),
+    /// Edit text in `$EDITOR` on a temp file only the owner can read.
+    Editor(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "effect", content = "with", rename_all = "snake_case")]
+pub enum StoreEffect {
     /// Summaries of everything, streamed in chunks so the first frames show
     /// while a large store loads.
     LoadAll,
@@ -20,29 +34,40 @@ pub enum Effect {
     RefreshDashboard,
     LoadCase(Id),
     LoadParty(Id),
-    /// Writes, in order; the reply comes only once they are on disk.
-    Save(Vec<SaveOp>),
-    /// Add or replace finder documents.
-    Index(Vec<FinderDoc>),
-    Search {
-        seq: u64,
-        query: String,
-    },
-    /// Edit text in `$EDITOR` on a temp file only the owner can read.
-    Editor(String),
-}
-
-impl Effect {
-    /// Which worker runs it.
-    pub fn is_search(&self) -> bool {
-        matches!(self, Effect::Index(_) | Effect::Search { .. })
-    }
+    /// Writes, in order, applied once per request id however often they
+    /// are sent; the reply comes only once they are on disk.
+    Save { request: RequestId, ops: Vec<SaveOp> },
+    /// Fresh summaries (case rows, names) of records someone changed.
+    Rows(Vec<Id>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
+pub enum SearchEffect {
+    /// Add or replace finder documents (an in-process index only: a
+    /// server keeps its own index up to date).
+    Index(Vec<FinderDoc>),
+    Search { seq: u64, query: String },
+}
+
+impl From<StoreEffect> for Effect {
+    fn from(e: StoreEffect) -> Effect {
+        Effect::Store(e)
+    }
+}
+
+impl From<SearchEffect> for Effect {
+    fn from(e: SearchEffect) -> Effect {
+        Effect::Search(e)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "reply", content = "with", rename_all = "snake_case")]
 pub enum Reply {
     Names(Vec<NameRow>),
     Cases(Vec<CaseRow>),
+    /// Case rows that replace the ones held (someone changed the cases).
+    Rows(Vec<CaseRow>),
     /// Open referrals per case, and the overdue ones.
     Referrals {
         open: Vec<(Id, u32)>,
@@ -50,7 +75,10 @@ pub enum Reply {
     },
     Consents(Vec<ConsentAlert>),
     Upcoming(Vec<EventLine>),
+    /// The finder's documents, for an index in this process.
     Docs(Vec<FinderDoc>),
+    /// The finder's index (in the server) is ready.
+    Indexed,
     /// Startup loading finished (or failed with a message).
     Loaded(Result<(), String>),
     Case(Result<Box<CaseDetail>, (Id, String)>),
@@ -61,6 +89,13 @@ pub enum Reply {
     SaveFailed {
         field: Option<String>,
         error: String,
+    },
+    /// Nothing was saved: someone saved this record since it was opened.
+    /// `current` is the record as it is now, at revision `rev`.
+    Conflict {
+        current: Box<Record>,
+        rev: u64,
+        message: String,
     },
     Hits {
         seq: u64,

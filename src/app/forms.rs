@@ -11,7 +11,7 @@ use super::state::State;
 use crate::i18n::Lang;
 use crate::model::{
     Affiliation, Attendance, Body, BodyKind, Case, CaseParty, CaseStatus, Confidentiality, Consent,
-    ConsentScope, DeclinedBy, Event, EventKind, Id, Kind, PeerKind, Person, Record, Referral,
+    ConsentScope, DeclinedBy, Event, EventKind, Id, Intent, Kind, PeerKind, Person, Record, Referral,
     ReferralCategory, ReferralStatus, Relationship, Role, Sector, StatusChange, TrustChange,
     TrustLevel, TrustNote, ValidationError,
 };
@@ -835,16 +835,18 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                             .into(),
                     ));
                 }
-                c.parties.push(CaseParty {
+                let party = CaseParty {
                     party: p,
                     sector,
                     role: text("role"),
                     from: date("from").unwrap_or(today),
                     until: None,
-                });
-                c.changed = now;
+                };
+                // Checked on the copy shown; the store adds it to the case
+                // as it is when written.
+                c.parties.push(party.clone());
                 c.validate().map_err(v)?;
-                vec![SaveOp::Update(Record::Case(c))]
+                vec![SaveOp::Append(Intent::AddParty { case, party })]
             }
             FormKind::SetTrust { case, relationship } => {
                 let level = form
@@ -886,7 +888,11 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                         }
                         r.trust.push(change);
                         r.validate().map_err(v)?;
-                        vec![SaveOp::Update(Record::Relationship(r))]
+                        vec![SaveOp::Append(Intent::Trust {
+                            relationship: rid,
+                            level,
+                            on,
+                        })]
                     }
                     None => {
                         let (Some(a), Some(b)) = (party("a"), party("b")) else {
@@ -929,15 +935,14 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                 let mut ops = Vec::new();
                 // A note that changes trust moves the relationship too.
                 if let (Some(level), Some(rid)) = (trust_change, relationship)
-                    && let Some(mut r) = case_detail(state, case)
+                    && let Some(r) = case_detail(state, case)
                         .and_then(|d| d.relationships.iter().find(|r| r.id == rid).cloned())
                 {
-                    r.trust.push(TrustChange {
-                        on: today.max(r.trust.last().map_or(today, |t| t.on)),
+                    ops.push(SaveOp::Append(Intent::Trust {
+                        relationship: rid,
                         level,
-                        by: user.clone(),
-                    });
-                    ops.push(SaveOp::Update(Record::Relationship(r)));
+                        on: today.max(r.trust.last().map_or(today, |t| t.on)),
+                    }));
                 }
                 ops.push(SaveOp::Create(Record::TrustNote(n)));
                 ops
@@ -976,8 +981,11 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                     )
                 })?;
                 let on = date("on").unwrap_or(today);
-                let moved = if status == ReferralStatus::Declined {
-                    let by = from_code(form.code("declined_by")).unwrap_or(DeclinedBy::Receiver);
+                let declined_by = (status == ReferralStatus::Declined)
+                    .then(|| from_code(form.code("declined_by")).unwrap_or(DeclinedBy::Receiver));
+                // Checked on the copy shown for a quick answer in place; the
+                // store applies the step to the referral as it is when written.
+                let moved = if let Some(by) = declined_by {
                     r.decline(by, &text("decline_reason"), on, &user)
                 } else {
                     r.advance(status, on, &user, &text("note"))
@@ -994,7 +1002,16 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                 r.outcome = text("outcome");
                 r.follow_up = date("follow_up");
                 r.validate().map_err(v)?;
-                vec![SaveOp::Update(Record::Referral(r))]
+                vec![SaveOp::Append(Intent::ReferralStep {
+                    referral,
+                    status,
+                    on,
+                    note: text("note"),
+                    declined_by,
+                    decline_reason: text("decline_reason"),
+                    outcome: Some(r.outcome),
+                    follow_up: r.follow_up,
+                })]
             }
             FormKind::RecordConsent { case } => {
                 let client = case_detail(state, case)

@@ -8,9 +8,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
-use super::effect::{Effect, Reply};
+use super::effect::{Effect, Reply, StoreEffect};
 use super::state::{Config, State};
-use super::worker::{SearchState, run_store};
+use super::worker::{IndexAt, SearchState, run_store};
 use super::{Action, update};
 use crate::keymap::{Key, KeyCode, Keymap, parse_keys};
 use crate::store::Store;
@@ -43,7 +43,7 @@ impl Headless {
             editor_reply: Ok(String::new()),
             log: Vec::new(),
         };
-        h.run(vec![Effect::LoadAll]);
+        h.run(vec![StoreEffect::LoadAll.into()]);
         h
     }
 
@@ -60,10 +60,13 @@ impl Headless {
                 self.log.push(e.clone());
                 match e {
                     Effect::Editor(_) => replies.push(Reply::Edited(self.editor_reply.clone())),
-                    e if e.is_search() => self.search.run(e, &mut |r| replies.push(r)),
-                    e => run_store(self.store.as_ref(), e, self.state.cfg.today, &mut |r| {
-                        replies.push(r)
-                    }),
+                    Effect::Search(e) => self.search.run(e, &mut |r| replies.push(r)),
+                    Effect::Store(e) => {
+                        let today = self.state.cfg.today;
+                        run_store(self.store.as_ref(), e, today, IndexAt::Here, &mut |r| {
+                            replies.push(r)
+                        })
+                    }
                 }
             }
             queue = Vec::new();

@@ -17,7 +17,9 @@ use super::config;
 use super::effect::{Effect, Reply};
 use super::state::{Config, State};
 use super::term::{InputControl, TerminalGuard, spawn_input, spawn_signals};
-use super::worker::{SearchState, run_store};
+use super::effect::{SearchEffect, StoreEffect};
+use super::link::{self, Job};
+use super::worker::{IndexAt, SearchState, run_store};
 use super::{Action, update};
 use crate::i18n::Lang;
 use crate::keymap::{Keymap, KeymapErrors};
@@ -28,10 +30,18 @@ use crate::store::Store;
 /// store takes seconds to open.
 pub type OpenStore = Box<dyn FnOnce() -> Result<Arc<dyn Store>, String> + Send>;
 
+/// Where the app's store and search effects run.
+pub enum Source {
+    /// A store in this process (tests, benches): the app indexes it itself.
+    Here(OpenStore),
+    /// A server (started on demand for a store): it holds the store and
+    /// the finder's index; the app asks it for what it shows.
+    Server(crate::server::client::Target),
+}
+
 /// What `triad` (with no subcommand) needs to open the app.
 pub struct RunOptions {
-    /// How to open the store; the app reaches it only through the trait.
-    pub open_store: OpenStore,
+    pub source: Source,
     /// Who the store's audit trail names (and who may read private notes).
     pub user: String,
     /// `--lang`; otherwise the config file, then LANG.
@@ -48,15 +58,15 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
-    /// For a store that is already open (the demo, tests).
+    /// For a store that is already open in this process (tests, benches).
     pub fn with_store(store: Arc<dyn Store>) -> RunOptions {
         let user = store.user().to_string();
-        RunOptions::new(&user, Box::new(move || Ok(store)))
+        RunOptions::new(&user, Source::Here(Box::new(move || Ok(store))))
     }
 
-    pub fn new(user: &str, open_store: OpenStore) -> RunOptions {
+    pub fn new(user: &str, source: Source) -> RunOptions {
         RunOptions {
-            open_store,
+            source,
             user: user.to_string(),
             lang: None,
             ascii: false,
@@ -117,13 +127,17 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
     let control = InputControl::default();
     spawn_input(tx.clone(), control.clone()).map_err(RunError::Terminal)?;
     spawn_signals(tx.clone()).map_err(RunError::Terminal)?;
+    let target = match &opts.source {
+        Source::Server(t) => Some(t.clone()),
+        Source::Here(_) => None,
+    };
     let (store_tx, store_thread) =
-        spawn_store(opts.open_store, today, tx.clone()).map_err(RunError::Terminal)?;
-    let search_tx = spawn_search(tx.clone(), meeting).map_err(RunError::Terminal)?;
+        spawn_store(opts.source, today, tx.clone()).map_err(RunError::Terminal)?;
+    let search_tx = spawn_search(target, tx.clone(), meeting).map_err(RunError::Terminal)?;
 
     // The first frame, before any data: a big store must not hold it up.
     draw(&mut terminal, &state);
-    let _ = store_tx.send(Effect::LoadAll);
+    let _ = store_tx.send(Job::Effect(StoreEffect::LoadAll));
     let mut repaint = state.repaint;
     let result = event_loop(
         &mut state,
@@ -153,8 +167,8 @@ fn event_loop<B: Backend + Write>(
     terminal: &mut Terminal<B>,
     guard: &mut TerminalGuard,
     control: &InputControl,
-    store_tx: &Sender<Effect>,
-    search_tx: &Sender<Effect>,
+    store_tx: &Sender<Job>,
+    search_tx: &Sender<SearchEffect>,
     repaint: &mut u64,
 ) -> Result<(), RunError> {
     while let Ok(first) = rx.recv() {
@@ -177,11 +191,11 @@ fn event_loop<B: Backend + Write>(
                         next_round
                             .extend(update(state, Action::Reply(Box::new(Reply::Edited(reply)))));
                     }
-                    e if e.is_search() => {
+                    Effect::Search(e) => {
                         let _ = search_tx.send(e);
                     }
-                    e => {
-                        let _ = store_tx.send(e);
+                    Effect::Store(e) => {
+                        let _ = store_tx.send(Job::Effect(e));
                     }
                 }
             }
@@ -208,45 +222,57 @@ fn draw<B: Backend + Write>(terminal: &mut Terminal<B>, state: &State) {
 }
 
 fn spawn_store(
-    open_store: OpenStore,
+    source: Source,
     today: Date,
     tx: Sender<Action>,
-) -> io::Result<(Sender<Effect>, JoinHandle<()>)> {
-    let (etx, erx) = mpsc::channel::<Effect>();
+) -> io::Result<(Sender<Job>, JoinHandle<()>)> {
+    let (jtx, jrx) = mpsc::channel::<Job>();
+    let wake = jtx.clone();
     let handle = std::thread::Builder::new()
         .name("triad-store".into())
         .spawn(move || {
-            watched("store", &tx.clone(), move || {
-                let store = match open_store() {
-                    Ok(store) => store,
-                    Err(why) => {
-                        let _ = tx.send(Action::Fatal(why));
-                        return;
+            watched("store", &tx.clone(), move || match source {
+                Source::Server(target) => link::store_loop(&target, &jrx, &wake, &tx),
+                Source::Here(open_store) => {
+                    drop(wake);
+                    let store = match open_store() {
+                        Ok(store) => store,
+                        Err(why) => {
+                            let _ = tx.send(Action::Fatal(why));
+                            return;
+                        }
+                    };
+                    for job in jrx {
+                        if let Job::Effect(effect) = job {
+                            run_store(store.as_ref(), effect, today, IndexAt::Here, &mut |r| {
+                                let _ = tx.send(Action::Reply(Box::new(r)));
+                            });
+                        }
                     }
-                };
-                for effect in erx {
-                    run_store(store.as_ref(), effect, today, &mut |r| {
-                        let _ = tx.send(Action::Reply(Box::new(r)));
-                    });
                 }
             });
         })?;
-    Ok((etx, handle))
+    Ok((jtx, handle))
 }
 
-fn spawn_search(tx: Sender<Action>, meeting: bool) -> io::Result<Sender<Effect>> {
-    let (etx, erx) = mpsc::channel::<Effect>();
+fn spawn_search(
+    target: Option<crate::server::client::Target>,
+    tx: Sender<Action>,
+    meeting: bool,
+) -> io::Result<Sender<SearchEffect>> {
+    let (etx, erx) = mpsc::channel::<SearchEffect>();
     std::thread::Builder::new()
         .name("triad-search".into())
         .spawn(move || {
-            watched("search", &tx.clone(), move || {
-                search_loop(&tx, &erx, meeting)
+            watched("search", &tx.clone(), move || match target {
+                Some(t) => link::search_loop(&t, &erx, &tx, meeting),
+                None => search_loop(&tx, &erx, meeting),
             });
         })?;
     Ok(etx)
 }
 
-fn search_loop(tx: &Sender<Action>, erx: &Receiver<Effect>, meeting: bool) {
+fn search_loop(tx: &Sender<Action>, erx: &Receiver<SearchEffect>, meeting: bool) {
     let mut search = SearchState::new(meeting);
     let mut emit = |r| {
         let _ = tx.send(Action::Reply(Box::new(r)));
@@ -255,7 +281,7 @@ fn search_loop(tx: &Sender<Action>, erx: &Receiver<Effect>, meeting: bool) {
         // Only the newest query matters; index updates all apply.
         let mut latest = None;
         for e in std::iter::once(first).chain(erx.try_iter()) {
-            if matches!(e, Effect::Search { .. }) {
+            if matches!(e, SearchEffect::Search { .. }) {
                 latest = Some(e);
             } else {
                 search.run(e, &mut emit);

@@ -185,7 +185,7 @@ pub enum Screen {
 }
 
 /// A finder hit, ready to show and to follow.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Hit {
     pub id: Id,
     pub label: String,
@@ -194,6 +194,8 @@ pub struct Hit {
     pub matched: Vec<usize>,
     /// Where Enter goes: the case of an event, a party of a partnership.
     pub target: Id,
+    /// Higher is better (the search index's ranking).
+    pub score: i64,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -254,8 +256,24 @@ pub struct State {
     /// Bumped when the screen must be repainted from scratch (`<C-l>`).
     pub repaint: u64,
     pub next_seq: u64,
+    /// Ids for this session's writes, so a retried save applies once.
+    pub requests: crate::store::RequestIds,
+    /// Whether the server is reachable (always, for a store in-process).
+    pub link: Link,
+    /// Saves sent and not yet answered, to tell our own writes in the
+    /// change feed from other people's.
+    pub pending_saves: Vec<crate::store::RequestId>,
     /// Cached names of records seen in details (partnerships, events).
     pub extra_names: HashMap<Id, String>,
+}
+
+/// The connection to the server, as the header shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Link {
+    #[default]
+    Up,
+    /// Lost; the store worker is reconnecting (why it was lost).
+    Reconnecting(String),
 }
 
 impl State {
@@ -276,6 +294,9 @@ impl State {
             fatal: None,
             repaint: 0,
             next_seq: 0,
+            requests: crate::store::RequestIds::new(),
+            link: Link::Up,
+            pending_saves: Vec::new(),
             extra_names: HashMap::new(),
         }
     }

@@ -3,7 +3,7 @@
 
 use super::Action;
 use super::data::{CaseRow, FinderDoc};
-use super::effect::{Effect, Reply, SaveOp};
+use super::effect::{Effect, Reply, SaveOp, SearchEffect, StoreEffect};
 use super::forms::{self, FormKind};
 use super::state::{
     CaseList, CasePanel, CaseScreen, Confirm, Confirmed, Finder, Flash, PartyPanel, PartyScreen,
@@ -11,7 +11,7 @@ use super::state::{
 };
 use super::view::{self, Link, TriadItem};
 use crate::keymap::{Key, KeyCode, Lookup, Mode};
-use crate::model::{CaseStatus, Id, Kind, Record, Sector};
+use crate::model::{CaseStatus, Id, Intent, Kind, Record, Sector};
 
 type Effects = Vec<Effect>;
 
@@ -36,6 +36,13 @@ pub fn update(state: &mut State, action: Action) -> Effects {
             state.repaint += 1;
             vec![]
         }
+        Action::Changed(changes, request) => changed(state, &changes, request),
+        Action::Link(link) => {
+            let back = state.link != super::state::Link::Up && link == super::state::Link::Up;
+            state.link = link;
+            if back { resync(state) } else { vec![] }
+        }
+        Action::Resync => resync(state),
         Action::Quit => quit(state),
         // Text outside a text field (a stray paste) goes nowhere.
         Action::Insert(_) | Action::Paste(_) if !state.mode().is_text() => vec![],
@@ -149,7 +156,7 @@ fn push_link(state: &mut State, link: Link) -> Effects {
                 filter: Default::default(),
                 editing: false,
             }));
-            vec![Effect::LoadCase(id)]
+            vec![StoreEffect::LoadCase(id).into()]
         }
         Link::Party(id) => {
             state.stack.push(Screen::Party(PartyScreen {
@@ -161,7 +168,7 @@ fn push_link(state: &mut State, link: Link) -> Effects {
                 filter: Default::default(),
                 editing: false,
             }));
-            vec![Effect::LoadParty(id)]
+            vec![StoreEffect::LoadParty(id).into()]
         }
         Link::CasesWithStatus(status) => {
             let mut list = CaseList {
@@ -716,10 +723,13 @@ fn finder(state: &mut State, action: Action) -> Effects {
                 return vec![];
             }
             f.searching = true;
-            vec![Effect::Search {
-                seq: f.seq,
-                query: f.input.text.clone(),
-            }]
+            vec![
+                SearchEffect::Search {
+                    seq: f.seq,
+                    query: f.input.text.clone(),
+                }
+                .into(),
+            ]
         }
     }
 }
@@ -837,7 +847,7 @@ fn save_form(state: &mut State) -> Effects {
     let fx = match ops {
         Some(ops) => {
             f.saving = true;
-            vec![Effect::Save(ops)]
+            save_now(state, ops)
         }
         None => vec![],
     };
@@ -868,14 +878,19 @@ fn confirm(state: &mut State, action: Action) -> Effects {
         }
         Confirmed::EndRole { case, party } => {
             let today = state.today();
-            let now = state.cfg.now();
             let Some(mut c) = current_case(state, case) else {
                 return vec![];
             };
+            // Checked here for a quick answer; the store applies it to the
+            // case as it is when written.
             match c.end_role(party, today) {
                 Ok(()) => {
-                    c.changed = now;
-                    vec![Effect::Save(vec![SaveOp::Update(Record::Case(c))])]
+                    let end = Intent::EndRole {
+                        case,
+                        party,
+                        on: today,
+                    };
+                    save_now(state, vec![SaveOp::Append(end)])
                 }
                 Err(e) => {
                     state.flash = Some(Flash::Error(e.to_string()));
@@ -893,9 +908,12 @@ fn confirm(state: &mut State, action: Action) -> Effects {
                 _ => None,
             };
             match consent {
-                Some(mut c) => {
-                    c.withdrawn_on = Some(today.max(c.given_on));
-                    vec![Effect::Save(vec![SaveOp::Update(Record::Consent(c))])]
+                Some(c) => {
+                    let withdraw = Intent::WithdrawConsent {
+                        consent: c.id,
+                        on: today.max(c.given_on),
+                    };
+                    save_now(state, vec![SaveOp::Append(withdraw)])
                 }
                 None => vec![],
             }
@@ -941,21 +959,17 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             vec![]
         }
         Reply::Docs(docs) => {
-            state.data.loading.indexed = true;
-            let mut fx = vec![Effect::Index(docs)];
-            // A query typed before the index was ready is asked again.
-            if let Some(f) = state.finder.as_mut()
-                && !f.input.text.trim().is_empty()
-            {
-                state.next_seq += 1;
-                f.seq = state.next_seq;
-                f.searching = true;
-                fx.push(Effect::Search {
-                    seq: f.seq,
-                    query: f.input.text.clone(),
-                });
-            }
+            let mut fx = vec![SearchEffect::Index(docs).into()];
+            fx.extend(indexed(state));
             fx
+        }
+        Reply::Indexed => indexed(state),
+        Reply::Rows(rows) => {
+            for row in rows {
+                state.data.upsert_case(row);
+            }
+            relist_all(state);
+            vec![]
         }
         Reply::Loaded(r) => {
             state.data.loading.done = true;
@@ -1019,8 +1033,23 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             }
             vec![]
         }
-        Reply::Saved(records) => saved(state, records),
+        Reply::Saved(records) => {
+            answered(state);
+            saved(state, records)
+        }
+        Reply::Conflict { message, .. } => {
+            answered(state);
+            let error = message;
+            if let Some(f) = state.form.as_mut().filter(|f| f.saving) {
+                f.saving = false;
+                f.set_error("", error);
+            } else {
+                state.flash = Some(Flash::Error(error));
+            }
+            vec![]
+        }
         Reply::SaveFailed { field, error } => {
+            answered(state);
             if let Some(f) = state.form.as_mut().filter(|f| f.saving) {
                 f.saving = false;
                 f.set_error(field.as_deref().unwrap_or(""), error);
@@ -1060,6 +1089,120 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             vec![]
         }
     }
+}
+
+/// A save was answered; saves are answered in the order they were sent.
+fn answered(state: &mut State) {
+    if !state.pending_saves.is_empty() {
+        state.pending_saves.remove(0);
+    }
+}
+
+/// The finder's index is ready: a query typed before it is asked again.
+fn indexed(state: &mut State) -> Effects {
+    state.data.loading.indexed = true;
+    match state.finder.as_mut() {
+        Some(f) if !f.input.text.trim().is_empty() => {
+            state.next_seq += 1;
+            f.seq = state.next_seq;
+            f.searching = true;
+            vec![
+                SearchEffect::Search {
+                    seq: f.seq,
+                    query: f.input.text.clone(),
+                }
+                .into(),
+            ]
+        }
+        _ => vec![],
+    }
+}
+
+/// A save made without a form (ending a role, withdrawing a consent).
+fn save_now(state: &mut State, ops: Vec<SaveOp>) -> Effects {
+    let request = state.requests.next_id();
+    state.pending_saves.push(request);
+    vec![StoreEffect::Save { request, ops }.into()]
+}
+
+/// Someone saved records (the change feed): refresh the summaries and the
+/// dashboard, and reload each open screen that shows one of them. Our own
+/// saves come through here too, and are not announced twice.
+fn changed(
+    state: &mut State,
+    changes: &[crate::server::protocol::Changed],
+    request: Option<crate::store::RequestId>,
+) -> Effects {
+    let ours = request.is_some_and(|r| state.pending_saves.contains(&r));
+    use std::collections::HashSet;
+    let touched: HashSet<Id> = changes
+        .iter()
+        .flat_map(|c| std::iter::once(c.id).chain(c.touches.iter().copied()))
+        .collect();
+    let rows: Vec<Id> = changes
+        .iter()
+        .map(|c| c.id)
+        .filter(|id| matches!(id.kind, Kind::Case | Kind::Body | Kind::Person))
+        .collect();
+    let mut fx: Effects = Vec::new();
+    if !rows.is_empty() {
+        fx.push(StoreEffect::Rows(rows).into());
+    }
+    fx.push(StoreEffect::RefreshDashboard.into());
+    let mut updated = Vec::new();
+    for s in &state.stack {
+        match s {
+            Screen::Case(c) if shows_any(c.id, c.detail.as_ref().map(|d| &d.names), &touched) => {
+                updated.push(c.id);
+                fx.push(StoreEffect::LoadCase(c.id).into());
+            }
+            Screen::Party(p) if shows_any(p.id, p.detail.as_ref().map(|d| &d.names), &touched) => {
+                updated.push(p.id);
+                fx.push(StoreEffect::LoadParty(p.id).into());
+            }
+            _ => {}
+        }
+    }
+    let top = match state.screen() {
+        Screen::Case(c) => Some(c.id),
+        Screen::Party(p) => Some(p.id),
+        _ => None,
+    };
+    if let Some(top) = top.filter(|t| !ours && updated.contains(t)) {
+        let l = state.lang();
+        state.flash = Some(Flash::Info(format!(
+            "{top} {}",
+            l.t("updated just now", "たった今更新されました")
+        )));
+    }
+    fx
+}
+
+/// Whether a screen of `id`, which mentions the records named in `names`,
+/// shows any of `touched`.
+fn shows_any(
+    id: Id,
+    names: Option<&std::collections::HashMap<Id, String>>,
+    touched: &std::collections::HashSet<Id>,
+) -> bool {
+    touched.contains(&id) || names.is_some_and(|n| touched.iter().any(|t| n.contains_key(t)))
+}
+
+/// The server came back, or said we fell behind: reload everything shown.
+fn resync(state: &mut State) -> Effects {
+    let indexed = state.data.loading.indexed;
+    state.data = Default::default();
+    state.data.loading.indexed = indexed;
+    relist_all(state);
+    let mut fx: Effects = vec![StoreEffect::LoadAll.into()];
+    for s in &state.stack {
+        match s {
+            Screen::Case(c) => fx.push(StoreEffect::LoadCase(c.id).into()),
+            Screen::Party(p) => fx.push(StoreEffect::LoadParty(p.id).into()),
+            _ => {}
+        }
+    }
+    fx
 }
 
 /// Keep every case list on the stack in step with the data.
@@ -1102,7 +1245,7 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
     }
     relist_all(state);
     if !docs.is_empty() {
-        fx.push(Effect::Index(docs));
+        fx.push(SearchEffect::Index(docs).into());
     }
     patch_open_case(state, &records);
     let ids: Vec<String> = records.iter().map(|r| r.id().to_string()).collect();
@@ -1147,7 +1290,7 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
         .iter()
         .any(|r| matches!(r.kind(), Kind::Referral | Kind::Consent | Kind::Event))
     {
-        fx.push(Effect::RefreshDashboard);
+        fx.push(StoreEffect::RefreshDashboard.into());
     }
     fx
 }
@@ -1180,8 +1323,8 @@ fn patch_open_case(state: &mut State, records: &[Record]) {
 
 fn reload(state: &State) -> Effects {
     match state.screen() {
-        Screen::Case(c) => vec![Effect::LoadCase(c.id)],
-        Screen::Party(p) => vec![Effect::LoadParty(p.id)],
+        Screen::Case(c) => vec![StoreEffect::LoadCase(c.id).into()],
+        Screen::Party(p) => vec![StoreEffect::LoadParty(p.id).into()],
         _ => vec![],
     }
 }

@@ -10,13 +10,13 @@ use super::data::{
     CaseDetail, CaseRow, ConsentAlert, EventLine, FinderDoc, NameRow, OverdueReferral, PartyCase,
     PartyDetail, Timeline,
 };
-use super::effect::{Effect, Reply, SaveOp};
+use super::effect::{Reply, SaveOp, SearchEffect, StoreEffect};
 use super::state::Hit;
 use crate::model::{
     Affiliation, Case, Consent, Date, Event, Id, Kind, Partnership, Record, Referral, Relationship,
     StatusChange, TrustNote,
 };
-use crate::store::{Store, StoreError, StoreExt};
+use crate::store::{RequestId, Store, StoreError, StoreExt};
 
 /// Case rows per reply while loading, so the list fills as it loads.
 const CHUNK: usize = 5000;
@@ -24,57 +24,81 @@ const CHUNK: usize = 5000;
 pub const UPCOMING_DAYS: u64 = 14;
 pub const EXPIRING_DAYS: u64 = 30;
 
+/// Where the finder's index lives: in this process (the app builds it
+/// from the documents `LoadAll` sends) or in a server, which keeps its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IndexAt {
+    Here,
+    Server,
+}
+
 /// Run one store effect, sending replies through `emit` as they are ready.
 pub fn run_store(
     store: &dyn Store,
-    effect: Effect,
+    effect: StoreEffect,
     today: Date,
+    index: IndexAt,
     emit: &mut (dyn FnMut(Reply) + Send),
 ) {
     match effect {
-        Effect::LoadAll => {
-            let result = load_all(store, today, emit).map_err(|e| e.to_string());
+        StoreEffect::LoadAll => {
+            let result = load_all(store, today, index, emit).map_err(|e| e.to_string());
             emit(Reply::Loaded(result));
         }
-        Effect::RefreshDashboard => {
+        StoreEffect::RefreshDashboard => {
             // Failures here only leave the dashboard as it was.
             let _ = load_dashboard(store, today, emit);
         }
-        Effect::LoadCase(id) => {
+        StoreEffect::LoadCase(id) => {
             let r = load_case(store, id)
                 .map(Box::new)
                 .map_err(|e| (id, e.to_string()));
             emit(Reply::Case(r));
         }
-        Effect::LoadParty(id) => {
+        StoreEffect::LoadParty(id) => {
             let r = load_party(store, id)
                 .map(Box::new)
                 .map_err(|e| (id, e.to_string()));
             emit(Reply::Party(r));
         }
-        Effect::Save(ops) => emit(save(store, ops)),
-        // Not store work; the caller routes these elsewhere.
-        Effect::Index(_) | Effect::Search { .. } | Effect::Editor(_) => {}
+        StoreEffect::Save { request, ops } => emit(save(store, request, ops)),
+        StoreEffect::Rows(ids) => {
+            // Failures here leave the rows as they were; a resync mends them.
+            let mut rows = Vec::new();
+            let mut names = Vec::new();
+            for id in ids {
+                match store.get(id) {
+                    Ok(Some(Record::Case(c))) => rows.push(CaseRow::from_case(&c)),
+                    Ok(Some(r)) => names.extend(name_row(&r)),
+                    _ => {}
+                }
+            }
+            emit(Reply::Names(names));
+            emit(Reply::Rows(rows));
+        }
     }
 }
 
 /// One transaction for all of a form's changes: a note and the trust
 /// change it records are saved together or not at all.
-fn save(store: &dyn Store, ops: Vec<SaveOp>) -> Reply {
-    match store.apply(ops) {
+fn save(store: &dyn Store, request: RequestId, ops: Vec<SaveOp>) -> Reply {
+    match store.apply_request(Some(request), ops) {
         Ok(saved) => Reply::Saved(saved),
-        Err(e) => {
-            let field = match &e {
-                StoreError::Invalid { error, .. } | StoreError::InvalidNew { error, .. } => {
-                    Some(error.field.to_string())
-                }
-                _ => None,
-            };
-            Reply::SaveFailed {
-                field,
-                error: e.to_string(),
+        Err(StoreError::Conflict { current, rev, .. }) => {
+            let message = format!(
+                "{} was changed by someone else since you opened it",
+                current.id()
+            );
+            Reply::Conflict {
+                current,
+                rev,
+                message,
             }
         }
+        Err(e) => Reply::SaveFailed {
+            field: e.field().map(str::to_string),
+            error: e.to_string(),
+        },
     }
 }
 
@@ -125,11 +149,13 @@ pub fn finder_doc(r: &Record, partnerships: &HashMap<Id, Id>, reader: &str) -> O
 }
 
 /// Everything the list screens need, read on three threads at once (the
-/// case list first; the dashboard's lists and the events beside it). A
-/// kind that cannot be read is reported but does not stop the others.
+/// case list first; the dashboard's lists and, for an index here, the
+/// finder's documents beside it). A kind that cannot be read is reported
+/// but does not stop the others.
 fn load_all(
     store: &dyn Store,
     today: Date,
+    index: IndexAt,
     emit: &mut (dyn FnMut(Reply) + Send),
 ) -> Result<(), StoreError> {
     let emit = std::sync::Mutex::new(emit);
@@ -138,37 +164,18 @@ fn load_all(
             (*e)(r);
         }
     };
-    let none = HashMap::new();
-    let (results, mut docs) = std::thread::scope(|s| {
+    let results = std::thread::scope(|s| {
         let dashboard = s.spawn(|| load_dashboard(store, today, &mut |r| send(r)));
-        let events = s.spawn(|| -> Result<Vec<FinderDoc>, StoreError> {
-            // Events and readable notes for the finder, each with somewhere to go.
-            let mut partnership_party = HashMap::new();
-            store.scan(Kind::Partnership, &mut |r| {
-                if let Record::Partnership(p) = &r
-                    && let Some(first) = p.parties.first()
-                {
-                    partnership_party.insert(p.id, *first);
-                }
-                true
-            })?;
-            let mut docs = Vec::new();
-            for kind in [Kind::Event, Kind::TrustNote] {
-                store.scan(kind, &mut |r| {
-                    docs.extend(finder_doc(&r, &partnership_party, store.user()));
-                    true
-                })?;
-            }
-            Ok(docs)
+        let docs = s.spawn(|| match index {
+            IndexAt::Here => finder_docs(store, store.user()).map(|d| send(Reply::Docs(d))),
+            IndexAt::Server => Ok(()),
         });
-        let mut docs = Vec::new();
         let mut results = Vec::new();
         // Cases in chunks, so a big store's list fills while it loads.
         let mut chunk = Vec::with_capacity(CHUNK);
         results.push(store.scan(Kind::Case, &mut |r| {
             if let Record::Case(c) = &r {
                 chunk.push(CaseRow::from_case(c));
-                docs.extend(finder_doc(&r, &none, store.user()));
             }
             if chunk.len() >= CHUNK {
                 send(Reply::Cases(std::mem::take(&mut chunk)));
@@ -183,25 +190,47 @@ fn load_all(
         for kind in [Kind::Body, Kind::Person] {
             results.push(store.scan(kind, &mut |r| {
                 names.extend(name_row(&r));
-                docs.extend(finder_doc(&r, &none, store.user()));
                 true
             }));
         }
         send(Reply::Names(names));
-        let joined = |h: std::thread::ScopedJoinHandle<'_, Result<(), StoreError>>| {
-            h.join()
-                .unwrap_or_else(|_| Err(StoreError::Corrupt("a loader thread failed".into())))
-        };
-        results.push(joined(dashboard));
-        match events.join() {
-            Ok(Ok(d)) => docs.extend(d),
-            Ok(Err(e)) => results.push(Err(e)),
-            Err(_) => results.push(Err(StoreError::Corrupt("a loader thread failed".into()))),
+        for h in [dashboard, docs] {
+            results.push(
+                h.join()
+                    .unwrap_or_else(|_| Err(StoreError::Corrupt("a loader thread failed".into()))),
+            );
         }
-        (results, docs)
+        results
     });
-    send(Reply::Docs(std::mem::take(&mut docs)));
     results.into_iter().find(Result::is_err).unwrap_or(Ok(()))
+}
+
+/// The finder's documents for every record it lists, as `reader` may see
+/// them; events and notes each with somewhere to go.
+pub fn finder_docs(store: &dyn Store, reader: &str) -> Result<Vec<FinderDoc>, StoreError> {
+    let mut partnership_party = HashMap::new();
+    store.scan(Kind::Partnership, &mut |r| {
+        if let Record::Partnership(p) = &r
+            && let Some(first) = p.parties.first()
+        {
+            partnership_party.insert(p.id, *first);
+        }
+        true
+    })?;
+    let mut docs = Vec::new();
+    for kind in [
+        Kind::Case,
+        Kind::Body,
+        Kind::Person,
+        Kind::Event,
+        Kind::TrustNote,
+    ] {
+        store.scan(kind, &mut |r| {
+            docs.extend(finder_doc(&r, &partnership_party, reader));
+            true
+        })?;
+    }
+    Ok(docs)
 }
 
 /// Referral counts, overdue follow-ups, consents needing attention and
@@ -477,17 +506,82 @@ fn party_case(c: &Case, id: Id) -> PartyCase {
     }
 }
 
-/// The finder's side of `triad::search`: the index, a session that
-/// narrows as the user types, and where each hit leads.
+/// The finder's index: documents, and where each hit leads. A server holds
+/// one for all its clients; an app without a server holds its own.
 #[derive(Default)]
-pub struct SearchState {
+pub struct FinderIndex {
     index: crate::search::Index,
-    session: crate::search::Session,
     /// id → (where Enter goes, the detail shown after the name).
     meta: HashMap<String, (Id, String)>,
+}
+
+impl FinderIndex {
+    pub fn build(docs: Vec<FinderDoc>) -> FinderIndex {
+        let mut f = FinderIndex::default();
+        f.add(docs);
+        f
+    }
+
+    /// Add or replace documents.
+    pub fn add(&mut self, docs: Vec<FinderDoc>) {
+        let prepared: Vec<crate::search::Doc> = docs.iter().map(|d| d.doc.clone()).collect();
+        for d in docs {
+            self.meta.insert(d.id.to_string(), (d.target, d.detail));
+        }
+        // A first big batch is built in parallel; later saves one by one.
+        if self.index.is_empty() {
+            self.index = crate::search::Index::build(prepared);
+        } else {
+            for d in prepared {
+                self.index.update(d);
+            }
+        }
+    }
+
+    /// Hits for `query`, narrowing from `session`'s previous query.
+    pub fn search(
+        &self,
+        session: &mut crate::search::Session,
+        query: &str,
+        limit: usize,
+        restricted: bool,
+    ) -> Vec<Hit> {
+        let opts = crate::search::SearchOptions {
+            include_restricted: restricted,
+            ..crate::search::SearchOptions::limit(limit)
+        };
+        let found = session.search(&self.index, query, &opts);
+        found
+            .hits
+            .into_iter()
+            .filter_map(|h| {
+                let id: Id = h.id.parse().ok()?;
+                let (target, detail) = self.meta.get(&h.id).cloned().unwrap_or((id, String::new()));
+                Some(Hit {
+                    id,
+                    label: h.name,
+                    detail,
+                    matched: h.highlight,
+                    target,
+                    score: h.score,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The finder in this process: its index and a session that narrows as
+/// the user types.
+#[derive(Default)]
+pub struct SearchState {
+    index: FinderIndex,
+    session: crate::search::Session,
     /// In meeting mode notes that are not shared stay out of the results.
     meeting: bool,
 }
+
+/// Hits the finder lists at most.
+pub const FINDER_LIMIT: usize = 200;
 
 impl SearchState {
     pub fn new(meeting: bool) -> SearchState {
@@ -497,48 +591,15 @@ impl SearchState {
         }
     }
 
-    pub fn run(&mut self, effect: Effect, emit: &mut dyn FnMut(Reply)) {
+    pub fn run(&mut self, effect: SearchEffect, emit: &mut dyn FnMut(Reply)) {
         match effect {
-            Effect::Index(docs) => {
-                let prepared: Vec<crate::search::Doc> =
-                    docs.iter().map(|d| d.doc.clone()).collect();
-                for d in docs {
-                    self.meta.insert(d.id.to_string(), (d.target, d.detail));
-                }
-                // A first big batch is built in parallel; later saves one by one.
-                if self.index.is_empty() {
-                    self.index = crate::search::Index::build(prepared);
-                } else {
-                    for d in prepared {
-                        self.index.update(d);
-                    }
-                }
-            }
-            Effect::Search { seq, query } => {
-                let opts = crate::search::SearchOptions {
-                    include_restricted: !self.meeting,
-                    ..crate::search::SearchOptions::limit(200)
-                };
-                let found = self.session.search(&self.index, &query, &opts);
-                let hits = found
-                    .hits
-                    .into_iter()
-                    .filter_map(|h| {
-                        let id: Id = h.id.parse().ok()?;
-                        let (target, detail) =
-                            self.meta.get(&h.id).cloned().unwrap_or((id, String::new()));
-                        Some(Hit {
-                            id,
-                            label: h.name,
-                            detail,
-                            matched: h.highlight,
-                            target,
-                        })
-                    })
-                    .collect();
+            SearchEffect::Index(docs) => self.index.add(docs),
+            SearchEffect::Search { seq, query } => {
+                let hits =
+                    self.index
+                        .search(&mut self.session, &query, FINDER_LIMIT, !self.meeting);
                 emit(Reply::Hits { seq, hits });
             }
-            _ => {}
         }
     }
 }

@@ -9,7 +9,9 @@ use super::matcher::{self, Keys};
 use super::normalize::id_key;
 
 /// What a document is, so the UI can label hits and a picker can filter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum DocKind {
     /// A client's or group's case (`C-0007`).
     Case,
@@ -24,7 +26,7 @@ pub enum DocKind {
 }
 
 /// One searchable record, as handed over by whoever owns the data.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Doc {
     /// Kind, for labels and filters.
     pub kind: DocKind,

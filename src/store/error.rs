@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::model::{Id, Kind, ValidationError};
+use crate::model::{Id, IntentError, Kind, Record, ValidationError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -30,6 +30,16 @@ pub enum StoreError {
     Duplicate(Id),
     #[error("{id}: {error}")]
     Invalid { id: Id, error: ValidationError },
+    #[error("{id}: {error}")]
+    Refused { id: Id, error: IntentError },
+    #[error(
+        "{id} was changed by someone else since you opened it (now at revision {rev}); compare, then re-apply yours or take theirs"
+    )]
+    Conflict {
+        id: Id,
+        rev: u64,
+        current: Box<Record>,
+    },
     #[error("{id} refers to {missing}, which does not exist")]
     Dangling { id: Id, missing: Id },
     #[error("{id} is still referred to by {by}; end its roles or dates instead of deleting it")]
@@ -51,4 +61,17 @@ pub enum StoreError {
     },
     #[error("storage error: {0}")]
     Sled(#[from] sled::Error),
+}
+
+impl StoreError {
+    /// The form field an error concerns, if it concerns one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            StoreError::Invalid { error, .. } | StoreError::InvalidNew { error, .. } => {
+                Some(error.field)
+            }
+            StoreError::Refused { error, .. } => error.field(),
+            _ => None,
+        }
+    }
 }

@@ -9,6 +9,9 @@
 //! | `audit`             | sequence (8 bytes)          | entry JSON   |
 //! | `meta`              | name                        | value        |
 //! | `pending_import`    | id (9 bytes)                | empty        |
+//! | `revisions`         | id (9 bytes)                | u64 (BE)     |
+//! | `requests`          | request id (16 bytes)       | stored JSON  |
+//! | `request_log`       | sequence (8 bytes)          | request id   |
 
 use chrono::Datelike;
 
@@ -62,6 +65,7 @@ pub fn counter_key(kind: Kind) -> Vec<u8> {
 pub const SCHEMA_KEY: &[u8] = b"schema";
 pub const AUDIT_SEQ_KEY: &[u8] = b"audit_seq";
 pub const IMPORT_PENDING_KEY: &[u8] = b"import_pending";
+pub const REQUEST_SEQ_KEY: &[u8] = b"request_seq";
 
 pub fn u64_from(b: Option<&[u8]>) -> u64 {
     b.and_then(|b| b.try_into().ok())

@@ -18,8 +18,8 @@ use sled::{Db, Transactional, Tree};
 use super::keys::{self, ID_LEN};
 use super::lock::StoreLock;
 use super::migrate::{self, SCHEMA_VERSION};
-use super::{Change, Result, Store, StoreError};
-use crate::model::{AuditAction, AuditEntry, Date, Id, Kind, Record};
+use super::{Change, RequestId, Result, Store, StoreError};
+use crate::model::{AuditAction, AuditEntry, Date, Id, Intent, Kind, Record};
 
 /// Records per transaction for imports and demo data: one giant batch costs
 /// several times the memory and disk of many small ones.
@@ -28,16 +28,24 @@ pub const BATCH: usize = 1000;
 /// sled's default cache is 1 GiB; a coordinator's store needs far less.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// How many recent request ids are kept to answer a retry: far more than
+/// the writes a client can have had in flight when its connection broke.
+const KEPT_REQUESTS: u64 = 10_000;
+
 // Positions of the non-entity trees after the ten entity trees.
 const REFS: usize = Kind::ALL.len();
 const DATES: usize = REFS + 1;
 const AUDIT: usize = REFS + 2;
 const META: usize = REFS + 3;
+const REVS: usize = REFS + 4;
+const REQUESTS: usize = REFS + 5;
+const REQUEST_LOG: usize = REFS + 6;
 
 pub struct SledStore {
     path: PathBuf,
     db: Db,
-    /// Entity trees in `Kind::ALL` order, then refs, dates, audit, meta.
+    /// Entity trees in `Kind::ALL` order, then refs, dates, audit, meta,
+    /// revisions, requests, request_log.
     trees: Vec<Tree>,
     pending: Tree,
     user: String,
@@ -151,7 +159,15 @@ impl Reserved {
         for kind in Kind::ALL {
             trees.push(db.open_tree(kind.plural())?);
         }
-        for name in ["refs", "dates", "audit", "meta"] {
+        for name in [
+            "refs",
+            "dates",
+            "audit",
+            "meta",
+            "revisions",
+            "requests",
+            "request_log",
+        ] {
             trees.push(db.open_tree(name)?);
         }
         let pending = db.open_tree("pending_import")?;
@@ -183,6 +199,12 @@ impl SledStore {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Flushes everything to disk (every write already has; a server
+    /// shutting down makes sure).
+    pub fn flush_all(&self) -> Result<()> {
+        self.flush()
     }
 
     fn tree(&self, kind: Kind) -> &Tree {
@@ -283,6 +305,7 @@ impl SledStore {
                     };
                     let old = decode(&old).or_else(abort)?;
                     unindex(t, &old)?;
+                    t[REVS].remove(&keys::id_bytes(*id))?;
                 }
                 Ok(())
             })?;
@@ -329,6 +352,8 @@ impl SledStore {
         unindex(t, &old)?;
         tree.insert(&keys::record_key(id), encode(record))?;
         index(t, record)?;
+        let rev = revision_tx(t, id)? + 1;
+        t[REVS].insert(&keys::id_bytes(id), &rev.to_be_bytes())?;
         let summary = format!("updated {} {id}", id.kind.name());
         audit(t, &self.user, AuditAction::Update, Some(id), &summary)
     }
@@ -342,10 +367,64 @@ impl SledStore {
         }
         tree.insert(&keys::record_key(id), encode(rec))?;
         index(t, rec)?;
+        t[REVS].insert(&keys::id_bytes(id), &1u64.to_be_bytes())?;
         // Keep the counter past every id in use, so `create` never collides.
         let ck = keys::counter_key(id.kind);
         if keys::u64_from(t[META].get(&ck)?.as_deref()) < id.num {
             t[META].insert(ck, &id.num.to_be_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// A plain edit, refused if the record moved past `base` meanwhile.
+    fn edit_tx(&self, t: &Tx, record: &Record, base: u64) -> TxResult<()> {
+        let id = record.id();
+        let rev = revision_tx(t, id)?;
+        if rev != base {
+            let Some(current) = t[tree_index(id.kind)].get(keys::record_key(id))? else {
+                return abort(StoreError::NotFound(id));
+            };
+            let current = Box::new(decode(&current).or_else(abort)?);
+            return abort(StoreError::Conflict { id, rev, current });
+        }
+        self.update_tx(t, record)
+    }
+
+    /// An append applied to the record as it is now, by this store's user.
+    fn append_tx(&self, t: &Tx, intent: &Intent) -> TxResult<Record> {
+        let id = intent.target();
+        let Some(current) = t[tree_index(id.kind)].get(keys::record_key(id))? else {
+            return abort(StoreError::NotFound(id));
+        };
+        let mut record = decode(&current).or_else(abort)?;
+        if let Err(error) = intent.apply(&mut record, &self.user, Utc::now()) {
+            return abort(StoreError::Refused { id, error });
+        }
+        self.update_tx(t, &record)?;
+        Ok(record)
+    }
+
+    /// The answer a request got the first time, if it was seen before.
+    fn answered_tx(t: &Tx, request: RequestId) -> TxResult<Option<Vec<Record>>> {
+        let Some(bytes) = t[REQUESTS].get(request.to_be_bytes())? else {
+            return Ok(None);
+        };
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(format!("unreadable request record: {e}")))
+            .or_else(abort)
+    }
+
+    /// Remembers a request's answer, forgetting the oldest past the limit.
+    fn remember_tx(t: &Tx, request: RequestId, stored: &[Record]) -> TxResult<()> {
+        t[REQUESTS].insert(&request.to_be_bytes(), encode(&stored))?;
+        let seq = keys::u64_from(t[META].get(keys::REQUEST_SEQ_KEY)?.as_deref()) + 1;
+        t[META].insert(keys::REQUEST_SEQ_KEY, &seq.to_be_bytes())?;
+        t[REQUEST_LOG].insert(&seq.to_be_bytes(), &request.to_be_bytes())?;
+        if seq > KEPT_REQUESTS
+            && let Some(old) = t[REQUEST_LOG].remove(&(seq - KEPT_REQUESTS).to_be_bytes())?
+        {
+            t[REQUESTS].remove(old)?;
         }
         Ok(())
     }
@@ -509,7 +588,7 @@ fn open_sled(dir: &Path) -> Result<Db> {
 }
 
 /// What `triad check` found.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct CheckReport {
     pub problems: Vec<String>,
     pub counts: Vec<(Kind, usize)>,
@@ -576,6 +655,16 @@ fn unindex(t: &Tx, rec: &Record) -> TxResult<()> {
     Ok(())
 }
 
+/// A record's revision inside a transaction; records written before
+/// revisions were kept count as revision 1.
+fn revision_tx(t: &Tx, id: Id) -> TxResult<u64> {
+    Ok(match t[REVS].get(keys::id_bytes(id))? {
+        Some(v) => keys::u64_from(Some(&v)),
+        None if t[tree_index(id.kind)].get(keys::record_key(id))?.is_some() => 1,
+        None => 0,
+    })
+}
+
 fn audit(
     t: &Tx,
     user: &str,
@@ -616,7 +705,11 @@ impl Store for SledStore {
         self.apply(vec![Change::Update(record)]).map(drop)
     }
 
-    fn apply(&self, changes: Vec<Change>) -> Result<Vec<Record>> {
+    fn apply_request(
+        &self,
+        request: Option<RequestId>,
+        changes: Vec<Change>,
+    ) -> Result<Vec<Record>> {
         for change in &changes {
             match change {
                 Change::Create(r) => {
@@ -626,13 +719,20 @@ impl Store for SledStore {
                     r.validate()
                         .map_err(|error| StoreError::InvalidNew { kind, error })?;
                 }
-                Change::Update(r) => r
+                Change::Update(r) | Change::Edit { record: r, .. } => r
                     .validate()
                     .map_err(|error| StoreError::Invalid { id: r.id(), error })?,
+                // Checked against the record as it is when written.
+                Change::Append(_) => {}
             }
         }
         let _writing = self.writing();
         self.write(|t| {
+            if let Some(req) = request
+                && let Some(first) = Self::answered_tx(t, req)?
+            {
+                return Ok(first);
+            }
             let mut stored = Vec::with_capacity(changes.len());
             for change in &changes {
                 stored.push(match change {
@@ -641,10 +741,30 @@ impl Store for SledStore {
                         self.update_tx(t, r)?;
                         r.clone()
                     }
+                    Change::Edit { record, base } => {
+                        self.edit_tx(t, record, *base)?;
+                        record.clone()
+                    }
+                    Change::Append(intent) => self.append_tx(t, intent)?,
                 });
+            }
+            if let Some(req) = request {
+                Self::remember_tx(t, req, &stored)?;
             }
             Ok(stored)
         })
+    }
+
+    fn revisions(&self, ids: &[Id]) -> Result<Vec<u64>> {
+        ids.iter()
+            .map(|&id| {
+                Ok(match self.trees[REVS].get(keys::id_bytes(id))? {
+                    Some(v) => keys::u64_from(Some(&v)),
+                    None if self.tree(id.kind).contains_key(keys::record_key(id))? => 1,
+                    None => 0,
+                })
+            })
+            .collect()
     }
 
     fn delete(&self, id: Id) -> Result<()> {
@@ -660,6 +780,7 @@ impl Store for SledStore {
                 return abort(StoreError::NotFound(id));
             };
             unindex(t, &decode(&old).or_else(abort)?)?;
+            t[REVS].remove(&keys::id_bytes(id))?;
             let summary = format!("deleted {} {id}", id.kind.name());
             audit(t, &self.user, AuditAction::Delete, Some(id), &summary)
         })

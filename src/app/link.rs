@@ -1,0 +1,203 @@
+//! The app's store and search workers when a server holds the store: each
+//! effect is one request over the socket. When the server goes away the
+//! store worker says so, reconnects (starting an on-demand server again if
+//! needed), has the app resync, and sends an unanswered save once more —
+//! the server applies a request id only once, so it lands exactly once.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender};
+use std::time::Duration;
+
+use super::Action;
+use super::effect::{Reply, SearchEffect, StoreEffect};
+use super::state::Link;
+use super::worker::FINDER_LIMIT;
+use crate::server::client::{Client, ClientError, Heard, Target};
+use crate::server::protocol::{Ask, Feed, Part};
+
+/// A job for the store worker: an effect, or "the connection dropped".
+pub enum Job {
+    Effect(StoreEffect),
+    CheckLink,
+}
+
+/// Runs store effects against the server until the app closes the channel.
+pub fn store_loop(target: &Target, jobs: &Receiver<Job>, wake: &Sender<Job>, app: &Sender<Action>) {
+    let mut link = StoreLink {
+        target: target.clone(),
+        client: None,
+        alive: Arc::new(AtomicBool::new(false)),
+        app: app.clone(),
+        wake: wake.clone(),
+    };
+    if let Err(e) = link.connect_once() {
+        let _ = app.send(Action::Fatal(e.to_string()));
+        return;
+    }
+    for job in jobs {
+        match job {
+            Job::Effect(effect) => link.run(effect),
+            Job::CheckLink if !link.alive.load(Ordering::SeqCst) => {
+                link.reconnect("the connection dropped");
+            }
+            Job::CheckLink => {}
+        }
+    }
+}
+
+struct StoreLink {
+    target: Target,
+    client: Option<Client>,
+    /// False once the current connection is lost or given up.
+    alive: Arc<AtomicBool>,
+    app: Sender<Action>,
+    /// The worker's own queue, for the reader thread to say the link broke.
+    wake: Sender<Job>,
+}
+
+impl StoreLink {
+    fn connect_once(&mut self) -> Result<(), ClientError> {
+        self.drop_client();
+        let app = self.app.clone();
+        let wake = self.wake.clone();
+        let alive = Arc::new(AtomicBool::new(true));
+        self.alive = alive.clone();
+        let listen = Arc::new(move |heard: Heard| match heard {
+            Heard::Feed(Feed::Changed { changes, request }) => {
+                let _ = app.send(Action::Changed(changes, request));
+            }
+            Heard::Feed(Feed::Resync) => {
+                let _ = app.send(Action::Resync);
+            }
+            Heard::Feed(Feed::Indexed) => {
+                let _ = app.send(Action::Reply(Box::new(Reply::Indexed)));
+            }
+            // Only the loss of the live connection counts, not of one we
+            // let go of ourselves.
+            Heard::Lost(why) if alive.swap(false, Ordering::SeqCst) => {
+                let _ = app.send(Action::Link(Link::Reconnecting(why)));
+                let _ = wake.send(Job::CheckLink);
+            }
+            Heard::Lost(_) => {}
+        });
+        self.client = Some(Client::open(&self.target, true, listen)?);
+        Ok(())
+    }
+
+    fn drop_client(&mut self) {
+        self.alive.store(false, Ordering::SeqCst);
+        self.client = None;
+    }
+
+    /// Connects again, however long it takes; the app shows that it is
+    /// reconnecting and keeps whatever is typed. Then the app resyncs.
+    fn reconnect(&mut self, why: &str) {
+        self.drop_client();
+        let _ = self.app.send(Action::Link(Link::Reconnecting(why.to_string())));
+        let mut pause = Duration::from_millis(100);
+        loop {
+            match self.connect_once() {
+                Ok(()) => {
+                    let _ = self.app.send(Action::Link(Link::Up));
+                    return;
+                }
+                Err(e) => {
+                    let said = e.to_string();
+                    if self.app.send(Action::Link(Link::Reconnecting(said))).is_err() {
+                        return; // the app has gone
+                    }
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_secs(2));
+                }
+            }
+        }
+    }
+
+    /// One effect, sent again once after a reconnect if the connection
+    /// broke before the answer came.
+    fn run(&mut self, effect: StoreEffect) {
+        for attempt in 0..2 {
+            if self.client.is_none() || !self.alive.load(Ordering::SeqCst) {
+                self.reconnect("the connection dropped");
+            }
+            let Some(client) = self.client.as_mut() else {
+                return;
+            };
+            let app = &self.app;
+            let mut deliver = |part: Part| {
+                if let Part::Reply { reply } = part {
+                    let _ = app.send(Action::Reply(Box::new(reply)));
+                }
+            };
+            let ask = Ask::Effect {
+                effect: effect.clone(),
+            };
+            match client.ask(ask, &mut deliver) {
+                Ok(()) => return,
+                Err(e) if e.is_connection() && attempt == 0 => {
+                    self.reconnect(&e.to_string());
+                }
+                Err(e) => {
+                    self.failed(&effect, &e);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// A save that could not be made is answered as failed, so its form
+    /// stays open with what was typed; anything else is a flash.
+    fn failed(&self, effect: &StoreEffect, e: &ClientError) {
+        let error = format!("not saved: {e}; what you typed is kept, save again");
+        let reply = match effect {
+            StoreEffect::Save { .. } => Reply::SaveFailed { field: None, error },
+            StoreEffect::LoadCase(id) => Reply::Case(Err((*id, e.to_string()))),
+            StoreEffect::LoadParty(id) => Reply::Party(Err((*id, e.to_string()))),
+            _ => Reply::Loaded(Err(e.to_string())),
+        };
+        let _ = self.app.send(Action::Reply(Box::new(reply)));
+    }
+}
+
+/// Runs finder queries against the server's index, newest query only.
+pub fn search_loop(target: &Target, jobs: &Receiver<SearchEffect>, app: &Sender<Action>, meeting: bool) {
+    let mut client: Option<Client> = None;
+    while let Ok(first) = jobs.recv() {
+        // Only the newest query matters; the server indexes on its own.
+        let Some((seq, query)) = std::iter::once(first)
+            .chain(jobs.try_iter())
+            .filter_map(|e| match e {
+                SearchEffect::Search { seq, query } => Some((seq, query)),
+                SearchEffect::Index(_) => None,
+            })
+            .last()
+        else {
+            continue;
+        };
+        for _attempt in 0..2 {
+            if client.is_none() {
+                client = Client::open(target, false, Arc::new(|_| {})).ok();
+            }
+            let Some(c) = client.as_mut() else { break };
+            let mut hits = Vec::new();
+            let ask = Ask::Search {
+                query: query.clone(),
+                limit: FINDER_LIMIT,
+                restricted: !meeting,
+            };
+            let asked = c.ask(ask, &mut |part| {
+                if let Part::Hits { hits: h } = part {
+                    hits = h;
+                }
+            });
+            match asked {
+                Ok(()) => {
+                    let _ = app.send(Action::Reply(Box::new(Reply::Hits { seq, hits })));
+                    break;
+                }
+                Err(_) => client = None,
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! Appends to a record's history, said as what the user meant ("move this
+//! referral to sent") rather than as the whole new record. A store applies
+//! an intent to the record as it is at the moment of writing, so two people
+//! adding steps to one referral both land instead of overwriting each other.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    CaseParty, CaseStatus, Date, DeclinedBy, Id, Record, ReferralStatus, TransitionError,
+    TrustChange, TrustLevel, ValidationError,
+};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "intent", rename_all = "snake_case")]
+pub enum Intent {
+    /// A referral moves one step (a decline says who and why); the outcome
+    /// and follow-up given with the step replace the old ones.
+    ReferralStep {
+        referral: Id,
+        status: ReferralStatus,
+        on: Date,
+        #[serde(default)]
+        note: String,
+        #[serde(default)]
+        declined_by: Option<DeclinedBy>,
+        #[serde(default)]
+        decline_reason: String,
+        #[serde(default)]
+        outcome: Option<String>,
+        #[serde(default)]
+        follow_up: Option<Date>,
+    },
+    /// A relationship's trust changes (never dated before the last change).
+    Trust {
+        relationship: Id,
+        level: TrustLevel,
+        on: Date,
+    },
+    /// A party joins the triad of a case.
+    AddParty { case: Id, party: CaseParty },
+    /// A party's role in a case ends; the role stays on record.
+    EndRole { case: Id, party: Id, on: Date },
+    /// A case moves to a new status.
+    CaseStatus {
+        case: Id,
+        status: CaseStatus,
+        on: Date,
+    },
+    /// The client withdraws a consent.
+    WithdrawConsent { consent: Id, on: Date },
+}
+
+/// Why an intent cannot apply to the record as it is now.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IntentError {
+    #[error("{0} is not the kind of record this change is for")]
+    WrongKind(Id),
+    #[error(transparent)]
+    Step(#[from] TransitionError),
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+}
+
+impl IntentError {
+    /// The form field the error concerns, for showing it in place.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            IntentError::WrongKind(_) => None,
+            IntentError::Step(TransitionError::DeclineNeedsReason) => Some("decline_reason"),
+            IntentError::Step(TransitionError::BeforeLast { .. }) => Some("on"),
+            IntentError::Step(TransitionError::Illegal { .. }) => Some("status"),
+            IntentError::Invalid(e) => Some(e.field),
+        }
+    }
+}
+
+impl Intent {
+    /// The record it changes.
+    pub fn target(&self) -> Id {
+        match self {
+            Intent::ReferralStep { referral, .. } => *referral,
+            Intent::Trust { relationship, .. } => *relationship,
+            Intent::AddParty { case, .. }
+            | Intent::EndRole { case, .. }
+            | Intent::CaseStatus { case, .. } => *case,
+            Intent::WithdrawConsent { consent, .. } => *consent,
+        }
+    }
+
+    /// Applies the intent to `record` (the target as stored now), made by
+    /// `by` at `now`. On error the record may be half changed: discard it.
+    pub fn apply(
+        &self,
+        record: &mut Record,
+        by: &str,
+        now: super::Timestamp,
+    ) -> Result<(), IntentError> {
+        let id = record.id();
+        match (self, &mut *record) {
+            (
+                Intent::ReferralStep {
+                    status,
+                    on,
+                    note,
+                    declined_by,
+                    decline_reason,
+                    outcome,
+                    follow_up,
+                    ..
+                },
+                Record::Referral(r),
+            ) => {
+                match (status, declined_by) {
+                    (ReferralStatus::Declined, Some(who)) => {
+                        r.decline(*who, decline_reason, *on, by)?;
+                    }
+                    (ReferralStatus::Declined, None) => {
+                        return Err(TransitionError::DeclineNeedsReason.into());
+                    }
+                    _ => r.advance(*status, *on, by, note)?,
+                }
+                if let Some(o) = outcome {
+                    r.outcome.clone_from(o);
+                }
+                r.follow_up = *follow_up;
+            }
+            (Intent::Trust { level, on, .. }, Record::Relationship(r)) => {
+                if let Some(last) = r.trust.last()
+                    && *on < last.on
+                {
+                    return Err(ValidationError::new(
+                        "on",
+                        format!("before the last trust change on {}", last.on),
+                    )
+                    .into());
+                }
+                r.trust.push(TrustChange {
+                    on: *on,
+                    level: *level,
+                    by: by.to_string(),
+                });
+            }
+            (Intent::AddParty { party, .. }, Record::Case(c)) => {
+                if c.parties
+                    .iter()
+                    .any(|p| p.party == party.party && p.is_active())
+                {
+                    return Err(ValidationError::new("party", "already in this triad").into());
+                }
+                c.parties.push(party.clone());
+                c.changed = now;
+            }
+            (Intent::EndRole { party, on, .. }, Record::Case(c)) => {
+                c.end_role(*party, *on)?;
+                c.changed = now;
+            }
+            (Intent::CaseStatus { status, on, .. }, Record::Case(c)) => {
+                if let Some(last) = c.status_history.last()
+                    && *on < last.on
+                {
+                    return Err(ValidationError::new(
+                        "on",
+                        format!("before the last status change on {}", last.on),
+                    )
+                    .into());
+                }
+                c.set_status(*status, *on, by);
+                c.changed = now;
+            }
+            (Intent::WithdrawConsent { on, .. }, Record::Consent(c)) => {
+                if c.withdrawn_on.is_some() {
+                    return Err(ValidationError::new("withdrawn_on", "already withdrawn").into());
+                }
+                if *on < c.given_on {
+                    return Err(ValidationError::new(
+                        "withdrawn_on",
+                        format!("before the consent was given on {}", c.given_on),
+                    )
+                    .into());
+                }
+                c.withdrawn_on = Some(*on);
+            }
+            _ => return Err(IntentError::WrongKind(id)),
+        }
+        record.validate()?;
+        Ok(())
+    }
+}

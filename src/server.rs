@@ -1,0 +1,416 @@
+//! `triad serve`: one process owns the store and serves every triad over a
+//! Unix socket. The store, the finder's index and the dashboard are held
+//! once, here; clients ask for what they show (a case, a page of hits) and
+//! hear what others changed through the change feed.
+//!
+//! Started by hand (or by systemd) for a shared machine, or on demand by
+//! the first triad that needs a store no server serves (see `client`).
+
+pub mod client;
+pub mod frame;
+pub mod hub;
+pub mod protocol;
+mod session;
+pub mod socket;
+
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::app::effect::Reply;
+use crate::app::worker::{FinderIndex, finder_doc, finder_docs};
+use crate::model::{Date, Record};
+use crate::store::{SledStore, Store, StoreError};
+use hub::Hub;
+use protocol::Changed;
+
+/// How long an on-demand server waits with no client before it exits.
+pub const DEFAULT_IDLE: Duration = Duration::from_secs(60);
+
+/// The exit code of a server that found the store held by another process
+/// (another server won the race to start, or a program holds it).
+pub const EXIT_LOCKED: u8 = 3;
+
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    pub store: PathBuf,
+    /// Default: `triad.sock` inside the store directory.
+    pub socket: Option<PathBuf>,
+    /// Exit after this long with no client (on-demand servers).
+    pub idle: Option<Duration>,
+    /// How long the rest of a frame may take once it has begun.
+    pub patience: Duration,
+}
+
+impl ServeOptions {
+    pub fn new(store: &Path) -> ServeOptions {
+        ServeOptions {
+            store: store.to_path_buf(),
+            socket: None,
+            idle: None,
+            patience: frame::FRAME_TIMEOUT,
+        }
+    }
+
+    pub fn socket_path(&self) -> PathBuf {
+        self.socket
+            .clone()
+            .unwrap_or_else(|| socket::socket_in(&self.store))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot serve on {path}: {source}")]
+    Socket {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The store is opened after the socket is bound (a big store takes
+/// seconds): clients that connect meanwhile wait for it, or hear why it
+/// could not be opened.
+enum Readiness {
+    Opening,
+    Ready(Arc<Shared>),
+    Failed(String),
+}
+
+/// What every connection shares.
+pub(crate) struct Shared {
+    store: SledStore,
+    /// The OS user who owns the server, the only one it serves.
+    owner_uid: u32,
+    owner: String,
+    finder: RwLock<Option<FinderIndex>>,
+    indexed: Condvar,
+    index_lock: Mutex<()>,
+    hub: Hub,
+    /// Held (shared) by every write, and exclusively by shutdown, which so
+    /// waits for writes in flight.
+    writes: RwLock<()>,
+    /// Bumped by every write: the cached dashboard is for one generation.
+    generation: AtomicU64,
+    dashboard: Mutex<Option<(Date, u64, Vec<Reply>)>>,
+}
+
+impl Shared {
+    /// After a commit: refresh the index, tell subscribers, drop caches.
+    fn written(&self, records: &[Record], request: Option<crate::store::RequestId>) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        let none = Default::default();
+        let docs: Vec<_> = records
+            .iter()
+            .filter_map(|r| finder_doc(r, &none, &self.owner))
+            .collect();
+        if !docs.is_empty()
+            && let Ok(mut f) = self.finder.write()
+            && let Some(f) = f.as_mut()
+        {
+            f.add(docs);
+        }
+        let ids: Vec<_> = records.iter().map(Record::id).collect();
+        let revs = self.store.revisions(&ids).unwrap_or_default();
+        let changes = records
+            .iter()
+            .zip(revs)
+            .map(|(r, rev)| Changed::of(r, rev))
+            .collect();
+        self.hub.publish(changes, request);
+    }
+
+    /// After an import or the demo: rebuild the index, everyone reloads.
+    fn written_many(self: &Arc<Self>) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.build_index();
+        self.hub.resync_all();
+    }
+
+    fn build_index(&self) {
+        let docs = finder_docs(&self.store, &self.owner).unwrap_or_default();
+        let index = FinderIndex::build(docs);
+        if let Ok(mut f) = self.finder.write() {
+            *f = Some(index);
+        }
+        let _guard = self.index_lock.lock();
+        self.indexed.notify_all();
+    }
+
+    /// Waits until the finder's index exists, then runs `f` on it.
+    fn with_index<T>(&self, f: impl FnOnce(&FinderIndex) -> T) -> T {
+        loop {
+            if let Ok(guard) = self.finder.read()
+                && let Some(index) = guard.as_ref()
+            {
+                return f(index);
+            }
+            let guard = self.index_lock.lock().unwrap_or_else(|p| p.into_inner());
+            let _ = self.indexed.wait_timeout(guard, Duration::from_millis(100));
+        }
+    }
+
+    fn is_indexed(&self) -> bool {
+        self.finder.read().is_ok_and(|f| f.is_some())
+    }
+}
+
+/// Stops a running server: from a signal, an idle timer, a client's Stop,
+/// or a test's guard.
+#[derive(Clone)]
+pub struct StopHandle {
+    stopping: Arc<AtomicBool>,
+    socket: PathBuf,
+}
+
+impl StopHandle {
+    pub fn stop(&self) {
+        if !self.stopping.swap(true, Ordering::SeqCst) {
+            // Wake the accept loop; it sees the flag and ends.
+            let _ = UnixStream::connect(&self.socket);
+        }
+    }
+}
+
+/// A server running on threads of this process.
+pub struct Running {
+    stop: StopHandle,
+    thread: Option<JoinHandle<Result<(), ServeError>>>,
+}
+
+impl Running {
+    pub fn socket(&self) -> &Path {
+        &self.stop.socket
+    }
+
+    pub fn stop_handle(&self) -> StopHandle {
+        self.stop.clone()
+    }
+
+    /// Runs until stopped; in-flight writes finish and are flushed.
+    pub fn wait(mut self) -> Result<(), ServeError> {
+        match self.thread.take().map(JoinHandle::join) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(StoreError::Corrupt("the server thread failed".into()).into()),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Running {
+    /// A guard: a server started by a test stops even when the test fails.
+    fn drop(&mut self) {
+        self.stop.stop();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Takes the store's lock and binds the socket (so errors are known at
+/// once), then opens the store and serves on background threads.
+pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
+    let socket_path = opts.socket_path();
+    let owner_uid = socket::my_uid();
+    let owner = socket::user_name(owner_uid);
+    let reserved = SledStore::reserve(&opts.store, &owner)?;
+    socket::check_owned_dir(&opts.store).map_err(|source| ServeError::Socket {
+        path: opts.store.clone(),
+        source,
+    })?;
+    let listener = socket::bind(&socket_path).map_err(|source| ServeError::Socket {
+        path: socket_path.clone(),
+        source,
+    })?;
+    let stop = StopHandle {
+        stopping: Arc::new(AtomicBool::new(false)),
+        socket: socket_path.clone(),
+    };
+    let readiness = Arc::new((Mutex::new(Readiness::Opening), Condvar::new()));
+    let accept_stop = stop.clone();
+    let accept_ready = readiness.clone();
+    let patience = opts.patience;
+    let idle = opts.idle;
+    let thread = std::thread::Builder::new()
+        .name("triad-serve".into())
+        .spawn(move || {
+            let acceptor = std::thread::Builder::new()
+                .name("triad-accept".into())
+                .spawn(move || accept_loop(&listener, &accept_stop, &accept_ready, patience, idle))
+                .map_err(|source| ServeError::Socket {
+                    path: socket_path.clone(),
+                    source,
+                })?;
+            let opened = reserved.open();
+            {
+                let (lock, cvar) = &*readiness;
+                let mut state = lock.lock().unwrap_or_else(|p| p.into_inner());
+                *state = match &opened {
+                    Ok(_) => Readiness::Opening,
+                    Err(e) => Readiness::Failed(e.to_string()),
+                };
+                if let Ok(store) = opened {
+                    let shared = Arc::new(Shared {
+                        store,
+                        owner_uid,
+                        owner,
+                        finder: RwLock::new(None),
+                        indexed: Condvar::new(),
+                        index_lock: Mutex::new(()),
+                        hub: Hub::default(),
+                        writes: RwLock::new(()),
+                        generation: AtomicU64::new(0),
+                        dashboard: Mutex::new(None),
+                    });
+                    let indexer = shared.clone();
+                    let _ = std::thread::Builder::new()
+                        .name("triad-index".into())
+                        .spawn(move || {
+                            indexer.build_index();
+                            indexer.hub.send_indexed();
+                        });
+                    *state = Readiness::Ready(shared);
+                }
+                cvar.notify_all();
+            }
+            let connections = acceptor.join().unwrap_or_default();
+            shut_down(&readiness, connections, &socket_path);
+            Ok(())
+        })
+        .map_err(|source| ServeError::Socket {
+            path: opts.socket_path(),
+            source,
+        })?;
+    Ok(Running {
+        stop,
+        thread: Some(thread),
+    })
+}
+
+/// Ends the server: writes in flight finish, the store is flushed, every
+/// connection is closed, and the socket goes.
+fn shut_down(
+    readiness: &(Mutex<Readiness>, Condvar),
+    connections: Vec<(UnixStream, JoinHandle<()>)>,
+    socket_path: &Path,
+) {
+    let shared = match &*readiness.0.lock().unwrap_or_else(|p| p.into_inner()) {
+        Readiness::Ready(s) => Some(s.clone()),
+        _ => None,
+    };
+    if let Some(shared) = &shared {
+        let _no_more_writes = shared.writes.write();
+        let _ = shared.store.flush_all();
+    }
+    for (stream, _) in &connections {
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+    }
+    for (_, handle) in connections {
+        let _ = handle.join();
+    }
+    // The socket goes while we still hold the store's lock: no newer
+    // server can have bound it yet.
+    let _ = std::fs::remove_file(socket_path);
+    *readiness.0.lock().unwrap_or_else(|p| p.into_inner()) =
+        Readiness::Failed("the server is stopping".into());
+    drop(shared);
+}
+
+/// Accepts until stopped (or idle too long); returns the connections, to
+/// close them.
+fn accept_loop(
+    listener: &UnixListener,
+    stop: &StopHandle,
+    readiness: &Arc<(Mutex<Readiness>, Condvar)>,
+    patience: Duration,
+    idle: Option<Duration>,
+) -> Vec<(UnixStream, JoinHandle<()>)> {
+    let clients = Arc::new(AtomicUsize::new(0));
+    let last_seen = Arc::new(Mutex::new(Instant::now()));
+    if let Some(idle) = idle {
+        spawn_idle_timer(idle, stop.clone(), clients.clone(), last_seen.clone());
+    }
+    let mut connections: Vec<(UnixStream, JoinHandle<()>)> = Vec::new();
+    for stream in listener.incoming() {
+        if stop.stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = stream else { continue };
+        let Ok(handle_stream) = stream.try_clone() else {
+            continue;
+        };
+        connections.retain(|(_, h)| !h.is_finished());
+        clients.fetch_add(1, Ordering::SeqCst);
+        let readiness = readiness.clone();
+        let stop_for_client = stop.clone();
+        let clients = clients.clone();
+        let last_seen = last_seen.clone();
+        let spawned = std::thread::Builder::new()
+            .name("triad-client".into())
+            .spawn(move || {
+                session::run(stream, &readiness, &stop_for_client, patience);
+                if let Ok(mut t) = last_seen.lock() {
+                    *t = Instant::now();
+                }
+                clients.fetch_sub(1, Ordering::SeqCst);
+            });
+        if let Ok(h) = spawned {
+            connections.push((handle_stream, h));
+        }
+    }
+    connections
+}
+
+fn spawn_idle_timer(
+    idle: Duration,
+    stop: StopHandle,
+    clients: Arc<AtomicUsize>,
+    last_seen: Arc<Mutex<Instant>>,
+) {
+    let _ = std::thread::Builder::new()
+        .name("triad-idle".into())
+        .spawn(move || {
+            while !stop.stopping.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(200).min(idle));
+                let quiet_since = *last_seen.lock().unwrap_or_else(|p| p.into_inner());
+                if clients.load(Ordering::SeqCst) == 0 && quiet_since.elapsed() >= idle {
+                    stop.stop();
+                }
+            }
+        });
+}
+
+/// `triad serve` in the foreground: until SIGTERM or SIGINT (or idle),
+/// then in-flight writes finish, the store is flushed, and it exits 0.
+/// `listening` runs once the socket is bound.
+/// SIGHUP is ignored: a server outlives the terminal that started it.
+pub fn serve(opts: ServeOptions, listening: impl FnOnce()) -> Result<(), ServeError> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let running = start(opts)?;
+    listening();
+    let stop = running.stop_handle();
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP]).map_err(|source| {
+            ServeError::Socket {
+                path: running.socket().to_path_buf(),
+                source,
+            }
+        })?;
+    let signal_handle = signals.handle();
+    std::thread::spawn(move || {
+        for s in signals.forever() {
+            if s != SIGHUP {
+                stop.stop();
+                break;
+            }
+        }
+    });
+    let result = running.wait();
+    signal_handle.close();
+    result
+}

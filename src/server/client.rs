@@ -1,0 +1,300 @@
+//! The client side of the socket, used by the TUI and every command.
+//!
+//! Given a store, a triad connects to the server that serves it; when none
+//! does, it starts one (`triad serve --store DIR --on-demand` in its own
+//! session, with stdin, stdout and stderr closed, so a script that runs
+//! triad never waits on it) and connects to that. Parallel starters race
+//! for the store's lock: one server wins, the others exit at once, and
+//! every starter connects to the winner.
+
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use super::frame::{FRAME_TIMEOUT, FrameError, read_frame, write_frame};
+use super::protocol::{Ask, Feed, Hello, Part, Request, ServerFrame, VERSION, Welcome, WireError};
+use super::{EXIT_LOCKED, socket};
+use crate::store::StoreError;
+
+/// How long a triad waits for a server it started (a big store takes
+/// seconds to open; the handshake waits for that, not this).
+const START_WAIT: Duration = Duration::from_secs(20);
+
+/// Which server to talk to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The server of this store, started on demand.
+    Store(PathBuf),
+    /// A server at this socket (`--connect`, `$TRIAD_SOCKET`); never started.
+    Socket(PathBuf),
+}
+
+impl Target {
+    pub fn socket(&self) -> PathBuf {
+        match self {
+            Target::Store(dir) => socket::socket_in(dir),
+            Target::Socket(path) => path.clone(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// Nothing listens at the socket.
+    #[error("no triad server is listening at {0}; start one with `triad serve`")]
+    NoServer(PathBuf),
+    #[error("the server refused the connection: {0}")]
+    Refused(String),
+    #[error("the connection to the server was lost ({0})")]
+    Lost(String),
+    #[error("{0}")]
+    Failed(WireError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    /// The server started for the store could not open it, and said why.
+    #[error("{0}")]
+    NotStarted(String),
+    #[error("cannot start a server for the store at {path}: {why}")]
+    Start { path: PathBuf, why: String },
+}
+
+impl ClientError {
+    /// Whether connecting again (and starting a server) may help.
+    pub fn is_connection(&self) -> bool {
+        matches!(self, ClientError::NoServer(_) | ClientError::Lost(_))
+    }
+}
+
+/// What the reader thread hears outside of answers.
+#[derive(Clone, Debug)]
+pub enum Heard {
+    Feed(Feed),
+    /// The connection is gone (why).
+    Lost(String),
+}
+
+pub type Listener = std::sync::Arc<dyn Fn(Heard) + Send + Sync>;
+
+type Answered = Result<(u64, Part), String>;
+
+pub struct Client {
+    stream: UnixStream,
+    answers: Receiver<Answered>,
+    next_seq: u64,
+    /// Who the server takes us to be.
+    pub user: String,
+}
+
+impl Client {
+    /// Connects to the target's server, starting one for a store if none
+    /// serves it. `listen` hears the change feed (if `subscribe`) and the
+    /// loss of the connection.
+    pub fn open(target: &Target, subscribe: bool, listen: Listener) -> Result<Client, ClientError> {
+        let path = target.socket();
+        let dir = match target {
+            Target::Socket(_) => return Client::connect(&path, subscribe, listen),
+            Target::Store(dir) => dir,
+        };
+        match Client::connect(&path, subscribe, listen.clone()) {
+            Err(e) if e.is_connection() => start_and_connect(dir, &path, subscribe, listen),
+            other => other,
+        }
+    }
+
+    /// Connects to a listening server and says hello.
+    pub fn connect(path: &Path, subscribe: bool, listen: Listener) -> Result<Client, ClientError> {
+        let mut stream = UnixStream::connect(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused => {
+                ClientError::NoServer(path.to_path_buf())
+            }
+            _ => ClientError::Lost(format!("cannot connect to {}: {e}", path.display())),
+        })?;
+        let hello = Hello {
+            version: VERSION,
+            subscribe,
+        };
+        write_frame(&mut stream, &hello).map_err(lost)?;
+        // The server answers once its store is open: no time limit here.
+        match read_frame::<Welcome>(&mut stream, None, FRAME_TIMEOUT).map_err(lost)? {
+            Welcome::Ok { user, .. } => {
+                let reader = stream.try_clone().map_err(|e| lost(e.into()))?;
+                let (tx, answers) = channel();
+                std::thread::Builder::new()
+                    .name("triad-link".into())
+                    .spawn(move || read_loop(reader, &tx, &listen))
+                    .map_err(|e| lost(e.into()))?;
+                Ok(Client {
+                    stream,
+                    answers,
+                    next_seq: 0,
+                    user,
+                })
+            }
+            Welcome::Refused { reason } => Err(ClientError::Refused(reason)),
+        }
+    }
+
+    /// Sends a request and hands each part of its answer to `on_part`;
+    /// returns when the answer is done.
+    pub fn ask(&mut self, ask: Ask, on_part: &mut dyn FnMut(Part)) -> Result<(), ClientError> {
+        self.next_seq += 1;
+        let seq = self.next_seq;
+        write_frame(&mut self.stream, &Request { seq, ask }).map_err(lost)?;
+        loop {
+            match self.answers.recv() {
+                Ok(Ok((s, Part::Done { result }))) if s == seq => {
+                    return result.map_err(ClientError::Failed);
+                }
+                Ok(Ok((s, part))) if s == seq => on_part(part),
+                // An answer to a request given up on (none are, today).
+                Ok(Ok(_)) => {}
+                Ok(Err(why)) => return Err(ClientError::Lost(why)),
+                Err(_) => return Err(ClientError::Lost("the reader stopped".into())),
+            }
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
+}
+
+fn lost(e: FrameError) -> ClientError {
+    match e {
+        FrameError::Closed => ClientError::Lost("the server closed the connection".into()),
+        other => ClientError::Lost(other.to_string()),
+    }
+}
+
+/// Answers go to whoever asked; the feed and the loss of the connection
+/// go to the listener.
+fn read_loop(mut stream: UnixStream, answers: &std::sync::mpsc::Sender<Answered>, listen: &Listener) {
+    loop {
+        match read_frame::<ServerFrame>(&mut stream, None, FRAME_TIMEOUT) {
+            Ok(ServerFrame::Answer { seq, part }) => {
+                if answers.send(Ok((seq, part))).is_err() {
+                    return;
+                }
+            }
+            Ok(ServerFrame::Feed { feed }) => listen(Heard::Feed(feed)),
+            Err(e) => {
+                let why = match e {
+                    FrameError::Closed => "the server closed the connection".to_string(),
+                    other => other.to_string(),
+                };
+                let _ = answers.send(Err(why.clone()));
+                listen(Heard::Lost(why));
+                return;
+            }
+        }
+    }
+}
+
+/// Starts a server for `dir` and connects to it (or to the server that
+/// won the race to start).
+fn start_and_connect(
+    dir: &Path,
+    path: &Path,
+    subscribe: bool,
+    listen: Listener,
+) -> Result<Client, ClientError> {
+    let exe = std::env::current_exe().map_err(|e| ClientError::Start {
+        path: dir.to_path_buf(),
+        why: format!("cannot find the triad program: {e}"),
+    })?;
+    // Its stderr is ours to read only if it fails to start; once it
+    // listens it points its stderr at /dev/null.
+    let mut child = Command::new(exe)
+        .arg("serve")
+        .arg("--store")
+        .arg(dir)
+        .arg("--on-demand")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| ClientError::Start {
+            path: dir.to_path_buf(),
+            why: e.to_string(),
+        })?;
+    let started = Instant::now();
+    let mut lost_race_at = None;
+    let mut pause = Duration::from_millis(2);
+    loop {
+        match Client::connect(path, subscribe, listen.clone()) {
+            Ok(client) => {
+                reap(child);
+                return Ok(client);
+            }
+            Err(e) if e.is_connection() => {}
+            Err(e) => {
+                reap(child);
+                return Err(e);
+            }
+        }
+        if lost_race_at.is_none()
+            && let Ok(Some(status)) = child.try_wait()
+        {
+            match status.code() {
+                // Another server holds the store: it is starting, or a
+                // program that is not a server holds it.
+                Some(code) if code == i32::from(EXIT_LOCKED) => lost_race_at = Some(Instant::now()),
+                _ => return Err(failed_start(dir, status, child.stderr.take())),
+            }
+        }
+        if lost_race_at.is_some_and(|t| t.elapsed() > Duration::from_secs(5)) {
+            return Err(StoreError::Locked(dir.to_path_buf()).into());
+        }
+        if started.elapsed() > START_WAIT {
+            reap(child);
+            return Err(ClientError::Start {
+                path: dir.to_path_buf(),
+                why: format!(
+                    "it did not answer within {}s; run `triad serve --store {}` to see why",
+                    START_WAIT.as_secs(),
+                    dir.display()
+                ),
+            });
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(50));
+    }
+}
+
+/// The server it started said why it could not start, and exited.
+fn failed_start(
+    dir: &Path,
+    status: std::process::ExitStatus,
+    stderr: Option<std::process::ChildStderr>,
+) -> ClientError {
+    use std::io::Read;
+    let mut said = String::new();
+    if let Some(mut e) = stderr {
+        let _ = e.read_to_string(&mut said);
+    }
+    // The server's own message already says what to do ("triad: …").
+    let said = said.trim().trim_start_matches("triad: ").to_string();
+    if said.is_empty() {
+        ClientError::Start {
+            path: dir.to_path_buf(),
+            why: format!(
+                "the server exited ({status}); run `triad serve --store {}` to see why",
+                dir.display()
+            ),
+        }
+    } else {
+        ClientError::NotStarted(said)
+    }
+}
+
+/// The server outlives us; a thread collects its exit status if it ends
+/// first, so it never lingers as a zombie.
+fn reap(mut child: std::process::Child) {
+    let _ = std::thread::Builder::new()
+        .name("triad-reap".into())
+        .spawn(move || child.wait());
+}

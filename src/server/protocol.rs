@@ -1,0 +1,231 @@
+//! What crosses the socket. Every frame is a 4-byte big-endian length and a
+//! JSON value (see `frame`). A connection starts with [`Hello`] and
+//! [`Welcome`]; then the client sends [`Request`]s and the server answers
+//! each with any number of [`Part`]s and one [`Part::Done`], all tagged with
+//! the request's `seq`. Between answers the server may push [`Feed`] frames
+//! to a client that subscribed.
+//!
+//! Requests are at the level of the app's effects (open a case, save a
+//! form, search), not raw reads, so a screen costs one round trip.
+
+use serde::{Deserialize, Serialize};
+
+use crate::app::effect::{Reply, StoreEffect};
+use crate::app::state::Hit;
+use crate::model::{AuditAction, Id, Record};
+use crate::store::{CheckReport, StoreError};
+
+/// Bumped whenever a frame's shape changes; a client and server of
+/// different versions refuse each other with a message saying so.
+pub const VERSION: u32 = 1;
+
+/// No frame is larger: a client that claims more is dropped.
+pub const MAX_FRAME: usize = 16 * 1024 * 1024;
+
+/// Records per frame when a request streams records either way.
+pub const RECORDS_PER_FRAME: usize = 1000;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Hello {
+    pub version: u32,
+    /// Push a [`Feed`] of changes to this connection.
+    pub subscribe: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "welcome", rename_all = "snake_case")]
+pub enum Welcome {
+    Ok {
+        version: u32,
+        /// Who the server takes this connection to be (from the OS).
+        user: String,
+        /// The store it serves.
+        store: String,
+    },
+    Refused {
+        reason: String,
+    },
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Request {
+    pub seq: u64,
+    pub ask: Ask,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "ask", rename_all = "snake_case")]
+pub enum Ask {
+    /// One of the app's store effects; its replies stream back as
+    /// [`Part::Reply`].
+    Effect { effect: StoreEffect },
+    /// The finder, narrowing from this connection's previous query.
+    Search {
+        query: String,
+        limit: usize,
+        /// Include notes that are not shared (not in meeting mode).
+        restricted: bool,
+    },
+    /// Records for an export: everything, or one case and what it needs.
+    Collect { case: Option<Id> },
+    /// The Markdown report of a case.
+    CaseReport { case: Id },
+    /// An audit entry on its own (an export was written).
+    Log {
+        action: AuditAction,
+        entity: Option<Id>,
+        summary: String,
+    },
+    /// Part of an import; nothing is written until [`Ask::ImportCommit`].
+    ImportPart { records: Vec<Record> },
+    /// Import every part sent on this connection, all or nothing.
+    ImportCommit,
+    /// Verify the store.
+    Check,
+    /// Load the demo scenarios (and `scale` synthetic cases).
+    Demo { scale: usize },
+    /// Finish in-flight writes, flush and exit (the owner only).
+    Stop,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "part", rename_all = "snake_case")]
+pub enum Part {
+    Reply { reply: Reply },
+    Hits { hits: Vec<Hit> },
+    Records { records: Vec<Record> },
+    Text { text: String },
+    Progress { done: usize, total: usize },
+    Check { report: CheckReport },
+    /// The end of an answer: success, or why not.
+    Done { result: Result<(), WireError> },
+}
+
+/// What the server pushes without being asked.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "feed", rename_all = "snake_case")]
+pub enum Feed {
+    /// Records written, with their new revisions and the records they
+    /// touch (a note touches its case), so a client knows what to reload;
+    /// and the request that wrote them, so its sender knows its own.
+    Changed {
+        changes: Vec<Changed>,
+        request: Option<crate::store::RequestId>,
+    },
+    /// This client fell behind the feed: reload everything.
+    Resync,
+    /// The finder's index is ready (it is built after the store opens).
+    Indexed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Changed {
+    pub id: Id,
+    pub rev: u64,
+    pub touches: Vec<Id>,
+}
+
+impl Changed {
+    pub fn of(record: &Record, rev: u64) -> Changed {
+        Changed {
+            id: record.id(),
+            rev,
+            touches: record.references(),
+        }
+    }
+}
+
+/// Every frame the server sends.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "frame", rename_all = "snake_case")]
+pub enum ServerFrame {
+    Answer { seq: u64, part: Part },
+    Feed { feed: Feed },
+}
+
+/// A store error as it crosses the socket: a stable code and the message
+/// (never a debug dump of sled or io internals).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The form field it concerns, if any.
+    #[serde(default)]
+    pub field: Option<String>,
+    /// For a conflict: the record as it is now, and its revision.
+    #[serde(default)]
+    pub current: Option<(Record, u64)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Locked,
+    NotFound,
+    Missing,
+    NotAStore,
+    Invalid,
+    Refused,
+    Conflict,
+    Duplicate,
+    Dangling,
+    InUse,
+    Full,
+    TooNew,
+    Corrupt,
+    Storage,
+    /// The request itself was wrong (a protocol error, not the store's).
+    BadRequest,
+    /// The user may not do this.
+    Forbidden,
+}
+
+impl WireError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> WireError {
+        WireError {
+            code,
+            message: message.into(),
+            field: None,
+            current: None,
+        }
+    }
+}
+
+impl From<&StoreError> for WireError {
+    fn from(e: &StoreError) -> WireError {
+        use StoreError as E;
+        let code = match e {
+            E::Locked(_) => ErrorCode::Locked,
+            E::NotFound(_) => ErrorCode::NotFound,
+            E::Missing(_) => ErrorCode::Missing,
+            E::NotAStore(_) => ErrorCode::NotAStore,
+            E::DuplicateInFile(_) | E::Duplicate(_) => ErrorCode::Duplicate,
+            E::InvalidNew { .. } | E::Invalid { .. } => ErrorCode::Invalid,
+            E::Refused { .. } => ErrorCode::Refused,
+            E::Conflict { .. } => ErrorCode::Conflict,
+            E::Full(_) => ErrorCode::Full,
+            E::Dangling { .. } => ErrorCode::Dangling,
+            E::InUse { .. } => ErrorCode::InUse,
+            E::TooNew { .. } => ErrorCode::TooNew,
+            E::Corrupt(_) => ErrorCode::Corrupt,
+            E::Io { .. } | E::Sled(_) => ErrorCode::Storage,
+        };
+        WireError {
+            code,
+            message: e.to_string(),
+            field: e.field().map(str::to_string),
+            current: match e {
+                E::Conflict { current, rev, .. } => Some(((**current).clone(), *rev)),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for WireError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for WireError {}
