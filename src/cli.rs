@@ -427,6 +427,12 @@ fn serve(
     });
     match result {
         Ok(()) => Ok(ExitCode::SUCCESS),
+        // Started on demand and beaten to it: the winner serves.
+        Err(crate::server::ServeError::Store(StoreError::Locked(_)))
+            if on_demand && crate::store::StoreLock::held_by_server(&dir) =>
+        {
+            Ok(ExitCode::SUCCESS)
+        }
         Err(crate::server::ServeError::Store(StoreError::Locked(_))) if on_demand => {
             Ok(ExitCode::from(crate::server::EXIT_LOCKED))
         }
@@ -469,6 +475,10 @@ fn tui(cli: &Cli) -> Result<ExitCode, String> {
         }
         None => target(cli, false)?,
     };
+    // A server listens before it opens its store: what would stop it is
+    // said now, before the terminal changes; the store opens after the
+    // first frame.
+    crate::server::client::ensure_listening(&target).map_err(|e| e.to_string())?;
     let user = crate::server::socket::user_name(crate::server::socket::my_uid());
     let mut opts = crate::app::RunOptions::new(&user, crate::app::Source::Server(target.clone()));
     opts.lang = cli.lang;

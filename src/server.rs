@@ -227,6 +227,12 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
         path: socket_path.clone(),
         source,
     })?;
+    reserved
+        .mark_serving()
+        .map_err(|source| ServeError::Socket {
+            path: opts.store.clone(),
+            source,
+        })?;
     let stop = StopHandle {
         stopping: Arc::new(AtomicBool::new(false)),
         socket: socket_path.clone(),
@@ -336,11 +342,7 @@ fn accept_loop(
         spawn_idle_timer(idle, stop.clone(), clients.clone(), last_seen.clone());
     }
     let mut connections: Vec<(UnixStream, JoinHandle<()>)> = Vec::new();
-    for stream in listener.incoming() {
-        if stop.stopping.load(Ordering::SeqCst) {
-            break;
-        }
-        let Ok(stream) = stream else { continue };
+    while let Some(stream) = next_client(listener, stop) {
         let Ok(handle_stream) = stream.try_clone() else {
             continue;
         };
@@ -366,6 +368,34 @@ fn accept_loop(
     connections
 }
 
+/// The next connection, or `None` once the server is stopping. Waits in
+/// poll(2) with a timeout, so a stop is seen even when no one can connect
+/// to wake it (its socket deleted with the store's directory).
+fn next_client(listener: &UnixListener, stop: &StopHandle) -> Option<UnixStream> {
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    use std::os::fd::AsFd;
+    loop {
+        if stop.stopping.load(Ordering::SeqCst) {
+            return None;
+        }
+        let mut fds = [PollFd::new(listener.as_fd(), PollFlags::POLLIN)];
+        match poll(&mut fds, PollTimeout::from(200u16)) {
+            Ok(0) | Err(nix::errno::Errno::EINTR) => continue,
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+        if stop.stopping.load(Ordering::SeqCst) {
+            return None;
+        }
+        match listener.accept() {
+            Ok((stream, _)) => return Some(stream),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            // Out of file descriptors, say: wait, and try again.
+            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+}
+
 fn spawn_idle_timer(
     idle: Duration,
     stop: StopHandle,
@@ -378,7 +408,11 @@ fn spawn_idle_timer(
             while !stop.stopping.load(Ordering::SeqCst) {
                 std::thread::sleep(Duration::from_millis(200).min(idle));
                 let quiet_since = *last_seen.lock().unwrap_or_else(|p| p.into_inner());
-                if clients.load(Ordering::SeqCst) == 0 && quiet_since.elapsed() >= idle {
+                let quiet = clients.load(Ordering::SeqCst) == 0 && quiet_since.elapsed() >= idle;
+                // Its socket removed (the store's directory deleted): no
+                // client can reach it any more.
+                let unreachable = std::fs::symlink_metadata(&stop.socket).is_err();
+                if quiet || unreachable {
                     stop.stop();
                 }
             }

@@ -10,6 +10,7 @@ mod sled_store;
 use std::path::PathBuf;
 
 pub use error::StoreError;
+pub use lock::StoreLock;
 pub use migrate::SCHEMA_VERSION;
 pub use sled_store::{BATCH, CheckReport, Reserved, SledStore};
 
@@ -18,6 +19,39 @@ use crate::model::{AuditAction, AuditEntry, Date, Entity, Id, Intent, Kind, Reco
 /// A client-made id for one write: a request retried after a lost answer
 /// is applied once, and the retry gets the first answer.
 pub type RequestId = u128;
+
+/// A request id on the wire, as 32 hex digits: serde's internally tagged
+/// enums cannot carry 128-bit numbers.
+pub mod request_hex {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(id: &u128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{id:032x}"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+        let text = String::deserialize(d)?;
+        u128::from_str_radix(&text, 16).map_err(serde::de::Error::custom)
+    }
+
+    /// The same for an optional id.
+    pub mod option {
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(id: &Option<u128>, s: S) -> Result<S::Ok, S::Error> {
+            match id {
+                Some(id) => super::serialize(id, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u128>, D::Error> {
+            Option::<String>::deserialize(d)?
+                .map(|t| u128::from_str_radix(&t, 16).map_err(serde::de::Error::custom))
+                .transpose()
+        }
+    }
+}
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -24,7 +24,7 @@ use ratatui::widgets::{Clear, Paragraph, Widget};
 pub use theme::Theme;
 
 use crate::app::Action;
-use crate::app::state::{Flash, Screen, State};
+use crate::app::state::{Flash, Link, Screen, State};
 use crate::keymap::Mode;
 
 /// Below this the layout cannot show a case; a clear message instead.
@@ -175,7 +175,10 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
         });
     }
     let loading = &state.data.loading;
-    let right = if let Some(e) = &loading.error {
+    let link_down = matches!(state.link, Link::Reconnecting(_));
+    let right = if link_down {
+        l.t("disconnected - reconnecting", "切断・再接続中").to_string()
+    } else if let Some(e) = &loading.error {
         format!("{} {e}", l.t("Load failed:", "読み込み失敗:"))
     } else if loading.done {
         format!("{} {}", state.data.cases.len(), l.t("cases", "件"))
@@ -201,7 +204,7 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
         Span::raw(" "),
         Span::styled(
             text::pad(&right, right_w, t.sym.cut),
-            if loading.error.is_some() {
+            if link_down || loading.error.is_some() {
                 t.error()
             } else {
                 t.dim()

@@ -358,3 +358,115 @@ fn a_store_held_by_another_process_is_refused_before_the_screen_changes() {
         "the alternate screen was never entered"
     );
 }
+
+/// The pids of the servers serving `store` (from /proc: the real process
+/// table, not what a server says of itself).
+fn server_pids(store: &Path) -> Vec<u32> {
+    let want = store.display().to_string();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return vec![];
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| {
+                let args: Vec<String> = c
+                    .split(|b| *b == 0)
+                    .map(|a| String::from_utf8_lossy(a).into_owned())
+                    .collect();
+                args.iter().any(|a| a == "serve") && args.iter().any(|a| *a == want)
+            })
+        })
+        .collect()
+}
+
+/// Open the Sendai case through the finder and show its trust notes.
+fn open_sendai_notes(s: &mut Session) {
+    s.wait_for("Dashboard");
+    s.send(CTRL_P);
+    s.wait_for("Find:");
+    s.send("仙台ポリオの会 会員");
+    s.wait_for("case    C-");
+    s.send(ENTER);
+    s.wait_for("K医師");
+    s.send(&TAB.repeat(2));
+    s.wait_for("Trust notes");
+}
+
+#[test]
+fn two_tuis_share_one_server_and_a_note_saved_in_one_shows_in_the_other() {
+    let home = tempfile::tempdir().expect("home");
+    let (store, mut a) = start_on_seeded_store(home.path(), "en", 120, 40);
+    let mut b = start_on(&store, home.path(), "en", 120, 40);
+    open_sendai_notes(&mut a);
+    open_sendai_notes(&mut b);
+    assert_eq!(server_pids(&store).len(), 1, "both talk to one server");
+
+    // A command line in a third pane works while both are open.
+    let found = std::process::Command::new(env!("CARGO_BIN_EXE_triad"))
+        .args(["--store", &store.display().to_string(), "search", "porio"])
+        .output()
+        .expect("run triad search");
+    assert!(found.status.success(), "{found:?}");
+
+    a.send("m");
+    a.wait_for("Add a trust note");
+    a.send(&TAB.repeat(3));
+    a.send("Seen from the other pane");
+    a.send(CTRL_S);
+    a.wait_for("Saved T-");
+    // B shows it without a key press, and says what changed.
+    b.wait_for("Seen from the other pane");
+    b.wait_for("updated just now");
+
+    a.send("q");
+    b.send("q");
+    assert!(a.wait_exit().success());
+    assert!(b.wait_exit().success());
+}
+
+#[test]
+fn the_tui_reconnects_when_the_server_dies_and_keeps_the_form() {
+    let home = tempfile::tempdir().expect("home");
+    let (store, mut s) = start_on_seeded_store(home.path(), "en", 120, 40);
+    open_sendai_notes(&mut s);
+    s.send("m");
+    s.wait_for("Add a trust note");
+    s.send(&TAB.repeat(3));
+    s.send("Typed while the server died");
+    let pids = server_pids(&store);
+    assert_eq!(pids.len(), 1);
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &pids[0].to_string()])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    // It notices and says so (perhaps only for a moment: the raw output
+    // keeps it), starts a new server, resyncs; the form is still there.
+    let start = Instant::now();
+    while !s
+        .raw
+        .lock()
+        .is_ok_and(|r| String::from_utf8_lossy(&r).contains("disconnected - reconnecting"))
+    {
+        assert!(start.elapsed() < DEADLINE, "never said it was disconnected");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let start = Instant::now();
+    while server_pids(&store).iter().all(|p| *p == pids[0]) || s.contents().contains("disconnected")
+    {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "no reconnect:\n{}",
+            s.contents()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    s.wait_for("Typed while the server died");
+    s.send(CTRL_S);
+    s.wait_for("Saved T-");
+    s.send("q");
+    assert!(s.wait_exit().success());
+    assert!(triad_check(&store));
+}

@@ -36,7 +36,11 @@ pub enum StoreEffect {
     LoadParty(Id),
     /// Writes, in order, applied once per request id however often they
     /// are sent; the reply comes only once they are on disk.
-    Save { request: RequestId, ops: Vec<SaveOp> },
+    Save {
+        #[serde(with = "crate::store::request_hex")]
+        request: RequestId,
+        ops: Vec<SaveOp>,
+    },
     /// Fresh summaries (case rows, names) of records someone changed.
     Rows(Vec<Id>),
 }

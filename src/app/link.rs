@@ -16,10 +16,12 @@ use super::worker::FINDER_LIMIT;
 use crate::server::client::{Client, ClientError, Heard, Target};
 use crate::server::protocol::{Ask, Feed, Part};
 
-/// A job for the store worker: an effect, or "the connection dropped".
+/// A job for the store worker: an effect, "the connection dropped", or
+/// "the app is leaving".
 pub enum Job {
     Effect(StoreEffect),
     CheckLink,
+    Quit,
 }
 
 /// Runs store effects against the server until the app closes the channel.
@@ -42,6 +44,7 @@ pub fn store_loop(target: &Target, jobs: &Receiver<Job>, wake: &Sender<Job>, app
                 link.reconnect("the connection dropped");
             }
             Job::CheckLink => {}
+            Job::Quit => return,
         }
     }
 }

@@ -152,6 +152,7 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
     // Give the terminal back at once (a big store may still be loading),
     // then let the store finish what it was writing before we go.
     drop(guard);
+    let _ = store_tx.send(Job::Quit);
     drop(store_tx);
     let _ = store_thread.join();
     match state.fatal.take() {
@@ -243,10 +244,14 @@ fn spawn_store(
                         }
                     };
                     for job in jrx {
-                        if let Job::Effect(effect) = job {
-                            run_store(store.as_ref(), effect, today, IndexAt::Here, &mut |r| {
-                                let _ = tx.send(Action::Reply(Box::new(r)));
-                            });
+                        match job {
+                            Job::Effect(effect) => {
+                                run_store(store.as_ref(), effect, today, IndexAt::Here, &mut |r| {
+                                    let _ = tx.send(Action::Reply(Box::new(r)));
+                                });
+                            }
+                            Job::CheckLink => {}
+                            Job::Quit => return,
                         }
                     }
                 }

@@ -194,6 +194,20 @@ fn read_loop(mut stream: UnixStream, answers: &std::sync::mpsc::Sender<Answered>
     }
 }
 
+/// Makes sure a server listens for `target`, starting one for a store if
+/// none does; quick (a server listens before it opens its store), so the
+/// TUI can say what is wrong before it takes the terminal.
+pub fn ensure_listening(target: &Target) -> Result<(), ClientError> {
+    let path = target.socket();
+    if UnixStream::connect(&path).is_ok() {
+        return Ok(());
+    }
+    match target {
+        Target::Socket(_) => Err(ClientError::NoServer(path)),
+        Target::Store(dir) => start_server(dir, &path),
+    }
+}
+
 /// Starts a server for `dir` and connects to it (or to the server that
 /// won the race to start).
 fn start_and_connect(
@@ -202,6 +216,13 @@ fn start_and_connect(
     subscribe: bool,
     listen: Listener,
 ) -> Result<Client, ClientError> {
+    start_server(dir, path)?;
+    Client::connect(path, subscribe, listen)
+}
+
+/// Starts `triad serve --on-demand` for `dir` and waits until a server
+/// listens at `path` (it, or another that won the race).
+fn start_server(dir: &Path, path: &Path) -> Result<(), ClientError> {
     let exe = std::env::current_exe().map_err(|e| ClientError::Start {
         path: dir.to_path_buf(),
         why: format!("cannot find the triad program: {e}"),
@@ -222,39 +243,30 @@ fn start_and_connect(
             why: e.to_string(),
         })?;
     let started = Instant::now();
-    let mut lost_race_at = None;
     let mut pause = Duration::from_millis(2);
+    let mut exited = false;
     loop {
-        match Client::connect(path, subscribe, listen.clone()) {
-            Ok(client) => {
-                reap(child);
-                return Ok(client);
-            }
-            Err(e) if e.is_connection() => {}
-            Err(e) => {
-                reap(child);
-                return Err(e);
-            }
+        if UnixStream::connect(path).is_ok() {
+            reap(child);
+            return Ok(());
         }
-        if lost_race_at.is_none()
-            && let Ok(Some(status)) = child.try_wait()
-        {
+        if !exited && let Ok(Some(status)) = child.try_wait() {
             match status.code() {
-                // Another server holds the store: it is starting, or a
-                // program that is not a server holds it.
-                Some(code) if code == i32::from(EXIT_LOCKED) => lost_race_at = Some(Instant::now()),
+                // Another server won the race: it will be listening soon.
+                Some(0) => exited = true,
+                // A program that is not a server holds the store.
+                Some(code) if code == i32::from(EXIT_LOCKED) => {
+                    return Err(StoreError::Locked(dir.to_path_buf()).into());
+                }
                 _ => return Err(failed_start(dir, status, child.stderr.take())),
             }
-        }
-        if lost_race_at.is_some_and(|t| t.elapsed() > Duration::from_secs(5)) {
-            return Err(StoreError::Locked(dir.to_path_buf()).into());
         }
         if started.elapsed() > START_WAIT {
             reap(child);
             return Err(ClientError::Start {
                 path: dir.to_path_buf(),
                 why: format!(
-                    "it did not answer within {}s; run `triad serve --store {}` to see why",
+                    "no server answered within {}s; run `triad serve --store {}` to see why",
                     START_WAIT.as_secs(),
                     dir.display()
                 ),

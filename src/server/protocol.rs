@@ -110,6 +110,7 @@ pub enum Feed {
     /// and the request that wrote them, so its sender knows its own.
     Changed {
         changes: Vec<Changed>,
+        #[serde(default, with = "crate::store::request_hex::option")]
         request: Option<crate::store::RequestId>,
     },
     /// This client fell behind the feed: reload everything.
@@ -229,3 +230,43 @@ impl std::fmt::Display for WireError {
 }
 
 impl std::error::Error for WireError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::effect::StoreEffect;
+
+    #[test]
+    fn a_save_with_a_full_width_request_id_round_trips() {
+        let request = Request {
+            seq: 7,
+            ask: Ask::Effect {
+                effect: StoreEffect::Save {
+                    request: u128::MAX - 5,
+                    ops: vec![],
+                },
+            },
+        };
+        let text = serde_json::to_string(&request).unwrap();
+        let back: Request = serde_json::from_str(&text).unwrap();
+        match back.ask {
+            Ask::Effect {
+                effect: StoreEffect::Save { request, .. },
+            } => assert_eq!(request, u128::MAX - 5),
+            other => panic!("{other:?}"),
+        }
+        let feed = ServerFrame::Feed {
+            feed: Feed::Changed {
+                changes: vec![],
+                request: Some(1 << 100),
+            },
+        };
+        let back: ServerFrame = serde_json::from_str(&serde_json::to_string(&feed).unwrap()).unwrap();
+        assert!(matches!(
+            back,
+            ServerFrame::Feed {
+                feed: Feed::Changed { request: Some(r), .. }
+            } if r == 1 << 100
+        ));
+    }
+}

@@ -32,10 +32,17 @@ pub(super) fn run(
     patience: Duration,
 ) {
     let _ = stream.set_write_timeout(Some(patience));
+    // The accept loop keeps a handle on the stream (to close it at
+    // shutdown): dropping ours would not close the connection.
+    let close = |s: &UnixStream| {
+        let _ = s.shutdown(std::net::Shutdown::Both);
+    };
     let Some((shared, user, subscribe)) = welcome(&mut stream, readiness, patience) else {
+        close(&stream);
         return;
     };
     let Ok(mut out_stream) = stream.try_clone() else {
+        close(&stream);
         return;
     };
     let (tx, outbox) = shared.hub.join(subscribe);
@@ -61,7 +68,7 @@ pub(super) fn run(
     if let Ok(w) = writer {
         let _ = w.join();
     }
-    let _ = stream.shutdown(std::net::Shutdown::Both);
+    close(&stream);
 }
 
 /// The handshake: the peer's uid from the kernel, the protocol version,
@@ -130,7 +137,8 @@ fn welcome(
 /// Writes answers and feed frames in order; tells a client that fell
 /// behind the feed to resync. Ends when the connection closes.
 fn write_loop(stream: &mut UnixStream, outbox: &Outbox, closing: &AtomicBool) {
-    loop {
+    // Once the reader has ended, no one reads what is left: stop.
+    while !closing.load(Ordering::SeqCst) {
         match outbox.frames.recv_timeout(Duration::from_millis(200)) {
             Ok(frame) => {
                 if write_frame(stream, &frame).is_err() {
@@ -143,7 +151,6 @@ fn write_loop(stream: &mut UnixStream, outbox: &Outbox, closing: &AtomicBool) {
                     }
                 }
             }
-            Err(RecvTimeoutError::Timeout) if closing.load(Ordering::SeqCst) => break,
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }

@@ -25,9 +25,29 @@ impl StoreLock {
                 source,
             })?;
         match file.try_lock() {
-            Ok(()) => Ok(StoreLock { _file: file }),
+            Ok(()) => {
+                // Whatever a holder before us wrote no longer holds.
+                file.set_len(0)
+                    .map_err(|source| StoreError::Io { path, source })?;
+                Ok(StoreLock { _file: file })
+            }
             Err(TryLockError::WouldBlock) => Err(StoreError::Locked(dir.to_path_buf())),
             Err(TryLockError::Error(source)) => Err(StoreError::Io { path, source }),
         }
     }
+
+    /// Says in the lock file that a server holds the store, so a triad
+    /// that finds it held knows to connect rather than give up.
+    pub fn mark_serving(&self) -> std::io::Result<()> {
+        use std::io::Write;
+        (&self._file).write_all(SERVING)?;
+        self._file.sync_all()
+    }
+
+    /// Whether the holder of the store in `dir` is a server.
+    pub fn held_by_server(dir: &Path) -> bool {
+        std::fs::read(dir.join("triad.lock")).is_ok_and(|b| b == SERVING)
+    }
 }
+
+const SERVING: &[u8] = b"server\n";

@@ -142,6 +142,11 @@ pub struct Reserved {
 }
 
 impl Reserved {
+    /// Says in the lock file that a server holds the store.
+    pub fn mark_serving(&self) -> std::io::Result<()> {
+        self.lock.mark_serving()
+    }
+
     /// Who the audit trail will name.
     pub fn user(&self) -> &str {
         &self.user
