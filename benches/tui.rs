@@ -95,9 +95,15 @@ fn startup(dir: &Path) -> Result<Startup, String> {
     let worker = std::thread::spawn(move || -> Result<Duration, String> {
         let store = reserved.open().map_err(|e| e.to_string())?;
         let opened = t0.elapsed();
-        run_store(&store, StoreEffect::LoadAll, today(), IndexAt::Here, &mut |r| {
-            let _ = tx.send(Action::Reply(Box::new(r)));
-        });
+        run_store(
+            &store,
+            StoreEffect::LoadAll,
+            today(),
+            IndexAt::Here,
+            &mut |r| {
+                let _ = tx.send(Action::Reply(Box::new(r)));
+            },
+        );
         Ok(opened)
     });
     // Apply replies as the loop would; index the finder on this thread.

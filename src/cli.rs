@@ -144,8 +144,16 @@ fn target(cli: &Cli, must_exist: bool) -> Result<Target, String> {
         return Ok(Target::Socket(socket.clone()));
     }
     let dir = store_dir(cli);
-    if must_exist && !dir.join("db").exists() {
-        return Err(StoreError::Missing(dir).to_string());
+    match std::fs::metadata(dir.join("db")) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            return Err(format!(
+                "the store at {} is not yours to open (it is readable by its owner only); ask its owner to serve it to you with `triad serve`, then use --connect",
+                dir.display()
+            ));
+        }
+        Err(_) if must_exist => return Err(StoreError::Missing(dir).to_string()),
+        Err(_) => {}
     }
     Ok(Target::Store(dir))
 }
@@ -177,7 +185,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             format,
             case,
             ref out,
-        }) => export(&mut connect(&target(&cli, true)?)?, format, case, out.as_deref()),
+        }) => export(
+            &mut connect(&target(&cli, true)?)?,
+            format,
+            case,
+            out.as_deref(),
+        ),
         Some(Command::Check) => check(&mut connect(&target(&cli, true)?)?),
         Some(Command::Serve {
             ref socket,
@@ -409,7 +422,12 @@ fn serve(
             }
             other => other.map_err(|e| e.to_string())?,
         };
-        ask(&mut client, Ask::Stop)?;
+        match client.ask(Ask::Stop, &mut |_| {}) {
+            // Stopping closes every connection, ours too, perhaps before
+            // the answer is sent.
+            Ok(()) | Err(ClientError::Lost(_)) => {}
+            Err(e) => return Err(e.to_string()),
+        }
         eprintln!("the server is stopping");
         return Ok(ExitCode::SUCCESS);
     }
@@ -435,6 +453,16 @@ fn serve(
         }
         Err(crate::server::ServeError::Store(StoreError::Locked(_))) if on_demand => {
             Ok(ExitCode::from(crate::server::EXIT_LOCKED))
+        }
+        Err(crate::server::ServeError::Store(StoreError::Locked(dir)))
+            if crate::store::StoreLock::held_by_server(&dir) =>
+        {
+            Err(format!(
+                "a server already serves the store at {} (its socket is {}); stop it first with `triad serve --stop --store {}`",
+                dir.display(),
+                crate::server::socket::socket_in(&dir).display(),
+                dir.display()
+            ))
         }
         Err(e) => Err(e.to_string()),
     }

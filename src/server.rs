@@ -228,7 +228,7 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
         source,
     })?;
     reserved
-        .mark_serving()
+        .mark_serving(&socket_path)
         .map_err(|source| ServeError::Socket {
             path: opts.store.clone(),
             source,

@@ -72,8 +72,11 @@ pub trait Store: Send + Sync {
     /// [`Store::apply`], once per `request`: the ids of recent requests are
     /// kept in the same transaction, and a repeated one returns the records
     /// it stored the first time without writing again.
-    fn apply_request(&self, request: Option<RequestId>, changes: Vec<Change>)
-    -> Result<Vec<Record>>;
+    fn apply_request(
+        &self,
+        request: Option<RequestId>,
+        changes: Vec<Change>,
+    ) -> Result<Vec<Record>>;
     /// The revision of each record (0 for one that does not exist). A
     /// record starts at 1 and every write to it adds one.
     fn revisions(&self, ids: &[Id]) -> Result<Vec<u64>>;

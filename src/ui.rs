@@ -177,7 +177,8 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
     let loading = &state.data.loading;
     let link_down = matches!(state.link, Link::Reconnecting(_));
     let right = if link_down {
-        l.t("disconnected - reconnecting", "切断・再接続中").to_string()
+        l.t("disconnected - reconnecting", "切断・再接続中")
+            .to_string()
     } else if let Some(e) = &loading.error {
         format!("{} {e}", l.t("Load failed:", "読み込み失敗:"))
     } else if loading.done {

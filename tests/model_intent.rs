@@ -149,7 +149,9 @@ fn trust_changes_append_in_date_order() {
         level,
         on,
     };
-    trust(day(2024, 3, 1)).apply(&mut r, "tanaka", now()).unwrap();
+    trust(day(2024, 3, 1))
+        .apply(&mut r, "tanaka", now())
+        .unwrap();
     let err = trust(day(2024, 2, 28))
         .apply(&mut r.clone(), "tanaka", now())
         .unwrap_err();
@@ -206,7 +208,11 @@ fn parties_join_and_their_roles_end_but_stay_on_record() {
         .unwrap_err();
     assert_eq!(err.field(), Some("until"), "before the role started");
     end(day(2024, 9, 30)).apply(&mut c, "sato", now()).unwrap();
-    let role = as_case(&c).parties.iter().find(|p| p.party == nurse).unwrap();
+    let role = as_case(&c)
+        .parties
+        .iter()
+        .find(|p| p.party == nurse)
+        .unwrap();
     assert_eq!(role.until, Some(day(2024, 9, 30)));
     let err = end(day(2024, 10, 1))
         .apply(&mut c.clone(), "sato", now())
@@ -264,7 +270,9 @@ fn a_consent_is_withdrawn_once_and_never_before_it_was_given() {
         .apply(&mut c.clone(), "sato", now())
         .unwrap_err();
     assert_eq!(err.field(), Some("withdrawn_on"));
-    withdraw(day(2024, 4, 1)).apply(&mut c, "sato", now()).unwrap();
+    withdraw(day(2024, 4, 1))
+        .apply(&mut c, "sato", now())
+        .unwrap();
     let Record::Consent(done) = &c else { panic!() };
     assert_eq!(done.withdrawn_on, Some(day(2024, 4, 1)));
     assert_eq!(done.status(day(2024, 4, 1)), ConsentStatus::Withdrawn);
@@ -279,7 +287,8 @@ fn a_consent_is_withdrawn_once_and_never_before_it_was_given() {
 #[test]
 fn consent_validation_refuses_each_broken_rule_on_its_field() {
     consent().validate().expect("the base consent is valid");
-    let cases: Vec<(&str, Box<dyn Fn(&mut Consent)>)> = vec![
+    type Breaker = Box<dyn Fn(&mut Consent)>;
+    let cases: Vec<(&str, Breaker)> = vec![
         ("id", Box::new(|c| c.id = Id::new(Kind::Case, 1))),
         ("client", Box::new(|c| c.client = Id::new(Kind::Body, 1))),
         ("case", Box::new(|c| c.case = Id::new(Kind::Person, 1))),

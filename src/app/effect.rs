@@ -50,7 +50,10 @@ pub enum SearchEffect {
     /// Add or replace finder documents (an in-process index only: a
     /// server keeps its own index up to date).
     Index(Vec<FinderDoc>),
-    Search { seq: u64, query: String },
+    Search {
+        seq: u64,
+        query: String,
+    },
 }
 
 impl From<StoreEffect> for Effect {

@@ -11,9 +11,9 @@ use super::state::State;
 use crate::i18n::Lang;
 use crate::model::{
     Affiliation, Attendance, Body, BodyKind, Case, CaseParty, CaseStatus, Confidentiality, Consent,
-    ConsentScope, DeclinedBy, Event, EventKind, Id, Intent, Kind, PeerKind, Person, Record, Referral,
-    ReferralCategory, ReferralStatus, Relationship, Role, Sector, StatusChange, TrustChange,
-    TrustLevel, TrustNote, ValidationError,
+    ConsentScope, DeclinedBy, Event, EventKind, Id, Intent, Kind, PeerKind, Person, Record,
+    Referral, ReferralCategory, ReferralStatus, Relationship, Role, Sector, StatusChange,
+    TrustChange, TrustLevel, TrustNote, ValidationError,
 };
 
 /// Which form, and the records it works on.

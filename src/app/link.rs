@@ -97,7 +97,9 @@ impl StoreLink {
     /// reconnecting and keeps whatever is typed. Then the app resyncs.
     fn reconnect(&mut self, why: &str) {
         self.drop_client();
-        let _ = self.app.send(Action::Link(Link::Reconnecting(why.to_string())));
+        let _ = self
+            .app
+            .send(Action::Link(Link::Reconnecting(why.to_string())));
         let mut pause = Duration::from_millis(100);
         loop {
             match self.connect_once() {
@@ -107,7 +109,11 @@ impl StoreLink {
                 }
                 Err(e) => {
                     let said = e.to_string();
-                    if self.app.send(Action::Link(Link::Reconnecting(said))).is_err() {
+                    if self
+                        .app
+                        .send(Action::Link(Link::Reconnecting(said)))
+                        .is_err()
+                    {
                         return; // the app has gone
                     }
                     std::thread::sleep(pause);
@@ -130,7 +136,7 @@ impl StoreLink {
             let app = &self.app;
             let mut deliver = |part: Part| {
                 if let Part::Reply { reply } = part {
-                    let _ = app.send(Action::Reply(Box::new(reply)));
+                    let _ = app.send(Action::Reply(reply));
                 }
             };
             let ask = Ask::Effect {
@@ -164,7 +170,12 @@ impl StoreLink {
 }
 
 /// Runs finder queries against the server's index, newest query only.
-pub fn search_loop(target: &Target, jobs: &Receiver<SearchEffect>, app: &Sender<Action>, meeting: bool) {
+pub fn search_loop(
+    target: &Target,
+    jobs: &Receiver<SearchEffect>,
+    app: &Sender<Action>,
+    meeting: bool,
+) {
     let mut client: Option<Client> = None;
     while let Ok(first) = jobs.recv() {
         // Only the newest query matters; the server indexes on its own.

@@ -15,10 +15,10 @@ use ratatui::backend::{Backend, CrosstermBackend};
 
 use super::config;
 use super::effect::{Effect, Reply};
-use super::state::{Config, State};
-use super::term::{InputControl, TerminalGuard, spawn_input, spawn_signals};
 use super::effect::{SearchEffect, StoreEffect};
 use super::link::{self, Job};
+use super::state::{Config, State};
+use super::term::{InputControl, TerminalGuard, spawn_input, spawn_signals};
 use super::worker::{IndexAt, SearchState, run_store};
 use super::{Action, update};
 use crate::i18n::Lang;

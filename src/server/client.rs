@@ -32,9 +32,12 @@ pub enum Target {
 }
 
 impl Target {
+    /// Where its server listens: for a store, where the server holding it
+    /// said it listens, else the store's own socket.
     pub fn socket(&self) -> PathBuf {
         match self {
-            Target::Store(dir) => socket::socket_in(dir),
+            Target::Store(dir) => crate::store::StoreLock::serving_socket(dir)
+                .unwrap_or_else(|| socket::socket_in(dir)),
             Target::Socket(path) => path.clone(),
         }
     }
@@ -98,7 +101,7 @@ impl Client {
             Target::Store(dir) => dir,
         };
         match Client::connect(&path, subscribe, listen.clone()) {
-            Err(e) if e.is_connection() => start_and_connect(dir, &path, subscribe, listen),
+            Err(e) if e.is_connection() => start_and_connect(dir, subscribe, listen),
             other => other,
         }
     }
@@ -109,6 +112,10 @@ impl Client {
             std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused => {
                 ClientError::NoServer(path.to_path_buf())
             }
+            std::io::ErrorKind::PermissionDenied => ClientError::Refused(format!(
+                "you may not use the socket {}; ask the server's owner for access",
+                path.display()
+            )),
             _ => ClientError::Lost(format!("cannot connect to {}: {e}", path.display())),
         })?;
         let hello = Hello {
@@ -172,7 +179,11 @@ fn lost(e: FrameError) -> ClientError {
 
 /// Answers go to whoever asked; the feed and the loss of the connection
 /// go to the listener.
-fn read_loop(mut stream: UnixStream, answers: &std::sync::mpsc::Sender<Answered>, listen: &Listener) {
+fn read_loop(
+    mut stream: UnixStream,
+    answers: &std::sync::mpsc::Sender<Answered>,
+    listen: &Listener,
+) {
     loop {
         match read_frame::<ServerFrame>(&mut stream, None, FRAME_TIMEOUT) {
             Ok(ServerFrame::Answer { seq, part }) => {
@@ -204,62 +215,50 @@ pub fn ensure_listening(target: &Target) -> Result<(), ClientError> {
     }
     match target {
         Target::Socket(_) => Err(ClientError::NoServer(path)),
-        Target::Store(dir) => start_server(dir, &path),
+        Target::Store(dir) => start_server(dir),
     }
 }
 
 /// Starts a server for `dir` and connects to it (or to the server that
 /// won the race to start).
-fn start_and_connect(
-    dir: &Path,
-    path: &Path,
-    subscribe: bool,
-    listen: Listener,
-) -> Result<Client, ClientError> {
-    start_server(dir, path)?;
-    Client::connect(path, subscribe, listen)
+fn start_and_connect(dir: &Path, subscribe: bool, listen: Listener) -> Result<Client, ClientError> {
+    start_server(dir)?;
+    let path = Target::Store(dir.to_path_buf()).socket();
+    Client::connect(&path, subscribe, listen)
 }
 
 /// Starts `triad serve --on-demand` for `dir` and waits until a server
-/// listens at `path` (it, or another that won the race).
-fn start_server(dir: &Path, path: &Path) -> Result<(), ClientError> {
-    let exe = std::env::current_exe().map_err(|e| ClientError::Start {
-        path: dir.to_path_buf(),
-        why: format!("cannot find the triad program: {e}"),
-    })?;
-    // Its stderr is ours to read only if it fails to start; once it
-    // listens it points its stderr at /dev/null.
-    let mut child = Command::new(exe)
-        .arg("serve")
-        .arg("--store")
-        .arg(dir)
-        .arg("--on-demand")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| ClientError::Start {
-            path: dir.to_path_buf(),
-            why: e.to_string(),
-        })?;
+/// listens for it (this one, or another that won the race).
+fn start_server(dir: &Path) -> Result<(), ClientError> {
+    let target = Target::Store(dir.to_path_buf());
     let started = Instant::now();
+    let mut child = spawn_server(dir)?;
     let mut pause = Duration::from_millis(2);
-    let mut exited = false;
+    // When the started server found another holding the store.
+    let mut beaten_at: Option<Instant> = None;
     loop {
-        if UnixStream::connect(path).is_ok() {
+        if UnixStream::connect(target.socket()).is_ok() {
             reap(child);
             return Ok(());
         }
-        if !exited && let Ok(Some(status)) = child.try_wait() {
+        if beaten_at.is_none()
+            && let Ok(Some(status)) = child.try_wait()
+        {
             match status.code() {
-                // Another server won the race: it will be listening soon.
-                Some(0) => exited = true,
+                // Another server holds the store: it is starting (and will
+                // listen soon) or stopping (and a new one must start).
+                Some(0) => beaten_at = Some(Instant::now()),
                 // A program that is not a server holds the store.
                 Some(code) if code == i32::from(EXIT_LOCKED) => {
                     return Err(StoreError::Locked(dir.to_path_buf()).into());
                 }
                 _ => return Err(failed_start(dir, status, child.stderr.take())),
             }
+        }
+        if beaten_at.is_some_and(|t| t.elapsed() > Duration::from_secs(1)) {
+            // The server that held it was stopping: try again.
+            child = spawn_server(dir)?;
+            beaten_at = None;
         }
         if started.elapsed() > START_WAIT {
             reap(child);
@@ -275,6 +274,28 @@ fn start_server(dir: &Path, path: &Path) -> Result<(), ClientError> {
         std::thread::sleep(pause);
         pause = (pause * 2).min(Duration::from_millis(50));
     }
+}
+
+/// `triad serve --on-demand` for `dir`. Its stderr is ours to read only if
+/// it fails to start; once it listens it points its stderr at /dev/null.
+fn spawn_server(dir: &Path) -> Result<std::process::Child, ClientError> {
+    let exe = std::env::current_exe().map_err(|e| ClientError::Start {
+        path: dir.to_path_buf(),
+        why: format!("cannot find the triad program: {e}"),
+    })?;
+    Command::new(exe)
+        .arg("serve")
+        .arg("--store")
+        .arg(dir)
+        .arg("--on-demand")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| ClientError::Start {
+            path: dir.to_path_buf(),
+            why: e.to_string(),
+        })
 }
 
 /// The server it started said why it could not start, and exited.

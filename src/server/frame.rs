@@ -105,7 +105,10 @@ mod tests {
         let huge = u32::try_from(MAX_FRAME + 1).unwrap();
         a.write_all(&huge.to_be_bytes()).unwrap();
         let err = read_frame::<serde_json::Value>(&mut b, None, FRAME_TIMEOUT).unwrap_err();
-        assert!(matches!(err, FrameError::TooLarge(n) if n == MAX_FRAME + 1), "{err}");
+        assert!(
+            matches!(err, FrameError::TooLarge(n) if n == MAX_FRAME + 1),
+            "{err}"
+        );
     }
 
     #[test]

@@ -42,13 +42,7 @@ impl Hub {
                 behind: behind.clone(),
             });
         }
-        (
-            tx,
-            Outbox {
-                frames: rx,
-                behind,
-            },
-        )
+        (tx, Outbox { frames: rx, behind })
     }
 
     /// Tells every subscriber; drops those that have gone.
@@ -117,7 +111,11 @@ mod tests {
         }
         assert!(slow.behind.load(Ordering::SeqCst), "the slow one is behind");
         assert!(!quick.behind.load(Ordering::SeqCst));
-        assert_eq!(slow.frames.try_iter().count(), QUEUE, "it kept only a full queue");
+        assert_eq!(
+            slow.frames.try_iter().count(),
+            QUEUE,
+            "it kept only a full queue"
+        );
     }
 
     #[test]

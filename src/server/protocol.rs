@@ -91,14 +91,29 @@ pub enum Ask {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "part", rename_all = "snake_case")]
 pub enum Part {
-    Reply { reply: Reply },
-    Hits { hits: Vec<Hit> },
-    Records { records: Vec<Record> },
-    Text { text: String },
-    Progress { done: usize, total: usize },
-    Check { report: CheckReport },
+    Reply {
+        reply: Box<Reply>,
+    },
+    Hits {
+        hits: Vec<Hit>,
+    },
+    Records {
+        records: Vec<Record>,
+    },
+    Text {
+        text: String,
+    },
+    Progress {
+        done: usize,
+        total: usize,
+    },
+    Check {
+        report: CheckReport,
+    },
     /// The end of an answer: success, or why not.
-    Done { result: Result<(), WireError> },
+    Done {
+        result: Result<(), WireError>,
+    },
 }
 
 /// What the server pushes without being asked.
@@ -155,7 +170,7 @@ pub struct WireError {
     pub field: Option<String>,
     /// For a conflict: the record as it is now, and its revision.
     #[serde(default)]
-    pub current: Option<(Record, u64)>,
+    pub current: Option<Box<(Record, u64)>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,7 +231,7 @@ impl From<&StoreError> for WireError {
             message: e.to_string(),
             field: e.field().map(str::to_string),
             current: match e {
-                E::Conflict { current, rev, .. } => Some(((**current).clone(), *rev)),
+                E::Conflict { current, rev, .. } => Some(Box::new(((**current).clone(), *rev))),
                 _ => None,
             },
         }
@@ -261,7 +276,8 @@ mod tests {
                 request: Some(1 << 100),
             },
         };
-        let back: ServerFrame = serde_json::from_str(&serde_json::to_string(&feed).unwrap()).unwrap();
+        let back: ServerFrame =
+            serde_json::from_str(&serde_json::to_string(&feed).unwrap()).unwrap();
         assert!(matches!(
             back,
             ServerFrame::Feed {

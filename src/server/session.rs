@@ -118,7 +118,7 @@ fn welcome(
         return refuse(
             stream,
             format!(
-                "this server serves only {}, who owns the store; {} may not use it",
+                "this server serves only {}, who owns the store, and not {}",
                 shared.owner,
                 socket::user_name(uid)
             ),
@@ -175,8 +175,15 @@ impl Session<'_> {
         let mut send = move |part: Part| {
             let _ = tx.send(ServerFrame::Answer { seq, part });
         };
+        let stop = matches!(request.ask, Ask::Stop);
         let result = self.answer(request.ask, &mut send);
+        let stopping = stop && result.is_ok();
         send(Part::Done { result });
+        if stopping {
+            // After the answer is queued; the stop closes every connection,
+            // so the client may see the close instead of the answer.
+            self.stop.stop();
+        }
     }
 
     fn answer(&mut self, ask: Ask, send: &mut (dyn FnMut(Part) + Send)) -> Answer {
@@ -251,13 +258,17 @@ impl Session<'_> {
                         format!("only {} may stop this server", shared.owner),
                     ));
                 }
-                self.stop.stop();
                 Ok(())
             }
         }
     }
 
-    fn effect(&mut self, effect: StoreEffect, today: crate::model::Date, send: &mut (dyn FnMut(Part) + Send)) {
+    fn effect(
+        &mut self,
+        effect: StoreEffect,
+        today: crate::model::Date,
+        send: &mut (dyn FnMut(Part) + Send),
+    ) {
         let shared = self.shared;
         let mut replies = Vec::new();
         match effect {
@@ -273,7 +284,9 @@ impl Session<'_> {
             }
             StoreEffect::LoadAll => {
                 // Streamed as they come: a big store's list fills while it loads.
-                let mut emit = |r| send(Part::Reply { reply: r });
+                let mut emit = |r| {
+                    send(Part::Reply { reply: Box::new(r) });
+                };
                 run_store(&shared.store, effect, today, IndexAt::Server, &mut emit);
                 if shared.is_indexed() {
                     replies.push(Reply::Indexed);
@@ -284,7 +297,9 @@ impl Session<'_> {
             }),
         }
         for reply in replies {
-            send(Part::Reply { reply });
+            send(Part::Reply {
+                reply: Box::new(reply),
+            });
         }
     }
 

@@ -36,18 +36,30 @@ impl StoreLock {
         }
     }
 
-    /// Says in the lock file that a server holds the store, so a triad
-    /// that finds it held knows to connect rather than give up.
-    pub fn mark_serving(&self) -> std::io::Result<()> {
+    /// Says in the lock file that a server holds the store and where it
+    /// listens, so a triad that finds the store held connects there
+    /// rather than give up.
+    pub fn mark_serving(&self, socket: &Path) -> std::io::Result<()> {
         use std::io::Write;
-        (&self._file).write_all(SERVING)?;
+        let mut text = SERVING.as_bytes().to_vec();
+        text.extend_from_slice(socket.as_os_str().as_encoded_bytes());
+        text.push(b'\n');
+        (&self._file).write_all(&text)?;
         self._file.sync_all()
     }
 
-    /// Whether the holder of the store in `dir` is a server.
+    /// Whether the holder of the store in `dir` said it is a server.
     pub fn held_by_server(dir: &Path) -> bool {
-        std::fs::read(dir.join("triad.lock")).is_ok_and(|b| b == SERVING)
+        Self::serving_socket(dir).is_some()
+    }
+
+    /// Where the server that holds the store in `dir` said it listens (a
+    /// server killed outright leaves this behind: connecting tells).
+    pub fn serving_socket(dir: &Path) -> Option<std::path::PathBuf> {
+        let text = std::fs::read_to_string(dir.join("triad.lock")).ok()?;
+        let path = text.strip_prefix(SERVING)?.trim_end_matches('\n');
+        (!path.is_empty()).then(|| path.into())
     }
 }
 
-const SERVING: &[u8] = b"server\n";
+const SERVING: &str = "server\n";

@@ -143,8 +143,8 @@ pub struct Reserved {
 
 impl Reserved {
     /// Says in the lock file that a server holds the store.
-    pub fn mark_serving(&self) -> std::io::Result<()> {
-        self.lock.mark_serving()
+    pub fn mark_serving(&self, socket: &Path) -> std::io::Result<()> {
+        self.lock.mark_serving(socket)
     }
 
     /// Who the audit trail will name.
