@@ -61,7 +61,12 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     if let Some(f) = &state.finder {
         finder::draw(state, f, area, buf);
     }
-    if let Some(f) = &state.form {
+    // A conflict's comparison stands in for the form it is about.
+    let comparing = state
+        .confirm
+        .as_ref()
+        .is_some_and(|c| !c.compare.is_empty());
+    if let Some(f) = state.form.as_ref().filter(|_| !comparing) {
         form::draw(state, f, area, buf);
     }
     if let Some(c) = &state.confirm {
@@ -246,6 +251,18 @@ fn footer_actions(state: &State) -> Vec<(Mode, Action)> {
             (Mode::Form, A::Cancel),
             (Mode::Form, A::OpenEditor),
         ],
+        Mode::Confirm
+            if state
+                .confirm
+                .as_ref()
+                .is_some_and(|c| !c.compare.is_empty()) =>
+        {
+            vec![
+                (Mode::Confirm, A::Yes),
+                (Mode::Confirm, A::TakeTheirs),
+                (Mode::Confirm, A::No),
+            ]
+        }
         Mode::Confirm => vec![(Mode::Confirm, A::Yes), (Mode::Confirm, A::No)],
         Mode::Help => vec![(Mode::Help, A::Down), (Mode::Help, A::Back)],
         Mode::Normal => match state.screen() {
@@ -312,6 +329,8 @@ fn hint_label(state: &State, a: &Action) -> &'static str {
         Action::OpenEditor => l.t("$EDITOR", "$EDITOR"),
         Action::Yes => l.t("yes", "はい"),
         Action::No => l.t("no", "いいえ"),
+        Action::TakeTheirs => l.t("take theirs", "相手の版"),
+        Action::Edit => l.t("edit", "編集"),
         _ => "",
     }
 }

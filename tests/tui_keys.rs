@@ -990,3 +990,137 @@ fn a_long_dashboard_section_lists_the_first_and_counts_the_rest() {
         "the heading keeps the total:\n{screen}"
     );
 }
+
+/// Someone else saves the case (a new coordinator's title) while it is
+/// being edited here.
+fn saved_meanwhile(demo: &tui::Demo, case: Id, title: &str) {
+    use triad::store::Change;
+    let mut c: Case = demo.store.get_as(case).unwrap().unwrap();
+    let base = demo.store.revisions(&[case]).unwrap()[0];
+    c.title = title.to_string();
+    demo.store
+        .apply(vec![Change::Edit {
+            record: Record::Case(c),
+            base,
+        }])
+        .expect("their save");
+}
+
+/// Open the Sendai case's edit form and retitle it (not yet saved).
+fn edit_title(app: &mut Headless, title: &str) -> Id {
+    sendai_case(app);
+    let id = detail(app).case.id;
+    app.press("i");
+    assert!(app.state.form.is_some(), "{}", app.screen());
+    app.press("<C-u>");
+    app.type_text(title);
+    id
+}
+
+#[test]
+fn an_edit_saves_from_the_revision_it_was_made_from() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    let id = edit_title(&mut app, "仙台ポリオの会 会員 阿部さん（改題）");
+    let before = demo.store.revisions(&[id]).unwrap()[0];
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let c: Case = demo.store.get_as(id).unwrap().unwrap();
+    assert_eq!(c.title, "仙台ポリオの会 会員 阿部さん（改題）");
+    assert_eq!(demo.store.revisions(&[id]).unwrap()[0], before + 1);
+    // The view shows the new revision, so a second edit is not a conflict.
+    assert_eq!(detail(&app).rev, before + 1);
+    app.press("i");
+    app.type_text("!");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    assert!(app.state.confirm.is_none());
+}
+
+#[test]
+fn an_edit_that_crossed_another_shows_both_and_can_keep_yours() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    let id = edit_title(&mut app, "Mine: after the home visit");
+    saved_meanwhile(&demo, id, "Theirs: after the phone call");
+    app.press("<C-s>");
+    let c = app.state.confirm.as_ref().expect("a conflict to resolve");
+    let title_row = c
+        .compare
+        .iter()
+        .find(|(f, _, _)| f == "Title")
+        .expect("the title compared");
+    assert_eq!(
+        (title_row.1.as_str(), title_row.2.as_str()),
+        ("Theirs: after the phone call", "Mine: after the home visit")
+    );
+    assert_eq!(c.compare[0].0, "Title", "what differs comes first");
+    let screen = app.screen();
+    assert!(screen.contains("Theirs: after the phone call"), "{screen}");
+    assert!(screen.contains("Mine: after the home visit"), "{screen}");
+    // Nothing of ours was written yet.
+    let stored: Case = demo.store.get_as(id).unwrap().unwrap();
+    assert_eq!(stored.title, "Theirs: after the phone call");
+    app.press("y");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let stored: Case = demo.store.get_as(id).unwrap().unwrap();
+    assert_eq!(stored.title, "Mine: after the home visit");
+}
+
+#[test]
+fn a_conflict_can_take_theirs_or_go_back_to_editing() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    let id = edit_title(&mut app, "Mine");
+    saved_meanwhile(&demo, id, "Theirs");
+    app.press("<C-s>");
+    assert!(app.state.confirm.is_some());
+    app.press("t");
+    assert!(app.state.form.is_none() && app.state.confirm.is_none());
+    assert_eq!(detail(&app).case.title, "Theirs", "the view reloaded");
+    let stored: Case = demo.store.get_as(id).unwrap().unwrap();
+    assert_eq!(stored.title, "Theirs");
+
+    // Again, and back to the form: what was typed is kept, and a save
+    // from there builds on their version.
+    app.press("i");
+    app.press("<C-u>");
+    app.type_text("Mine again");
+    saved_meanwhile(&demo, id, "Theirs again");
+    app.press("<C-s>");
+    assert!(app.state.confirm.is_some());
+    app.press("<Esc>");
+    let form = app.state.form.as_ref().expect("back in the form");
+    assert_eq!(form.value("title"), "Mine again");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let stored: Case = demo.store.get_as(id).unwrap().unwrap();
+    assert_eq!(stored.title, "Mine again");
+}
+
+#[test]
+fn an_edit_can_move_the_case_to_closed_with_its_date() {
+    use triad::model::CaseStatus;
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    let id = detail(&app).case.id;
+    app.press("i");
+    // Title, reading, client, coordinator, condition, then status.
+    app.press("<Tab><Tab><Tab><Tab><Tab>");
+    while app.state.form.as_ref().unwrap().code("status") != "closed" {
+        app.press("<Right>");
+    }
+    app.press("<Tab><C-u>");
+    app.type_text("2024-06-14");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let c: Case = demo.store.get_as(id).unwrap().unwrap();
+    assert_eq!(c.status, CaseStatus::Closed);
+    let last = c.status_history.last().unwrap();
+    assert_eq!(
+        (last.status, last.on.to_string()),
+        (CaseStatus::Closed, "2024-06-14".into())
+    );
+    assert_eq!(last.by, tui::USER);
+}

@@ -146,3 +146,42 @@ fn ascii_case_view() {
     }
     insta::assert_snapshot!("case_timeline_ascii_80x24", screen);
 }
+
+/// The conflict popup (both versions side by side) and the header while
+/// the server is unreachable, at both sizes and in both languages.
+#[test]
+fn conflict_and_reconnecting() {
+    use triad::app::Action;
+    use triad::app::state::Link;
+    use triad::model::{Case, Kind, Record};
+    use triad::store::{Change, StoreExt};
+    for (lang, tag) in [(Lang::En, "en"), (Lang::Ja, "ja")] {
+        for (w, h) in [(80, 24), (160, 48)] {
+            let demo = tui::demo_store();
+            let mut app = tui::app(&demo, lang, w, h);
+            drive(&mut app, &["<C-p>", "@C", "i<C-u>"], "仙台ポリオの会 会員");
+            app.type_text("阿部さん 訪問後の相談");
+            let Some(id) = app.state.stack.iter().rev().find_map(|s| match s {
+                triad::app::state::Screen::Case(c) => Some(c.id),
+                _ => None,
+            }) else {
+                panic!("not on a case");
+            };
+            assert_eq!(id.kind, Kind::Case);
+            let mut c: Case = demo.store.get_as(id).unwrap().unwrap();
+            let base = demo.store.revisions(&[id]).unwrap()[0];
+            c.title = "阿部さん 電話相談のあと".into();
+            demo.store
+                .apply(vec![Change::Edit {
+                    record: Record::Case(c),
+                    base,
+                }])
+                .unwrap();
+            app.press("<C-s>");
+            insta::assert_snapshot!(format!("conflict_{tag}_{w}x{h}"), app.screen());
+            app.press("t");
+            app.act(Action::Link(Link::Reconnecting("gone".into())));
+            insta::assert_snapshot!(format!("reconnecting_{tag}_{w}x{h}"), app.screen());
+        }
+    }
+}

@@ -46,6 +46,8 @@ pub enum Action {
     ClearFilters,
 
     // Editing.
+    /// Edit the record on screen (a case's title, people, condition, status).
+    Edit,
     NewCase,
     NewBody,
     NewPerson,
@@ -77,6 +79,8 @@ pub enum Action {
     // Yes/no questions.
     Yes,
     No,
+    /// In a conflict: drop your edit and take the version saved meanwhile.
+    TakeTheirs,
 
     // Internal: never read from a keymap.
     /// A key press, before the keymap has read it.
@@ -141,6 +145,7 @@ impl Action {
         Action::FilterSector,
         Action::FilterCoordinator,
         Action::ClearFilters,
+        Action::Edit,
         Action::NewCase,
         Action::NewBody,
         Action::NewPerson,
@@ -168,6 +173,7 @@ impl Action {
         Action::ClearField,
         Action::Yes,
         Action::No,
+        Action::TakeTheirs,
     ];
 
     /// Read an action by the name a keymap uses (`"page_down"`); internal

@@ -206,6 +206,9 @@ pub struct Timeline {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseDetail {
     pub case: Case,
+    /// The case's revision, which an edit of it is made from.
+    #[serde(default)]
+    pub rev: u64,
     pub relationships: Vec<Relationship>,
     /// Newest first.
     pub referrals: Vec<Referral>,

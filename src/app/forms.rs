@@ -20,16 +20,37 @@ use crate::model::{
 #[derive(Clone, Debug, PartialEq)]
 pub enum FormKind {
     NewCase,
+    /// Edit a case made from revision `base` of it.
+    EditCase {
+        case: Id,
+        base: u64,
+    },
     NewBody,
     NewPerson,
     NewAffiliation,
-    AddParty { case: Id },
-    SetTrust { case: Id, relationship: Option<Id> },
-    AddNote { case: Id, relationship: Option<Id> },
-    ProposeReferral { case: Id },
-    AdvanceReferral { referral: Id },
-    RecordConsent { case: Id },
-    LogEvent { case: Option<Id> },
+    AddParty {
+        case: Id,
+    },
+    SetTrust {
+        case: Id,
+        relationship: Option<Id>,
+    },
+    AddNote {
+        case: Id,
+        relationship: Option<Id>,
+    },
+    ProposeReferral {
+        case: Id,
+    },
+    AdvanceReferral {
+        referral: Id,
+    },
+    RecordConsent {
+        case: Id,
+    },
+    LogEvent {
+        case: Option<Id>,
+    },
 }
 
 pub type AppForm = Form<FormKind>;
@@ -174,6 +195,58 @@ pub fn open(state: &State, kind: FormKind) -> Result<AppForm, String> {
                 f("condition", l.t("Condition", "疾患・状況"), FieldKind::Text),
             ],
         ),
+        FormKind::EditCase { case, .. } => {
+            let d = case_detail(state, *case).ok_or_else(|| {
+                l.t("The case is still loading.", "ケースを読み込み中です。")
+                    .to_string()
+            })?;
+            let c = &d.case;
+            let id_text = |i: Option<Id>| i.map(|i| i.to_string()).unwrap_or_default();
+            let last_change = c
+                .status_history
+                .last()
+                .map_or(today.clone(), |s| s.on.to_string());
+            (
+                l.t("Edit case", "ケースを編集"),
+                vec![
+                    f("title", l.t("Title", "件名"), FieldKind::Text)
+                        .required()
+                        .text(&c.title),
+                    f(
+                        "reading",
+                        l.t("Reading (kana)", "よみがな"),
+                        FieldKind::Text,
+                    )
+                    .text(c.reading.as_deref().unwrap_or("")),
+                    f(
+                        "client",
+                        l.t("Client (person)", "相談者（人）"),
+                        FieldKind::Party,
+                    )
+                    .text(&id_text(c.client)),
+                    f(
+                        "coordinator",
+                        l.t("Coordinator", "コーディネーター"),
+                        FieldKind::Party,
+                    )
+                    .text(&id_text(c.coordinator)),
+                    f("condition", l.t("Condition", "疾患・状況"), FieldKind::Text)
+                        .text(&c.condition),
+                    f(
+                        "status",
+                        l.t("Status", "状態"),
+                        choices(&CaseStatus::ALL, |s| l.case_status(s)),
+                    )
+                    .pick(&code(&c.status)),
+                    f(
+                        "status_on",
+                        l.t("Status since (if changed)", "状態の変更日（変更時）"),
+                        FieldKind::Date,
+                    )
+                    .text(&today.max(last_change)),
+                ],
+            )
+        }
         FormKind::NewBody => (
             l.t("New body", "新規団体"),
             vec![
@@ -751,6 +824,52 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                 c.validate().map_err(v)?;
                 vec![SaveOp::Create(Record::Case(c))]
             }
+            FormKind::EditCase { case, base } => {
+                let mut c = case_detail(state, case)
+                    .map(|d| d.case.clone())
+                    .ok_or_else(|| {
+                        (
+                            String::new(),
+                            l.t("the case is not loaded yet", "ケースを読み込み中です")
+                                .to_string(),
+                        )
+                    })?;
+                c.title = text("title");
+                c.reading = opt_text("reading");
+                c.client = party("client");
+                c.coordinator = party("coordinator");
+                c.condition = text("condition");
+                c.changed = now;
+                if let Some(cl) = c.client.filter(|i| i.kind != Kind::Person) {
+                    return Err((
+                        "client".into(),
+                        format!("{cl}: {}", l.t("the client is a person", "相談者は人です")),
+                    ));
+                }
+                c.validate().map_err(v)?;
+                let mut ops = vec![SaveOp::Edit {
+                    record: Record::Case(c.clone()),
+                    base: base,
+                }];
+                // A new status is a step in its history, not an edit.
+                let status: CaseStatus = from_code(form.code("status")).unwrap_or(c.status);
+                if status != c.status {
+                    let on = date("status_on").unwrap_or(today);
+                    if c.status_history.last().is_some_and(|s| on < s.on) {
+                        return Err((
+                            "status_on".into(),
+                            l.t("before the last status change", "前回の状態変更より前です")
+                                .into(),
+                        ));
+                    }
+                    ops.push(SaveOp::Append(Intent::CaseStatus {
+                        case: case,
+                        status,
+                        on,
+                    }));
+                }
+                ops
+            }
             FormKind::NewBody => {
                 let b = Body {
                     id: placeholder(Kind::Body),
@@ -1086,4 +1205,44 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
             None
         }
     }
+}
+
+/// The fields of two versions of a record, side by side for a conflict:
+/// (label, theirs, yours), the ones that differ first.
+pub fn compare(state: &State, theirs: &Record, mine: &Record) -> Vec<(String, String, String)> {
+    let l = state.lang();
+    let person = |i: Option<Id>| i.map(|i| state.name(i)).unwrap_or_default();
+    let rows = match (theirs, mine) {
+        (Record::Case(t), Record::Case(m)) => {
+            let row = |label: &str, a: String, b: String| (label.to_string(), a, b);
+            vec![
+                row(l.t("Title", "件名"), t.title.clone(), m.title.clone()),
+                row(
+                    l.t("Reading", "よみがな"),
+                    t.reading.clone().unwrap_or_default(),
+                    m.reading.clone().unwrap_or_default(),
+                ),
+                row(l.t("Client", "相談者"), person(t.client), person(m.client)),
+                row(
+                    l.t("Coordinator", "コーディネーター"),
+                    person(t.coordinator),
+                    person(m.coordinator),
+                ),
+                row(
+                    l.t("Condition", "疾患・状況"),
+                    t.condition.clone(),
+                    m.condition.clone(),
+                ),
+                row(
+                    l.t("Status", "状態"),
+                    l.case_status(t.status).to_string(),
+                    l.case_status(m.status).to_string(),
+                ),
+            ]
+        }
+        _ => vec![],
+    };
+    let (mut differ, same): (Vec<_>, Vec<_>) = rows.into_iter().partition(|(_, a, b)| a != b);
+    differ.extend(same);
+    differ
 }

@@ -216,14 +216,23 @@ pub struct Finder {
 pub enum Confirmed {
     DiscardForm,
     Quit,
-    EndRole { case: Id, party: Id },
+    EndRole {
+        case: Id,
+        party: Id,
+    },
     WithdrawConsent(Id),
+    /// A conflict: save the form again, now made from revision `rev`.
+    Reapply {
+        rev: u64,
+    },
 }
 
 #[derive(Clone, Debug)]
 pub struct Confirm {
     pub question: String,
     pub on_yes: Confirmed,
+    /// Two versions side by side (a conflict): field, theirs, yours.
+    pub compare: Vec<(String, String, String)>,
 }
 
 /// A line at the bottom: what just happened.

@@ -112,6 +112,7 @@ fn quit(state: &mut State) -> Effects {
     if state.form.as_ref().is_some_and(|f| f.dirty()) {
         let l = state.lang();
         state.confirm = Some(Confirm {
+            compare: Vec::new(),
             question: l
                 .t(
                     "The form holds unsaved text. Quit and lose it?",
@@ -431,10 +432,21 @@ fn case_screen(
             _ => vec![],
         },
         Action::AddParty => open_form(state, FormKind::AddParty { case: case_id }),
+        Action::Edit => match s.detail.as_ref().map(|d| d.rev) {
+            Some(base) => open_form(
+                state,
+                FormKind::EditCase {
+                    case: case_id,
+                    base,
+                },
+            ),
+            None => vec![],
+        },
         Action::EndRole => match party {
             Some(p) if p.until.is_none() => {
                 let name = state.name(p.party);
                 state.confirm = Some(Confirm {
+                    compare: Vec::new(),
                     question: format!(
                         "{} {name} ({}) {} {}?",
                         l.t("End the role of", "役割を終了します:"),
@@ -504,6 +516,7 @@ fn case_screen(
         Action::WithdrawConsent => match consent {
             Some(c) if c.withdrawn_on.is_none() => {
                 state.confirm = Some(Confirm {
+                    compare: Vec::new(),
                     question: format!(
                         "{} {} ({}) {} {}?",
                         l.t("Withdraw consent", "同意を撤回します:"),
@@ -777,6 +790,7 @@ fn form(state: &mut State, action: Action) -> Effects {
             if f.dirty() {
                 let l = state.lang();
                 state.confirm = Some(Confirm {
+                    compare: Vec::new(),
                     question: l
                         .t(
                             "Leave the form and lose what you typed?",
@@ -859,6 +873,9 @@ fn confirm(state: &mut State, action: Action) -> Effects {
     let Some(c) = state.confirm.take() else {
         return vec![];
     };
+    if let Confirmed::Reapply { rev } = c.on_yes {
+        return resolve_conflict(state, action, rev, c);
+    }
     match action {
         Action::Yes => {}
         Action::No | Action::Cancel => return vec![],
@@ -876,6 +893,8 @@ fn confirm(state: &mut State, action: Action) -> Effects {
             state.quit = true;
             vec![]
         }
+        // Answered by `resolve_conflict`.
+        Confirmed::Reapply { .. } => vec![],
         Confirmed::EndRole { case, party } => {
             let today = state.today();
             let Some(mut c) = current_case(state, case) else {
@@ -1037,16 +1056,9 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             answered(state);
             saved(state, records)
         }
-        Reply::Conflict { message, .. } => {
+        Reply::Conflict { current, rev, .. } => {
             answered(state);
-            let error = message;
-            if let Some(f) = state.form.as_mut().filter(|f| f.saving) {
-                f.saving = false;
-                f.set_error("", error);
-            } else {
-                state.flash = Some(Flash::Error(error));
-            }
-            vec![]
+            conflict(state, &current, rev)
         }
         Reply::SaveFailed { field, error } => {
             answered(state);
@@ -1086,6 +1098,75 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
                 Err(e) => state.flash = Some(Flash::Error(e)),
             }
             state.repaint += 1;
+            vec![]
+        }
+    }
+}
+
+/// Someone saved the record being edited since the form was opened: show
+/// both versions side by side, and let the user re-apply theirs, take the
+/// other, or go back to editing. The form keeps what was typed.
+fn conflict(state: &mut State, current: &Record, rev: u64) -> Effects {
+    let l = state.lang();
+    let message = format!(
+        "{} {}",
+        current.id(),
+        l.t(
+            "was saved by someone else after you opened it.",
+            "は、あなたが開いた後に他の人が保存しました。"
+        )
+    );
+    let Some(f) = state.form.as_mut().filter(|f| f.saving) else {
+        state.flash = Some(Flash::Error(message));
+        return vec![];
+    };
+    f.saving = false;
+    let mut form = f.clone();
+    let Some(SaveOp::Edit { record: mine, .. }) =
+        forms::submit(state, &mut form).and_then(|ops| ops.into_iter().next())
+    else {
+        if let Some(f) = state.form.as_mut() {
+            f.set_error("", message);
+        }
+        return vec![];
+    };
+    let compare = forms::compare(state, current, &mine);
+    state.confirm = Some(Confirm {
+        question: format!(
+            "{message} {}",
+            l.t("Save yours over theirs?", "あなたの編集で上書きしますか？")
+        ),
+        on_yes: Confirmed::Reapply { rev },
+        compare,
+    });
+    vec![]
+}
+
+/// The answer to a conflict: yours again (made from their revision now),
+/// theirs (the form closes, the screen reloads), or back to the form.
+fn resolve_conflict(state: &mut State, action: Action, rev: u64, c: Confirm) -> Effects {
+    let rebase = |state: &mut State| {
+        if let Some(f) = state.form.as_mut()
+            && let FormKind::EditCase { base, .. } = &mut f.kind
+        {
+            *base = rev;
+        }
+    };
+    match action {
+        Action::Yes => {
+            rebase(state);
+            save_form(state)
+        }
+        Action::TakeTheirs => {
+            state.form = None;
+            reload(state)
+        }
+        Action::No | Action::Cancel => {
+            rebase(state);
+            vec![]
+        }
+        _ => {
+            state.confirm = Some(c);
             vec![]
         }
     }

@@ -371,6 +371,9 @@ fn timelines(store: &dyn Store, parties: &[Id]) -> Result<Vec<Timeline>, StoreEr
 }
 
 pub fn load_case(store: &dyn Store, id: Id) -> Result<CaseDetail, StoreError> {
+    // The revision before the record: if a write falls between the two,
+    // an edit from here meets a conflict rather than overwriting it.
+    let rev = store.revisions(&[id])?.first().copied().unwrap_or_default();
     let case: Case = store.get_as(id)?.ok_or(StoreError::NotFound(id))?;
     let party_ids: Vec<Id> = case.parties.iter().map(|p| p.party).collect();
     let party_set: HashSet<Id> = party_ids.iter().copied().collect();
@@ -443,6 +446,7 @@ pub fn load_case(store: &dyn Store, id: Id) -> Result<CaseDetail, StoreError> {
     let (names, sectors) = names_of(store, ids)?;
     Ok(CaseDetail {
         case,
+        rev,
         relationships,
         referrals,
         notes,

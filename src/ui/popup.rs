@@ -89,27 +89,100 @@ pub fn too_small(state: &State, area: Rect, buf: &mut Buffer) {
 pub fn confirm(state: &State, c: &Confirm, area: Rect, buf: &mut Buffer) {
     let l = state.lang();
     let t = &Theme::of(&state.cfg);
-    let width = 60u16.min(area.width.saturating_sub(4)).max(10);
-    let lines_text = text::wrap(&c.question, usize::from(width.saturating_sub(4)));
-    let h = u16::try_from(lines_text.len())
-        .unwrap_or(10)
-        .saturating_add(4);
-    let rect = centered(area, width, h);
-    let inner = frame(state, l.t("Confirm", "確認"), rect, buf);
+    // A comparison needs room for two columns; a question does not.
+    let wanted = if c.compare.is_empty() { 60 } else { 110 };
+    let width = wanted.min(area.width.saturating_sub(4)).max(10);
+    let inner_w = usize::from(width.saturating_sub(4));
+    let lines_text = text::wrap(&c.question, inner_w);
     let mut lines: Vec<Line<'static>> = lines_text
         .into_iter()
         .map(|s| Line::raw(format!(" {s}")))
         .collect();
+    if !c.compare.is_empty() {
+        lines.push(Line::raw(""));
+        lines.extend(compare_lines(state, &c.compare, inner_w));
+    }
     lines.push(Line::raw(""));
     let key = |a| state.keymap.key_for(Mode::Confirm, &a).unwrap_or_default();
-    lines.push(Line::from(vec![
+    let mut keys = vec![
         Span::raw(" "),
         styled(key(crate::app::Action::Yes), t.key()),
-        Span::raw(format!(" {}   ", l.t("yes", "はい"))),
-        styled(key(crate::app::Action::No), t.key()),
-        Span::raw(format!(" {}", l.t("no", "いいえ"))),
-    ]));
+    ];
+    if c.compare.is_empty() {
+        keys.push(Span::raw(format!(" {}   ", l.t("yes", "はい"))));
+        keys.push(styled(key(crate::app::Action::No), t.key()));
+        keys.push(Span::raw(format!(" {}", l.t("no", "いいえ"))));
+    } else {
+        keys.push(Span::raw(format!(
+            " {}   ",
+            l.t("save yours", "自分の版を保存")
+        )));
+        keys.push(styled(key(crate::app::Action::TakeTheirs), t.key()));
+        keys.push(Span::raw(format!(
+            " {}   ",
+            l.t("take theirs", "相手の版を採用")
+        )));
+        keys.push(styled(key(crate::app::Action::No), t.key()));
+        keys.push(Span::raw(format!(
+            " {}",
+            l.t("back to editing", "編集に戻る")
+        )));
+    }
+    lines.push(Line::from(keys));
+    let h = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let rect = centered(area, width, h);
+    let title = if c.compare.is_empty() {
+        l.t("Confirm", "確認")
+    } else {
+        l.t(
+            "Saved by someone else meanwhile",
+            "他の人が先に保存しました",
+        )
+    };
+    let inner = frame(state, title, rect, buf);
     lines_in(lines, inner, buf);
+}
+
+/// Field, theirs, yours in three columns; a row that differs is marked
+/// with `*` (so it shows without colour too) and drawn bold.
+fn compare_lines(state: &State, rows: &[(String, String, String)], w: usize) -> Vec<Line<'static>> {
+    let l = state.lang();
+    let t = &Theme::of(&state.cfg);
+    let label_w = rows
+        .iter()
+        .map(|(f, _, _)| text::width(f))
+        .max()
+        .unwrap_or(0)
+        .min(w / 4);
+    let col = w.saturating_sub(label_w + 5) / 2;
+    let cut = t.sym.cut;
+    let mut out = vec![Line::from(Span::styled(
+        format!(
+            "   {} {} {}",
+            text::pad("", label_w, cut),
+            text::pad(l.t("Theirs (saved)", "相手の版（保存済み）"), col, cut),
+            text::pad(l.t("Yours", "自分の版"), col, cut)
+        ),
+        t.dim(),
+    ))];
+    for (field, theirs, mine) in rows {
+        let differs = theirs != mine;
+        let line = format!(
+            " {} {} {} {}",
+            if differs { "*" } else { " " },
+            text::pad(field, label_w, cut),
+            text::pad(&text::clean(theirs), col, cut),
+            text::pad(&text::clean(mine), col, cut)
+        );
+        out.push(if differs {
+            Line::from(Span::styled(line, t.title()))
+        } else {
+            Line::raw(line)
+        });
+    }
+    out
 }
 
 /// After the first key of a chord: what can follow.
