@@ -434,6 +434,7 @@ fn serve(
     if on_demand {
         // Its own session: the terminal closing (SIGHUP) is not its end.
         let _ = nix::unistd::setsid();
+        close_inherited_fds();
     }
     opts.idle = idle
         .map(Duration::from_secs)
@@ -447,7 +448,7 @@ fn serve(
         Ok(()) => Ok(ExitCode::SUCCESS),
         // Started on demand and beaten to it: the winner serves.
         Err(crate::server::ServeError::Store(StoreError::Locked(_)))
-            if on_demand && crate::store::StoreLock::held_by_server(&dir) =>
+            if on_demand && held_by_a_server(&dir) =>
         {
             Ok(ExitCode::SUCCESS)
         }
@@ -465,6 +466,40 @@ fn serve(
             ))
         }
         Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Closes every descriptor an on-demand server inherited beyond stdin,
+/// stdout and stderr (a job runner's pipe, say): whoever waits on them must
+/// not wait for the server. Run first thing, before triad opens any.
+fn close_inherited_fds() {
+    let fds: Vec<i32> = std::fs::read_dir("/proc/self/fd")
+        .map(|dir| {
+            dir.flatten()
+                .filter_map(|e| e.file_name().to_str()?.parse().ok())
+                .filter(|fd| *fd > 2)
+                .collect()
+        })
+        .unwrap_or_default();
+    // The listing's own descriptor is among them, closed already: harmless.
+    for fd in fds {
+        let _ = nix::unistd::close(fd);
+    }
+}
+
+/// Whether the store is held by a server. A server that won a race to
+/// start marks the lock file a moment after it takes the lock: look for
+/// the mark for a short while before deciding it is not a server.
+fn held_by_a_server(dir: &Path) -> bool {
+    let until = std::time::Instant::now() + Duration::from_secs(2);
+    loop {
+        if crate::store::StoreLock::held_by_server(dir) {
+            return true;
+        }
+        if std::time::Instant::now() >= until {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

@@ -849,7 +849,7 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                 c.validate().map_err(v)?;
                 let mut ops = vec![SaveOp::Edit {
                     record: Record::Case(c.clone()),
-                    base: base,
+                    base,
                 }];
                 // A new status is a step in its history, not an edit.
                 let status: CaseStatus = from_code(form.code("status")).unwrap_or(c.status);
@@ -862,11 +862,7 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                                 .into(),
                         ));
                     }
-                    ops.push(SaveOp::Append(Intent::CaseStatus {
-                        case: case,
-                        status,
-                        on,
-                    }));
+                    ops.push(SaveOp::Append(Intent::CaseStatus { case, status, on }));
                 }
                 ops
             }

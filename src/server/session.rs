@@ -137,22 +137,33 @@ fn welcome(
 /// Writes answers and feed frames in order; tells a client that fell
 /// behind the feed to resync. Ends when the connection closes.
 fn write_loop(stream: &mut UnixStream, outbox: &Outbox, closing: &AtomicBool) {
-    // Once the reader has ended, no one reads what is left: stop.
+    let send = |stream: &mut UnixStream, frame: ServerFrame| -> bool {
+        if write_frame(stream, &frame).is_err() {
+            return false;
+        }
+        if outbox.behind.swap(false, Ordering::SeqCst) {
+            let resync = ServerFrame::Feed { feed: Feed::Resync };
+            return write_frame(stream, &resync).is_ok();
+        }
+        true
+    };
     while !closing.load(Ordering::SeqCst) {
         match outbox.frames.recv_timeout(Duration::from_millis(200)) {
             Ok(frame) => {
-                if write_frame(stream, &frame).is_err() {
-                    break;
-                }
-                if outbox.behind.swap(false, Ordering::SeqCst) {
-                    let resync = ServerFrame::Feed { feed: Feed::Resync };
-                    if write_frame(stream, &resync).is_err() {
-                        break;
-                    }
+                if !send(stream, frame) {
+                    return;
                 }
             }
+            Err(RecvTimeoutError::Disconnected) => return,
             Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    // The client stopped sending (perhaps only half-closed): what was
+    // already answered still goes out, but a busy feed cannot keep this
+    // thread alive.
+    for frame in outbox.frames.try_iter().take(super::hub::QUEUE) {
+        if !send(stream, frame) {
+            return;
         }
     }
 }
