@@ -375,7 +375,7 @@ fn server_pids(store: &Path) -> Vec<u32> {
                     .split(|b| *b == 0)
                     .map(|a| String::from_utf8_lossy(a).into_owned())
                     .collect();
-                args.iter().any(|a| a == "serve") && args.iter().any(|a| *a == want)
+                args.iter().any(|a| a == "serve") && args.contains(&want)
             })
         })
         .collect()
