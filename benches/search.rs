@@ -363,7 +363,7 @@ fn run_store(scale: usize, fzf: bool) {
         }
     };
     let start = Instant::now();
-    let docs = match triad::search::docs_in(&store, "bench") {
+    let docs = match triad::search::docs_in(&store, None) {
         Ok(d) => d,
         Err(e) => {
             println!("store of scale {scale}: {e}, skipped");

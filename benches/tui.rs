@@ -100,6 +100,7 @@ fn startup(dir: &Path) -> Result<Startup, String> {
             StoreEffect::LoadAll,
             today(),
             IndexAt::Here,
+            &triad::store::Scope::owner("bench"),
             &mut |r| {
                 let _ = tx.send(Action::Reply(Box::new(r)));
             },

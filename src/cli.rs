@@ -103,6 +103,12 @@ pub enum Command {
         /// Stop the running server (it finishes its writes first)
         #[arg(long)]
         stop: bool,
+        /// Users and roles (TOML); without it the server serves its own user only
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Check a config file and exit: prints file:line: reason for each problem
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["stop", "config"])]
+        check_config: Option<PathBuf>,
         /// Started by another triad: leave the terminal's session, and exit
         /// quietly if another server holds the store
         #[arg(long, hide = true)]
@@ -136,12 +142,21 @@ fn store_dir(cli: &Cli) -> PathBuf {
     cli.store.clone().unwrap_or_else(crate::store::default_dir)
 }
 
-/// The server to talk to: `--connect`, else the store's own (started on
-/// demand). Commands that only read need the store to exist: a mistyped
+/// Where a machine-wide server listens (see the README's shared set-up).
+pub const SHARED_SOCKET: &str = "/run/triad/triad.sock";
+
+/// The server to talk to: `--connect` (or `$TRIAD_SOCKET`), else the
+/// machine-wide server if there is one and no store was named, else the
+/// store's own (started on demand). Commands that only read need the store to exist: a mistyped
 /// path is an error, not a new empty store.
 fn target(cli: &Cli, must_exist: bool) -> Result<Target, String> {
     if let Some(socket) = &cli.connect {
         return Ok(Target::Socket(socket.clone()));
+    }
+    // A machine-wide server, unless a store was named.
+    let shared = Path::new(SHARED_SOCKET);
+    if cli.store.is_none() && shared.exists() {
+        return Ok(Target::Socket(shared.to_path_buf()));
     }
     let dir = store_dir(cli);
     match std::fs::metadata(dir.join("db")) {
@@ -193,11 +208,28 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
         ),
         Some(Command::Check) => check(&mut connect(&target(&cli, true)?)?),
         Some(Command::Serve {
+            socket: _,
+            idle: _,
+            stop: _,
+            config: _,
+            check_config: Some(ref file),
+            on_demand: _,
+        }) => check_config(file),
+        Some(Command::Serve {
             ref socket,
             idle,
             stop,
+            ref config,
+            check_config: None,
             on_demand,
-        }) => serve(&cli, socket.clone(), idle, stop, on_demand),
+        }) => serve(
+            &cli,
+            socket.clone(),
+            idle,
+            stop,
+            config.as_deref(),
+            on_demand,
+        ),
         Some(Command::Keymap {
             command: KeymapCommand::Check { ref file },
         }) => keymap_check(file),
@@ -294,14 +326,26 @@ fn import(target: &Target, file: &Path) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn collect(client: &mut Client, case: Option<Id>) -> Result<Vec<Record>, String> {
+/// The records of an export, and whom the server filtered them for (with
+/// how many it left out), if it left any out.
+fn collect(client: &mut Client, case: Option<Id>) -> Result<(Vec<Record>, Option<String>), String> {
     let mut records = Vec::new();
+    let mut filtered = None;
     for part in ask(client, Ask::Collect { case })? {
-        if let Part::Records { records: mut r } = part {
-            records.append(&mut r);
+        match part {
+            Part::Records { records: mut r } => records.append(&mut r),
+            Part::Filtered { reader, left_out } => {
+                filtered = Some(format!(
+                    "{reader}: {left_out} records this user may not read are left out"
+                ));
+            }
+            _ => {}
         }
     }
-    Ok(records)
+    if let Some(f) = &filtered {
+        eprintln!("filtered for {f}");
+    }
+    Ok((records, filtered))
 }
 
 fn export(
@@ -316,7 +360,10 @@ fn export(
         return Err(format!("--case takes a case id like C-0007, not {c}"));
     }
     let text = match format {
-        Format::Json => exchange::to_json(collect(client, case)?),
+        Format::Json => {
+            let (records, filtered) = collect(client, case)?;
+            exchange::to_json_for(records, filtered)
+        }
         Format::Md => {
             let Some(case) = case else {
                 return Err("--format md needs --case ID".into());
@@ -333,8 +380,8 @@ fn export(
             let Some(dir) = out else {
                 return Err("--format csv writes one file per kind: give --out DIR".into());
             };
-            let records = collect(client, case)?;
-            let files = exchange::write_csv(&records, dir)
+            let (records, filtered) = collect(client, case)?;
+            let files = exchange::write_csv(&records, filtered.as_deref(), dir)
                 .map_err(|e| format!("cannot write CSV into {}: {e}", dir.display()))?;
             log_export(client, case, format)?;
             eprintln!("wrote {} files into {}", files.len(), dir.display());
@@ -408,11 +455,16 @@ fn serve(
     socket: Option<PathBuf>,
     idle: Option<u64>,
     stop: bool,
+    config: Option<&Path>,
     on_demand: bool,
 ) -> Result<ExitCode, String> {
     let dir = store_dir(cli);
     let mut opts = crate::server::ServeOptions::new(&dir);
     opts.socket = socket.or_else(|| cli.connect.clone());
+    if let Some(file) = config {
+        let me = crate::server::socket::my_uid();
+        opts.roles = Some(crate::server::roles::Roles::load(file, me)?);
+    }
     if stop {
         let target = Target::Socket(opts.socket_path());
         let mut client = match Client::connect(&target.socket(), false, Arc::new(|_| {})) {
@@ -484,6 +536,21 @@ fn close_inherited_fds() {
     // The listing's own descriptor is among them, closed already: harmless.
     for fd in fds {
         let _ = nix::unistd::close(fd);
+    }
+}
+
+/// `triad serve --check-config FILE`: the file's problems with their lines.
+fn check_config(file: &Path) -> Result<ExitCode, String> {
+    let me = crate::server::socket::my_uid();
+    match crate::server::roles::Roles::load(file, me) {
+        Ok(roles) => {
+            println!("{}: ok ({})", file.display(), roles.summary());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => {
+            eprintln!("{problems}");
+            Ok(ExitCode::from(1))
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Id, Kind, Record};
-use crate::store::{SCHEMA_VERSION, Store, StoreError, StoreExt};
+use crate::store::{SCHEMA_VERSION, Scope, Store, StoreError, StoreExt};
 
 pub use csv_out::write_csv;
 pub use markdown::case_report;
@@ -20,6 +20,9 @@ const FORMAT: &str = "triad-export";
 /// The audit trail stays with the store it was written in.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Export {
+    /// Whom the export was filtered for, when records were left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filtered_for: Option<String>,
     pub format: String,
     pub schema: u32,
     pub records: Vec<Record>,
@@ -46,16 +49,74 @@ pub enum ImportError {
     Rejected(#[from] StoreError),
 }
 
-/// Every record of the store (a lossless backup), or, with `case`, that
-/// case and all it needs, as `reader` may share it.
+/// Every record of the store, or, with `case`, that case and all it needs;
+/// as `scope`'s reader may see them (`None`: everything, a lossless backup
+/// for the library's own use). Returns how many records were left out.
 pub fn collect(
     store: &dyn Store,
     case: Option<Id>,
-    reader: &str,
-) -> Result<Vec<Record>, StoreError> {
-    match case {
-        None => store.everything(),
-        Some(id) => case_closure(store, id, reader),
+    scope: Option<&Scope>,
+) -> Result<(Vec<Record>, usize), StoreError> {
+    let Some(scope) = scope else {
+        return match case {
+            None => Ok((store.everything()?, 0)),
+            Some(id) => Ok((case_closure(store, id, None)?.0, 0)),
+        };
+    };
+    match (case, scope.cases()) {
+        (Some(id), _) if !scope.sees_case(id) => Err(StoreError::NotFound(id)),
+        (Some(id), _) => case_closure(store, id, Some(scope)),
+        // A supporter's export: their cases, each with all it needs.
+        (None, Some(mine)) => {
+            let mut out: Vec<Record> = Vec::new();
+            let mut seen = BTreeSet::new();
+            for id in mine {
+                for r in case_closure(store, *id, Some(scope))?.0 {
+                    if seen.insert(r.id()) {
+                        out.push(r);
+                    }
+                }
+            }
+            out.sort_by_key(Record::id);
+            let total: usize = Kind::ALL
+                .iter()
+                .map(|k| {
+                    let mut n = 0;
+                    let _ = store.scan(*k, &mut |_| {
+                        n += 1;
+                        true
+                    });
+                    n
+                })
+                .sum();
+            let left_out = total.saturating_sub(out.len());
+            Ok((out, left_out))
+        }
+        (None, None) => {
+            let mut out = Vec::new();
+            let mut left_out = 0;
+            for kind in Kind::ALL {
+                let mut failed = None;
+                store.scan(kind, &mut |r| match scope.sees(store, &r) {
+                    Ok(true) => {
+                        out.push(r);
+                        true
+                    }
+                    Ok(false) => {
+                        left_out += 1;
+                        true
+                    }
+                    Err(e) => {
+                        failed = Some(e);
+                        false
+                    }
+                })?;
+                if let Some(e) = failed {
+                    return Err(e);
+                }
+            }
+            Ok((out, left_out))
+        }
     }
 }
 
@@ -63,7 +124,11 @@ pub fn collect(
 /// everything those point at, so that the subset imports on its own into an
 /// empty store. Notes the reader may not read stay out: nothing refers to a
 /// note, so leaving one out keeps the subset whole.
-fn case_closure(store: &dyn Store, case: Id, reader: &str) -> Result<Vec<Record>, StoreError> {
+fn case_closure(
+    store: &dyn Store,
+    case: Id,
+    scope: Option<&Scope>,
+) -> Result<(Vec<Record>, usize), StoreError> {
     let mut want: BTreeSet<Id> = BTreeSet::new();
     let mut todo: Vec<Id> = vec![case];
     for id in store.referrers(case)? {
@@ -78,14 +143,16 @@ fn case_closure(store: &dyn Store, case: Id, reader: &str) -> Result<Vec<Record>
         }
     }
     let mut out: Vec<Record> = Vec::new();
+    let mut left_out = 0;
     while let Some(id) = todo.pop() {
         if !want.insert(id) {
             continue;
         }
         let rec = store.get(id)?.ok_or(StoreError::NotFound(id))?;
-        if let Record::TrustNote(n) = &rec
-            && !n.readable_by(reader)
+        if let (Record::TrustNote(n), Some(scope)) = (&rec, scope)
+            && !scope.reader.may_read_note(n)
         {
+            left_out += 1;
             continue;
         }
         todo.extend(rec.references().into_iter().filter(|r| !want.contains(r)));
@@ -93,7 +160,7 @@ fn case_closure(store: &dyn Store, case: Id, reader: &str) -> Result<Vec<Record>
     }
     // Ids order by kind (in `Kind::ALL` order), then number: the export order.
     out.sort_by_key(Record::id);
-    Ok(out)
+    Ok((out, left_out))
 }
 
 /// A new file readable by its owner only: exports hold health data.
@@ -113,7 +180,13 @@ pub(crate) fn private_file(path: &std::path::Path) -> std::io::Result<std::fs::F
 /// The JSON text of an export: stable, so export → import → export is
 /// byte-identical.
 pub fn to_json(records: Vec<Record>) -> String {
+    to_json_for(records, None)
+}
+
+/// [`to_json`], saying at its top whom it was filtered for, if anyone.
+pub fn to_json_for(records: Vec<Record>, filtered_for: Option<String>) -> String {
     let export = Export {
+        filtered_for,
         format: FORMAT.to_string(),
         schema: SCHEMA_VERSION,
         records,

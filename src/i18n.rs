@@ -118,6 +118,15 @@ impl Lang {
     }
 
     /// The badge shown on a note; private is loud on purpose.
+    pub fn access_role(self, r: crate::model::AccessRole) -> &'static str {
+        use crate::model::AccessRole as R;
+        match r {
+            R::Coordinator => self.t("coordinator", "コーディネーター"),
+            R::Supporter => self.t("supporter", "サポーター"),
+            R::Viewer => self.t("viewer", "閲覧者"),
+        }
+    }
+
     pub fn confidentiality(self, c: Confidentiality) -> &'static str {
         match c {
             Confidentiality::Shared => self.t("shared", "共有可"),

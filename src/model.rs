@@ -1,6 +1,7 @@
 //! The domain: bodies, people, cases and the relationships between them.
 //! Knows nothing of sled, on-disk formats or the terminal.
 
+mod access;
 mod audit;
 mod case;
 mod consent;
@@ -13,6 +14,7 @@ mod relationship;
 mod text;
 mod timeline;
 
+pub use access::{AccessRole, Reader};
 pub use audit::{AuditAction, AuditEntry};
 pub use case::{Case, CaseParty, CaseStatus, Goal, GoalKind, Need, NeedArea, StatusChange};
 pub use consent::{Consent, ConsentScope, ConsentStatus};

@@ -10,6 +10,7 @@ pub mod client;
 pub mod frame;
 pub mod hub;
 pub mod protocol;
+pub mod roles;
 mod session;
 pub mod socket;
 
@@ -43,6 +44,8 @@ pub struct ServeOptions {
     pub idle: Option<Duration>,
     /// How long the rest of a frame may take once it has begun.
     pub patience: Duration,
+    /// Who may connect, as what (default: the server's own user only).
+    pub roles: Option<roles::Roles>,
 }
 
 impl ServeOptions {
@@ -52,6 +55,7 @@ impl ServeOptions {
             socket: None,
             idle: None,
             patience: frame::FRAME_TIMEOUT,
+            roles: None,
         }
     }
 
@@ -85,9 +89,10 @@ enum Readiness {
 /// What every connection shares.
 pub(crate) struct Shared {
     store: SledStore,
-    /// The OS user who owns the server, the only one it serves.
-    owner_uid: u32,
+    /// The OS user who runs the server (and owns the store).
     owner: String,
+    /// Who else may connect, as what.
+    roles: roles::Roles,
     finder: RwLock<Option<FinderIndex>>,
     indexed: Condvar,
     index_lock: Mutex<()>,
@@ -107,7 +112,7 @@ impl Shared {
         let none = Default::default();
         let docs: Vec<_> = records
             .iter()
-            .filter_map(|r| finder_doc(r, &none, &self.owner))
+            .filter_map(|r| finder_doc(r, &none, None))
             .collect();
         if !docs.is_empty()
             && let Ok(mut f) = self.finder.write()
@@ -133,7 +138,8 @@ impl Shared {
     }
 
     fn build_index(&self) {
-        let docs = finder_docs(&self.store, &self.owner).unwrap_or_default();
+        // Every note is indexed; hits are filtered for each reader.
+        let docs = finder_docs(&self.store, None).unwrap_or_default();
         let index = FinderIndex::build(docs);
         if let Ok(mut f) = self.finder.write() {
             *f = Some(index);
@@ -218,6 +224,10 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
     let socket_path = opts.socket_path();
     let owner_uid = socket::my_uid();
     let owner = socket::user_name(owner_uid);
+    let roles = opts
+        .roles
+        .clone()
+        .unwrap_or_else(|| roles::Roles::owner_only(owner_uid));
     let reserved = SledStore::reserve(&opts.store, &owner)?;
     socket::check_owned_dir(&opts.store).map_err(|source| ServeError::Socket {
         path: opts.store.clone(),
@@ -263,8 +273,8 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
                 if let Ok(store) = opened {
                     let shared = Arc::new(Shared {
                         store,
-                        owner_uid,
                         owner,
+                        roles,
                         finder: RwLock::new(None),
                         indexed: Condvar::new(),
                         index_lock: Mutex::new(()),

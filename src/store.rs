@@ -5,6 +5,7 @@ mod error;
 mod keys;
 mod lock;
 mod migrate;
+mod scope;
 mod sled_store;
 
 use std::path::PathBuf;
@@ -12,7 +13,8 @@ use std::path::PathBuf;
 pub use error::StoreError;
 pub use lock::StoreLock;
 pub use migrate::SCHEMA_VERSION;
-pub use sled_store::{BATCH, CheckReport, Reserved, SledStore};
+pub use scope::Scope;
+pub use sled_store::{AsUser, BATCH, CheckReport, Reserved, SledStore};
 
 use crate::model::{AuditAction, AuditEntry, Date, Entity, Id, Intent, Kind, Record};
 

@@ -196,6 +196,12 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
             l.t("cases...", "件...")
         )
     };
+    // Who we are on the server, and as what.
+    let right = format!(
+        "{} ({})  {right}",
+        state.cfg.user,
+        l.access_role(state.role)
+    );
     let right_w = text::width(&right).min(usize::from(area.width) / 2);
     let left_w = usize::from(area.width).saturating_sub(right_w + 1);
     let sep = format!(" {} ", t.sym.arrow);

@@ -10,7 +10,12 @@ fn demo_records() -> Vec<Record> {
 }
 
 fn index_for(reader: &str) -> Index {
-    Index::build(demo_records().iter().filter_map(|r| doc_for(r, reader)))
+    let reader = triad::model::Reader::owner(reader);
+    Index::build(
+        demo_records()
+            .iter()
+            .filter_map(|r| doc_for(r, Some(&reader))),
+    )
 }
 
 /// Each scenario's main body, found by a romaji query typed with no IME.

@@ -132,10 +132,10 @@ fn a_second_open_of_a_held_store_fails_clearly() {
 fn export_import_export_is_byte_identical() {
     let (_d, store) = fresh();
     store.import(small_set(), &mut no_progress()).unwrap();
-    let first = exchange::to_json(exchange::collect(&store, None, "tester").unwrap());
+    let first = exchange::to_json(exchange::collect(&store, None, None).unwrap().0);
     let (_d2, other) = fresh();
     exchange::import(&other, &first, &mut no_progress()).unwrap();
-    let second = exchange::to_json(exchange::collect(&other, None, "tester").unwrap());
+    let second = exchange::to_json(exchange::collect(&other, None, None).unwrap().0);
     assert_eq!(first, second);
     assert!(first.contains("\"B-0003\""));
 }
@@ -172,7 +172,7 @@ fn a_large_import_is_batched_and_round_trips() {
 fn bad_imports_are_rejected_with_reason_and_change_nothing() {
     let (_d, store) = fresh();
     store.import(small_set(), &mut no_progress()).unwrap();
-    let before = exchange::to_json(exchange::collect(&store, None, "tester").unwrap());
+    let before = exchange::to_json(exchange::collect(&store, None, None).unwrap().0);
     let good: serde_json::Value = serde_json::from_str(&before).unwrap();
     let with = |edit: &dyn Fn(&mut serde_json::Value)| {
         let mut v = good.clone();
@@ -251,7 +251,7 @@ fn bad_imports_are_rejected_with_reason_and_change_nothing() {
     for (what, text, expect) in cases {
         let err = exchange::import(&store, &text, &mut no_progress()).expect_err(what);
         assert!(err.to_string().contains(expect), "{what}: {err}");
-        let after = exchange::to_json(exchange::collect(&store, None, "tester").unwrap());
+        let after = exchange::to_json(exchange::collect(&store, None, None).unwrap().0);
         assert_eq!(after, before, "{what} changed the store");
     }
     // The audit trail records only the one good import.
@@ -262,7 +262,9 @@ fn bad_imports_are_rejected_with_reason_and_change_nothing() {
 fn case_export_is_self_contained() {
     let (_d, store) = fresh();
     store.import(small_set(), &mut no_progress()).unwrap();
-    let subset = exchange::collect(&store, Some(Id::new(Kind::Case, 1)), "tester").unwrap();
+    let subset = exchange::collect(&store, Some(Id::new(Kind::Case, 1)), None)
+        .unwrap()
+        .0;
     let ids: Vec<String> = subset.iter().map(|r| r.id().to_string()).collect();
     // Person P-0002 has nothing to do with the case.
     assert_eq!(

@@ -133,18 +133,21 @@ fn a_case_export_leaves_out_notes_the_exporter_may_not_read() {
         .create(note("other", Confidentiality::Team))
         .unwrap()
         .id();
-    let ids = |case| -> Vec<Id> {
-        exchange::collect(&store, case, "tester")
-            .unwrap()
-            .iter()
-            .map(Record::id)
-            .collect()
+    let scope = triad::store::Scope::owner("tester");
+    let ids = |case, scope| -> (Vec<Id>, usize) {
+        let (records, left_out) = exchange::collect(&store, case, scope).unwrap();
+        (records.iter().map(Record::id).collect(), left_out)
     };
-    let subset = ids(Some(case));
+    let (subset, left_out) = ids(Some(case), Some(&scope));
     assert!(subset.contains(&mine) && subset.contains(&team));
     assert!(!subset.contains(&theirs));
-    // The full export is a backup: everything.
-    assert!(ids(None).contains(&theirs));
+    assert_eq!(left_out, 1, "the export knows it left one note out");
+    // So does a whole export for a reader...
+    let (whole, left_out) = ids(None, Some(&scope));
+    assert!(whole.contains(&mine) && !whole.contains(&theirs));
+    assert_eq!(left_out, 1);
+    // ...while the library's own backup holds everything.
+    assert!(ids(None, None).0.contains(&theirs));
 }
 
 #[test]

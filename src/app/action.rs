@@ -115,6 +115,9 @@ pub enum Action {
     Link(super::state::Link),
     #[serde(skip)]
     Resync,
+    /// Who the server says we are, and our role there.
+    #[serde(skip)]
+    Identity(String, crate::model::AccessRole),
 }
 
 impl Action {
@@ -175,6 +178,37 @@ impl Action {
         Action::No,
         Action::TakeTheirs,
     ];
+
+    /// Whether it changes the store (a viewer's role may not).
+    pub fn writes(&self) -> bool {
+        matches!(
+            self,
+            Action::Edit
+                | Action::NewCase
+                | Action::NewBody
+                | Action::NewPerson
+                | Action::NewAffiliation
+                | Action::AddParty
+                | Action::EndRole
+                | Action::SetTrust
+                | Action::AddNote
+                | Action::AddNoteInEditor
+                | Action::ProposeReferral
+                | Action::AdvanceReferral
+                | Action::RecordConsent
+                | Action::WithdrawConsent
+                | Action::LogEvent
+        )
+    }
+
+    /// Whether it makes a record that belongs to no case (a supporter, who
+    /// writes only in their own cases, may not).
+    pub fn outside_cases(&self) -> bool {
+        matches!(
+            self,
+            Action::NewCase | Action::NewBody | Action::NewPerson | Action::NewAffiliation
+        )
+    }
 
     /// Read an action by the name a keymap uses (`"page_down"`); internal
     /// actions have no name.

@@ -13,7 +13,7 @@ use super::state::{Config, State};
 use super::worker::{IndexAt, SearchState, run_store};
 use super::{Action, update};
 use crate::keymap::{Key, KeyCode, Keymap, parse_keys};
-use crate::store::Store;
+use crate::store::{Scope, Store};
 
 pub struct Headless {
     pub state: State,
@@ -63,9 +63,15 @@ impl Headless {
                     Effect::Search(e) => self.search.run(e, &mut |r| replies.push(r)),
                     Effect::Store(e) => {
                         let today = self.state.cfg.today;
-                        run_store(self.store.as_ref(), e, today, IndexAt::Here, &mut |r| {
-                            replies.push(r)
-                        })
+                        let scope = Scope::owner(&self.state.cfg.user);
+                        run_store(
+                            self.store.as_ref(),
+                            e,
+                            today,
+                            IndexAt::Here,
+                            &scope,
+                            &mut |r| replies.push(r),
+                        )
                     }
                 }
             }

@@ -84,7 +84,11 @@ impl StoreLink {
             }
             Heard::Lost(_) => {}
         });
-        self.client = Some(Client::open(&self.target, true, listen)?);
+        let client = Client::open(&self.target, true, listen)?;
+        let _ = self
+            .app
+            .send(Action::Identity(client.user.clone(), client.role));
+        self.client = Some(client);
         Ok(())
     }
 

@@ -243,12 +243,15 @@ fn spawn_store(
                             return;
                         }
                     };
+                    let scope = crate::store::Scope::owner(store.user());
                     for job in jrx {
                         match job {
                             Job::Effect(effect) => {
-                                run_store(store.as_ref(), effect, today, IndexAt::Here, &mut |r| {
+                                let mut emit = |r| {
                                     let _ = tx.send(Action::Reply(Box::new(r)));
-                                });
+                                };
+                                let at = IndexAt::Here;
+                                run_store(store.as_ref(), effect, today, at, &scope, &mut emit);
                             }
                             Job::CheckLink => {}
                             Job::Quit => return,

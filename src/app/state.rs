@@ -269,6 +269,8 @@ pub struct State {
     pub requests: crate::store::RequestIds,
     /// Whether the server is reachable (always, for a store in-process).
     pub link: Link,
+    /// Our role on the server (a store in-process: its owner's).
+    pub role: crate::model::AccessRole,
     /// Saves sent and not yet answered, to tell our own writes in the
     /// change feed from other people's.
     pub pending_saves: Vec<crate::store::RequestId>,
@@ -305,6 +307,7 @@ impl State {
             next_seq: 0,
             requests: crate::store::RequestIds::new(),
             link: Link::Up,
+            role: crate::model::AccessRole::Coordinator,
             pending_saves: Vec::new(),
             extra_names: HashMap::new(),
         }

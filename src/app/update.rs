@@ -43,6 +43,11 @@ pub fn update(state: &mut State, action: Action) -> Effects {
             if back { resync(state) } else { vec![] }
         }
         Action::Resync => resync(state),
+        Action::Identity(user, role) => {
+            state.cfg.user = user;
+            state.role = role;
+            vec![]
+        }
         Action::Quit => quit(state),
         // Text outside a text field (a stray paste) goes nowhere.
         Action::Insert(_) | Action::Paste(_) if !state.mode().is_text() => vec![],
@@ -199,6 +204,10 @@ fn open_finder(state: &mut State) {
 }
 
 fn normal(state: &mut State, action: Action) -> Effects {
+    if let Some(why) = not_for_role(state, &action) {
+        state.flash = Some(Flash::Info(why));
+        return vec![];
+    }
     match action {
         Action::Dashboard => {
             state.stack.truncate(1);
@@ -239,6 +248,30 @@ fn normal(state: &mut State, action: Action) -> Effects {
         Screen::Party(_) => party_screen,
     };
     handler(state, action, rows, today)
+}
+
+/// Why our role may not take this action, if it may not: the same rules
+/// the server enforces, said before a form is filled in for nothing.
+fn not_for_role(state: &State, action: &Action) -> Option<String> {
+    use crate::model::AccessRole;
+    let l = state.lang();
+    match state.role {
+        AccessRole::Viewer if action.writes() => Some(
+            l.t(
+                "You are a viewer: viewers read only (the server's config gives your role).",
+                "閲覧者は読み取りのみです（役割はサーバーの設定によります）。",
+            )
+            .to_string(),
+        ),
+        AccessRole::Supporter if action.outside_cases() => Some(
+            l.t(
+                "You are a supporter: supporters write only in their own cases.",
+                "サポーターは自分のケースの中でのみ記録できます。",
+            )
+            .to_string(),
+        ),
+        _ => None,
+    }
 }
 
 fn not_here(state: &mut State) -> Effects {
@@ -1315,6 +1348,7 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
     let mut fx = Vec::new();
     let mut docs: Vec<FinderDoc> = Vec::new();
     let none = Default::default();
+    let reader = crate::model::Reader::owner(&state.cfg.user);
     for r in &records {
         if let Some(n) = super::worker::name_row(r) {
             state.data.names.insert(n.id, n);
@@ -1322,7 +1356,7 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
         if let Record::Case(c) = r {
             state.data.upsert_case(CaseRow::from_case(c));
         }
-        docs.extend(super::worker::finder_doc(r, &none, &state.cfg.user));
+        docs.extend(super::worker::finder_doc(r, &none, Some(&reader)));
     }
     relist_all(state);
     if !docs.is_empty() {

@@ -247,14 +247,11 @@ pub fn referral_rows<'a>(screen: &CaseScreen, d: &'a CaseDetail) -> Vec<Referral
     out
 }
 
-/// Whether a note's text may be shown: private notes only to their author,
-/// and in meeting mode only shared notes.
+/// Whether a note's text may be shown: in meeting mode only shared notes.
+/// (Notes the user may not read never reach the app: the server leaves
+/// them out.)
 pub fn note_readable(cfg: &Config, n: &TrustNote) -> bool {
-    if cfg.meeting {
-        n.confidentiality == crate::model::Confidentiality::Shared
-    } else {
-        n.readable_by(&cfg.user)
-    }
+    !cfg.meeting || n.confidentiality == crate::model::Confidentiality::Shared
 }
 
 /// Notes, newest first; the filter never looks into text one may not read.

@@ -13,10 +13,10 @@ use super::data::{
 use super::effect::{Reply, SaveOp, SearchEffect, StoreEffect};
 use super::state::Hit;
 use crate::model::{
-    Affiliation, Case, Consent, Date, Event, Id, Kind, Partnership, Record, Referral, Relationship,
-    StatusChange, TrustNote,
+    Affiliation, Case, Consent, Date, Event, Id, Kind, Partnership, Reader, Record, Referral,
+    Relationship, StatusChange, TrustNote,
 };
-use crate::store::{RequestId, Store, StoreError, StoreExt};
+use crate::store::{RequestId, Scope, Store, StoreError, StoreExt};
 
 /// Case rows per reply while loading, so the list fills as it loads.
 const CHUNK: usize = 5000;
@@ -33,30 +33,33 @@ pub enum IndexAt {
 }
 
 /// Run one store effect, sending replies through `emit` as they are ready.
+/// Everything a reply holds is filtered through `scope`: what the reader
+/// may not see never leaves this function.
 pub fn run_store(
     store: &dyn Store,
     effect: StoreEffect,
     today: Date,
     index: IndexAt,
+    scope: &Scope,
     emit: &mut (dyn FnMut(Reply) + Send),
 ) {
     match effect {
         StoreEffect::LoadAll => {
-            let result = load_all(store, today, index, emit).map_err(|e| e.to_string());
+            let result = load_all(store, today, index, scope, emit).map_err(|e| e.to_string());
             emit(Reply::Loaded(result));
         }
         StoreEffect::RefreshDashboard => {
             // Failures here only leave the dashboard as it was.
-            let _ = load_dashboard(store, today, emit);
+            let _ = load_dashboard(store, today, scope, emit);
         }
         StoreEffect::LoadCase(id) => {
-            let r = load_case(store, id)
+            let r = load_case(store, id, scope)
                 .map(Box::new)
                 .map_err(|e| (id, e.to_string()));
             emit(Reply::Case(r));
         }
         StoreEffect::LoadParty(id) => {
-            let r = load_party(store, id)
+            let r = load_party(store, id, scope)
                 .map(Box::new)
                 .map_err(|e| (id, e.to_string()));
             emit(Reply::Party(r));
@@ -68,6 +71,7 @@ pub fn run_store(
             let mut names = Vec::new();
             for id in ids {
                 match store.get(id) {
+                    Ok(Some(r)) if !scope.sees(store, &r).unwrap_or(false) => {}
                     Ok(Some(Record::Case(c))) => rows.push(CaseRow::from_case(&c)),
                     Ok(Some(r)) => names.extend(name_row(&r)),
                     _ => {}
@@ -123,7 +127,11 @@ pub fn name_row(r: &Record) -> Option<NameRow> {
 /// A finder document for a record, if the finder lists its kind.
 /// `partnerships` gives an event without a case somewhere to go; `reader`
 /// decides which trust notes are searchable at all.
-pub fn finder_doc(r: &Record, partnerships: &HashMap<Id, Id>, reader: &str) -> Option<FinderDoc> {
+pub fn finder_doc(
+    r: &Record,
+    partnerships: &HashMap<Id, Id>,
+    reader: Option<&Reader>,
+) -> Option<FinderDoc> {
     let (detail, target) = match r {
         Record::Body(b) => (b.region.clone(), b.id),
         Record::Person(p) => (p.activity_range.clone(), p.id),
@@ -156,6 +164,7 @@ fn load_all(
     store: &dyn Store,
     today: Date,
     index: IndexAt,
+    scope: &Scope,
     emit: &mut (dyn FnMut(Reply) + Send),
 ) -> Result<(), StoreError> {
     let emit = std::sync::Mutex::new(emit);
@@ -165,16 +174,18 @@ fn load_all(
         }
     };
     let results = std::thread::scope(|s| {
-        let dashboard = s.spawn(|| load_dashboard(store, today, &mut |r| send(r)));
+        let dashboard = s.spawn(|| load_dashboard(store, today, scope, &mut |r| send(r)));
         let docs = s.spawn(|| match index {
-            IndexAt::Here => finder_docs(store, store.user()).map(|d| send(Reply::Docs(d))),
+            IndexAt::Here => finder_docs(store, Some(&scope.reader)).map(|d| send(Reply::Docs(d))),
             IndexAt::Server => Ok(()),
         });
         let mut results = Vec::new();
         // Cases in chunks, so a big store's list fills while it loads.
         let mut chunk = Vec::with_capacity(CHUNK);
         results.push(store.scan(Kind::Case, &mut |r| {
-            if let Record::Case(c) = &r {
+            if let Record::Case(c) = &r
+                && scope.sees_case(c.id)
+            {
                 chunk.push(CaseRow::from_case(c));
             }
             if chunk.len() >= CHUNK {
@@ -189,7 +200,13 @@ fn load_all(
         let mut names = Vec::new();
         for kind in [Kind::Body, Kind::Person] {
             results.push(store.scan(kind, &mut |r| {
-                names.extend(name_row(&r));
+                // A supporter sees the people of their own cases only.
+                let seen = kind == Kind::Body
+                    || scope.cases().is_none()
+                    || scope.sees_person(store, r.id()).unwrap_or(false);
+                if seen {
+                    names.extend(name_row(&r));
+                }
                 true
             }));
         }
@@ -207,7 +224,10 @@ fn load_all(
 
 /// The finder's documents for every record it lists, as `reader` may see
 /// them; events and notes each with somewhere to go.
-pub fn finder_docs(store: &dyn Store, reader: &str) -> Result<Vec<FinderDoc>, StoreError> {
+pub fn finder_docs(
+    store: &dyn Store,
+    reader: Option<&Reader>,
+) -> Result<Vec<FinderDoc>, StoreError> {
     let mut partnership_party = HashMap::new();
     store.scan(Kind::Partnership, &mut |r| {
         if let Record::Partnership(p) = &r
@@ -238,6 +258,7 @@ pub fn finder_docs(store: &dyn Store, reader: &str) -> Result<Vec<FinderDoc>, St
 fn load_dashboard(
     store: &dyn Store,
     today: Date,
+    scope: &Scope,
     emit: &mut dyn FnMut(Reply),
 ) -> Result<(), StoreError> {
     let mut open: HashMap<Id, u32> = HashMap::new();
@@ -245,6 +266,7 @@ fn load_dashboard(
     store.scan(Kind::Referral, &mut |r| {
         if let Record::Referral(r) = r
             && r.status().is_open()
+            && scope.sees_case(r.case)
         {
             *open.entry(r.case).or_default() += 1;
             if r.follow_up_overdue(today)
@@ -271,7 +293,9 @@ fn load_dashboard(
         .unwrap_or(today);
     let mut consents = Vec::new();
     store.scan(Kind::Consent, &mut |r| {
-        if let Record::Consent(c) = r {
+        if let Record::Consent(c) = r
+            && scope.sees_case(c.case)
+        {
             let expiring =
                 c.withdrawn_on.is_none() && c.expires_on.is_some_and(|e| today <= e && e <= soon);
             if expiring || c.withdrawn_on.is_some() {
@@ -305,7 +329,9 @@ fn load_dashboard(
         if id.kind != Kind::Event || !seen.insert(id) {
             continue;
         }
-        if let Some(e) = store.get_as::<Event>(id)? {
+        if let Some(e) = store.get_as::<Event>(id)?
+            && e.case.is_none_or(|c| scope.sees_case(c))
+        {
             let target = match e.case {
                 Some(c) => Some(c),
                 None => match e.partnership {
@@ -370,7 +396,11 @@ fn timelines(store: &dyn Store, parties: &[Id]) -> Result<Vec<Timeline>, StoreEr
     Ok(out)
 }
 
-pub fn load_case(store: &dyn Store, id: Id) -> Result<CaseDetail, StoreError> {
+pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail, StoreError> {
+    // A case the reader may not see does not exist, as far as they know.
+    if !scope.sees_case(id) {
+        return Err(StoreError::NotFound(id));
+    }
     // The revision before the record: if a write falls between the two,
     // an edit from here meets a conflict rather than overwriting it.
     let rev = store.revisions(&[id])?.first().copied().unwrap_or_default();
@@ -385,7 +415,7 @@ pub fn load_case(store: &dyn Store, id: Id) -> Result<CaseDetail, StoreError> {
     for rid in store.referrers(id)? {
         match store.get(rid)? {
             Some(Record::Referral(r)) => referrals.push(r),
-            Some(Record::TrustNote(n)) => notes.push(n),
+            Some(Record::TrustNote(n)) if scope.reader.may_read_note(&n) => notes.push(n),
             Some(Record::Consent(c)) => consents.push(c),
             Some(Record::Relationship(r)) => relationships.push(r),
             _ => {}
@@ -405,7 +435,7 @@ pub fn load_case(store: &dyn Store, id: Id) -> Result<CaseDetail, StoreError> {
     let mut note_ids: HashSet<Id> = notes.iter().map(|n| n.id).collect();
     for r in &relationships {
         for n in store.referring::<TrustNote>(r.id)? {
-            if note_ids.insert(n.id) {
+            if scope.reader.may_read_note(&n) && note_ids.insert(n.id) {
                 notes.push(n);
             }
         }
@@ -458,13 +488,16 @@ pub fn load_case(store: &dyn Store, id: Id) -> Result<CaseDetail, StoreError> {
     })
 }
 
-pub fn load_party(store: &dyn Store, id: Id) -> Result<PartyDetail, StoreError> {
+pub fn load_party(store: &dyn Store, id: Id, scope: &Scope) -> Result<PartyDetail, StoreError> {
     let record = store.get(id)?.ok_or(StoreError::NotFound(id))?;
+    if !scope.sees(store, &record)? {
+        return Err(StoreError::NotFound(id));
+    }
     let mut cases = Vec::new();
     let mut affiliations = Vec::new();
     for rid in store.referrers(id)? {
         match store.get(rid)? {
-            Some(Record::Case(c)) => cases.push(party_case(&c, id)),
+            Some(Record::Case(c)) if scope.sees_case(c.id) => cases.push(party_case(&c, id)),
             Some(Record::Affiliation(a)) => affiliations.push(a),
             _ => {}
         }

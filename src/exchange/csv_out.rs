@@ -6,12 +6,24 @@ use std::path::{Path, PathBuf};
 use crate::model::{Kind, Record};
 
 /// Writes `<kind>.csv` files into `dir` (made owner-only); returns the files.
-pub fn write_csv(records: &[Record], dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// `filtered`: whom the server filtered the records for, said in a
+/// `FILTERED.txt` beside the files (CSV has no place for a header note).
+pub fn write_csv(
+    records: &[Record],
+    filtered: Option<&str>,
+    dir: &Path,
+) -> std::io::Result<Vec<PathBuf>> {
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(dir)?;
     let mut written = Vec::new();
+    if let Some(who) = filtered {
+        use std::io::Write;
+        let path = dir.join("FILTERED.txt");
+        writeln!(super::private_file(&path)?, "Filtered for {who}.")?;
+        written.push(path);
+    }
     for kind in Kind::ALL {
         let path = dir.join(format!("{}.csv", kind.plural()));
         let mut w = csv::Writer::from_writer(super::private_file(&path)?);

@@ -1,10 +1,10 @@
-//! A case as Markdown, for a meeting's minutes. Private notes of other
-//! authors are left out, as on screen.
+//! A case as Markdown, for a meeting's minutes, as its reader may see it
+//! (notes they may not read are left out, and the report says so).
 
 use std::fmt::Write;
 
 use crate::model::{Case, Consent, Event, Id, Referral, Sector, TrustNote};
-use crate::store::{Store, StoreError, StoreExt};
+use crate::store::{Scope, Store, StoreError, StoreExt};
 
 fn name(store: &dyn Store, id: Id) -> String {
     match store.get(id) {
@@ -13,8 +13,11 @@ fn name(store: &dyn Store, id: Id) -> String {
     }
 }
 
-/// The case report of `case`, as `reader` may see it.
-pub fn case_report(store: &dyn Store, case: Id, reader: &str) -> Result<String, StoreError> {
+/// The case report of `case`, as `scope`'s reader may see it.
+pub fn case_report(store: &dyn Store, case: Id, scope: &Scope) -> Result<String, StoreError> {
+    if !scope.sees_case(case) {
+        return Err(StoreError::NotFound(case));
+    }
     let c: Case = store.get_as(case)?.ok_or(StoreError::NotFound(case))?;
     let today = chrono::Local::now().date_naive();
     let mut md = String::new();
@@ -61,7 +64,16 @@ pub fn case_report(store: &dyn Store, case: Id, reader: &str) -> Result<String, 
         );
     }
     let mut notes: Vec<TrustNote> = store.referring(case)?;
-    notes.retain(|n| n.readable_by(reader));
+    let all = notes.len();
+    notes.retain(|n| scope.reader.may_read_note(n));
+    if notes.len() < all {
+        let _ = writeln!(
+            md,
+            "\n> Filtered for {}: {} notes left out.",
+            scope.reader.label(),
+            all - notes.len()
+        );
+    }
     notes.sort_by_key(|n| std::cmp::Reverse(n.at));
     let _ = writeln!(md, "\n## Trust notes\n");
     for n in &notes {

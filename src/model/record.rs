@@ -56,6 +56,22 @@ impl Record {
         each!(self, r => r.id = id)
     }
 
+    /// Makes `user` the author of a new record: a note's author, and the
+    /// maker of every step of its history (a server sets these from who is
+    /// connected, never from what the client sent).
+    pub fn stamp_author(&mut self, user: &str) {
+        match self {
+            Record::TrustNote(n) => n.author = user.to_string(),
+            Record::Referral(r) => r.history.iter_mut().for_each(|t| t.by = user.to_string()),
+            Record::Case(c) => c
+                .status_history
+                .iter_mut()
+                .for_each(|s| s.by = user.to_string()),
+            Record::Relationship(r) => r.trust.iter_mut().for_each(|t| t.by = user.to_string()),
+            _ => {}
+        }
+    }
+
     /// Checks the record on its own (references are the store's job).
     pub fn validate(&self) -> Result<(), ValidationError> {
         each!(self, r => r.validate())

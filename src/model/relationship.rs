@@ -151,9 +151,4 @@ impl TrustNote {
         }
         check_text("text", &self.text)
     }
-
-    /// Whether a reader may see the note: private notes only by their author.
-    pub fn readable_by(&self, reader: &str) -> bool {
-        self.confidentiality != Confidentiality::Private || self.author == reader
-    }
 }

@@ -2,7 +2,7 @@
 //! and `triad search` alike.
 
 use super::{Doc, DocKind};
-use crate::model::{Confidentiality, Kind, Record};
+use crate::model::{Confidentiality, Kind, Reader, Record};
 use crate::store::{Store, StoreError};
 
 /// The kinds the finder and `triad search` look through.
@@ -14,8 +14,9 @@ pub const SEARCHED: [Kind; 5] = [
     Kind::TrustNote,
 ];
 
-/// Every searchable document of a store, as `reader` may see them.
-pub fn docs_in(store: &dyn Store, reader: &str) -> Result<Vec<Doc>, StoreError> {
+/// Every searchable document of a store, as `reader` may see them (`None`:
+/// every note, for an index whose hits are filtered per reader).
+pub fn docs_in(store: &dyn Store, reader: Option<&Reader>) -> Result<Vec<Doc>, StoreError> {
     let mut docs = Vec::new();
     for kind in SEARCHED {
         store.scan(kind, &mut |r| {
@@ -30,9 +31,10 @@ pub fn docs_in(store: &dyn Store, reader: &str) -> Result<Vec<Doc>, StoreError> 
 const NOTE_NAME_CHARS: usize = 60;
 
 /// The search document for a record, if its kind is searched. A trust note
-/// is searchable only by a reader allowed to read it, and is `restricted`
-/// unless it is shared (so a meeting screen can leave it out).
-pub fn doc_for(record: &Record, reader: &str) -> Option<Doc> {
+/// is searchable only by a reader allowed to read it (with no reader: by
+/// everyone, for an index whose hits are filtered per reader), and is
+/// `restricted` unless it is shared (so a meeting screen can leave it out).
+pub fn doc_for(record: &Record, reader: Option<&Reader>) -> Option<Doc> {
     let doc = |kind, name: &str, reading: Option<&String>, extra: Vec<String>, changed| Doc {
         kind,
         id: record.id().to_string(),
@@ -77,7 +79,7 @@ pub fn doc_for(record: &Record, reader: &str) -> Option<Doc> {
                 day,
             ))
         }
-        Record::TrustNote(n) if n.readable_by(reader) => {
+        Record::TrustNote(n) if reader.is_none_or(|r| r.may_read_note(n)) => {
             let first = n.text.lines().next().unwrap_or_default();
             let name: String = first.chars().take(NOTE_NAME_CHARS).collect();
             Some(Doc {

@@ -86,8 +86,9 @@ pub struct Client {
     stream: UnixStream,
     answers: Receiver<Answered>,
     next_seq: u64,
-    /// Who the server takes us to be.
+    /// Who the server takes us to be, and our role there.
     pub user: String,
+    pub role: crate::model::AccessRole,
 }
 
 impl Client {
@@ -125,7 +126,7 @@ impl Client {
         write_frame(&mut stream, &hello).map_err(lost)?;
         // The server answers once its store is open: no time limit here.
         match read_frame::<Welcome>(&mut stream, None, FRAME_TIMEOUT).map_err(lost)? {
-            Welcome::Ok { user, .. } => {
+            Welcome::Ok { user, role, .. } => {
                 let reader = stream.try_clone().map_err(|e| lost(e.into()))?;
                 let (tx, answers) = channel();
                 std::thread::Builder::new()
@@ -137,6 +138,7 @@ impl Client {
                     answers,
                     next_seq: 0,
                     user,
+                    role,
                 })
             }
             Welcome::Refused { reason } => Err(ClientError::Refused(reason)),

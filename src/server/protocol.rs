@@ -39,6 +39,8 @@ pub enum Welcome {
         version: u32,
         /// Who the server takes this connection to be (from the OS).
         user: String,
+        /// What the server's config lets them do.
+        role: crate::model::AccessRole,
         /// The store it serves.
         store: String,
     },
@@ -93,6 +95,11 @@ pub enum Ask {
 pub enum Part {
     Reply {
         reply: Box<Reply>,
+    },
+    /// An export left out records this reader may not see (said first).
+    Filtered {
+        reader: String,
+        left_out: usize,
     },
     Hits {
         hits: Vec<Hit>,

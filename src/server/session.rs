@@ -17,8 +17,8 @@ use super::protocol::{
 use super::{Readiness, Shared, StopHandle, socket};
 use crate::app::effect::{Reply, StoreEffect};
 use crate::app::worker::{IndexAt, run_store};
-use crate::model::Record;
-use crate::store::Store;
+use crate::model::{AccessRole, Reader, Record};
+use crate::store::{Change, Scope, Store};
 
 /// How long a new connection has to say hello.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -37,7 +37,7 @@ pub(super) fn run(
     let close = |s: &UnixStream| {
         let _ = s.shutdown(std::net::Shutdown::Both);
     };
-    let Some((shared, user, subscribe)) = welcome(&mut stream, readiness, patience) else {
+    let Some((shared, reader, subscribe)) = welcome(&mut stream, readiness, patience) else {
         close(&stream);
         return;
     };
@@ -48,12 +48,17 @@ pub(super) fn run(
     let (tx, outbox) = shared.hub.join(subscribe);
     let closing = Arc::new(AtomicBool::new(false));
     let writer_closing = closing.clone();
+    let feed_shared = shared.clone();
+    let feed_reader = reader.clone();
     let writer = std::thread::Builder::new()
         .name("triad-client-out".into())
-        .spawn(move || write_loop(&mut out_stream, &outbox, &writer_closing));
+        .spawn(move || {
+            let filter = |frame| for_reader(&feed_shared, &feed_reader, frame);
+            write_loop(&mut out_stream, &outbox, &writer_closing, &filter);
+        });
     let mut session = Session {
         shared: &shared,
-        user,
+        reader,
         search: crate::search::Session::default(),
         import: Vec::new(),
         tx: &tx,
@@ -71,14 +76,15 @@ pub(super) fn run(
     close(&stream);
 }
 
-/// The handshake: the peer's uid from the kernel, the protocol version,
-/// and a store that opened. Returns the shared state, the user and whether
-/// the client subscribes to the feed; or `None`, having said why.
+/// The handshake: the peer's uid from the kernel (never what the client
+/// says), its role from the server's config, the protocol version, and a
+/// store that opened. Returns the shared state, the reader and whether the
+/// client subscribes to the feed; or `None`, having said why.
 fn welcome(
     stream: &mut UnixStream,
     readiness: &(Mutex<Readiness>, Condvar),
     patience: Duration,
-) -> Option<(Arc<Shared>, String, bool)> {
+) -> Option<(Arc<Shared>, Reader, bool)> {
     let hello = read_frame::<Hello>(stream, Some(HELLO_TIMEOUT), patience).ok()?;
     let refuse = |stream: &mut UnixStream, reason: String| {
         let _ = write_frame(stream, &Welcome::Refused { reason });
@@ -114,30 +120,33 @@ fn welcome(
         Ok(uid) => uid,
         Err(e) => return refuse(stream, format!("cannot tell who is connecting: {e}")),
     };
-    if uid != shared.owner_uid {
-        return refuse(
-            stream,
-            format!(
-                "this server serves only {}, who owns the store, and not {}",
-                shared.owner,
-                socket::user_name(uid)
-            ),
-        );
-    }
     let user = socket::user_name(uid);
+    let reader = match shared.roles.reader_for(uid, &user) {
+        Ok(r) => r,
+        Err(why) => return refuse(stream, why),
+    };
     let ok = Welcome::Ok {
         version: VERSION,
         user: user.clone(),
+        role: reader.role,
         store: shared.store.path().display().to_string(),
     };
     write_frame(stream, &ok).ok()?;
-    Some((shared, user, hello.subscribe))
+    Some((shared, reader, hello.subscribe))
 }
 
 /// Writes answers and feed frames in order; tells a client that fell
 /// behind the feed to resync. Ends when the connection closes.
-fn write_loop(stream: &mut UnixStream, outbox: &Outbox, closing: &AtomicBool) {
+fn write_loop(
+    stream: &mut UnixStream,
+    outbox: &Outbox,
+    closing: &AtomicBool,
+    filter: &dyn Fn(ServerFrame) -> Option<ServerFrame>,
+) {
     let send = |stream: &mut UnixStream, frame: ServerFrame| -> bool {
+        let Some(frame) = filter(frame) else {
+            return true;
+        };
         if write_frame(stream, &frame).is_err() {
             return false;
         }
@@ -168,9 +177,30 @@ fn write_loop(stream: &mut UnixStream, outbox: &Outbox, closing: &AtomicBool) {
     }
 }
 
+/// The change feed as this reader may see it: a change to a record they
+/// may not see (a note of someone else's, a case not theirs) is left out.
+fn for_reader(shared: &Shared, reader: &Reader, frame: ServerFrame) -> Option<ServerFrame> {
+    let ServerFrame::Feed {
+        feed: Feed::Changed { changes, request },
+    } = frame
+    else {
+        return Some(frame);
+    };
+    let store = &shared.store;
+    let scope = Scope::new(store, reader).ok()?;
+    let changes: Vec<_> = changes
+        .into_iter()
+        .filter(|c| scope.sees_id(store, c.id).unwrap_or(false))
+        .collect();
+    (!changes.is_empty()).then_some(ServerFrame::Feed {
+        feed: Feed::Changed { changes, request },
+    })
+}
+
 struct Session<'a> {
     shared: &'a Arc<Shared>,
-    user: String,
+    /// Who is connected (from the kernel) and their role.
+    reader: Reader,
     /// The finder narrows from this connection's previous query.
     search: crate::search::Session,
     /// Records of an import sent in parts, until it is committed.
@@ -197,27 +227,62 @@ impl Session<'_> {
         }
     }
 
+    /// What this reader may see, as of now (a supporter's cases change).
+    fn scope(&self) -> Result<Scope, WireError> {
+        Scope::new(&self.shared.store, &self.reader).map_err(wire)
+    }
+
+    fn coordinators_only(&self, what: &str) -> Answer {
+        if self.reader.role == AccessRole::Coordinator {
+            Ok(())
+        } else {
+            Err(WireError::new(
+                ErrorCode::Forbidden,
+                format!(
+                    "only a coordinator may {what}; {} is a {}",
+                    self.reader.user,
+                    self.reader.role.name()
+                ),
+            ))
+        }
+    }
+
     fn answer(&mut self, ask: Ask, send: &mut (dyn FnMut(Part) + Send)) -> Answer {
         let shared = self.shared;
-        let store = &shared.store;
+        // Every write names the connection's user, whatever the client said.
+        let store = shared.store.as_user(&self.reader.user);
         let today = chrono::Local::now().date_naive();
         match ask {
-            Ask::Effect { effect } => {
-                self.effect(effect, today, send);
-                Ok(())
-            }
+            Ask::Effect { effect } => self.effect(effect, today, send),
             Ask::Search {
                 query,
                 limit,
                 restricted,
             } => {
+                let scope = self.scope()?;
                 let search = &mut self.search;
-                let hits = shared.with_index(|f| f.search(search, &query, limit, restricted));
+                // Asked for more than wanted: hits the reader may not see
+                // are dropped here, after ranking, before they leave.
+                let wide = limit.saturating_mul(3).saturating_add(50);
+                let hits = shared.with_index(|f| f.search(search, &query, wide, restricted));
+                let hits = hits
+                    .into_iter()
+                    .filter(|h| scope.sees_id(&store, h.id).unwrap_or(false))
+                    .take(limit)
+                    .collect();
                 send(Part::Hits { hits });
                 Ok(())
             }
             Ask::Collect { case } => {
-                let records = crate::exchange::collect(store, case, &self.user).map_err(wire)?;
+                let scope = self.scope()?;
+                let (records, left_out) =
+                    crate::exchange::collect(&store, case, Some(&scope)).map_err(wire)?;
+                if left_out > 0 {
+                    send(Part::Filtered {
+                        reader: self.reader.label(),
+                        left_out,
+                    });
+                }
                 let mut records = records.into_iter().peekable();
                 while records.peek().is_some() {
                     let chunk: Vec<Record> = records.by_ref().take(RECORDS_PER_FRAME).collect();
@@ -226,7 +291,8 @@ impl Session<'_> {
                 Ok(())
             }
             Ask::CaseReport { case } => {
-                let text = crate::exchange::case_report(store, case, &self.user).map_err(wire)?;
+                let scope = self.scope()?;
+                let text = crate::exchange::case_report(&store, case, &scope).map_err(wire)?;
                 send(Part::Text { text });
                 Ok(())
             }
@@ -239,10 +305,12 @@ impl Session<'_> {
                 store.log(action, entity, &summary).map_err(wire)
             }
             Ask::ImportPart { mut records } => {
+                self.coordinators_only("import")?;
                 self.import.append(&mut records);
                 Ok(())
             }
             Ask::ImportCommit => {
+                self.coordinators_only("import")?;
                 let records = std::mem::take(&mut self.import);
                 let _writing = shared.writes.read();
                 let result = store.import(records, &mut progress(send));
@@ -252,18 +320,19 @@ impl Session<'_> {
                 result.map_err(wire)
             }
             Ask::Check => {
-                let report = store.check().map_err(wire)?;
+                let report = shared.store.check().map_err(wire)?;
                 send(Part::Check { report });
                 Ok(())
             }
             Ask::Demo { scale } => {
+                self.coordinators_only("load the demo")?;
                 let _writing = shared.writes.read();
-                let result = demo(store, today, scale, send);
+                let result = demo(&store, today, scale, send);
                 shared.written_many();
                 result
             }
             Ask::Stop => {
-                if self.user != shared.owner {
+                if self.reader.user != shared.owner {
                     return Err(WireError::new(
                         ErrorCode::Forbidden,
                         format!("only {} may stop this server", shared.owner),
@@ -279,18 +348,28 @@ impl Session<'_> {
         effect: StoreEffect,
         today: crate::model::Date,
         send: &mut (dyn FnMut(Part) + Send),
-    ) {
+    ) -> Answer {
         let shared = self.shared;
+        let store = shared.store.as_user(&self.reader.user);
+        let scope = self.scope()?;
         let mut replies = Vec::new();
         match effect {
-            StoreEffect::RefreshDashboard => replies = self.dashboard(today),
-            StoreEffect::Save { request, .. } => {
-                let _writing = shared.writes.read();
-                run_store(&shared.store, effect, today, IndexAt::Server, &mut |r| {
-                    replies.push(r);
-                });
-                if let Some(Reply::Saved(records)) = replies.first() {
-                    shared.written(records, Some(request));
+            StoreEffect::RefreshDashboard => replies = self.dashboard(today, &scope),
+            StoreEffect::Save { request, ops } => {
+                if let Err(why) = may_write(&store, &scope, &ops) {
+                    replies.push(Reply::SaveFailed {
+                        field: None,
+                        error: why,
+                    });
+                } else {
+                    let _writing = shared.writes.read();
+                    let effect = StoreEffect::Save { request, ops };
+                    run_store(&store, effect, today, IndexAt::Server, &scope, &mut |r| {
+                        replies.push(r);
+                    });
+                    if let Some(Reply::Saved(records)) = replies.first() {
+                        shared.written(records, Some(request));
+                    }
                 }
             }
             StoreEffect::LoadAll => {
@@ -298,12 +377,12 @@ impl Session<'_> {
                 let mut emit = |r| {
                     send(Part::Reply { reply: Box::new(r) });
                 };
-                run_store(&shared.store, effect, today, IndexAt::Server, &mut emit);
+                run_store(&store, effect, today, IndexAt::Server, &scope, &mut emit);
                 if shared.is_indexed() {
                     replies.push(Reply::Indexed);
                 }
             }
-            other => run_store(&shared.store, other, today, IndexAt::Server, &mut |r| {
+            other => run_store(&store, other, today, IndexAt::Server, &scope, &mut |r| {
                 replies.push(r);
             }),
         }
@@ -312,11 +391,31 @@ impl Session<'_> {
                 reply: Box::new(reply),
             });
         }
+        Ok(())
     }
 
-    /// The dashboard, computed once per write and day for every client.
-    fn dashboard(&self, today: crate::model::Date) -> Vec<Reply> {
+    /// The dashboard, computed once per write and day for everyone who sees
+    /// every case (a supporter's own is computed for them).
+    fn dashboard(&self, today: crate::model::Date, scope: &Scope) -> Vec<Reply> {
         let shared = self.shared;
+        let compute = || {
+            let mut replies = Vec::new();
+            let effect = StoreEffect::RefreshDashboard;
+            run_store(
+                &shared.store,
+                effect,
+                today,
+                IndexAt::Server,
+                scope,
+                &mut |r| {
+                    replies.push(r);
+                },
+            );
+            replies
+        };
+        if scope.cases().is_some() {
+            return compute();
+        }
         let generation = shared.generation.load(Ordering::SeqCst);
         let mut cache = shared.dashboard.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((day, generation_then, replies)) = cache.as_ref()
@@ -325,21 +424,63 @@ impl Session<'_> {
         {
             return replies.clone();
         }
-        let mut replies = Vec::new();
-        run_store(
-            &shared.store,
-            StoreEffect::RefreshDashboard,
-            today,
-            IndexAt::Server,
-            &mut |r| replies.push(r),
-        );
+        let replies = compute();
         *cache = Some((today, generation, replies.clone()));
         replies
     }
 }
 
+/// Whether the reader may make these changes: a viewer makes none; a
+/// supporter only in their own cases. The refusal names the rule.
+fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), String> {
+    let reader = &scope.reader;
+    match reader.role {
+        AccessRole::Coordinator => return Ok(()),
+        AccessRole::Viewer => {
+            return Err(format!(
+                "{} is a viewer: viewers read only (the server's config gives the role)",
+                reader.user
+            ));
+        }
+        AccessRole::Supporter => {}
+    }
+    let refuse = |what: String| {
+        Err(format!(
+            "{} is a supporter: supporters write only in their own cases ({what})",
+            reader.user
+        ))
+    };
+    for op in ops {
+        let record = match op {
+            Change::Create(r) | Change::Update(r) | Change::Edit { record: r, .. } => r.clone(),
+            Change::Append(intent) => match store.get(intent.target()) {
+                Ok(Some(r)) => r,
+                _ => return refuse(format!("{} is not one of theirs", intent.target())),
+            },
+        };
+        let case = match &record {
+            Record::Case(c) if matches!(op, Change::Create(_)) => {
+                return refuse(format!("a new case, {}", c.title));
+            }
+            Record::Case(c) => Some(c.id),
+            Record::TrustNote(n) => n.case,
+            Record::Referral(r) => Some(r.case),
+            Record::Consent(c) => Some(c.case),
+            Record::Relationship(r) => r.case,
+            Record::Event(e) => e.case,
+            other => return refuse(format!("a {}", other.kind().name())),
+        };
+        match case {
+            Some(c) if scope.sees_case(c) => {}
+            Some(c) => return refuse(format!("{c} is not one of theirs")),
+            None => return refuse(format!("{} belongs to no case", record.id())),
+        }
+    }
+    Ok(())
+}
+
 fn demo(
-    store: &crate::store::SledStore,
+    store: &crate::store::AsUser<'_>,
     today: crate::model::Date,
     scale: usize,
     send: &mut (dyn FnMut(Part) + Send),
@@ -347,10 +488,7 @@ fn demo(
     let summary = crate::demo::seed(store, today).map_err(|e| match e {
         crate::store::StoreError::Duplicate(_) => WireError::new(
             ErrorCode::Duplicate,
-            format!(
-                "the store at {} is not empty; give `--store` an empty directory for the demo",
-                store.path().display()
-            ),
+            "the store is not empty; give `--store` an empty directory for the demo".to_string(),
         ),
         other => wire(other),
     })?;

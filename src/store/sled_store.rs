@@ -327,7 +327,7 @@ impl SledStore {
     }
 
     /// A new record under the next free number of its kind.
-    fn create_tx(&self, t: &Tx, mut rec: Record) -> TxResult<Record> {
+    fn create_tx(&self, t: &Tx, user: &str, mut rec: Record) -> TxResult<Record> {
         let kind = rec.kind();
         let ck = keys::counter_key(kind);
         let num = keys::u64_from(t[META].get(&ck)?.as_deref()) + 1;
@@ -338,12 +338,12 @@ impl SledStore {
         Self::check_refs_tx(t, &rec)?;
         Self::put_new(t, &rec)?;
         let summary = format!("created {} {}", kind.name(), rec.id());
-        audit(t, &self.user, AuditAction::Create, Some(rec.id()), &summary)?;
+        audit(t, user, AuditAction::Create, Some(rec.id()), &summary)?;
         Ok(rec)
     }
 
     /// A record replaced, its history kept (see `Record::check_successor`).
-    fn update_tx(&self, t: &Tx, record: &Record) -> TxResult<()> {
+    fn update_tx(&self, t: &Tx, user: &str, record: &Record) -> TxResult<()> {
         let id = record.id();
         let tree = &t[tree_index(id.kind)];
         let Some(old) = tree.get(keys::record_key(id))? else {
@@ -360,7 +360,7 @@ impl SledStore {
         let rev = revision_tx(t, id)? + 1;
         t[REVS].insert(&keys::id_bytes(id), &rev.to_be_bytes())?;
         let summary = format!("updated {} {id}", id.kind.name());
-        audit(t, &self.user, AuditAction::Update, Some(id), &summary)
+        audit(t, user, AuditAction::Update, Some(id), &summary)
     }
 
     /// Writes one validated, reference-checked record inside a transaction.
@@ -382,7 +382,7 @@ impl SledStore {
     }
 
     /// A plain edit, refused if the record moved past `base` meanwhile.
-    fn edit_tx(&self, t: &Tx, record: &Record, base: u64) -> TxResult<()> {
+    fn edit_tx(&self, t: &Tx, user: &str, record: &Record, base: u64) -> TxResult<()> {
         let id = record.id();
         let rev = revision_tx(t, id)?;
         if rev != base {
@@ -392,20 +392,20 @@ impl SledStore {
             let current = Box::new(decode(&current).or_else(abort)?);
             return abort(StoreError::Conflict { id, rev, current });
         }
-        self.update_tx(t, record)
+        self.update_tx(t, user, record)
     }
 
-    /// An append applied to the record as it is now, by this store's user.
-    fn append_tx(&self, t: &Tx, intent: &Intent) -> TxResult<Record> {
+    /// An append applied to the record as it is now, by `user`.
+    fn append_tx(&self, t: &Tx, user: &str, intent: &Intent) -> TxResult<Record> {
         let id = intent.target();
         let Some(current) = t[tree_index(id.kind)].get(keys::record_key(id))? else {
             return abort(StoreError::NotFound(id));
         };
         let mut record = decode(&current).or_else(abort)?;
-        if let Err(error) = intent.apply(&mut record, &self.user, Utc::now()) {
+        if let Err(error) = intent.apply(&mut record, user, Utc::now()) {
             return abort(StoreError::Refused { id, error });
         }
-        self.update_tx(t, &record)?;
+        self.update_tx(t, user, &record)?;
         Ok(record)
     }
 
@@ -446,12 +446,12 @@ impl SledStore {
         Ok(())
     }
 
-    fn write_batch(&self, batch: &[Record], summary: &str) -> Result<()> {
+    fn write_batch(&self, user: &str, batch: &[Record], summary: &str) -> Result<()> {
         tx_result(self.trees[..].transaction(|t| {
             for rec in batch {
                 Self::put_new(t, rec)?;
             }
-            audit(t, &self.user, AuditAction::Import, None, summary)
+            audit(t, user, AuditAction::Import, None, summary)
         }))
     }
 
@@ -480,6 +480,136 @@ impl SledStore {
             }
         }
         Ok(())
+    }
+
+    /// [`Store::apply_request`] made by `user`: the audit trail names them,
+    /// and so does every step an intent adds.
+    pub fn apply_as(
+        &self,
+        user: &str,
+        request: Option<RequestId>,
+        changes: Vec<Change>,
+    ) -> Result<Vec<Record>> {
+        for change in &changes {
+            match change {
+                Change::Create(r) => {
+                    let kind = r.kind();
+                    let mut r = r.clone();
+                    r.set_id(Id::new(kind, 1));
+                    r.validate()
+                        .map_err(|error| StoreError::InvalidNew { kind, error })?;
+                }
+                Change::Update(r) | Change::Edit { record: r, .. } => r
+                    .validate()
+                    .map_err(|error| StoreError::Invalid { id: r.id(), error })?,
+                // Checked against the record as it is when written.
+                Change::Append(_) => {}
+            }
+        }
+        let _writing = self.writing();
+        self.write(|t| {
+            if let Some(req) = request
+                && let Some(first) = Self::answered_tx(t, req)?
+            {
+                return Ok(first);
+            }
+            let mut stored = Vec::with_capacity(changes.len());
+            for change in &changes {
+                stored.push(match change {
+                    Change::Create(r) => self.create_tx(t, user, r.clone())?,
+                    Change::Update(r) => {
+                        self.update_tx(t, user, r)?;
+                        r.clone()
+                    }
+                    Change::Edit { record, base } => {
+                        self.edit_tx(t, user, record, *base)?;
+                        record.clone()
+                    }
+                    Change::Append(intent) => self.append_tx(t, user, intent)?,
+                });
+            }
+            if let Some(req) = request {
+                Self::remember_tx(t, req, &stored)?;
+            }
+            Ok(stored)
+        })
+    }
+
+    pub fn delete_as(&self, user: &str, id: Id) -> Result<()> {
+        // A transaction cannot scan (and a plain read inside one deadlocks),
+        // so referrers are checked first, under the write lock.
+        let _writing = self.writing();
+        if let Some(by) = self.referrers(id)?.first() {
+            return Err(StoreError::InUse { id, by: *by });
+        }
+        self.write(|t| {
+            let tree = &t[tree_index(id.kind)];
+            let Some(old) = tree.remove(&keys::record_key(id))? else {
+                return abort(StoreError::NotFound(id));
+            };
+            unindex(t, &decode(&old).or_else(abort)?)?;
+            t[REVS].remove(&keys::id_bytes(id))?;
+            let summary = format!("deleted {} {id}", id.kind.name());
+            audit(t, user, AuditAction::Delete, Some(id), &summary)
+        })
+    }
+
+    /// An import by `user`: the records keep the authors they carry; the
+    /// audit trail says who imported them.
+    pub fn import_as(
+        &self,
+        user: &str,
+        records: Vec<Record>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<()> {
+        let _writing = self.writing();
+        self.check_import(&records)?;
+        let total = records.len();
+        // Referenced kinds first, so every batch's references already exist.
+        let mut records = records;
+        records.sort_by_key(|r| (tree_index(r.kind()), r.id().num));
+        let summary = format!("imported {total} records");
+        if total <= BATCH {
+            self.write_batch(user, &records, &summary)?;
+            self.flush()?;
+            progress(total, total);
+            return Ok(());
+        }
+        // Several batches: mark the import pending, so that a crash half way
+        // is rolled back on the next open, and a failure right away.
+        self.mark_pending(&records)?;
+        let mut done = 0;
+        for chunk in records.chunks(BATCH) {
+            let written = self.write_batch(
+                user,
+                chunk,
+                &format!("import batch of {} records", chunk.len()),
+            );
+            if let Err(e) = written {
+                self.roll_back_interrupted_import()?;
+                return Err(e);
+            }
+            done += chunk.len();
+            progress(done, total);
+        }
+        self.flush()?;
+        self.write(|t| {
+            t[META].remove(keys::IMPORT_PENDING_KEY)?;
+            audit(t, user, AuditAction::Import, None, &summary)
+        })?;
+        self.pending.clear()?;
+        Ok(())
+    }
+
+    pub fn log_as(
+        &self,
+        user: &str,
+        action: AuditAction,
+        entity: Option<Id>,
+        summary: &str,
+    ) -> Result<()> {
+        let _writing = self.writing();
+        self.write(|t| audit(t, user, action, entity, summary))
     }
 
     /// Verifies references, indexes and counters; reports size on disk.
@@ -715,49 +845,7 @@ impl Store for SledStore {
         request: Option<RequestId>,
         changes: Vec<Change>,
     ) -> Result<Vec<Record>> {
-        for change in &changes {
-            match change {
-                Change::Create(r) => {
-                    let kind = r.kind();
-                    let mut r = r.clone();
-                    r.set_id(Id::new(kind, 1));
-                    r.validate()
-                        .map_err(|error| StoreError::InvalidNew { kind, error })?;
-                }
-                Change::Update(r) | Change::Edit { record: r, .. } => r
-                    .validate()
-                    .map_err(|error| StoreError::Invalid { id: r.id(), error })?,
-                // Checked against the record as it is when written.
-                Change::Append(_) => {}
-            }
-        }
-        let _writing = self.writing();
-        self.write(|t| {
-            if let Some(req) = request
-                && let Some(first) = Self::answered_tx(t, req)?
-            {
-                return Ok(first);
-            }
-            let mut stored = Vec::with_capacity(changes.len());
-            for change in &changes {
-                stored.push(match change {
-                    Change::Create(r) => self.create_tx(t, r.clone())?,
-                    Change::Update(r) => {
-                        self.update_tx(t, r)?;
-                        r.clone()
-                    }
-                    Change::Edit { record, base } => {
-                        self.edit_tx(t, record, *base)?;
-                        record.clone()
-                    }
-                    Change::Append(intent) => self.append_tx(t, intent)?,
-                });
-            }
-            if let Some(req) = request {
-                Self::remember_tx(t, req, &stored)?;
-            }
-            Ok(stored)
-        })
+        self.apply_as(&self.user, request, changes)
     }
 
     fn revisions(&self, ids: &[Id]) -> Result<Vec<u64>> {
@@ -773,59 +861,11 @@ impl Store for SledStore {
     }
 
     fn delete(&self, id: Id) -> Result<()> {
-        // A transaction cannot scan (and a plain read inside one deadlocks),
-        // so referrers are checked first, under the write lock.
-        let _writing = self.writing();
-        if let Some(by) = self.referrers(id)?.first() {
-            return Err(StoreError::InUse { id, by: *by });
-        }
-        self.write(|t| {
-            let tree = &t[tree_index(id.kind)];
-            let Some(old) = tree.remove(&keys::record_key(id))? else {
-                return abort(StoreError::NotFound(id));
-            };
-            unindex(t, &decode(&old).or_else(abort)?)?;
-            t[REVS].remove(&keys::id_bytes(id))?;
-            let summary = format!("deleted {} {id}", id.kind.name());
-            audit(t, &self.user, AuditAction::Delete, Some(id), &summary)
-        })
+        self.delete_as(&self.user, id)
     }
 
     fn import(&self, records: Vec<Record>, progress: &mut dyn FnMut(usize, usize)) -> Result<()> {
-        let _writing = self.writing();
-        self.check_import(&records)?;
-        let total = records.len();
-        // Referenced kinds first, so every batch's references already exist.
-        let mut records = records;
-        records.sort_by_key(|r| (tree_index(r.kind()), r.id().num));
-        let summary = format!("imported {total} records");
-        if total <= BATCH {
-            self.write_batch(&records, &summary)?;
-            self.flush()?;
-            progress(total, total);
-            return Ok(());
-        }
-        // Several batches: mark the import pending, so that a crash half way
-        // is rolled back on the next open, and a failure right away.
-        self.mark_pending(&records)?;
-        let mut done = 0;
-        for chunk in records.chunks(BATCH) {
-            let written =
-                self.write_batch(chunk, &format!("import batch of {} records", chunk.len()));
-            if let Err(e) = written {
-                self.roll_back_interrupted_import()?;
-                return Err(e);
-            }
-            done += chunk.len();
-            progress(done, total);
-        }
-        self.flush()?;
-        self.write(|t| {
-            t[META].remove(keys::IMPORT_PENDING_KEY)?;
-            audit(t, &self.user, AuditAction::Import, None, &summary)
-        })?;
-        self.pending.clear()?;
-        Ok(())
+        self.import_as(&self.user, records, progress)
     }
 
     fn scan(&self, kind: Kind, visit: &mut dyn FnMut(Record) -> bool) -> Result<()> {
@@ -861,8 +901,7 @@ impl Store for SledStore {
     }
 
     fn log(&self, action: AuditAction, entity: Option<Id>, summary: &str) -> Result<()> {
-        let _writing = self.writing();
-        self.write(|t| audit(t, &self.user, action, entity, summary))
+        self.log_as(&self.user, action, entity, summary)
     }
 
     fn audit_trail(&self) -> Result<Vec<AuditEntry>> {
@@ -875,6 +914,91 @@ impl Store for SledStore {
                     .map_err(|e| StoreError::Corrupt(format!("unreadable audit entry: {e}")))
             })
             .collect()
+    }
+
+    fn user(&self) -> &str {
+        &self.user
+    }
+}
+
+/// The store as one user writes to it (a server's connection): the audit
+/// trail, new records' authors and history steps name `user`, whatever the
+/// client said.
+pub struct AsUser<'a> {
+    store: &'a SledStore,
+    user: String,
+}
+
+impl SledStore {
+    pub fn as_user(&self, user: &str) -> AsUser<'_> {
+        AsUser {
+            store: self,
+            user: user.to_string(),
+        }
+    }
+}
+
+impl Store for AsUser<'_> {
+    fn get(&self, id: Id) -> Result<Option<Record>> {
+        self.store.get(id)
+    }
+
+    fn create(&self, record: Record) -> Result<Record> {
+        let mut stored = self.apply(vec![Change::Create(record)])?;
+        stored
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("a create returned nothing".into()))
+    }
+
+    fn update(&self, record: Record) -> Result<()> {
+        self.apply(vec![Change::Update(record)]).map(drop)
+    }
+
+    /// New records are stamped with the user as their author and the maker
+    /// of their history, whatever the client put there.
+    fn apply_request(
+        &self,
+        request: Option<RequestId>,
+        mut changes: Vec<Change>,
+    ) -> Result<Vec<Record>> {
+        for change in &mut changes {
+            if let Change::Create(r) = change {
+                r.stamp_author(&self.user);
+            }
+        }
+        self.store.apply_as(&self.user, request, changes)
+    }
+
+    fn revisions(&self, ids: &[Id]) -> Result<Vec<u64>> {
+        self.store.revisions(ids)
+    }
+
+    fn delete(&self, id: Id) -> Result<()> {
+        self.store.delete_as(&self.user, id)
+    }
+
+    fn import(&self, records: Vec<Record>, progress: &mut dyn FnMut(usize, usize)) -> Result<()> {
+        self.store.import_as(&self.user, records, progress)
+    }
+
+    fn scan(&self, kind: Kind, visit: &mut dyn FnMut(Record) -> bool) -> Result<()> {
+        self.store.scan(kind, visit)
+    }
+
+    fn referrers(&self, id: Id) -> Result<Vec<Id>> {
+        self.store.referrers(id)
+    }
+
+    fn dated(&self, from: Date, to: Date) -> Result<Vec<(Date, Id)>> {
+        self.store.dated(from, to)
+    }
+
+    fn log(&self, action: AuditAction, entity: Option<Id>, summary: &str) -> Result<()> {
+        self.store.log_as(&self.user, action, entity, summary)
+    }
+
+    fn audit_trail(&self) -> Result<Vec<AuditEntry>> {
+        self.store.audit_trail()
     }
 
     fn user(&self) -> &str {

@@ -1,0 +1,94 @@
+//! What one reader may see of a store: the cases (a peer supporter sees
+//! only their own), the notes (by confidentiality), and whatever hangs off
+//! those. Every read a server answers is filtered through this before it
+//! leaves the server.
+
+use std::collections::HashSet;
+
+use super::{Result, Store};
+use crate::model::{Id, Kind, Reader, Record};
+
+pub struct Scope {
+    pub reader: Reader,
+    /// The cases a supporter sees; `None`: every case.
+    cases: Option<HashSet<Id>>,
+}
+
+impl Scope {
+    pub fn new(store: &dyn Store, reader: &Reader) -> Result<Scope> {
+        let cases = if reader.sees_every_case() {
+            None
+        } else {
+            let mut mine = HashSet::new();
+            if let Some(me) = reader.person {
+                for id in store.referrers(me)? {
+                    if id.kind == Kind::Case
+                        && let Some(Record::Case(c)) = store.get(id)?
+                        && reader.sees_case(&c)
+                    {
+                        mine.insert(id);
+                    }
+                }
+            }
+            Some(mine)
+        };
+        Ok(Scope {
+            reader: reader.clone(),
+            cases,
+        })
+    }
+
+    /// Everything, as a store's owner sees it (tests, a store in-process).
+    pub fn owner(user: &str) -> Scope {
+        Scope {
+            reader: Reader::owner(user),
+            cases: None,
+        }
+    }
+
+    pub fn sees_case(&self, id: Id) -> bool {
+        self.cases.as_ref().is_none_or(|c| c.contains(&id))
+    }
+
+    /// The cases a supporter sees (`None`: every case).
+    pub fn cases(&self) -> Option<&HashSet<Id>> {
+        self.cases.as_ref()
+    }
+
+    fn sees_opt_case(&self, id: Option<Id>) -> bool {
+        id.is_none_or(|c| self.sees_case(c))
+    }
+
+    /// Whether the reader may see this record at all.
+    pub fn sees(&self, store: &dyn Store, record: &Record) -> Result<bool> {
+        Ok(match record {
+            Record::Case(c) => self.sees_case(c.id),
+            Record::TrustNote(n) => self.reader.may_read_note(n) && self.sees_opt_case(n.case),
+            Record::Referral(r) => self.sees_case(r.case),
+            Record::Consent(c) => self.sees_case(c.case),
+            Record::Relationship(r) => self.sees_opt_case(r.case),
+            Record::Event(e) => self.sees_opt_case(e.case),
+            Record::Person(p) => self.sees_person(store, p.id)?,
+            Record::Body(_) | Record::Affiliation(_) | Record::Partnership(_) => true,
+        })
+    }
+
+    /// A supporter sees themselves and the people of their cases.
+    pub fn sees_person(&self, store: &dyn Store, id: Id) -> Result<bool> {
+        if self.cases.is_none() || self.reader.person == Some(id) {
+            return Ok(true);
+        }
+        Ok(store
+            .referrers(id)?
+            .into_iter()
+            .any(|r| r.kind == Kind::Case && self.sees_case(r)))
+    }
+
+    /// Whether the reader sees the record with this id (and it exists).
+    pub fn sees_id(&self, store: &dyn Store, id: Id) -> Result<bool> {
+        match store.get(id)? {
+            Some(r) => self.sees(store, &r),
+            None => Ok(false),
+        }
+    }
+}
