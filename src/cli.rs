@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::exchange;
 use crate::i18n::Lang;
 use crate::model::{AuditAction, Id, Kind, Record};
-use crate::server::client::{Client, ClientError, Target};
+use crate::server::client::{Client, Target};
 use crate::server::protocol::{Ask, Part, RECORDS_PER_FRAME};
 use crate::store::StoreError;
 
@@ -466,22 +466,17 @@ fn serve(
         opts.roles = Some(crate::server::roles::Roles::load(file, me)?);
     }
     if stop {
-        let target = Target::Socket(opts.socket_path());
-        let mut client = match Client::connect(&target.socket(), false, Arc::new(|_| {})) {
-            Err(ClientError::NoServer(p)) => {
-                eprintln!("no server is running at {}", p.display());
-                return Ok(ExitCode::SUCCESS);
-            }
-            other => other.map_err(|e| e.to_string())?,
+        let socket = match &opts.socket {
+            Some(s) => s.clone(),
+            None => Target::Store(dir.clone()).socket(),
         };
-        match client.ask(Ask::Stop, &mut |_| {}) {
-            // Stopping closes every connection, ours too, perhaps before
-            // the answer is sent.
-            Ok(()) | Err(ClientError::Lost(_)) => {}
-            Err(e) => return Err(e.to_string()),
-        }
-        eprintln!("the server is stopping");
-        return Ok(ExitCode::SUCCESS);
+        return if stop_and_wait(&socket) {
+            eprintln!("the server has stopped");
+            Ok(ExitCode::SUCCESS)
+        } else {
+            eprintln!("no server is running at {}", socket.display());
+            Ok(ExitCode::SUCCESS)
+        };
     }
     if on_demand {
         // Its own session: the terminal closing (SIGHUP) is not its end.
@@ -616,23 +611,28 @@ fn tui(cli: &Cli) -> Result<ExitCode, String> {
     opts.meeting = cli.meeting;
     let result = crate::app::run(opts).map_err(|e| e.to_string());
     if demo_dir.is_some() {
-        stop_and_wait(&target);
+        stop_and_wait(&target.socket());
     }
     result?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Stops a server and waits (a few seconds at most) until it has gone, so
-/// its directory can be removed.
-fn stop_and_wait(target: &Target) {
-    let socket = target.socket();
-    if let Ok(mut client) = Client::connect(&socket, false, Arc::new(|_| {})) {
-        let _ = ask(&mut client, Ask::Stop);
-    }
-    let until = std::time::Instant::now() + Duration::from_secs(5);
+/// Stops the server at `socket` and waits until it has gone (its writes
+/// finished, its socket removed), ten seconds at most; false if none was
+/// running there.
+fn stop_and_wait(socket: &Path) -> bool {
+    let mut client = match Client::connect(socket, false, Arc::new(|_| {})) {
+        Ok(c) => c,
+        Err(_) => return false,
+    };
+    // Stopping closes every connection, ours too, perhaps before the
+    // answer is sent: either is fine.
+    let _ = client.ask(Ask::Stop, &mut |_| {});
+    let until = std::time::Instant::now() + Duration::from_secs(10);
     while socket.exists() && std::time::Instant::now() < until {
         std::thread::sleep(Duration::from_millis(10));
     }
+    true
 }
 
 fn keymap_check(file: &Path) -> Result<ExitCode, String> {

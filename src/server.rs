@@ -233,10 +233,11 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
         path: opts.store.clone(),
         source,
     })?;
-    let listener = socket::bind(&socket_path).map_err(|source| ServeError::Socket {
-        path: socket_path.clone(),
-        source,
-    })?;
+    let listener =
+        socket::bind(&socket_path, opts.roles.is_some()).map_err(|source| ServeError::Socket {
+            path: socket_path.clone(),
+            source,
+        })?;
     reserved
         .mark_serving(&socket_path)
         .map_err(|source| ServeError::Socket {

@@ -230,7 +230,7 @@ fn serve_stop_reports_success() {
         let mut server = serve_child(&store);
         let out = triad(&store, &["serve", "--stop"]);
         assert!(
-            out.status.success() && text(&out.stderr).contains("stopping"),
+            out.status.success() && text(&out.stderr).contains("has stopped"),
             "round {round}: {:?} {}",
             out.status,
             text(&out.stderr)

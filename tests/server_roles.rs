@@ -1529,7 +1529,6 @@ fn a_subscribed_viewer_or_supporter_hears_only_changes_it_may_see() {
 // ------------------------------------------------- bugs found (ignored)
 
 #[test]
-#[ignore = "bug: src/server/socket.rs bind makes the socket 0600 even with --config, so the kernel turns away every listed user (EACCES) until someone chmods it after each start; the README says its directory opens it to the group, which it cannot"]
 fn a_user_the_config_lists_can_reach_the_socket() {
     let user = match second_user() {
         Ok(u) => u,
@@ -1557,7 +1556,6 @@ fn a_user_the_config_lists_can_reach_the_socket() {
 }
 
 #[test]
-#[ignore = "bug: a Conflict reply hands back the stored record whether or not the writer may read it (src/server/session.rs Session::effect, Save; src/app/worker.rs save)"]
 fn a_conflict_does_not_hand_back_a_note_the_writer_may_not_read() {
     let fx = Fixture::new();
     let server = fx.serve_as(AccessRole::Coordinator);
@@ -1583,7 +1581,6 @@ fn a_conflict_does_not_hand_back_a_note_the_writer_may_not_read() {
 }
 
 #[test]
-#[ignore = "bug: a supporter may overwrite a record of another case by sending it with their own case (src/server/session.rs may_write checks the record sent, not the one stored)"]
 fn a_supporter_cannot_overwrite_a_note_of_another_case() {
     let fx = Fixture::new();
     let server = fx.serve_as(AccessRole::Supporter);
@@ -1609,7 +1606,6 @@ fn a_supporter_cannot_overwrite_a_note_of_another_case() {
 }
 
 #[test]
-#[ignore = "bug: an Update keeps the author the client sent (src/store/sled_store.rs AsUser::apply_request stamps Change::Create only)"]
 fn an_update_cannot_forge_a_notes_author() {
     let fx = Fixture::new();
     let server = fx.serve_as(AccessRole::Coordinator);
@@ -1639,7 +1635,6 @@ fn an_update_cannot_forge_a_notes_author() {
 }
 
 #[test]
-#[ignore = "bug: a supporter's case bundle carries relationships, notes and partnership events of other cases (src/app/worker.rs load_case: relationships between the parties, their notes and timelines are not filtered by Scope)"]
 fn a_supporters_case_bundle_holds_nothing_of_other_cases() {
     let fx = Fixture::new();
     // The same two parties of the supporter's case also work together in
@@ -1718,7 +1713,6 @@ fn a_supporters_case_bundle_holds_nothing_of_other_cases() {
 }
 
 #[test]
-#[ignore = "bug: a coordinator may overwrite another author's private note, which they may not read (src/server/session.rs may_write lets a coordinator write anything)"]
 fn a_coordinator_cannot_overwrite_a_private_note_they_may_not_read() {
     let fx = Fixture::new();
     let server = fx.serve_as(AccessRole::Coordinator);

@@ -25,13 +25,21 @@ pub enum Job {
 }
 
 /// Runs store effects against the server until the app closes the channel.
-pub fn store_loop(target: &Target, jobs: &Receiver<Job>, wake: &Sender<Job>, app: &Sender<Action>) {
+/// `leaving` is set when the app quits: a reconnect in progress gives up.
+pub fn store_loop(
+    target: &Target,
+    jobs: &Receiver<Job>,
+    wake: &Sender<Job>,
+    app: &Sender<Action>,
+    leaving: Arc<AtomicBool>,
+) {
     let mut link = StoreLink {
         target: target.clone(),
         client: None,
         alive: Arc::new(AtomicBool::new(false)),
         app: app.clone(),
         wake: wake.clone(),
+        leaving,
     };
     if let Err(e) = link.connect_once() {
         let _ = app.send(Action::Fatal(e.to_string()));
@@ -57,6 +65,7 @@ struct StoreLink {
     app: Sender<Action>,
     /// The worker's own queue, for the reader thread to say the link broke.
     wake: Sender<Job>,
+    leaving: Arc<AtomicBool>,
 }
 
 impl StoreLink {
@@ -105,7 +114,7 @@ impl StoreLink {
             .app
             .send(Action::Link(Link::Reconnecting(why.to_string())));
         let mut pause = Duration::from_millis(100);
-        loop {
+        while !self.leaving.load(Ordering::SeqCst) {
             match self.connect_once() {
                 Ok(()) => {
                     let _ = self.app.send(Action::Link(Link::Up));

@@ -131,8 +131,9 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
         Source::Server(t) => Some(t.clone()),
         Source::Here(_) => None,
     };
+    let leaving = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let (store_tx, store_thread) =
-        spawn_store(opts.source, today, tx.clone()).map_err(RunError::Terminal)?;
+        spawn_store(opts.source, today, tx.clone(), leaving.clone()).map_err(RunError::Terminal)?;
     let search_tx = spawn_search(target, tx.clone(), meeting).map_err(RunError::Terminal)?;
 
     // The first frame, before any data: a big store must not hold it up.
@@ -152,6 +153,7 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
     // Give the terminal back at once (a big store may still be loading),
     // then let the store finish what it was writing before we go.
     drop(guard);
+    leaving.store(true, std::sync::atomic::Ordering::SeqCst);
     let _ = store_tx.send(Job::Quit);
     drop(store_tx);
     let _ = store_thread.join();
@@ -226,6 +228,7 @@ fn spawn_store(
     source: Source,
     today: Date,
     tx: Sender<Action>,
+    leaving: Arc<std::sync::atomic::AtomicBool>,
 ) -> io::Result<(Sender<Job>, JoinHandle<()>)> {
     let (jtx, jrx) = mpsc::channel::<Job>();
     let wake = jtx.clone();
@@ -233,7 +236,7 @@ fn spawn_store(
         .name("triad-store".into())
         .spawn(move || {
             watched("store", &tx.clone(), move || match source {
-                Source::Server(target) => link::store_loop(&target, &jrx, &wake, &tx),
+                Source::Server(target) => link::store_loop(&target, &jrx, &wake, &tx, leaving),
                 Source::Here(open_store) => {
                     drop(wake);
                     let store = match open_store() {

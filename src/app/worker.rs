@@ -377,13 +377,19 @@ fn names_of(
 }
 
 /// The partnerships involving any of `parties`, each with its events.
-fn timelines(store: &dyn Store, parties: &[Id]) -> Result<Vec<Timeline>, StoreError> {
+fn timelines(
+    store: &dyn Store,
+    parties: &[Id],
+    scope: &Scope,
+) -> Result<Vec<Timeline>, StoreError> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for p in parties {
         for ps in store.referring::<Partnership>(*p)? {
             if seen.insert(ps.id) {
                 let mut events = store.referring::<Event>(ps.id)?;
+                // An event of a case the reader does not see stays out.
+                events.retain(|e| e.case.is_none_or(|c| scope.sees_case(c)));
                 events.sort_by_key(|e| (e.date, e.id));
                 out.push(Timeline {
                     partnership: ps,
@@ -425,7 +431,11 @@ pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail,
     let mut rel_ids: HashSet<Id> = relationships.iter().map(|r| r.id).collect();
     for p in &party_ids {
         for r in store.referring::<Relationship>(*p)? {
-            if party_set.contains(&r.a) && party_set.contains(&r.b) && rel_ids.insert(r.id) {
+            if party_set.contains(&r.a)
+                && party_set.contains(&r.b)
+                && scope.sees(store, &Record::Relationship(r.clone()))?
+                && rel_ids.insert(r.id)
+            {
                 relationships.push(r);
             }
         }
@@ -435,7 +445,7 @@ pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail,
     let mut note_ids: HashSet<Id> = notes.iter().map(|n| n.id).collect();
     for r in &relationships {
         for n in store.referring::<TrustNote>(r.id)? {
-            if scope.reader.may_read_note(&n) && note_ids.insert(n.id) {
+            if scope.sees(store, &Record::TrustNote(n.clone()))? && note_ids.insert(n.id) {
                 notes.push(n);
             }
         }
@@ -449,7 +459,7 @@ pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail,
     for p in party_ids.iter().filter(|p| p.kind == Kind::Person) {
         affiliations.extend(store.referring::<Affiliation>(*p)?);
     }
-    let timelines = timelines(store, &party_ids)?;
+    let timelines = timelines(store, &party_ids, scope)?;
 
     let mut ids: Vec<Id> = party_ids.clone();
     ids.extend(case.client);
@@ -504,7 +514,7 @@ pub fn load_party(store: &dyn Store, id: Id, scope: &Scope) -> Result<PartyDetai
     }
     cases.sort_by_key(|c| (c.until.is_some(), c.id));
     affiliations.sort_by_key(|a| (a.until.is_some(), std::cmp::Reverse(a.from)));
-    let timelines = timelines(store, &[id])?;
+    let timelines = timelines(store, &[id], scope)?;
     let mut ids = vec![id];
     for a in &affiliations {
         ids.extend([a.person, a.body]);

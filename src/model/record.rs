@@ -72,6 +72,35 @@ impl Record {
         }
     }
 
+    /// For an edit of `old` made by `user`: a note keeps its author, and
+    /// the steps added to a history are `user`'s (the earlier ones cannot
+    /// change: see [`Record::check_successor`]).
+    pub fn keep_authors(&mut self, old: &Record, user: &str) {
+        fn added<T>(new: &mut [T], old_len: usize, by: impl Fn(&mut T) -> &mut String, user: &str) {
+            for t in new.iter_mut().skip(old_len) {
+                *by(t) = user.to_string();
+            }
+        }
+        match (self, old) {
+            (Record::TrustNote(n), Record::TrustNote(o)) => n.author.clone_from(&o.author),
+            (Record::Referral(n), Record::Referral(o)) => {
+                added(&mut n.history, o.history.len(), |t| &mut t.by, user);
+            }
+            (Record::Case(n), Record::Case(o)) => {
+                added(
+                    &mut n.status_history,
+                    o.status_history.len(),
+                    |s| &mut s.by,
+                    user,
+                );
+            }
+            (Record::Relationship(n), Record::Relationship(o)) => {
+                added(&mut n.trust, o.trust.len(), |t| &mut t.by, user);
+            }
+            _ => {}
+        }
+    }
+
     /// Checks the record on its own (references are the store's job).
     pub fn validate(&self) -> Result<(), ValidationError> {
         each!(self, r => r.validate())

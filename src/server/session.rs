@@ -430,53 +430,95 @@ impl Session<'_> {
     }
 }
 
-/// Whether the reader may make these changes: a viewer makes none; a
-/// supporter only in their own cases. The refusal names the rule.
+/// Whether the reader may make these changes. What a change touches must
+/// be visible to them (else it "does not exist"), and stay visible after;
+/// a viewer writes nothing; a supporter writes only records of their own
+/// cases. The refusal names the rule.
 fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), String> {
     let reader = &scope.reader;
-    match reader.role {
-        AccessRole::Coordinator => return Ok(()),
-        AccessRole::Viewer => {
+    if reader.role == AccessRole::Viewer {
+        return Err(format!(
+            "{} is a viewer: viewers read only (the server's config gives the role)",
+            reader.user
+        ));
+    }
+    let seen = |r: &Record| scope.sees(store, r).unwrap_or(false);
+    for op in ops {
+        let (stored, new) = match op {
+            Change::Create(r) => (None, Some(r)),
+            Change::Update(r) | Change::Edit { record: r, .. } => (Some(r.id()), Some(r)),
+            Change::Append(intent) => (Some(intent.target()), None),
+        };
+        let stored = match stored.map(|id| (id, store.get(id))) {
+            Some((_, Ok(Some(r)))) if seen(&r) => Some(r),
+            Some((id, _)) => return Err(format!("{id} does not exist")),
+            None => None,
+        };
+        // Judged as it will be stored: authors are the writer's (see
+        // `AsUser`), whatever the client put there.
+        let new = new.map(|r| {
+            let mut r = r.clone();
+            match &stored {
+                Some(old) => r.keep_authors(old, &reader.user),
+                None => r.stamp_author(&reader.user),
+            }
+            r
+        });
+        if reader.role == AccessRole::Supporter {
+            let Some(record) = stored.as_ref().or(new.as_ref()) else {
+                continue;
+            };
+            let rule = |what: String| {
+                Err(format!(
+                    "{} is a supporter: supporters write only in their own cases ({what})",
+                    reader.user
+                ))
+            };
+            if let Some(what) = outside_own_cases(record, matches!(op, Change::Create(_))) {
+                return rule(what);
+            }
+            if let Some(c) = case_of(record).filter(|c| !scope.sees_case(*c)) {
+                return rule(format!("{c} is not one of theirs"));
+            }
+        }
+        if let Some(new) = &new
+            && !seen(new)
+        {
             return Err(format!(
-                "{} is a viewer: viewers read only (the server's config gives the role)",
+                "{} would be saved where {} may not read it; keep it in a case and at a level you can see",
+                new.id(),
                 reader.user
             ));
         }
-        AccessRole::Supporter => {}
-    }
-    let refuse = |what: String| {
-        Err(format!(
-            "{} is a supporter: supporters write only in their own cases ({what})",
-            reader.user
-        ))
-    };
-    for op in ops {
-        let record = match op {
-            Change::Create(r) | Change::Update(r) | Change::Edit { record: r, .. } => r.clone(),
-            Change::Append(intent) => match store.get(intent.target()) {
-                Ok(Some(r)) => r,
-                _ => return refuse(format!("{} is not one of theirs", intent.target())),
-            },
-        };
-        let case = match &record {
-            Record::Case(c) if matches!(op, Change::Create(_)) => {
-                return refuse(format!("a new case, {}", c.title));
-            }
-            Record::Case(c) => Some(c.id),
-            Record::TrustNote(n) => n.case,
-            Record::Referral(r) => Some(r.case),
-            Record::Consent(c) => Some(c.case),
-            Record::Relationship(r) => r.case,
-            Record::Event(e) => e.case,
-            other => return refuse(format!("a {}", other.kind().name())),
-        };
-        match case {
-            Some(c) if scope.sees_case(c) => {}
-            Some(c) => return refuse(format!("{c} is not one of theirs")),
-            None => return refuse(format!("{} belongs to no case", record.id())),
-        }
     }
     Ok(())
+}
+
+/// The case a record belongs to, if it names one.
+fn case_of(record: &Record) -> Option<crate::model::Id> {
+    match record {
+        Record::Case(c) => Some(c.id),
+        Record::TrustNote(n) => n.case,
+        Record::Referral(r) => Some(r.case),
+        Record::Consent(c) => Some(c.case),
+        Record::Relationship(r) => r.case,
+        Record::Event(e) => e.case,
+        _ => None,
+    }
+}
+
+/// What a supporter may not write, though they may see it: a new case,
+/// and anything that belongs to no case (bodies, people, partnerships).
+fn outside_own_cases(record: &Record, new: bool) -> Option<String> {
+    let in_a_case = match record {
+        Record::Case(c) if new => return Some(format!("a new case, {}", c.title)),
+        Record::Case(_) | Record::Referral(_) | Record::Consent(_) => true,
+        Record::TrustNote(n) => n.case.is_some() || n.relationship.is_some(),
+        Record::Relationship(r) => r.case.is_some(),
+        Record::Event(e) => e.case.is_some(),
+        other => return Some(format!("a {}", other.kind().name())),
+    };
+    (!in_a_case).then(|| format!("{} belongs to no case", record.id()))
 }
 
 fn demo(

@@ -65,8 +65,11 @@ pub fn check_owned_dir(path: &Path) -> io::Result<()> {
 
 /// Binds a listening socket at `path`, replacing a stale socket of ours
 /// (the caller holds the store's lock, so no live server owns it) and
-/// refusing anything else found there.
-pub fn bind(path: &Path) -> io::Result<UnixListener> {
+/// refusing anything else found there. `shared`: the server has a config
+/// naming other users, so anyone who can reach the socket may connect
+/// (`0666`: the directory it is in decides who reaches it, the config who
+/// is served); else it is its owner's alone.
+pub fn bind(path: &Path, shared: bool) -> io::Result<UnixListener> {
     if path.as_os_str().len() > MAX_SOCKET_PATH {
         return Err(refuse(format!(
             "the socket path {} is longer than a socket address holds ({MAX_SOCKET_PATH} bytes); use a shorter --store or --socket",
@@ -94,7 +97,8 @@ pub fn bind(path: &Path) -> io::Result<UnixListener> {
         Err(e) => return Err(e),
     }
     let listener = UnixListener::bind(path)?;
-    fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
+    let mode = if shared { 0o666 } else { 0o600 };
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))?;
     Ok(listener)
 }
 
@@ -113,12 +117,12 @@ mod tests {
         fs::create_dir(&real).unwrap();
         let link = tmp.path().join("link");
         std::os::unix::fs::symlink(&real, &link).unwrap();
-        let err = bind(&link.join("s.sock")).unwrap_err();
+        let err = bind(&link.join("s.sock"), false).unwrap_err();
         assert!(err.to_string().contains("symbolic link"), "{err}");
 
         let plain = real.join("s.sock");
         fs::write(&plain, "not a socket").unwrap();
-        let err = bind(&plain).unwrap_err();
+        let err = bind(&plain, false).unwrap_err();
         assert!(err.to_string().contains("not a socket"), "{err}");
         assert_eq!(fs::read_to_string(&plain).unwrap(), "not a socket");
     }
@@ -128,7 +132,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("s.sock");
         drop(UnixListener::bind(&path).unwrap());
-        let _listener = bind(&path).unwrap();
+        let _listener = bind(&path, false).unwrap();
         let mode = fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
         let client = UnixStream::connect(&path).unwrap();

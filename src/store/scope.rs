@@ -63,14 +63,47 @@ impl Scope {
     pub fn sees(&self, store: &dyn Store, record: &Record) -> Result<bool> {
         Ok(match record {
             Record::Case(c) => self.sees_case(c.id),
-            Record::TrustNote(n) => self.reader.may_read_note(n) && self.sees_opt_case(n.case),
+            Record::TrustNote(n) => {
+                self.reader.may_read_note(n) && self.sees_note_place(store, n)?
+            }
             Record::Referral(r) => self.sees_case(r.case),
             Record::Consent(c) => self.sees_case(c.case),
-            Record::Relationship(r) => self.sees_opt_case(r.case),
+            Record::Relationship(r) => match r.case {
+                Some(c) => self.sees_case(c),
+                // Outside any case: a supporter sees it if they see both ends.
+                None => self.sees_party(store, r.a)? && self.sees_party(store, r.b)?,
+            },
             Record::Event(e) => self.sees_opt_case(e.case),
             Record::Person(p) => self.sees_person(store, p.id)?,
             Record::Body(_) | Record::Affiliation(_) | Record::Partnership(_) => true,
         })
+    }
+
+    /// Where a note sits (its case, else its relationship, else the party
+    /// it is about) must be visible too.
+    fn sees_note_place(&self, store: &dyn Store, n: &crate::model::TrustNote) -> Result<bool> {
+        if self.cases.is_none() {
+            return Ok(true);
+        }
+        if let Some(c) = n.case {
+            return Ok(self.sees_case(c));
+        }
+        if let Some(r) = n.relationship {
+            return self.sees_id(store, r);
+        }
+        match n.about {
+            Some(p) => self.sees_party(store, p),
+            None => Ok(false),
+        }
+    }
+
+    /// A body is seen by all; a person as [`Scope::sees_person`].
+    fn sees_party(&self, store: &dyn Store, id: Id) -> Result<bool> {
+        if id.kind == Kind::Person {
+            self.sees_person(store, id)
+        } else {
+            Ok(true)
+        }
     }
 
     /// A supporter sees themselves and the people of their cases.

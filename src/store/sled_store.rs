@@ -955,15 +955,22 @@ impl Store for AsUser<'_> {
     }
 
     /// New records are stamped with the user as their author and the maker
-    /// of their history, whatever the client put there.
+    /// of their history, and edits keep a note's author and make the steps
+    /// they add the user's, whatever the client put there.
     fn apply_request(
         &self,
         request: Option<RequestId>,
         mut changes: Vec<Change>,
     ) -> Result<Vec<Record>> {
         for change in &mut changes {
-            if let Change::Create(r) = change {
-                r.stamp_author(&self.user);
+            match change {
+                Change::Create(r) => r.stamp_author(&self.user),
+                Change::Update(r) | Change::Edit { record: r, .. } => {
+                    if let Some(old) = self.store.get(r.id())? {
+                        r.keep_authors(&old, &self.user);
+                    }
+                }
+                Change::Append(_) => {}
             }
         }
         self.store.apply_as(&self.user, request, changes)
