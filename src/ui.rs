@@ -236,7 +236,12 @@ fn draw_footer(state: &State, area: Rect, buf: &mut Buffer) {
             Line::from(Span::styled(format!(" ! {}", text::clean(m)), t.error()))
         }
         Some(Flash::Info(m)) => Line::from(Span::raw(format!(" {}", text::clean(m)))),
-        None => hints(state, &footer_actions(state)),
+        None => {
+            // Keys our role may not use are not offered.
+            let mut actions = footer_actions(state);
+            actions.retain(|(_, a)| crate::app::view::refused_for_role(state, a).is_none());
+            hints(state, &actions)
+        }
     };
     Clear.render(area, buf);
     Paragraph::new(line).render(area, buf);

@@ -185,3 +185,25 @@ fn conflict_and_reconnecting() {
         }
     }
 }
+
+/// A viewer (the role a server's config gave): the header says who and
+/// what, help marks the keys that are not theirs and says why, and the
+/// footer does not offer them.
+#[test]
+fn a_viewers_screens() {
+    use triad::app::Action;
+    use triad::model::AccessRole;
+    for (lang, tag) in [(Lang::En, "en"), (Lang::Ja, "ja")] {
+        for (w, h) in [(80, 24), (160, 48)] {
+            let demo = tui::demo_store();
+            let mut app = tui::app(&demo, lang, w, h);
+            app.act(Action::Identity("suzuki".into(), AccessRole::Viewer));
+            drive(&mut app, &["<C-p>", "@C"], "仙台ポリオの会 会員");
+            insta::assert_snapshot!(format!("viewer_case_{tag}_{w}x{h}"), app.screen());
+            app.press("m");
+            assert!(app.state.form.is_none(), "a viewer gets no note form");
+            app.press("?");
+            insta::assert_snapshot!(format!("viewer_help_{tag}_{w}x{h}"), app.screen());
+        }
+    }
+}

@@ -204,7 +204,7 @@ fn open_finder(state: &mut State) {
 }
 
 fn normal(state: &mut State, action: Action) -> Effects {
-    if let Some(why) = not_for_role(state, &action) {
+    if let Some(why) = view::refused_for_role(state, &action) {
         state.flash = Some(Flash::Info(why));
         return vec![];
     }
@@ -248,30 +248,6 @@ fn normal(state: &mut State, action: Action) -> Effects {
         Screen::Party(_) => party_screen,
     };
     handler(state, action, rows, today)
-}
-
-/// Why our role may not take this action, if it may not: the same rules
-/// the server enforces, said before a form is filled in for nothing.
-fn not_for_role(state: &State, action: &Action) -> Option<String> {
-    use crate::model::AccessRole;
-    let l = state.lang();
-    match state.role {
-        AccessRole::Viewer if action.writes() => Some(
-            l.t(
-                "You are a viewer: viewers read only (the server's config gives your role).",
-                "閲覧者は読み取りのみです（役割はサーバーの設定によります）。",
-            )
-            .to_string(),
-        ),
-        AccessRole::Supporter if action.outside_cases() => Some(
-            l.t(
-                "You are a supporter: supporters write only in their own cases.",
-                "サポーターは自分のケースの中でのみ記録できます。",
-            )
-            .to_string(),
-        ),
-        _ => None,
-    }
 }
 
 fn not_here(state: &mut State) -> Effects {

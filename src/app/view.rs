@@ -450,3 +450,28 @@ pub fn panel_index(p: super::state::CasePanel) -> usize {
 pub fn party_panel_index(p: PartyPanel) -> usize {
     PartyPanel::ALL.iter().position(|x| *x == p).unwrap_or(0)
 }
+
+/// Why our role may not take this action, if it may not: the rules the
+/// server enforces, said before a form is filled in for nothing (and shown
+/// in help and the footer, which leave such keys out or mark them).
+pub fn refused_for_role(state: &State, action: &super::Action) -> Option<String> {
+    use crate::model::AccessRole;
+    let l = state.lang();
+    match state.role {
+        AccessRole::Viewer if action.writes() => Some(
+            l.t(
+                "You are a viewer: viewers read only (the server's config gives your role).",
+                "閲覧者は読み取りのみです（役割はサーバーの設定によります）。",
+            )
+            .to_string(),
+        ),
+        AccessRole::Supporter if action.outside_cases() => Some(
+            l.t(
+                "You are a supporter: supporters write only in their own cases.",
+                "サポーターは自分のケースの中でのみ記録できます。",
+            )
+            .to_string(),
+        ),
+        _ => None,
+    }
+}

@@ -30,6 +30,8 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
     let t = &Theme::of(&state.cfg);
     let ja = state.lang().is_ja();
     let mut out = Vec::new();
+    // Keys our role may not use are listed, marked, and explained here.
+    let mut refused_why = None;
     for m in Mode::ALL {
         let bindings = state.keymap.bindings(m);
         if bindings.is_empty() {
@@ -49,12 +51,28 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
             .unwrap_or(4)
             .min(24);
         for b in bindings {
-            out.push(Line::from(vec![
+            let refused = crate::app::view::refused_for_role(state, &b.action);
+            let mut line = vec![
                 Span::raw("   "),
                 styled(pad(&b.keys_text(), key_w, t.sym.cut), t.key()),
                 Span::raw(format!("  {}", text::clean(b.desc_for(ja)))),
-            ]));
+            ];
+            if let Some(why) = refused {
+                line.push(styled(
+                    format!(
+                        "  ({})",
+                        state.lang().t("not for your role", "この役割では不可")
+                    ),
+                    t.dim(),
+                ));
+                refused_why = Some(why);
+            }
+            out.push(Line::from(line));
         }
+    }
+    if let Some(why) = refused_why {
+        out.insert(0, Line::raw(""));
+        out.insert(0, Line::from(styled(format!(" {why}"), t.dim())));
     }
     out
 }
