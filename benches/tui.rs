@@ -95,11 +95,16 @@ fn startup(dir: &Path) -> Result<Startup, String> {
     let worker = std::thread::spawn(move || -> Result<Duration, String> {
         let store = reserved.open().map_err(|e| e.to_string())?;
         let opened = t0.elapsed();
+        let cases = triad::app::cases::CaseCache::default();
+        let at = triad::app::worker::Where {
+            index: IndexAt::Here,
+            cases: &cases,
+        };
         run_store(
             &store,
             StoreEffect::LoadAll,
             today(),
-            IndexAt::Here,
+            at,
             &triad::store::Scope::owner("bench"),
             &mut |r| {
                 let _ = tx.send(Action::Reply(Box::new(r)));
@@ -114,7 +119,7 @@ fn startup(dir: &Path) -> Result<Startup, String> {
     let mut all_rows = None;
     for a in rx {
         let done = matches!(&a, Action::Reply(r) if matches!(**r, Reply::Loaded(_)));
-        if matches!(&a, Action::Reply(r) if matches!(**r, Reply::Cases(_))) {
+        if matches!(&a, Action::Reply(r) if matches!(**r, Reply::Overview(_))) {
             first_rows.get_or_insert(t0.elapsed());
             all_rows = Some(t0.elapsed());
         }
@@ -140,7 +145,7 @@ fn startup(dir: &Path) -> Result<Startup, String> {
         all_rows: all_rows.unwrap_or(indexed),
         listed,
         indexed,
-        cases: state.data.cases.len(),
+        cases: state.data.overview.total,
     })
 }
 

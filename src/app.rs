@@ -3,6 +3,7 @@
 //! store is reached only through the `Store` trait.
 
 pub mod action;
+pub mod cases;
 pub mod config;
 pub mod data;
 pub mod effect;

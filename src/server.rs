@@ -21,8 +21,9 @@ use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::app::cases::{CaseCache, Summaries};
 use crate::app::effect::Reply;
-use crate::app::worker::{FinderIndex, finder_doc, finder_docs};
+use crate::app::worker::{FinderIndex, IndexAt, Where, finder_doc, finder_docs};
 use crate::model::{Date, Record};
 use crate::store::{SledStore, Store, StoreError};
 use hub::Hub;
@@ -103,9 +104,19 @@ pub(crate) struct Shared {
     /// Bumped by every write: the cached dashboard is for one generation.
     generation: AtomicU64,
     dashboard: Mutex<Option<(Date, u64, Vec<Reply>)>>,
+    /// The case list's summaries, held once for every client.
+    cases: CaseCache,
 }
 
 impl Shared {
+    /// Where a client's store effects run: the server's index and cases.
+    fn at(&self) -> Where<'_> {
+        Where {
+            index: IndexAt::Server,
+            cases: &self.cases,
+        }
+    }
+
     /// After a commit: refresh the index, tell subscribers, drop caches.
     fn written(&self, records: &[Record], request: Option<crate::store::RequestId>) {
         self.generation.fetch_add(1, Ordering::SeqCst);
@@ -130,9 +141,13 @@ impl Shared {
         self.hub.publish(changes, request);
     }
 
-    /// After an import or the demo: rebuild the index, everyone reloads.
+    /// After an import or the demo: rebuild the summaries and the index,
+    /// everyone reloads.
     fn written_many(self: &Arc<Self>) {
         self.generation.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut c) = self.cases.write() {
+            *c = Summaries::load(&self.store).ok();
+        }
         self.build_index();
         self.hub.resync_all();
     }
@@ -283,11 +298,18 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
                         writes: RwLock::new(()),
                         generation: AtomicU64::new(0),
                         dashboard: Mutex::new(None),
+                        cases: CaseCache::default(),
                     });
                     let indexer = shared.clone();
                     let _ = std::thread::Builder::new()
                         .name("triad-index".into())
                         .spawn(move || {
+                            // The case list first: every client's first screen needs it.
+                            if let Ok(mut c) = indexer.cases.write()
+                                && c.is_none()
+                            {
+                                *c = Summaries::load(&indexer.store).ok();
+                            }
                             indexer.build_index();
                             indexer.hub.send_indexed();
                         });

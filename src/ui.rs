@@ -187,7 +187,7 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
     } else if let Some(e) = &loading.error {
         format!("{} {e}", l.t("Load failed:", "読み込み失敗:"))
     } else if loading.done {
-        format!("{} {}", state.data.cases.len(), l.t("cases", "件"))
+        format!("{} {}", state.data.overview.total, l.t("cases", "件"))
     } else {
         format!(
             "{} {} {}",

@@ -46,6 +46,25 @@ fn sendai_case(app: &mut Headless) {
     );
 }
 
+/// The rows of the case list on screen (the demo's cases fit one page).
+fn list_rows(app: &Headless) -> Vec<triad::app::data::CaseRow> {
+    match app.state.screen() {
+        Screen::Cases(list) => list.page.rows.clone(),
+        other => panic!("not on the case list: {other:?}"),
+    }
+}
+
+/// The store's case ids, in id order.
+fn case_ids(demo: &tui::Demo) -> Vec<Id> {
+    let cases: Vec<Case> = demo.store.all().unwrap();
+    cases.into_iter().map(|c| c.id).collect()
+}
+
+/// Where a case is in the case list.
+fn position_in_list(app: &Headless, case: Id) -> usize {
+    list_rows(app).iter().position(|c| c.id == case).unwrap()
+}
+
 fn flash(app: &Headless) -> String {
     match &app.state.flash {
         Some(Flash::Ok(s) | Flash::Info(s) | Flash::Error(s)) => s.clone(),
@@ -69,17 +88,18 @@ fn gg_and_g_move_through_the_case_list() {
     let Screen::Cases(list) = app.state.screen() else {
         panic!("not on the case list")
     };
-    let n = list.view.len();
+    let n = list.page.total;
     assert!(n >= 7, "the demo has the seven scenarios: {n}");
+    assert_eq!(list_rows(&app).len(), n, "one page holds the demo's cases");
     app.press("G");
-    let last = app.state.data.cases.last().unwrap().id.to_string();
+    let last = list_rows(&app).last().unwrap().id.to_string();
     assert!(
         selected_line(&app.screen()).contains(&last),
         "{}",
         app.screen()
     );
     app.press("gg");
-    let first = app.state.data.cases[0].id.to_string();
+    let first = list_rows(&app)[0].id.to_string();
     assert!(selected_line(&app.screen()).contains(&first));
     app.press("jj<Down>k");
     let Screen::Cases(list) = app.state.screen() else {
@@ -199,7 +219,7 @@ fn slash_filters_the_list_you_are_in() {
     let Screen::Cases(list) = app.state.screen() else {
         panic!()
     };
-    assert_eq!(list.view.len(), 1, "{}", app.screen());
+    assert_eq!(list.page.total, 1, "{}", app.screen());
     // Enter keeps the filter and goes back to browsing; Esc would clear it.
     app.press("<CR>");
     assert_eq!(app.state.mode(), triad::keymap::Mode::Normal);
@@ -207,16 +227,18 @@ fn slash_filters_the_list_you_are_in() {
     let Screen::Cases(list) = app.state.screen() else {
         panic!()
     };
-    assert!(list.view.len() >= 7);
+    assert!(list.page.total >= 7);
     // Status filter cycles: intake, active, ...
     app.press("fsfs");
     let Screen::Cases(list) = app.state.screen() else {
         panic!()
     };
+    assert!(!list.page.rows.is_empty());
     assert!(
-        list.view
+        list.page
+            .rows
             .iter()
-            .all(|&i| app.state.data.cases[i as usize].status == triad::model::CaseStatus::Active)
+            .all(|c| c.status == triad::model::CaseStatus::Active)
     );
     app.press("fx");
     // In the case view, / filters the current panel.
@@ -402,11 +424,11 @@ fn a_decline_needs_its_reason() {
     let mut app = en(&demo);
     // Find a case with a referral that has been sent.
     let mut found = None;
-    for row in app.state.data.cases.clone() {
+    for id in case_ids(&demo) {
         app.press("gd");
         let detail = triad::app::worker::load_case(
             demo.store.as_ref(),
-            row.id,
+            id,
             &triad::store::Scope::owner(tui::USER),
         )
         .unwrap();
@@ -415,19 +437,13 @@ fn a_decline_needs_its_reason() {
             .iter()
             .position(|r| r.status() == ReferralStatus::Sent)
         {
-            found = Some((row.id, i, detail.referrals[i].id));
+            found = Some((id, i, detail.referrals[i].id));
             break;
         }
     }
     let (case, i, rid) = found.expect("the demo has a sent referral");
     app.act(Action::Cases);
-    let pos = app
-        .state
-        .data
-        .cases
-        .iter()
-        .position(|c| c.id == case)
-        .unwrap();
+    let pos = position_in_list(&app, case);
     select(&mut app, pos);
     app.press("<CR><Tab>");
     assert_eq!(case_screen(&app).panel, CasePanel::Referrals);
@@ -659,31 +675,21 @@ fn open_notes_with(
     demo: &tui::Demo,
     level: triad::model::Confidentiality,
 ) -> TrustNote {
-    let (case, note) = app
-        .state
-        .data
-        .cases
-        .clone()
+    let (case, note) = case_ids(demo)
         .into_iter()
-        .find_map(|row| {
+        .find_map(|id| {
             let d = triad::app::worker::load_case(
                 demo.store.as_ref(),
-                row.id,
+                id,
                 &triad::store::Scope::owner(tui::USER),
             )
             .unwrap();
             let n = d.notes.into_iter().find(|n| n.confidentiality == level)?;
-            Some((row.id, n))
+            Some((id, n))
         })
         .unwrap_or_else(|| panic!("the demo has a {level:?} note"));
     app.act(Action::Cases);
-    let pos = app
-        .state
-        .data
-        .cases
-        .iter()
-        .position(|c| c.id == case)
-        .unwrap();
+    let pos = position_in_list(app, case);
     select(app, pos);
     app.press("<CR><Tab><Tab>");
     note
@@ -707,13 +713,7 @@ fn private_notes_of_others_never_reach_the_app() {
         .expect("the demo has someone else's private note in a case");
     let case = note.case.unwrap();
     app.act(Action::Cases);
-    let pos = app
-        .state
-        .data
-        .cases
-        .iter()
-        .position(|c| c.id == case)
-        .unwrap();
+    let pos = position_in_list(&app, case);
     select(&mut app, pos);
     app.press("<CR><Tab><Tab>");
     assert_eq!(detail(&app).case.id, case);

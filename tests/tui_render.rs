@@ -137,7 +137,10 @@ fn selection_survives_no_color() {
         );
     }
     // The selected row: reverse video and the marker, on the second case.
-    let second = app.state.data.cases[1].id.to_string();
+    let triad::app::state::Screen::Cases(list) = app.state.screen() else {
+        panic!("not on the case list");
+    };
+    let second = list.page.rows[1].id.to_string();
     let row = (0..buf.area.height)
         .find(|&y| {
             (0..buf.area.width)
@@ -174,7 +177,10 @@ fn japanese_columns_line_up() {
     let mut app = tui::app(&demo, Lang::Ja, 80, 24);
     app.press("gc");
     let buf = app.render();
-    let n = app.state.data.cases.len() as u16;
+    let triad::app::state::Screen::Cases(list) = app.state.screen() else {
+        panic!("not on the case list");
+    };
+    let n = list.page.total as u16;
     // Rows 3.. hold the cases; the "changed" date starts at the same cell.
     let cols: Vec<Option<u16>> = (3..3 + n).map(|y| date_column(&buf, y)).collect();
     assert!(

@@ -127,72 +127,12 @@ pub struct Loading {
 pub struct Data {
     pub loading: Loading,
     pub names: HashMap<Id, NameRow>,
-    /// In id order, as scanned.
-    pub cases: Vec<CaseRow>,
-    pub case_pos: HashMap<Id, usize>,
-    pub coordinators: Vec<Id>,
+    /// The case counts, the newest cases and the coordinators (the case
+    /// list itself comes a page at a time).
+    pub overview: super::cases::CaseOverview,
     pub overdue: Vec<OverdueReferral>,
     pub consents: Vec<ConsentAlert>,
     pub upcoming: Vec<EventLine>,
-    /// Open referrals per case; kept, since they may arrive before the
-    /// cases they count.
-    pub open_referrals: HashMap<Id, u32>,
-}
-
-impl Data {
-    pub fn case(&self, id: Id) -> Option<&CaseRow> {
-        self.case_pos.get(&id).and_then(|&i| self.cases.get(i))
-    }
-
-    /// Add or replace a case row, keeping id order.
-    pub fn upsert_case(&mut self, mut row: CaseRow) {
-        if let Some(&i) = self.case_pos.get(&row.id) {
-            if let Some(old) = self.cases.get_mut(i) {
-                row.open_referrals = old.open_referrals;
-                *old = row;
-            }
-        } else {
-            let i = self.cases.partition_point(|r| r.id < row.id);
-            self.cases.insert(i, row);
-            self.reindex();
-        }
-    }
-
-    pub fn append_cases(&mut self, mut rows: Vec<CaseRow>) {
-        for r in &mut rows {
-            r.open_referrals = self.open_referrals.get(&r.id).copied().unwrap_or(0);
-        }
-        let sorted = self
-            .cases
-            .last()
-            .is_none_or(|last| rows.first().is_none_or(|f| last.id < f.id));
-        self.cases.extend(rows);
-        if !sorted {
-            self.cases.sort_by_key(|r| r.id);
-        }
-        self.reindex();
-    }
-
-    /// Set every row's open-referral count from `open`.
-    pub fn set_open_referrals(&mut self, open: HashMap<Id, u32>) {
-        for c in &mut self.cases {
-            c.open_referrals = open.get(&c.id).copied().unwrap_or(0);
-        }
-        self.open_referrals = open;
-    }
-
-    fn reindex(&mut self) {
-        self.case_pos = self
-            .cases
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.id, i))
-            .collect();
-        let mut coords: Vec<Id> = self.cases.iter().filter_map(|r| r.coordinator).collect();
-        coords.sort_unstable();
-        coords.dedup();
-        self.coordinators = coords;
-    }
 }
 
 /// A partnership with its events, oldest first.

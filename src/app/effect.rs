@@ -6,8 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::cases::{CaseOverview, CasePage, CaseQuery};
 use super::data::{
-    CaseDetail, CaseRow, ConsentAlert, EventLine, FinderDoc, NameRow, OverdueReferral, PartyDetail,
+    CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, OverdueReferral, PartyDetail,
 };
 use super::state::Hit;
 use crate::model::{Id, Record};
@@ -41,8 +42,16 @@ pub enum StoreEffect {
         request: RequestId,
         ops: Vec<SaveOp>,
     },
-    /// Fresh summaries (case rows, names) of records someone changed.
-    Rows(Vec<Id>),
+    /// A window of the case list: `limit` rows from `offset` of what the
+    /// query selects.
+    CasePage {
+        query: CaseQuery,
+        offset: usize,
+        limit: usize,
+    },
+    /// The case counts and newest cases again, and fresh names of these
+    /// (someone changed them).
+    Overview(Vec<Id>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -72,14 +81,13 @@ impl From<SearchEffect> for Effect {
 #[serde(tag = "reply", content = "with", rename_all = "snake_case")]
 pub enum Reply {
     Names(Vec<NameRow>),
-    Cases(Vec<CaseRow>),
-    /// Case rows that replace the ones held (someone changed the cases).
-    Rows(Vec<CaseRow>),
-    /// Open referrals per case, and the overdue ones.
-    Referrals {
-        open: Vec<(Id, u32)>,
-        overdue: Vec<OverdueReferral>,
+    Overview(CaseOverview),
+    CasePage {
+        query: CaseQuery,
+        page: CasePage,
     },
+    /// Referrals past their follow-up date.
+    Overdue(Vec<OverdueReferral>),
     Consents(Vec<ConsentAlert>),
     Upcoming(Vec<EventLine>),
     /// The finder's documents, for an index in this process.

@@ -8,9 +8,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
+use super::cases::CaseCache;
 use super::effect::{Effect, Reply, StoreEffect};
 use super::state::{Config, State};
-use super::worker::{IndexAt, SearchState, run_store};
+use super::worker::{IndexAt, SearchState, Where, run_store};
 use super::{Action, update};
 use crate::keymap::{Key, KeyCode, Keymap, parse_keys};
 use crate::store::{Scope, Store};
@@ -23,6 +24,8 @@ pub struct Headless {
     pub editor_reply: Result<String, String>,
     /// Every effect run, oldest first, for tests to inspect.
     pub log: Vec<Effect>,
+    /// The case list's summaries, as a server would hold them.
+    cases: CaseCache,
 }
 
 impl Headless {
@@ -42,6 +45,7 @@ impl Headless {
             search: SearchState::new(meeting),
             editor_reply: Ok(String::new()),
             log: Vec::new(),
+            cases: CaseCache::default(),
         };
         h.run(vec![StoreEffect::LoadAll.into()]);
         h
@@ -64,14 +68,13 @@ impl Headless {
                     Effect::Store(e) => {
                         let today = self.state.cfg.today;
                         let scope = Scope::owner(&self.state.cfg.user);
-                        run_store(
-                            self.store.as_ref(),
-                            e,
-                            today,
-                            IndexAt::Here,
-                            &scope,
-                            &mut |r| replies.push(r),
-                        )
+                        let at = Where {
+                            index: IndexAt::Here,
+                            cases: &self.cases,
+                        };
+                        run_store(self.store.as_ref(), e, today, at, &scope, &mut |r| {
+                            replies.push(r)
+                        })
                     }
                 }
             }

@@ -247,13 +247,17 @@ fn spawn_store(
                         }
                     };
                     let scope = crate::store::Scope::owner(store.user());
+                    let cases = super::cases::CaseCache::default();
+                    let at = super::worker::Where {
+                        index: IndexAt::Here,
+                        cases: &cases,
+                    };
                     for job in jrx {
                         match job {
                             Job::Effect(effect) => {
                                 let mut emit = |r| {
                                     let _ = tx.send(Action::Reply(Box::new(r)));
                                 };
-                                let at = IndexAt::Here;
                                 run_store(store.as_ref(), effect, today, at, &scope, &mut emit);
                             }
                             Job::CheckLink => {}

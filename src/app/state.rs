@@ -91,13 +91,7 @@ pub fn visible(sel: usize, offset: usize, len: usize, rows: usize) -> (usize, us
     (start, (start + rows).min(len))
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Sort {
-    #[default]
-    Id,
-    Changed,
-    OpenReferrals,
-}
+pub use super::cases::Sort;
 
 #[derive(Clone, Debug, Default)]
 pub struct CaseList {
@@ -109,8 +103,21 @@ pub struct CaseList {
     pub sector: Option<Sector>,
     pub coordinator: Option<Id>,
     pub sort: Sort,
-    /// Indices into `Data::cases` after filter and sort.
-    pub view: Vec<u32>,
+    /// The window of the filtered, sorted list the store last sent.
+    pub page: super::cases::CasePage,
+}
+
+impl CaseList {
+    /// What the store is asked for: this list's filter and sort.
+    pub fn query(&self) -> super::cases::CaseQuery {
+        super::cases::CaseQuery {
+            text: self.filter.text.clone(),
+            status: self.status,
+            sector: self.sector,
+            coordinator: self.coordinator,
+            sort: self.sort,
+        }
+    }
 }
 
 /// Panels of the case view, in Tab order.
@@ -361,7 +368,7 @@ impl State {
         if let Some(n) = self.data.names.get(&id) {
             return n.name.clone();
         }
-        if let Some(row) = self.data.case(id) {
+        if let Some(row) = self.data.overview.recent.iter().find(|r| r.id == id) {
             return row.title.clone();
         }
         if let Some(n) = self.extra_names.get(&id) {

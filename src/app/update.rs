@@ -2,7 +2,7 @@
 //! state, and returns the effects to run; it does no IO itself.
 
 use super::Action;
-use super::data::{CaseRow, FinderDoc};
+use super::data::FinderDoc;
 use super::effect::{Effect, Reply, SaveOp, SearchEffect, StoreEffect};
 use super::forms::{self, FormKind};
 use super::state::{
@@ -177,22 +177,53 @@ fn push_link(state: &mut State, link: Link) -> Effects {
             vec![StoreEffect::LoadParty(id).into()]
         }
         Link::CasesWithStatus(status) => {
-            let mut list = CaseList {
+            let list = CaseList {
                 status: Some(status),
                 ..CaseList::default()
             };
-            view::refilter(&mut list, &state.data.cases);
+            let fx = vec![first_page(&list)];
             state.stack.push(Screen::Cases(list));
-            vec![]
+            fx
         }
     }
 }
 
-fn open_cases(state: &mut State) {
+fn open_cases(state: &mut State) -> Effects {
     state.stack.truncate(1);
-    let mut list = CaseList::default();
-    view::refilter(&mut list, &state.data.cases);
+    let list = CaseList::default();
+    let fx = vec![first_page(&list)];
     state.stack.push(Screen::Cases(list));
+    fx
+}
+
+/// Rows per page asked of the store: a few screens' worth around the
+/// selection.
+const PAGE_ROWS: usize = 200;
+
+fn first_page(list: &CaseList) -> Effect {
+    page_at(list, 0)
+}
+
+fn page_at(list: &CaseList, sel: usize) -> Effect {
+    StoreEffect::CasePage {
+        query: list.query(),
+        offset: sel.saturating_sub(PAGE_ROWS / 2),
+        limit: PAGE_ROWS,
+    }
+    .into()
+}
+
+/// A page around the selection if the rows in view are not all held.
+fn page_if_needed(list: &CaseList, rows: usize) -> Effects {
+    let total = list.page.total;
+    let (start, end) = crate::app::state::visible(list.scroll.sel, list.scroll.offset, total, rows);
+    let held = list.page.offset..list.page.offset + list.page.rows.len();
+    let covered = start >= held.start && end <= held.end;
+    if covered {
+        vec![]
+    } else {
+        vec![page_at(list, list.scroll.sel)]
+    }
 }
 
 fn open_finder(state: &mut State) {
@@ -213,10 +244,7 @@ fn normal(state: &mut State, action: Action) -> Effects {
             state.stack.truncate(1);
             return vec![];
         }
-        Action::Cases => {
-            open_cases(state);
-            return vec![];
-        }
+        Action::Cases => return open_cases(state),
         Action::Finder => {
             open_finder(state);
             return vec![];
@@ -273,11 +301,11 @@ fn dashboard(state: &mut State, action: Action, rows: usize) -> Effects {
             None => vec![],
         },
         Action::Filter => {
-            open_cases(state);
+            let fx = open_cases(state);
             if let Some(Screen::Cases(l)) = state.stack.last_mut() {
                 l.editing = true;
             }
-            vec![]
+            fx
         }
         _ => not_here(state),
     }
@@ -291,18 +319,14 @@ fn cycle<T: Copy + PartialEq>(current: Option<T>, all: &[T]) -> Option<T> {
 }
 
 fn case_list(state: &mut State, action: Action, rows: usize) -> Effects {
-    let coordinators = state.data.coordinators.clone();
+    let coordinators = state.data.overview.coordinators.clone();
     let Some(Screen::Cases(list)) = state.stack.last_mut() else {
         return vec![];
     };
-    if motion(&mut list.scroll, &action, list.view.len(), rows) {
-        return vec![];
+    if motion(&mut list.scroll, &action, list.page.total, rows) {
+        return page_if_needed(list, rows);
     }
-    let selected = list
-        .view
-        .get(list.scroll.sel)
-        .and_then(|&i| state.data.cases.get(i as usize))
-        .map(|c| c.id);
+    let selected = list.page.row(list.scroll.sel).map(|c| c.id);
     match action {
         Action::Open | Action::Right => match selected {
             Some(id) => push_link(state, Link::Case(id)),
@@ -322,47 +346,40 @@ fn case_list(state: &mut State, action: Action, rows: usize) -> Effects {
                 Sort::Changed => Sort::OpenReferrals,
                 Sort::OpenReferrals => Sort::Id,
             };
-            relist(state);
-            vec![]
+            relist(state)
         }
         Action::FilterStatus => {
             list.status = cycle(list.status, &CaseStatus::ALL);
-            relist(state);
-            vec![]
+            relist(state)
         }
         Action::FilterSector => {
             list.sector = cycle(list.sector, &Sector::ALL);
-            relist(state);
-            vec![]
+            relist(state)
         }
         Action::FilterCoordinator => {
             list.coordinator = cycle(list.coordinator, &coordinators);
-            relist(state);
-            vec![]
+            relist(state)
         }
         Action::ClearFilters => {
             list.status = None;
             list.sector = None;
             list.coordinator = None;
             list.filter.clear();
-            relist(state);
-            vec![]
+            relist(state)
         }
         _ => not_here(state),
     }
 }
 
-/// Refilter the case list on top, keeping the selection in range.
-fn relist(state: &mut State) {
-    let rows = page(state);
-    let cases = &state.data.cases;
-    if let Some(Screen::Cases(list)) = state.stack.last_mut() {
-        let keep = list.view.get(list.scroll.sel).copied();
-        view::refilter(list, cases);
-        let sel = keep
-            .and_then(|k| list.view.iter().position(|&i| i == k))
-            .unwrap_or(0);
-        list.scroll.set(sel, list.view.len(), rows);
+/// The case list on top changed its filter or sort: back to its first row,
+/// and ask for that page.
+fn relist(state: &mut State) -> Effects {
+    match state.stack.last_mut() {
+        Some(Screen::Cases(list)) => {
+            list.scroll = Scroll::default();
+            vec![first_page(list)]
+        }
+        _ => vec![],
     }
 }
 
@@ -675,7 +692,7 @@ fn input(state: &mut State, action: Action) -> Effects {
     }
     // Whatever changed, the rows did: keep the selection in range.
     match state.screen_mut() {
-        Screen::Cases(_) => relist(state),
+        Screen::Cases(_) => return relist(state),
         Screen::Case(c) => {
             let i = view::panel_index(c.panel);
             let len = view::case_panel_len(c, &cfg);
@@ -966,16 +983,31 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             }
             vec![]
         }
-        Reply::Cases(rows) => {
-            state.data.loading.cases += rows.len();
-            state.data.append_cases(rows);
-            relist_all(state);
+        Reply::Overview(o) => {
+            for r in &o.recent {
+                state.extra_names.insert(r.id, r.title.clone());
+            }
+            state.data.overview = o;
             vec![]
         }
-        Reply::Referrals { open, overdue } => {
-            state.data.set_open_referrals(open.into_iter().collect());
+        Reply::CasePage { query, page } => {
+            let rows = self::page(state);
+            for r in &page.rows {
+                state.extra_names.insert(r.id, r.title.clone());
+            }
+            for s in &mut state.stack {
+                if let Screen::Cases(list) = s
+                    && list.query() == query
+                {
+                    list.page = page.clone();
+                    let sel = list.scroll.sel;
+                    list.scroll.set(sel, list.page.total, rows);
+                }
+            }
+            vec![]
+        }
+        Reply::Overdue(overdue) => {
             state.data.overdue = overdue;
-            relist_all(state);
             vec![]
         }
         Reply::Consents(c) => {
@@ -992,13 +1024,6 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             fx
         }
         Reply::Indexed => indexed(state),
-        Reply::Rows(rows) => {
-            for row in rows {
-                state.data.upsert_case(row);
-            }
-            relist_all(state);
-            vec![]
-        }
         Reply::Loaded(r) => {
             state.data.loading.done = true;
             state.data.loading.error = r.err();
@@ -1010,16 +1035,6 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
                 Err((id, _)) => *id,
             };
             if let Ok(d) = &r {
-                let row = CaseRow::from_case(&d.case);
-                state.data.upsert_case(row);
-                let open = d.referrals.iter().filter(|x| x.status().is_open()).count();
-                let open = u32::try_from(open).unwrap_or(u32::MAX);
-                state.data.open_referrals.insert(id, open);
-                if let Some(&i) = state.data.case_pos.get(&id)
-                    && let Some(row) = state.data.cases.get_mut(i)
-                {
-                    row.open_referrals = open;
-                }
                 for t in &d.timelines {
                     state
                         .extra_names
@@ -1229,15 +1244,13 @@ fn changed(
         .iter()
         .flat_map(|c| std::iter::once(c.id).chain(c.touches.iter().copied()))
         .collect();
-    let rows: Vec<Id> = changes
+    let named: Vec<Id> = changes
         .iter()
         .map(|c| c.id)
         .filter(|id| matches!(id.kind, Kind::Case | Kind::Body | Kind::Person))
         .collect();
-    let mut fx: Effects = Vec::new();
-    if !rows.is_empty() {
-        fx.push(StoreEffect::Rows(rows).into());
-    }
+    let mut fx: Effects = vec![StoreEffect::Overview(named).into()];
+    fx.extend(refresh_lists(state));
     fx.push(StoreEffect::RefreshDashboard.into());
     let mut updated = Vec::new();
     for s in &state.stack {
@@ -1283,8 +1296,8 @@ fn resync(state: &mut State) -> Effects {
     let indexed = state.data.loading.indexed;
     state.data = Default::default();
     state.data.loading.indexed = indexed;
-    relist_all(state);
     let mut fx: Effects = vec![StoreEffect::LoadAll.into()];
+    fx.extend(refresh_lists(state));
     for s in &state.stack {
         match s {
             Screen::Case(c) => fx.push(StoreEffect::LoadCase(c.id).into()),
@@ -1295,20 +1308,17 @@ fn resync(state: &mut State) -> Effects {
     fx
 }
 
-/// Keep every case list on the stack in step with the data.
-fn relist_all(state: &mut State) {
-    let rows = page(state);
-    let cases = &state.data.cases;
-    for s in &mut state.stack {
-        if let Screen::Cases(list) = s {
-            let keep = list.view.get(list.scroll.sel).copied();
-            view::refilter(list, cases);
-            let sel = keep
-                .and_then(|k| list.view.iter().position(|&i| i == k))
-                .unwrap_or(list.scroll.sel);
-            list.scroll.set(sel, list.view.len(), rows);
-        }
-    }
+/// Every case list on the stack asks again for the rows it shows
+/// (someone changed the cases).
+fn refresh_lists(state: &State) -> Effects {
+    state
+        .stack
+        .iter()
+        .filter_map(|s| match s {
+            Screen::Cases(list) => Some(page_at(list, list.scroll.sel)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Writes are on disk: update the summaries, say so, and reload what shows.
@@ -1329,12 +1339,15 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
         if let Some(n) = super::worker::name_row(r) {
             state.data.names.insert(n.id, n);
         }
-        if let Record::Case(c) = r {
-            state.data.upsert_case(CaseRow::from_case(c));
-        }
         docs.extend(super::worker::finder_doc(r, &none, Some(&reader)));
     }
-    relist_all(state);
+    if records
+        .iter()
+        .any(|r| r.kind() == Kind::Case || r.kind() == Kind::Referral)
+    {
+        fx.push(StoreEffect::Overview(vec![]).into());
+        fx.extend(refresh_lists(state));
+    }
     if !docs.is_empty() {
         fx.push(SearchEffect::Index(docs).into());
     }

@@ -7,7 +7,7 @@ use chrono::Datelike;
 use super::data::{
     CaseDetail, CaseRow, ConsentAlert, EventLine, OverdueReferral, PartyCase, PartyDetail, Timeline,
 };
-use super::state::{CaseList, CaseScreen, Config, PartyPanel, PartyScreen, Sort, State};
+use super::state::{CaseScreen, Config, PartyPanel, PartyScreen, State};
 use crate::model::{
     Affiliation, CaseParty, CaseStatus, Consent, Date, Event, Id, Partnership, Referral,
     Relationship, Sector, Transition, TrustNote,
@@ -92,17 +92,11 @@ fn section<'a, T>(out: &mut Vec<DashLine<'a>>, items: &'a [T], line: fn(&'a T) -
 pub fn dashboard(state: &State) -> Vec<DashLine<'_>> {
     let d = &state.data;
     let mut out = Vec::new();
-    let mut counts = [0usize; 4];
-    for c in &d.cases {
-        counts[CaseStatus::ALL
-            .iter()
-            .position(|s| *s == c.status)
-            .unwrap_or(0)] += 1;
-    }
-    let open: usize = counts[..3].iter().sum();
+    let count = |i: usize| d.overview.by_status.get(i).copied().unwrap_or(0);
+    let open: usize = (0..3).map(count).sum();
     out.push(DashLine::Heading(DashSection::Open, open));
     for (i, s) in CaseStatus::ALL[..3].iter().enumerate() {
-        out.push(DashLine::Status(*s, counts[i]));
+        out.push(DashLine::Status(*s, count(i)));
     }
     out.push(DashLine::Heading(DashSection::Overdue, d.overdue.len()));
     section(&mut out, &d.overdue, DashLine::Overdue);
@@ -110,57 +104,15 @@ pub fn dashboard(state: &State) -> Vec<DashLine<'_>> {
     section(&mut out, &d.consents, DashLine::Consent);
     out.push(DashLine::Heading(DashSection::Upcoming, d.upcoming.len()));
     section(&mut out, &d.upcoming, DashLine::Event);
-    let recent = recent_cases(&d.cases, RECENT);
+    let recent = &d.overview.recent;
     out.push(DashLine::Heading(DashSection::Recent, recent.len()));
-    out.extend(recent.into_iter().map(DashLine::Recent));
+    out.extend(recent.iter().map(DashLine::Recent));
     out
-}
-
-/// The `n` most recently changed cases, newest first, without sorting
-/// every case (there may be 100,000).
-pub fn recent_cases(cases: &[CaseRow], n: usize) -> Vec<&CaseRow> {
-    let mut top: Vec<&CaseRow> = Vec::with_capacity(n + 1);
-    for c in cases {
-        if top.len() < n
-            || top
-                .last()
-                .is_some_and(|l| (c.changed, c.id) > (l.changed, l.id))
-        {
-            let at = top.partition_point(|t| (t.changed, t.id) > (c.changed, c.id));
-            top.insert(at, c);
-            top.truncate(n);
-        }
-    }
-    top
 }
 
 /// Selectable dashboard lines' links, in order.
 pub fn dashboard_links(state: &State) -> Vec<Link> {
     dashboard(state).iter().filter_map(DashLine::link).collect()
-}
-
-/// Recompute the case list's rows after a filter, sort or data change.
-pub fn refilter(list: &mut CaseList, state_cases: &[CaseRow]) {
-    let needle = list.filter.text.trim().to_lowercase();
-    let sector = list.sector.map(super::data::sector_index);
-    let mut view: Vec<u32> = state_cases
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| {
-            list.status.is_none_or(|s| c.status == s)
-                && sector.is_none_or(|i| c.sectors[i])
-                && list.coordinator.is_none_or(|p| c.coordinator == Some(p))
-                && (needle.is_empty() || c.haystack.contains(&needle))
-        })
-        .filter_map(|(i, _)| u32::try_from(i).ok())
-        .collect();
-    let key = |i: &u32| &state_cases[*i as usize];
-    match list.sort {
-        Sort::Id => {}
-        Sort::Changed => view.sort_by_key(|i| std::cmp::Reverse(key(i).changed)),
-        Sort::OpenReferrals => view.sort_by_key(|i| std::cmp::Reverse(key(i).open_referrals)),
-    }
-    list.view = view;
 }
 
 /// One selectable thing in the triad panel.

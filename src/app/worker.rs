@@ -6,8 +6,9 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::Days;
 
+use super::cases::{CaseCache, with_summaries};
 use super::data::{
-    CaseDetail, CaseRow, ConsentAlert, EventLine, FinderDoc, NameRow, OverdueReferral, PartyCase,
+    CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, OverdueReferral, PartyCase,
     PartyDetail, Timeline,
 };
 use super::effect::{Reply, SaveOp, SearchEffect, StoreEffect};
@@ -18,8 +19,6 @@ use crate::model::{
 };
 use crate::store::{RequestId, Scope, Store, StoreError, StoreExt};
 
-/// Case rows per reply while loading, so the list fills as it loads.
-const CHUNK: usize = 5000;
 /// How far ahead the dashboard looks for events, and for expiring consents.
 pub const UPCOMING_DAYS: u64 = 14;
 pub const EXPIRING_DAYS: u64 = 30;
@@ -35,17 +34,20 @@ pub enum IndexAt {
 /// Run one store effect, sending replies through `emit` as they are ready.
 /// Everything a reply holds is filtered through `scope`: what the reader
 /// may not see never leaves this function.
+/// `cases` holds the case list's summaries (built when first needed, kept
+/// up to date by every save made here).
 pub fn run_store(
     store: &dyn Store,
     effect: StoreEffect,
     today: Date,
-    index: IndexAt,
+    at: Where<'_>,
     scope: &Scope,
     emit: &mut (dyn FnMut(Reply) + Send),
 ) {
+    let cases = at.cases;
     match effect {
         StoreEffect::LoadAll => {
-            let result = load_all(store, today, index, scope, emit).map_err(|e| e.to_string());
+            let result = load_all(store, today, at, scope, emit).map_err(|e| e.to_string());
             emit(Reply::Loaded(result));
         }
         StoreEffect::RefreshDashboard => {
@@ -64,23 +66,41 @@ pub fn run_store(
                 .map_err(|e| (id, e.to_string()));
             emit(Reply::Party(r));
         }
-        StoreEffect::Save { request, ops } => emit(save(store, request, ops)),
-        StoreEffect::Rows(ids) => {
-            // Failures here leave the rows as they were; a resync mends them.
-            let mut rows = Vec::new();
-            let mut names = Vec::new();
-            for id in ids {
-                match store.get(id) {
-                    Ok(Some(r)) if !scope.sees(store, &r).unwrap_or(false) => {}
-                    Ok(Some(Record::Case(c))) => rows.push(CaseRow::from_case(&c)),
-                    Ok(Some(r)) => names.extend(name_row(&r)),
-                    _ => {}
-                }
+        StoreEffect::Save { request, ops } => {
+            let reply = save(store, request, ops);
+            if let Reply::Saved(records) = &reply
+                && let Ok(mut c) = cases.write()
+                && let Some(c) = c.as_mut()
+            {
+                // On disk already; a failure here only leaves a row stale.
+                let _ = c.refresh(store, records);
             }
-            emit(Reply::Names(names));
-            emit(Reply::Rows(rows));
+            emit(reply);
+        }
+        StoreEffect::CasePage {
+            query,
+            offset,
+            limit,
+        } => {
+            if let Ok(page) = with_summaries(cases, store, |s| s.page(&query, offset, limit, scope))
+            {
+                emit(Reply::CasePage { query, page });
+            }
+        }
+        StoreEffect::Overview(ids) => {
+            emit(Reply::Names(labels(store, scope, ids)));
+            if let Ok(overview) = with_summaries(cases, store, |s| s.overview(scope)) {
+                emit(Reply::Overview(overview));
+            }
         }
     }
+}
+
+/// Where effects run: whose finder index, and the case summaries.
+#[derive(Clone, Copy)]
+pub struct Where<'a> {
+    pub index: IndexAt,
+    pub cases: &'a CaseCache,
 }
 
 /// One transaction for all of a form's changes: a note and the trust
@@ -104,6 +124,25 @@ fn save(store: &dyn Store, request: RequestId, ops: Vec<SaveOp>) -> Reply {
             error: e.to_string(),
         },
     }
+}
+
+/// What to call each of `ids` the reader may see: a body's or person's
+/// name, a case's title.
+fn labels(store: &dyn Store, scope: &Scope, ids: Vec<Id>) -> Vec<NameRow> {
+    let ids: BTreeSet<Id> = ids.into_iter().collect();
+    ids.into_iter()
+        .filter_map(|id| store.get(id).ok().flatten())
+        .filter(|r| scope.sees(store, r).unwrap_or(false))
+        .filter_map(|r| match &r {
+            Record::Case(c) => Some(NameRow {
+                id: c.id,
+                name: c.title.clone(),
+                reading: c.reading.clone(),
+                sector: None,
+            }),
+            other => name_row(other),
+        })
+        .collect()
 }
 
 pub fn name_row(r: &Record) -> Option<NameRow> {
@@ -156,70 +195,28 @@ pub fn finder_doc(
     })
 }
 
-/// Everything the list screens need, read on three threads at once (the
-/// case list first; the dashboard's lists and, for an index here, the
-/// finder's documents beside it). A kind that cannot be read is reported
-/// but does not stop the others.
+/// Everything the first screens need, most needed first: the case
+/// overview (the header's count, the dashboard's counts and newest cases)
+/// and the dashboard's lists, then every name the reader may see (forms
+/// find parties by name), and, for an index here, the finder's documents.
+/// The case list itself is asked for a page at a time.
 fn load_all(
     store: &dyn Store,
     today: Date,
-    index: IndexAt,
+    at: Where<'_>,
     scope: &Scope,
     emit: &mut (dyn FnMut(Reply) + Send),
 ) -> Result<(), StoreError> {
-    let emit = std::sync::Mutex::new(emit);
-    let send = |r: Reply| {
-        if let Ok(mut e) = emit.lock() {
-            (*e)(r);
-        }
-    };
-    let results = std::thread::scope(|s| {
-        let dashboard = s.spawn(|| load_dashboard(store, today, scope, &mut |r| send(r)));
-        let docs = s.spawn(|| match index {
-            IndexAt::Here => finder_docs(store, Some(&scope.reader)).map(|d| send(Reply::Docs(d))),
-            IndexAt::Server => Ok(()),
-        });
-        let mut results = Vec::new();
-        // Cases in chunks, so a big store's list fills while it loads.
-        let mut chunk = Vec::with_capacity(CHUNK);
-        results.push(store.scan(Kind::Case, &mut |r| {
-            if let Record::Case(c) = &r
-                && scope.sees_case(c.id)
-            {
-                chunk.push(CaseRow::from_case(c));
-            }
-            if chunk.len() >= CHUNK {
-                send(Reply::Cases(std::mem::take(&mut chunk)));
-            }
-            true
-        }));
-        if !chunk.is_empty() {
-            send(Reply::Cases(chunk));
-        }
-        // Then names: until they arrive, ids stand in for them.
-        let mut names = Vec::new();
-        for kind in [Kind::Body, Kind::Person] {
-            results.push(store.scan(kind, &mut |r| {
-                // A supporter sees the people of their own cases only.
-                let seen = kind == Kind::Body
-                    || scope.cases().is_none()
-                    || scope.sees_person(store, r.id()).unwrap_or(false);
-                if seen {
-                    names.extend(name_row(&r));
-                }
-                true
-            }));
-        }
-        send(Reply::Names(names));
-        for h in [dashboard, docs] {
-            results.push(
-                h.join()
-                    .unwrap_or_else(|_| Err(StoreError::Corrupt("a loader thread failed".into()))),
-            );
-        }
-        results
-    });
-    results.into_iter().find(Result::is_err).unwrap_or(Ok(()))
+    let (overview, names) = with_summaries(at.cases, store, |s| {
+        (s.overview(scope), s.names(store, scope))
+    })?;
+    emit(Reply::Overview(overview));
+    load_dashboard(store, today, scope, emit)?;
+    emit(Reply::Names(names));
+    if at.index == IndexAt::Here {
+        emit(Reply::Docs(finder_docs(store, Some(&scope.reader))?));
+    }
+    Ok(())
 }
 
 /// The finder's documents for every record it lists, as `reader` may see
@@ -261,14 +258,12 @@ fn load_dashboard(
     scope: &Scope,
     emit: &mut dyn FnMut(Reply),
 ) -> Result<(), StoreError> {
-    let mut open: HashMap<Id, u32> = HashMap::new();
     let mut overdue = Vec::new();
     store.scan(Kind::Referral, &mut |r| {
         if let Record::Referral(r) = r
             && r.status().is_open()
             && scope.sees_case(r.case)
         {
-            *open.entry(r.case).or_default() += 1;
             if r.follow_up_overdue(today)
                 && let Some(fu) = r.follow_up
             {
@@ -284,9 +279,12 @@ fn load_dashboard(
         true
     })?;
     overdue.sort_by_key(|o| (o.follow_up, o.id));
-    let mut open: Vec<(Id, u32)> = open.into_iter().collect();
-    open.sort();
-    emit(Reply::Referrals { open, overdue });
+    // The names the lines show (of cases too), ahead of the rest.
+    let mut ids: Vec<Id> = overdue
+        .iter()
+        .flat_map(|o| [o.from, o.to, o.case])
+        .collect();
+    emit(Reply::Overdue(overdue));
 
     let soon = today
         .checked_add_days(Days::new(EXPIRING_DAYS))
@@ -318,6 +316,7 @@ fn load_dashboard(
             c.expires_on,
         )
     });
+    ids.extend(consents.iter().flat_map(|c| [c.client, c.case]));
     emit(Reply::Consents(consents));
 
     let until = today
@@ -352,6 +351,7 @@ fn load_dashboard(
     }
     upcoming.sort_by_key(|e| (e.date, e.id));
     emit(Reply::Upcoming(upcoming));
+    emit(Reply::Names(labels(store, scope, ids)));
     Ok(())
 }
 

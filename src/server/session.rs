@@ -16,7 +16,7 @@ use super::protocol::{
 };
 use super::{Readiness, Shared, StopHandle, socket};
 use crate::app::effect::{Reply, StoreEffect};
-use crate::app::worker::{IndexAt, run_store};
+use crate::app::worker::run_store;
 use crate::model::{AccessRole, Reader, Record};
 use crate::store::{Change, Scope, Store};
 
@@ -364,7 +364,7 @@ impl Session<'_> {
                 } else {
                     let _writing = shared.writes.read();
                     let effect = StoreEffect::Save { request, ops };
-                    run_store(&store, effect, today, IndexAt::Server, &scope, &mut |r| {
+                    run_store(&store, effect, today, shared.at(), &scope, &mut |r| {
                         replies.push(r);
                     });
                     if let Some(Reply::Saved(records)) = replies.first() {
@@ -377,12 +377,12 @@ impl Session<'_> {
                 let mut emit = |r| {
                     send(Part::Reply { reply: Box::new(r) });
                 };
-                run_store(&store, effect, today, IndexAt::Server, &scope, &mut emit);
+                run_store(&store, effect, today, shared.at(), &scope, &mut emit);
                 if shared.is_indexed() {
                     replies.push(Reply::Indexed);
                 }
             }
-            other => run_store(&store, other, today, IndexAt::Server, &scope, &mut |r| {
+            other => run_store(&store, other, today, shared.at(), &scope, &mut |r| {
                 replies.push(r);
             }),
         }
@@ -401,16 +401,9 @@ impl Session<'_> {
         let compute = || {
             let mut replies = Vec::new();
             let effect = StoreEffect::RefreshDashboard;
-            run_store(
-                &shared.store,
-                effect,
-                today,
-                IndexAt::Server,
-                scope,
-                &mut |r| {
-                    replies.push(r);
-                },
-            );
+            run_store(&shared.store, effect, today, shared.at(), scope, &mut |r| {
+                replies.push(r);
+            });
             replies
         };
         if scope.cases().is_some() {

@@ -42,8 +42,8 @@ pub fn draw(state: &State, list: &CaseList, area: Rect, buf: &mut Buffer) {
         l.t("coordinator", "担当"),
         text::clean(&coord),
         l.t("sort", "並び順"),
-        list.view.len(),
-        state.data.cases.len()
+        list.page.total,
+        state.data.overview.total
     );
     let filter_w = usize::from(area.width / 3);
     let used: usize = head.spans.iter().map(|s| text::width(&s.content)).sum();
@@ -78,12 +78,19 @@ pub fn draw(state: &State, list: &CaseList, area: Rect, buf: &mut Buffer) {
     ];
 
     let rows = usize::from(rows(area));
-    let (start, end) = visible(list.scroll.sel, list.scroll.offset, list.view.len(), rows);
-    for (n, &i) in list.view[start..end].iter().enumerate() {
-        let Some(c) = state.data.cases.get(i as usize) else {
+    let (start, end) = visible(list.scroll.sel, list.scroll.offset, list.page.total, rows);
+    for i in start..end {
+        let selected = i == list.scroll.sel;
+        // A row not held yet: its page is on the way.
+        let Some(c) = list.page.row(i) else {
+            lines.push(list_row(
+                state,
+                vec![styled(t.sym.cut.to_string(), t.dim())],
+                area.width,
+                selected,
+            ));
             continue;
         };
-        let selected = start + n == list.scroll.sel;
         let mut spans = vec![
             styled(pad(&c.id.to_string(), 7, cut), t.dim()),
             Span::raw(col(&text::clean(&c.title), title_w, cut)),
@@ -126,7 +133,7 @@ pub fn draw(state: &State, list: &CaseList, area: Rect, buf: &mut Buffer) {
             selected,
         ));
     }
-    if list.view.is_empty() {
+    if list.page.total == 0 {
         let msg = if state.data.loading.done {
             let key = state
                 .keymap

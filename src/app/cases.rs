@@ -1,0 +1,273 @@
+//! The case list, held once where the store is (in a server, for all its
+//! clients): a summary row of every case and the name of every body and
+//! person. Clients ask for what they show — a page of the filtered, sorted
+//! list, the overview the dashboard counts — so a client's memory does not
+//! grow with the store.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+use serde::{Deserialize, Serialize};
+
+use super::data::{CaseRow, NameRow, sector_index};
+use super::view::RECENT;
+use crate::model::{CaseStatus, Id, Kind, Record, Sector};
+use crate::store::{Scope, Store, StoreError};
+
+/// How the case list is sorted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Id,
+    Changed,
+    OpenReferrals,
+}
+
+/// What a case list shows: its filter and sort.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseQuery {
+    /// Matched (lowercased) against id, title and reading.
+    pub text: String,
+    pub status: Option<CaseStatus>,
+    pub sector: Option<Sector>,
+    pub coordinator: Option<Id>,
+    pub sort: Sort,
+}
+
+/// A window of the filtered, sorted list.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CasePage {
+    /// Rows matching the query in all.
+    pub total: usize,
+    /// Where `rows` starts in that list.
+    pub offset: usize,
+    pub rows: Vec<CaseRow>,
+}
+
+impl CasePage {
+    /// The row at `i` of the whole list, if it is in this window.
+    pub fn row(&self, i: usize) -> Option<&CaseRow> {
+        i.checked_sub(self.offset).and_then(|j| self.rows.get(j))
+    }
+}
+
+/// What the dashboard and the header count.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CaseOverview {
+    pub total: usize,
+    /// Cases per status, in `CaseStatus::ALL` order.
+    pub by_status: Vec<usize>,
+    /// The most recently changed, newest first.
+    pub recent: Vec<CaseRow>,
+    /// Everyone who coordinates a case, for the coordinator filter.
+    pub coordinators: Vec<Id>,
+}
+
+/// Every case's row and every body's and person's name.
+#[derive(Default)]
+pub struct Summaries {
+    /// In id order.
+    rows: Vec<CaseRow>,
+    pos: HashMap<Id, usize>,
+    names: HashMap<Id, NameRow>,
+}
+
+/// Built when first needed (a server builds it as it starts), replaced
+/// after an import, kept up to date by every save.
+pub type CaseCache = RwLock<Option<Summaries>>;
+
+impl Summaries {
+    pub fn load(store: &dyn Store) -> Result<Summaries, StoreError> {
+        let mut open: HashMap<Id, u32> = HashMap::new();
+        store.scan(Kind::Referral, &mut |r| {
+            if let Record::Referral(r) = r
+                && r.status().is_open()
+            {
+                *open.entry(r.case).or_default() += 1;
+            }
+            true
+        })?;
+        let mut rows = Vec::new();
+        store.scan(Kind::Case, &mut |r| {
+            if let Record::Case(c) = &r {
+                let mut row = CaseRow::from_case(c);
+                row.open_referrals = open.get(&c.id).copied().unwrap_or(0);
+                rows.push(row);
+            }
+            true
+        })?;
+        let mut names = HashMap::new();
+        for kind in [Kind::Body, Kind::Person] {
+            store.scan(kind, &mut |r| {
+                if let Some(n) = super::worker::name_row(&r) {
+                    names.insert(n.id, n);
+                }
+                true
+            })?;
+        }
+        let pos = rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        Ok(Summaries { rows, pos, names })
+    }
+
+    /// After a save: the rows and names of what it wrote (a referral
+    /// changes its case's count of open referrals).
+    pub fn refresh(&mut self, store: &dyn Store, records: &[Record]) -> Result<(), StoreError> {
+        for r in records {
+            match r {
+                Record::Case(c) => {
+                    let mut row = CaseRow::from_case(c);
+                    row.open_referrals = open_referrals(store, c.id)?;
+                    self.upsert(row);
+                }
+                Record::Referral(x) => {
+                    let open = open_referrals(store, x.case)?;
+                    if let Some(&i) = self.pos.get(&x.case) {
+                        self.rows[i].open_referrals = open;
+                    }
+                }
+                other => {
+                    if let Some(n) = super::worker::name_row(other) {
+                        self.names.insert(n.id, n);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn upsert(&mut self, row: CaseRow) {
+        match self.pos.get(&row.id) {
+            Some(&i) => self.rows[i] = row,
+            None => {
+                let i = self.rows.partition_point(|r| r.id < row.id);
+                self.rows.insert(i, row);
+                self.pos = self
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (r.id, i))
+                    .collect();
+            }
+        }
+    }
+
+    /// The rows the reader sees that match the query, sorted.
+    fn select(&self, q: &CaseQuery, scope: &Scope) -> Vec<&CaseRow> {
+        let needle = q.text.trim().to_lowercase();
+        let sector = q.sector.map(sector_index);
+        let mut rows: Vec<&CaseRow> = self
+            .rows
+            .iter()
+            .filter(|c| {
+                scope.sees_case(c.id)
+                    && q.status.is_none_or(|s| c.status == s)
+                    && sector.is_none_or(|i| c.sectors[i])
+                    && q.coordinator.is_none_or(|p| c.coordinator == Some(p))
+                    && (needle.is_empty() || c.haystack.contains(&needle))
+            })
+            .collect();
+        match q.sort {
+            Sort::Id => {}
+            Sort::Changed => rows.sort_by_key(|c| std::cmp::Reverse(c.changed)),
+            Sort::OpenReferrals => rows.sort_by_key(|c| std::cmp::Reverse(c.open_referrals)),
+        }
+        rows
+    }
+
+    /// `limit` rows from `offset` of the list the query selects.
+    pub fn page(&self, q: &CaseQuery, offset: usize, limit: usize, scope: &Scope) -> CasePage {
+        let rows = self.select(q, scope);
+        let total = rows.len();
+        let offset = offset.min(total);
+        CasePage {
+            total,
+            offset,
+            rows: rows.into_iter().skip(offset).take(limit).cloned().collect(),
+        }
+    }
+
+    pub fn overview(&self, scope: &Scope) -> CaseOverview {
+        let mut by_status = vec![0; CaseStatus::ALL.len()];
+        let mut coordinators = Vec::new();
+        let mut recent: Vec<&CaseRow> = Vec::with_capacity(RECENT + 1);
+        let mut total = 0;
+        for c in self.rows.iter().filter(|c| scope.sees_case(c.id)) {
+            total += 1;
+            if let Some(i) = CaseStatus::ALL.iter().position(|s| *s == c.status) {
+                by_status[i] += 1;
+            }
+            coordinators.extend(c.coordinator);
+            // The newest few, without sorting every case.
+            let newer = |a: &CaseRow, b: &CaseRow| (a.changed, a.id) > (b.changed, b.id);
+            if recent.len() < RECENT || recent.last().is_some_and(|l| newer(c, l)) {
+                let at = recent.partition_point(|t| newer(t, c));
+                recent.insert(at, c);
+                recent.truncate(RECENT);
+            }
+        }
+        coordinators.sort_unstable();
+        coordinators.dedup();
+        CaseOverview {
+            total,
+            by_status,
+            recent: recent.into_iter().cloned().collect(),
+            coordinators,
+        }
+    }
+
+    /// The names the reader may see: every body, and the people a
+    /// supporter's cases involve (everyone, for anyone else).
+    pub fn names(&self, store: &dyn Store, scope: &Scope) -> Vec<NameRow> {
+        self.names
+            .values()
+            .filter(|n| {
+                n.id.kind == Kind::Body
+                    || scope.cases().is_none()
+                    || scope.sees_person(store, n.id).unwrap_or(false)
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Names of these ids, where known and visible.
+    pub fn names_of(&self, ids: &[Id]) -> Vec<NameRow> {
+        ids.iter()
+            .filter_map(|i| self.names.get(i).cloned())
+            .collect()
+    }
+}
+
+fn open_referrals(store: &dyn Store, case: Id) -> Result<u32, StoreError> {
+    let mut n = 0u32;
+    for id in store.referrers(case)? {
+        if id.kind == Kind::Referral
+            && let Some(Record::Referral(r)) = store.get(id)?
+            && r.status().is_open()
+        {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Runs `f` on the summaries, building them first if they are not there.
+pub fn with_summaries<T>(
+    cache: &CaseCache,
+    store: &dyn Store,
+    f: impl FnOnce(&Summaries) -> T,
+) -> Result<T, StoreError> {
+    if let Ok(guard) = cache.read()
+        && let Some(s) = guard.as_ref()
+    {
+        return Ok(f(s));
+    }
+    let mut guard = cache.write().unwrap_or_else(|p| p.into_inner());
+    if guard.is_none() {
+        *guard = Some(Summaries::load(store)?);
+    }
+    match guard.as_ref() {
+        Some(s) => Ok(f(s)),
+        None => Err(StoreError::Corrupt("case summaries".into())),
+    }
+}
