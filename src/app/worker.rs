@@ -261,20 +261,17 @@ fn load_dashboard(
     let mut overdue = Vec::new();
     store.scan(Kind::Referral, &mut |r| {
         if let Record::Referral(r) = r
-            && r.status().is_open()
             && scope.sees_case(r.case)
+            && r.follow_up_overdue(today)
+            && let Some(fu) = r.follow_up
         {
-            if r.follow_up_overdue(today)
-                && let Some(fu) = r.follow_up
-            {
-                overdue.push(OverdueReferral {
-                    id: r.id,
-                    case: r.case,
-                    from: r.from,
-                    to: r.to,
-                    follow_up: fu,
-                });
-            }
+            overdue.push(OverdueReferral {
+                id: r.id,
+                case: r.case,
+                from: r.from,
+                to: r.to,
+                follow_up: fu,
+            });
         }
         true
     })?;
