@@ -105,7 +105,7 @@ pub(crate) struct Shared {
     generation: AtomicU64,
     dashboard: Mutex<Option<(Date, u64, Vec<Reply>)>>,
     /// The case list's summaries, held once for every client.
-    cases: CaseCache,
+    pub(crate) cases: CaseCache,
 }
 
 impl Shared {

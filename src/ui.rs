@@ -186,15 +186,10 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
             .to_string()
     } else if let Some(e) = &loading.error {
         format!("{} {e}", l.t("Load failed:", "読み込み失敗:"))
-    } else if loading.done {
+    } else if loading.counted {
         format!("{} {}", state.data.overview.total, l.t("cases", "件"))
     } else {
-        format!(
-            "{} {} {}",
-            l.t("loading", "読み込み中"),
-            loading.cases,
-            l.t("cases...", "件...")
-        )
+        l.t("loading...", "読み込み中...").to_string()
     };
     // Who we are on the server, and as what.
     let right = format!(

@@ -75,7 +75,8 @@ impl Misbehaviour {
             Misbehaviour::Oversized => {
                 let len = u32::try_from(MAX_FRAME + 1).unwrap();
                 s.write_all(&len.to_be_bytes()).unwrap();
-                s.write_all(b"{").unwrap();
+                // The server may drop us as soon as it reads the length.
+                let _ = s.write_all(b"{");
             }
             Misbehaviour::HalfThenStall => s.write_all(&half).unwrap(),
         }

@@ -116,7 +116,8 @@ pub struct FinderDoc {
 /// Startup loading progress, for the first frames.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Loading {
-    pub cases: usize,
+    /// The case overview (the count) has arrived.
+    pub counted: bool,
     pub done: bool,
     /// The finder's documents have reached the search index.
     pub indexed: bool,

@@ -988,6 +988,7 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
                 state.extra_names.insert(r.id, r.title.clone());
             }
             state.data.overview = o;
+            state.data.loading.counted = true;
             vec![]
         }
         Reply::CasePage { query, page } => {

@@ -15,6 +15,7 @@ use super::protocol::{
     WireError,
 };
 use super::{Readiness, Shared, StopHandle, socket};
+use crate::app::cases::with_summaries;
 use crate::app::effect::{Reply, StoreEffect};
 use crate::app::worker::run_store;
 use crate::model::{AccessRole, Reader, Record};
@@ -373,11 +374,25 @@ impl Session<'_> {
                 }
             }
             StoreEffect::LoadAll => {
-                // Streamed as they come: a big store's list fills while it loads.
+                // The first screen first, each part sent as it is ready: the
+                // overview and the dashboard (from the cache everyone
+                // shares), then the names forms look parties up by.
                 let mut emit = |r| {
                     send(Part::Reply { reply: Box::new(r) });
                 };
-                run_store(&store, effect, today, shared.at(), &scope, &mut emit);
+                let overview = StoreEffect::Overview(vec![]);
+                run_store(&store, overview, today, shared.at(), &scope, &mut emit);
+                for r in self.dashboard(today, &scope) {
+                    emit(r);
+                }
+                let names = with_summaries(&shared.cases, &store, |s| s.names(&store, &scope));
+                match names {
+                    Ok(names) => {
+                        emit(Reply::Names(names));
+                        emit(Reply::Loaded(Ok(())));
+                    }
+                    Err(e) => emit(Reply::Loaded(Err(e.to_string()))),
+                }
                 if shared.is_indexed() {
                     replies.push(Reply::Indexed);
                 }

@@ -57,11 +57,20 @@ pub fn draw(state: &State, list: &CaseList, area: Rect, buf: &mut Buffer) {
     // Columns: id, title (the rest), status, sectors, open referrals,
     // last change, coordinator. Narrow terminals drop the coordinator.
     let wide = w >= 100;
-    let fixed = 2 + 7 + 11 + 7 + 5 + 11 + if wide { 16 } else { 0 };
+    // Ids grow past four digits in a big store: the column grows with them.
+    let id_w = list
+        .page
+        .rows
+        .iter()
+        .map(|c| c.id.to_string().len() + 1)
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    let fixed = 2 + id_w + 11 + 7 + 5 + 11 + if wide { 16 } else { 0 };
     let title_w = w.saturating_sub(fixed).max(8);
     let mut heading = vec![
         Span::raw("  "),
-        Span::raw(pad(l.t("id", "ID"), 7, cut)),
+        Span::raw(pad(l.t("id", "ID"), id_w, cut)),
         Span::raw(pad(l.t("title", "件名"), title_w, cut)),
         Span::raw(pad(l.t("status", "状態"), 11, cut)),
         Span::raw(pad(l.t("triad", "三者"), 7, cut)),
@@ -92,7 +101,7 @@ pub fn draw(state: &State, list: &CaseList, area: Rect, buf: &mut Buffer) {
             continue;
         };
         let mut spans = vec![
-            styled(pad(&c.id.to_string(), 7, cut), t.dim()),
+            styled(pad(&c.id.to_string(), id_w, cut), t.dim()),
             Span::raw(col(&text::clean(&c.title), title_w, cut)),
             styled(
                 pad(l.case_status(c.status), 11, cut),
