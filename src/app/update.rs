@@ -1353,7 +1353,9 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
         fx.push(SearchEffect::Index(docs).into());
     }
     patch_open_case(state, &records);
-    let ids: Vec<String> = records.iter().map(|r| r.id().to_string()).collect();
+    // An edit and a step on one record save it twice: name it once.
+    let mut ids: Vec<String> = records.iter().map(|r| r.id().to_string()).collect();
+    ids.dedup();
     state.flash = Some(Flash::Ok(format!(
         "{} {}",
         l.t("Saved", "保存しました"),
