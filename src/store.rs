@@ -63,9 +63,16 @@ pub trait Store: Send + Sync {
     fn get(&self, id: Id) -> Result<Option<Record>>;
     /// Stores a new record under the next free id of its kind (the id it
     /// carries is ignored) and returns it as stored.
-    fn create(&self, record: Record) -> Result<Record>;
+    fn create(&self, record: Record) -> Result<Record> {
+        let mut stored = self.apply(vec![Change::Create(record)])?;
+        stored
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("a create returned nothing".into()))
+    }
     /// Replaces an existing record.
-    fn update(&self, record: Record) -> Result<()>;
+    fn update(&self, record: Record) -> Result<()> {
+        self.apply(vec![Change::Update(record)]).map(drop)
+    }
     /// Several changes in one transaction: all of them or none (a note and
     /// the trust change it records). Returns the records as stored.
     fn apply(&self, changes: Vec<Change>) -> Result<Vec<Record>> {

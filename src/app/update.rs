@@ -761,14 +761,7 @@ fn finder(state: &mut State, action: Action) -> Effects {
                 f.searching = false;
                 return vec![];
             }
-            f.searching = true;
-            vec![
-                SearchEffect::Search {
-                    seq: f.seq,
-                    query: f.input.text.clone(),
-                }
-                .into(),
-            ]
+            vec![ask_finder(f)]
         }
     }
 }
@@ -1197,6 +1190,16 @@ fn resolve_conflict(state: &mut State, action: Action, rev: u64, c: Confirm) -> 
     }
 }
 
+/// The finder's query, asked under its current number.
+fn ask_finder(f: &mut Finder) -> Effect {
+    f.searching = true;
+    SearchEffect::Search {
+        seq: f.seq,
+        query: f.input.text.clone(),
+    }
+    .into()
+}
+
 /// A save was answered; saves are answered in the order they were sent.
 fn answered(state: &mut State) {
     if !state.pending_saves.is_empty() {
@@ -1211,14 +1214,7 @@ fn indexed(state: &mut State) -> Effects {
         Some(f) if !f.input.text.trim().is_empty() => {
             state.next_seq += 1;
             f.seq = state.next_seq;
-            f.searching = true;
-            vec![
-                SearchEffect::Search {
-                    seq: f.seq,
-                    query: f.input.text.clone(),
-                }
-                .into(),
-            ]
+            vec![ask_finder(f)]
         }
         _ => vec![],
     }

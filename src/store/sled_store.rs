@@ -829,17 +829,6 @@ impl Store for SledStore {
             .transpose()
     }
 
-    fn create(&self, record: Record) -> Result<Record> {
-        let mut stored = self.apply(vec![Change::Create(record)])?;
-        stored
-            .pop()
-            .ok_or_else(|| StoreError::Corrupt("a create returned nothing".into()))
-    }
-
-    fn update(&self, record: Record) -> Result<()> {
-        self.apply(vec![Change::Update(record)]).map(drop)
-    }
-
     fn apply_request(
         &self,
         request: Option<RequestId>,
@@ -941,17 +930,6 @@ impl SledStore {
 impl Store for AsUser<'_> {
     fn get(&self, id: Id) -> Result<Option<Record>> {
         self.store.get(id)
-    }
-
-    fn create(&self, record: Record) -> Result<Record> {
-        let mut stored = self.apply(vec![Change::Create(record)])?;
-        stored
-            .pop()
-            .ok_or_else(|| StoreError::Corrupt("a create returned nothing".into()))
-    }
-
-    fn update(&self, record: Record) -> Result<()> {
-        self.apply(vec![Change::Update(record)]).map(drop)
     }
 
     /// New records are stamped with the user as their author and the maker
