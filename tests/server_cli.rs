@@ -240,3 +240,58 @@ fn serve_stop_reports_success() {
         });
     }
 }
+
+/// SIGTERM and SIGINT: the server lets its writes finish, flushes, removes
+/// its socket and exits 0; what it acknowledged is in the store.
+#[test]
+fn sigterm_and_sigint_end_a_server_cleanly_with_its_writes_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = demo_store(tmp.path());
+    let _stop = StopServers(store.clone());
+    for (round, signal) in ["-TERM", "-INT"].into_iter().enumerate() {
+        let mut server = serve_child(&store);
+        let socket = socket_in(&store);
+        wait_until("the server listens", || socket.exists());
+        let mut c = client(&socket);
+        let id = create(
+            &mut c,
+            0x51_6E_00 + round as u128,
+            triad::model::Record::Body(triad::model::Body {
+                id: triad::model::Id::new(triad::model::Kind::Body, 1),
+                name: format!("written before {signal}"),
+                reading: None,
+                sector: triad::model::Sector::Government,
+                kind: triad::model::BodyKind::Other,
+                region: String::new(),
+                contact: String::new(),
+                parent: None,
+                cadences: vec![],
+                note: String::new(),
+            }),
+        );
+        drop(c);
+        let pid = server.0.id().to_string();
+        let sent = std::process::Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let mut status = None;
+        wait_until("the server exits", || {
+            status = server.0.try_wait().ok().flatten();
+            status.is_some()
+        });
+        assert_eq!(status.and_then(|s| s.code()), Some(0), "{signal}");
+        assert!(!socket.exists(), "the socket is removed on {signal}");
+        let found = triad(&store, &["search", &format!("written before {signal}")]);
+        assert!(
+            text(&found.stdout).contains(&id.to_string()),
+            "{signal}: {}",
+            text(&found.stdout)
+        );
+        let _ = triad(&store, &["serve", "--stop"]);
+        wait_until("the search's server has gone", || {
+            serve_pids(&store).is_empty()
+        });
+    }
+}
