@@ -499,3 +499,50 @@ fn subscribers_hear_what_another_client_saved() {
             .any(|h| matches!(h, Heard::Lost(_)))
     );
 }
+
+/// A store with more names than one reply holds: `LoadAll` sends them in
+/// parts (one frame has a limit), finishes, and the connection goes on
+/// answering. (Sent whole, 100,000 cases' names broke the frame limit and
+/// the client waited forever.)
+#[test]
+fn load_all_sends_many_names_in_parts_and_the_connection_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    {
+        let s = triad::store::SledStore::open(&store).unwrap();
+        let people: Vec<Record> = (1..=12_000)
+            .map(|n| common::person(n, &format!("ピア 花子{n}")))
+            .collect();
+        s.import(people, &mut |_, _| {}).unwrap();
+    }
+    let running = serve(&store);
+    let mut c = client(running.socket());
+    let mut parts = 0;
+    let mut named = 0;
+    let mut loaded = false;
+    c.ask(
+        Ask::Effect {
+            effect: triad::app::effect::StoreEffect::LoadAll,
+        },
+        &mut |part| {
+            if let Part::Reply { reply } = part {
+                match *reply {
+                    Reply::Names(n) if !n.is_empty() => {
+                        parts += 1;
+                        named += n.len();
+                    }
+                    Reply::Loaded(r) => loaded = r.is_ok(),
+                    _ => {}
+                }
+            }
+        },
+    )
+    .expect("LoadAll is answered");
+    assert!(loaded, "LoadAll finished");
+    assert_eq!(named, 12_000);
+    assert!(parts >= 2, "in parts: {parts}");
+    assert!(
+        !search(&mut c, "P-12000").is_empty(),
+        "the connection goes on"
+    );
+}

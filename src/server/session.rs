@@ -21,6 +21,9 @@ use crate::app::worker::run_store;
 use crate::model::{AccessRole, Reader, Record};
 use crate::store::{Change, Scope, Store};
 
+/// Names per reply: a reply is one frame, and frames have a limit.
+const NAMES_PER_REPLY: usize = 5_000;
+
 /// How long a new connection has to say hello.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -149,6 +152,9 @@ fn write_loop(
             return true;
         };
         if write_frame(stream, &frame).is_err() {
+            // The client must not wait for an answer that will not come:
+            // closing the connection makes it reconnect and resync.
+            let _ = stream.shutdown(std::net::Shutdown::Both);
             return false;
         }
         if outbox.behind.swap(false, Ordering::SeqCst) {
@@ -388,7 +394,10 @@ impl Session<'_> {
                 let names = with_summaries(&shared.cases, &store, |s| s.names(&store, &scope));
                 match names {
                     Ok(names) => {
-                        emit(Reply::Names(names));
+                        // In parts: a big store's names would not fit one frame.
+                        for part in names.chunks(NAMES_PER_REPLY) {
+                            emit(Reply::Names(part.to_vec()));
+                        }
                         emit(Reply::Loaded(Ok(())));
                     }
                     Err(e) => emit(Reply::Loaded(Err(e.to_string()))),
