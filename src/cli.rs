@@ -129,6 +129,8 @@ pub enum KeymapCommand {
 
 /// Runs the parsed command line; errors are printed with what to do next.
 pub fn run(cli: Cli) -> ExitCode {
+    // Health data: nothing triad creates is for anyone but its owner.
+    nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
     match dispatch(cli) {
         Ok(code) => code,
         Err(message) => {
@@ -389,8 +391,7 @@ fn export(
         }
     };
     match out {
-        Some(path) => exchange::private_file(path)
-            .and_then(|mut f| f.write_all(text.as_bytes()))
+        Some(path) => exchange::write_private(path, text.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
         None => match std::io::stdout().write_all(text.as_bytes()) {
             // A reader that stopped early (`| head`) is not an error.

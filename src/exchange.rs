@@ -163,18 +163,25 @@ fn case_closure(
     Ok((out, left_out))
 }
 
-/// A new file readable by its owner only: exports hold health data.
-pub(crate) fn private_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    // An existing file keeps its old mode through `open`: tighten it.
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    Ok(file)
+/// Writes `bytes` to `path` as a new file readable by its owner only
+/// (exports hold health data): written to a fresh temporary file beside it
+/// (created exclusively, `0600`) and renamed into place. So a symlink
+/// planted at `path` is replaced, never followed, and a file someone else
+/// created there is never written into (in a sticky directory like /tmp
+/// the rename is refused instead).
+pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".triad-export-")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// The JSON text of an export: stable, so export → import → export is

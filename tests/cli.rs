@@ -178,3 +178,47 @@ fn keymap_check_names_file_line_and_reason() {
         "{err}"
     );
 }
+
+/// An export never writes through a symlink planted at its path, nor into
+/// a file someone else created there: it is written beside it and renamed
+/// into place, readable by its owner only.
+#[test]
+fn an_export_replaces_a_planted_link_or_file_instead_of_writing_through_it() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("s");
+    assert!(triad(&store, &["demo"]).status.success());
+    let victim = tmp.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    let link = tmp.path().join("export.json");
+    symlink(&victim, &link).unwrap();
+    let out = triad(&store, &["export", "--out", link.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    let meta = std::fs::symlink_metadata(&link).unwrap();
+    assert!(meta.is_file(), "the link was replaced by the export");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+
+    let planted = tmp.path().join("planted.md");
+    std::fs::write(&planted, "someone's").unwrap();
+    std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let out = triad(
+        &store,
+        &[
+            "export",
+            "--format",
+            "md",
+            "--case",
+            "C-0001",
+            "--out",
+            planted.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let meta = std::fs::metadata(&planted).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    assert!(std::fs::read_to_string(&planted).unwrap().starts_with("# "));
+    // And the store's own files are its owner's alone.
+    let lock = std::fs::metadata(store.join("triad.lock")).unwrap();
+    assert_eq!(lock.permissions().mode() & 0o777, 0o600);
+}

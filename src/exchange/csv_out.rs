@@ -18,15 +18,15 @@ pub fn write_csv(
         .mode(0o700)
         .create(dir)?;
     let mut written = Vec::new();
+    refuse_foreign_dir(dir)?;
     if let Some(who) = filtered {
-        use std::io::Write;
         let path = dir.join("FILTERED.txt");
-        writeln!(super::private_file(&path)?, "Filtered for {who}.")?;
+        super::write_private(&path, format!("Filtered for {who}.\n").as_bytes())?;
         written.push(path);
     }
     for kind in Kind::ALL {
         let path = dir.join(format!("{}.csv", kind.plural()));
-        let mut w = csv::Writer::from_writer(super::private_file(&path)?);
+        let mut w = csv::Writer::from_writer(Vec::new());
         let mut header_done = false;
         for rec in records.iter().filter(|r| r.kind() == kind) {
             let row = super::flatten(rec);
@@ -36,10 +36,29 @@ pub fn write_csv(
             }
             w.write_record(row.iter().map(|(_, v)| inert(v).into_owned()))?;
         }
-        w.flush()?;
+        let bytes = w.into_inner().map_err(|e| e.into_error())?;
+        super::write_private(&path, &bytes)?;
         written.push(path);
     }
     Ok(written)
+}
+
+/// The CSV directory must be a real directory of ours: never one reached
+/// through a symlink, nor one another user made (and could read).
+fn refuse_foreign_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::symlink_metadata(dir)?;
+    let mine = meta.uid() == nix::unistd::geteuid().as_raw();
+    if meta.file_type().is_symlink() || !meta.is_dir() || !mine {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!(
+                "{} is not a directory of yours (a link, a file, or another user's); give a new directory",
+                dir.display()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A spreadsheet runs a cell that starts with = + - @ as a formula; a

@@ -15,10 +15,14 @@ pub struct StoreLock {
 impl StoreLock {
     pub fn take(dir: &Path) -> Result<StoreLock, StoreError> {
         let path = dir.join("triad.lock");
+        use std::os::unix::fs::OpenOptionsExt;
+        // Owner-only, and never through a symlink planted in its place.
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
+            .mode(0o600)
+            .custom_flags(nix::fcntl::OFlag::O_NOFOLLOW.bits())
             .open(&path)
             .map_err(|source| StoreError::Io {
                 path: path.clone(),
