@@ -217,6 +217,12 @@ pub fn spawn_input(tx: Sender<Action>, control: InputControl) -> io::Result<()> 
     Ok(())
 }
 
+/// Whether our terminal has been closed under us: its device is gone
+/// ("/dev/pts/N (deleted)"), though reads may not say so.
+fn terminal_gone() -> bool {
+    std::fs::read_link("/proc/self/fd/0").is_ok_and(|p| p.to_string_lossy().ends_with(" (deleted)"))
+}
+
 /// SIGTERM and SIGHUP (an SSH connection dropping) end the session the
 /// normal way: the loop finishes, workers finish their current write, the
 /// guard restores the terminal.
@@ -229,12 +235,24 @@ pub fn spawn_signals(tx: Sender<Action>) -> io::Result<()> {
         signal_hook::flag::register(sig, Arc::clone(&twice))?;
     }
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    let on_signal = tx.clone();
     std::thread::Builder::new()
         .name("triad-signals".into())
         .spawn(move || {
             if signals.forever().next().is_some() {
-                let _ = tx.send(Action::Terminate);
+                let _ = on_signal.send(Action::Terminate);
             }
+        })?;
+    // A terminal closed without a SIGHUP reaching us (a pane closed under
+    // `runuser`, whose child is not told) ends the session too; reading a
+    // hung-up terminal may neither fail nor return.
+    std::thread::Builder::new()
+        .name("triad-tty-watch".into())
+        .spawn(move || {
+            while !terminal_gone() {
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            let _ = tx.send(Action::Terminate);
         })?;
     Ok(())
 }
