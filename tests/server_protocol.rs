@@ -546,3 +546,28 @@ fn load_all_sends_many_names_in_parts_and_the_connection_goes_on() {
         "the connection goes on"
     );
 }
+
+/// A request that is JSON but not one the server knows (an unreadable id,
+/// an unknown ask) is answered with why before the connection is closed,
+/// so the client says more than "connection lost".
+#[test]
+fn a_request_the_server_cannot_read_is_answered_with_why_then_dropped() {
+    let server = TestServer::start();
+    let mut s = raw_welcomed(&server.socket);
+    let frame = br#"{"seq": 7, "ask": {"ask": "collect", "case": "C-0000"}}"#;
+    let mut bytes = u32::try_from(frame.len()).unwrap().to_be_bytes().to_vec();
+    bytes.extend_from_slice(frame);
+    s.write_all(&bytes).unwrap();
+    let answer: ServerFrame = read_frame(&mut s, Some(DEADLINE), DEADLINE).expect("an answer");
+    match answer {
+        ServerFrame::Answer {
+            seq: 7,
+            part: Part::Done { result: Err(e) },
+        } => {
+            assert_eq!(e.code, triad::server::protocol::ErrorCode::BadRequest);
+            assert!(e.message.contains("could not be read"), "{}", e.message);
+        }
+        other => panic!("expected a BadRequest for request 7, got {other:?}"),
+    }
+    assert_dropped(&mut s, "an unreadable request");
+}

@@ -69,9 +69,24 @@ pub(super) fn run(
         stop,
     };
     // Garbage, an oversized frame, a stall mid-frame or a closed socket
-    // all end this connection, and only this one.
-    while let Ok(request) = read_frame::<Request>(&mut stream, None, patience) {
-        session.handle(request);
+    // all end this connection, and only this one. A request that is JSON
+    // but not a request we know is answered with why, then dropped too.
+    while let Ok(frame) = read_frame::<serde_json::Value>(&mut stream, None, patience) {
+        let seq = frame.get("seq").and_then(serde_json::Value::as_u64);
+        match serde_json::from_value::<Request>(frame) {
+            Ok(request) => session.handle(request),
+            Err(e) => {
+                if let Some(seq) = seq {
+                    let why = WireError::new(
+                        ErrorCode::BadRequest,
+                        format!("the request could not be read ({e}); the connection is closed"),
+                    );
+                    let done = Part::Done { result: Err(why) };
+                    let _ = tx.send(ServerFrame::Answer { seq, part: done });
+                }
+                break;
+            }
+        }
     }
     closing.store(true, Ordering::SeqCst);
     if let Ok(w) = writer {
