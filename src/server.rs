@@ -71,6 +71,9 @@ impl ServeOptions {
 pub enum ServeError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The store could not be opened (what the store said).
+    #[error("{0}")]
+    Open(String),
     #[error("cannot serve on {path}: {source}")]
     Socket {
         path: PathBuf,
@@ -109,6 +112,22 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    fn new(store: SledStore, owner: String, roles: roles::Roles) -> Shared {
+        Shared {
+            store,
+            owner,
+            roles,
+            finder: RwLock::new(None),
+            indexed: Condvar::new(),
+            index_lock: Mutex::new(()),
+            hub: Hub::default(),
+            writes: RwLock::new(()),
+            generation: AtomicU64::new(0),
+            dashboard: Mutex::new(None),
+            cases: CaseCache::default(),
+        }
+    }
+
     /// Where a client's store effects run: the server's index and cases.
     fn at(&self) -> Where<'_> {
         Where {
@@ -265,6 +284,7 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
     };
     let readiness = Arc::new((Mutex::new(Readiness::Opening), Condvar::new()));
     let accept_stop = stop.clone();
+    let stop_for_failure = stop.clone();
     let accept_ready = readiness.clone();
     let patience = opts.patience;
     let idle = opts.idle;
@@ -279,43 +299,28 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
                     source,
                 })?;
             let opened = reserved.open();
+            let failed = opened.as_ref().err().map(ToString::to_string);
+            let ready = match opened {
+                Ok(store) => {
+                    let shared = Arc::new(Shared::new(store, owner, roles));
+                    spawn_indexer(&shared);
+                    Readiness::Ready(shared)
+                }
+                Err(e) => Readiness::Failed(e.to_string()),
+            };
             {
                 let (lock, cvar) = &*readiness;
-                let mut state = lock.lock().unwrap_or_else(|p| p.into_inner());
-                *state = match &opened {
-                    Ok(_) => Readiness::Opening,
-                    Err(e) => Readiness::Failed(e.to_string()),
-                };
-                if let Ok(store) = opened {
-                    let shared = Arc::new(Shared {
-                        store,
-                        owner,
-                        roles,
-                        finder: RwLock::new(None),
-                        indexed: Condvar::new(),
-                        index_lock: Mutex::new(()),
-                        hub: Hub::default(),
-                        writes: RwLock::new(()),
-                        generation: AtomicU64::new(0),
-                        dashboard: Mutex::new(None),
-                        cases: CaseCache::default(),
-                    });
-                    let indexer = shared.clone();
-                    let _ = std::thread::Builder::new()
-                        .name("triad-index".into())
-                        .spawn(move || {
-                            // The case list first: every client's first screen needs it.
-                            if let Ok(mut c) = indexer.cases.write()
-                                && c.is_none()
-                            {
-                                *c = Summaries::load(&indexer.store).ok();
-                            }
-                            indexer.build_index();
-                            indexer.hub.send_indexed();
-                        });
-                    *state = Readiness::Ready(shared);
-                }
+                *lock.lock().unwrap_or_else(|p| p.into_inner()) = ready;
                 cvar.notify_all();
+            }
+            if let Some(why) = &failed {
+                // Clients already waiting hear why; then the server ends,
+                // and says why too.
+                std::thread::sleep(Duration::from_millis(500));
+                stop_for_failure.stop();
+                let connections = acceptor.join().unwrap_or_default();
+                shut_down(&readiness, connections, &socket_path);
+                return Err(ServeError::Open(why.clone()));
             }
             let connections = acceptor.join().unwrap_or_default();
             shut_down(&readiness, connections, &socket_path);
@@ -329,6 +334,24 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
         stop,
         thread: Some(thread),
     })
+}
+
+/// Builds what a server holds beside the store, in the background: the
+/// case list first (every client's first screen needs it), then the
+/// finder's index; subscribers hear when the index is ready.
+fn spawn_indexer(shared: &Arc<Shared>) {
+    let indexer = shared.clone();
+    let _ = std::thread::Builder::new()
+        .name("triad-index".into())
+        .spawn(move || {
+            if let Ok(mut c) = indexer.cases.write()
+                && c.is_none()
+            {
+                *c = Summaries::load(&indexer.store).ok();
+            }
+            indexer.build_index();
+            indexer.hub.send_indexed();
+        });
 }
 
 /// Ends the server: writes in flight finish, the store is flushed, every
