@@ -383,10 +383,14 @@ fn timelines(
     let mut out = Vec::new();
     for p in parties {
         for ps in store.referring::<Partnership>(*p)? {
-            if seen.insert(ps.id) {
+            if seen.insert(ps.id) && scope.sees(store, &Record::Partnership(ps.clone()))? {
                 let mut events = store.referring::<Event>(ps.id)?;
-                // An event of a case the reader does not see stays out.
-                events.retain(|e| e.case.is_none_or(|c| scope.sees_case(c)));
+                // An event the reader may not see stays out.
+                events.retain(|e| {
+                    scope
+                        .sees(store, &Record::Event(e.clone()))
+                        .unwrap_or(false)
+                });
                 events.sort_by_key(|e| (e.date, e.id));
                 out.push(Timeline {
                     partnership: ps,
@@ -454,7 +458,11 @@ pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail,
 
     let mut affiliations = Vec::new();
     for p in party_ids.iter().filter(|p| p.kind == Kind::Person) {
-        affiliations.extend(store.referring::<Affiliation>(*p)?);
+        for a in store.referring::<Affiliation>(*p)? {
+            if scope.sees(store, &Record::Affiliation(a.clone()))? {
+                affiliations.push(a);
+            }
+        }
     }
     let timelines = timelines(store, &party_ids, scope)?;
 
@@ -505,7 +513,11 @@ pub fn load_party(store: &dyn Store, id: Id, scope: &Scope) -> Result<PartyDetai
     for rid in store.referrers(id)? {
         match store.get(rid)? {
             Some(Record::Case(c)) if scope.sees_case(c.id) => cases.push(party_case(&c, id)),
-            Some(Record::Affiliation(a)) => affiliations.push(a),
+            Some(Record::Affiliation(a))
+                if scope.sees(store, &Record::Affiliation(a.clone()))? =>
+            {
+                affiliations.push(a);
+            }
             _ => {}
         }
     }

@@ -468,7 +468,7 @@ impl Session<'_> {
 /// cases. The refusal names the rule.
 fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), String> {
     let reader = &scope.reader;
-    if reader.role == AccessRole::Viewer {
+    if !reader.may_write() {
         return Err(format!(
             "{} is a viewer: viewers read only (the server's config gives the role)",
             reader.user

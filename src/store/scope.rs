@@ -55,10 +55,6 @@ impl Scope {
         self.cases.as_ref()
     }
 
-    fn sees_opt_case(&self, id: Option<Id>) -> bool {
-        id.is_none_or(|c| self.sees_case(c))
-    }
-
     /// Whether the reader may see this record at all.
     pub fn sees(&self, store: &dyn Store, record: &Record) -> Result<bool> {
         Ok(match record {
@@ -73,9 +69,16 @@ impl Scope {
                 // Outside any case: a supporter sees it if they see both ends.
                 None => self.sees_party(store, r.a)? && self.sees_party(store, r.b)?,
             },
-            Record::Event(e) => self.sees_opt_case(e.case),
+            // Outside any case, a record naming people is seen by a
+            // supporter only when they see every person it names.
+            Record::Event(e) => match e.case {
+                Some(c) => self.sees_case(c),
+                None => self.sees_parties(store, &e.parties)?,
+            },
+            Record::Partnership(p) => self.sees_parties(store, &p.parties)?,
+            Record::Affiliation(a) => self.sees_party(store, a.person)?,
             Record::Person(p) => self.sees_person(store, p.id)?,
-            Record::Body(_) | Record::Affiliation(_) | Record::Partnership(_) => true,
+            Record::Body(_) => true,
         })
     }
 
@@ -95,6 +98,15 @@ impl Scope {
             Some(p) => self.sees_party(store, p),
             None => Ok(false),
         }
+    }
+
+    fn sees_parties(&self, store: &dyn Store, ids: &[Id]) -> Result<bool> {
+        for id in ids {
+            if !self.sees_party(store, *id)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// A body is seen by all; a person as [`Scope::sees_person`].
