@@ -1154,3 +1154,38 @@ fn an_edit_can_move_the_case_to_closed_with_its_date() {
     );
     assert_eq!(last.by, tui::USER);
 }
+
+/// Enter on an overdue referral or a consent on the dashboard opens its
+/// case on that panel, with that very record selected.
+#[test]
+fn a_dashboard_line_about_a_referral_or_consent_opens_it_selected() {
+    use triad::app::view::{DashLine, dashboard, dashboard_links};
+    let demo = tui::demo_store();
+    for want in ["referral", "consent"] {
+        let mut app = en(&demo);
+        let lines = dashboard(&app.state);
+        let target = lines.iter().find_map(|l| match (l, want) {
+            (DashLine::Overdue(r), "referral") => Some((r.id, CasePanel::Referrals)),
+            (DashLine::Consent(c), "consent") => Some((c.id, CasePanel::Consents)),
+            _ => None,
+        });
+        let Some((record, panel)) = target else {
+            panic!("the demo's dashboard has a {want} line:\n{}", app.screen());
+        };
+        let links = dashboard_links(&app.state);
+        let at = links
+            .iter()
+            .position(|l| {
+                matches!(l, triad::app::view::Link::CaseRecord { record: r, .. } if *r == record)
+            })
+            .expect("its line links to it");
+        select(&mut app, at);
+        app.press("<CR>");
+        let screen = case_screen(&app);
+        assert_eq!(screen.panel, panel, "{}", app.screen());
+        let d = detail(&app);
+        let i = triad::app::view::panel_index(panel);
+        let selected = triad::app::view::row_of(screen, d, record);
+        assert_eq!(selected, Some(screen.scroll[i].sel), "{}", app.screen());
+    }
+}

@@ -169,6 +169,9 @@ pub struct CaseScreen {
     pub expanded: BTreeSet<Id>,
     pub filter: TextInput,
     pub editing: bool,
+    /// A record to select once the case has loaded (opened from a line
+    /// about it).
+    pub focus: Option<Id>,
 }
 
 #[derive(Clone, Debug)]

@@ -151,19 +151,12 @@ fn motion(scroll: &mut Scroll, action: &Action, len: usize, rows: usize) -> bool
 
 fn push_link(state: &mut State, link: Link) -> Effects {
     match link {
-        Link::Case(id) => {
-            state.stack.push(Screen::Case(CaseScreen {
-                id,
-                detail: None,
-                error: None,
-                panel: CasePanel::Triad,
-                scroll: Default::default(),
-                expanded: Default::default(),
-                filter: Default::default(),
-                editing: false,
-            }));
-            vec![StoreEffect::LoadCase(id).into()]
-        }
+        Link::Case(id) => open_case(state, id, CasePanel::Triad, None),
+        Link::CaseRecord {
+            case,
+            panel,
+            record,
+        } => open_case(state, case, panel, Some(record)),
         Link::Party(id) => {
             state.stack.push(Screen::Party(PartyScreen {
                 id,
@@ -186,6 +179,21 @@ fn push_link(state: &mut State, link: Link) -> Effects {
             fx
         }
     }
+}
+
+fn open_case(state: &mut State, id: Id, panel: CasePanel, focus: Option<Id>) -> Effects {
+    state.stack.push(Screen::Case(CaseScreen {
+        id,
+        detail: None,
+        error: None,
+        panel,
+        scroll: Default::default(),
+        expanded: Default::default(),
+        filter: Default::default(),
+        editing: false,
+        focus,
+    }));
+    vec![StoreEffect::LoadCase(id).into()]
 }
 
 fn open_cases(state: &mut State) -> Effects {
@@ -1035,12 +1043,20 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
                         .insert(t.partnership.id, t.partnership.title.clone());
                 }
             }
+            let rows = page(state);
             for s in &mut state.stack {
                 if let Screen::Case(c) = s
                     && c.id == id
                 {
                     match &r {
                         Ok(d) => {
+                            // Opened from a line about one of its records:
+                            // select that record, once.
+                            if let Some(at) = c.focus.take().and_then(|f| view::row_of(c, d, f)) {
+                                let i = view::panel_index(c.panel);
+                                let len = view::row_count(c, d);
+                                c.scroll[i].set(at, len, rows);
+                            }
                             c.detail = Some(d.clone());
                             c.error = None;
                         }

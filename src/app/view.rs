@@ -17,6 +17,13 @@ use crate::model::{
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Link {
     Case(Id),
+    /// A case opened on a panel with one of its records selected (an
+    /// overdue referral, a consent to look at).
+    CaseRecord {
+        case: Id,
+        panel: super::state::CasePanel,
+        record: Id,
+    },
     /// A body or a person.
     Party(Id),
     CasesWithStatus(CaseStatus),
@@ -60,8 +67,16 @@ impl DashLine<'_> {
     pub fn link(&self) -> Option<Link> {
         match self {
             DashLine::Status(s, _) => Some(Link::CasesWithStatus(*s)),
-            DashLine::Overdue(r) => Some(Link::Case(r.case)),
-            DashLine::Consent(c) => Some(Link::Case(c.case)),
+            DashLine::Overdue(r) => Some(Link::CaseRecord {
+                case: r.case,
+                panel: super::state::CasePanel::Referrals,
+                record: r.id,
+            }),
+            DashLine::Consent(c) => Some(Link::CaseRecord {
+                case: c.case,
+                panel: super::state::CasePanel::Consents,
+                record: c.id,
+            }),
             DashLine::Event(e) => e.target.and_then(link_to),
             DashLine::Recent(c) => Some(Link::Case(c.id)),
             _ => None,
@@ -328,6 +343,28 @@ pub fn affiliation_rows<'a>(screen: &PartyScreen, d: &'a PartyDetail) -> Vec<&'a
 }
 
 /// Rows in the current panel of a case screen.
+/// How many rows the referral or consent panel shows.
+pub fn row_count(screen: &CaseScreen, d: &CaseDetail) -> usize {
+    use super::state::CasePanel;
+    match screen.panel {
+        CasePanel::Referrals => referral_rows(screen, d).len(),
+        CasePanel::Consents => consent_rows(screen, d).len(),
+        _ => 0,
+    }
+}
+
+/// Where a referral or consent is in its panel's rows.
+pub fn row_of(screen: &CaseScreen, d: &CaseDetail, record: Id) -> Option<usize> {
+    use super::state::CasePanel;
+    match screen.panel {
+        CasePanel::Referrals => referral_rows(screen, d)
+            .iter()
+            .position(|r| matches!(r, ReferralRow::Referral(x) if x.id == record)),
+        CasePanel::Consents => consent_rows(screen, d).iter().position(|c| c.id == record),
+        _ => None,
+    }
+}
+
 pub fn case_panel_len(screen: &CaseScreen, cfg: &Config) -> usize {
     let today = cfg.today;
     use super::state::CasePanel;
