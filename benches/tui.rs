@@ -99,6 +99,7 @@ fn startup(dir: &Path) -> Result<Startup, String> {
         let at = triad::app::worker::Where {
             index: IndexAt::Here,
             cases: &cases,
+            dashboard: None,
         };
         run_store(
             &store,

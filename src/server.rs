@@ -16,15 +16,14 @@ pub mod socket;
 
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::app::cases::{CaseCache, Summaries};
-use crate::app::effect::Reply;
-use crate::app::worker::{FinderIndex, IndexAt, Where, finder_doc, finder_docs};
-use crate::model::{Date, Record};
+use crate::app::worker::{DashboardCache, FinderIndex, IndexAt, Where, finder_doc, finder_docs};
+use crate::model::Record;
 use crate::store::{SledStore, Store, StoreError};
 use hub::Hub;
 use protocol::Changed;
@@ -104,9 +103,8 @@ pub(crate) struct Shared {
     /// Held (shared) by every write, and exclusively by shutdown, which so
     /// waits for writes in flight.
     writes: RwLock<()>,
-    /// Bumped by every write: the cached dashboard is for one generation.
-    generation: AtomicU64,
-    dashboard: Mutex<Option<(Date, u64, Vec<Reply>)>>,
+    /// The dashboard of everyone who sees every case, once per write.
+    dashboard: DashboardCache,
     /// The case list's summaries, held once for every client.
     pub(crate) cases: CaseCache,
 }
@@ -122,8 +120,7 @@ impl Shared {
             index_lock: Mutex::new(()),
             hub: Hub::default(),
             writes: RwLock::new(()),
-            generation: AtomicU64::new(0),
-            dashboard: Mutex::new(None),
+            dashboard: DashboardCache::default(),
             cases: CaseCache::default(),
         }
     }
@@ -133,12 +130,13 @@ impl Shared {
         Where {
             index: IndexAt::Server,
             cases: &self.cases,
+            dashboard: Some(&self.dashboard),
         }
     }
 
-    /// After a commit: refresh the index, tell subscribers, drop caches.
+    /// After a commit (whose save already refreshed the case summaries and
+    /// dropped the dashboard): refresh the index, tell subscribers.
     fn written(&self, records: &[Record], request: Option<crate::store::RequestId>) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
         let none = Default::default();
         let docs: Vec<_> = records
             .iter()
@@ -163,7 +161,7 @@ impl Shared {
     /// After an import or the demo: rebuild the summaries and the index,
     /// everyone reloads.
     fn written_many(self: &Arc<Self>) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.dashboard.invalidate();
         if let Ok(mut c) = self.cases.write() {
             *c = Summaries::load(&self.store).ok();
         }

@@ -202,14 +202,8 @@ fn triad_check(store: &Path) -> bool {
 fn sendai_case_from_the_finder_then_a_note_that_survives_a_restart() {
     let home = tempfile::tempdir().expect("home");
     let (store, mut s) = start_on_seeded_store(home.path(), "en", 100, 30);
-    s.wait_for("Dashboard");
-    s.send(CTRL_P);
-    s.wait_for("Find:");
-    s.send("仙台ポリオの会 会員");
-    s.wait_for("case    C-");
-    s.send(ENTER);
+    open_sendai(&mut s);
     // Dr. K in the triad, his ended role with its date.
-    s.wait_for("K医師");
     s.wait_for("ended 2015-03-31");
     // The timeline goes back to the start of the partnership.
     s.send(&TAB.repeat(3));
@@ -249,12 +243,7 @@ fn sendai_case_from_the_finder_then_a_note_that_survives_a_restart() {
 
     // Reopen: the note is there.
     let mut s = start_on(&store, home.path(), "en", 100, 30);
-    s.wait_for("Dashboard");
-    s.send(CTRL_P);
-    s.send("仙台ポリオの会 会員");
-    s.wait_for("case    C-");
-    s.send(ENTER);
-    s.wait_for("K医師");
+    open_sendai(&mut s);
     s.send(&TAB.repeat(2));
     s.wait_for("E2E note typed in a pty");
     s.send("q");
@@ -381,8 +370,8 @@ fn server_pids(store: &Path) -> Vec<u32> {
         .collect()
 }
 
-/// Open the Sendai case through the finder and show its trust notes.
-fn open_sendai_notes(s: &mut Session) {
+/// Open the Sendai case through the finder (Dr. K shows in its triad).
+fn open_sendai(s: &mut Session) {
     s.wait_for("Dashboard");
     s.send(CTRL_P);
     s.wait_for("Find:");
@@ -390,6 +379,11 @@ fn open_sendai_notes(s: &mut Session) {
     s.wait_for("case    C-");
     s.send(ENTER);
     s.wait_for("K医師");
+}
+
+/// Open the Sendai case and show its trust notes.
+fn open_sendai_notes(s: &mut Session) {
+    open_sendai(s);
     s.send(&TAB.repeat(2));
     s.wait_for("Trust notes");
 }

@@ -14,6 +14,7 @@ use std::time::Duration;
 use triad::server::client::Heard;
 use triad::server::socket::socket_in;
 
+mod common;
 mod server_common;
 use server_common::*;
 
@@ -256,18 +257,11 @@ fn sigterm_and_sigint_end_a_server_cleanly_with_its_writes_kept() {
         let id = create(
             &mut c,
             0x51_6E_00 + round as u128,
-            triad::model::Record::Body(triad::model::Body {
-                id: triad::model::Id::new(triad::model::Kind::Body, 1),
-                name: format!("written before {signal}"),
-                reading: None,
-                sector: triad::model::Sector::Government,
-                kind: triad::model::BodyKind::Other,
-                region: String::new(),
-                contact: String::new(),
-                parent: None,
-                cadences: vec![],
-                note: String::new(),
-            }),
+            common::body(
+                1,
+                &format!("written before {signal}"),
+                triad::model::Sector::Government,
+            ),
         );
         drop(c);
         let pid = server.0.id().to_string();

@@ -29,6 +29,7 @@ use triad::server::socket::{my_uid, user_name};
 use triad::server::{Running, ServeOptions};
 use triad::store::{Change, Scope, SledStore, Store, StoreExt};
 
+mod common;
 mod server_common;
 use server_common::{
     BIN, DEADLINE, Heards, PATIENCE, connect, lock_holders, open_when_free, raw_welcomed, run,
@@ -1201,29 +1202,24 @@ fn another_os_user_is_refused_unless_the_config_lists_them_and_a_viewer_cannot_i
     }
 
     let file = dir.path().join("import.json");
-    std::fs::write(&file, triad::exchange::to_json(vec![new_body()])).unwrap();
+    std::fs::write(
+        &file,
+        triad::exchange::to_json(vec![
+            // A new body, under an id the demo does not use.
+            common::body(
+                9001,
+                "Imported by a viewer",
+                triad::model::Sector::Government,
+            ),
+        ]),
+    )
+    .unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
     let out = triad_as(&bin, user, &socket, &["import", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(err.contains("only a coordinator may import"), "{err}");
     assert!(err.contains("nobody"), "{err}");
-}
-
-/// A new body to import, under an id the demo does not use.
-fn new_body() -> Record {
-    Record::Body(triad::model::Body {
-        id: Id::new(Kind::Body, 9001),
-        name: "Imported by a viewer".into(),
-        reading: None,
-        sector: triad::model::Sector::Government,
-        kind: triad::model::BodyKind::Other,
-        region: String::new(),
-        contact: String::new(),
-        parent: None,
-        cadences: vec![],
-        note: String::new(),
-    })
 }
 
 // ----------------------------------------- the change feed, as another user
@@ -1470,20 +1466,7 @@ fn a_subscribed_viewer_or_supporter_hears_only_changes_it_may_see() {
             ),
         ],
     );
-    let welcome = lines
-        .iter()
-        .find(|l| l.contains("WELCOME {"))
-        .expect("a welcome");
-    assert!(welcome.contains("\"viewer\""), "{lines:#?}");
-    let all = lines.join("\n");
-    for n in &saved[..2] {
-        assert!(
-            !all.contains(&quoted(n.id)),
-            "nobody heard of {}:\n{all}",
-            n.id
-        );
-    }
-    assert!(all.contains(&quoted(saved[2].id)));
+    let all = heard_only_the_last(&lines, &saved, "viewer");
     for word in ["Okapiprivate", "Pangolinteam"] {
         assert!(!all.contains(word), "{word} on nobody's socket:\n{all}");
     }
@@ -1521,11 +1504,17 @@ fn a_subscribed_viewer_or_supporter_hears_only_changes_it_may_see() {
             ),
         ],
     );
+    heard_only_the_last(&lines, &saved, "supporter");
+}
+
+/// The raw frames `nobody` heard: welcomed in `role`, never a word of the
+/// first two notes saved, the third one heard of. Returns them as text.
+fn heard_only_the_last(lines: &[String], saved: &[TrustNote], role: &str) -> String {
     let welcome = lines
         .iter()
         .find(|l| l.contains("WELCOME {"))
         .expect("a welcome");
-    assert!(welcome.contains("\"supporter\""), "{lines:#?}");
+    assert!(welcome.contains(&format!("\"{role}\"")), "{lines:#?}");
     let all = lines.join("\n");
     for n in &saved[..2] {
         assert!(
@@ -1535,6 +1524,7 @@ fn a_subscribed_viewer_or_supporter_hears_only_changes_it_may_see() {
         );
     }
     assert!(all.contains(&quoted(saved[2].id)));
+    all
 }
 
 // ------------------------------------------------- bugs found (ignored)

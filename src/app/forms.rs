@@ -623,6 +623,21 @@ pub fn open(state: &State, kind: FormKind) -> Result<AppForm, String> {
     Ok(Form::new(kind, title, fields))
 }
 
+/// The case on screen, as shown, for a form to change; or the error a
+/// form shows when it has not loaded yet.
+fn loaded_case(state: &State, id: Id) -> Result<Case, (String, String)> {
+    case_detail(state, id)
+        .map(|d| d.case.clone())
+        .ok_or_else(|| {
+            let l = state.lang();
+            (
+                String::new(),
+                l.t("the case is not loaded yet", "ケースを読み込み中です")
+                    .to_string(),
+            )
+        })
+}
+
 fn case_detail(state: &State, id: Id) -> Option<&super::data::CaseDetail> {
     state.stack.iter().rev().find_map(|s| match s {
         super::state::Screen::Case(c) if c.id == id => c.detail.as_deref(),
@@ -825,15 +840,7 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                 vec![SaveOp::Create(Record::Case(c))]
             }
             FormKind::EditCase { case, base } => {
-                let mut c = case_detail(state, case)
-                    .map(|d| d.case.clone())
-                    .ok_or_else(|| {
-                        (
-                            String::new(),
-                            l.t("the case is not loaded yet", "ケースを読み込み中です")
-                                .to_string(),
-                        )
-                    })?;
+                let mut c = loaded_case(state, case)?;
                 c.title = text("title");
                 c.reading = opt_text("reading");
                 c.client = party("client");
@@ -913,15 +920,7 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                 vec![SaveOp::Create(Record::Affiliation(a))]
             }
             FormKind::AddParty { case } => {
-                let mut c = case_detail(state, case)
-                    .map(|d| d.case.clone())
-                    .ok_or_else(|| {
-                        (
-                            String::new(),
-                            l.t("the case is not loaded yet", "ケースを読み込み中です")
-                                .to_string(),
-                        )
-                    })?;
+                let mut c = loaded_case(state, case)?;
                 let Some(p) = party("party") else {
                     return Err(("party".into(), l.t("required", "入力してください").into()));
                 };

@@ -71,6 +71,7 @@ impl Headless {
                         let at = Where {
                             index: IndexAt::Here,
                             cases: &self.cases,
+                            dashboard: None,
                         };
                         run_store(self.store.as_ref(), e, today, at, &scope, &mut |r| {
                             replies.push(r)

@@ -251,6 +251,7 @@ fn spawn_store(
                     let at = super::worker::Where {
                         index: IndexAt::Here,
                         cases: &cases,
+                        dashboard: None,
                     };
                     for job in jrx {
                         match job {

@@ -52,7 +52,7 @@ pub fn run_store(
         }
         StoreEffect::RefreshDashboard => {
             // Failures here only leave the dashboard as it was.
-            let _ = load_dashboard(store, today, scope, emit);
+            let _ = dashboard(store, today, at, scope, emit);
         }
         StoreEffect::LoadCase(id) => {
             let r = load_case(store, id, scope)
@@ -68,6 +68,9 @@ pub fn run_store(
         }
         StoreEffect::Save { request, ops } => {
             let reply = save(store, request, ops);
+            if let (Reply::Saved(_), Some(d)) = (&reply, at.dashboard) {
+                d.invalidate();
+            }
             if let Reply::Saved(records) = &reply
                 && let Ok(mut c) = cases.write()
                 && let Some(c) = c.as_mut()
@@ -96,11 +99,61 @@ pub fn run_store(
     }
 }
 
-/// Where effects run: whose finder index, and the case summaries.
+/// Where effects run: whose finder index, the case summaries, and (in a
+/// server, shared by its clients) the dashboard last computed.
 #[derive(Clone, Copy)]
 pub struct Where<'a> {
     pub index: IndexAt,
     pub cases: &'a CaseCache,
+    pub dashboard: Option<&'a DashboardCache>,
+}
+
+/// The dashboard of everyone who sees every case, computed once per write
+/// and day (a supporter's own is computed for them).
+#[derive(Default)]
+pub struct DashboardCache {
+    /// Bumped by every write: what is held is for one generation.
+    generation: std::sync::atomic::AtomicU64,
+    held: std::sync::Mutex<Option<(Date, u64, Vec<Reply>)>>,
+}
+
+impl DashboardCache {
+    /// Something was written: the next dashboard is computed afresh.
+    pub fn invalidate(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Names per reply: a server sends each reply as one frame, and frames have
+/// a limit that a big store's names would pass.
+const NAMES_PER_REPLY: usize = 5_000;
+
+/// The dashboard's replies, from the cache where there is one.
+fn dashboard(
+    store: &dyn Store,
+    today: Date,
+    at: Where<'_>,
+    scope: &Scope,
+    emit: &mut dyn FnMut(Reply),
+) -> Result<(), StoreError> {
+    let Some(cache) = at.dashboard.filter(|_| scope.cases().is_none()) else {
+        return load_dashboard(store, today, scope, emit);
+    };
+    let generation = cache.generation.load(std::sync::atomic::Ordering::SeqCst);
+    let mut held = cache.held.lock().unwrap_or_else(|p| p.into_inner());
+    let replies = match held.as_ref() {
+        Some((day, then, replies)) if *day == today && *then == generation => replies.clone(),
+        _ => {
+            let mut replies = Vec::new();
+            load_dashboard(store, today, scope, &mut |r| replies.push(r))?;
+            *held = Some((today, generation, replies.clone()));
+            replies
+        }
+    };
+    drop(held);
+    replies.into_iter().for_each(emit);
+    Ok(())
 }
 
 /// One transaction for all of a form's changes: a note and the trust
@@ -211,8 +264,10 @@ fn load_all(
         (s.overview(scope), s.names(store, scope))
     })?;
     emit(Reply::Overview(overview));
-    load_dashboard(store, today, scope, emit)?;
-    emit(Reply::Names(names));
+    dashboard(store, today, at, scope, emit)?;
+    for part in names.chunks(NAMES_PER_REPLY) {
+        emit(Reply::Names(part.to_vec()));
+    }
     if at.index == IndexAt::Here {
         emit(Reply::Docs(finder_docs(store, Some(&scope.reader))?));
     }

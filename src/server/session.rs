@@ -15,14 +15,10 @@ use super::protocol::{
     WireError,
 };
 use super::{Readiness, Shared, StopHandle, socket};
-use crate::app::cases::with_summaries;
 use crate::app::effect::{Reply, StoreEffect};
 use crate::app::worker::run_store;
 use crate::model::{AccessRole, Reader, Record};
 use crate::store::{Change, Scope, Store};
-
-/// Names per reply: a reply is one frame, and frames have a limit.
-const NAMES_PER_REPLY: usize = 5_000;
 
 /// How long a new connection has to say hello.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -376,7 +372,6 @@ impl Session<'_> {
         let scope = self.scope()?;
         let mut replies = Vec::new();
         match effect {
-            StoreEffect::RefreshDashboard => replies = self.dashboard(today, &scope),
             StoreEffect::Save { request, ops } => {
                 if let Err(why) = may_write(&store, &scope, &ops) {
                     replies.push(Reply::SaveFailed {
@@ -395,28 +390,11 @@ impl Session<'_> {
                 }
             }
             StoreEffect::LoadAll => {
-                // The first screen first, each part sent as it is ready: the
-                // overview and the dashboard (from the cache everyone
-                // shares), then the names forms look parties up by.
+                // Streamed as each part is ready: the first screen first.
                 let mut emit = |r| {
                     send(Part::Reply { reply: Box::new(r) });
                 };
-                let overview = StoreEffect::Overview(vec![]);
-                run_store(&store, overview, today, shared.at(), &scope, &mut emit);
-                for r in self.dashboard(today, &scope) {
-                    emit(r);
-                }
-                let names = with_summaries(&shared.cases, &store, |s| s.names(&store, &scope));
-                match names {
-                    Ok(names) => {
-                        // In parts: a big store's names would not fit one frame.
-                        for part in names.chunks(NAMES_PER_REPLY) {
-                            emit(Reply::Names(part.to_vec()));
-                        }
-                        emit(Reply::Loaded(Ok(())));
-                    }
-                    Err(e) => emit(Reply::Loaded(Err(e.to_string()))),
-                }
+                run_store(&store, effect, today, shared.at(), &scope, &mut emit);
                 if shared.is_indexed() {
                     replies.push(Reply::Indexed);
                 }
@@ -431,34 +409,6 @@ impl Session<'_> {
             });
         }
         Ok(())
-    }
-
-    /// The dashboard, computed once per write and day for everyone who sees
-    /// every case (a supporter's own is computed for them).
-    fn dashboard(&self, today: crate::model::Date, scope: &Scope) -> Vec<Reply> {
-        let shared = self.shared;
-        let compute = || {
-            let mut replies = Vec::new();
-            let effect = StoreEffect::RefreshDashboard;
-            run_store(&shared.store, effect, today, shared.at(), scope, &mut |r| {
-                replies.push(r);
-            });
-            replies
-        };
-        if scope.cases().is_some() {
-            return compute();
-        }
-        let generation = shared.generation.load(Ordering::SeqCst);
-        let mut cache = shared.dashboard.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((day, generation_then, replies)) = cache.as_ref()
-            && *day == today
-            && *generation_then == generation
-        {
-            return replies.clone();
-        }
-        let replies = compute();
-        *cache = Some((today, generation, replies.clone()));
-        replies
     }
 }
 
