@@ -1215,3 +1215,133 @@ fn a_dashboard_line_about_a_referral_or_consent_opens_it_selected() {
         assert_eq!(selected, Some(screen.scroll[i].sel), "{}", app.screen());
     }
 }
+
+/// Tab to field `key` of the open form and replace what it holds.
+fn retype(app: &mut Headless, key: Key, text: &str) {
+    let form = app.state.form.as_ref().expect("a form");
+    let at = form.fields.iter().position(|f| f.key == key).unwrap();
+    let tabs = (at + form.fields.len() - form.focus) % form.fields.len();
+    app.press(&format!("{}<C-u>", "<Tab>".repeat(tabs)));
+    app.type_text(text);
+}
+
+#[test]
+fn a_referral_is_edited_where_it_is_not_history() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    app.press("<Tab>");
+    assert_eq!(case_screen(&app).panel, CasePanel::Referrals);
+    let r = triad::app::view::referral_rows(case_screen(&app), detail(&app))[0]
+        .referral()
+        .clone();
+    app.press("ggi");
+    let form = app.state.form.as_ref().expect("the referral's form");
+    assert_eq!(form.value(Key::Reason), r.reason, "filled with its values");
+    retype(
+        &mut app,
+        Key::Outcome,
+        "Seen at the clinic; follow-up in a year",
+    );
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let stored: triad::model::Referral = demo.store.get_as(r.id).unwrap().unwrap();
+    assert_eq!(stored.outcome, "Seen at the clinic; follow-up in a year");
+    assert_eq!(stored.history, r.history, "its steps are history, kept");
+}
+
+#[test]
+fn a_consent_is_corrected_and_a_future_date_is_refused_in_japanese() {
+    let demo = tui::demo_store();
+    let mut app = tui::app(&demo, Lang::Ja, 100, 30);
+    sendai_case(&mut app);
+    app.press("<S-Tab>");
+    assert_eq!(case_screen(&app).panel, CasePanel::Consents);
+    let consent = detail(&app).consents[0].clone();
+    app.press("ggi");
+    assert!(app.state.form.is_some(), "{}", app.screen());
+    let tomorrow = tui::today().succ_opt().unwrap();
+    retype(&mut app, Key::GivenOn, &tomorrow.to_string());
+    app.press("<C-s>");
+    let form = app.state.form.as_ref().expect("refused");
+    let error = form.field(Key::GivenOn).unwrap().error.clone().unwrap();
+    assert!(error.contains("未来"), "said in Japanese: {error}");
+    retype(&mut app, Key::GivenOn, &consent.given_on.to_string());
+    retype(&mut app, Key::ExpiresOn, "2031-03-31");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let stored: Consent = demo.store.get_as(consent.id).unwrap().unwrap();
+    assert_eq!(
+        stored.expires_on,
+        chrono::NaiveDate::from_ymd_opt(2031, 3, 31)
+    );
+    assert_eq!(stored.granted_to, consent.granted_to);
+}
+
+#[test]
+fn an_events_attendance_is_edited_and_blank_stays_not_counted() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    app.press("<Tab><Tab><Tab>");
+    assert_eq!(case_screen(&app).panel, CasePanel::Timeline);
+    // Down to the first event row.
+    let rows = triad::app::view::timeline_rows(&detail(&app).timelines, tui::today(), "");
+    let at = rows
+        .iter()
+        .position(|r| matches!(r, triad::app::view::TimelineRow::Event(..)))
+        .expect("the Sendai timeline has events");
+    let event = match rows[at] {
+        triad::app::view::TimelineRow::Event(_, e) => e.clone(),
+        _ => unreachable!(),
+    };
+    select(&mut app, at);
+    app.press("i");
+    let form = app.state.form.as_ref().expect("the event's form");
+    assert_eq!(form.value(Key::Title), event.title);
+    retype(&mut app, Key::Peer, "14");
+    retype(&mut app, Key::Medical, "");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let stored: triad::model::Event = demo.store.get_as(event.id).unwrap().unwrap();
+    let att = stored.attendance.expect("counted");
+    assert_eq!((att.peer, att.medical), (Some(14), None));
+}
+
+#[test]
+fn a_person_is_edited_from_their_page() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    find(&mut app, "K医師");
+    let Screen::Party(p) = app.state.screen() else {
+        panic!("not on a party: {}", app.screen());
+    };
+    let id = p.id;
+    app.press("<Tab><Tab>");
+    app.press("i");
+    let form = app.state.form.as_ref().expect("the person's form");
+    assert_eq!(form.title, "Edit person", "{}", app.screen());
+    retype(&mut app, Key::Contact, "022-000-0000 (clinic)");
+    retype(&mut app, Key::Roles, "physician, counsellor");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let stored: triad::model::Person = demo.store.get_as(id).unwrap().unwrap();
+    assert_eq!(stored.contact, "022-000-0000 (clinic)");
+    assert_eq!(
+        stored.roles,
+        vec![
+            triad::model::Role::Physician,
+            triad::model::Role::Counsellor
+        ]
+    );
+    // A role that is not one is refused, naming the ones there are.
+    app.press("i");
+    retype(&mut app, Key::Roles, "wizard");
+    app.press("<C-s>");
+    let form = app.state.form.as_ref().expect("refused");
+    let error = form.field(Key::Roles).unwrap().error.clone().unwrap();
+    assert!(
+        error.contains("wizard") && error.contains("nurse"),
+        "{error}"
+    );
+}
