@@ -568,8 +568,7 @@ fn setting_trust_moves_the_relationship() {
     };
     select(&mut app, i);
     app.press("t");
-    // Trust field: choose level 2 (type its number).
-    app.press("<Tab>");
+    // The relationship is shown, not edited: the trust level comes first.
     app.type_text("2");
     app.press("<C-s>");
     assert!(app.state.form.is_none(), "{}", app.screen());

@@ -463,9 +463,11 @@ pub fn compare(state: &State, theirs: &Record, mine: &Record) -> Vec<(String, St
             .unwrap_or_else(|_| f.value().to_string()),
         _ => f.value().to_string(),
     };
+    // A status step is not part of the record: it is compared as history.
     let rows = a
         .iter()
         .zip(&b)
+        .filter(|(t, _)| !matches!(t.key, Key::On | Key::StatusNote))
         .map(|(t, m)| (t.label.clone(), shown(t), shown(m)));
     let (mut differ, same): (Vec<_>, Vec<_>) = rows.partition(|(_, a, b)| a != b);
     differ.extend(same);
