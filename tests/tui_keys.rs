@@ -301,7 +301,7 @@ fn a_new_case_is_validated_next_to_the_field_and_nothing_typed_is_lost() {
             .error
             .as_deref()
             .unwrap()
-            .contains("type part of a name")
+            .contains("<C-t> adds one")
     );
     app.press("<C-u>");
     app.press("<C-s>");
@@ -1402,4 +1402,79 @@ fn a_referral_step_is_corrected_beside_it() {
         stored.step_on(last),
         Some((was, "date taken from the letter"))
     );
+}
+
+#[test]
+fn a_party_field_takes_romaji_and_offers_each_match() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    app.press("r<Tab>");
+    // Two Hello Work offices match: the field lists them and <C-n> goes
+    // through them by id.
+    app.type_text("harowaku");
+    let screen = app.screen();
+    assert!(screen.contains("2 match"), "{screen}");
+    app.press("<C-n>");
+    let first = app.state.form.as_ref().unwrap().value(Key::To).to_string();
+    app.press("<C-n>");
+    let second = app.state.form.as_ref().unwrap().value(Key::To).to_string();
+    app.press("<C-n>");
+    let third = app.state.form.as_ref().unwrap().value(Key::To).to_string();
+    assert_ne!(first, second);
+    assert_eq!(first, third, "round again");
+    let names: Vec<String> = [&first, &second]
+        .iter()
+        .map(|id| app.state.name(id.parse().unwrap()))
+        .collect();
+    assert!(
+        names.iter().all(|n| n.starts_with("ハローワーク")),
+        "{names:?}"
+    );
+    // A unique reading typed in romaji resolves on its own.
+    app.press("<C-u>");
+    app.type_text("harowaku maebashi");
+    assert!(app.screen().contains("= B-"), "{}", app.screen());
+}
+
+#[test]
+fn a_client_is_added_from_the_case_form_without_losing_it() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("nc");
+    app.type_text("New case from a phone call");
+    retype(&mut app, Key::Client, "山田 花子");
+    app.press("<C-t>");
+    let form = app.state.form.as_ref().expect("the person form");
+    assert_eq!(
+        form.value(Key::Name),
+        "山田 花子",
+        "the typed name comes along"
+    );
+    assert!(form.title.contains("New person"), "{}", form.title);
+    app.press("<C-s>");
+    // Back on the case form, with the new person in the field.
+    let form = app.state.form.as_ref().expect("the case form is back");
+    assert_eq!(form.value(Key::Title), "New case from a phone call");
+    let client: Id = form.value(Key::Client).parse().expect("an id");
+    assert_eq!(client.kind, Kind::Person);
+    let person: triad::model::Person = demo.store.get_as(client).unwrap().unwrap();
+    assert_eq!(person.name, "山田 花子");
+    app.press("<C-s>");
+    let case = detail(&app).case.clone();
+    assert_eq!(case.client, Some(client));
+    // <C-t> twice makes a body instead; leaving it goes back to the form
+    // that asked for it, as it was.
+    app.press("nc");
+    retype(&mut app, Key::Coordinator, "佐藤");
+    app.press("<C-t><C-t>");
+    assert!(
+        app.state.form.as_ref().unwrap().title.contains("New body"),
+        "{}",
+        app.screen()
+    );
+    app.press("<Esc>y");
+    let form = app.state.form.as_ref().expect("the case form is back");
+    assert_eq!(form.title, "New case");
+    assert_eq!(form.value(Key::Coordinator), "佐藤");
 }
