@@ -118,7 +118,7 @@ pub fn triad_list(state: &State, d: &CaseDetail, sel: Scroll, area: Rect, buf: &
             {
                 let at = name(&d.names, a.body);
                 let when = match a.until {
-                    Some(u) => format!(" ({} {u})", l.t("left", "退職")),
+                    Some(u) => format!(" ({} {u})", l.t("left", "所属終了")),
                     None => String::new(),
                 };
                 spans.push(styled(format!("  @ {at}{when}"), t.dim()));
