@@ -252,21 +252,21 @@ fn footer_actions(state: &State) -> Vec<(Mode, Action)> {
             (Mode::Input, A::Down),
         ],
         Mode::Form => {
-            let party = state
+            use crate::app::form::FieldKind as F;
+            let kind = state
                 .form
                 .as_ref()
                 .and_then(|f| f.focused())
-                .is_some_and(|f| {
-                    matches!(
-                        f.kind,
-                        crate::app::form::FieldKind::Party | crate::app::form::FieldKind::Parties
-                    )
-                });
+                .map(|f| &f.kind);
             let mut v = vec![(Mode::Form, A::Save), (Mode::Form, A::NextField)];
-            if party {
+            // The keys of the field being typed in, then closing.
+            if matches!(kind, Some(F::Party | F::Parties)) {
                 v.extend([(Mode::Form, A::NextMatch), (Mode::Form, A::NewParty)]);
             }
-            v.extend([(Mode::Form, A::Cancel), (Mode::Form, A::OpenEditor)]);
+            v.push((Mode::Form, A::Cancel));
+            if matches!(kind, Some(F::Text | F::Multi)) {
+                v.push((Mode::Form, A::OpenEditor));
+            }
             v
         }
         Mode::Confirm
