@@ -19,6 +19,6 @@ mod matcher;
 pub mod normalize;
 mod session;
 
-pub use docs::{SEARCHED, doc_for, docs_in};
+pub use docs::{PartyName, SEARCHED, doc_for, docs_in, party_name, party_names};
 pub use index::{Doc, DocKind, Hit, Index, MatchField, SearchOptions, Tier};
 pub use session::{Generation, Results, Session};

@@ -14,6 +14,7 @@ pub mod roles;
 mod session;
 pub mod socket;
 
+use std::collections::BTreeSet;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -23,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use crate::app::cases::{CaseCache, Summaries};
 use crate::app::worker::{DashboardCache, FinderIndex, IndexAt, Where, finder_doc, finder_docs};
-use crate::model::Record;
+use crate::model::{Id, Record};
 use crate::store::{SledStore, Store, StoreError};
 use hub::Hub;
 use protocol::Changed;
@@ -138,15 +139,43 @@ impl Shared {
     /// dropped the dashboard): refresh the index, tell subscribers.
     fn written(&self, records: &[Record], request: Option<crate::store::RequestId>) {
         let none = Default::default();
-        let docs: Vec<_> = records
+        let party = |id| {
+            let saved = records.iter().find(|r| r.id() == id);
+            match saved {
+                Some(r) => crate::search::party_name(r),
+                None => self
+                    .store
+                    .get(id)
+                    .ok()
+                    .flatten()
+                    .as_ref()
+                    .and_then(crate::search::party_name),
+            }
+        };
+        let mut docs: Vec<_> = records
             .iter()
-            .filter_map(|r| finder_doc(r, &none, None))
+            .filter_map(|r| finder_doc(r, &none, None, &party))
             .collect();
-        if !docs.is_empty()
-            && let Ok(mut f) = self.finder.write()
+        if let Ok(mut f) = self.finder.write()
             && let Some(f) = f.as_mut()
         {
-            f.add(docs);
+            // A renamed body or person: the events that name it carry the
+            // old name until they are indexed again.
+            let renamed = records
+                .iter()
+                .filter(|r| crate::search::party_name(r).is_some());
+            let events: BTreeSet<Id> = renamed.flat_map(|r| f.events_naming(r.id())).collect();
+            for id in events
+                .into_iter()
+                .filter(|e| records.iter().all(|r| r.id() != *e))
+            {
+                if let Ok(Some(event)) = self.store.get(id) {
+                    docs.extend(finder_doc(&event, &none, None, &party));
+                }
+            }
+            if !docs.is_empty() {
+                f.add(docs);
+            }
         }
         let ids: Vec<_> = records.iter().map(Record::id).collect();
         let revs = self.store.revisions(&ids).unwrap_or_default();

@@ -111,6 +111,10 @@ pub struct FinderDoc {
     pub detail: String,
     /// Where Enter goes (an event or a note opens its case or party).
     pub target: Id,
+    /// The bodies and people an event names: its document carries their
+    /// names, so it is indexed again when one is renamed.
+    #[serde(default)]
+    pub parties: Vec<Id>,
 }
 
 /// Startup loading progress, for the first frames.

@@ -1352,7 +1352,9 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
         if let Some(n) = super::worker::name_row(r) {
             state.data.names.insert(n.id, n);
         }
-        docs.extend(super::worker::finder_doc(r, &none, Some(&reader)));
+        let names = &state.data.names;
+        let party = |id| names.get(&id).map(|n| (n.name.clone(), n.reading.clone()));
+        docs.extend(super::worker::finder_doc(r, &none, Some(&reader), &party));
     }
     if records
         .iter()

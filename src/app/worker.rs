@@ -17,6 +17,7 @@ use crate::model::{
     Affiliation, Case, Consent, Date, Event, Id, Kind, Partnership, Reader, Record, Referral,
     Relationship, StatusChange, TrustNote,
 };
+use crate::search::PartyName;
 use crate::store::{RequestId, Scope, Store, StoreError, StoreExt};
 
 /// How far ahead the dashboard looks for events, and for expiring consents.
@@ -218,11 +219,13 @@ pub fn name_row(r: &Record) -> Option<NameRow> {
 
 /// A finder document for a record, if the finder lists its kind.
 /// `partnerships` gives an event without a case somewhere to go; `reader`
-/// decides which trust notes are searchable at all.
+/// decides which trust notes are searchable at all; `party` names an
+/// event's parties.
 pub fn finder_doc(
     r: &Record,
     partnerships: &HashMap<Id, Id>,
     reader: Option<&Reader>,
+    party: &dyn Fn(Id) -> Option<PartyName>,
 ) -> Option<FinderDoc> {
     let (detail, target) = match r {
         Record::Body(b) => (b.region.clone(), b.id),
@@ -240,11 +243,16 @@ pub fn finder_doc(
         ),
         _ => return None,
     };
+    let parties = match r {
+        Record::Event(e) => e.parties.clone(),
+        _ => Vec::new(),
+    };
     Some(FinderDoc {
         id: r.id(),
-        doc: crate::search::doc_for(r, reader)?,
+        doc: crate::search::doc_for(r, reader, party)?,
         detail,
         target,
+        parties,
     })
 }
 
@@ -289,6 +297,8 @@ pub fn finder_docs(
         }
         true
     })?;
+    let names = crate::search::party_names(store)?;
+    let party = |id: Id| names.get(&id).cloned();
     let mut docs = Vec::new();
     for kind in [
         Kind::Case,
@@ -298,7 +308,7 @@ pub fn finder_docs(
         Kind::TrustNote,
     ] {
         store.scan(kind, &mut |r| {
-            docs.extend(finder_doc(&r, &partnership_party, reader));
+            docs.extend(finder_doc(&r, &partnership_party, reader, &party));
             true
         })?;
     }
@@ -624,6 +634,8 @@ pub struct FinderIndex {
     index: crate::search::Index,
     /// id → (where Enter goes, the detail shown after the name).
     meta: HashMap<String, (Id, String)>,
+    /// A body or person → the events whose documents carry its name.
+    events_of: HashMap<Id, HashSet<Id>>,
 }
 
 impl FinderIndex {
@@ -637,6 +649,9 @@ impl FinderIndex {
     pub fn add(&mut self, docs: Vec<FinderDoc>) {
         let prepared: Vec<crate::search::Doc> = docs.iter().map(|d| d.doc.clone()).collect();
         for d in docs {
+            for p in &d.parties {
+                self.events_of.entry(*p).or_default().insert(d.id);
+            }
             self.meta.insert(d.id.to_string(), (d.target, d.detail));
         }
         // A first big batch is built in parallel; later saves one by one.
@@ -647,6 +662,15 @@ impl FinderIndex {
                 self.index.update(d);
             }
         }
+    }
+
+    /// The events whose documents carry `party`'s name (to index again
+    /// when it is renamed).
+    pub fn events_naming(&self, party: Id) -> Vec<Id> {
+        self.events_of
+            .get(&party)
+            .map(|e| e.iter().copied().collect())
+            .unwrap_or_default()
     }
 
     /// Hits for `query`, narrowing from `session`'s previous query.
