@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use crate::app::cases::{CaseCache, Summaries};
 use crate::app::worker::{DashboardCache, FinderIndex, IndexAt, Where, finder_doc, finder_docs};
-use crate::model::{Id, Record};
+use crate::model::{Id, Kind, Record};
 use crate::store::{SledStore, Store, StoreError};
 use hub::Hub;
 use protocol::Changed;
@@ -152,30 +152,29 @@ impl Shared {
                     .and_then(crate::search::party_name),
             }
         };
-        let mut docs: Vec<_> = records
+        // A renamed body or person: the events that name it carry the old
+        // name until they are indexed again.
+        let renamed = records
             .iter()
-            .filter_map(|r| finder_doc(r, &none, None, &party))
+            .filter(|r| crate::search::party_name(r).is_some());
+        let events: BTreeSet<Id> = renamed
+            .flat_map(|r| self.store.referrers(r.id()).unwrap_or_default())
+            .filter(|e| e.kind == Kind::Event && records.iter().all(|r| r.id() != *e))
             .collect();
-        if let Ok(mut f) = self.finder.write()
+        let events = events
+            .into_iter()
+            .filter_map(|id| self.store.get(id).ok().flatten());
+        let docs: Vec<_> = records
+            .iter()
+            .cloned()
+            .chain(events)
+            .filter_map(|r| finder_doc(&r, &none, None, &party))
+            .collect();
+        if !docs.is_empty()
+            && let Ok(mut f) = self.finder.write()
             && let Some(f) = f.as_mut()
         {
-            // A renamed body or person: the events that name it carry the
-            // old name until they are indexed again.
-            let renamed = records
-                .iter()
-                .filter(|r| crate::search::party_name(r).is_some());
-            let events: BTreeSet<Id> = renamed.flat_map(|r| f.events_naming(r.id())).collect();
-            for id in events
-                .into_iter()
-                .filter(|e| records.iter().all(|r| r.id() != *e))
-            {
-                if let Ok(Some(event)) = self.store.get(id) {
-                    docs.extend(finder_doc(&event, &none, None, &party));
-                }
-            }
-            if !docs.is_empty() {
-                f.add(docs);
-            }
+            f.add(docs);
         }
         let ids: Vec<_> = records.iter().map(Record::id).collect();
         let revs = self.store.revisions(&ids).unwrap_or_default();

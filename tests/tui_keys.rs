@@ -209,6 +209,52 @@ fn sendai_case_shows_dr_k_and_the_timeline_back_to_the_start() {
     assert!(app.screen().contains("2024"), "{}", app.screen());
 }
 
+/// The case list's `/` folds as the finder does: kana of any width, romaji
+/// and several words; a person's name lists the cases they are on.
+#[test]
+fn slash_filter_folds_like_the_finder_and_finds_cases_by_their_people() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    let filtered = |app: &mut Headless, text: &str| -> Vec<Id> {
+        app.press("/");
+        app.type_text(text);
+        let ids = list_rows(app).iter().map(|r| r.id).collect();
+        app.press("<Esc>");
+        ids
+    };
+    app.press("gc");
+    let polio = filtered(&mut app, "ポリオ");
+    assert!(!polio.is_empty());
+    for text in ["ぽりお", "porio", "ﾎﾟﾘｵ", "PORIO"] {
+        assert_eq!(filtered(&mut app, text), polio, "{text}");
+    }
+    let none = filtered(&mut app, "porio 沖縄");
+    assert!(none.is_empty(), "{none:?} {}", app.screen());
+    // A supporter on a case, by name and by the romaji of the reading.
+    let cases: Vec<Case> = demo.store.all().unwrap();
+    let people: Vec<triad::model::Person> = demo.store.all().unwrap();
+    let (case, person) = cases
+        .iter()
+        .find_map(|c| {
+            let p = c.parties.iter().find_map(|cp| {
+                people
+                    .iter()
+                    .find(|p| p.id == cp.party && p.reading.is_some())
+            })?;
+            Some((c, p))
+        })
+        .expect("a case with a person on it");
+    let reading = person.reading.as_deref().unwrap();
+    let family = triad::search::normalize::romaji(reading.split(' ').next().unwrap());
+    for text in [person.name.as_str(), family.as_str()] {
+        assert!(
+            filtered(&mut app, text).contains(&case.id),
+            "{text} does not list {}",
+            case.id
+        );
+    }
+}
+
 #[test]
 fn slash_filters_the_list_you_are_in() {
     let demo = tui::demo_store();

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::data::{CaseRow, NameRow, sector_index};
 use super::view::RECENT;
-use crate::model::{CaseStatus, Id, Kind, Record, Sector};
+use crate::model::{Case, CaseStatus, Id, Kind, Record, Sector};
+use crate::search::{Filter, FilterDoc};
 use crate::store::{Scope, Store, StoreError};
 
 /// How the case list is sorted.
@@ -27,7 +28,9 @@ pub enum Sort {
 /// What a case list shows: its filter and sort.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseQuery {
-    /// Matched (lowercased) against id, title and reading.
+    /// Matched as the finder matches (folded, romaji, every word) against
+    /// id, title, reading, condition and the names of the case's people
+    /// and bodies.
     pub text: String,
     pub status: Option<CaseStatus>,
     pub sector: Option<Sector>,
@@ -71,6 +74,8 @@ pub struct Summaries {
     rows: Vec<CaseRow>,
     pos: HashMap<Id, usize>,
     names: HashMap<Id, NameRow>,
+    /// What the `/` filter matches, per case.
+    filter_docs: HashMap<Id, FilterDoc>,
 }
 
 /// Built when first needed (a server builds it as it starts), replaced
@@ -88,15 +93,6 @@ impl Summaries {
             }
             true
         })?;
-        let mut rows = Vec::new();
-        store.scan(Kind::Case, &mut |r| {
-            if let Record::Case(c) = &r {
-                let mut row = CaseRow::from_case(c);
-                row.open_referrals = open.get(&c.id).copied().unwrap_or(0);
-                rows.push(row);
-            }
-            true
-        })?;
         let mut names = HashMap::new();
         for kind in [Kind::Body, Kind::Person] {
             store.scan(kind, &mut |r| {
@@ -106,8 +102,24 @@ impl Summaries {
                 true
             })?;
         }
+        let mut rows = Vec::new();
+        let mut filter_docs = HashMap::new();
+        store.scan(Kind::Case, &mut |r| {
+            if let Record::Case(c) = &r {
+                let mut row = CaseRow::from_case(c);
+                row.open_referrals = open.get(&c.id).copied().unwrap_or(0);
+                rows.push(row);
+                filter_docs.insert(c.id, filter_doc(c, &names));
+            }
+            true
+        })?;
         let pos = rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-        Ok(Summaries { rows, pos, names })
+        Ok(Summaries {
+            rows,
+            pos,
+            names,
+            filter_docs,
+        })
     }
 
     /// After a save: the rows and names of what it wrote (a referral
@@ -119,6 +131,7 @@ impl Summaries {
                     let mut row = CaseRow::from_case(c);
                     row.open_referrals = open_referrals(store, c.id)?;
                     self.upsert(row);
+                    self.filter_docs.insert(c.id, filter_doc(c, &self.names));
                 }
                 Record::Referral(x) => {
                     let open = open_referrals(store, x.case)?;
@@ -129,6 +142,12 @@ impl Summaries {
                 other => {
                     if let Some(n) = super::worker::name_row(other) {
                         self.names.insert(n.id, n);
+                        // The cases it is on are filtered by its new name.
+                        for id in store.referrers(other.id())? {
+                            if let Some(Record::Case(c)) = store.get(id)? {
+                                self.filter_docs.insert(c.id, filter_doc(&c, &self.names));
+                            }
+                        }
                     }
                 }
             }
@@ -154,7 +173,10 @@ impl Summaries {
 
     /// The rows the reader sees that match the query, sorted.
     fn select(&self, q: &CaseQuery, scope: &Scope) -> Vec<&CaseRow> {
-        let needle = q.text.trim().to_lowercase();
+        let filter = Filter::new(&q.text);
+        let matches = |id: &Id| {
+            filter.is_empty() || self.filter_docs.get(id).is_some_and(|d| filter.matches(d))
+        };
         let sector = q.sector.map(sector_index);
         let mut rows: Vec<&CaseRow> = self
             .rows
@@ -164,7 +186,7 @@ impl Summaries {
                     && q.status.is_none_or(|s| c.status == s)
                     && sector.is_none_or(|i| c.sectors[i])
                     && q.coordinator.is_none_or(|p| c.coordinator == Some(p))
-                    && (needle.is_empty() || c.haystack.contains(&needle))
+                    && matches(&c.id)
             })
             .collect();
         match q.sort {
@@ -236,6 +258,12 @@ impl Summaries {
             .filter_map(|i| self.names.get(i).cloned())
             .collect()
     }
+}
+
+/// A case's `/` filter document, its people and bodies named from `names`.
+fn filter_doc(c: &Case, names: &HashMap<Id, NameRow>) -> FilterDoc {
+    let party = |id| names.get(&id).map(|n| (n.name.clone(), n.reading.clone()));
+    FilterDoc::new(crate::search::case_filter_doc(c, &party))
 }
 
 fn open_referrals(store: &dyn Store, case: Id) -> Result<u32, StoreError> {

@@ -32,8 +32,6 @@ pub struct CaseRow {
     /// Which sectors have a party whose role has not ended.
     pub sectors: [bool; 3],
     pub open_referrals: u32,
-    /// Lowercased id + title + reading, for the `/` filter.
-    pub haystack: String,
 }
 
 impl CaseRow {
@@ -42,13 +40,6 @@ impl CaseRow {
         for p in c.parties.iter().filter(|p| p.is_active()) {
             sectors[sector_index(p.sector)] = true;
         }
-        let haystack = format!(
-            "{} {} {}",
-            c.id,
-            c.title,
-            c.reading.as_deref().unwrap_or("")
-        )
-        .to_lowercase();
         CaseRow {
             id: c.id,
             title: c.title.clone(),
@@ -57,7 +48,6 @@ impl CaseRow {
             changed: c.changed,
             sectors,
             open_referrals: 0,
-            haystack,
         }
     }
 }
@@ -111,10 +101,6 @@ pub struct FinderDoc {
     pub detail: String,
     /// Where Enter goes (an event or a note opens its case or party).
     pub target: Id,
-    /// The bodies and people an event names: its document carries their
-    /// names, so it is indexed again when one is renamed.
-    #[serde(default)]
-    pub parties: Vec<Id>,
 }
 
 /// Startup loading progress, for the first frames.

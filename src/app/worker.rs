@@ -243,16 +243,11 @@ pub fn finder_doc(
         ),
         _ => return None,
     };
-    let parties = match r {
-        Record::Event(e) => e.parties.clone(),
-        _ => Vec::new(),
-    };
     Some(FinderDoc {
         id: r.id(),
         doc: crate::search::doc_for(r, reader, party)?,
         detail,
         target,
-        parties,
     })
 }
 
@@ -634,8 +629,6 @@ pub struct FinderIndex {
     index: crate::search::Index,
     /// id → (where Enter goes, the detail shown after the name).
     meta: HashMap<String, (Id, String)>,
-    /// A body or person → the events whose documents carry its name.
-    events_of: HashMap<Id, HashSet<Id>>,
 }
 
 impl FinderIndex {
@@ -649,9 +642,6 @@ impl FinderIndex {
     pub fn add(&mut self, docs: Vec<FinderDoc>) {
         let prepared: Vec<crate::search::Doc> = docs.iter().map(|d| d.doc.clone()).collect();
         for d in docs {
-            for p in &d.parties {
-                self.events_of.entry(*p).or_default().insert(d.id);
-            }
             self.meta.insert(d.id.to_string(), (d.target, d.detail));
         }
         // A first big batch is built in parallel; later saves one by one.
@@ -662,15 +652,6 @@ impl FinderIndex {
                 self.index.update(d);
             }
         }
-    }
-
-    /// The events whose documents carry `party`'s name (to index again
-    /// when it is renamed).
-    pub fn events_naming(&self, party: Id) -> Vec<Id> {
-        self.events_of
-            .get(&party)
-            .map(|e| e.iter().copied().collect())
-            .unwrap_or_default()
     }
 
     /// Hits for `query`, narrowing from `session`'s previous query.

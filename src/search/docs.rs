@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::normalize::romaji;
 use super::{Doc, DocKind};
 use crate::i18n::Lang;
-use crate::model::{Confidentiality, EventKind, Id, Kind, Reader, Record};
+use crate::model::{Case, Confidentiality, EventKind, Id, Kind, Reader, Record};
 use crate::store::{Store, StoreError};
 
 /// A body's or person's name and reading, as an event's document carries it.
@@ -110,10 +110,7 @@ pub fn doc_for(
                 .map_or(0, |t| t.and_utc().timestamp());
             let mut extra = vec![e.date.to_string()];
             extra.extend(kind_words(e.kind));
-            for (name, reading) in e.parties.iter().filter_map(|&id| party(id)) {
-                extra.push(name);
-                extra.extend(reading.as_deref().map(reading_words).unwrap_or_default());
-            }
+            push_parties(&mut extra, e.parties.iter().copied(), party);
             Some(doc(DocKind::Event, &e.title, None, extra, day))
         }
         Record::TrustNote(n) if reader.is_none_or(|r| r.may_read_note(n)) => {
@@ -131,6 +128,34 @@ pub fn doc_for(
             })
         }
         _ => None,
+    }
+}
+
+/// A case as the case list's `/` filter sees it: its finder document, and
+/// the names and readings of everyone on it (a supporter's name lists
+/// their cases).
+pub fn case_filter_doc(case: &Case, party: &dyn Fn(Id) -> Option<PartyName>) -> Doc {
+    let record = Record::Case(case.clone());
+    let mut doc = doc_for(&record, None, party).expect("a case is searched");
+    let ids = case
+        .parties
+        .iter()
+        .map(|p| p.party)
+        .chain(case.client)
+        .chain(case.coordinator);
+    push_parties(&mut doc.extra, ids, party);
+    doc
+}
+
+/// Each party's name and its reading's romaji words.
+fn push_parties(
+    extra: &mut Vec<String>,
+    ids: impl Iterator<Item = Id>,
+    party: &dyn Fn(Id) -> Option<PartyName>,
+) {
+    for (name, reading) in ids.filter_map(party) {
+        extra.push(name);
+        extra.extend(reading.as_deref().map(reading_words).unwrap_or_default());
     }
 }
 

@@ -132,7 +132,7 @@ impl Keys {
 
     /// Cheap superset of the substring tiers: a key occurs in the packed
     /// fields (no key contains the separator, so it cannot straddle two).
-    fn contained(&self, v: &View) -> bool {
+    pub(super) fn contained(&self, v: &View) -> bool {
         self.contained_whole(v)
             || (!self.words.is_empty() && self.words.iter().all(|w| w.contained_whole(v)))
     }
@@ -269,7 +269,7 @@ fn tier_in(hay: &str, needle: &str, starts: u64, floor: Tier) -> Option<(Tier, u
 /// `floor` or better, the field, and the name position. A query of several
 /// words also matches a document holding each word, at the tier of its
 /// weakest word.
-fn classify(v: &View, k: &Keys, floor: Tier) -> Option<(Tier, MatchField, usize)> {
+pub(super) fn classify(v: &View, k: &Keys, floor: Tier) -> Option<(Tier, MatchField, usize)> {
     let whole = classify_word(v, k, floor);
     if k.words.is_empty() || whole.is_some_and(|(t, _, _)| t == Tier::Prefix) {
         return whole;
