@@ -411,8 +411,15 @@ fn dashboard(client: &mut Client) -> Dashboard {
     };
     for r in effect(client, StoreEffect::RefreshDashboard) {
         match r {
-            Reply::Overdue(overdue) => {
-                d.overdue = overdue.into_iter().map(|o| o.case).collect();
+            Reply::ReferralAlerts(alerts) => {
+                // The alerts also list follow-ups due this week and
+                // referrals waiting for an answer: keep the overdue.
+                let today = chrono::Local::now().date_naive();
+                d.overdue = alerts
+                    .into_iter()
+                    .filter(|a| a.follow_up.is_some_and(|f| f < today))
+                    .map(|a| a.case)
+                    .collect();
             }
             Reply::Consents(c) => d.consents = c.into_iter().map(|c| c.case).collect(),
             _ => {}

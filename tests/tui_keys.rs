@@ -1044,15 +1044,15 @@ fn a_long_dashboard_section_lists_the_first_and_counts_the_rest() {
     let one = app
         .state
         .data
-        .overdue
+        .referral_alerts
         .first()
         .cloned()
         .expect("the demo has an overdue follow-up");
-    app.state.data.overdue = vec![one; 5000];
+    app.state.data.referral_alerts = vec![one; 5000];
     let lines = dashboard(&app.state);
     let shown = lines
         .iter()
-        .filter(|l| matches!(l, DashLine::Overdue(_)))
+        .filter(|l| matches!(l, DashLine::FollowUp(_)))
         .count();
     assert_eq!(shown, SECTION_MAX);
     assert!(
@@ -1211,7 +1211,7 @@ fn a_dashboard_line_about_a_referral_or_consent_opens_it_selected() {
         let mut app = en(&demo);
         let lines = dashboard(&app.state);
         let target = lines.iter().find_map(|l| match (l, want) {
-            (DashLine::Overdue(r), "referral") => Some((r.id, CasePanel::Referrals)),
+            (DashLine::FollowUp(r), "referral") => Some((r.id, CasePanel::Referrals)),
             (DashLine::Consent(c), "consent") => Some((c.id, CasePanel::Consents)),
             _ => None,
         });

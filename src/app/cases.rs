@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use super::data::{CaseRow, NameRow, sector_index};
 use super::view::RECENT;
-use crate::model::{Case, CaseStatus, Id, Kind, Record, Sector};
+use chrono::Utc;
+
+use crate::model::{Case, CaseStatus, Id, Kind, Record, Sector, Timestamp};
 use crate::search::{Filter, FilterDoc};
 use crate::store::{Scope, Store, StoreError};
 
@@ -76,6 +78,8 @@ pub struct Summaries {
     names: HashMap<Id, NameRow>,
     /// What the `/` filter matches, per case.
     filter_docs: HashMap<Id, FilterDoc>,
+    /// The latest change to what belongs to each case (not the case itself).
+    activity: HashMap<Id, (Timestamp, Kind)>,
 }
 
 /// Built when first needed (a server builds it as it starts), replaced
@@ -84,8 +88,11 @@ pub type CaseCache = RwLock<Option<Summaries>>;
 
 impl Summaries {
     pub fn load(store: &dyn Store) -> Result<Summaries, StoreError> {
+        let now = Utc::now();
         let mut open: HashMap<Id, u32> = HashMap::new();
+        let mut activity = HashMap::new();
         store.scan(Kind::Referral, &mut |r| {
+            note_activity(&mut activity, &r, now);
             if let Record::Referral(r) = r
                 && r.status().is_open()
             {
@@ -93,6 +100,12 @@ impl Summaries {
             }
             true
         })?;
+        for kind in [Kind::TrustNote, Kind::Consent, Kind::Event] {
+            store.scan(kind, &mut |r| {
+                note_activity(&mut activity, &r, now);
+                true
+            })?;
+        }
         let mut names = HashMap::new();
         for kind in [Kind::Body, Kind::Person] {
             store.scan(kind, &mut |r| {
@@ -108,6 +121,7 @@ impl Summaries {
             if let Record::Case(c) = &r {
                 let mut row = CaseRow::from_case(c);
                 row.open_referrals = open.get(&c.id).copied().unwrap_or(0);
+                with_activity(&mut row, activity.get(&c.id));
                 rows.push(row);
                 filter_docs.insert(c.id, filter_doc(c, &names));
             }
@@ -119,17 +133,25 @@ impl Summaries {
             pos,
             names,
             filter_docs,
+            activity,
         })
     }
 
     /// After a save: the rows and names of what it wrote (a referral
     /// changes its case's count of open referrals).
     pub fn refresh(&mut self, store: &dyn Store, records: &[Record]) -> Result<(), StoreError> {
+        let now = Utc::now();
         for r in records {
+            if let Some(case) = note_activity(&mut self.activity, r, now)
+                && let Some(&i) = self.pos.get(&case)
+            {
+                with_activity(&mut self.rows[i], self.activity.get(&case));
+            }
             match r {
                 Record::Case(c) => {
                     let mut row = CaseRow::from_case(c);
                     row.open_referrals = open_referrals(store, c.id)?;
+                    with_activity(&mut row, self.activity.get(&c.id));
                     self.upsert(row);
                     self.filter_docs.insert(c.id, filter_doc(c, &self.names));
                 }
@@ -257,6 +279,47 @@ impl Summaries {
         ids.iter()
             .filter_map(|i| self.names.get(i).cloned())
             .collect()
+    }
+}
+
+/// When a record that belongs to a case last changed, as far as its own
+/// dates tell: a referral's latest step, a note's time, a consent given or
+/// withdrawn, an event once it has taken place (a planned one is not a
+/// change yet).
+fn activity_of(r: &Record, now: Timestamp) -> Option<(Id, Timestamp)> {
+    let day = |d: crate::model::Date| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    let (case, at) = match r {
+        Record::Referral(x) => (x.case, x.history.last().and_then(|s| day(s.on))?),
+        Record::TrustNote(n) => (n.case?, n.at),
+        Record::Consent(c) => (c.case, day(c.withdrawn_on.unwrap_or(c.given_on))?),
+        Record::Event(e) => (e.case?, day(e.date)?),
+        _ => return None,
+    };
+    (at <= now).then_some((case, at))
+}
+
+/// Keeps the latest activity per case; returns the case `r` belongs to.
+fn note_activity(
+    activity: &mut HashMap<Id, (Timestamp, Kind)>,
+    r: &Record,
+    now: Timestamp,
+) -> Option<Id> {
+    let (case, at) = activity_of(r, now)?;
+    let held = activity.entry(case).or_insert((at, r.kind()));
+    if at > held.0 {
+        *held = (at, r.kind());
+    }
+    Some(case)
+}
+
+/// A row's change time and kind, from the case or what belongs to it,
+/// whichever is later.
+fn with_activity(row: &mut CaseRow, activity: Option<&(Timestamp, Kind)>) {
+    if let Some(&(at, kind)) = activity
+        && at > row.changed
+    {
+        row.changed = at;
+        row.changed_kind = kind;
     }
 }
 

@@ -1008,8 +1008,8 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             }
             vec![]
         }
-        Reply::Overdue(overdue) => {
-            state.data.overdue = overdue;
+        Reply::ReferralAlerts(alerts) => {
+            state.data.referral_alerts = alerts;
             vec![]
         }
         Reply::Consents(c) => {
