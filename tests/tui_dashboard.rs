@@ -239,3 +239,23 @@ fn unanswered_days_is_a_setting() {
         app.screen()
     );
 }
+
+/// The first run ticks off the steps already taken: with a body but no
+/// person nor case, only the body's step is done.
+#[test]
+fn the_first_run_ticks_off_what_exists() {
+    let empty = tui::empty_store();
+    let app = tui::app(&empty, Lang::En, 80, 24);
+    let screen = app.screen();
+    assert!(screen.contains("Welcome to triad"), "{screen}");
+    assert!(!screen.contains("(done)"), "{screen}");
+    empty
+        .store
+        .create(common::body(1, "大学病院", Sector::Medical))
+        .unwrap();
+    let app = tui::app(&empty, Lang::En, 80, 24);
+    let screen = app.screen();
+    assert_eq!(screen.matches("(done)").count(), 1, "{screen}");
+    let body_line = screen.lines().find(|l| l.contains("add a body")).unwrap();
+    assert!(body_line.contains("(done)"), "{screen}");
+}

@@ -163,6 +163,12 @@ pub fn dashboard(state: &State) -> Vec<DashLine<'_>> {
     out
 }
 
+/// A store with no case yet (once loaded): the dashboard shows how to
+/// start instead of empty sections.
+pub fn first_run(state: &State) -> bool {
+    state.data.loading.done && state.data.overview.total == 0
+}
+
 /// Selectable dashboard lines' links, in order.
 pub fn dashboard_links(state: &State) -> Vec<Link> {
     dashboard(state).iter().filter_map(DashLine::link).collect()

@@ -7,12 +7,16 @@ use ratatui::text::{Line, Span};
 
 use super::text::{self, pad};
 use super::{Theme, lines_in, list_row, styled};
+use crate::app::Action;
 use crate::app::state::{Scroll, State};
 use crate::app::view::{self, DashLine, DashSection};
 use crate::i18n::Lang;
 use crate::model::Kind;
 
 pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
+    if view::first_run(state) {
+        return draw_first_run(state, area, buf);
+    }
     let l = state.lang();
     let t = &Theme::of(&state.cfg);
     let cut = t.sym.cut;
@@ -174,6 +178,104 @@ pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
     let offset = (sel_line + 2).saturating_sub(h);
     let shown: Vec<Line<'static>> = lines.into_iter().skip(offset).take(h).collect();
     lines_in(shown, area, buf);
+}
+
+/// An empty store: what triad holds, the keys that add the first body,
+/// person and case (ticked off as they exist), and how to bring records in.
+fn draw_first_run(state: &State, area: Rect, buf: &mut Buffer) {
+    let l = state.lang();
+    let t = &Theme::of(&state.cfg);
+    let cut = t.sym.cut;
+    let w = usize::from(area.width).saturating_sub(1);
+    let key = |a: Action| {
+        state
+            .keymap
+            .key_for(crate::keymap::Mode::Normal, &a)
+            .unwrap_or_default()
+    };
+    let has = |kind: Kind| state.data.names.keys().any(|id| id.kind == kind);
+    let heading = |s: &str| Line::from(styled(format!(" {s}"), t.heading()));
+    let text = |s: &str| Line::from(styled(format!("   {s}"), t.plain()));
+    let mut lines = vec![
+        heading(l.t("Welcome to triad", "triad へようこそ")),
+        text(l.t(
+            "triad keeps the cases of a peer-support programme: the bodies of",
+            "ピアサポート事業のケースを記録します。行政・医療・",
+        )),
+        text(l.t(
+            "the three sectors (government, medical, patient & family), their",
+            "患者・家族の三つのセクターの団体と人、それを結ぶ",
+        )),
+        text(l.t(
+            "people, and the cases that join them, with referrals, consents,",
+            "ケース、そして紹介・同意・メモ・行事です。",
+        )),
+        text(l.t(
+            "trust notes and events. This store has no case yet.",
+            "このストアにはまだケースがありません。",
+        )),
+        Line::raw(""),
+        heading(l.t("Start here", "はじめに")),
+    ];
+    let steps = [
+        (
+            Action::NewBody,
+            Kind::Body,
+            l.t(
+                "add a body: a hospital, an office, a patients' group",
+                "団体を追加（病院・行政窓口・患者会）",
+            ),
+        ),
+        (
+            Action::NewPerson,
+            Kind::Person,
+            l.t(
+                "add a person: a client, a peer supporter, a nurse",
+                "人を追加（相談者・ピアサポーター・看護師）",
+            ),
+        ),
+        (
+            Action::NewCase,
+            Kind::Case,
+            l.t(
+                "open a case and put its parties on it",
+                "ケースを作り、関係者を加える",
+            ),
+        ),
+    ];
+    for (action, kind, what) in steps {
+        let done = kind != Kind::Case && has(kind);
+        let mut spans = vec![
+            styled(format!("   {} ", pad(&key(action), 4, cut)), t.title()),
+            styled(what.to_string(), t.plain()),
+        ];
+        if done {
+            spans.push(styled(format!("  ({})", l.t("done", "済")), t.ok()));
+        }
+        lines.push(Line::from(fit_spans(spans, w, cut)));
+    }
+    lines.extend([
+        Line::raw(""),
+        heading(l.t("Or bring records in", "記録を取り込む")),
+        text(l.t(
+            "triad import FILE.json   the records of a triad export",
+            "triad import FILE.json   triad のエクスポートを取り込む",
+        )),
+        text(l.t(
+            "triad --demo             try triad on sample data",
+            "triad --demo             見本のデータで試す",
+        )),
+        Line::raw(""),
+        Line::from(vec![
+            styled(format!("   {} ", key(Action::Help)), t.title()),
+            styled(l.t("every key", "すべてのキー").to_string(), t.dim()),
+        ]),
+    ]);
+    let lines = lines
+        .into_iter()
+        .map(|line| Line::from(fit_spans(line.spans, w, cut)))
+        .collect();
+    lines_in(lines, area, buf);
 }
 
 /// How far a follow-up date is from today: late (an error), today (a
