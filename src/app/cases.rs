@@ -34,6 +34,7 @@ pub struct CaseQuery {
     /// id, title, reading, condition and the names of the case's people
     /// and bodies.
     pub text: String,
+    /// None: the open cases (every status but closed).
     pub status: Option<CaseStatus>,
     pub sector: Option<Sector>,
     pub coordinator: Option<Id>,
@@ -205,7 +206,7 @@ impl Summaries {
             .iter()
             .filter(|c| {
                 scope.sees_case(c.id)
-                    && q.status.is_none_or(|s| c.status == s)
+                    && q.status.map_or(c.status.is_open(), |s| c.status == s)
                     && sector.is_none_or(|i| c.sectors[i])
                     && q.coordinator.is_none_or(|p| c.coordinator == Some(p))
                     && matches(&c.id)
