@@ -66,6 +66,16 @@ pub fn resolve_lang(flag: Option<Lang>, cfg: &UserConfig) -> Lang {
         })
 }
 
+/// The UI's language as a session picks it (for what the CLI writes in it,
+/// such as the Markdown report): `--lang`, the config file, the locale.
+pub fn ui_lang(flag: Option<Lang>) -> Result<Lang, String> {
+    let cfg = match config_path() {
+        Some(p) => load(&p)?,
+        None => UserConfig::default(),
+    };
+    Ok(resolve_lang(flag, &cfg))
+}
+
 /// NO_COLOR (any non-empty value) turns colour off; meaning stays in
 /// symbols and reverse video.
 pub fn color_enabled() -> bool {

@@ -164,7 +164,7 @@ pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
                     pad(l.case_status(c.status), 11, cut),
                     t.case_status(c.status),
                 ),
-                styled(pad(changed_what(l, c.changed_kind), 9, cut), t.dim()),
+                styled(pad(l.kind(c.changed_kind), 9, cut), t.dim()),
                 Span::raw(text::clean(&c.title)),
             ],
         };
@@ -288,17 +288,6 @@ fn due_in(l: Lang, days: i64, t: &Theme) -> (String, ratatui::style::Style) {
             format!("{}{d}{}", l.t("in ", ""), l.t(" days", "日後")),
             t.plain(),
         ),
-    }
-}
-
-/// What a case's latest change was to.
-fn changed_what(l: Lang, kind: Kind) -> &'static str {
-    match kind {
-        Kind::Referral => l.t("referral", "紹介"),
-        Kind::TrustNote => l.t("note", "メモ"),
-        Kind::Consent => l.t("consent", "同意"),
-        Kind::Event => l.t("event", "行事"),
-        _ => l.t("case", "ケース"),
     }
 }
 
