@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use triad::app::data::CaseDetail;
 use triad::app::effect::{Reply, StoreEffect};
 use triad::app::state::Hit;
+use triad::i18n::Lang;
 use triad::model::{
     AccessRole, Case, Confidentiality, Id, Kind, Person, Reader, Record, Referral, TrustNote,
 };
@@ -459,10 +460,16 @@ fn collect(client: &mut Client, case: Option<Id>) -> Result<Collected, ClientErr
 
 fn case_report(client: &mut Client, case: Id) -> Result<String, ClientError> {
     let mut text = None;
-    client.ask(Ask::CaseReport { case }, &mut |part| match part {
-        Part::Text { text: t } => text = Some(t),
-        other => panic!("a report answered with {other:?}"),
-    })?;
+    client.ask(
+        Ask::CaseReport {
+            case,
+            lang: Lang::En,
+        },
+        &mut |part| match part {
+            Part::Text { text: t } => text = Some(t),
+            other => panic!("a report answered with {other:?}"),
+        },
+    )?;
     Ok(text.expect("a report has text"))
 }
 
@@ -650,8 +657,14 @@ fn reads_match_the_role(fx: &Fixture, socket: &Path, role: AccessRole) {
         Ask::Collect {
             case: Some(fx.other),
         },
-        Ask::CaseReport { case: fx.own },
-        Ask::CaseReport { case: fx.other },
+        Ask::CaseReport {
+            case: fx.own,
+            lang: Lang::En,
+        },
+        Ask::CaseReport {
+            case: fx.other,
+            lang: Lang::En,
+        },
     ];
     for m in &fx.markers {
         asks.push(Ask::Search {
