@@ -116,6 +116,7 @@ fn note(case: Id, level: Confidentiality, text: &str) -> Record {
         text: text.into(),
         confidentiality: level,
         trust_change: None,
+        corrects: None,
     })
 }
 
