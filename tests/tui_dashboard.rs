@@ -108,6 +108,7 @@ fn fixture() -> Fixture {
             text: "電話で様子を伺った".into(),
             confidentiality: Confidentiality::Team,
             trust_change: None,
+            corrects: None,
         }),
     ]);
     store.import(records, &mut |_, _| {}).unwrap();
