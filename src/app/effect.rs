@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cases::{CaseOverview, CasePage, CaseQuery};
 use super::data::{
-    CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, OverdueReferral, PartyDetail,
+    CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, PartyDetail, ReferralAlert,
 };
 use super::state::Hit;
 use crate::model::{Id, Record};
@@ -87,7 +87,7 @@ pub enum Reply {
         page: CasePage,
     },
     /// Referrals past their follow-up date.
-    Overdue(Vec<OverdueReferral>),
+    ReferralAlerts(Vec<ReferralAlert>),
     Consents(Vec<ConsentAlert>),
     Upcoming(Vec<EventLine>),
     /// The finder's documents, for an index in this process.

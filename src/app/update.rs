@@ -1104,8 +1104,8 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             }
             vec![]
         }
-        Reply::Overdue(overdue) => {
-            state.data.overdue = overdue;
+        Reply::ReferralAlerts(alerts) => {
+            state.data.referral_alerts = alerts;
             vec![]
         }
         Reply::Consents(c) => {
@@ -1455,7 +1455,9 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
         if let Some(n) = super::worker::name_row(r) {
             state.data.names.insert(n.id, n);
         }
-        docs.extend(super::worker::finder_doc(r, &none, Some(&reader)));
+        let names = &state.data.names;
+        let party = |id| names.get(&id).map(|n| (n.name.clone(), n.reading.clone()));
+        docs.extend(super::worker::finder_doc(r, &none, Some(&reader), &party));
     }
     if records
         .iter()
