@@ -185,3 +185,11 @@ pub struct PartyCase {
     pub from: Option<Date>,
     pub until: Option<Date>,
 }
+
+/// One referral, event, trust note or consent, for its detail view, with
+/// the names of everything it mentions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordDetail {
+    pub record: Record,
+    pub names: HashMap<Id, String>,
+}

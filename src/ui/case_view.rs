@@ -55,7 +55,9 @@ pub fn layout(s: &CaseScreen, body: Rect) -> CaseLayout {
     let tabs = rows.take(1);
     let filter = (s.editing || !s.filter.is_empty()).then(|| rows.take(1));
     let rest = usize::from(rows.left());
-    let preview_h = if s.panel == CasePanel::Notes && rest >= 10 {
+    // The selected note, party or relationship in full under its list.
+    let previewed = matches!(s.panel, CasePanel::Notes | CasePanel::Triad);
+    let preview_h = if previewed && rest >= 10 {
         (rest / 3).min(8)
     } else {
         0
@@ -111,7 +113,12 @@ pub fn draw(state: &State, s: &CaseScreen, body: Rect, buf: &mut Buffer) {
     }
     let sel = s.scroll[view::panel_index(s.panel)];
     match s.panel {
-        CasePanel::Triad => panels::triad_list(state, d, sel, lay.panel, buf),
+        CasePanel::Triad => {
+            panels::triad_list(state, d, sel, lay.panel, buf);
+            if let Some(p) = lay.preview {
+                panels::triad_preview(state, d, sel, p, buf);
+            }
+        }
         CasePanel::Referrals => panels::referrals(state, s, d, sel, lay.panel, buf),
         CasePanel::Notes => {
             panels::notes(state, s, d, sel, lay.panel, buf);

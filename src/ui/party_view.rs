@@ -20,9 +20,10 @@ pub struct PartyLayout {
     pub panel: Rect,
 }
 
-/// Header rows: a person's skills and activity range matter (a coordinator
-/// checks both before asking a peer supporter), so they get their own line.
-const HEADER_ROWS: u16 = 3;
+/// Header rows: a person's roles, skills and activity range matter (a
+/// coordinator checks them before asking a peer supporter), so each gets
+/// its own line rather than being cut at 80 columns.
+const HEADER_ROWS: u16 = 4;
 
 pub fn layout(s: &PartyScreen, body: Rect) -> PartyLayout {
     let mut rows = super::Rows::new(body);
@@ -213,7 +214,6 @@ fn header(state: &State, d: &PartyDetail, area: Rect, buf: &mut Buffer) {
             let mut first = vec![
                 styled(format!(" {} ", p.id), t.dim()),
                 styled(text::clean(&p.name), t.title()),
-                Span::raw(format!("{}{}", t.sym.sep, roles.join(", "))),
             ];
             if let Some(k) = p.peer_kind {
                 first.push(styled(
@@ -222,6 +222,11 @@ fn header(state: &State, d: &PartyDetail, area: Rect, buf: &mut Buffer) {
                 ));
             }
             lines.push(first);
+            lines.push(vec![Span::raw(format!(
+                " {}: {}",
+                l.t("roles", "役割"),
+                or_dash(&roles.join(l.t(", ", "、")))
+            ))]);
             lines.push(vec![Span::raw(format!(
                 " {}: {}",
                 l.t("activity range", "活動範囲"),
