@@ -340,6 +340,58 @@ fn an_event_hit_in_the_finder_opens_the_event_over_where_it_belongs() {
 }
 
 #[test]
+fn a_note_hit_in_the_finder_opens_the_note_over_its_case() {
+    let demo = tui::demo_store();
+    let notes: Vec<TrustNote> = demo.store.all().unwrap();
+    let n = notes
+        .iter()
+        .find(|n| n.text.contains("public health nurse"))
+        .expect("the Nagasaki note");
+    for lang in LANGS {
+        let mut app = tui::app(&demo, lang, 80, 24);
+        app.press("<C-p>");
+        app.type_text("public health nurse for now");
+        let hits = app.state.finder.as_ref().unwrap().hits.clone();
+        let at = hits
+            .iter()
+            .position(|h| h.id == n.id)
+            .expect("the note's hit");
+        for _ in 0..at {
+            app.press("<Down>");
+        }
+        app.press("<CR>");
+        assert_eq!(record_on_top(&app), n.id);
+        assert_shows(&mut app, &[n.text.as_str()]);
+        app.press("<Esc>");
+        assert_eq!(Some(case_screen(&app).id), n.case, "{}", app.screen());
+    }
+}
+
+#[test]
+fn meeting_mode_hides_a_notes_text_in_its_view_too() {
+    let demo = tui::demo_store();
+    let notes: Vec<TrustNote> = demo.store.all().unwrap();
+    let n = notes
+        .iter()
+        .find(|n| n.text.contains("public health nurse"))
+        .unwrap();
+    assert_ne!(n.confidentiality, Confidentiality::Shared);
+    let mut cfg = tui::config(Lang::En, false, true);
+    cfg.meeting = true;
+    let keymap = triad::keymap::Keymap::builtin().unwrap();
+    let mut app = Headless::new(demo.store.clone(), cfg, keymap, 80, 24);
+    let (_, id) = open_row(&mut app, "長崎 肺がん", CasePanel::Notes, |s, d| {
+        let mut cfg = tui::config(Lang::En, false, true);
+        cfg.meeting = true;
+        (0, view::note_rows(s, d, &cfg)[0].id)
+    });
+    assert_eq!(id, n.id);
+    let all = record_text(&mut app);
+    assert!(!all.contains(&squash("public health nurse")), "{all}");
+    assert!(all.contains(&squash("Hidden in meeting mode")), "{all}");
+}
+
+#[test]
 fn dashboard_lines_open_their_referral_consent_or_event() {
     use view::{DashLine, Link};
     let demo = tui::demo_store();
