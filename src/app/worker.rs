@@ -518,7 +518,13 @@ pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail,
     consents.sort_by_key(|c| std::cmp::Reverse(c.given_on));
 
     let mut affiliations = Vec::new();
-    for p in party_ids.iter().filter(|p| p.kind == Kind::Person) {
+    // Each person once, though they may hold several roles in the case.
+    let people: BTreeSet<Id> = party_ids
+        .iter()
+        .copied()
+        .filter(|p| p.kind == Kind::Person)
+        .collect();
+    for p in &people {
         for a in store.referring::<Affiliation>(*p)? {
             if scope.sees(store, &Record::Affiliation(a.clone()))? {
                 affiliations.push(a);

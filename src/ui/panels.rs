@@ -460,15 +460,17 @@ pub fn triad_preview(state: &State, d: &CaseDetail, sel: Scroll, area: Rect, buf
             };
             paras.push((
                 format!(
-                    "{} ({})  {}  {}: {}  {} {}, {until}",
+                    "{} ({})  {}  {} {} {until}",
                     name(&d.names, p.party),
                     p.party,
                     l.sector(p.sector),
-                    l.t("role", "役割"),
-                    or_dash(&p.role),
-                    l.t("since", "開始"),
-                    p.from
+                    p.from,
+                    t.sym.arrow
                 ),
+                t.plain(),
+            ));
+            paras.push((
+                format!("{}: {}", l.t("role", "役割"), or_dash(&p.role)),
                 t.plain(),
             ));
             let mut jobs: Vec<_> = d
@@ -487,13 +489,14 @@ pub fn triad_preview(state: &State, d: &CaseDetail, sel: Scroll, area: Rect, buf
                 } else {
                     t.plain()
                 };
+                // Dates first: a wrapped line must not push them out of view.
                 paras.push((
                     format!(
-                        "@ {}  {}  {} {} {until}",
-                        name(&d.names, a.body),
-                        or_dash(&a.title),
+                        "{} {} {until}  @ {}  {}",
                         a.from,
-                        t.sym.arrow
+                        t.sym.arrow,
+                        name(&d.names, a.body),
+                        or_dash(&a.title)
                     ),
                     style,
                 ));
@@ -531,6 +534,74 @@ pub fn triad_preview(state: &State, d: &CaseDetail, sel: Scroll, area: Rect, buf
                 .into_iter()
                 .map(move |line| Line::from(styled(line, style)))
         })
+        .collect();
+    lines_in(lines, inner, buf);
+}
+
+/// The selected timeline row in full: a partnership (its span, every
+/// party, its description and cadences) or an event (title, attendance,
+/// note); a year's row shows its partnership.
+pub fn timeline_preview(
+    state: &State,
+    rows: &[TimelineRow<'_>],
+    names: &HashMap<Id, String>,
+    sel: Scroll,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let l = state.lang();
+    let t = &Theme::of(&state.cfg);
+    let Some(row) = rows.get(sel.sel) else {
+        return;
+    };
+    let mut paras: Vec<String> = Vec::new();
+    let title = match row {
+        TimelineRow::Event(_, e) => {
+            paras.push(format!(
+                "{}  {}  {}",
+                e.date,
+                l.event_kind(e.kind),
+                text::clean(&e.title)
+            ));
+            if let Some(a) = &e.attendance {
+                paras.push(attendance(state, a));
+            }
+            if !e.note.is_empty() {
+                paras.push(e.note.clone());
+            }
+            l.t("Event", "イベント")
+        }
+        _ => {
+            let p = row.partnership();
+            let span = match p.ended {
+                Some(e) => format!("{} {} {e}", p.started, t.sym.arrow),
+                None => format!(
+                    "{} {} ({})",
+                    l.t("since", "開始"),
+                    p.started,
+                    l.t("ongoing", "継続中")
+                ),
+            };
+            paras.push(format!("{}  {}", text::clean(&p.title), span));
+            let who: Vec<String> = p.parties.iter().map(|x| name(names, *x)).collect();
+            paras.push(who.join(l.t(", ", "、")));
+            if !p.description.is_empty() {
+                paras.push(p.description.clone());
+            }
+            l.t("Partnership", "連携")
+        }
+    };
+    title_rule(state, title, false, area, buf);
+    let inner = Rect {
+        y: area.y.saturating_add(1),
+        height: area.height.saturating_sub(1),
+        x: area.x.saturating_add(1),
+        width: area.width.saturating_sub(2),
+    };
+    let lines: Vec<Line<'static>> = paras
+        .iter()
+        .flat_map(|p| text::wrap(p, usize::from(inner.width)))
+        .map(Line::raw)
         .collect();
     lines_in(lines, inner, buf);
 }
