@@ -312,6 +312,7 @@ fn footer_actions(state: &State) -> Vec<(Mode, Action)> {
             Screen::Record(_) => vec![
                 n(A::Down),
                 n(A::PageDown),
+                n(A::Edit),
                 n(A::Finder),
                 n(A::Help),
                 n(A::Back),

@@ -440,6 +440,54 @@ fn dashboard_lines_open_their_referral_consent_or_event() {
 }
 
 #[test]
+fn i_in_a_record_view_edits_the_record_and_the_view_shows_what_was_saved() {
+    use triad::app::forms::Key;
+    let demo = tui::demo_store();
+    // The overdue referral, opened from the dashboard.
+    let mut app = tui::app(&demo, Lang::En, 80, 24);
+    let at = view::dashboard_links(&app.state)
+        .iter()
+        .position(
+            |l| matches!(l, view::Link::CaseRecord { record, .. } if record.kind == Kind::Referral),
+        )
+        .expect("an overdue referral line");
+    select(&mut app, at);
+    app.press("<CR>");
+    let id = record_on_top(&app);
+    app.press("i");
+    let form = app.state.form.as_ref().expect("the referral's form");
+    let at = form
+        .fields
+        .iter()
+        .position(|f| f.key == Key::Outcome)
+        .unwrap();
+    let tabs = (at + form.fields.len() - form.focus) % form.fields.len();
+    app.press(&format!("{}<C-u>", "<Tab>".repeat(tabs)));
+    app.type_text("Called back; an interview is booked");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let stored: Referral = demo.store.get_as(id).unwrap().unwrap();
+    assert_eq!(stored.outcome, "Called back; an interview is booked");
+    assert_eq!(record_on_top(&app), id);
+    assert_shows(&mut app, &["Called back; an interview is booked"]);
+
+    // An event from the dashboard has nothing under it: the view's own
+    // copy (and revision) is what the form is made from.
+    let mut app = tui::app(&demo, Lang::En, 80, 24);
+    let at = view::dashboard_links(&app.state)
+        .iter()
+        .position(|l| matches!(l, view::Link::Record(id) if id.kind == Kind::Event))
+        .expect("an event line");
+    select(&mut app, at);
+    app.press("<CR>");
+    let e: Event = demo.store.get_as(record_on_top(&app)).unwrap().unwrap();
+    assert_eq!(app.state.stack.len(), 2, "dashboard, event");
+    app.press("i");
+    let form = app.state.form.as_ref().expect("the event's form");
+    assert_eq!(form.value(Key::Title), e.title);
+}
+
+#[test]
 fn a_long_note_is_marked_in_its_list_and_scrolls_in_its_view() {
     let demo = tui::demo_store();
     let case: Case = demo

@@ -197,5 +197,8 @@ pub struct PartyCase {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RecordDetail {
     pub record: Record,
+    /// Its revision, which an edit of it is made from.
+    #[serde(default)]
+    pub rev: u64,
     pub names: HashMap<Id, String>,
 }

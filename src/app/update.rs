@@ -707,6 +707,10 @@ fn record_screen(state: &mut State, action: Action) -> Effects {
             state.stack.pop();
             return vec![];
         }
+        Action::Edit => {
+            let id = s.id;
+            return edit(state, id);
+        }
         _ => return not_here(state),
     }
     .min(last);

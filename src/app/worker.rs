@@ -611,6 +611,9 @@ pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail,
 /// One referral, event, trust note or consent with the names it mentions;
 /// one the reader may not see does not exist, as far as they know.
 pub fn load_record(store: &dyn Store, id: Id, scope: &Scope) -> Result<RecordDetail, StoreError> {
+    // The revision before the record, as for a case: a write between the
+    // two makes an edit from here a conflict, never an overwrite.
+    let rev = store.revisions(&[id])?.first().copied().unwrap_or_default();
     let record = store.get(id)?.ok_or(StoreError::NotFound(id))?;
     let shown = matches!(
         record,
@@ -651,7 +654,7 @@ pub fn load_record(store: &dyn Store, id: Id, scope: &Scope) -> Result<RecordDet
         let both = format!("{} & {}", name(r.a), name(r.b));
         names.insert(r.id, both);
     }
-    Ok(RecordDetail { record, names })
+    Ok(RecordDetail { record, rev, names })
 }
 
 pub fn load_party(store: &dyn Store, id: Id, scope: &Scope) -> Result<PartyDetail, StoreError> {
