@@ -477,9 +477,7 @@ fn case_screen(
                 CasePanel::Notes => view::note_rows(s, d, &cfg)
                     .get(s.scroll[pi].sel)
                     .map(|n| n.id),
-                _ => view::timeline_rows(&d.timelines, today, &s.filter.text)
-                    .get(s.scroll[pi].sel)
-                    .and_then(timeline_event),
+                _ => event,
             };
             match record {
                 Some(id) => open_record(state, id),
