@@ -569,7 +569,7 @@ pub fn timeline_preview(
             if !e.note.is_empty() {
                 paras.push(e.note.clone());
             }
-            l.t("Event", "イベント")
+            l.t("Event", "行事")
         }
         _ => {
             let p = row.partnership();

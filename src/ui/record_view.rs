@@ -83,7 +83,7 @@ pub fn draw(state: &State, s: &RecordScreen, body: Rect, buf: &mut Buffer) {
 fn kind_name(l: Lang, r: &Record) -> &'static str {
     match r {
         Record::Referral(_) => l.t("Referral", "紹介"),
-        Record::Event(_) => l.t("Event", "イベント"),
+        Record::Event(_) => l.t("Event", "行事"),
         Record::TrustNote(_) => l.t("Trust note", "信頼メモ"),
         Record::Consent(_) => l.t("Consent", "同意"),
         _ => l.t("Record", "記録"),
