@@ -568,8 +568,7 @@ fn setting_trust_moves_the_relationship() {
     };
     select(&mut app, i);
     app.press("t");
-    // Trust field: choose level 2 (type its number).
-    app.press("<Tab>");
+    // The relationship is shown, not edited: the trust level comes first.
     app.type_text("2");
     app.press("<C-s>");
     assert!(app.state.form.is_none(), "{}", app.screen());
@@ -1350,5 +1349,64 @@ fn a_person_is_edited_from_their_page() {
     assert!(
         error.contains("wizard") && error.contains("nurse"),
         "{error}"
+    );
+}
+
+#[test]
+fn a_note_is_corrected_by_a_new_note_and_the_original_is_kept() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    app.press("<Tab><Tab>");
+    assert_eq!(case_screen(&app).panel, CasePanel::Notes);
+    let original =
+        triad::app::view::note_rows(case_screen(&app), detail(&app), &app.state.cfg)[0].clone();
+    app.press("ggi");
+    let form = app.state.form.as_ref().expect("the correction form");
+    assert_eq!(form.value(Key::Text), original.text, "starts from its text");
+    retype(&mut app, Key::Text, "Corrected: the meeting is on Friday");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let id: Id = flash(&app).trim_start_matches("Saved ").parse().unwrap();
+    let fixed: TrustNote = demo.store.get_as(id).unwrap().unwrap();
+    assert_eq!(fixed.corrects, Some(original.id));
+    assert_eq!(fixed.confidentiality, original.confidentiality);
+    let kept: TrustNote = demo.store.get_as(original.id).unwrap().unwrap();
+    assert_eq!(kept, original, "the original is kept as it was");
+    let screen = app.screen();
+    assert!(screen.contains(&format!("corrected by {id}")), "{screen}");
+    assert!(
+        screen.contains(&format!("corrects {}", original.id)),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_referral_step_is_corrected_beside_it() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    app.press("<Tab>");
+    let r = triad::app::view::referral_rows(case_screen(&app), detail(&app))[0]
+        .referral()
+        .clone();
+    let last = r.history.len() - 1;
+    let (was, _) = r.step_on(last).unwrap();
+    app.press("ggi");
+    // Choose the last step, then its right date and note.
+    let steps = Key::Step;
+    retype(&mut app, steps, "");
+    for _ in 0..=last {
+        app.press("<Right>");
+    }
+    retype(&mut app, Key::On, &was.to_string());
+    retype(&mut app, Key::Note, "date taken from the letter");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let stored: triad::model::Referral = demo.store.get_as(r.id).unwrap().unwrap();
+    assert_eq!(stored.history, r.history, "the step as recorded is kept");
+    assert_eq!(
+        stored.step_on(last),
+        Some((was, "date taken from the letter"))
     );
 }

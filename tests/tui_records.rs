@@ -488,6 +488,49 @@ fn i_in_a_record_view_edits_the_record_and_the_view_shows_what_was_saved() {
 }
 
 #[test]
+fn a_corrected_step_shows_beside_the_step_as_first_recorded() {
+    use triad::model::Intent;
+    use triad::store::Change;
+    let demo = tui::demo_store();
+    let mut app = tui::app(&demo, Lang::En, 80, 24);
+    let (_, id) = open_row(
+        &mut app,
+        "群馬 パーキンソン病",
+        CasePanel::Referrals,
+        |s, d| {
+            let rows = view::referral_rows(s, d);
+            let at = rows
+                .iter()
+                .position(|r| r.referral().declined_by.is_some())
+                .unwrap();
+            (at, rows[at].referral().id)
+        },
+    );
+    let r: Referral = demo.store.get_as(id).unwrap().unwrap();
+    let first = r.history[0].on;
+    demo.store
+        .apply(vec![Change::Append(Intent::CorrectStep {
+            referral: id,
+            step: 0,
+            on: first - chrono::Days::new(1),
+            note: "Proposed by phone the evening before".into(),
+        })])
+        .expect("a correction");
+    app.press("<Esc><CR>");
+    assert_eq!(record_on_top(&app), id);
+    let corrected = format!("corrected to {}", first - chrono::Days::new(1));
+    assert_shows(
+        &mut app,
+        &[
+            // The step as first recorded, then its correction.
+            &format!("{first}proposed"),
+            &corrected,
+            "Proposed by phone the evening before",
+        ],
+    );
+}
+
+#[test]
 fn a_long_note_is_marked_in_its_list_and_scrolls_in_its_view() {
     let demo = tui::demo_store();
     let case: Case = demo
@@ -510,6 +553,7 @@ fn a_long_note_is_marked_in_its_list_and_scrolls_in_its_view() {
             text: text.join("\n"),
             confidentiality: Confidentiality::Shared,
             trust_change: None,
+            corrects: None,
         }))
         .unwrap();
     let mut app = tui::app(&demo, Lang::En, 80, 24);

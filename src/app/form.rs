@@ -109,11 +109,16 @@ pub struct Form<K> {
 impl<K> Form<K> {
     pub fn new(kind: K, title: &str, fields: Vec<Field>) -> Form<K> {
         let initial = fields.iter().map(Field::snapshot).collect();
+        // Start on the first field that can be typed in.
+        let focus = fields
+            .iter()
+            .position(|f| f.kind != FieldKind::Fixed)
+            .unwrap_or(0);
         Form {
             kind,
             title: title.to_string(),
             fields,
-            focus: 0,
+            focus,
             error: None,
             saving: false,
             initial,
@@ -179,14 +184,26 @@ impl<K> Form<K> {
     }
 
     pub fn next(&mut self) {
-        if !self.fields.is_empty() {
-            self.focus = (self.focus + 1) % self.fields.len();
-        }
+        self.step(1);
     }
 
     pub fn prev(&mut self) {
-        if !self.fields.is_empty() {
-            self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        self.step(self.fields.len().saturating_sub(1));
+    }
+
+    /// Move focus by `by` (mod the field count), past fields shown only
+    /// for context.
+    fn step(&mut self, by: usize) {
+        let n = self.fields.len();
+        for _ in 0..n {
+            self.focus = (self.focus + by) % n.max(1);
+            if self
+                .fields
+                .get(self.focus)
+                .is_none_or(|f| f.kind != FieldKind::Fixed)
+            {
+                break;
+            }
         }
     }
 

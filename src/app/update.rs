@@ -460,6 +460,13 @@ fn case_screen(
     let referral = sel.referral.map(|r| r.id);
     let consent = sel.consent.cloned();
     let event = sel.event.map(|e| e.id);
+    let note = (s.panel == CasePanel::Notes)
+        .then(|| {
+            view::note_rows(s, d, &cfg)
+                .get(s.scroll[pi].sel)
+                .map(|n| n.id)
+        })
+        .flatten();
     match action {
         Action::Toggle if s.panel == CasePanel::Referrals => {
             if let Some(id) = referral
@@ -500,14 +507,18 @@ fn case_screen(
             _ => vec![],
         },
         Action::AddParty => open_form(state, FormKind::AddParty { case: case_id }),
-        Action::Edit => {
-            // The record selected, or else the case itself.
-            let record = referral
-                .or(consent.as_ref().map(|c| c.id))
-                .or(event)
-                .unwrap_or(case_id);
-            edit(state, record)
-        }
+        Action::Edit => match note {
+            // A note is history: it is corrected by a new note.
+            Some(note) => open_form(state, FormKind::CorrectNote { note }),
+            None => {
+                // The record selected, or else the case itself.
+                let record = referral
+                    .or(consent.as_ref().map(|c| c.id))
+                    .or(event)
+                    .unwrap_or(case_id);
+                edit(state, record)
+            }
+        },
         Action::EndRole => match party {
             Some(p) if p.until.is_none() => open_form(
                 state,

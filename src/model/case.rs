@@ -23,6 +23,12 @@ impl CaseStatus {
         CaseStatus::Monitoring,
         CaseStatus::Closed,
     ];
+
+    /// Open cases are the coordinator's work; closed ones are kept and
+    /// found, but leave the open lists.
+    pub fn is_open(self) -> bool {
+        self != CaseStatus::Closed
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -228,7 +228,7 @@ fn referral(state: &State, d: &RecordDetail, r: &Referral) -> Vec<Item> {
         l.t("Steps", "経過"),
         r.history.len()
     )));
-    for step in &r.history {
+    for (i, step) in r.history.iter().enumerate() {
         let mut value = format!(
             "{}  {} {}",
             l.referral_status(step.status),
@@ -240,6 +240,22 @@ fn referral(state: &State, d: &RecordDetail, r: &Referral) -> Vec<Item> {
             value.push_str(&step.note.clone());
         }
         out.push(field(&step.on.to_string(), value, t.plain()));
+        // Corrections stand beside the step, which stays as recorded.
+        for c in r.corrections.iter().filter(|c| c.step == i) {
+            let mut value = format!(
+                "{} {} ({} {}, {})",
+                l.t("corrected to", "訂正後"),
+                c.on,
+                l.t("by", "記録"),
+                text::clean(&c.by),
+                c.made_on
+            );
+            if !c.note.trim().is_empty() {
+                value.push('\n');
+                value.push_str(&c.note);
+            }
+            out.push(field("", value, t.warn()));
+        }
     }
     out
 }
@@ -319,6 +335,9 @@ fn note(state: &State, d: &RecordDetail, n: &TrustNote) -> Vec<Item> {
     }
     if let Some(c) = n.case {
         out.push(field(l.t("Case", "ケース"), named(state, d, c), t.plain()));
+    }
+    if let Some(c) = n.corrects {
+        out.push(field(l.t("Corrects", "訂正元"), c.to_string(), t.warn()));
     }
     out.push(field(
         l.t("Author", "記録者"),

@@ -44,32 +44,23 @@ pub fn fields(state: &State, case: Option<&Case>) -> Spec {
         ),
         f(
             Key::On,
-            l.t("Status since (if changed)", "状態の変更日（変更時）"),
+            l.t("Status since", "状態の変更日"),
             FieldKind::Date,
         )
         .text(&today.to_string()),
         f(
             Key::StatusNote,
-            l.t(
-                "Why it changed (outcome when closing)",
-                "変更の理由（終結時は結果）",
-            ),
+            l.t("Why (the outcome if closed)", "理由（終結時は結果）"),
             FieldKind::Text,
         ),
         f(
             Key::Needs,
-            l.t(
-                "Needs (one a line, area: text)",
-                "ニーズ（1行1件、分野: 内容）",
-            ),
+            l.t("Needs (area: text)", "ニーズ（分野: 内容）"),
             FieldKind::Multi,
         ),
         f(
             Key::Goals,
-            l.t(
-                "Recovery goals (one a line, kind: text)",
-                "回復目標（1行1件、種類: 内容）",
-            ),
+            l.t("Goals (kind: text)", "回復目標（種類: 内容）"),
             FieldKind::Multi,
         ),
     ];

@@ -53,6 +53,10 @@ pub enum FormKind {
         case: Id,
         relationship: Option<Id>,
     },
+    /// A new note that corrects `note`, which is kept as it was.
+    CorrectNote {
+        note: Id,
+    },
     ProposeReferral {
         case: Id,
     },
@@ -132,6 +136,8 @@ pub enum Key {
     Peer,
     Medical,
     Government,
+    Step,
+    Corrects,
 }
 
 impl Key {
@@ -194,6 +200,8 @@ impl Key {
             K::Peer => "peer",
             K::Medical => "medical",
             K::Government => "government",
+            K::Step => "step",
+            K::Corrects => "corrects",
         }
     }
 }
@@ -226,6 +234,7 @@ fn spec(state: &State, kind: &FormKind) -> Result<Spec, String> {
         FormKind::EndRole { case, party } => triad::end_fields(state, *case, *party)?,
         FormKind::SetTrust { case, relationship } => trust::fields(state, *case, *relationship),
         FormKind::AddNote { case, relationship } => note::fields(state, *case, *relationship),
+        FormKind::CorrectNote { note } => note::correct_fields(state, *note)?,
         FormKind::ProposeReferral { case } => referral::propose_fields(state, *case),
         FormKind::AdvanceReferral { referral } => referral::advance_fields(state, *referral)?,
         FormKind::RecordConsent { case } => consent::fields(state, *case, None)?,
@@ -285,6 +294,7 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
         FormKind::EndRole { case, party } => triad::end_changes(state, &a, case, party),
         FormKind::SetTrust { case, relationship } => trust::changes(state, &a, case, relationship),
         FormKind::AddNote { case, relationship } => note::changes(state, &a, case, relationship),
+        FormKind::CorrectNote { note } => note::correct_changes(state, &a, note),
         FormKind::ProposeReferral { case } => referral::propose_changes(&a, case),
         FormKind::AdvanceReferral { referral } => referral::advance_changes(state, &a, referral),
         FormKind::RecordConsent { case } => consent::changes(state, &a, case, None),
@@ -463,9 +473,11 @@ pub fn compare(state: &State, theirs: &Record, mine: &Record) -> Vec<(String, St
             .unwrap_or_else(|_| f.value().to_string()),
         _ => f.value().to_string(),
     };
+    // A status step is not part of the record: it is compared as history.
     let rows = a
         .iter()
         .zip(&b)
+        .filter(|(t, _)| !matches!(t.key, Key::On | Key::StatusNote))
         .map(|(t, m)| (t.label.clone(), shown(t), shown(m)));
     let (mut differ, same): (Vec<_>, Vec<_>) = rows.partition(|(_, a, b)| a != b);
     differ.extend(same);
