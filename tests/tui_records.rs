@@ -667,6 +667,39 @@ fn formerly_cut_facts_are_readable_at_80_columns() {
 }
 
 #[test]
+fn a_partnership_on_a_party_timeline_is_shown_whole_under_it() {
+    let demo = tui::demo_store();
+    for lang in LANGS {
+        let mut app = tui::app(&demo, lang, 80, 24);
+        app.press("<C-p>");
+        app.type_text("長崎県 福祉保健部");
+        let hits = app.state.finder.as_ref().unwrap().hits.clone();
+        let at = hits.iter().position(|h| h.id.kind == Kind::Body).unwrap();
+        for _ in 0..at {
+            app.press("<Down>");
+        }
+        app.press("<CR><Tab><Tab>");
+        let Screen::Party(p) = app.state.screen() else {
+            panic!("{}", app.screen())
+        };
+        let d = p.detail.as_deref().expect("loaded");
+        let t = &d.timelines[0];
+        let names: Vec<String> = t
+            .partnership
+            .parties
+            .iter()
+            .map(|id| d.names.get(id).cloned().unwrap())
+            .collect();
+        // The row cuts the parties at 80 columns; the preview has them all.
+        let screen = squash(&app.screen());
+        for n in &names {
+            assert!(screen.contains(&squash(n)), "{n}:\n{}", app.screen());
+        }
+        assert!(names.len() > 3);
+    }
+}
+
+#[test]
 fn a_persons_roles_have_a_line_of_their_own() {
     let demo = tui::demo_store();
     let people: Vec<triad::model::Person> = demo.store.all().unwrap();

@@ -18,6 +18,8 @@ pub struct PartyLayout {
     pub tabs: Rect,
     pub filter: Option<Rect>,
     pub panel: Rect,
+    /// The selected partnership or event in full, under the timeline.
+    pub preview: Option<Rect>,
 }
 
 /// Header rows: a person's roles, skills and activity range matter (a
@@ -30,12 +32,20 @@ pub fn layout(s: &PartyScreen, body: Rect) -> PartyLayout {
     let header = rows.take(usize::from(HEADER_ROWS));
     let tabs = rows.take(1);
     let filter = (s.editing || !s.filter.is_empty()).then(|| rows.take(1));
-    let panel = rows.take(usize::from(rows.left()));
+    let rest = usize::from(rows.left());
+    let preview_h = if s.panel == PartyPanel::Timeline && rest >= 10 {
+        (rest / 3).min(8)
+    } else {
+        0
+    };
+    let panel = rows.take(rest - preview_h);
+    let preview = (preview_h > 0).then(|| rows.take(preview_h));
     PartyLayout {
         header,
         tabs,
         filter,
         panel,
+        preview,
     }
 }
 
@@ -146,6 +156,9 @@ pub fn draw(state: &State, s: &PartyScreen, body: Rect, buf: &mut Buffer) {
         PartyPanel::Timeline => {
             let rows = view::timeline_rows(&d.timelines, state.today(), &s.filter.text);
             panels::timeline(state, &rows, &d.names, sel, area, buf);
+            if let Some(p) = lay.preview {
+                panels::timeline_preview(state, &rows, &d.names, sel, p, buf);
+            }
         }
     }
 }
