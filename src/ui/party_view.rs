@@ -220,7 +220,18 @@ fn header(state: &State, d: &PartyDetail, area: Rect, buf: &mut Buffer) {
                 ),
                 t.dim(),
             )]);
-            lines.push(vec![styled(format!(" {}", or_dash(&b.note)), t.dim())]);
+            // The note takes the header's last two rows, wrapped.
+            let wrapped = text::wrap(&or_dash(&b.note), w.saturating_sub(1));
+            let shown = wrapped.len().min(2);
+            for (i, part) in wrapped.iter().take(shown).enumerate() {
+                let more = i + 1 == shown && wrapped.len() > shown;
+                let part = if more {
+                    format!("{part}{}", t.sym.cut)
+                } else {
+                    part.clone()
+                };
+                lines.push(vec![styled(format!(" {part}"), t.dim())]);
+            }
         }
         Record::Person(p) => {
             let roles: Vec<&str> = p.roles.iter().map(|r| l.role(*r)).collect();
