@@ -531,6 +531,42 @@ fn a_corrected_step_shows_beside_the_step_as_first_recorded() {
 }
 
 #[test]
+fn a_record_someone_else_changes_is_shown_again_without_a_key() {
+    use triad::server::protocol::Changed;
+    use triad::store::Change;
+    let demo = tui::demo_store();
+    let mut app = tui::app(&demo, Lang::En, 80, 24);
+    let (_, id) = open_row(
+        &mut app,
+        "群馬 パーキンソン病",
+        CasePanel::Consents,
+        |s, d| (0, view::consent_rows(s, d)[0].id),
+    );
+    // Someone else corrects how the consent was obtained.
+    let mut c: Consent = demo.store.get_as(id).unwrap().unwrap();
+    let base = demo.store.revisions(&[id]).unwrap()[0];
+    c.obtained_how = "Signed again at home with the family present".into();
+    let record = Record::Consent(c);
+    demo.store
+        .apply(vec![Change::Edit {
+            record: record.clone(),
+            base,
+        }])
+        .unwrap();
+    app.act(triad::app::Action::Changed(
+        vec![Changed::of(&record, base + 1)],
+        None,
+    ));
+    assert_eq!(record_on_top(&app), id);
+    assert!(
+        app.screen().contains("updated just now"),
+        "{}",
+        app.screen()
+    );
+    assert_shows(&mut app, &["Signed again at home with the family present"]);
+}
+
+#[test]
 fn a_long_note_is_marked_in_its_list_and_scrolls_in_its_view() {
     let demo = tui::demo_store();
     let case: Case = demo
