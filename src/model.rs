@@ -26,7 +26,7 @@ pub use referral::{
     DeclinedBy, Referral, ReferralCategory, ReferralStatus, Transition, TransitionError,
 };
 pub use relationship::{Confidentiality, Relationship, TrustChange, TrustLevel, TrustNote};
-pub use text::{ValidationError, check_name, check_text};
+pub use text::{ValidationError, check_name, check_text, escape, escape_multiline, is_hostile};
 pub use timeline::{Attendance, Event, EventKind, Partnership};
 
 /// Dates in the domain are calendar days; times only where order within a day matters.

@@ -8,9 +8,30 @@ use crate::store::{Scope, Store, StoreError, StoreExt};
 
 fn name(store: &dyn Store, id: Id) -> String {
     match store.get(id) {
-        Ok(Some(r)) => format!("{} ({id})", r.label()),
+        Ok(Some(r)) => format!("{} ({id})", inline(&r.label())),
         _ => id.to_string(),
     }
+}
+
+/// Stored text as inline Markdown on one line: line breaks become spaces
+/// (a break could start a heading, list, table or quote), Markdown's own
+/// punctuation is backslash-escaped so text cannot format itself, and
+/// hostile characters become visible escapes.
+pub(crate) fn inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
+            // Text never starts a line (it follows "- " or "# "), so the
+            // marks that only count there (- + 1.) are left as they are.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '~' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    crate::model::escape(&out).into_owned()
 }
 
 /// The case report of `case`, as `scope`'s reader may see it.
@@ -21,10 +42,10 @@ pub fn case_report(store: &dyn Store, case: Id, scope: &Scope) -> Result<String,
     let c: Case = store.get_as(case)?.ok_or(StoreError::NotFound(case))?;
     let today = chrono::Local::now().date_naive();
     let mut md = String::new();
-    let _ = writeln!(md, "# {} ({})\n", c.title, c.id);
+    let _ = writeln!(md, "# {} ({})\n", inline(&c.title), c.id);
     let _ = writeln!(md, "- status: {:?}", c.status);
     if !c.condition.is_empty() {
-        let _ = writeln!(md, "- condition: {}", c.condition);
+        let _ = writeln!(md, "- condition: {}", inline(&c.condition));
     }
     if let Some(coord) = c.coordinator {
         let _ = writeln!(md, "- coordinator: {}", name(store, coord));
@@ -38,7 +59,7 @@ pub fn case_report(store: &dyn Store, case: Id, scope: &Scope) -> Result<String,
                 md,
                 "- {} — {}, from {}{ended}",
                 name(store, p.party),
-                p.role,
+                inline(&p.role),
                 p.from
             );
         }
@@ -60,7 +81,7 @@ pub fn case_report(store: &dyn Store, case: Id, scope: &Scope) -> Result<String,
             name(store, r.to),
             r.category,
             r.status(),
-            r.reason
+            inline(&r.reason)
         );
     }
     let mut notes: Vec<TrustNote> = store.referring(case)?;
@@ -70,7 +91,7 @@ pub fn case_report(store: &dyn Store, case: Id, scope: &Scope) -> Result<String,
         let _ = writeln!(
             md,
             "\n> Filtered for {}: {} notes left out.",
-            scope.reader.label(),
+            inline(&scope.reader.label()),
             all - notes.len()
         );
     }
@@ -81,9 +102,9 @@ pub fn case_report(store: &dyn Store, case: Id, scope: &Scope) -> Result<String,
             md,
             "- {} {} [{:?}]: {}",
             n.at.date_naive(),
-            n.author,
+            inline(&n.author),
             n.confidentiality,
-            n.text.replace('\n', " ")
+            inline(&n.text)
         );
     }
     let consents: Vec<Consent> = store.referring(case)?;
@@ -101,7 +122,24 @@ pub fn case_report(store: &dyn Store, case: Id, scope: &Scope) -> Result<String,
     events.sort_by_key(|e| e.date);
     let _ = writeln!(md, "\n## Events\n");
     for e in &events {
-        let _ = writeln!(md, "- {} {:?}: {}", e.date, e.kind, e.title);
+        let _ = writeln!(md, "- {} {:?}: {}", e.date, e.kind, inline(&e.title));
     }
     Ok(md)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inline;
+
+    #[test]
+    fn text_cannot_format_itself_or_break_its_line() {
+        assert_eq!(inline("仙台ポリオの会"), "仙台ポリオの会");
+        let injected = inline("ok\n# Heading\n- item\n| a | b |\n> quote\n1. one");
+        assert!(!injected.contains('\n'), "{injected}");
+        for raw in ["# H", "- i", "| a", "> q", "1. o"] {
+            assert!(!injected.contains(raw), "{raw} in {injected}");
+        }
+        assert_eq!(inline("a*b*"), "a\\*b\\*");
+        assert_eq!(inline("x\u{202E}y"), "x\\u{202E}y");
+    }
 }
