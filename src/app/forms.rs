@@ -808,7 +808,7 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
     let placeholder = |k: Kind| Id::new(k, 1);
 
     let result: Result<Vec<SaveOp>, (String, String)> = (|| {
-        let v = |e: ValidationError| (e.field.to_string(), e.reason);
+        let v = |e: ValidationError| (e.field.to_string(), l.reason(&e.reason));
         Ok(match form.kind.clone() {
             FormKind::NewCase => {
                 let status = from_code(form.code("status")).unwrap_or(CaseStatus::Intake);
@@ -1111,7 +1111,7 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                         T::BeforeLast { .. } => "on",
                         T::Illegal { .. } => "status",
                     };
-                    (field.to_string(), e.to_string())
+                    (field.to_string(), l.reason(&(&e).into()))
                 })?;
                 r.outcome = text("outcome");
                 r.follow_up = date("follow_up");

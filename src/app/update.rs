@@ -1094,8 +1094,13 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             answered(state);
             conflict(state, &current, rev)
         }
-        Reply::SaveFailed { field, error } => {
+        Reply::SaveFailed {
+            field,
+            error,
+            reason,
+        } => {
             answered(state);
+            let error = reason.map_or(error, |r| state.lang().reason(&r));
             if let Some(f) = state.form.as_mut().filter(|f| f.saving) {
                 f.saving = false;
                 f.set_error(field.as_deref().unwrap_or(""), error);

@@ -175,6 +175,7 @@ fn save(store: &dyn Store, request: RequestId, ops: Vec<SaveOp>) -> Reply {
         Err(e) => Reply::SaveFailed {
             field: e.field().map(str::to_string),
             error: e.to_string(),
+            reason: e.reason(),
         },
     }
 }

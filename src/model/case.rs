@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Reason;
 use super::party::{check_span, expect_kind, expect_party};
 use super::text::{ValidationError, check_name, check_text};
 use super::{Date, Id, Kind, Sector, Timestamp};
@@ -126,7 +127,7 @@ impl Case {
             _ => {
                 return Err(ValidationError::new(
                     "status_history",
-                    "must end with the current status",
+                    Reason::StatusHistoryEnd,
                 ));
             }
         }
@@ -163,9 +164,12 @@ impl Case {
             .parties
             .iter_mut()
             .find(|p| p.party == party && p.until.is_none())
-            .ok_or_else(|| ValidationError::new("party", format!("{party} has no open role")))?;
+            .ok_or_else(|| ValidationError::new("party", Reason::NoOpenRole { party }))?;
         if on < role.from {
-            return Err(ValidationError::new("until", "before the role started"));
+            return Err(ValidationError::new(
+                "until",
+                Reason::EndsBeforeStart { start: role.from },
+            ));
         }
         role.until = Some(on);
         Ok(())

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CaseParty, CaseStatus, Date, DeclinedBy, Id, Record, ReferralStatus, TransitionError,
+    CaseParty, CaseStatus, Date, DeclinedBy, Id, Reason, Record, ReferralStatus, TransitionError,
     TrustChange, TrustLevel, ValidationError,
 };
 
@@ -62,6 +62,15 @@ pub enum IntentError {
 }
 
 impl IntentError {
+    /// Why, for the screen to say in its language.
+    pub fn reason(&self) -> Reason {
+        match self {
+            IntentError::WrongKind(id) => Reason::WrongTarget { id: *id },
+            IntentError::Step(e) => e.into(),
+            IntentError::Invalid(e) => e.reason.clone(),
+        }
+    }
+
     /// The form field the error concerns, for showing it in place.
     pub fn field(&self) -> Option<&'static str> {
         match self {
@@ -128,11 +137,9 @@ impl Intent {
                 if let Some(last) = r.trust.last()
                     && *on < last.on
                 {
-                    return Err(ValidationError::new(
-                        "on",
-                        format!("before the last trust change on {}", last.on),
-                    )
-                    .into());
+                    return Err(
+                        ValidationError::new("on", Reason::BeforeLast { last: last.on }).into(),
+                    );
                 }
                 r.trust.push(TrustChange {
                     on: *on,
@@ -145,7 +152,7 @@ impl Intent {
                     .iter()
                     .any(|p| p.party == party.party && p.is_active())
                 {
-                    return Err(ValidationError::new("party", "already in this triad").into());
+                    return Err(ValidationError::new("party", Reason::AlreadyInTriad).into());
                 }
                 c.parties.push(party.clone());
                 c.changed = now;
@@ -158,23 +165,23 @@ impl Intent {
                 if let Some(last) = c.status_history.last()
                     && *on < last.on
                 {
-                    return Err(ValidationError::new(
-                        "on",
-                        format!("before the last status change on {}", last.on),
-                    )
-                    .into());
+                    return Err(
+                        ValidationError::new("on", Reason::BeforeLast { last: last.on }).into(),
+                    );
                 }
                 c.set_status(*status, *on, by);
                 c.changed = now;
             }
             (Intent::WithdrawConsent { on, .. }, Record::Consent(c)) => {
                 if c.withdrawn_on.is_some() {
-                    return Err(ValidationError::new("withdrawn_on", "already withdrawn").into());
+                    return Err(
+                        ValidationError::new("withdrawn_on", Reason::AlreadyWithdrawn).into(),
+                    );
                 }
                 if *on < c.given_on {
                     return Err(ValidationError::new(
                         "withdrawn_on",
-                        format!("before the consent was given on {}", c.given_on),
+                        Reason::BeforeStart { start: c.given_on },
                     )
                     .into());
                 }
