@@ -13,7 +13,7 @@ use std::path::Path;
 use triad::app::headless::Headless;
 use triad::i18n::Lang;
 use triad::model::{Kind, Record};
-use triad::store::SledStore;
+use triad::store::{SledStore, Store};
 
 /// Appends the whole corpus to every free-text string of every record in
 /// the store at `dir` (editing the sled trees directly), keeping only the
@@ -251,5 +251,35 @@ fn an_import_error_cannot_set_the_title_or_fake_a_line() {
         // One line: nothing after the message can pose as triad's output.
         assert_eq!(err.trim_end_matches('\n').lines().count(), 1, "{err}");
         assert!(!store.join("db").exists(), "a refused import made a store");
+    }
+}
+
+/// Typed (or pasted) into a form, a bidi override is refused next to its
+/// field in the screen's language, naming the character; what was typed is
+/// kept, nothing is saved, and the form shows it escaped.
+#[test]
+fn a_form_refuses_a_bidi_override_and_keeps_the_text() {
+    let demo = tui::demo_store();
+    for (lang, words) in [(Lang::En, "invisible"), (Lang::Ja, "見えない文字")] {
+        let mut app = tui::app(&demo, lang, 80, 24);
+        app.press("nc");
+        app.type_text("仙台\u{202e}テスト");
+        app.press("<C-s>");
+        let form = app.state.form.as_ref().expect("the form stays open");
+        let error = form.fields[0].error.clone().unwrap_or_default();
+        assert!(
+            error.contains(words) && error.contains("U+202E"),
+            "{lang:?}: {error}"
+        );
+        assert_eq!(form.value("title"), "仙台\u{202e}テスト");
+        assert_frame_clean("form", &app);
+        let mut titles = Vec::new();
+        demo.store
+            .scan(Kind::Case, &mut |r| {
+                titles.push(r.label());
+                true
+            })
+            .unwrap();
+        assert!(!titles.iter().any(|t| t.contains("テスト")), "saved");
     }
 }

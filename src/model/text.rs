@@ -22,27 +22,45 @@ impl ValidationError {
     }
 }
 
-/// A one-line name: not blank, no control characters (an escape sequence in a
-/// name would repaint a coordinator's terminal).
+/// The longest a name or other one-line field may be, in characters: a
+/// long organisation name with its reading fits; a pasted page does not.
+pub const NAME_MAX_CHARS: usize = 200;
+/// The longest a free text (a note, a condition, a reason) may be.
+pub const TEXT_MAX_CHARS: usize = 20_000;
+
+/// A one-line name: not blank, within [`NAME_MAX_CHARS`], no hostile
+/// character (see [`is_hostile`]: an escape sequence would repaint a
+/// coordinator's terminal, a bidi override reorder what they read).
 pub fn check_name(field: &'static str, value: &str) -> Result<(), ValidationError> {
     if value.trim().is_empty() {
         return Err(ValidationError::new(field, Reason::Empty));
     }
-    if value.chars().any(char::is_control) {
-        return Err(ValidationError::new(field, Reason::ControlChar));
-    }
-    Ok(())
+    check_chars(field, value, NAME_MAX_CHARS, |_| false)
 }
 
-/// Free text: line breaks and tabs are fine, other control characters are not.
+/// Free text: line breaks and tabs are fine, other hostile characters are
+/// not; within [`TEXT_MAX_CHARS`].
 pub fn check_text(field: &'static str, value: &str) -> Result<(), ValidationError> {
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(ValidationError::new(field, Reason::ControlChar));
+    check_chars(field, value, TEXT_MAX_CHARS, |c| c == '\n' || c == '\t')
+}
+
+fn check_chars(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    allowed: impl Fn(char) -> bool,
+) -> Result<(), ValidationError> {
+    if value.chars().count() > max {
+        return Err(ValidationError::new(field, Reason::TooLong { max }));
     }
-    Ok(())
+    match value.chars().find(|c| is_hostile(*c) && !allowed(*c)) {
+        None => Ok(()),
+        Some(c) if c.is_control() => Err(ValidationError::new(field, Reason::ControlChar)),
+        Some(c) => Err(ValidationError::new(
+            field,
+            Reason::InvisibleChar { code: u32::from(c) },
+        )),
+    }
 }
 
 /// Characters that must never reach a terminal or a report raw: control
@@ -127,6 +145,38 @@ mod tests {
         assert!(check_name("name", "two\nlines").is_err());
         assert!(check_text("text", "two\nlines\tok").is_ok());
         assert!(check_text("text", "bell\u{7}").is_err());
+    }
+
+    #[test]
+    fn invisible_and_bidi_characters_and_long_values_are_refused() {
+        let invisible = |r: Result<(), ValidationError>| match r {
+            Err(e) => e.reason,
+            Ok(()) => panic!("accepted"),
+        };
+        assert_eq!(
+            invisible(check_name("name", "大学\u{202E}病院")),
+            Reason::InvisibleChar { code: 0x202E }
+        );
+        for c in ['\u{200B}', '\u{2066}', '\u{FEFF}', '\u{3164}', '\u{E0041}', '\u{2028}'] {
+            assert!(check_name("name", &format!("a{c}b")).is_err(), "{c:?}");
+            assert!(check_text("text", &format!("a{c}b")).is_err(), "{c:?}");
+        }
+        assert_eq!(
+            invisible(check_name("name", "a\u{9B}b")),
+            Reason::ControlChar
+        );
+        let long = "あ".repeat(NAME_MAX_CHARS + 1);
+        assert_eq!(
+            invisible(check_name("name", &long)),
+            Reason::TooLong {
+                max: NAME_MAX_CHARS
+            }
+        );
+        assert!(check_name("name", &long[..long.len() - 3]).is_ok());
+        assert!(check_text("text", &"x".repeat(TEXT_MAX_CHARS)).is_ok());
+        assert!(check_text("text", &"x".repeat(TEXT_MAX_CHARS + 1)).is_err());
+        // Variation selectors for kanji and emoji are ordinary text.
+        assert!(check_name("name", "葛\u{E0100}城").is_ok());
     }
 
     #[test]
