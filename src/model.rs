@@ -29,8 +29,8 @@ pub use referral::{
 };
 pub use relationship::{Confidentiality, Relationship, TrustChange, TrustLevel, TrustNote};
 pub use text::{
-    NAME_MAX_CHARS, TEXT_MAX_CHARS, ValidationError, check_name, check_text, escape, escape_multiline,
-    is_hostile,
+    NAME_MAX_CHARS, TEXT_MAX_CHARS, ValidationError, check_name, check_text, escape,
+    escape_multiline, is_hostile,
 };
 pub use timeline::{Attendance, Event, EventKind, Partnership};
 

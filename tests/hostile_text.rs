@@ -13,7 +13,7 @@ use std::path::Path;
 use triad::app::headless::Headless;
 use triad::i18n::Lang;
 use triad::model::{Kind, Record};
-use triad::store::{SledStore, Store};
+use triad::store::SledStore;
 
 /// Appends the whole corpus to every free-text string of every record in
 /// the store at `dir` (editing the sled trees directly), keeping only the
@@ -194,7 +194,11 @@ fn search_and_every_export_format_print_nothing_raw() {
         &["check"],
     ] {
         let out = cli(args);
-        assert!(!out.stdout.is_empty(), "{args:?}: {}", server_common::text(&out.stderr));
+        assert!(
+            !out.stdout.is_empty(),
+            "{args:?}: {}",
+            server_common::text(&out.stderr)
+        );
         // JSON and Markdown keep their own line breaks; values never do.
         assert_clean(&format!("{args:?} stdout"), &out.stdout, true);
         assert_clean(&format!("{args:?} stderr"), &out.stderr, true);
@@ -209,12 +213,22 @@ fn search_and_every_export_format_print_nothing_raw() {
     assert!(search.contains("\\u{202E}fdp.exe"), "{search}");
 
     let csv_dir = dir.path().join("csv");
-    let out = cli(&["export", "--format", "csv", "--out", csv_dir.to_str().unwrap()]);
+    let out = cli(&[
+        "export",
+        "--format",
+        "csv",
+        "--out",
+        csv_dir.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", server_common::text(&out.stderr));
     let mut files = 0;
     for f in std::fs::read_dir(&csv_dir).unwrap() {
         let path = f.unwrap().path();
-        assert_clean(&path.display().to_string(), &std::fs::read(&path).unwrap(), true);
+        assert_clean(
+            &path.display().to_string(),
+            &std::fs::read(&path).unwrap(),
+            true,
+        );
         files += 1;
     }
     assert!(files >= 10, "{files} CSV files");
@@ -242,7 +256,12 @@ fn an_import_error_cannot_set_the_title_or_fake_a_line() {
         let path = tmp.path().join(format!("crafted{i}.json"));
         std::fs::write(&path, &file).unwrap();
         let out = server_common::triad(&store, &["import", path.to_str().unwrap()]);
-        assert_eq!(out.status.code(), Some(2), "{}", server_common::text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}",
+            server_common::text(&out.stderr)
+        );
         // The message's own line end is the only raw line break.
         let line = out.stderr.strip_suffix(b"\n").unwrap_or(&out.stderr);
         assert_clean(&format!("crafted {i}"), line, false);

@@ -14,7 +14,10 @@ fn store() -> (tempfile::TempDir, SledStore) {
     let dir = tempfile::tempdir().unwrap();
     let store = SledStore::open_as(&dir.path().join("store"), "tester").unwrap();
     store
-        .import(vec![common::body(90, "既存の会", Sector::PatientFamily)], &mut |_, _| {})
+        .import(
+            vec![common::body(90, "既存の会", Sector::PatientFamily)],
+            &mut |_, _| {},
+        )
         .unwrap();
     (dir, store)
 }

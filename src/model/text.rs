@@ -157,7 +157,14 @@ mod tests {
             invisible(check_name("name", "大学\u{202E}病院")),
             Reason::InvisibleChar { code: 0x202E }
         );
-        for c in ['\u{200B}', '\u{2066}', '\u{FEFF}', '\u{3164}', '\u{E0041}', '\u{2028}'] {
+        for c in [
+            '\u{200B}',
+            '\u{2066}',
+            '\u{FEFF}',
+            '\u{3164}',
+            '\u{E0041}',
+            '\u{2028}',
+        ] {
             assert!(check_name("name", &format!("a{c}b")).is_err(), "{c:?}");
             assert!(check_text("text", &format!("a{c}b")).is_err(), "{c:?}");
         }
@@ -189,9 +196,26 @@ mod tests {
         assert_eq!(escape("a\nb\tc"), "a\\u{A}b\\u{9}c");
         assert_eq!(escape_multiline("a\nb\tc\r"), "a\nb\tc\\u{D}");
         for c in [
-            '\u{7F}', '\u{200B}', '\u{200D}', '\u{200E}', '\u{2028}', '\u{2029}', '\u{2066}',
-            '\u{2069}', '\u{61C}', '\u{2060}', '\u{2064}', '\u{FEFF}', '\u{3164}', '\u{115F}',
-            '\u{1160}', '\u{FFA0}', '\u{E0001}', '\u{E0041}', '\u{E007F}', '\u{AD}',
+            '\u{7F}',
+            '\u{200B}',
+            '\u{200D}',
+            '\u{200E}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{61C}',
+            '\u{2060}',
+            '\u{2064}',
+            '\u{FEFF}',
+            '\u{3164}',
+            '\u{115F}',
+            '\u{1160}',
+            '\u{FFA0}',
+            '\u{E0001}',
+            '\u{E0041}',
+            '\u{E007F}',
+            '\u{AD}',
         ] {
             assert!(is_hostile(c), "{c:?}");
             assert!(!escape(&c.to_string()).contains(c), "{c:?}");

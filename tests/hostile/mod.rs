@@ -24,7 +24,10 @@ pub const CORPUS: &[(&str, &str)] = &[
     ("tags", "\u{e0001}\u{e0041}\u{e0042}\u{e007f}"),
     ("separators", "a\u{2028}b\u{2029}c"),
     ("soft hyphen", "in\u{ad}visible"),
-    ("md heading", "x\n# Injected heading\n- item\n| a | b |\n> quote"),
+    (
+        "md heading",
+        "x\n# Injected heading\n- item\n| a | b |\n> quote",
+    ),
 ];
 
 /// Every hostile string at once, between ordinary words.
