@@ -6,8 +6,8 @@
 //! they would be double width in many Japanese terminals.
 
 use crate::model::{
-    BodyKind, CaseStatus, Confidentiality, ConsentStatus, DeclinedBy, EventKind, PeerKind, Reason,
-    ReferralCategory, ReferralStatus, Role, Sector, ValidationError,
+    BodyKind, CaseStatus, Confidentiality, ConsentStatus, DeclinedBy, EventKind, GoalKind,
+    NeedArea, PeerKind, Reason, ReferralCategory, ReferralStatus, Role, Sector, ValidationError,
 };
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -391,6 +391,24 @@ impl Lang {
     /// A refusal that is not shown next to its field: "field: reason".
     pub fn validation(self, e: &ValidationError) -> String {
         format!("{}: {}", e.field, self.reason(&e.reason))
+    }
+
+    pub fn need_area(self, a: NeedArea) -> &'static str {
+        match a {
+            NeedArea::Medical => self.t("medical", "医療"),
+            NeedArea::WelfareLife => self.t("welfare and life", "福祉・生活"),
+            NeedArea::Work => self.t("work", "就労"),
+            NeedArea::Community => self.t("community", "地域"),
+            NeedArea::Peer => self.t("peer", "ピア"),
+        }
+    }
+
+    pub fn goal_kind(self, k: GoalKind) -> &'static str {
+        match k {
+            GoalKind::Clinical => self.t("clinical", "臨床的"),
+            GoalKind::Personal => self.t("personal", "個人的"),
+            GoalKind::Social => self.t("social", "社会的"),
+        }
     }
 
     /// What a kind of record is called.

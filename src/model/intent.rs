@@ -45,6 +45,9 @@ pub enum Intent {
         case: Id,
         status: CaseStatus,
         on: Date,
+        /// The outcome of a closed case, why it reopened.
+        #[serde(default)]
+        note: String,
     },
     /// The client withdraws a consent.
     WithdrawConsent { consent: Id, on: Date },
@@ -96,6 +99,18 @@ impl Intent {
         }
     }
 
+    /// The date of something that has already happened, which cannot be
+    /// in the future (a follow-up date can).
+    fn happened_on(&self) -> Option<(&'static str, Date)> {
+        match self {
+            Intent::ReferralStep { on, .. } | Intent::Trust { on, .. } => Some(("on", *on)),
+            Intent::EndRole { on, .. } => Some(("until", *on)),
+            Intent::CaseStatus { on, .. } => Some(("on", *on)),
+            Intent::WithdrawConsent { on, .. } => Some(("withdrawn_on", *on)),
+            Intent::AddParty { .. } => None,
+        }
+    }
+
     /// Applies the intent to `record` (the target as stored now), made by
     /// `by` at `now`. On error the record may be half changed: discard it.
     pub fn apply(
@@ -105,6 +120,12 @@ impl Intent {
         now: super::Timestamp,
     ) -> Result<(), IntentError> {
         let id = record.id();
+        if let Some((field, on)) = self.happened_on()
+            && on > now.date_naive()
+        {
+            let today = now.date_naive();
+            return Err(ValidationError::new(field, Reason::InFuture { today }).into());
+        }
         match (self, &mut *record) {
             (
                 Intent::ReferralStep {
@@ -161,7 +182,12 @@ impl Intent {
                 c.end_role(*party, *on)?;
                 c.changed = now;
             }
-            (Intent::CaseStatus { status, on, .. }, Record::Case(c)) => {
+            (
+                Intent::CaseStatus {
+                    status, on, note, ..
+                },
+                Record::Case(c),
+            ) => {
                 if let Some(last) = c.status_history.last()
                     && *on < last.on
                 {
@@ -169,7 +195,7 @@ impl Intent {
                         ValidationError::new("on", Reason::BeforeLast { last: last.on }).into(),
                     );
                 }
-                c.set_status(*status, *on, by);
+                c.set_status(*status, *on, by, note);
                 c.changed = now;
             }
             (Intent::WithdrawConsent { on, .. }, Record::Consent(c)) => {
