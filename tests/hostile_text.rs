@@ -10,6 +10,7 @@ mod tui;
 
 use std::path::Path;
 
+use triad::app::forms::Key;
 use triad::app::headless::Headless;
 use triad::i18n::Lang;
 use triad::model::{Kind, Record};
@@ -290,7 +291,7 @@ fn a_form_refuses_a_bidi_override_and_keeps_the_text() {
             error.contains(words) && error.contains("U+202E"),
             "{lang:?}: {error}"
         );
-        assert_eq!(form.value("title"), "仙台\u{202e}テスト");
+        assert_eq!(form.value(Key::Title), "仙台\u{202e}テスト");
         assert_frame_clean("form", &app);
         let mut titles = Vec::new();
         demo.store
