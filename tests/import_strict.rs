@@ -143,6 +143,27 @@ fn implausible_years_are_refused() {
     refused(&text, &["C-0001", "changed", "1899"]);
 }
 
+/// Found by the fuzz test: chrono also reads a date with a short or a
+/// signed long year, and a timestamp's offset can move it into 1899; each
+/// was accepted and then written back in a form the import refused.
+#[test]
+fn years_are_read_as_serde_reads_them() {
+    for (value, year) in [
+        ("201-05-01", "201"),
+        ("+10000-01-01", "10000"),
+        ("-0001-01-01", "-1"),
+    ] {
+        let text = file(|r| {
+            find(r, "R-0001")["follow_up"] = json!(value);
+        });
+        refused(&text, &["R-0001", "follow_up", year]);
+    }
+    let text = file(|r| {
+        find(r, "C-0001")["changed"] = json!("1900-01-01T05:00:00+09:00");
+    });
+    refused(&text, &["C-0001", "changed", "1899"]);
+}
+
 #[test]
 fn parent_cycles_among_bodies_are_refused() {
     let text = file(|r| {

@@ -74,7 +74,7 @@ fn typed<T: DeserializeOwned>(v: Value, unknown: &mut Vec<String>) -> serde_json
     serde_ignored::deserialize(v, |path| unknown.push(path.to_string()))
 }
 
-/// The first date (`YYYY-MM-DD`, or a timestamp starting so) in `v` whose
+/// The first date or timestamp in `v` whose
 /// year is before [`FIRST_YEAR`] or after `last_year`, with its path.
 fn implausible_year(v: &Value, last_year: i32, path: &mut String) -> Option<(String, i32)> {
     match v {
@@ -103,18 +103,16 @@ fn implausible_year(v: &Value, last_year: i32, path: &mut String) -> Option<(Str
     }
 }
 
-/// The year of a string that is a date or a timestamp, else `None`.
+/// The year of a string that serde would read as a date or a timestamp
+/// (the same parsers: chrono's `FromStr`, which also takes `201-05-01` or
+/// `+10000-01-01`), as it would be stored (timestamps in UTC); else `None`.
 fn date_year(s: &str) -> Option<i32> {
-    let day = s.get(..10)?;
-    let rest = &s[10..];
-    if !(rest.is_empty() || rest.starts_with('T')) {
-        return None;
+    if let Ok(d) = s.parse::<chrono::NaiveDate>() {
+        return Some(d.year());
     }
-    let date = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
-    if !rest.is_empty() && chrono::DateTime::parse_from_rfc3339(s).is_err() {
-        return None;
-    }
-    Some(date.year())
+    s.parse::<chrono::DateTime<chrono::FixedOffset>>()
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc).year())
 }
 
 /// Histories are written as they happen: each step on or after the one
