@@ -8,72 +8,11 @@ mod hostile;
 mod server_common;
 mod tui;
 
-use std::path::Path;
-
 use triad::app::forms::Key;
 use triad::app::headless::Headless;
 use triad::i18n::Lang;
-use triad::model::{Kind, Record};
+use triad::model::Kind;
 use triad::store::SledStore;
-
-/// Appends the whole corpus to every free-text string of every record in
-/// the store at `dir` (editing the sled trees directly), keeping only the
-/// edits that still read back as a record (so ids, dates and kinds stay).
-fn poison(dir: &Path) {
-    // The store's last threads may hold sled's lock a moment after it drops.
-    let until = std::time::Instant::now() + server_common::DEADLINE;
-    let db = loop {
-        match sled::open(dir.join("db")) {
-            Ok(db) => break db,
-            Err(_) if std::time::Instant::now() < until => {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            Err(e) => panic!("open sled: {e}"),
-        }
-    };
-    let evil = hostile::all();
-    for kind in Kind::ALL {
-        let tree = db.open_tree(kind.plural()).unwrap();
-        for item in tree.iter() {
-            let (k, v) = item.unwrap();
-            let mut value: serde_json::Value = serde_json::from_slice(&v).unwrap();
-            poison_value(&mut value, &evil);
-            tree.insert(k, serde_json::to_vec(&value).unwrap()).unwrap();
-        }
-    }
-    db.flush().unwrap();
-}
-
-fn poison_value(root: &mut serde_json::Value, evil: &str) {
-    let mut paths = Vec::new();
-    string_paths(root, String::new(), &mut paths);
-    for path in paths {
-        let before = root.pointer(&path).cloned();
-        if let Some(serde_json::Value::String(s)) = root.pointer_mut(&path) {
-            s.push_str(evil);
-        }
-        if serde_json::from_value::<Record>(root.clone()).is_err() {
-            *root.pointer_mut(&path).unwrap() = before.unwrap();
-        }
-    }
-}
-
-fn string_paths(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
-    match v {
-        serde_json::Value::String(_) if at != "/type" => out.push(at),
-        serde_json::Value::Array(a) => {
-            for (i, x) in a.iter().enumerate() {
-                string_paths(x, format!("{at}/{i}"), out);
-            }
-        }
-        serde_json::Value::Object(m) => {
-            for (k, x) in m {
-                string_paths(x, format!("{at}/{k}"), out);
-            }
-        }
-        _ => {}
-    }
-}
 
 /// The demo store with every text poisoned.
 fn hostile_demo() -> tui::Demo {
@@ -82,7 +21,7 @@ fn hostile_demo() -> tui::Demo {
         let store = SledStore::open_as(dir.path(), tui::USER).unwrap();
         triad::demo::seed(&store, tui::today()).unwrap();
     }
-    poison(dir.path());
+    hostile::poison(dir.path());
     // sled's lock, too, may outlive the handle by a moment.
     let until = std::time::Instant::now() + server_common::DEADLINE;
     let store = loop {

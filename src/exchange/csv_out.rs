@@ -23,7 +23,10 @@ pub fn write_csv(
     refuse_foreign_dir(dir)?;
     if let Some(who) = filtered {
         let path = dir.join("FILTERED.txt");
-        super::write_private(&path, format!("Filtered for {}.\n", crate::model::escape(who)).as_bytes())?;
+        super::write_private(
+            &path,
+            format!("Filtered for {}.\n", crate::model::escape(who)).as_bytes(),
+        )?;
         written.push(path);
     }
     for kind in Kind::ALL {

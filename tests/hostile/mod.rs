@@ -48,3 +48,62 @@ pub fn raw_in(s: &str, multiline: bool) -> Vec<char> {
         .filter(|c| !(multiline && matches!(c, '\n' | '\t')))
         .collect()
 }
+
+/// Appends the whole corpus to every free-text string of every record in
+/// the store at `dir` (editing the sled trees directly), keeping only the
+/// edits that still read back as a record (so ids, dates and kinds stay).
+pub fn poison(dir: &std::path::Path) {
+    // The store's last threads may hold sled's lock a moment after it drops.
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let db = loop {
+        match sled::open(dir.join("db")) {
+            Ok(db) => break db,
+            Err(_) if std::time::Instant::now() < until => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => panic!("open sled: {e}"),
+        }
+    };
+    let evil = all();
+    for kind in triad::model::Kind::ALL {
+        let tree = db.open_tree(kind.plural()).unwrap();
+        for item in tree.iter() {
+            let (k, v) = item.unwrap();
+            let mut value: serde_json::Value = serde_json::from_slice(&v).unwrap();
+            poison_value(&mut value, &evil);
+            tree.insert(k, serde_json::to_vec(&value).unwrap()).unwrap();
+        }
+    }
+    db.flush().unwrap();
+}
+
+fn poison_value(root: &mut serde_json::Value, evil: &str) {
+    let mut paths = Vec::new();
+    string_paths(root, String::new(), &mut paths);
+    for path in paths {
+        let before = root.pointer(&path).cloned();
+        if let Some(serde_json::Value::String(s)) = root.pointer_mut(&path) {
+            s.push_str(evil);
+        }
+        if serde_json::from_value::<triad::model::Record>(root.clone()).is_err() {
+            *root.pointer_mut(&path).unwrap() = before.unwrap();
+        }
+    }
+}
+
+fn string_paths(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(_) if at != "/type" => out.push(at),
+        serde_json::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                string_paths(x, format!("{at}/{i}"), out);
+            }
+        }
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                string_paths(x, format!("{at}/{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}
