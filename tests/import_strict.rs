@@ -100,6 +100,20 @@ fn a_case_history_out_of_date_order_is_refused() {
 }
 
 #[test]
+fn a_trust_history_out_of_date_order_is_refused() {
+    let text = file(|r| {
+        r.push(json!({
+            "type": "relationship", "id": "L-0001", "a": "B-0001", "b": "B-0002",
+            "trust": [
+                {"on": "2024-03-01", "level": 2, "by": "t"},
+                {"on": "2024-01-01", "level": 3, "by": "t"}
+            ]
+        }));
+    });
+    refused(&text, &["L-0001", "trust", "out of date order"]);
+}
+
+#[test]
 fn a_referral_history_out_of_date_order_is_refused() {
     let text = file(|r| {
         find(r, "R-0001")["history"] = json!([

@@ -74,8 +74,8 @@ fn typed<T: DeserializeOwned>(v: Value, unknown: &mut Vec<String>) -> serde_json
     serde_ignored::deserialize(v, |path| unknown.push(path.to_string()))
 }
 
-/// The first date or timestamp in `v` whose
-/// year is before [`FIRST_YEAR`] or after `last_year`, with its path.
+/// The first date or timestamp in `v` whose year is before [`FIRST_YEAR`]
+/// or after `last_year`, with its path.
 fn implausible_year(v: &Value, last_year: i32, path: &mut String) -> Option<(String, i32)> {
     match v {
         Value::String(s) => {
@@ -116,7 +116,7 @@ fn date_year(s: &str) -> Option<i32> {
 }
 
 /// Histories are written as they happen: each step on or after the one
-/// before. (A referral's own validation checks its history already.)
+/// before. (A referral's own validation checks its steps.)
 fn in_date_order(rec: &Record) -> Result<(), String> {
     let (field, days): (&str, Vec<crate::model::Date>) = match rec {
         Record::Case(c) => (
@@ -124,7 +124,6 @@ fn in_date_order(rec: &Record) -> Result<(), String> {
             c.status_history.iter().map(|s| s.on).collect(),
         ),
         Record::Relationship(r) => ("trust", r.trust.iter().map(|t| t.on).collect()),
-        Record::Referral(r) => ("history", r.history.iter().map(|t| t.on).collect()),
         _ => return Ok(()),
     };
     match days.windows(2).position(|w| w[1] < w[0]) {
