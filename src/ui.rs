@@ -255,12 +255,24 @@ fn footer_actions(state: &State) -> Vec<(Mode, Action)> {
             (Mode::Input, A::Cancel),
             (Mode::Input, A::Down),
         ],
-        Mode::Form => vec![
-            (Mode::Form, A::Save),
-            (Mode::Form, A::NextField),
-            (Mode::Form, A::Cancel),
-            (Mode::Form, A::OpenEditor),
-        ],
+        Mode::Form => {
+            use crate::app::form::FieldKind as F;
+            let kind = state
+                .form
+                .as_ref()
+                .and_then(|f| f.focused())
+                .map(|f| &f.kind);
+            let mut v = vec![(Mode::Form, A::Save), (Mode::Form, A::NextField)];
+            // The keys of the field being typed in, then closing.
+            if matches!(kind, Some(F::Party | F::Parties)) {
+                v.extend([(Mode::Form, A::NextMatch), (Mode::Form, A::NewParty)]);
+            }
+            v.push((Mode::Form, A::Cancel));
+            if matches!(kind, Some(F::Text | F::Multi)) {
+                v.push((Mode::Form, A::OpenEditor));
+            }
+            v
+        }
         Mode::Confirm
             if state
                 .confirm
@@ -351,6 +363,8 @@ fn hint_label(state: &State, a: &Action) -> &'static str {
         Action::No => l.t("no", "いいえ"),
         Action::TakeTheirs => l.t("take theirs", "相手の版"),
         Action::Edit => l.t("edit", "編集"),
+        Action::NextMatch => l.t("next match", "次の候補"),
+        Action::NewParty => l.t("new", "新規"),
         _ => "",
     }
 }

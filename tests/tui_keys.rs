@@ -210,6 +210,52 @@ fn sendai_case_shows_dr_k_and_the_timeline_back_to_the_start() {
     assert!(app.screen().contains("2024"), "{}", app.screen());
 }
 
+/// The case list's `/` folds as the finder does: kana of any width, romaji
+/// and several words; a person's name lists the cases they are on.
+#[test]
+fn slash_filter_folds_like_the_finder_and_finds_cases_by_their_people() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    let filtered = |app: &mut Headless, text: &str| -> Vec<Id> {
+        app.press("/");
+        app.type_text(text);
+        let ids = list_rows(app).iter().map(|r| r.id).collect();
+        app.press("<Esc>");
+        ids
+    };
+    app.press("gc");
+    let polio = filtered(&mut app, "ポリオ");
+    assert!(!polio.is_empty());
+    for text in ["ぽりお", "porio", "ﾎﾟﾘｵ", "PORIO"] {
+        assert_eq!(filtered(&mut app, text), polio, "{text}");
+    }
+    let none = filtered(&mut app, "porio 沖縄");
+    assert!(none.is_empty(), "{none:?} {}", app.screen());
+    // A supporter on a case, by name and by the romaji of the reading.
+    let cases: Vec<Case> = demo.store.all().unwrap();
+    let people: Vec<triad::model::Person> = demo.store.all().unwrap();
+    let (case, person) = cases
+        .iter()
+        .find_map(|c| {
+            let p = c.parties.iter().find_map(|cp| {
+                people
+                    .iter()
+                    .find(|p| p.id == cp.party && p.reading.is_some())
+            })?;
+            Some((c, p))
+        })
+        .expect("a case with a person on it");
+    let reading = person.reading.as_deref().unwrap();
+    let family = triad::search::normalize::romaji(reading.split(' ').next().unwrap());
+    for text in [person.name.as_str(), family.as_str()] {
+        assert!(
+            filtered(&mut app, text).contains(&case.id),
+            "{text} does not list {}",
+            case.id
+        );
+    }
+}
+
 #[test]
 fn slash_filters_the_list_you_are_in() {
     let demo = tui::demo_store();
@@ -301,7 +347,7 @@ fn a_new_case_is_validated_next_to_the_field_and_nothing_typed_is_lost() {
             .error
             .as_deref()
             .unwrap()
-            .contains("type part of a name")
+            .contains("<C-t> adds one")
     );
     app.press("<C-u>");
     app.press("<C-s>");
@@ -1014,15 +1060,15 @@ fn a_long_dashboard_section_lists_the_first_and_counts_the_rest() {
     let one = app
         .state
         .data
-        .overdue
+        .referral_alerts
         .first()
         .cloned()
         .expect("the demo has an overdue follow-up");
-    app.state.data.overdue = vec![one; 5000];
+    app.state.data.referral_alerts = vec![one; 5000];
     let lines = dashboard(&app.state);
     let shown = lines
         .iter()
-        .filter(|l| matches!(l, DashLine::Overdue(_)))
+        .filter(|l| matches!(l, DashLine::FollowUp(_)))
         .count();
     assert_eq!(shown, SECTION_MAX);
     assert!(
@@ -1190,7 +1236,7 @@ fn a_dashboard_line_about_a_referral_or_consent_opens_it_over_its_case() {
         let mut app = en(&demo);
         let lines = dashboard(&app.state);
         let target = lines.iter().find_map(|l| match (l, want) {
-            (DashLine::Overdue(r), "referral") => Some((r.id, CasePanel::Referrals)),
+            (DashLine::FollowUp(r), "referral") => Some((r.id, CasePanel::Referrals)),
             (DashLine::Consent(c), "consent") => Some((c.id, CasePanel::Consents)),
             _ => None,
         });
@@ -1409,4 +1455,79 @@ fn a_referral_step_is_corrected_beside_it() {
         stored.step_on(last),
         Some((was, "date taken from the letter"))
     );
+}
+
+#[test]
+fn a_party_field_takes_romaji_and_offers_each_match() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    app.press("r<Tab>");
+    // Two Hello Work offices match: the field lists them and <C-n> goes
+    // through them by id.
+    app.type_text("harowaku");
+    let screen = app.screen();
+    assert!(screen.contains("2 match"), "{screen}");
+    app.press("<C-n>");
+    let first = app.state.form.as_ref().unwrap().value(Key::To).to_string();
+    app.press("<C-n>");
+    let second = app.state.form.as_ref().unwrap().value(Key::To).to_string();
+    app.press("<C-n>");
+    let third = app.state.form.as_ref().unwrap().value(Key::To).to_string();
+    assert_ne!(first, second);
+    assert_eq!(first, third, "round again");
+    let names: Vec<String> = [&first, &second]
+        .iter()
+        .map(|id| app.state.name(id.parse().unwrap()))
+        .collect();
+    assert!(
+        names.iter().all(|n| n.starts_with("ハローワーク")),
+        "{names:?}"
+    );
+    // A unique reading typed in romaji resolves on its own.
+    app.press("<C-u>");
+    app.type_text("harowaku maebashi");
+    assert!(app.screen().contains("= B-"), "{}", app.screen());
+}
+
+#[test]
+fn a_client_is_added_from_the_case_form_without_losing_it() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("nc");
+    app.type_text("New case from a phone call");
+    retype(&mut app, Key::Client, "山田 花子");
+    app.press("<C-t>");
+    let form = app.state.form.as_ref().expect("the person form");
+    assert_eq!(
+        form.value(Key::Name),
+        "山田 花子",
+        "the typed name comes along"
+    );
+    assert!(form.title.contains("New person"), "{}", form.title);
+    app.press("<C-s>");
+    // Back on the case form, with the new person in the field.
+    let form = app.state.form.as_ref().expect("the case form is back");
+    assert_eq!(form.value(Key::Title), "New case from a phone call");
+    let client: Id = form.value(Key::Client).parse().expect("an id");
+    assert_eq!(client.kind, Kind::Person);
+    let person: triad::model::Person = demo.store.get_as(client).unwrap().unwrap();
+    assert_eq!(person.name, "山田 花子");
+    app.press("<C-s>");
+    let case = detail(&app).case.clone();
+    assert_eq!(case.client, Some(client));
+    // <C-t> twice makes a body instead; leaving it goes back to the form
+    // that asked for it, as it was.
+    app.press("nc");
+    retype(&mut app, Key::Coordinator, "佐藤");
+    app.press("<C-t><C-t>");
+    assert!(
+        app.state.form.as_ref().unwrap().title.contains("New body"),
+        "{}",
+        app.screen()
+    );
+    app.press("<Esc>y");
+    let form = app.state.form.as_ref().expect("the case form is back");
+    assert_eq!(form.title, "New case");
+    assert_eq!(form.value(Key::Coordinator), "佐藤");
 }

@@ -402,7 +402,7 @@ fn dashboard_lines_open_their_referral_consent_or_event() {
             let record = lines
                 .iter()
                 .find_map(|l| match (l, want) {
-                    (DashLine::Overdue(r), "referral") => Some(r.id),
+                    (DashLine::FollowUp(r) | DashLine::Unanswered(r), "referral") => Some(r.id),
                     (DashLine::Consent(c), "consent") => Some(c.id),
                     (DashLine::Event(e), "event") => Some(e.id),
                     _ => None,

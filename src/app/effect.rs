@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::cases::{CaseOverview, CasePage, CaseQuery};
 use super::data::{
-    CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, OverdueReferral, PartyDetail,
-    RecordDetail,
+    CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, PartyDetail, RecordDetail,
+    ReferralAlert,
 };
 use super::state::Hit;
 use crate::model::{Id, Record};
@@ -90,7 +90,7 @@ pub enum Reply {
         page: CasePage,
     },
     /// Referrals past their follow-up date.
-    Overdue(Vec<OverdueReferral>),
+    ReferralAlerts(Vec<ReferralAlert>),
     Consents(Vec<ConsentAlert>),
     Upcoming(Vec<EventLine>),
     /// The finder's documents, for an index in this process.

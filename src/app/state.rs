@@ -28,7 +28,13 @@ pub struct Config {
     /// `--meeting`: the screen may be seen by others, so only notes marked
     /// shared show their text, and contact details are hidden.
     pub meeting: bool,
+    /// The dashboard lists referrals sent this many days ago or more that
+    /// have had no answer (config `unanswered_days`).
+    pub unanswered_days: u32,
 }
+
+/// Days a sent referral waits for an answer before the dashboard lists it.
+pub const UNANSWERED_DAYS: u32 = 14;
 
 impl Config {
     pub fn new(lang: Lang, ascii: bool, color: bool, user: &str, today: Date) -> Config {
@@ -40,6 +46,7 @@ impl Config {
             today,
             fixed_now: None,
             meeting: false,
+            unanswered_days: UNANSWERED_DAYS,
         }
     }
 
@@ -271,6 +278,9 @@ pub struct State {
     /// Help's scroll position when open.
     pub help: Option<usize>,
     pub form: Option<AppForm>,
+    /// Forms set aside while a person or body they need is added: each
+    /// with the field the new record fills when it is saved.
+    pub parked: Vec<(AppForm, super::forms::Key)>,
     pub confirm: Option<Confirm>,
     /// Keys of a chord typed so far (`g` of `gg`).
     pub pending: Vec<Key>,
@@ -314,6 +324,7 @@ impl State {
             finder: None,
             help: None,
             form: None,
+            parked: Vec::new(),
             confirm: None,
             pending: Vec::new(),
             data: Data::default(),

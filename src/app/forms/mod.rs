@@ -617,57 +617,95 @@ pub fn revision(state: &State, id: Id) -> Option<u64> {
     })
 }
 
-/// What a party field's text points at: an id, or a unique name.
-pub fn resolve_party(state: &State, text: &str) -> Result<Id, String> {
-    let l = state.lang();
+/// The bodies and people a party field's text may mean, best first: an
+/// id, else names and readings compared as the finder compares them
+/// (width, case and kana folded, romaji in any common spelling); exact
+/// matches before partial ones.
+pub fn party_matches(state: &State, text: &str) -> Vec<Id> {
+    use crate::search::normalize::{fold, id_key, romaji};
     let text = text.trim();
-    if let Ok(id) = text.parse::<Id>()
+    if let Some(id) = id_key(text).and_then(|k| k.parse::<Id>().ok())
         && id.is_party()
     {
-        return if state.data.names.contains_key(&id) {
-            Ok(id)
+        return state
+            .data
+            .names
+            .contains_key(&id)
+            .then_some(id)
+            .into_iter()
+            .collect();
+    }
+    let (want, want_romaji) = (fold(text), romaji(text));
+    if want.is_empty() {
+        return vec![];
+    }
+    let mut found: Vec<(u8, &str, Id)> = Vec::new();
+    for n in state.data.names.values().filter(|n| n.id.is_party()) {
+        let name = fold(&n.name);
+        let reading = n.reading.as_deref().map(fold).unwrap_or_default();
+        let spoken = n
+            .reading
+            .as_deref()
+            .map(romaji)
+            .unwrap_or_else(|| romaji(&n.name));
+        let rank = if name == want
+            || reading == want
+            || (!want_romaji.is_empty() && spoken == want_romaji)
+        {
+            0
+        } else if name.contains(&want)
+            || (!reading.is_empty() && reading.contains(&want))
+            || (want_romaji.len() >= 2 && spoken.contains(&want_romaji))
+        {
+            1
         } else {
-            Err(format!(
-                "{id}: {}",
-                l.t("no such body or person", "該当する団体・人がいません")
-            ))
+            continue;
         };
+        found.push((rank, n.name.as_str(), n.id));
     }
-    let needle = text.to_lowercase();
-    let mut exact = Vec::new();
-    let mut partial = Vec::new();
-    for n in state.data.names.values() {
-        let name = n.name.to_lowercase();
-        let reading = n.reading.as_deref().unwrap_or("").to_lowercase();
-        if name == needle || reading == needle {
-            exact.push(n);
-        } else if name.contains(&needle) || (!reading.is_empty() && reading.contains(&needle)) {
-            partial.push(n);
-        }
-    }
-    let found = if exact.is_empty() { partial } else { exact };
-    match found.as_slice() {
-        [one] => Ok(one.id),
-        [] => Err(l
-            .t(
-                "no body or person by that name; type part of a name or an id like B-0003",
-                "該当なし。名前の一部かB-0003のようなIDを入力してください",
+    found.sort();
+    let best = found.first().map(|f| f.0);
+    found
+        .into_iter()
+        .filter(|f| Some(f.0) == best)
+        .map(|f| f.2)
+        .collect()
+}
+
+/// What a party field's text points at, or what to say: none, or the
+/// candidates when several match.
+pub fn resolve_party(state: &State, text: &str) -> Result<Id, String> {
+    let l = state.lang();
+    let key = |a| {
+        state
+            .keymap
+            .key_for(crate::keymap::Mode::Form, &a)
+            .unwrap_or_default()
+    };
+    match party_matches(state, text).as_slice() {
+        [one] => Ok(*one),
+        [] => Err(format!(
+            "{} {} {}",
+            l.t("no body or person by that name;", "該当なし。"),
+            key(super::Action::NewParty),
+            l.t(
+                "adds one, or type an id like B-0003",
+                "で新規登録、またはB-0003のようなIDを入力",
             )
-            .to_string()),
+        )),
         many => {
-            let mut ids: Vec<(Id, &str)> = many.iter().map(|n| (n.id, n.name.as_str())).collect();
-            ids.sort();
-            let shown: Vec<String> = ids
+            let shown: Vec<String> = many
                 .iter()
                 .take(3)
-                .map(|(i, n)| format!("{i} {n}"))
+                .map(|i| format!("{i} {}", state.name(*i)))
                 .collect();
             Err(format!(
-                "{} {}: {}{}",
+                "{} {}: {}; {} {}",
                 many.len(),
                 l.t("match", "件該当"),
                 shown.join(", "),
-                l.t("; type the id", "。IDを入力してください")
+                key(super::Action::NextMatch),
+                l.t("picks the next", "で次の候補")
             ))
         }
     }
