@@ -1369,7 +1369,7 @@ fn a_person_is_edited_from_their_page() {
         panic!("not on a party: {}", app.screen());
     };
     let id = p.id;
-    app.press("<Tab><Tab>");
+    // On the cases panel, `i` edits the person the page is about.
     app.press("i");
     let form = app.state.form.as_ref().expect("the person's form");
     assert_eq!(form.title, "Edit person", "{}", app.screen());
