@@ -564,6 +564,17 @@ fn reads_match_the_role(fx: &Fixture, socket: &Path, role: AccessRole) {
         }
     }
 
+    // A record's detail view, loaded by id: each marker exactly when it
+    // may be read.
+    for m in &fx.markers {
+        let loaded = match effect(&mut c, StoreEffect::LoadRecord(m.id)).as_slice() {
+            [Reply::Record(Ok(d))] => d.record.id() == m.id,
+            [Reply::Record(Err(_))] => false,
+            other => panic!("LoadRecord answered {other:?}"),
+        };
+        assert_eq!(loaded, fx.expect(role, m), "{role:?}: record view of {m:?}");
+    }
+
     // Search: the marker's own word finds it exactly when it may be read,
     // and no hit is of a record this reader may not see.
     for m in &fx.markers {
@@ -672,6 +683,10 @@ fn reads_match_the_role(fx: &Fixture, socket: &Path, role: AccessRole) {
             query: m.word.into(),
             limit: 50,
             restricted: true,
+        });
+        // A note's detail view, asked for by id.
+        asks.push(Ask::Effect {
+            effect: StoreEffect::LoadRecord(m.id),
         });
     }
     for ask in asks {

@@ -1229,7 +1229,7 @@ fn an_edit_can_move_the_case_to_closed_with_its_date() {
 /// Enter on an overdue referral or a consent on the dashboard opens its
 /// case on that panel, with that very record selected.
 #[test]
-fn a_dashboard_line_about_a_referral_or_consent_opens_it_selected() {
+fn a_dashboard_line_about_a_referral_or_consent_opens_it_over_its_case() {
     use triad::app::view::{DashLine, dashboard, dashboard_links};
     let demo = tui::demo_store();
     for want in ["referral", "consent"] {
@@ -1252,6 +1252,13 @@ fn a_dashboard_line_about_a_referral_or_consent_opens_it_selected() {
             .expect("its line links to it");
         select(&mut app, at);
         app.press("<CR>");
+        // The record's own view opens over its case; Back shows it there.
+        assert!(
+            matches!(app.state.screen(), Screen::Record(r) if r.id == record),
+            "{}",
+            app.screen()
+        );
+        app.press("<Esc>");
         let screen = case_screen(&app);
         assert_eq!(screen.panel, panel, "{}", app.screen());
         let d = detail(&app);

@@ -195,3 +195,14 @@ pub struct PartyCase {
     pub from: Option<Date>,
     pub until: Option<Date>,
 }
+
+/// One referral, event, trust note or consent, for its detail view, with
+/// the names of everything it mentions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordDetail {
+    pub record: Record,
+    /// Its revision, which an edit of it is made from.
+    #[serde(default)]
+    pub rev: u64,
+    pub names: HashMap<Id, String>,
+}

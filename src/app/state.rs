@@ -192,6 +192,16 @@ pub struct PartyScreen {
     pub editing: bool,
 }
 
+/// One referral, event, trust note or consent in full.
+#[derive(Clone, Debug)]
+pub struct RecordScreen {
+    pub id: Id,
+    pub detail: Option<Box<super::data::RecordDetail>>,
+    pub error: Option<String>,
+    /// The first line shown (the view scrolls by lines).
+    pub top: usize,
+}
+
 #[derive(Clone, Debug)]
 pub enum Screen {
     Dashboard(Scroll),
@@ -199,6 +209,8 @@ pub enum Screen {
     Case(CaseScreen),
     /// A body or a person, told apart by the id's kind.
     Party(PartyScreen),
+    /// A referral, an event, a trust note or a consent.
+    Record(RecordScreen),
 }
 
 /// A finder hit, ready to show and to follow.
@@ -368,7 +380,7 @@ impl State {
             Screen::Cases(l) => l.editing,
             Screen::Case(c) => c.editing,
             Screen::Party(p) => p.editing,
-            Screen::Dashboard(_) => false,
+            Screen::Dashboard(_) | Screen::Record(_) => false,
         }
     }
 

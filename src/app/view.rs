@@ -27,15 +27,19 @@ pub enum Link {
     /// A body or a person.
     Party(Id),
     CasesWithStatus(CaseStatus),
+    /// A referral, event, trust note or consent in its detail view.
+    Record(Id),
 }
 
 /// Open a record by id: cases to the case view, bodies and people to
-/// theirs; other kinds have no screen of their own.
+/// theirs, referrals, events, notes and consents to their detail view;
+/// other kinds have no screen of their own.
 pub fn link_to(id: Id) -> Option<Link> {
     use crate::model::Kind;
     match id.kind {
         Kind::Case => Some(Link::Case(id)),
         Kind::Body | Kind::Person => Some(Link::Party(id)),
+        Kind::Referral | Kind::Event | Kind::TrustNote | Kind::Consent => Some(Link::Record(id)),
         _ => None,
     }
 }
@@ -81,7 +85,7 @@ impl DashLine<'_> {
                 panel: super::state::CasePanel::Consents,
                 record: c.id,
             }),
-            DashLine::Event(e) => e.target.and_then(link_to),
+            DashLine::Event(e) => Some(Link::Record(e.id)),
             DashLine::Recent(c) => Some(Link::Case(c.id)),
             _ => None,
         }

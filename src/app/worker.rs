@@ -8,8 +8,8 @@ use chrono::Days;
 
 use super::cases::{CaseCache, with_summaries};
 use super::data::{
-    CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, PartyCase, PartyDetail, ReferralAlert,
-    Timeline,
+    CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, PartyCase, PartyDetail,
+    RecordDetail, ReferralAlert, Timeline,
 };
 use super::effect::{Reply, SaveOp, SearchEffect, StoreEffect};
 use super::state::Hit;
@@ -69,6 +69,12 @@ pub fn run_store(
                 .map(Box::new)
                 .map_err(|e| (id, e.to_string()));
             emit(Reply::Party(r));
+        }
+        StoreEffect::LoadRecord(id) => {
+            let r = load_record(store, id, scope)
+                .map(Box::new)
+                .map_err(|e| (id, e.to_string()));
+            emit(Reply::Record(r));
         }
         StoreEffect::Save { request, ops } => {
             let reply = save(store, request, ops);
@@ -556,7 +562,13 @@ pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail,
     consents.sort_by_key(|c| std::cmp::Reverse(c.given_on));
 
     let mut affiliations = Vec::new();
-    for p in party_ids.iter().filter(|p| p.kind == Kind::Person) {
+    // Each person once, though they may hold several roles in the case.
+    let people: BTreeSet<Id> = party_ids
+        .iter()
+        .copied()
+        .filter(|p| p.kind == Kind::Person)
+        .collect();
+    for p in &people {
         for a in store.referring::<Affiliation>(*p)? {
             if scope.sees(store, &Record::Affiliation(a.clone()))? {
                 affiliations.push(a);
@@ -612,6 +624,55 @@ pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail,
         names,
         sectors,
     })
+}
+
+/// One referral, event, trust note or consent with the names it mentions;
+/// one the reader may not see does not exist, as far as they know.
+pub fn load_record(store: &dyn Store, id: Id, scope: &Scope) -> Result<RecordDetail, StoreError> {
+    // The revision before the record, as for a case: a write between the
+    // two makes an edit from here a conflict, never an overwrite.
+    let rev = store.revisions(&[id])?.first().copied().unwrap_or_default();
+    let record = store.get(id)?.ok_or(StoreError::NotFound(id))?;
+    let shown = matches!(
+        record,
+        Record::Referral(_) | Record::Event(_) | Record::TrustNote(_) | Record::Consent(_)
+    );
+    if !shown || !scope.sees(store, &record)? {
+        return Err(StoreError::NotFound(id));
+    }
+    let mut ids: Vec<Id> = Vec::new();
+    let mut relationship = None;
+    match &record {
+        Record::Referral(r) => ids.extend([r.case, r.from, r.to]),
+        Record::Event(e) => {
+            ids.extend(e.parties.iter().copied());
+            ids.extend(e.partnership);
+            ids.extend(e.case);
+        }
+        Record::TrustNote(n) => {
+            ids.extend(n.case);
+            ids.extend(n.about);
+            if let Some(rid) = n.relationship
+                && let Some(r) = store.get_as::<Relationship>(rid)?
+            {
+                ids.extend([r.a, r.b]);
+                relationship = Some(r);
+            }
+        }
+        Record::Consent(c) => {
+            ids.extend([c.client, c.case]);
+            ids.extend(c.granted_to.iter().copied());
+        }
+        _ => {}
+    }
+    let (mut names, _) = names_of(store, ids)?;
+    // A relationship is named by its two ends.
+    if let Some(r) = relationship {
+        let name = |id: Id| names.get(&id).cloned().unwrap_or_else(|| id.to_string());
+        let both = format!("{} & {}", name(r.a), name(r.b));
+        names.insert(r.id, both);
+    }
+    Ok(RecordDetail { record, rev, names })
 }
 
 pub fn load_party(store: &dyn Store, id: Id, scope: &Scope) -> Result<PartyDetail, StoreError> {
