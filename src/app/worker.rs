@@ -8,8 +8,8 @@ use chrono::Days;
 
 use super::cases::{CaseCache, with_summaries};
 use super::data::{
-    CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, PartyCase, PartyDetail,
-    RecordDetail, ReferralAlert, Timeline,
+    CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, PartyCase, PartyDetail, RecordDetail,
+    ReferralAlert, Timeline,
 };
 use super::effect::{Reply, SaveOp, SearchEffect, StoreEffect};
 use super::state::Hit;
