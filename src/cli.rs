@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::exchange;
 use crate::i18n::Lang;
-use crate::model::{AuditAction, Id, Kind, Record};
+use crate::model::{AuditAction, Id, Kind, Record, escape, escape_multiline};
 use crate::server::client::{Client, Target};
 use crate::server::protocol::{Ask, Part, RECORDS_PER_FRAME};
 use crate::store::StoreError;
@@ -134,7 +134,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match dispatch(cli) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("triad: {message}");
+            eprintln!("triad: {}", escape_multiline(&message));
             ExitCode::from(2)
         }
     }
@@ -258,7 +258,7 @@ fn demo(client: &mut Client, scale: usize) -> Result<ExitCode, String> {
     let mut progress = progress_printer("synthetic cases");
     client
         .ask(Ask::Demo { scale }, &mut |part| match part {
-            Part::Text { text } => eprintln!("{text}"),
+            Part::Text { text } => eprintln!("{}", escape_multiline(&text)),
             Part::Progress { done, total } => progress(done, total),
             _ => {}
         })
@@ -291,10 +291,13 @@ fn search(client: &mut Client, query: &str, limit: usize, json: bool) -> Result<
                 serde_json::json!({"kind": h.id.kind.name(), "id": h.id.to_string(), "name": h.label, "score": h.score})
             })
             .collect();
-        println!("{}", serde_json::Value::Array(rows));
+        println!(
+            "{}",
+            exchange::json_safe(&serde_json::Value::Array(rows).to_string())
+        );
     } else {
         for h in hits {
-            println!("{} {} {}", h.id.kind.name(), h.id, h.label);
+            println!("{} {} {}", h.id.kind.name(), h.id, escape(&h.label));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -325,7 +328,10 @@ fn import(target: &Target, file: &Path) -> Result<ExitCode, String> {
             }
         })
         .map_err(|e| not_imported(&e))?;
-    eprintln!("imported {n} records from {}", file.display());
+    eprintln!(
+        "imported {n} records from {}",
+        escape(&file.display().to_string())
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -346,7 +352,7 @@ fn collect(client: &mut Client, case: Option<Id>) -> Result<(Vec<Record>, Option
         }
     }
     if let Some(f) = &filtered {
-        eprintln!("filtered for {f}");
+        eprintln!("filtered for {}", escape(f));
     }
     Ok((records, filtered))
 }
@@ -388,7 +394,11 @@ fn export(
             let files = exchange::write_csv(&records, filtered.as_deref(), dir)
                 .map_err(|e| format!("cannot write CSV into {}: {e}", dir.display()))?;
             log_export(client, case, format)?;
-            eprintln!("wrote {} files into {}", files.len(), dir.display());
+            eprintln!(
+                "wrote {} files into {}",
+                files.len(),
+                escape(&dir.display().to_string())
+            );
             return Ok(ExitCode::SUCCESS);
         }
     };
@@ -443,7 +453,7 @@ fn check(client: &mut Client) -> Result<ExitCode, String> {
         Ok(ExitCode::SUCCESS)
     } else {
         for p in &report.problems {
-            println!("problem: {p}");
+            println!("problem: {}", escape(&p.to_string()));
         }
         println!("{} problems found", report.problems.len());
         Ok(ExitCode::from(1))
@@ -542,11 +552,15 @@ fn check_config(file: &Path) -> Result<ExitCode, String> {
     let me = crate::server::socket::my_uid();
     match crate::server::roles::Roles::load(file, me) {
         Ok(roles) => {
-            println!("{}: ok ({})", file.display(), roles.summary());
+            println!(
+                "{}: ok ({})",
+                escape(&file.display().to_string()),
+                escape(&roles.summary())
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(problems) => {
-            eprintln!("{problems}");
+            eprintln!("{}", escape_multiline(&problems.to_string()));
             Ok(ExitCode::from(1))
         }
     }
@@ -641,11 +655,11 @@ fn stop_and_wait(socket: &Path) -> bool {
 fn keymap_check(file: &Path) -> Result<ExitCode, String> {
     match crate::keymap::check_file(file) {
         Ok(summary) => {
-            println!("{summary}");
+            println!("{}", escape_multiline(&summary.to_string()));
             Ok(ExitCode::SUCCESS)
         }
         Err(errors) => {
-            eprintln!("{errors}");
+            eprintln!("{}", escape_multiline(&errors.to_string()));
             Ok(ExitCode::from(1))
         }
     }

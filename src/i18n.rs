@@ -243,6 +243,14 @@ impl Lang {
                     "制御文字（エスケープシーケンスや改行など）が含まれています。普通の文字で入力し直してください",
                 )
                 .into(),
+            R::InvisibleChar { code } => pick(
+                format!("contains an invisible or direction-changing character (U+{code:04X}); retype it as plain text"),
+                format!("見えない文字または文字の向きを変える文字（U+{code:04X}）が含まれています。普通の文字で入力し直してください"),
+            ),
+            R::TooLong { max } => pick(
+                format!("is longer than {max} characters; shorten it"),
+                format!("{max}文字以内にしてください"),
+            ),
             R::WrongKind { id, expected } => pick(
                 format!("{id} is a {}, expected a {}", id.kind.name(), expected.name()),
                 format!("{id} は{}ではありません", self.kind(*expected)),
@@ -487,6 +495,10 @@ mod tests {
         for r in [
             Reason::Empty,
             Reason::ControlChar,
+            Reason::InvisibleChar { code: 0x202E },
+            Reason::TooLong {
+                max: crate::model::NAME_MAX_CHARS,
+            },
             Reason::HistoryKept,
             step,
             wrong,

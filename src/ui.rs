@@ -77,6 +77,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     if !state.pending.is_empty() {
         popup::which_key(state, body, buf);
     }
+    text::defang(buf, area);
 }
 
 /// Where the terminal cursor goes: the focused text field, if any.
@@ -196,11 +197,11 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
         l.t("loading...", "読み込み中...").to_string()
     };
     // Who we are on the server, and as what.
-    let right = format!(
+    let right = text::clean(&format!(
         "{} ({})  {right}",
         state.cfg.user,
         l.access_role(state.role)
-    );
+    ));
     let right_w = text::width(&right).min(usize::from(area.width) / 2);
     let left_w = usize::from(area.width).saturating_sub(right_w + 1);
     let sep = format!(" {} ", t.sym.arrow);

@@ -14,9 +14,26 @@ use crate::model::{
 };
 use crate::store::{Scope, Store, StoreError, StoreExt};
 
-/// Text a person typed, as it goes into the report.
-fn user(text: &str) -> String {
-    text.replace('\n', " ")
+/// Text a person typed, as it goes into the report: inline Markdown on
+/// one line. Line breaks become spaces (a break could start a heading,
+/// list, table or quote), Markdown's own punctuation is backslash-escaped
+/// so text cannot format itself, and hostile characters become visible
+/// escapes.
+pub(crate) fn user(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
+            // Text never starts a line (it follows "- " or "# "), so the
+            // marks that only count there (- + 1.) are left as they are.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '~' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    crate::model::escape(&out).into_owned()
 }
 
 /// A record's name and id, `大学病院 (B-0002)`.
@@ -315,4 +332,23 @@ fn consent(md: &mut String, store: &dyn Store, k: &Consent, today: Date, l: Lang
         );
     }
     md.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::user;
+
+    #[test]
+    fn text_cannot_format_itself_or_break_its_line() {
+        assert_eq!(user("仙台ポリオの会"), "仙台ポリオの会");
+        let injected = user("ok\n# Heading\n- item\n| a | b |\n> quote\n1. one");
+        assert!(!injected.contains('\n'), "{injected}");
+        // One line, starting where the report puts it; marks escaped.
+        assert!(injected.starts_with("ok "), "{injected}");
+        for escaped in ["\\# Heading", "\\| a \\|", "\\> quote"] {
+            assert!(injected.contains(escaped), "{escaped} not in {injected}");
+        }
+        assert_eq!(user("a*b*"), "a\\*b\\*");
+        assert_eq!(user("x\u{202E}y"), "x\\u{202E}y");
+    }
 }

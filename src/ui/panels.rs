@@ -185,7 +185,7 @@ pub fn referrals(
     let fixed = if narrow {
         2 + 11 + 10 + 12
     } else {
-        2 + 11 + 12 + 10 + 6 + 12
+        2 + 11 + 14 + 10 + 6 + 12
     };
     let flex = w.saturating_sub(fixed);
     let longest = d
@@ -211,7 +211,7 @@ pub fn referrals(
         )),
     ];
     if !narrow {
-        heading.push(Span::raw(pad(l.t("for", "分野"), 12, cut)));
+        heading.push(Span::raw(pad(l.t("for", "分野"), 14, cut)));
     }
     heading.push(Span::raw(pad(l.t("status", "状態"), 10, cut)));
     if !narrow {
@@ -287,7 +287,7 @@ pub fn referrals(
                 Span::raw(col(&route, route_w, cut)),
             ];
             if !narrow {
-                spans.push(Span::raw(col(l.category(r.category), 12, cut)));
+                spans.push(Span::raw(col(l.category(r.category), 14, cut)));
             }
             spans.push(styled(
                 col(l.referral_status(status), 10, cut),
