@@ -203,6 +203,7 @@ fn labels(store: &dyn Store, scope: &Scope, ids: Vec<Id>) -> Vec<NameRow> {
                 name: c.title.clone(),
                 reading: c.reading.clone(),
                 sector: None,
+                keys: Default::default(),
             }),
             other => name_row(other),
         })
@@ -216,12 +217,14 @@ pub fn name_row(r: &Record) -> Option<NameRow> {
             name: b.name.clone(),
             reading: b.reading.clone(),
             sector: Some(b.sector),
+            keys: Default::default(),
         }),
         Record::Person(p) => Some(NameRow {
             id: p.id,
             name: p.name.clone(),
             reading: p.reading.clone(),
             sector: None,
+            keys: Default::default(),
         }),
         _ => None,
     }

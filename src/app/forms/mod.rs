@@ -657,16 +657,14 @@ pub fn party_matches(state: &State, text: &str) -> Vec<Id> {
     }
     let mut found: Vec<(u8, &str, Id)> = Vec::new();
     for n in state.data.names.values().filter(|n| n.id.is_party()) {
-        let name = fold(&n.name);
-        let reading = n.reading.as_deref().map(fold).unwrap_or_default();
-        let spoken = n
-            .reading
-            .as_deref()
-            .map(romaji)
-            .unwrap_or_else(|| romaji(&n.name));
-        let rank = if name == want
-            || reading == want
-            || (!want_romaji.is_empty() && spoken == want_romaji)
+        let super::data::MatchKeys {
+            name,
+            reading,
+            spoken,
+        } = n.keys();
+        let rank = if *name == want
+            || *reading == want
+            || (!want_romaji.is_empty() && *spoken == want_romaji)
         {
             0
         } else if name.contains(&want)
