@@ -482,7 +482,8 @@ pub fn compare(state: &State, theirs: &Record, mine: &Record) -> Vec<(String, St
             .parse::<Id>()
             .map(|id| state.name(id))
             .unwrap_or_else(|_| f.value().to_string()),
-        _ => f.value().to_string(),
+        // One line a field: a list's lines are joined.
+        _ => f.value().lines().collect::<Vec<_>>().join(" / "),
     };
     // A status step is not part of the record: it is compared as history.
     let rows = a
