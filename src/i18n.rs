@@ -402,6 +402,10 @@ impl Lang {
                 format!("not saved: {detail}; what you typed is kept, save again"),
                 format!("保存されていません（{detail}）。入力内容は残っています。もう一度保存してください"),
             ),
+            R::Unreadable { detail } => pick(
+                format!("could not be read: {detail}"),
+                format!("読み込めませんでした（{detail}）"),
+            ),
             R::NothingToCorrect => self
                 .t(
                     "a correction names an earlier entry of the same record",

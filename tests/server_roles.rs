@@ -358,7 +358,7 @@ fn load_case(client: &mut Client, id: Id) -> Result<CaseDetail, String> {
     let replies = effect(client, StoreEffect::LoadCase(id));
     match replies.as_slice() {
         [Reply::Case(Ok(detail))] => Ok((**detail).clone()),
-        [Reply::Case(Err((_, why)))] => Err(why.clone()),
+        [Reply::Case(Err((_, why)))] => Err(why.to_string()),
         other => panic!("LoadCase answered {other:?}"),
     }
 }

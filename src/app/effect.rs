@@ -99,9 +99,9 @@ pub enum Reply {
     Indexed,
     /// Startup loading finished (or failed with a message).
     Loaded(Result<(), String>),
-    Case(Result<Box<CaseDetail>, (Id, String)>),
-    Party(Result<Box<PartyDetail>, (Id, String)>),
-    Record(Result<Box<RecordDetail>, (Id, String)>),
+    Case(Result<Box<CaseDetail>, (Id, crate::model::Reason)>),
+    Party(Result<Box<PartyDetail>, (Id, crate::model::Reason)>),
+    Record(Result<Box<RecordDetail>, (Id, crate::model::Reason)>),
     /// The records as stored (with their new ids): they are on disk.
     Saved(Vec<Record>),
     /// Nothing was saved: the field it concerns (if known) and why.

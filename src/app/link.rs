@@ -182,9 +182,9 @@ impl StoreLink {
                     reason: Some(reason),
                 }
             }
-            StoreEffect::LoadCase(id) => Reply::Case(Err((*id, e.to_string()))),
-            StoreEffect::LoadParty(id) => Reply::Party(Err((*id, e.to_string()))),
-            StoreEffect::LoadRecord(id) => Reply::Record(Err((*id, e.to_string()))),
+            StoreEffect::LoadCase(id) => Reply::Case(Err((*id, unreachable(e)))),
+            StoreEffect::LoadParty(id) => Reply::Party(Err((*id, unreachable(e)))),
+            StoreEffect::LoadRecord(id) => Reply::Record(Err((*id, unreachable(e)))),
             _ => Reply::Loaded(Err(e.to_string())),
         };
         let _ = self.app.send(Action::Reply(Box::new(reply)));
@@ -235,5 +235,12 @@ pub fn search_loop(
                 Err(_) => client = None,
             }
         }
+    }
+}
+
+/// The server could not be asked: why, as the screen says it.
+fn unreachable(e: &ClientError) -> crate::model::Reason {
+    crate::model::Reason::Unreadable {
+        detail: e.to_string(),
     }
 }

@@ -1206,6 +1206,7 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             vec![]
         }
         Reply::Case(r) => {
+            let lang = state.lang();
             let id = match &r {
                 Ok(d) => d.case.id,
                 Err((id, _)) => *id,
@@ -1234,13 +1235,14 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
                             c.detail = Some(d.clone());
                             c.error = None;
                         }
-                        Err((_, e)) => c.error = Some(e.clone()),
+                        Err((_, e)) => c.error = Some(lang.reason(e)),
                     }
                 }
             }
             vec![]
         }
         Reply::Party(r) => {
+            let lang = state.lang();
             let id = match &r {
                 Ok(d) => d.record.id(),
                 Err((id, _)) => *id,
@@ -1254,13 +1256,14 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
                             p.detail = Some(d.clone());
                             p.error = None;
                         }
-                        Err((_, e)) => p.error = Some(e.clone()),
+                        Err((_, e)) => p.error = Some(lang.reason(e)),
                     }
                 }
             }
             vec![]
         }
         Reply::Record(r) => {
+            let lang = state.lang();
             let id = match &r {
                 Ok(d) => d.record.id(),
                 Err((id, _)) => *id,
@@ -1274,7 +1277,7 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
                             v.detail = Some(d.clone());
                             v.error = None;
                         }
-                        Err((_, e)) => v.error = Some(e.clone()),
+                        Err((_, e)) => v.error = Some(lang.reason(e)),
                     }
                 }
             }

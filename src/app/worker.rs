@@ -61,19 +61,19 @@ pub fn run_store(
         StoreEffect::LoadCase(id) => {
             let r = load_case(store, id, scope)
                 .map(Box::new)
-                .map_err(|e| (id, e.to_string()));
+                .map_err(|e| (id, e.as_reason()));
             emit(Reply::Case(r));
         }
         StoreEffect::LoadParty(id) => {
             let r = load_party(store, id, scope)
                 .map(Box::new)
-                .map_err(|e| (id, e.to_string()));
+                .map_err(|e| (id, e.as_reason()));
             emit(Reply::Party(r));
         }
         StoreEffect::LoadRecord(id) => {
             let r = load_record(store, id, scope)
                 .map(Box::new)
-                .map_err(|e| (id, e.to_string()));
+                .map_err(|e| (id, e.as_reason()));
             emit(Reply::Record(r));
         }
         StoreEffect::Save { request, ops } => {

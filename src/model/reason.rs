@@ -102,6 +102,11 @@ pub enum Reason {
     Unsaved {
         detail: String,
     },
+    /// The store could not be read (or the server asked); `detail` is the
+    /// system's own words.
+    Unreadable {
+        detail: String,
+    },
     /// A correction must name an earlier entry of the same record.
     NothingToCorrect,
 }

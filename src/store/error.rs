@@ -64,6 +64,17 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Why, as data for the screen: a refusal's reason, a record that is
+    /// not there, else the error's own words.
+    pub fn as_reason(&self) -> Reason {
+        match self {
+            StoreError::NotFound(id) => Reason::NotFound { id: *id },
+            other => other.reason().unwrap_or_else(|| Reason::Unreadable {
+                detail: other.to_string(),
+            }),
+        }
+    }
+
     /// Why a change was refused, for the screen to say in its language.
     pub fn reason(&self) -> Option<Reason> {
         match self {
@@ -84,5 +95,27 @@ impl StoreError {
             StoreError::Refused { error, .. } => error.field(),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_store_error_reaches_the_screen_as_data_in_its_language() {
+        let id = Id::new(Kind::Case, 99);
+        let missing = StoreError::NotFound(id).as_reason();
+        assert_eq!(Lang::Ja.reason(&missing), "C-0099 は存在しません");
+        assert_eq!(Lang::En.reason(&missing), "C-0099 does not exist");
+        // What has no reason of its own keeps its words, framed in the
+        // screen's language.
+        let corrupt = StoreError::Corrupt("bad page".into()).as_reason();
+        let ja = Lang::Ja.reason(&corrupt);
+        assert!(
+            ja.starts_with("読み込めませんでした") && ja.contains("bad page"),
+            "{ja}"
+        );
     }
 }
