@@ -373,7 +373,7 @@ fn load_remote(client: &mut Client, id: Id) -> Result<(), String> {
                 if let Part::Reply { reply } = part
                     && let Reply::Case(r) = *reply
                 {
-                    got = Some(r.map(drop).map_err(|(_, e)| e));
+                    got = Some(r.map(drop).map_err(|(_, e)| e.to_string()));
                 }
             },
         )
