@@ -15,7 +15,7 @@ mod text;
 mod timeline;
 
 pub use access::{AccessRole, Reader};
-pub use audit::{AuditAction, AuditEntry};
+pub use audit::{AuditAction, AuditEntry, Released, hex};
 pub use case::{Case, CaseParty, CaseStatus, Goal, GoalKind, Need, NeedArea, StatusChange};
 pub use consent::{Consent, ConsentScope, ConsentStatus};
 pub use ids::{Id, IdError, Kind};
@@ -23,7 +23,8 @@ pub use intent::{Intent, IntentError};
 pub use party::{Affiliation, Body, BodyKind, Cadence, PeerKind, Period, Person, Role, Sector};
 pub use record::{Entity, Record};
 pub use referral::{
-    DeclinedBy, Referral, ReferralCategory, ReferralStatus, Transition, TransitionError,
+    ConsentRefusal, DeclinedBy, Provision, ProvisionBasis, Referral, ReferralCategory,
+    ReferralStatus, Transition, TransitionError, consent_basis,
 };
 pub use relationship::{Confidentiality, Relationship, TrustChange, TrustLevel, TrustNote};
 pub use text::{ValidationError, check_name, check_text};

@@ -163,6 +163,10 @@ pub struct CaseDetail {
     pub names: HashMap<Id, String>,
     /// Sectors of bodies the view mentions (people take their case role's).
     pub sectors: HashMap<Id, Sector>,
+    /// The case's audit trail, newest first (coordinators only; empty for
+    /// others).
+    #[serde(default)]
+    pub audit: Vec<crate::model::AuditEntry>,
 }
 
 /// Everything the body or person view shows.

@@ -485,9 +485,8 @@ pub fn open(state: &State, kind: FormKind) -> Result<AppForm, String> {
                     .to_string());
             }
             let follow = r.follow_up.map(|d| d.to_string()).unwrap_or_default();
-            (
-                l.t("Update referral status", "紹介の状態を更新"),
-                vec![
+            let may_send = next.contains(&ReferralStatus::Sent);
+            let mut fields = vec![
                     f(
                         "status",
                         l.t("New status", "新しい状態"),
@@ -516,8 +515,20 @@ pub fn open(state: &State, kind: FormKind) -> Result<AppForm, String> {
                         FieldKind::Date,
                     )
                     .text(&follow),
-                ],
-            )
+                ];
+            // Sending needs the client's consent; without one a coordinator
+            // may send anyway, saying why (the server checks the role).
+            if may_send {
+                fields.push(f(
+                    "override_reason",
+                    l.t(
+                        "Send without consent: why (coordinator)",
+                        "同意なしで送る理由（コーディネーター）",
+                    ),
+                    FieldKind::Text,
+                ));
+            }
+            (l.t("Update referral status", "紹介の状態を更新"), fields)
         }
         FormKind::RecordConsent { case } => {
             let d = case_detail(state, *case);
@@ -1125,6 +1136,8 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
                     decline_reason: text("decline_reason"),
                     outcome: Some(r.outcome),
                     follow_up: r.follow_up,
+                    override_reason: Some(text("override_reason"))
+                        .filter(|t| status == ReferralStatus::Sent && !t.trim().is_empty()),
                 })]
             }
             FormKind::RecordConsent { case } => {

@@ -458,6 +458,9 @@ fn timelines(
     Ok(out)
 }
 
+/// Audit entries a case view shows (the newest); `triad audit` has all.
+pub const AUDIT_SHOWN: usize = 200;
+
 pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail, StoreError> {
     // A case the reader may not see does not exist, as far as they know.
     if !scope.sees_case(id) {
@@ -544,6 +547,12 @@ pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail,
         ids.extend(t.partnership.parties.iter().copied());
     }
     let (names, sectors) = names_of(store, ids)?;
+    // Who looked at and changed this case: for coordinators, who review it.
+    let audit = if scope.reader.role == crate::model::AccessRole::Coordinator {
+        store.audit_recent(Some(id), AUDIT_SHOWN)?
+    } else {
+        Vec::new()
+    };
     Ok(CaseDetail {
         case,
         rev,
@@ -555,6 +564,7 @@ pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail,
         affiliations,
         names,
         sectors,
+        audit,
     })
 }
 

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::party::{expect_kind, expect_party};
 use super::text::{ValidationError, check_name, check_text};
+use super::consent::{Consent, ConsentStatus};
 use super::{Date, Id, Kind};
 
 /// The routes a peer supporter refers along.
@@ -77,6 +78,102 @@ pub struct Transition {
     pub by: String,
     #[serde(default)]
     pub note: String,
+    /// On a `sent` step: what was provided to whom, and under what.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provision: Option<Provision>,
+}
+
+/// A record of information provided to a third party (APPI): to whom,
+/// what, when, and under which consent or whose override.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provision {
+    pub to: Id,
+    /// The kinds of information provided (the consent's scope).
+    #[serde(default)]
+    pub items: Vec<String>,
+    pub on: Date,
+    pub basis: ProvisionBasis,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "basis", rename_all = "snake_case")]
+pub enum ProvisionBasis {
+    /// Under this consent of the client.
+    Consent { consent: Id },
+    /// A coordinator sent it without a covering consent, for this reason.
+    Override { reason: String },
+}
+
+/// Why a referral may not be sent: what consent is missing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConsentRefusal {
+    #[error(
+        "the client has no consent to share information; record one, or a coordinator may override with a reason"
+    )]
+    NoConsent,
+    #[error(
+        "consent {consent} to share with {to} expired on {on}; record a new one, or a coordinator may override with a reason"
+    )]
+    Expired { consent: Id, to: Id, on: Date },
+    #[error(
+        "consent {consent} to share with {to} was withdrawn on {on}; a coordinator may override with a reason"
+    )]
+    Withdrawn { consent: Id, to: Id, on: Date },
+    #[error(
+        "no consent of the client covers sharing information with {to}; record one, or a coordinator may override with a reason"
+    )]
+    NotCovering { to: Id },
+    #[error("the case has no client whose consent could cover this referral")]
+    NoClient,
+}
+
+/// The consent under which information may go to `to` on `on`: an active
+/// consent of `client` that covers information sharing and names `to`.
+/// Refused with the most telling reason (withdrawn, expired, not covering,
+/// none at all).
+pub fn consent_basis(
+    consents: &[Consent],
+    client: Option<Id>,
+    to: Id,
+    on: Date,
+) -> Result<&Consent, ConsentRefusal> {
+    let Some(client) = client else {
+        return Err(ConsentRefusal::NoClient);
+    };
+    let sharing: Vec<&Consent> = consents
+        .iter()
+        .filter(|c| c.client == client && c.scope.information_sharing)
+        .collect();
+    let covering: Vec<&Consent> = sharing
+        .iter()
+        .copied()
+        .filter(|c| c.granted_to.contains(&to) && c.given_on <= on)
+        .collect();
+    if let Some(active) = covering
+        .iter()
+        .find(|c| c.status(on) == ConsentStatus::Active)
+    {
+        return Ok(active);
+    }
+    if let Some(c) = covering.iter().find(|c| c.status(on) == ConsentStatus::Withdrawn) {
+        return Err(ConsentRefusal::Withdrawn {
+            consent: c.id,
+            to,
+            on: c.withdrawn_on.unwrap_or(on),
+        });
+    }
+    if let Some(c) = covering.first() {
+        return Err(ConsentRefusal::Expired {
+            consent: c.id,
+            to,
+            on: c.expires_on.unwrap_or(on),
+        });
+    }
+    if consents.iter().any(|c| c.client == client) {
+        Err(ConsentRefusal::NotCovering { to })
+    } else {
+        Err(ConsentRefusal::NoConsent)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,6 +235,7 @@ impl Referral {
                 on,
                 by: by.to_string(),
                 note: String::new(),
+                provision: None,
             }],
             declined_by: None,
             decline_reason: String::new(),
@@ -212,8 +310,18 @@ impl Referral {
             on,
             by: by.to_string(),
             note: note.to_string(),
+            provision: None,
         });
         Ok(())
+    }
+
+    /// The provision written when it was sent, if any.
+    pub fn provision(&self) -> Option<&Provision> {
+        self.history
+            .iter()
+            .rev()
+            .find(|t| t.status == ReferralStatus::Sent)
+            .and_then(|t| t.provision.as_ref())
     }
 
     /// Whether the follow-up date has passed while the referral is still open.
@@ -244,6 +352,32 @@ impl Referral {
         for t in &self.history {
             check_name("history", &t.by)?;
             check_text("history", &t.note)?;
+            if let Some(p) = &t.provision {
+                if t.status != ReferralStatus::Sent {
+                    return Err(ValidationError::new(
+                        "history",
+                        "only a sent step records a provision",
+                    ));
+                }
+                expect_party("provision", &p.to)?;
+                for i in &p.items {
+                    check_name("provision", i)?;
+                }
+                match &p.basis {
+                    ProvisionBasis::Consent { consent } => {
+                        expect_kind("provision", consent, Kind::Consent)?;
+                    }
+                    ProvisionBasis::Override { reason } => {
+                        if reason.trim().is_empty() {
+                            return Err(ValidationError::new(
+                                "override_reason",
+                                "an override says why",
+                            ));
+                        }
+                        check_text("override_reason", reason)?;
+                    }
+                }
+            }
         }
         for pair in self.history.windows(2) {
             if !pair[0].status.can_move_to(pair[1].status) {

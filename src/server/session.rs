@@ -17,7 +17,7 @@ use super::protocol::{
 use super::{Readiness, Shared, StopHandle, socket};
 use crate::app::effect::{Reply, StoreEffect};
 use crate::app::worker::run_store;
-use crate::model::{AccessRole, Reader, Record};
+use crate::model::{AccessRole, AuditAction, Id, Reader, Record};
 use crate::store::{Change, Scope, Store};
 
 /// How long a new connection has to say hello.
@@ -250,10 +250,29 @@ impl Session<'_> {
         Scope::new(&self.shared.store, &self.reader).map_err(wire)
     }
 
+    /// Writes an audit entry as this connection's user. An entry that
+    /// cannot be written fails the request that wanted it.
+    fn log(&self, action: AuditAction, entity: Option<Id>, summary: &str) -> Answer {
+        let _writing = self.shared.writes.read();
+        self.shared
+            .store
+            .log_as(&self.reader.user, action, entity, summary)
+            .map_err(wire)
+    }
+
+    /// Logs a refusal (the rule's name only: refusals can quote content).
+    fn refused(&self, entity: Option<Id>, rule: &str) {
+        let summary = format!("refused {} ({}): {rule}", self.reader.user, self.reader.role.name());
+        // The refusal is answered either way; a failed log is the store's
+        // problem and `triad check` shows it.
+        let _ = self.log(AuditAction::Refused, entity, &summary);
+    }
+
     fn coordinators_only(&self, what: &str) -> Answer {
         if self.reader.role == AccessRole::Coordinator {
             Ok(())
         } else {
+            self.refused(None, &format!("only a coordinator may {what}"));
             Err(WireError::new(
                 ErrorCode::Forbidden,
                 format!(
@@ -319,8 +338,46 @@ impl Session<'_> {
                 entity,
                 summary,
             } => {
-                let _writing = shared.writes.read();
-                store.log(action, entity, &summary).map_err(wire)
+                // Clients log what they did with what they read (exports);
+                // the server logs views, changes and refusals itself.
+                if !matches!(action, AuditAction::Export | AuditAction::Import) {
+                    return Err(WireError::new(
+                        ErrorCode::BadRequest,
+                        format!("a client logs only exports and imports, not {}", action.name()),
+                    ));
+                }
+                self.log(action, entity, &summary)
+            }
+            Ask::Audit { case, user, since } => {
+                self.coordinators_only("read the audit trail")?;
+                let mut entries = store.audit_trail().map_err(wire)?;
+                entries.retain(|e| {
+                    case.is_none_or(|c| e.case == Some(c) || e.entity == Some(c))
+                        && user.as_ref().is_none_or(|u| &e.user == u)
+                        && since.is_none_or(|d| e.at.date_naive() >= d)
+                });
+                let mut entries = entries.into_iter().peekable();
+                while entries.peek().is_some() {
+                    let chunk = entries.by_ref().take(RECORDS_PER_FRAME).collect();
+                    send(Part::Audit { entries: chunk });
+                }
+                Ok(())
+            }
+            Ask::Reveal { entity, item } => {
+                if !self.scope()?.sees_id(&store, entity).unwrap_or(false) {
+                    self.refused(Some(entity), "reveal of a record not theirs");
+                    return Err(WireError::new(ErrorCode::NotFound, format!("{entity} does not exist")));
+                }
+                // The item's kind only: a client could send anything here.
+                let item = if !item.is_empty()
+                    && item.len() <= 24
+                    && item.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                {
+                    item
+                } else {
+                    "item".to_string()
+                };
+                self.log(AuditAction::Reveal, Some(entity), &format!("revealed the {item} of {entity} in meeting mode"))
             }
             Ask::ImportPart { mut records } => {
                 self.coordinators_only("import")?;
@@ -351,6 +408,7 @@ impl Session<'_> {
             }
             Ask::Stop => {
                 if self.reader.user != shared.owner {
+                    self.refused(None, "only the owner may stop the server");
                     return Err(WireError::new(
                         ErrorCode::Forbidden,
                         format!("only {} may stop this server", shared.owner),
@@ -374,6 +432,12 @@ impl Session<'_> {
         match effect {
             StoreEffect::Save { request, ops } => {
                 if let Err(why) = may_write(&store, &scope, &ops) {
+                    let target = ops.iter().find_map(|op| match op {
+                        Change::Create(_) => None,
+                        Change::Update(r) | Change::Edit { record: r, .. } => Some(r.id()),
+                        Change::Append(i) => Some(i.target()),
+                    });
+                    self.refused(target, "a write outside the reader's rights");
                     replies.push(Reply::SaveFailed {
                         field: None,
                         error: why,
@@ -398,6 +462,27 @@ impl Session<'_> {
                 if shared.is_indexed() {
                     replies.push(Reply::Indexed);
                 }
+            }
+            StoreEffect::LoadCase(id) | StoreEffect::LoadParty(id) => {
+                // A view is logged before it is read, so it shows in its own
+                // audit panel; one the reader may not see, as refused.
+                let seen = match effect {
+                    StoreEffect::LoadCase(_) => scope.sees_case(id),
+                    _ => scope.sees_id(&store, id).unwrap_or(false),
+                };
+                if seen {
+                    let what = match id.kind {
+                        crate::model::Kind::Case => "case",
+                        crate::model::Kind::Body => "body",
+                        _ => "person",
+                    };
+                    self.log(AuditAction::View, Some(id), &format!("opened the {what} view of {id}"))?;
+                } else {
+                    self.refused(Some(id), "a view of a record not theirs");
+                }
+                run_store(&store, effect, today, shared.at(), &scope, &mut |r| {
+                    replies.push(r);
+                });
             }
             other => run_store(&store, other, today, shared.at(), &scope, &mut |r| {
                 replies.push(r);
@@ -426,6 +511,18 @@ fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), Str
     }
     let seen = |r: &Record| scope.sees(store, r).unwrap_or(false);
     for op in ops {
+        if let Change::Append(crate::model::Intent::ReferralStep {
+            override_reason: Some(_),
+            ..
+        }) = op
+            && reader.role != AccessRole::Coordinator
+        {
+            return Err(format!(
+                "{} is a {}: only a coordinator may send a referral without a covering consent",
+                reader.user,
+                reader.role.name()
+            ));
+        }
         let (stored, new) = match op {
             Change::Create(r) => (None, Some(r)),
             Change::Update(r) | Change::Edit { record: r, .. } => (Some(r.id()), Some(r)),
@@ -459,7 +556,7 @@ fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), Str
             if let Some(what) = outside_own_cases(record, matches!(op, Change::Create(_))) {
                 return rule(what);
             }
-            if let Some(c) = case_of(record).filter(|c| !scope.sees_case(*c)) {
+            if let Some(c) = record.case().filter(|c| !scope.sees_case(*c)) {
                 return rule(format!("{c} is not one of theirs"));
             }
         }
@@ -474,19 +571,6 @@ fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), Str
         }
     }
     Ok(())
-}
-
-/// The case a record belongs to, if it names one.
-fn case_of(record: &Record) -> Option<crate::model::Id> {
-    match record {
-        Record::Case(c) => Some(c.id),
-        Record::TrustNote(n) => n.case,
-        Record::Referral(r) => Some(r.case),
-        Record::Consent(c) => Some(c.case),
-        Record::Relationship(r) => r.case,
-        Record::Event(e) => e.case,
-        _ => None,
-    }
 }
 
 /// What a supporter may not write, though they may see it: a new case,
