@@ -130,7 +130,7 @@ pub fn record_provisions(records: &mut [Record]) {
             if step.status != ReferralStatus::Sent || step.provision.is_some() {
                 continue;
             }
-            let (items, basis) = match consent_basis(&consents, client, to, step.on) {
+            let (items, basis) = match consent_basis(&consents, r.case, client, to, step.on) {
                 Ok(c) => (
                     c.scope.information.clone(),
                     ProvisionBasis::Consent { consent: c.id },

@@ -349,6 +349,8 @@ fn appends_to_one_record_from_two_clients_both_land() {
             decline_reason: String::new(),
             outcome: None,
             follow_up: None,
+            // The case has no consent: the owner (a coordinator) overrides.
+            override_reason: Some("the client agreed by phone".into()),
         };
         save(client, 3000 + who as u128, vec![Change::Append(step)]).unwrap()
     });

@@ -195,6 +195,8 @@ impl Fixture {
             .expect("an open demo referral");
         let mut overdue = open;
         overdue.case = own;
+        // Proposed: only a step past the consent gate makes it sent.
+        overdue.history.truncate(1);
         overdue.follow_up = today.checked_sub_days(chrono::Days::new(3));
         store
             .as_user(&me)

@@ -128,11 +128,14 @@ pub enum ConsentRefusal {
 }
 
 /// The consent under which information may go to `to` on `on`: an active
-/// consent of `client` that covers information sharing and names `to`.
+/// consent of `client`, recorded in this `case`, that covers information
+/// sharing and names `to`. (A consent in another case of the same client
+/// was given for that case's work, and is not this case's to read.)
 /// Refused with the most telling reason (withdrawn, expired, not covering,
 /// none at all).
 pub fn consent_basis(
     consents: &[Consent],
+    case: Id,
     client: Option<Id>,
     to: Id,
     on: Date,
@@ -142,7 +145,7 @@ pub fn consent_basis(
     };
     let sharing: Vec<&Consent> = consents
         .iter()
-        .filter(|c| c.client == client && c.scope.information_sharing)
+        .filter(|c| c.client == client && c.case == case && c.scope.information_sharing)
         .collect();
     let covering: Vec<&Consent> = sharing
         .iter()
@@ -169,7 +172,7 @@ pub fn consent_basis(
             on: c.expires_on.unwrap_or(on),
         });
     }
-    if consents.iter().any(|c| c.client == client) {
+    if consents.iter().any(|c| c.client == client && c.case == case) {
         Err(ConsentRefusal::NotCovering { to })
     } else {
         Err(ConsentRefusal::NoConsent)

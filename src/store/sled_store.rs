@@ -399,6 +399,16 @@ impl SledStore {
 
     /// A record replaced, its history kept (see `Record::check_successor`).
     fn update_tx(&self, t: &Tx, user: &str, record: &Record) -> TxResult<()> {
+        if let Record::Referral(new) = record
+            && let Some(old) = t[tree_index(Kind::Referral)].get(keys::record_key(new.id))?
+            && let Record::Referral(old) = decode(&old).or_else(abort)?
+            && sent_steps(new) > sent_steps(&old)
+        {
+            return abort(StoreError::Invalid {
+                id: new.id,
+                error: not_sent_by_edit(),
+            });
+        }
         let summary = format!("updated {} {}", record.kind().name(), record.id());
         self.update_said(t, user, record, &summary)
     }
@@ -542,7 +552,7 @@ impl SledStore {
             on,
             basis,
         };
-        match (crate::model::consent_basis(&consents, client, r.to, on), override_reason) {
+        match (crate::model::consent_basis(&consents, r.case, client, r.to, on), override_reason) {
             (Ok(c), _) => Ok(provision(
                 c.scope.information.clone(),
                 ProvisionBasis::Consent { consent: c.id },
@@ -673,6 +683,12 @@ impl SledStore {
     ) -> Result<Vec<Record>> {
         for change in &changes {
             match change {
+                Change::Create(Record::Referral(r)) if sent_steps(r) > 0 => {
+                    return Err(StoreError::InvalidNew {
+                        kind: Kind::Referral,
+                        error: not_sent_by_edit(),
+                    });
+                }
                 Change::Create(r) => {
                     let kind = r.kind();
                     let mut r = r.clone();
@@ -1139,6 +1155,21 @@ fn revision_tx(t: &Tx, id: Id) -> TxResult<u64> {
         None if t[tree_index(id.kind)].get(keys::record_key(id))?.is_some() => 1,
         None => 0,
     })
+}
+
+/// Sent steps: only an intent adds one, past the consent gate.
+fn sent_steps(r: &crate::model::Referral) -> usize {
+    r.history
+        .iter()
+        .filter(|t| t.status == ReferralStatus::Sent)
+        .count()
+}
+
+fn not_sent_by_edit() -> crate::model::ValidationError {
+    crate::model::ValidationError::new(
+        "history",
+        "a referral is sent by moving it on (which checks the client's consent), not by writing its history",
+    )
 }
 
 /// What an audit entry says, before the store numbers and chains it.
