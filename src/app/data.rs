@@ -88,6 +88,10 @@ pub struct ConsentAlert {
     pub client: Id,
     pub expires_on: Option<Date>,
     pub withdrawn_on: Option<Date>,
+    /// A withdrawn consent: the open referrals it covered (sent under it,
+    /// or proposed to a party it names), which need a coordinator's look.
+    #[serde(default)]
+    pub open_referrals: Vec<Id>,
 }
 
 /// An event coming up soon.

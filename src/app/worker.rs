@@ -307,6 +307,34 @@ pub fn finder_docs(
 
 /// Referral counts, overdue follow-ups, consents needing attention and
 /// upcoming events.
+/// The open referrals of a consent's case that it covered: sent under it,
+/// or proposed to a party it names (they would have gone under it).
+fn covered_open_referrals(
+    store: &dyn Store,
+    alert: &ConsentAlert,
+    granted_to: &[Id],
+) -> Result<Vec<Id>, StoreError> {
+    use crate::model::{ProvisionBasis, ReferralStatus};
+    let mut out = Vec::new();
+    for id in store.referrers(alert.case)? {
+        if id.kind != Kind::Referral {
+            continue;
+        }
+        let Some(r) = store.get_as::<Referral>(id)? else {
+            continue;
+        };
+        let under_it = matches!(
+            r.provision().map(|p| &p.basis),
+            Some(ProvisionBasis::Consent { consent }) if *consent == alert.id
+        );
+        let would_be = r.status() == ReferralStatus::Proposed && granted_to.contains(&r.to);
+        if r.status().is_open() && (under_it || would_be) {
+            out.push(r.id);
+        }
+    }
+    Ok(out)
+}
+
 fn load_dashboard(
     store: &dyn Store,
     today: Date,
@@ -349,17 +377,30 @@ fn load_dashboard(
             let expiring =
                 c.withdrawn_on.is_none() && c.expires_on.is_some_and(|e| today <= e && e <= soon);
             if expiring || c.withdrawn_on.is_some() {
-                consents.push(ConsentAlert {
-                    id: c.id,
-                    case: c.case,
-                    client: c.client,
-                    expires_on: c.expires_on,
-                    withdrawn_on: c.withdrawn_on,
-                });
+                consents.push((
+                    ConsentAlert {
+                        id: c.id,
+                        case: c.case,
+                        client: c.client,
+                        expires_on: c.expires_on,
+                        withdrawn_on: c.withdrawn_on,
+                        open_referrals: Vec::new(),
+                    },
+                    c.granted_to,
+                ));
             }
         }
         true
     })?;
+    let mut consents: Vec<ConsentAlert> = consents
+        .into_iter()
+        .map(|(mut alert, granted_to)| {
+            if alert.withdrawn_on.is_some() {
+                alert.open_referrals = covered_open_referrals(store, &alert, &granted_to)?;
+            }
+            Ok(alert)
+        })
+        .collect::<Result<_, StoreError>>()?;
     // Withdrawn most recently first, then soonest to expire.
     consents.sort_by_key(|c| {
         (
