@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use crate::model::{Case, Consent, Event, Id, Referral, Sector, TrustNote};
+use crate::model::{
+    Case, Consent, Event, Id, Provision, ProvisionBasis, Referral, Sector, TrustNote,
+};
 use crate::store::{Scope, Store, StoreError, StoreExt};
 
 fn name(store: &dyn Store, id: Id) -> String {
@@ -62,6 +64,9 @@ pub fn case_report(store: &dyn Store, case: Id, scope: &Scope) -> Result<String,
             r.status(),
             r.reason
         );
+        if let Some(p) = r.provision() {
+            let _ = writeln!(md, "  - {}", provision_line(store, p));
+        }
     }
     let mut notes: Vec<TrustNote> = store.referring(case)?;
     let all = notes.len();
@@ -96,6 +101,12 @@ pub fn case_report(store: &dyn Store, case: Id, scope: &Scope) -> Result<String,
             k.given_on,
             k.status(today)
         );
+        // The provisions made under it (APPI's record of third-party provision).
+        for p in referrals.iter().filter_map(Referral::provision).filter(|p| {
+            matches!(p.basis, ProvisionBasis::Consent { consent } if consent == k.id)
+        }) {
+            let _ = writeln!(md, "  - {}", provision_line(store, p));
+        }
     }
     let mut events: Vec<Event> = store.referring(case)?;
     events.sort_by_key(|e| e.date);
@@ -104,4 +115,20 @@ pub fn case_report(store: &dyn Store, case: Id, scope: &Scope) -> Result<String,
         let _ = writeln!(md, "- {} {:?}: {}", e.date, e.kind, e.title);
     }
     Ok(md)
+}
+
+/// "provided to X on D (items) under K-0001" or "… by override: why".
+fn provision_line(store: &dyn Store, p: &Provision) -> String {
+    let items = if p.items.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", p.items.join(", "))
+    };
+    let basis = match &p.basis {
+        ProvisionBasis::Consent { consent } => format!("under consent {consent}"),
+        ProvisionBasis::Override { reason } => {
+            format!("by override without consent: {}", reason.replace('\n', " "))
+        }
+    };
+    format!("provided to {} on {}{items} {basis}", name(store, p.to), p.on)
 }
