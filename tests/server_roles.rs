@@ -33,7 +33,7 @@ mod common;
 mod server_common;
 use server_common::{
     BIN, DEADLINE, Heards, PATIENCE, connect, lock_holders, open_when_free, raw_welcomed, run,
-    save, search, text, wait_until,
+    save, saved, search, text, wait_until,
 };
 
 // ------------------------------------------------------------ the fixture
@@ -1733,4 +1733,74 @@ fn a_coordinator_cannot_overwrite_a_private_note_they_may_not_read() {
         "an Update ({reply:?}) rewrote {}, a private note of {OTHER_AUTHOR}: now {now:?}",
         hidden.id
     );
+}
+
+#[test]
+fn only_a_coordinator_reads_the_audit_trail_or_overrides_the_consent_gate() {
+    let fx = Fixture::new();
+    let audit = || Ask::Audit {
+        case: None,
+        user: None,
+        since: None,
+    };
+    let proposed = fx
+        .open()
+        .all::<Referral>()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.case == fx.own && r.status() == triad::model::ReferralStatus::Proposed)
+        .expect("the fixture's proposed referral in the supporter's case");
+    let send = triad::model::Intent::ReferralStep {
+        referral: proposed.id,
+        status: triad::model::ReferralStatus::Sent,
+        on: proposed.history[0].on,
+        note: String::new(),
+        declined_by: None,
+        decline_reason: String::new(),
+        outcome: None,
+        follow_up: None,
+        override_reason: Some("urgent".into()),
+    };
+    for role in [AccessRole::Viewer, AccessRole::Supporter] {
+        let server = fx.serve_as(role);
+        let mut c = client(server.socket());
+        forbidden(c.ask(audit(), &mut |_| {}), "the audit trail");
+        if role == AccessRole::Supporter {
+            match save(&mut c, 77, vec![Change::Append(send.clone())]).unwrap() {
+                Reply::SaveFailed { error, .. } => {
+                    assert!(error.contains("only a coordinator"), "{error}");
+                }
+                other => panic!("a supporter's override: {other:?}"),
+            }
+        }
+        drop(c);
+        drop(server);
+    }
+    let server = fx.serve_as(AccessRole::Coordinator);
+    let mut c = client(server.socket());
+    let mut entries = Vec::new();
+    c.ask(audit(), &mut |p| {
+        if let Part::Audit { entries: e } = p {
+            entries.extend(e);
+        }
+    })
+    .unwrap();
+    let refused: Vec<_> = entries
+        .iter()
+        .filter(|e| e.action == triad::model::AuditAction::Refused)
+        .collect();
+    assert_eq!(
+        refused
+            .iter()
+            .filter(|e| e.summary.contains("read the audit trail"))
+            .count(),
+        2,
+        "{refused:?}"
+    );
+    assert!(
+        refused.iter().any(|e| e.entity == Some(proposed.id)),
+        "the refused override is logged against its referral: {refused:?}"
+    );
+    // A coordinator's override goes through.
+    saved(&mut c, 78, vec![Change::Append(send)]);
 }
