@@ -124,6 +124,7 @@ pub fn draw(state: &State, s: &CaseScreen, body: Rect, buf: &mut Buffer) {
             panels::timeline(state, &rows, &d.names, sel, lay.panel, buf);
         }
         CasePanel::Consents => panels::consents(state, s, d, sel, lay.panel, buf),
+        CasePanel::Audit => panels::audit(state, s, d, sel, lay.panel, buf),
     }
 }
 
@@ -350,6 +351,7 @@ fn tabs(state: &State, s: &CaseScreen, d: &CaseDetail, area: Rect, buf: &mut Buf
                 CasePanel::Notes => (l.t("Trust notes", "信頼メモ"), d.notes.len()),
                 CasePanel::Timeline => (l.t("Timeline", "連携の歩み"), d.timelines.len()),
                 CasePanel::Consents => (l.t("Consents", "同意"), d.consents.len()),
+                CasePanel::Audit => (l.t("Audit", "監査"), d.audit.len()),
             };
             (name, n, p == s.panel)
         })
