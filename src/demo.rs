@@ -105,7 +105,8 @@ pub fn scenarios(today: Date) -> Vec<Record> {
 
 /// What the store's consent gate would have written when each demo
 /// referral was sent: a provision under the client's covering consent, or
-/// (history kept as it happened) a coordinator's override saying why.
+/// (history kept as it happened: many demo referrals predate any consent
+/// on record) a coordinator's override saying why.
 pub fn record_provisions(records: &mut [Record]) {
     use crate::model::{Provision, ProvisionBasis, ReferralStatus, consent_basis};
     let consents: Vec<crate::model::Consent> = records
@@ -138,7 +139,7 @@ pub fn record_provisions(records: &mut [Record]) {
                 Err(_) => (
                     Vec::new(),
                     ProvisionBasis::Override {
-                        reason: "consent was given verbally at the meeting; the written form followed"
+                        reason: "sent before consents were recorded in triad (historical record)"
                             .to_string(),
                     },
                 ),
