@@ -20,6 +20,9 @@ use crate::app::worker::run_store;
 use crate::model::{AccessRole, AuditAction, Id, Reader, Record};
 use crate::store::{Change, Scope, Store};
 
+/// A view of the record just viewed, within this, is a reload: not logged again.
+const VIEW_AGAIN: Duration = Duration::from_secs(60);
+
 /// How long a new connection has to say hello.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -61,6 +64,7 @@ pub(super) fn run(
         reader,
         search: crate::search::Session::default(),
         import: Vec::new(),
+        last_view: None,
         tx: &tx,
         stop,
     };
@@ -223,6 +227,9 @@ struct Session<'a> {
     search: crate::search::Session,
     /// Records of an import sent in parts, until it is committed.
     import: Vec<Record>,
+    /// The view last logged: the reloads that follow others' saves are
+    /// the same look, not another one.
+    last_view: Option<(Id, std::time::Instant)>,
     tx: &'a SyncSender<ServerFrame>,
     stop: &'a StopHandle,
 }
@@ -470,14 +477,18 @@ impl Session<'_> {
                     StoreEffect::LoadCase(_) => scope.sees_case(id),
                     _ => scope.sees_id(&store, id).unwrap_or(false),
                 };
-                if seen {
+                let again = self
+                    .last_view
+                    .is_some_and(|(last, at)| last == id && at.elapsed() < VIEW_AGAIN);
+                if seen && !again {
+                    self.last_view = Some((id, std::time::Instant::now()));
                     let what = match id.kind {
                         crate::model::Kind::Case => "case",
                         crate::model::Kind::Body => "body",
                         _ => "person",
                     };
                     self.log(AuditAction::View, Some(id), &format!("opened the {what} view of {id}"))?;
-                } else {
+                } else if !seen {
                     self.refused(Some(id), "a view of a record not theirs");
                 }
                 run_store(&store, effect, today, shared.at(), &scope, &mut |r| {
