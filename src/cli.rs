@@ -472,7 +472,10 @@ fn audit(
         out.push('\n');
     } else {
         for e in &entries {
-            let entity = e.entity.map(|i| i.to_string()).unwrap_or_else(|| "-".into());
+            let entity = e
+                .entity
+                .map(|i| i.to_string())
+                .unwrap_or_else(|| "-".into());
             out.push_str(&format!(
                 "{:>6}  {}  {:<12} {:<8} {:<7} {}\n",
                 e.seq,

@@ -27,7 +27,11 @@ fn written() -> (tempfile::TempDir, std::path::PathBuf) {
         })])
         .unwrap();
     store
-        .log(AuditAction::Export, None, "exported the store as Json to out.json")
+        .log(
+            AuditAction::Export,
+            None,
+            "exported the store as Json to out.json",
+        )
         .unwrap();
     assert!(problems(&store).is_empty(), "{:?}", problems(&store));
     drop(store);

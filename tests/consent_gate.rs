@@ -96,7 +96,10 @@ fn without_any_consent_sending_is_refused() {
 fn an_expired_consent_is_refused_naming_it() {
     let (_d, store) = store();
     store
-        .apply(vec![Change::Create(consent(receiver(), Some(day(2024, 2, 1))))])
+        .apply(vec![Change::Create(consent(
+            receiver(),
+            Some(day(2024, 2, 1)),
+        ))])
         .unwrap();
     assert_eq!(
         refusal(&store),
@@ -139,7 +142,10 @@ fn a_consent_for_another_party_is_refused() {
     store
         .apply(vec![Change::Create(consent(Id::new(Kind::Body, 1), None))])
         .unwrap();
-    assert_eq!(refusal(&store), ConsentRefusal::NotCovering { to: receiver() });
+    assert_eq!(
+        refusal(&store),
+        ConsentRefusal::NotCovering { to: receiver() }
+    );
     still_proposed(&store);
 }
 

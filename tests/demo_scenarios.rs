@@ -815,7 +815,9 @@ fn every_sent_demo_referral_records_its_provision() {
             assert!(r.provision().is_none(), "{}", r.id);
             continue;
         }
-        let p = r.provision().unwrap_or_else(|| panic!("{} has no provision", r.id));
+        let p = r
+            .provision()
+            .unwrap_or_else(|| panic!("{} has no provision", r.id));
         assert_eq!(p.to, r.to);
         assert_eq!(Some(p.on), r.sent_on());
         match &p.basis {
@@ -833,6 +835,9 @@ fn every_sent_demo_referral_records_its_provision() {
             }
         }
     }
-    assert!(under_consent > 0, "some demo referrals went under a consent");
+    assert!(
+        under_consent > 0,
+        "some demo referrals went under a consent"
+    );
     println!("demo: {under_consent} sent under a consent, {overridden} by override");
 }

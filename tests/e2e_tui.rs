@@ -477,7 +477,11 @@ fn a_case_view_opened_in_the_tui_shows_in_triad_audit() {
         .env("TRIAD_SERVER_IDLE", "3")
         .output()
         .expect("triad audit");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let entries: Vec<triad::model::AuditEntry> =
         serde_json::from_slice(&out.stdout).expect("a JSON array of entries");
     let titles: std::collections::HashMap<_, _> =
@@ -510,7 +514,13 @@ fn a_case_view_opened_in_the_tui_shows_in_triad_audit() {
     // The case filter finds it too, in the plain listing.
     let case = viewed[0].entity.unwrap().to_string();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_triad"))
-        .args(["--store", &store.display().to_string(), "audit", "--case", &case])
+        .args([
+            "--store",
+            &store.display().to_string(),
+            "audit",
+            "--case",
+            &case,
+        ])
         .output()
         .expect("triad audit --case");
     let listing = String::from_utf8_lossy(&out.stdout);

@@ -614,8 +614,14 @@ fn a_meeting_mode_reveal_is_logged_and_clients_log_only_exports_and_imports() {
         .filter(|e| e.action == AuditAction::Reveal)
         .collect();
     assert_eq!(reveals.len(), 2, "{trail:?}");
-    assert_eq!(reveals[0].summary, format!("revealed the name of {p} in meeting mode"));
-    assert_eq!(reveals[1].summary, format!("revealed the item of {p} in meeting mode"));
+    assert_eq!(
+        reveals[0].summary,
+        format!("revealed the name of {p} in meeting mode")
+    );
+    assert_eq!(
+        reveals[1].summary,
+        format!("revealed the item of {p} in meeting mode")
+    );
     assert!(!trail.iter().any(|e| e.summary.contains("森田")));
     assert!(!trail.iter().any(|e| e.summary == "nothing to see"));
     assert!(store.check().unwrap().problems.is_empty());

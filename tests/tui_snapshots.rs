@@ -224,8 +224,8 @@ fn audit_panel() {
                 panic!("not on a case");
             };
             let case = c.id;
-            let entry = |seq: u64, min: u32, user: &str, action, entity: Id, summary: &str| {
-                AuditEntry {
+            let entry =
+                |seq: u64, min: u32, user: &str, action, entity: Id, summary: &str| AuditEntry {
                     seq,
                     at: chrono::Utc.with_ymd_and_hms(2024, 6, 3, 9, min, 0).unwrap(),
                     user: user.into(),
@@ -237,14 +237,41 @@ fn audit_panel() {
                     sealed: None,
                     released: vec![],
                     hash: String::new(),
-                }
-            };
+                };
             let r = Id::new(Kind::Referral, 3);
             c.detail.as_mut().expect("loaded").audit = vec![
-                entry(14, 30, "sato", AuditAction::Update, r, "sent referral R-0003: provision to B-0002 under K-0001"),
-                entry(13, 20, "tanaka", AuditAction::Refused, case, "refused tanaka (supporter): a write outside the reader's rights"),
-                entry(12, 10, "sato", AuditAction::Update, case, &format!("updated case {case}")),
-                entry(11, 0, "sato", AuditAction::View, case, &format!("opened the case view of {case}")),
+                entry(
+                    14,
+                    30,
+                    "sato",
+                    AuditAction::Update,
+                    r,
+                    "sent referral R-0003: provision to B-0002 under K-0001",
+                ),
+                entry(
+                    13,
+                    20,
+                    "tanaka",
+                    AuditAction::Refused,
+                    case,
+                    "refused tanaka (supporter): a write outside the reader's rights",
+                ),
+                entry(
+                    12,
+                    10,
+                    "sato",
+                    AuditAction::Update,
+                    case,
+                    &format!("updated case {case}"),
+                ),
+                entry(
+                    11,
+                    0,
+                    "sato",
+                    AuditAction::View,
+                    case,
+                    &format!("opened the case view of {case}"),
+                ),
             ];
             insta::assert_snapshot!(format!("case_audit_{tag}_{w}x{h}"), app.screen());
         }

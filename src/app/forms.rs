@@ -487,35 +487,35 @@ pub fn open(state: &State, kind: FormKind) -> Result<AppForm, String> {
             let follow = r.follow_up.map(|d| d.to_string()).unwrap_or_default();
             let may_send = next.contains(&ReferralStatus::Sent);
             let mut fields = vec![
-                    f(
-                        "status",
-                        l.t("New status", "新しい状態"),
-                        choices(&next, |s| l.referral_status(s)),
-                    ),
-                    f("on", l.t("Date", "日付"), FieldKind::Date)
-                        .required()
-                        .text(&today),
-                    f("note", l.t("Note", "メモ"), FieldKind::Text),
-                    f(
-                        "declined_by",
-                        l.t("Declined by (if declined)", "辞退した人（辞退の場合）"),
-                        choices(&[DeclinedBy::Client, DeclinedBy::Receiver], |d| {
-                            l.declined_by(d)
-                        }),
-                    ),
-                    f(
-                        "decline_reason",
-                        l.t("Why declined (if declined)", "辞退の理由（辞退の場合）"),
-                        FieldKind::Text,
-                    ),
-                    f("outcome", l.t("Outcome", "結果"), FieldKind::Text).text(&r.outcome),
-                    f(
-                        "follow_up",
-                        l.t("Follow up on", "確認予定日"),
-                        FieldKind::Date,
-                    )
-                    .text(&follow),
-                ];
+                f(
+                    "status",
+                    l.t("New status", "新しい状態"),
+                    choices(&next, |s| l.referral_status(s)),
+                ),
+                f("on", l.t("Date", "日付"), FieldKind::Date)
+                    .required()
+                    .text(&today),
+                f("note", l.t("Note", "メモ"), FieldKind::Text),
+                f(
+                    "declined_by",
+                    l.t("Declined by (if declined)", "辞退した人（辞退の場合）"),
+                    choices(&[DeclinedBy::Client, DeclinedBy::Receiver], |d| {
+                        l.declined_by(d)
+                    }),
+                ),
+                f(
+                    "decline_reason",
+                    l.t("Why declined (if declined)", "辞退の理由（辞退の場合）"),
+                    FieldKind::Text,
+                ),
+                f("outcome", l.t("Outcome", "結果"), FieldKind::Text).text(&r.outcome),
+                f(
+                    "follow_up",
+                    l.t("Follow up on", "確認予定日"),
+                    FieldKind::Date,
+                )
+                .text(&follow),
+            ];
             // Sending needs the client's consent; without one a coordinator
             // may send anyway, saying why (the server checks the role).
             if may_send {

@@ -382,10 +382,7 @@ pub fn case_panel_len(screen: &CaseScreen, cfg: &Config) -> usize {
 }
 
 /// The case's audit entries the filter keeps, newest first.
-pub fn audit_rows<'a>(
-    screen: &CaseScreen,
-    d: &'a CaseDetail,
-) -> Vec<&'a crate::model::AuditEntry> {
+pub fn audit_rows<'a>(screen: &CaseScreen, d: &'a CaseDetail) -> Vec<&'a crate::model::AuditEntry> {
     let filter = screen.filter.text.trim().to_lowercase();
     d.audit
         .iter()

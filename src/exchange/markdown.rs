@@ -102,9 +102,11 @@ pub fn case_report(store: &dyn Store, case: Id, scope: &Scope) -> Result<String,
             k.status(today)
         );
         // The provisions made under it (APPI's record of third-party provision).
-        for p in referrals.iter().filter_map(Referral::provision).filter(|p| {
-            matches!(p.basis, ProvisionBasis::Consent { consent } if consent == k.id)
-        }) {
+        for p in referrals
+            .iter()
+            .filter_map(Referral::provision)
+            .filter(|p| matches!(p.basis, ProvisionBasis::Consent { consent } if consent == k.id))
+        {
             let _ = writeln!(md, "  - {}", provision_line(store, p));
         }
     }
@@ -130,5 +132,9 @@ fn provision_line(store: &dyn Store, p: &Provision) -> String {
             format!("by override without consent: {}", reason.replace('\n', " "))
         }
     };
-    format!("provided to {} on {}{items} {basis}", name(store, p.to), p.on)
+    format!(
+        "provided to {} on {}{items} {basis}",
+        name(store, p.to),
+        p.on
+    )
 }

@@ -96,7 +96,9 @@ impl AuditEntry {
     pub fn compute_hash(&self) -> String {
         let mut bare = self.clone();
         bare.hash.clear();
-        hex(&Sha256::digest(serde_json::to_vec(&bare).unwrap_or_default()))
+        hex(&Sha256::digest(
+            serde_json::to_vec(&bare).unwrap_or_default(),
+        ))
     }
 }
 

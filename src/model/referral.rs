@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::consent::{Consent, ConsentStatus};
 use super::party::{expect_kind, expect_party};
 use super::text::{ValidationError, check_name, check_text};
-use super::consent::{Consent, ConsentStatus};
 use super::{Date, Id, Kind};
 
 /// The routes a peer supporter refers along.
@@ -158,7 +158,10 @@ pub fn consent_basis(
     {
         return Ok(active);
     }
-    if let Some(c) = covering.iter().find(|c| c.status(on) == ConsentStatus::Withdrawn) {
+    if let Some(c) = covering
+        .iter()
+        .find(|c| c.status(on) == ConsentStatus::Withdrawn)
+    {
         return Err(ConsentRefusal::Withdrawn {
             consent: c.id,
             to,
@@ -172,7 +175,10 @@ pub fn consent_basis(
             on: c.expires_on.unwrap_or(on),
         });
     }
-    if consents.iter().any(|c| c.client == client && c.case == case) {
+    if consents
+        .iter()
+        .any(|c| c.client == client && c.case == case)
+    {
         Err(ConsentRefusal::NotCovering { to })
     } else {
         Err(ConsentRefusal::NoConsent)

@@ -269,7 +269,11 @@ impl Session<'_> {
 
     /// Logs a refusal (the rule's name only: refusals can quote content).
     fn refused(&self, entity: Option<Id>, rule: &str) {
-        let summary = format!("refused {} ({}): {rule}", self.reader.user, self.reader.role.name());
+        let summary = format!(
+            "refused {} ({}): {rule}",
+            self.reader.user,
+            self.reader.role.name()
+        );
         // The refusal is answered either way; a failed log is the store's
         // problem and `triad check` shows it.
         let _ = self.log(AuditAction::Refused, entity, &summary);
@@ -350,7 +354,10 @@ impl Session<'_> {
                 if !matches!(action, AuditAction::Export | AuditAction::Import) {
                     return Err(WireError::new(
                         ErrorCode::BadRequest,
-                        format!("a client logs only exports and imports, not {}", action.name()),
+                        format!(
+                            "a client logs only exports and imports, not {}",
+                            action.name()
+                        ),
                     ));
                 }
                 self.log(action, entity, &summary)
@@ -373,7 +380,10 @@ impl Session<'_> {
             Ask::Reveal { entity, item } => {
                 if !self.scope()?.sees_id(&store, entity).unwrap_or(false) {
                     self.refused(Some(entity), "reveal of a record not theirs");
-                    return Err(WireError::new(ErrorCode::NotFound, format!("{entity} does not exist")));
+                    return Err(WireError::new(
+                        ErrorCode::NotFound,
+                        format!("{entity} does not exist"),
+                    ));
                 }
                 // The item's kind only: a client could send anything here.
                 let item = if !item.is_empty()
@@ -384,7 +394,11 @@ impl Session<'_> {
                 } else {
                     "item".to_string()
                 };
-                self.log(AuditAction::Reveal, Some(entity), &format!("revealed the {item} of {entity} in meeting mode"))
+                self.log(
+                    AuditAction::Reveal,
+                    Some(entity),
+                    &format!("revealed the {item} of {entity} in meeting mode"),
+                )
             }
             Ask::ImportPart { mut records } => {
                 self.coordinators_only("import")?;
@@ -487,7 +501,11 @@ impl Session<'_> {
                         crate::model::Kind::Body => "body",
                         _ => "person",
                     };
-                    self.log(AuditAction::View, Some(id), &format!("opened the {what} view of {id}"))?;
+                    self.log(
+                        AuditAction::View,
+                        Some(id),
+                        &format!("opened the {what} view of {id}"),
+                    )?;
                 } else if !seen {
                     self.refused(Some(id), "a view of a record not theirs");
                 }

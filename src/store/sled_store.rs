@@ -392,7 +392,13 @@ impl SledStore {
         let mut sealing = Sealing::default();
         Self::put_new(t, &rec, &mut sealing)?;
         let summary = format!("created {} {}", kind.name(), rec.id());
-        let entry = Entry::new(user, AuditAction::Create, Some(rec.id()), rec.case(), &summary);
+        let entry = Entry::new(
+            user,
+            AuditAction::Create,
+            Some(rec.id()),
+            rec.case(),
+            &summary,
+        );
         audit(t, entry, sealing)?;
         Ok(rec)
     }
@@ -474,13 +480,7 @@ impl SledStore {
     /// An append applied to the record as it is now, by `user`.
     /// `consents`: the ids of the consents of the client of a referral
     /// being sent (read before the transaction, under the write lock).
-    fn append_tx(
-        &self,
-        t: &Tx,
-        user: &str,
-        intent: &Intent,
-        consents: &[Id],
-    ) -> TxResult<Record> {
+    fn append_tx(&self, t: &Tx, user: &str, intent: &Intent, consents: &[Id]) -> TxResult<Record> {
         let id = intent.target();
         let Some(current) = t[tree_index(id.kind)].get(keys::record_key(id))? else {
             return abort(StoreError::NotFound(id));
@@ -501,13 +501,21 @@ impl SledStore {
         ) = (intent, &mut record)
         {
             let provision = Self::consent_gate(t, r, consents, *on, override_reason.as_deref())
-                .map_err(|error| ConflictableTransactionError::Abort(StoreError::Refused { id, error }))?;
+                .map_err(|error| {
+                    ConflictableTransactionError::Abort(StoreError::Refused { id, error })
+                })?;
             summary = match &provision.basis {
                 ProvisionBasis::Consent { consent } => {
-                    format!("sent referral {id}: provision to {} under {consent}", provision.to)
+                    format!(
+                        "sent referral {id}: provision to {} under {consent}",
+                        provision.to
+                    )
                 }
                 ProvisionBasis::Override { .. } => {
-                    format!("sent referral {id}: provision to {} by override", provision.to)
+                    format!(
+                        "sent referral {id}: provision to {} by override",
+                        provision.to
+                    )
                 }
             };
             if let Some(step) = r.history.last_mut() {
@@ -552,7 +560,10 @@ impl SledStore {
             on,
             basis,
         };
-        match (crate::model::consent_basis(&consents, r.case, client, r.to, on), override_reason) {
+        match (
+            crate::model::consent_basis(&consents, r.case, client, r.to, on),
+            override_reason,
+        ) {
             (Ok(c), _) => Ok(provision(
                 c.scope.information.clone(),
                 ProvisionBasis::Consent { consent: c.id },
@@ -1005,7 +1016,9 @@ impl SledStore {
                     "audit entry #{key} does not follow #{last_seq} (an entry was inserted or changed)"
                 ));
             } else if entry.hash != entry.compute_hash() {
-                break_at(format!("audit entry #{key} was changed after it was written"));
+                break_at(format!(
+                    "audit entry #{key} was changed after it was written"
+                ));
             }
             prev.clone_from(&entry.hash);
             last_seq = key;

@@ -112,7 +112,14 @@ pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
                 };
                 vec![
                     styled(format!("{} ", c.id), t.dim()),
-                    styled(pad(&what, if c.open_referrals.is_empty() { 28 } else { 40 }, cut), style),
+                    styled(
+                        pad(
+                            &what,
+                            if c.open_referrals.is_empty() { 28 } else { 40 },
+                            cut,
+                        ),
+                        style,
+                    ),
                     Span::raw(format!(
                         "{}  {}",
                         text::clean(&state.name(c.client)),

@@ -666,7 +666,9 @@ pub fn consents(
             .referrals
             .iter()
             .filter_map(|r| r.provision().map(|p| (r.id, p)))
-            .filter(|(_, p)| matches!(p.basis, ProvisionBasis::Consent { consent } if consent == c.id))
+            .filter(
+                |(_, p)| matches!(p.basis, ProvisionBasis::Consent { consent } if consent == c.id),
+            )
             .map(|(id, p)| format!("{id} {} {} {}", t.sym.arrow, name(&d.names, p.to), p.on))
             .collect();
         if !provided.is_empty() {
