@@ -24,6 +24,7 @@ fn written() -> (tempfile::TempDir, std::path::PathBuf) {
             case: Id::new(Kind::Case, 1),
             status: CaseStatus::Monitoring,
             on: day(2024, 6, 1),
+            note: String::new(),
         })])
         .unwrap();
     store

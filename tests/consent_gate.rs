@@ -89,7 +89,10 @@ fn without_any_consent_sending_is_refused() {
     still_proposed(&store);
     let why = refusal(&store).to_string();
     assert!(why.contains("no consent"), "{why}");
-    assert!(why.contains("override"), "says what to do: {why}");
+    assert!(
+        why.contains("a coordinator may send it anyway"),
+        "says what to do: {why}"
+    );
 }
 
 #[test]

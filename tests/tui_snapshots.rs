@@ -29,7 +29,7 @@ const SCREENS: &[(&str, &[&str], &str)] = &[
     ),
     (
         "case_consents",
-        &["<C-p>", "@C", "<S-Tab><S-Tab>"],
+        &["<C-p>", "@C", "<S-Tab>"],
         "仙台ポリオの会 会員",
     ),
     ("body", &["<C-p>", "@B", "<Tab><Tab>"], "仙台ポリオの会"),
@@ -37,7 +37,19 @@ const SCREENS: &[(&str, &[&str], &str)] = &[
     ("finder", &["<C-p>"], "ポリオ"),
     ("help", &["?"], ""),
     ("form", &["<C-p>", "@C", "r<Tab>"], "仙台ポリオの会 会員"),
-    ("confirm", &["<C-p>", "@C", "E"], "仙台ポリオの会 会員"),
+    ("end_role", &["<C-p>", "@C", "E"], "仙台ポリオの会 会員"),
+    ("edit_case", &["<C-p>", "@C", "i"], "仙台ポリオの会 会員"),
+    (
+        "edit_referral",
+        &["<C-p>", "@C", "<Tab>ggi"],
+        "仙台ポリオの会 会員",
+    ),
+    (
+        "withdraw_consent",
+        &["<C-p>", "@C", "<S-Tab>ggW"],
+        "仙台ポリオの会 会員",
+    ),
+    ("edit_person", &["<C-p>", "@P", "i"], "K医師"),
 ];
 
 /// Press `keys`; `<C-p>` is followed by typing `query` and, when the next
@@ -219,7 +231,11 @@ fn audit_panel() {
     for (lang, tag) in [(Lang::En, "en"), (Lang::Ja, "ja")] {
         for (w, h) in [(80, 24), (160, 48)] {
             let mut app = tui::app(&demo, lang, w, h);
-            drive(&mut app, &["<C-p>", "@C", "<S-Tab>"], "仙台ポリオの会 会員");
+            drive(
+                &mut app,
+                &["<C-p>", "@C", "<S-Tab><S-Tab>"],
+                "仙台ポリオの会 会員",
+            );
             let Some(Screen::Case(c)) = app.state.stack.last_mut() else {
                 panic!("not on a case");
             };

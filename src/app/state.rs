@@ -139,8 +139,9 @@ impl CasePanel {
         CasePanel::Referrals,
         CasePanel::Notes,
         CasePanel::Timeline,
-        CasePanel::Consents,
+        // Before consents, which stay one Shift-Tab from the triad.
         CasePanel::Audit,
+        CasePanel::Consents,
     ];
 }
 
@@ -229,11 +230,6 @@ pub struct Finder {
 pub enum Confirmed {
     DiscardForm,
     Quit,
-    EndRole {
-        case: Id,
-        party: Id,
-    },
-    WithdrawConsent(Id),
     /// A conflict: save the form again, now made from revision `rev`.
     Reapply {
         rev: u64,

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Reason;
 use super::consent::{Consent, ConsentStatus};
 use super::party::{expect_kind, expect_party};
 use super::text::{ValidationError, check_name, check_text};
@@ -105,27 +106,39 @@ pub enum ProvisionBasis {
 }
 
 /// Why a referral may not be sent: what consent is missing.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConsentRefusal {
-    #[error(
-        "the client has no consent to share information; record one, or a coordinator may override with a reason"
-    )]
     NoConsent,
-    #[error(
-        "consent {consent} to share with {to} expired on {on}; record a new one, or a coordinator may override with a reason"
-    )]
     Expired { consent: Id, to: Id, on: Date },
-    #[error(
-        "consent {consent} to share with {to} was withdrawn on {on}; a coordinator may override with a reason"
-    )]
     Withdrawn { consent: Id, to: Id, on: Date },
-    #[error(
-        "no consent of the client covers sharing information with {to}; record one, or a coordinator may override with a reason"
-    )]
     NotCovering { to: Id },
-    #[error("the case has no client whose consent could cover this referral")]
     NoClient,
 }
+
+impl From<&ConsentRefusal> for Reason {
+    fn from(r: &ConsentRefusal) -> Reason {
+        match *r {
+            ConsentRefusal::NoConsent => Reason::NoConsent,
+            ConsentRefusal::Expired { consent, to, on } => {
+                Reason::ConsentExpired { consent, to, on }
+            }
+            ConsentRefusal::Withdrawn { consent, to, on } => {
+                Reason::ConsentWithdrawn { consent, to, on }
+            }
+            ConsentRefusal::NotCovering { to } => Reason::ConsentNotCovering { to },
+            ConsentRefusal::NoClient => Reason::NoClientToConsent,
+        }
+    }
+}
+
+impl std::fmt::Display for ConsentRefusal {
+    /// English, for logs and tests; screens render the `Reason`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Reason::from(self).fmt(f)
+    }
+}
+
+impl std::error::Error for ConsentRefusal {}
 
 /// The consent under which information may go to `to` on `on`: an active
 /// consent of `client`, recorded in this `case`, that covers information
@@ -217,6 +230,19 @@ pub enum TransitionError {
     DeclineNeedsReason,
     #[error("the step is dated {on}, before the referral's last step on {last}")]
     BeforeLast { on: Date, last: Date },
+}
+
+impl From<&TransitionError> for Reason {
+    fn from(e: &TransitionError) -> Reason {
+        match e {
+            TransitionError::Illegal { from, to } => Reason::IllegalStep {
+                from: *from,
+                to: *to,
+            },
+            TransitionError::DeclineNeedsReason => Reason::DeclineNeedsWhoAndWhy,
+            TransitionError::BeforeLast { last, .. } => Reason::BeforeLast { last: *last },
+        }
+    }
 }
 
 impl Referral {
@@ -347,26 +373,17 @@ impl Referral {
         check_text("outcome", &self.outcome)?;
         check_text("decline_reason", &self.decline_reason)?;
         let Some(first) = self.history.first() else {
-            return Err(ValidationError::new(
-                "history",
-                "a referral starts proposed",
-            ));
+            return Err(ValidationError::new("history", Reason::StartsProposed));
         };
         if first.status != ReferralStatus::Proposed {
-            return Err(ValidationError::new(
-                "history",
-                "a referral starts proposed",
-            ));
+            return Err(ValidationError::new("history", Reason::StartsProposed));
         }
         for t in &self.history {
             check_name("history", &t.by)?;
             check_text("history", &t.note)?;
             if let Some(p) = &t.provision {
                 if t.status != ReferralStatus::Sent {
-                    return Err(ValidationError::new(
-                        "history",
-                        "only a sent step records a provision",
-                    ));
+                    return Err(ValidationError::new("history", Reason::ProvisionOnlyOnSent));
                 }
                 expect_party("provision", &p.to)?;
                 for i in &p.items {
@@ -380,7 +397,7 @@ impl Referral {
                         if reason.trim().is_empty() {
                             return Err(ValidationError::new(
                                 "override_reason",
-                                "an override says why",
+                                Reason::OverrideNeedsReason,
                             ));
                         }
                         check_text("override_reason", reason)?;
@@ -392,24 +409,21 @@ impl Referral {
             if !pair[0].status.can_move_to(pair[1].status) {
                 return Err(ValidationError::new(
                     "history",
-                    format!(
-                        "{:?} → {:?} is not a legal step",
-                        pair[0].status, pair[1].status
-                    ),
+                    Reason::IllegalStep {
+                        from: pair[0].status,
+                        to: pair[1].status,
+                    },
                 ));
             }
             if pair[1].on < pair[0].on {
-                return Err(ValidationError::new(
-                    "history",
-                    "steps are out of date order",
-                ));
+                return Err(ValidationError::new("history", Reason::OutOfOrder));
             }
         }
         let declined = self.status() == ReferralStatus::Declined;
         if declined && (self.declined_by.is_none() || self.decline_reason.trim().is_empty()) {
             return Err(ValidationError::new(
                 "decline_reason",
-                "a declined referral says who declined and why",
+                Reason::DeclineNeedsWhoAndWhy,
             ));
         }
         Ok(())

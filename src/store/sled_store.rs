@@ -1187,10 +1187,7 @@ fn sent_steps(r: &crate::model::Referral) -> usize {
 }
 
 fn not_sent_by_edit() -> crate::model::ValidationError {
-    crate::model::ValidationError::new(
-        "history",
-        "a referral is sent by moving it on (which checks the client's consent), not by writing its history",
-    )
+    crate::model::ValidationError::new("history", crate::model::Reason::SentOnlyByStep)
 }
 
 /// What an audit entry says, before the store numbers and chains it.
