@@ -26,7 +26,7 @@ pub use reason::Reason;
 pub use record::{Entity, Record};
 pub use referral::{
     ConsentRefusal, DeclinedBy, Provision, ProvisionBasis, Referral, ReferralCategory,
-    ReferralStatus, Transition, TransitionError, consent_basis,
+    ReferralStatus, StepCorrection, Transition, TransitionError, consent_basis,
 };
 pub use relationship::{Confidentiality, Relationship, TrustChange, TrustLevel, TrustNote};
 pub use text::{ValidationError, check_name, check_text};

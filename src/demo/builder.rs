@@ -348,6 +348,7 @@ impl Builder {
             text: text.to_string(),
             confidentiality,
             trust_change: None,
+            corrects: None,
         }))
     }
 
@@ -427,6 +428,7 @@ impl Builder {
             decline_reason: String::new(),
             follow_up: None,
             outcome: String::new(),
+            corrections: vec![],
         }))
     }
 
