@@ -1773,6 +1773,13 @@ fn only_a_coordinator_reads_the_audit_trail_or_overrides_the_consent_gate() {
                 }
                 other => panic!("a supporter's override: {other:?}"),
             }
+            let export = c.ask(
+                Ask::Collect {
+                    case: Some(fx.other),
+                },
+                &mut |_| {},
+            );
+            assert!(export.is_err(), "another's case is not theirs to export");
         }
         drop(c);
         drop(server);
@@ -1801,6 +1808,12 @@ fn only_a_coordinator_reads_the_audit_trail_or_overrides_the_consent_gate() {
     assert!(
         refused.iter().any(|e| e.entity == Some(proposed.id)),
         "the refused override is logged against its referral: {refused:?}"
+    );
+    assert!(
+        refused
+            .iter()
+            .any(|e| e.entity == Some(fx.other) && e.summary.contains("export")),
+        "the refused export is logged against its case: {refused:?}"
     );
     // A coordinator's override goes through.
     saved(&mut c, 78, vec![Change::Append(send)]);

@@ -323,6 +323,9 @@ impl Session<'_> {
             }
             Ask::Collect { case } => {
                 let scope = self.scope()?;
+                if let Some(c) = case.filter(|c| !scope.sees_case(*c)) {
+                    self.refused(Some(c), "an export of a case not theirs");
+                }
                 let (records, left_out) =
                     crate::exchange::collect(&store, case, Some(&scope)).map_err(wire)?;
                 if left_out > 0 {
@@ -340,6 +343,9 @@ impl Session<'_> {
             }
             Ask::CaseReport { case } => {
                 let scope = self.scope()?;
+                if !scope.sees_case(case) {
+                    self.refused(Some(case), "a report of a case not theirs");
+                }
                 let text = crate::exchange::case_report(&store, case, &scope).map_err(wire)?;
                 send(Part::Text { text });
                 Ok(())
