@@ -45,13 +45,17 @@ const REVS: usize = REFS + 4;
 const REQUESTS: usize = REFS + 5;
 const REQUEST_LOG: usize = REFS + 6;
 const SEALS: usize = REFS + 7;
+const AUDIT_BY_CASE: usize = REFS + 8;
 
 pub struct SledStore {
     path: PathBuf,
     db: Db,
     /// Entity trees in `Kind::ALL` order, then refs, dates, audit, meta,
-    /// revisions, requests, request_log, seals.
+    /// revisions, requests, request_log, seals, audit_by_case.
     trees: Vec<Tree>,
+    /// Only what an audit entry on its own writes (audit, meta,
+    /// audit_by_case): a view's entry is a small transaction.
+    log_trees: Vec<Tree>,
     pending: Tree,
     user: String,
     /// Held by every write, so a check made before a transaction (delete's
@@ -178,15 +182,22 @@ impl Reserved {
             "requests",
             "request_log",
             "seals",
+            "audit_by_case",
         ] {
             trees.push(db.open_tree(name)?);
         }
         let pending = db.open_tree("pending_import")?;
         restrict_permissions(&dir.join("db")).map_err(io)?;
+        let log_trees = vec![
+            trees[AUDIT].clone(),
+            trees[META].clone(),
+            trees[AUDIT_BY_CASE].clone(),
+        ];
         let store = SledStore {
             path: dir.to_path_buf(),
             db,
             trees,
+            log_trees,
             pending,
             user: user.to_string(),
             writing: Mutex::new(()),
@@ -845,9 +856,18 @@ impl SledStore {
         };
         if action == AuditAction::View {
             // A view changes nothing the user saved: its entry is chained
-            // now and reaches the disk with sled's next flush (at most
-            // half a second, or the next write), so a read costs no fsync.
-            tx_result(self.trees[..].transaction(|t| entry(t)))
+            // now, in a transaction of only the trees it writes, and
+            // reaches the disk with sled's next flush (at most half a
+            // second, or the next write), so a read costs no fsync.
+            tx_result(self.log_trees[..].transaction(|t| {
+                audit_in(
+                    &t[0],
+                    &t[1],
+                    &t[2],
+                    Entry::new(user, action, entity, case, summary),
+                    Sealing::default(),
+                )
+            }))
         } else {
             self.write(entry)
         }
@@ -1220,9 +1240,20 @@ impl<'a> Entry<'a> {
 /// Appends an entry chained to the last one, with the seals its
 /// transaction wrote.
 fn audit(t: &Tx, e: Entry<'_>, sealing: Sealing) -> TxResult<()> {
-    let seq = keys::u64_from(t[META].get(keys::AUDIT_SEQ_KEY)?.as_deref()) + 1;
-    t[META].insert(keys::AUDIT_SEQ_KEY, &seq.to_be_bytes())?;
-    let prev = t[META]
+    audit_in(&t[AUDIT], &t[META], &t[AUDIT_BY_CASE], e, sealing)
+}
+
+/// [`audit`] given just the trees it writes.
+fn audit_in(
+    audit: &TransactionalTree,
+    meta: &TransactionalTree,
+    by_case: &TransactionalTree,
+    e: Entry<'_>,
+    sealing: Sealing,
+) -> TxResult<()> {
+    let seq = keys::u64_from(meta.get(keys::AUDIT_SEQ_KEY)?.as_deref()) + 1;
+    meta.insert(keys::AUDIT_SEQ_KEY, &seq.to_be_bytes())?;
+    let prev = meta
         .get(chain::HEAD_KEY)?
         .map(|v| String::from_utf8_lossy(&v).into_owned())
         .unwrap_or_default();
@@ -1249,8 +1280,15 @@ fn audit(t: &Tx, e: Entry<'_>, sealing: Sealing) -> TxResult<()> {
         hash: String::new(),
     };
     entry.hash = entry.compute_hash();
-    t[META].insert(chain::HEAD_KEY, entry.hash.as_bytes())?;
-    t[AUDIT].insert(&seq.to_be_bytes(), encode(&entry))?;
+    meta.insert(chain::HEAD_KEY, entry.hash.as_bytes())?;
+    audit.insert(&seq.to_be_bytes(), encode(&entry))?;
+    // An index (not part of the chain): a case view reads its own entries.
+    if let Some(case) = entry.case.or(entry.entity.filter(|i| i.kind == Kind::Case)) {
+        by_case.insert(
+            [&keys::id_bytes(case)[..], &seq.to_be_bytes()].concat(),
+            &[],
+        )?;
+    }
     Ok(())
 }
 
@@ -1365,7 +1403,22 @@ impl Store for SledStore {
     }
 
     fn audit_recent(&self, case: Option<Id>, limit: usize) -> Result<Vec<AuditEntry>> {
-        // From the newest back: a case view reads only what it shows.
+        let read = |v: &[u8]| -> Result<AuditEntry> {
+            serde_json::from_slice(v)
+                .map_err(|e| StoreError::Corrupt(format!("unreadable audit entry: {e}")))
+        };
+        // A case's own entries through its index, newest first.
+        if let Some(c) = case {
+            let mut out = Vec::new();
+            let index = self.trees[AUDIT_BY_CASE].scan_prefix(keys::id_bytes(c));
+            for k in index.keys().rev().take(limit) {
+                let k = k?;
+                if let Some(v) = self.trees[AUDIT].get(&k[ID_LEN..])? {
+                    out.push(read(&v)?);
+                }
+            }
+            return Ok(out);
+        }
         let mut out = Vec::new();
         for v in self.trees[AUDIT].iter().values().rev() {
             if out.len() >= limit {
