@@ -64,6 +64,8 @@ pub fn from_hex(s: &str) -> Option<Hash> {
 pub struct Sealing {
     pub sealed: Option<Hash>,
     pub released: HashMap<u64, Hash>,
+    /// The number of the entry about to be written, once looked up.
+    pub next: Option<u64>,
 }
 
 impl Sealing {

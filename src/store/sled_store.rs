@@ -463,7 +463,7 @@ impl SledStore {
         }
         let bytes = encode(rec);
         tree.insert(&keys::record_key(id), bytes.as_slice())?;
-        seal_tx(t, id, &bytes, sealing)?;
+        seal_new_tx(t, id, &bytes, sealing)?;
         index(t, rec)?;
         t[REVS].insert(&keys::id_bytes(id), &1u64.to_be_bytes())?;
         // Keep the counter past every id in use, so `create` never collides.
@@ -1301,6 +1301,24 @@ fn seal_tx(t: &Tx, id: Id, bytes: &[u8], sealing: &mut Sealing) -> TxResult<()> 
     }
     let hash = chain::record_hash(bytes);
     t[SEALS].insert(&key, chain::seal_value(next, &hash))?;
+    sealing.seal(id, &hash);
+    Ok(())
+}
+
+/// Seals a record that did not exist (an import's, a create's): no earlier
+/// seal to release, so none is looked up (a stale one left by a record
+/// removed behind triad's back is what `check` reports, and stays so).
+fn seal_new_tx(t: &Tx, id: Id, bytes: &[u8], sealing: &mut Sealing) -> TxResult<()> {
+    let next = match sealing.next {
+        Some(n) => n,
+        None => {
+            let n = keys::u64_from(t[META].get(keys::AUDIT_SEQ_KEY)?.as_deref()) + 1;
+            sealing.next = Some(n);
+            n
+        }
+    };
+    let hash = chain::record_hash(bytes);
+    t[SEALS].insert(&keys::id_bytes(id), chain::seal_value(next, &hash))?;
     sealing.seal(id, &hash);
     Ok(())
 }
