@@ -341,12 +341,13 @@ impl Session<'_> {
                 }
                 Ok(())
             }
-            Ask::CaseReport { case } => {
+            Ask::CaseReport { case, lang } => {
                 let scope = self.scope()?;
                 if !scope.sees_case(case) {
                     self.refused(Some(case), "a report of a case not theirs");
                 }
-                let text = crate::exchange::case_report(&store, case, &scope).map_err(wire)?;
+                let text =
+                    crate::exchange::case_report(&store, case, &scope, lang).map_err(wire)?;
                 send(Part::Text { text });
                 Ok(())
             }

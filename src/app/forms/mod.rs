@@ -10,6 +10,7 @@ mod case;
 mod consent;
 mod event;
 mod note;
+mod partnership;
 mod person;
 mod referral;
 mod triad;
@@ -137,6 +138,10 @@ pub enum Key {
     Peer,
     Medical,
     Government,
+    Parties,
+    Started,
+    Ended,
+    Description,
     Step,
     Corrects,
 }
@@ -202,6 +207,10 @@ impl Key {
             K::Peer => "peer",
             K::Medical => "medical",
             K::Government => "government",
+            K::Parties => "parties",
+            K::Started => "started",
+            K::Ended => "ended",
+            K::Description => "description",
             K::Step => "step",
             K::Corrects => "corrects",
         }
@@ -255,6 +264,7 @@ fn edit_spec(state: &State, record: &Record) -> Result<Spec, String> {
         Record::Referral(r) => referral::edit_fields(state, r),
         Record::Consent(c) => consent::fields(state, c.case, Some(c))?,
         Record::Event(e) => event::fields(state, Some(e)),
+        Record::Partnership(p) => partnership::fields(state, p),
         _ => {
             return Err(state
                 .lang()
@@ -327,6 +337,7 @@ fn edit_changes(
         Record::Referral(r) => referral::edit_changes(a, r, base),
         Record::Consent(c) => consent::changes(state, a, c.case, Some((c, base))),
         Record::Event(e) => event::changes(state, a, e.case, Some((e, base))),
+        Record::Partnership(p) => partnership::changes(a, p, base),
         _ => Err(("", not_loaded(a.lang))),
     }
 }
@@ -587,17 +598,27 @@ pub fn find_record(state: &State, id: Id) -> Option<Record> {
             a.map(Record::Affiliation)
                 .or_else(|| event_in(&d.timelines, id))
         }),
+        Screen::Record(r) => r
+            .detail
+            .as_deref()
+            .filter(|d| d.record.id() == id)
+            .map(|d| d.record.clone()),
         _ => None,
     })
 }
 
+/// An event or a partnership on a timeline.
 fn event_in(timelines: &[super::data::Timeline], id: Id) -> Option<Record> {
-    timelines
-        .iter()
-        .flat_map(|t| &t.events)
-        .find(|e| e.id == id)
-        .cloned()
-        .map(Record::Event)
+    timelines.iter().find_map(|t| {
+        if t.partnership.id == id {
+            return Some(Record::Partnership(t.partnership.clone()));
+        }
+        t.events
+            .iter()
+            .find(|e| e.id == id)
+            .cloned()
+            .map(Record::Event)
+    })
 }
 
 /// The revision an edit of `id` is made from, as the screen loaded it.
@@ -605,6 +626,11 @@ pub fn revision(state: &State, id: Id) -> Option<u64> {
     state.stack.iter().rev().find_map(|s| match s {
         Screen::Case(c) => c.detail.as_deref().and_then(|d| d.revs.get(&id).copied()),
         Screen::Party(p) => p.detail.as_deref().and_then(|d| d.revs.get(&id).copied()),
+        Screen::Record(r) => r
+            .detail
+            .as_deref()
+            .filter(|d| d.record.id() == id)
+            .map(|d| d.rev),
         _ => None,
     })
 }
