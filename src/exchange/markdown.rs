@@ -347,25 +347,6 @@ fn consent(md: &mut String, store: &dyn Store, k: &Consent, today: Date, l: Lang
     md.push('\n');
 }
 
-#[cfg(test)]
-mod tests {
-    use super::user;
-
-    #[test]
-    fn text_cannot_format_itself_or_break_its_line() {
-        assert_eq!(user("仙台ポリオの会"), "仙台ポリオの会");
-        let injected = user("ok\n# Heading\n- item\n| a | b |\n> quote\n1. one");
-        assert!(!injected.contains('\n'), "{injected}");
-        // One line, starting where the report puts it; marks escaped.
-        assert!(injected.starts_with("ok "), "{injected}");
-        for escaped in ["\\# Heading", "\\| a \\|", "\\> quote"] {
-            assert!(injected.contains(escaped), "{escaped} not in {injected}");
-        }
-        assert_eq!(user("a*b*"), "a\\*b\\*");
-        assert_eq!(user("x\u{202E}y"), "x\\u{202E}y");
-    }
-}
-
 /// "provided to X on D (items) under K-0001" or "… by override: why".
 fn provision_line(store: &dyn Store, p: &Provision, l: Lang) -> String {
     let items = if p.items.is_empty() {
@@ -390,4 +371,23 @@ fn provision_line(store: &dyn Store, p: &Provision, l: Lang) -> String {
         name(store, p.to),
         p.on
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::user;
+
+    #[test]
+    fn text_cannot_format_itself_or_break_its_line() {
+        assert_eq!(user("仙台ポリオの会"), "仙台ポリオの会");
+        let injected = user("ok\n# Heading\n- item\n| a | b |\n> quote\n1. one");
+        assert!(!injected.contains('\n'), "{injected}");
+        // One line, starting where the report puts it; marks escaped.
+        assert!(injected.starts_with("ok "), "{injected}");
+        for escaped in ["\\# Heading", "\\| a \\|", "\\> quote"] {
+            assert!(injected.contains(escaped), "{escaped} not in {injected}");
+        }
+        assert_eq!(user("a*b*"), "a\\*b\\*");
+        assert_eq!(user("x\u{202E}y"), "x\\u{202E}y");
+    }
 }
