@@ -88,8 +88,23 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
     },
-    /// Verify references and indexes, and report size on disk
+    /// Verify references, indexes and the audit trail's chain, and report size on disk
     Check,
+    /// List the audit trail: who viewed or changed what, when (coordinators only)
+    Audit {
+        /// Only entries about this case and its records (e.g. C-0007)
+        #[arg(long, value_name = "ID")]
+        case: Option<Id>,
+        /// Only entries by this OS user
+        #[arg(long, value_name = "NAME")]
+        user: Option<String>,
+        /// Only entries from this day on (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        since: Option<crate::model::Date>,
+        /// Print a JSON array of entries
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the store to every triad over a Unix socket (started on demand
     /// when none runs)
     Serve {
@@ -210,6 +225,18 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             crate::app::config::ui_lang(cli.lang)?,
         ),
         Some(Command::Check) => check(&mut connect(&target(&cli, true)?)?),
+        Some(Command::Audit {
+            case,
+            ref user,
+            since,
+            json,
+        }) => audit(
+            &mut connect(&target(&cli, true)?)?,
+            case,
+            user.clone(),
+            since,
+            json,
+        ),
         Some(Command::Serve {
             socket: _,
             idle: _,
@@ -328,6 +355,12 @@ fn import(target: &Target, file: &Path) -> Result<ExitCode, String> {
             }
         })
         .map_err(|e| not_imported(&e))?;
+    let log = Ask::Log {
+        action: AuditAction::Import,
+        entity: None,
+        summary: format!("imported {n} records from {}", file.display()),
+    };
+    ask(&mut client, log).map_err(|e| format!("imported, but the audit entry failed: {e}"))?;
     eprintln!(
         "imported {n} records from {}",
         escape(&file.display().to_string())
@@ -393,7 +426,7 @@ fn export(
             let (records, filtered) = collect(client, case)?;
             let files = exchange::write_csv(&records, filtered.as_deref(), dir)
                 .map_err(|e| format!("cannot write CSV into {}: {e}", dir.display()))?;
-            log_export(client, case, format)?;
+            log_export(client, case, format, Some(dir))?;
             eprintln!(
                 "wrote {} files into {}",
                 files.len(),
@@ -411,18 +444,66 @@ fn export(
             other => other.map_err(|e| format!("cannot write the export: {e}"))?,
         },
     }
-    log_export(client, case, format)?;
+    log_export(client, case, format, out)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn log_export(client: &mut Client, case: Option<Id>, format: Format) -> Result<(), String> {
+fn log_export(
+    client: &mut Client,
+    case: Option<Id>,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<(), String> {
     let what = case.map_or("the store".to_string(), |c| c.to_string());
+    let to = out.map_or("standard output".to_string(), |p| p.display().to_string());
     let log = Ask::Log {
         action: AuditAction::Export,
         entity: case,
-        summary: format!("exported {what} as {format:?}"),
+        summary: format!("exported {what} as {format:?} to {to}"),
     };
     ask(client, log).map(drop)
+}
+
+/// `triad audit`: the server refuses it to all but coordinators.
+fn audit(
+    client: &mut Client,
+    case: Option<Id>,
+    user: Option<String>,
+    since: Option<crate::model::Date>,
+    json: bool,
+) -> Result<ExitCode, String> {
+    let mut entries = Vec::new();
+    for part in ask(client, Ask::Audit { case, user, since })? {
+        if let Part::Audit { entries: mut e } = part {
+            entries.append(&mut e);
+        }
+    }
+    let mut out = String::new();
+    if json {
+        out = serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())?;
+        out.push('\n');
+    } else {
+        for e in &entries {
+            let entity = e
+                .entity
+                .map(|i| i.to_string())
+                .unwrap_or_else(|| "-".into());
+            out.push_str(&format!(
+                "{:>6}  {}  {:<12} {:<8} {:<7} {}\n",
+                e.seq,
+                e.at.format("%Y-%m-%d %H:%M:%S"),
+                crate::ui::text::clean(&e.user),
+                e.action.name(),
+                entity,
+                crate::ui::text::clean(&e.summary)
+            ));
+        }
+    }
+    match std::io::stdout().write_all(out.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.map_err(|e| format!("cannot write the audit trail: {e}"))?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check(client: &mut Client) -> Result<ExitCode, String> {

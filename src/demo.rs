@@ -98,7 +98,60 @@ pub fn scenarios(today: Date) -> Vec<Record> {
     tokai::add(&mut b);
     okinawa::add(&mut b);
     mental_health::add(&mut b);
-    b.finish()
+    let mut records = b.finish();
+    record_provisions(&mut records);
+    records
+}
+
+/// What the store's consent gate would have written when each demo
+/// referral was sent: a provision under the client's covering consent, or
+/// (history kept as it happened: many demo referrals predate any consent
+/// on record) a coordinator's override saying why.
+pub fn record_provisions(records: &mut [Record]) {
+    use crate::model::{Provision, ProvisionBasis, ReferralStatus, consent_basis};
+    let consents: Vec<crate::model::Consent> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Consent(c) => Some(c.clone()),
+            _ => None,
+        })
+        .collect();
+    let clients: std::collections::HashMap<crate::model::Id, Option<crate::model::Id>> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Case(c) => Some((c.id, c.client)),
+            _ => None,
+        })
+        .collect();
+    for r in records.iter_mut() {
+        let Record::Referral(r) = r else { continue };
+        let client = clients.get(&r.case).copied().flatten();
+        let to = r.to;
+        for step in r.history.iter_mut() {
+            if step.status != ReferralStatus::Sent || step.provision.is_some() {
+                continue;
+            }
+            let (items, basis) = match consent_basis(&consents, r.case, client, to, step.on) {
+                Ok(c) => (
+                    c.scope.information.clone(),
+                    ProvisionBasis::Consent { consent: c.id },
+                ),
+                Err(_) => (
+                    Vec::new(),
+                    ProvisionBasis::Override {
+                        reason: "sent before consents were recorded in triad (historical record)"
+                            .to_string(),
+                    },
+                ),
+            };
+            step.provision = Some(Provision {
+                to,
+                items,
+                on: step.on,
+                basis,
+            });
+        }
+    }
 }
 
 /// Imports [`scenarios`] into the store, all or nothing. Fails with

@@ -412,6 +412,63 @@ impl Lang {
                     "訂正は同じ記録の過去の項目を指定します",
                 )
                 .into(),
+            R::NoConsent => self
+                .t(
+                    "the client has no consent to share information; record one, or a coordinator may send it anyway with a reason",
+                    "相談者の情報共有の同意がありません。同意を記録するか、コーディネーターが理由を書いて送ってください",
+                )
+                .into(),
+            R::ConsentExpired { consent, to, on } => pick(
+                format!(
+                    "consent {consent} to share with {to} expired on {on}; record a new one, or a coordinator may send it anyway with a reason"
+                ),
+                format!(
+                    "{to} への共有の同意 {consent} は {on} に期限が切れています。新しい同意を記録するか、コーディネーターが理由を書いて送ってください"
+                ),
+            ),
+            R::ConsentWithdrawn { consent, to, on } => pick(
+                format!(
+                    "consent {consent} to share with {to} was withdrawn on {on}; a coordinator may send it anyway with a reason"
+                ),
+                format!(
+                    "{to} への共有の同意 {consent} は {on} に撤回されています。送る場合はコーディネーターが理由を書いてください"
+                ),
+            ),
+            R::ConsentNotCovering { to } => pick(
+                format!(
+                    "no consent of the client covers sharing information with {to}; record one, or a coordinator may send it anyway with a reason"
+                ),
+                format!(
+                    "{to} への情報共有を含む相談者の同意がありません。同意を記録するか、コーディネーターが理由を書いて送ってください"
+                ),
+            ),
+            R::NoClientToConsent => self
+                .t(
+                    "the case has no client whose consent could cover this referral",
+                    "このケースには同意できる相談者がいません",
+                )
+                .into(),
+            R::OverrideNeedsCoordinator => self
+                .t(
+                    "only a coordinator may send a referral without a covering consent",
+                    "同意なしで紹介を送れるのはコーディネーターだけです",
+                )
+                .into(),
+            R::OverrideNeedsReason => self
+                .t("an override says why", "同意なしで送る理由を書いてください")
+                .into(),
+            R::ProvisionOnlyOnSent => self
+                .t(
+                    "only a sent step records a provision",
+                    "提供記録は送付の段階にだけ付きます",
+                )
+                .into(),
+            R::SentOnlyByStep => self
+                .t(
+                    "a referral is sent by moving it on (which checks the client's consent), not by writing its history",
+                    "紹介は状態の更新で送ります（相談者の同意を確認します）。履歴を書き換えて送ることはできません",
+                )
+                .into(),
         }
     }
 

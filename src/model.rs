@@ -16,7 +16,7 @@ mod text;
 mod timeline;
 
 pub use access::{AccessRole, Reader};
-pub use audit::{AuditAction, AuditEntry};
+pub use audit::{AuditAction, AuditEntry, Released, hex};
 pub use case::{Case, CaseParty, CaseStatus, Goal, GoalKind, Need, NeedArea, StatusChange};
 pub use consent::{Consent, ConsentScope, ConsentStatus};
 pub use ids::{Id, IdError, Kind};
@@ -25,8 +25,8 @@ pub use party::{Affiliation, Body, BodyKind, Cadence, PeerKind, Period, Person, 
 pub use reason::Reason;
 pub use record::{Entity, Record};
 pub use referral::{
-    DeclinedBy, Referral, ReferralCategory, ReferralStatus, StepCorrection, Transition,
-    TransitionError,
+    ConsentRefusal, DeclinedBy, Provision, ProvisionBasis, Referral, ReferralCategory,
+    ReferralStatus, StepCorrection, Transition, TransitionError, consent_basis,
 };
 pub use relationship::{Confidentiality, Relationship, TrustChange, TrustLevel, TrustNote};
 pub use text::{

@@ -1,6 +1,7 @@
 //! Where records live. The rest of the program talks to the `Store` trait
 //! only, so a client of `triad serve` can stand behind the same trait.
 
+mod chain;
 mod error;
 mod keys;
 mod lock;
@@ -104,6 +105,14 @@ pub trait Store: Send + Sync {
     fn log(&self, action: AuditAction, entity: Option<Id>, summary: &str) -> Result<()>;
     /// The audit trail, oldest first.
     fn audit_trail(&self) -> Result<Vec<AuditEntry>>;
+    /// The newest `limit` audit entries about `case` (or any), newest first.
+    fn audit_recent(&self, case: Option<Id>, limit: usize) -> Result<Vec<AuditEntry>> {
+        let mut all = self.audit_trail()?;
+        all.retain(|e| case.is_none_or(|c| e.case == Some(c) || e.entity == Some(c)));
+        all.reverse();
+        all.truncate(limit);
+        Ok(all)
+    }
     /// Who the audit trail names for this store's writes.
     fn user(&self) -> &str;
 }

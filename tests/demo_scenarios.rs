@@ -803,3 +803,41 @@ fn seed_scale_after_seed_continues_the_ids() {
     let ids: HashSet<Id> = all.iter().map(|r| r.id()).collect();
     assert_eq!(ids.len(), all.len());
 }
+
+#[test]
+fn every_sent_demo_referral_records_its_provision() {
+    let s = seeded();
+    let consents: Vec<Consent> = s.store.all().unwrap();
+    let cases: Vec<Case> = s.store.all().unwrap();
+    let (mut under_consent, mut overridden) = (0, 0);
+    for r in s.store.all::<Referral>().unwrap() {
+        if r.sent_on().is_none() {
+            assert!(r.provision().is_none(), "{}", r.id);
+            continue;
+        }
+        let p = r
+            .provision()
+            .unwrap_or_else(|| panic!("{} has no provision", r.id));
+        assert_eq!(p.to, r.to);
+        assert_eq!(Some(p.on), r.sent_on());
+        match &p.basis {
+            triad::model::ProvisionBasis::Consent { consent } => {
+                // The consent the gate would have found on that day.
+                let client = cases.iter().find(|c| c.id == r.case).unwrap().client;
+                let found =
+                    triad::model::consent_basis(&consents, r.case, client, r.to, p.on).unwrap();
+                assert_eq!(found.id, *consent, "{}", r.id);
+                under_consent += 1;
+            }
+            triad::model::ProvisionBasis::Override { reason } => {
+                assert!(!reason.trim().is_empty());
+                overridden += 1;
+            }
+        }
+    }
+    assert!(
+        under_consent > 0,
+        "some demo referrals went under a consent"
+    );
+    println!("demo: {under_consent} sent under a consent, {overridden} by override");
+}

@@ -466,3 +466,66 @@ fn the_tui_reconnects_when_the_server_dies_and_keeps_the_form() {
     assert!(s.wait_exit().success());
     assert!(triad_check(&store));
 }
+
+#[test]
+fn a_case_view_opened_in_the_tui_shows_in_triad_audit() {
+    let home = tempfile::tempdir().expect("home");
+    let (store, mut s) = start_on_seeded_store(home.path(), "en", 120, 40);
+    open_sendai(&mut s);
+    s.send("q");
+    assert!(s.wait_exit().success());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_triad"))
+        .args(["--store", &store.display().to_string(), "audit", "--json"])
+        .env("TRIAD_SERVER_IDLE", "3")
+        .output()
+        .expect("triad audit");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let entries: Vec<triad::model::AuditEntry> =
+        serde_json::from_slice(&out.stdout).expect("a JSON array of entries");
+    let titles: std::collections::HashMap<_, _> =
+        triad::demo::scenarios(chrono::Local::now().date_naive())
+            .into_iter()
+            .filter_map(|r| match r {
+                triad::model::Record::Case(c) => Some((c.id, c.title)),
+                _ => None,
+            })
+            .collect();
+    let viewed: Vec<_> = entries
+        .iter()
+        .filter(|e| e.action == triad::model::AuditAction::View)
+        .collect();
+    assert!(
+        viewed.iter().any(|e| e
+            .entity
+            .and_then(|id| titles.get(&id))
+            .is_some_and(|t| t.starts_with("仙台"))),
+        "the Sendai case view is in the trail: {viewed:?}"
+    );
+    let me = &viewed[0].user;
+    assert!(!me.is_empty());
+    // Nothing personal in what the trail says.
+    for e in &entries {
+        for t in titles.values() {
+            assert!(!e.summary.contains(t.as_str()), "{e:?}");
+        }
+    }
+    // The case filter finds it too, in the plain listing.
+    let case = viewed[0].entity.unwrap().to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_triad"))
+        .args([
+            "--store",
+            &store.display().to_string(),
+            "audit",
+            "--case",
+            &case,
+        ])
+        .output()
+        .expect("triad audit --case");
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert!(listing.contains("view"), "{listing}");
+    assert!(triad_check(&store));
+}

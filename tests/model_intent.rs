@@ -27,6 +27,7 @@ fn step(status: ReferralStatus, on: Date) -> Intent {
         decline_reason: String::new(),
         outcome: Some("met the counsellor".into()),
         follow_up: Some(day(2024, 7, 1)),
+        override_reason: None,
     }
 }
 
@@ -104,6 +105,7 @@ fn an_illegal_step_and_a_decline_without_who_are_refused() {
         decline_reason: "wants to wait".into(),
         outcome: None,
         follow_up: None,
+        override_reason: None,
     };
     decline.apply(&mut r, "sato", now()).unwrap();
     let r = as_referral(&r);

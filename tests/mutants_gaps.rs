@@ -608,6 +608,7 @@ fn an_intent_names_the_record_it_changes() {
                 decline_reason: String::new(),
                 outcome: None,
                 follow_up: None,
+                override_reason: None,
             },
             id(Kind::Referral, 7),
         ),

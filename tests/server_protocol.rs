@@ -350,6 +350,8 @@ fn appends_to_one_record_from_two_clients_both_land() {
             decline_reason: String::new(),
             outcome: None,
             follow_up: None,
+            // The case has no consent: the owner (a coordinator) overrides.
+            override_reason: Some("the client agreed by phone".into()),
         };
         save(client, 3000 + who as u128, vec![Change::Append(step)]).unwrap()
     });
@@ -571,6 +573,59 @@ fn a_request_the_server_cannot_read_is_answered_with_why_then_dropped() {
         other => panic!("expected a BadRequest for request 7, got {other:?}"),
     }
     assert_dropped(&mut s, "an unreadable request");
+}
+
+#[test]
+fn a_meeting_mode_reveal_is_logged_and_clients_log_only_exports_and_imports() {
+    let mut server = TestServer::start();
+    let mut c = client(&server.socket);
+    let p = create(&mut c, 1, common::person(1, "森田 さとみ"));
+    c.ask(
+        Ask::Reveal {
+            entity: p,
+            item: "name".into(),
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    // An item kind the server does not trust is not written as given.
+    c.ask(
+        Ask::Reveal {
+            entity: p,
+            item: "森田\u{1b}]0;x".into(),
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    // Views and refusals are the server's to log, not a client's.
+    let forged = c.ask(
+        Ask::Log {
+            action: AuditAction::View,
+            entity: Some(p),
+            summary: "nothing to see".into(),
+        },
+        &mut |_| {},
+    );
+    assert!(forged.is_err(), "{forged:?}");
+    drop(c);
+    let store = server.stop_and_open();
+    let trail = store.audit_trail().unwrap();
+    let reveals: Vec<&AuditEntry> = trail
+        .iter()
+        .filter(|e| e.action == AuditAction::Reveal)
+        .collect();
+    assert_eq!(reveals.len(), 2, "{trail:?}");
+    assert_eq!(
+        reveals[0].summary,
+        format!("revealed the name of {p} in meeting mode")
+    );
+    assert_eq!(
+        reveals[1].summary,
+        format!("revealed the item of {p} in meeting mode")
+    );
+    assert!(!trail.iter().any(|e| e.summary.contains("森田")));
+    assert!(!trail.iter().any(|e| e.summary == "nothing to see"));
+    assert!(store.check().unwrap().problems.is_empty());
 }
 
 /// An event is found by its parties' names; renaming a party through the

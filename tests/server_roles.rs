@@ -34,7 +34,7 @@ mod common;
 mod server_common;
 use server_common::{
     BIN, DEADLINE, Heards, PATIENCE, connect, lock_holders, open_when_free, raw_welcomed, run,
-    save, search, text, wait_until,
+    save, saved, search, text, wait_until,
 };
 
 // ------------------------------------------------------------ the fixture
@@ -197,6 +197,8 @@ impl Fixture {
             .expect("an open demo referral");
         let mut overdue = open;
         overdue.case = own;
+        // Proposed: only a step past the consent gate makes it sent.
+        overdue.history.truncate(1);
         overdue.follow_up = today.checked_sub_days(chrono::Days::new(3));
         store
             .as_user(&me)
@@ -1767,4 +1769,87 @@ fn a_coordinator_cannot_overwrite_a_private_note_they_may_not_read() {
         "an Update ({reply:?}) rewrote {}, a private note of {OTHER_AUTHOR}: now {now:?}",
         hidden.id
     );
+}
+
+#[test]
+fn only_a_coordinator_reads_the_audit_trail_or_overrides_the_consent_gate() {
+    let fx = Fixture::new();
+    let audit = || Ask::Audit {
+        case: None,
+        user: None,
+        since: None,
+    };
+    let proposed = fx
+        .open()
+        .all::<Referral>()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.case == fx.own && r.status() == triad::model::ReferralStatus::Proposed)
+        .expect("the fixture's proposed referral in the supporter's case");
+    let send = triad::model::Intent::ReferralStep {
+        referral: proposed.id,
+        status: triad::model::ReferralStatus::Sent,
+        on: proposed.history[0].on,
+        note: String::new(),
+        declined_by: None,
+        decline_reason: String::new(),
+        outcome: None,
+        follow_up: None,
+        override_reason: Some("urgent".into()),
+    };
+    for role in [AccessRole::Viewer, AccessRole::Supporter] {
+        let server = fx.serve_as(role);
+        let mut c = client(server.socket());
+        forbidden(c.ask(audit(), &mut |_| {}), "the audit trail");
+        if role == AccessRole::Supporter {
+            match save(&mut c, 77, vec![Change::Append(send.clone())]).unwrap() {
+                Reply::SaveFailed { error, .. } => {
+                    assert!(error.contains("only a coordinator"), "{error}");
+                }
+                other => panic!("a supporter's override: {other:?}"),
+            }
+            let export = c.ask(
+                Ask::Collect {
+                    case: Some(fx.other),
+                },
+                &mut |_| {},
+            );
+            assert!(export.is_err(), "another's case is not theirs to export");
+        }
+        drop(c);
+        drop(server);
+    }
+    let server = fx.serve_as(AccessRole::Coordinator);
+    let mut c = client(server.socket());
+    let mut entries = Vec::new();
+    c.ask(audit(), &mut |p| {
+        if let Part::Audit { entries: e } = p {
+            entries.extend(e);
+        }
+    })
+    .unwrap();
+    let refused: Vec<_> = entries
+        .iter()
+        .filter(|e| e.action == triad::model::AuditAction::Refused)
+        .collect();
+    assert_eq!(
+        refused
+            .iter()
+            .filter(|e| e.summary.contains("read the audit trail"))
+            .count(),
+        2,
+        "{refused:?}"
+    );
+    assert!(
+        refused.iter().any(|e| e.entity == Some(proposed.id)),
+        "the refused override is logged against its referral: {refused:?}"
+    );
+    assert!(
+        refused
+            .iter()
+            .any(|e| e.entity == Some(fx.other) && e.summary.contains("export")),
+        "the refused export is logged against its case: {refused:?}"
+    );
+    // A coordinator's override goes through.
+    saved(&mut c, 78, vec![Change::Append(send)]);
 }

@@ -79,7 +79,8 @@ fn the_store_refuses_to_rewrite_history() {
     let (_d, store) = seeded();
     let rid = Id::new(Kind::Referral, 1);
     let mut r: Referral = store.get_as(rid).unwrap().unwrap();
-    r.advance(ReferralStatus::Sent, day(2024, 2, 2), "peer", "")
+    // Cancelled: a sent step comes only through the consent gate.
+    r.advance(ReferralStatus::Cancelled, day(2024, 2, 2), "peer", "")
         .unwrap();
     store.update(Record::Referral(r.clone())).unwrap();
     let mut rewound = r.clone();
@@ -100,7 +101,7 @@ fn the_store_refuses_to_rewrite_history() {
     store.update(Record::Case(c)).unwrap();
     assert_eq!(
         store.get_as::<Referral>(rid).unwrap().unwrap().status(),
-        ReferralStatus::Sent
+        ReferralStatus::Cancelled
     );
 }
 
@@ -182,7 +183,7 @@ fn apply_writes_all_of_its_changes_or_none() {
     assert_eq!(store.audit_trail().unwrap().len(), before);
     // Both good: both land, in order, with ids given.
     let mut sent: Referral = store.get_as(rid).unwrap().unwrap();
-    sent.advance(ReferralStatus::Sent, day(2024, 2, 3), "peer", "")
+    sent.advance(ReferralStatus::Cancelled, day(2024, 2, 3), "peer", "")
         .unwrap();
     let stored = store
         .apply(vec![

@@ -1398,6 +1398,62 @@ fn a_person_is_edited_from_their_page() {
     );
 }
 
+/// Sent without a covering consent: refused on the override field, with
+/// what is missing; a coordinator types why, and it goes.
+#[test]
+fn a_referral_without_consent_is_refused_until_a_coordinator_says_why() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    app.press("r");
+    app.press("<Tab>");
+    app.type_text("宮城県");
+    app.press("<Tab><Tab>");
+    app.type_text("Rehabilitation assessment");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let rid = detail(&app).referrals[0].id;
+    select(&mut app, 0);
+    app.press("u");
+    let form = app.state.form.as_ref().expect("status form");
+    assert_eq!(form.code(Key::Status), "sent");
+    app.press("<C-s>");
+    let form = app.state.form.as_ref().expect("refused");
+    let field = form.field(Key::OverrideReason).expect("the override field");
+    let error = field.error.clone().expect("the refusal is on it");
+    assert!(error.contains("no consent of the client covers"), "{error}");
+    assert_eq!(
+        form.focus,
+        form.fields
+            .iter()
+            .position(|f| f.key == Key::OverrideReason)
+            .unwrap()
+    );
+    app.type_text("Client asked for it at the meeting; form to follow");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let r: triad::model::Referral = demo.store.get_as(rid).unwrap().unwrap();
+    assert_eq!(r.status(), ReferralStatus::Sent);
+    assert_eq!(
+        r.provision().map(|p| &p.basis),
+        Some(&triad::model::ProvisionBasis::Override {
+            reason: "Client asked for it at the meeting; form to follow".into()
+        })
+    );
+    // The expanded referral says so.
+    let row = triad::app::view::referral_rows(case_screen(&app), detail(&app))
+        .iter()
+        .position(|x| x.referral().id == rid)
+        .unwrap();
+    select(&mut app, row);
+    app.press("<Space>");
+    assert!(
+        app.screen().contains("sent without consent"),
+        "{}",
+        app.screen()
+    );
+}
+
 #[test]
 fn a_note_is_corrected_by_a_new_note_and_the_original_is_kept() {
     let demo = tui::demo_store();

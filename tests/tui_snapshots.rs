@@ -241,3 +241,77 @@ fn a_viewers_screens() {
         }
     }
 }
+
+/// The audit panel with a fixed trail (the store's own entries carry the
+/// time they were written): a view, a change, a refusal, a sent referral.
+#[test]
+fn audit_panel() {
+    use chrono::TimeZone;
+    use triad::app::state::Screen;
+    use triad::model::{AuditAction, AuditEntry, Id, Kind};
+    let demo = tui::demo_store();
+    for (lang, tag) in [(Lang::En, "en"), (Lang::Ja, "ja")] {
+        for (w, h) in [(80, 24), (160, 48)] {
+            let mut app = tui::app(&demo, lang, w, h);
+            drive(
+                &mut app,
+                &["<C-p>", "@C", "<S-Tab><S-Tab>"],
+                "仙台ポリオの会 会員",
+            );
+            let Some(Screen::Case(c)) = app.state.stack.last_mut() else {
+                panic!("not on a case");
+            };
+            let case = c.id;
+            let entry =
+                |seq: u64, min: u32, user: &str, action, entity: Id, summary: &str| AuditEntry {
+                    seq,
+                    at: chrono::Utc.with_ymd_and_hms(2024, 6, 3, 9, min, 0).unwrap(),
+                    user: user.into(),
+                    action,
+                    entity: Some(entity),
+                    case: Some(case),
+                    summary: summary.into(),
+                    prev: String::new(),
+                    sealed: None,
+                    released: vec![],
+                    hash: String::new(),
+                };
+            let r = Id::new(Kind::Referral, 3);
+            c.detail.as_mut().expect("loaded").audit = vec![
+                entry(
+                    14,
+                    30,
+                    "sato",
+                    AuditAction::Update,
+                    r,
+                    "sent referral R-0003: provision to B-0002 under K-0001",
+                ),
+                entry(
+                    13,
+                    20,
+                    "tanaka",
+                    AuditAction::Refused,
+                    case,
+                    "refused tanaka (supporter): a write outside the reader's rights",
+                ),
+                entry(
+                    12,
+                    10,
+                    "sato",
+                    AuditAction::Update,
+                    case,
+                    &format!("updated case {case}"),
+                ),
+                entry(
+                    11,
+                    0,
+                    "sato",
+                    AuditAction::View,
+                    case,
+                    &format!("opened the case view of {case}"),
+                ),
+            ];
+            insta::assert_snapshot!(format!("case_audit_{tag}_{w}x{h}"), app.screen());
+        }
+    }
+}

@@ -116,6 +116,10 @@ pub struct ConsentAlert {
     pub client: Id,
     pub expires_on: Option<Date>,
     pub withdrawn_on: Option<Date>,
+    /// A withdrawn consent: the open referrals it covered (sent under it,
+    /// or proposed to a party it names), which need a coordinator's look.
+    #[serde(default)]
+    pub open_referrals: Vec<Id>,
 }
 
 /// An event coming up soon.
@@ -194,6 +198,10 @@ pub struct CaseDetail {
     pub names: HashMap<Id, String>,
     /// Sectors of bodies the view mentions (people take their case role's).
     pub sectors: HashMap<Id, Sector>,
+    /// The case's audit trail, newest first (coordinators only; empty for
+    /// others).
+    #[serde(default)]
+    pub audit: Vec<crate::model::AuditEntry>,
 }
 
 /// Everything the body or person view shows.

@@ -136,14 +136,18 @@ pub enum CasePanel {
     Notes,
     Timeline,
     Consents,
+    /// Who viewed and changed the case (coordinators; others see why not).
+    Audit,
 }
 
 impl CasePanel {
-    pub const ALL: [CasePanel; 5] = [
+    pub const ALL: [CasePanel; 6] = [
         CasePanel::Triad,
         CasePanel::Referrals,
         CasePanel::Notes,
         CasePanel::Timeline,
+        // Before consents, which stay one Shift-Tab from the triad.
+        CasePanel::Audit,
         CasePanel::Consents,
     ];
 }
@@ -171,7 +175,7 @@ pub struct CaseScreen {
     pub detail: Option<Box<CaseDetail>>,
     pub error: Option<String>,
     pub panel: CasePanel,
-    pub scroll: [Scroll; 5],
+    pub scroll: [Scroll; 6],
     /// Referrals whose status history is open.
     pub expanded: BTreeSet<Id>,
     pub filter: TextInput,

@@ -425,7 +425,21 @@ pub fn case_panel_len(screen: &CaseScreen, cfg: &Config) -> usize {
         CasePanel::Notes => note_rows(screen, d, cfg).len(),
         CasePanel::Timeline => timeline_rows(&d.timelines, today, &screen.filter.text).len(),
         CasePanel::Consents => consent_rows(screen, d).len(),
+        CasePanel::Audit => audit_rows(screen, d).len(),
     }
+}
+
+/// The case's audit entries the filter keeps, newest first.
+pub fn audit_rows<'a>(screen: &CaseScreen, d: &'a CaseDetail) -> Vec<&'a crate::model::AuditEntry> {
+    let filter = screen.filter.text.trim().to_lowercase();
+    d.audit
+        .iter()
+        .filter(|e| {
+            let entity = e.entity.map(|i| i.to_string()).unwrap_or_default();
+            let text = format!("{} {} {entity} {}", e.user, e.action.name(), e.summary);
+            matches(&filter, &text)
+        })
+        .collect()
 }
 
 pub fn party_panel_len(screen: &PartyScreen, today: Date) -> usize {
@@ -475,7 +489,7 @@ pub fn case_selection<'a>(
                 out.event = Some(e);
             }
         }
-        CasePanel::Notes => {}
+        CasePanel::Notes | CasePanel::Audit => {}
     }
     out
 }

@@ -323,6 +323,34 @@ pub fn finder_docs(
     Ok(docs)
 }
 
+/// The open referrals of a consent's case that it covered: sent under it,
+/// or proposed to a party it names (they would have gone under it).
+fn covered_open_referrals(
+    store: &dyn Store,
+    alert: &ConsentAlert,
+    granted_to: &[Id],
+) -> Result<Vec<Id>, StoreError> {
+    use crate::model::{ProvisionBasis, ReferralStatus};
+    let mut out = Vec::new();
+    for id in store.referrers(alert.case)? {
+        if id.kind != Kind::Referral {
+            continue;
+        }
+        let Some(r) = store.get_as::<Referral>(id)? else {
+            continue;
+        };
+        let under_it = matches!(
+            r.provision().map(|p| &p.basis),
+            Some(ProvisionBasis::Consent { consent }) if *consent == alert.id
+        );
+        let would_be = r.status() == ReferralStatus::Proposed && granted_to.contains(&r.to);
+        if r.status().is_open() && (under_it || would_be) {
+            out.push(r.id);
+        }
+    }
+    Ok(out)
+}
+
 /// Referrals to follow up or waiting for an answer, consents needing
 /// attention and this week's events.
 fn load_dashboard(
@@ -380,17 +408,30 @@ fn load_dashboard(
                 c.withdrawn_on.is_none() && c.expires_on.is_some_and(|e| today <= e && e <= soon);
             let withdrawn = c.withdrawn_on.is_some_and(|w| w >= withdrawn_since);
             if expiring || withdrawn {
-                consents.push(ConsentAlert {
-                    id: c.id,
-                    case: c.case,
-                    client: c.client,
-                    expires_on: c.expires_on,
-                    withdrawn_on: c.withdrawn_on,
-                });
+                consents.push((
+                    ConsentAlert {
+                        id: c.id,
+                        case: c.case,
+                        client: c.client,
+                        expires_on: c.expires_on,
+                        withdrawn_on: c.withdrawn_on,
+                        open_referrals: Vec::new(),
+                    },
+                    c.granted_to,
+                ));
             }
         }
         true
     })?;
+    let mut consents: Vec<ConsentAlert> = consents
+        .into_iter()
+        .map(|(mut alert, granted_to)| {
+            if alert.withdrawn_on.is_some() {
+                alert.open_referrals = covered_open_referrals(store, &alert, &granted_to)?;
+            }
+            Ok(alert)
+        })
+        .collect::<Result<_, StoreError>>()?;
     // Withdrawn most recently first, then soonest to expire.
     consents.sort_by_key(|c| {
         (
@@ -485,6 +526,9 @@ fn timelines(
     out.sort_by_key(|t| (t.partnership.started, t.partnership.id));
     Ok(out)
 }
+
+/// Audit entries a case view shows (the newest); `triad audit` has all.
+pub const AUDIT_SHOWN: usize = 200;
 
 fn timeline_records(timelines: &[Timeline]) -> impl Iterator<Item = Record> + '_ {
     timelines.iter().flat_map(|t| {
@@ -603,6 +647,13 @@ pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail,
         ids.extend(t.partnership.parties.iter().copied());
     }
     let (names, sectors) = names_of(store, ids)?;
+    // Who looked at and changed this case: for coordinators, who review it.
+    let audit = if scope.reader.role == crate::model::AccessRole::Coordinator {
+        store.audit_recent(Some(id), AUDIT_SHOWN)?
+    } else {
+        Vec::new()
+    };
+
     let shown = (referrals.iter().cloned().map(Record::Referral))
         .chain(consents.iter().cloned().map(Record::Consent))
         .chain(affiliations.iter().cloned().map(Record::Affiliation))
@@ -620,6 +671,7 @@ pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail,
         affiliations,
         names,
         sectors,
+        audit,
     })
 }
 

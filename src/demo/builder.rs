@@ -421,6 +421,7 @@ impl Builder {
                     on: *on,
                     by: by.to_string(),
                     note: note.to_string(),
+                    provision: None,
                 })
                 .collect(),
             declined_by: None,

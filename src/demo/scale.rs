@@ -531,6 +531,7 @@ fn history(status: ReferralStatus, start: Date, rng: &mut Rng, by: &str) -> Vec<
                 on,
                 by: by.to_string(),
                 note: String::new(),
+                provision: None,
             };
             on = plus(on, 1 + rng.below(20));
             t
@@ -583,7 +584,8 @@ pub fn seed_scale(
         if g.batch.is_empty() {
             return Ok(());
         }
-        let batch = std::mem::replace(&mut g.batch, Vec::with_capacity(BATCH));
+        let mut batch = std::mem::replace(&mut g.batch, Vec::with_capacity(BATCH));
+        super::record_provisions(&mut batch);
         for r in &batch {
             summary.add(r.kind(), 1);
         }

@@ -10,7 +10,8 @@ use std::fmt::Write;
 
 use crate::i18n::Lang;
 use crate::model::{
-    Case, Consent, Date, Event, Id, Record, Referral, Relationship, Sector, TrustNote,
+    Case, Consent, Date, Event, Id, Provision, ProvisionBasis, Record, Referral, Relationship,
+    Sector, TrustNote,
 };
 use crate::store::{Scope, Store, StoreError, StoreExt};
 
@@ -227,6 +228,9 @@ fn referral(md: &mut String, store: &dyn Store, r: &Referral, l: Lang) {
             l.referral_status(t.status),
             user(&t.by)
         );
+        if let Some(p) = &t.provision {
+            let _ = writeln!(md, "    - {}", provision_line(store, p, l));
+        }
     }
     if let Some(by) = r.declined_by {
         let _ = writeln!(
@@ -331,7 +335,42 @@ fn consent(md: &mut String, store: &dyn Store, k: &Consent, today: Date, l: Lang
             user(&k.obtained_how)
         );
     }
+    // The provisions made under it (APPI's record of third-party provision).
+    let referrals: Vec<Referral> = store.referring(k.case).unwrap_or_default();
+    for p in referrals
+        .iter()
+        .filter_map(Referral::provision)
+        .filter(|p| matches!(p.basis, ProvisionBasis::Consent { consent } if consent == k.id))
+    {
+        let _ = writeln!(md, "- {}", provision_line(store, p, l));
+    }
     md.push('\n');
+}
+
+/// "provided to X on D (items) under K-0001" or "… by override: why".
+fn provision_line(store: &dyn Store, p: &Provision, l: Lang) -> String {
+    let items = if p.items.is_empty() {
+        String::new()
+    } else {
+        let what: Vec<String> = p.items.iter().map(|i| user(i)).collect();
+        format!(" ({})", what.join(", "))
+    };
+    let basis = match &p.basis {
+        ProvisionBasis::Consent { consent } => {
+            format!("{} {consent}", l.t("under consent", "同意"))
+        }
+        ProvisionBasis::Override { reason } => format!(
+            "{}: {}",
+            l.t("sent without consent", "同意なしで送付"),
+            user(reason)
+        ),
+    };
+    format!(
+        "{} {} {}{items} {basis}",
+        l.t("provided to", "提供先"),
+        name(store, p.to),
+        p.on
+    )
 }
 
 #[cfg(test)]

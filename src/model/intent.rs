@@ -29,6 +29,9 @@ pub enum Intent {
         outcome: Option<String>,
         #[serde(default)]
         follow_up: Option<Date>,
+        /// Sending without a covering consent: a coordinator's written reason.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        override_reason: Option<String>,
     },
     /// A relationship's trust changes (never dated before the last change).
     Trust {
@@ -71,6 +74,11 @@ pub enum IntentError {
     Step(#[from] TransitionError),
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    /// Sending a referral without a consent that covers it.
+    #[error(transparent)]
+    Consent(#[from] super::ConsentRefusal),
+    #[error("only a coordinator may send a referral without a covering consent")]
+    OverrideNotAllowed,
 }
 
 impl IntentError {
@@ -80,6 +88,8 @@ impl IntentError {
             IntentError::WrongKind(id) => Reason::WrongTarget { id: *id },
             IntentError::Step(e) => e.into(),
             IntentError::Invalid(e) => e.reason.clone(),
+            IntentError::Consent(r) => r.into(),
+            IntentError::OverrideNotAllowed => Reason::OverrideNeedsCoordinator,
         }
     }
 
@@ -91,6 +101,7 @@ impl IntentError {
             IntentError::Step(TransitionError::BeforeLast { .. }) => Some("on"),
             IntentError::Step(TransitionError::Illegal { .. }) => Some("status"),
             IntentError::Invalid(e) => Some(e.field),
+            IntentError::Consent(_) | IntentError::OverrideNotAllowed => Some("override_reason"),
         }
     }
 }

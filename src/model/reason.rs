@@ -109,6 +109,34 @@ pub enum Reason {
     },
     /// A correction must name an earlier entry of the same record.
     NothingToCorrect,
+    /// Sending a referral: the client has no consent to share information.
+    NoConsent,
+    /// Sending a referral: the covering consent has expired.
+    ConsentExpired {
+        consent: Id,
+        to: Id,
+        on: Date,
+    },
+    /// Sending a referral: the covering consent was withdrawn.
+    ConsentWithdrawn {
+        consent: Id,
+        to: Id,
+        on: Date,
+    },
+    /// Sending a referral: no consent names the receiver.
+    ConsentNotCovering {
+        to: Id,
+    },
+    /// Sending a referral: the case has no client to consent.
+    NoClientToConsent,
+    /// A consent override by someone who is not a coordinator.
+    OverrideNeedsCoordinator,
+    /// An override without a reason.
+    OverrideNeedsReason,
+    /// A provision recorded on a step other than `sent`.
+    ProvisionOnlyOnSent,
+    /// A sent step written into a referral instead of moved to.
+    SentOnlyByStep,
 }
 
 impl std::fmt::Display for Reason {

@@ -173,7 +173,18 @@ impl Record {
                 v.extend(&c.granted_to);
                 v
             }
-            Record::Referral(r) => vec![r.case, r.from, r.to],
+            Record::Referral(r) => {
+                let mut v = vec![r.case, r.from, r.to];
+                // A consent that a provision was made under stays on record.
+                v.extend(r.history.iter().filter_map(|t| match &t.provision {
+                    Some(super::Provision {
+                        basis: super::ProvisionBasis::Consent { consent },
+                        ..
+                    }) => Some(*consent),
+                    _ => None,
+                }));
+                v
+            }
             Record::Partnership(p) => p.parties.clone(),
             Record::Event(e) => {
                 let mut v = e.parties.clone();
@@ -185,6 +196,19 @@ impl Record {
         refs.sort_unstable();
         refs.dedup();
         refs
+    }
+
+    /// The case a record belongs to, if it names one (a case is its own).
+    pub fn case(&self) -> Option<Id> {
+        match self {
+            Record::Case(c) => Some(c.id),
+            Record::TrustNote(n) => n.case,
+            Record::Referral(r) => Some(r.case),
+            Record::Consent(c) => Some(c.case),
+            Record::Relationship(r) => r.case,
+            Record::Event(e) => e.case,
+            _ => None,
+        }
     }
 
     /// The days a record is found by in date order: events, follow-ups, expiries.

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Reason;
+use super::consent::{Consent, ConsentStatus};
 use super::party::{expect_kind, expect_party};
 use super::text::{ValidationError, check_name, check_text};
 use super::{Date, Id, Kind};
@@ -78,6 +79,123 @@ pub struct Transition {
     pub by: String,
     #[serde(default)]
     pub note: String,
+    /// On a `sent` step: what was provided to whom, and under what.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provision: Option<Provision>,
+}
+
+/// A record of information provided to a third party (APPI): to whom,
+/// what, when, and under which consent or whose override.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provision {
+    pub to: Id,
+    /// The kinds of information provided (the consent's scope).
+    #[serde(default)]
+    pub items: Vec<String>,
+    pub on: Date,
+    pub basis: ProvisionBasis,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "basis", rename_all = "snake_case")]
+pub enum ProvisionBasis {
+    /// Under this consent of the client.
+    Consent { consent: Id },
+    /// A coordinator sent it without a covering consent, for this reason.
+    Override { reason: String },
+}
+
+/// Why a referral may not be sent: what consent is missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsentRefusal {
+    NoConsent,
+    Expired { consent: Id, to: Id, on: Date },
+    Withdrawn { consent: Id, to: Id, on: Date },
+    NotCovering { to: Id },
+    NoClient,
+}
+
+impl From<&ConsentRefusal> for Reason {
+    fn from(r: &ConsentRefusal) -> Reason {
+        match *r {
+            ConsentRefusal::NoConsent => Reason::NoConsent,
+            ConsentRefusal::Expired { consent, to, on } => {
+                Reason::ConsentExpired { consent, to, on }
+            }
+            ConsentRefusal::Withdrawn { consent, to, on } => {
+                Reason::ConsentWithdrawn { consent, to, on }
+            }
+            ConsentRefusal::NotCovering { to } => Reason::ConsentNotCovering { to },
+            ConsentRefusal::NoClient => Reason::NoClientToConsent,
+        }
+    }
+}
+
+impl std::fmt::Display for ConsentRefusal {
+    /// English, for logs and tests; screens render the `Reason`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Reason::from(self).fmt(f)
+    }
+}
+
+impl std::error::Error for ConsentRefusal {}
+
+/// The consent under which information may go to `to` on `on`: an active
+/// consent of `client`, recorded in this `case`, that covers information
+/// sharing and names `to`. (A consent in another case of the same client
+/// was given for that case's work, and is not this case's to read.)
+/// Refused with the most telling reason (withdrawn, expired, not covering,
+/// none at all).
+pub fn consent_basis(
+    consents: &[Consent],
+    case: Id,
+    client: Option<Id>,
+    to: Id,
+    on: Date,
+) -> Result<&Consent, ConsentRefusal> {
+    let Some(client) = client else {
+        return Err(ConsentRefusal::NoClient);
+    };
+    let sharing: Vec<&Consent> = consents
+        .iter()
+        .filter(|c| c.client == client && c.case == case && c.scope.information_sharing)
+        .collect();
+    let covering: Vec<&Consent> = sharing
+        .iter()
+        .copied()
+        .filter(|c| c.granted_to.contains(&to) && c.given_on <= on)
+        .collect();
+    if let Some(active) = covering
+        .iter()
+        .find(|c| c.status(on) == ConsentStatus::Active)
+    {
+        return Ok(active);
+    }
+    if let Some(c) = covering
+        .iter()
+        .find(|c| c.status(on) == ConsentStatus::Withdrawn)
+    {
+        return Err(ConsentRefusal::Withdrawn {
+            consent: c.id,
+            to,
+            on: c.withdrawn_on.unwrap_or(on),
+        });
+    }
+    if let Some(c) = covering.first() {
+        return Err(ConsentRefusal::Expired {
+            consent: c.id,
+            to,
+            on: c.expires_on.unwrap_or(on),
+        });
+    }
+    if consents
+        .iter()
+        .any(|c| c.client == client && c.case == case)
+    {
+        Err(ConsentRefusal::NotCovering { to })
+    } else {
+        Err(ConsentRefusal::NoConsent)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,6 +287,7 @@ impl Referral {
                 on,
                 by: by.to_string(),
                 note: String::new(),
+                provision: None,
             }],
             declined_by: None,
             decline_reason: String::new(),
@@ -289,8 +408,18 @@ impl Referral {
             on,
             by: by.to_string(),
             note: note.to_string(),
+            provision: None,
         });
         Ok(())
+    }
+
+    /// The provision written when it was sent, if any.
+    pub fn provision(&self) -> Option<&Provision> {
+        self.history
+            .iter()
+            .rev()
+            .find(|t| t.status == ReferralStatus::Sent)
+            .and_then(|t| t.provision.as_ref())
     }
 
     /// Whether the follow-up date has passed while the referral is still open.
@@ -315,6 +444,29 @@ impl Referral {
         for t in &self.history {
             check_name("history", &t.by)?;
             check_text("history", &t.note)?;
+            if let Some(p) = &t.provision {
+                if t.status != ReferralStatus::Sent {
+                    return Err(ValidationError::new("history", Reason::ProvisionOnlyOnSent));
+                }
+                expect_party("provision", &p.to)?;
+                for i in &p.items {
+                    check_name("provision", i)?;
+                }
+                match &p.basis {
+                    ProvisionBasis::Consent { consent } => {
+                        expect_kind("provision", consent, Kind::Consent)?;
+                    }
+                    ProvisionBasis::Override { reason } => {
+                        if reason.trim().is_empty() {
+                            return Err(ValidationError::new(
+                                "override_reason",
+                                Reason::OverrideNeedsReason,
+                            ));
+                        }
+                        check_text("override_reason", reason)?;
+                    }
+                }
+            }
         }
         for pair in self.history.windows(2) {
             if !pair[0].status.can_move_to(pair[1].status) {

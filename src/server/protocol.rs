@@ -82,6 +82,19 @@ pub enum Ask {
         entity: Option<Id>,
         summary: String,
     },
+    /// Audit entries, oldest first (coordinators only): of one case, by
+    /// one user, from one day on.
+    Audit {
+        #[serde(default)]
+        case: Option<Id>,
+        #[serde(default)]
+        user: Option<String>,
+        #[serde(default)]
+        since: Option<crate::model::Date>,
+    },
+    /// Meeting mode showed one hidden item of `entity` for a moment: logged.
+    /// `item` names the kind of item (`name`, `contact`, `note`), never it.
+    Reveal { entity: Id, item: String },
     /// Part of an import; nothing is written until [`Ask::ImportCommit`].
     ImportPart { records: Vec<Record> },
     /// Import every part sent on this connection, all or nothing.
@@ -120,6 +133,9 @@ pub enum Part {
     },
     Check {
         report: CheckReport,
+    },
+    Audit {
+        entries: Vec<crate::model::AuditEntry>,
     },
     /// The end of an answer: success, or why not.
     Done {

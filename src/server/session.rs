@@ -17,8 +17,11 @@ use super::protocol::{
 use super::{Readiness, Shared, StopHandle, socket};
 use crate::app::effect::{Reply, StoreEffect};
 use crate::app::worker::run_store;
-use crate::model::{AccessRole, Reader, Reason, Record};
+use crate::model::{AccessRole, AuditAction, Id, Reader, Reason, Record};
 use crate::store::{Change, Scope, Store};
+
+/// A view of the record just viewed, within this, is a reload: not logged again.
+const VIEW_AGAIN: Duration = Duration::from_secs(60);
 
 /// How long a new connection has to say hello.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -61,6 +64,7 @@ pub(super) fn run(
         reader,
         search: crate::search::Session::default(),
         import: Vec::new(),
+        last_view: None,
         tx: &tx,
         stop,
     };
@@ -223,6 +227,9 @@ struct Session<'a> {
     search: crate::search::Session,
     /// Records of an import sent in parts, until it is committed.
     import: Vec<Record>,
+    /// The view last logged: the reloads that follow others' saves are
+    /// the same look, not another one.
+    last_view: Option<(Id, std::time::Instant)>,
     tx: &'a SyncSender<ServerFrame>,
     stop: &'a StopHandle,
 }
@@ -250,10 +257,33 @@ impl Session<'_> {
         Scope::new(&self.shared.store, &self.reader).map_err(wire)
     }
 
+    /// Writes an audit entry as this connection's user. An entry that
+    /// cannot be written fails the request that wanted it.
+    fn log(&self, action: AuditAction, entity: Option<Id>, summary: &str) -> Answer {
+        let _writing = self.shared.writes.read();
+        self.shared
+            .store
+            .log_as(&self.reader.user, action, entity, summary)
+            .map_err(wire)
+    }
+
+    /// Logs a refusal (the rule's name only: refusals can quote content).
+    fn refused(&self, entity: Option<Id>, rule: &str) {
+        let summary = format!(
+            "refused {} ({}): {rule}",
+            self.reader.user,
+            self.reader.role.name()
+        );
+        // The refusal is answered either way; a failed log is the store's
+        // problem and `triad check` shows it.
+        let _ = self.log(AuditAction::Refused, entity, &summary);
+    }
+
     fn coordinators_only(&self, what: &str) -> Answer {
         if self.reader.role == AccessRole::Coordinator {
             Ok(())
         } else {
+            self.refused(None, &format!("only a coordinator may {what}"));
             Err(WireError::new(
                 ErrorCode::Forbidden,
                 format!(
@@ -293,6 +323,9 @@ impl Session<'_> {
             }
             Ask::Collect { case } => {
                 let scope = self.scope()?;
+                if let Some(c) = case.filter(|c| !scope.sees_case(*c)) {
+                    self.refused(Some(c), "an export of a case not theirs");
+                }
                 let (records, left_out) =
                     crate::exchange::collect(&store, case, Some(&scope)).map_err(wire)?;
                 if left_out > 0 {
@@ -310,6 +343,9 @@ impl Session<'_> {
             }
             Ask::CaseReport { case, lang } => {
                 let scope = self.scope()?;
+                if !scope.sees_case(case) {
+                    self.refused(Some(case), "a report of a case not theirs");
+                }
                 let text =
                     crate::exchange::case_report(&store, case, &scope, lang).map_err(wire)?;
                 send(Part::Text { text });
@@ -320,8 +356,56 @@ impl Session<'_> {
                 entity,
                 summary,
             } => {
-                let _writing = shared.writes.read();
-                store.log(action, entity, &summary).map_err(wire)
+                // Clients log what they did with what they read (exports);
+                // the server logs views, changes and refusals itself.
+                if !matches!(action, AuditAction::Export | AuditAction::Import) {
+                    return Err(WireError::new(
+                        ErrorCode::BadRequest,
+                        format!(
+                            "a client logs only exports and imports, not {}",
+                            action.name()
+                        ),
+                    ));
+                }
+                self.log(action, entity, &summary)
+            }
+            Ask::Audit { case, user, since } => {
+                self.coordinators_only("read the audit trail")?;
+                let mut entries = store.audit_trail().map_err(wire)?;
+                entries.retain(|e| {
+                    case.is_none_or(|c| e.case == Some(c) || e.entity == Some(c))
+                        && user.as_ref().is_none_or(|u| &e.user == u)
+                        && since.is_none_or(|d| e.at.date_naive() >= d)
+                });
+                let mut entries = entries.into_iter().peekable();
+                while entries.peek().is_some() {
+                    let chunk = entries.by_ref().take(RECORDS_PER_FRAME).collect();
+                    send(Part::Audit { entries: chunk });
+                }
+                Ok(())
+            }
+            Ask::Reveal { entity, item } => {
+                if !self.scope()?.sees_id(&store, entity).unwrap_or(false) {
+                    self.refused(Some(entity), "reveal of a record not theirs");
+                    return Err(WireError::new(
+                        ErrorCode::NotFound,
+                        format!("{entity} does not exist"),
+                    ));
+                }
+                // The item's kind only: a client could send anything here.
+                let item = if !item.is_empty()
+                    && item.len() <= 24
+                    && item.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                {
+                    item
+                } else {
+                    "item".to_string()
+                };
+                self.log(
+                    AuditAction::Reveal,
+                    Some(entity),
+                    &format!("revealed the {item} of {entity} in meeting mode"),
+                )
             }
             Ask::ImportPart { mut records } => {
                 self.coordinators_only("import")?;
@@ -352,6 +436,7 @@ impl Session<'_> {
             }
             Ask::Stop => {
                 if self.reader.user != shared.owner {
+                    self.refused(None, "only the owner may stop the server");
                     return Err(WireError::new(
                         ErrorCode::Forbidden,
                         format!("only {} may stop this server", shared.owner),
@@ -375,6 +460,12 @@ impl Session<'_> {
         match effect {
             StoreEffect::Save { request, ops } => {
                 if let Err(why) = may_write(&store, &scope, &ops) {
+                    let target = ops.iter().find_map(|op| match op {
+                        Change::Create(_) => None,
+                        Change::Update(r) | Change::Edit { record: r, .. } => Some(r.id()),
+                        Change::Append(i) => Some(i.target()),
+                    });
+                    self.refused(target, "a write outside the reader's rights");
                     replies.push(Reply::SaveFailed {
                         field: None,
                         error: why.to_string(),
@@ -401,6 +492,35 @@ impl Session<'_> {
                     replies.push(Reply::Indexed);
                 }
             }
+            StoreEffect::LoadCase(id) | StoreEffect::LoadParty(id) => {
+                // A view is logged before it is read, so it shows in its own
+                // audit panel; one the reader may not see, as refused.
+                let seen = match effect {
+                    StoreEffect::LoadCase(_) => scope.sees_case(id),
+                    _ => scope.sees_id(&store, id).unwrap_or(false),
+                };
+                let again = self
+                    .last_view
+                    .is_some_and(|(last, at)| last == id && at.elapsed() < VIEW_AGAIN);
+                if seen && !again {
+                    self.last_view = Some((id, std::time::Instant::now()));
+                    let what = match id.kind {
+                        crate::model::Kind::Case => "case",
+                        crate::model::Kind::Body => "body",
+                        _ => "person",
+                    };
+                    self.log(
+                        AuditAction::View,
+                        Some(id),
+                        &format!("opened the {what} view of {id}"),
+                    )?;
+                } else if !seen {
+                    self.refused(Some(id), "a view of a record not theirs");
+                }
+                run_store(&store, effect, today, shared.at(), &scope, &mut |r| {
+                    replies.push(r);
+                });
+            }
             other => run_store(&store, other, today, shared.at(), &scope, &mut |r| {
                 replies.push(r);
             }),
@@ -425,6 +545,14 @@ fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), Rea
     }
     let seen = |r: &Record| scope.sees(store, r).unwrap_or(false);
     for op in ops {
+        if let Change::Append(crate::model::Intent::ReferralStep {
+            override_reason: Some(_),
+            ..
+        }) = op
+            && reader.role != AccessRole::Coordinator
+        {
+            return Err(Reason::OverrideNeedsCoordinator);
+        }
         let (stored, new) = match op {
             Change::Create(r) => (None, Some(r)),
             Change::Update(r) | Change::Edit { record: r, .. } => (Some(r.id()), Some(r)),
@@ -452,7 +580,7 @@ fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), Rea
             if outside_own_cases(record, matches!(op, Change::Create(_))) {
                 return Err(Reason::NotOwnCase { id: record.id() });
             }
-            if let Some(c) = case_of(record).filter(|c| !scope.sees_case(*c)) {
+            if let Some(c) = record.case().filter(|c| !scope.sees_case(*c)) {
                 return Err(Reason::NotOwnCase { id: c });
             }
         }
@@ -463,19 +591,6 @@ fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), Rea
         }
     }
     Ok(())
-}
-
-/// The case a record belongs to, if it names one.
-fn case_of(record: &Record) -> Option<crate::model::Id> {
-    match record {
-        Record::Case(c) => Some(c.id),
-        Record::TrustNote(n) => n.case,
-        Record::Referral(r) => Some(r.case),
-        Record::Consent(c) => Some(c.case),
-        Record::Relationship(r) => r.case,
-        Record::Event(e) => e.case,
-        _ => None,
-    }
 }
 
 /// What a supporter may not write, though they may see it: a new case,

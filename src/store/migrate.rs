@@ -10,7 +10,9 @@
 //! rewritten), and must not change what a record refers to or its dates: the
 //! indexes are not rebuilt (a step that does must rebuild them). Add a test
 //! that opens a store written at the older version. A store newer than the
-//! program is refused, not guessed at.
+//! program is refused, not guessed at. Rewritten records no longer match
+//! their seals (`chain.rs`): the first real step must also reseal what it
+//! rewrote under an audit entry of its own, as `start_chain` does.
 
 use serde_json::Value;
 

@@ -2,7 +2,7 @@
 //! `dates`) and the audit trail, all written in one transaction per change
 //! and flushed before a write returns.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -15,11 +15,15 @@ use sled::transaction::{
 };
 use sled::{Db, Transactional, Tree};
 
+use super::chain::{self, Sealing};
 use super::keys::{self, ID_LEN};
 use super::lock::StoreLock;
 use super::migrate::{self, SCHEMA_VERSION};
 use super::{Change, RequestId, Result, Store, StoreError};
-use crate::model::{AuditAction, AuditEntry, Date, Id, Intent, Kind, Record};
+use crate::model::{
+    AuditAction, AuditEntry, Consent, Date, Id, Intent, IntentError, Kind, Provision,
+    ProvisionBasis, Record, ReferralStatus, Released,
+};
 
 /// Records per transaction for imports and demo data: one giant batch costs
 /// several times the memory and disk of many small ones.
@@ -40,13 +44,18 @@ const META: usize = REFS + 3;
 const REVS: usize = REFS + 4;
 const REQUESTS: usize = REFS + 5;
 const REQUEST_LOG: usize = REFS + 6;
+const SEALS: usize = REFS + 7;
+const AUDIT_BY_CASE: usize = REFS + 8;
 
 pub struct SledStore {
     path: PathBuf,
     db: Db,
     /// Entity trees in `Kind::ALL` order, then refs, dates, audit, meta,
-    /// revisions, requests, request_log.
+    /// revisions, requests, request_log, seals, audit_by_case.
     trees: Vec<Tree>,
+    /// Only what an audit entry on its own writes (audit, meta,
+    /// audit_by_case): a view's entry is a small transaction.
+    log_trees: Vec<Tree>,
     pending: Tree,
     user: String,
     /// Held by every write, so a check made before a transaction (delete's
@@ -172,21 +181,30 @@ impl Reserved {
             "revisions",
             "requests",
             "request_log",
+            "seals",
+            "audit_by_case",
         ] {
             trees.push(db.open_tree(name)?);
         }
         let pending = db.open_tree("pending_import")?;
         restrict_permissions(&dir.join("db")).map_err(io)?;
+        let log_trees = vec![
+            trees[AUDIT].clone(),
+            trees[META].clone(),
+            trees[AUDIT_BY_CASE].clone(),
+        ];
         let store = SledStore {
             path: dir.to_path_buf(),
             db,
             trees,
+            log_trees,
             pending,
             user: user.to_string(),
             writing: Mutex::new(()),
             _lock: lock,
         };
         store.upgrade_schema()?;
+        store.start_chain()?;
         store.roll_back_interrupted_import()?;
         Ok(store)
     }
@@ -292,6 +310,47 @@ impl SledStore {
         Ok(())
     }
 
+    /// A store made before the audit trail was chained: its records are
+    /// sealed as they are, in batches, and the chain starts after its last
+    /// entry. Never again once the chain has a head (a removed marker is
+    /// reported by `check`, not papered over).
+    fn start_chain(&self) -> Result<()> {
+        let meta = &self.trees[META];
+        if meta.get(chain::CHAIN_START_KEY)?.is_some() || meta.get(chain::HEAD_KEY)?.is_some() {
+            return Ok(());
+        }
+        let start = keys::u64_from(meta.get(keys::AUDIT_SEQ_KEY)?.as_deref()) + 1;
+        let mut ids = Vec::new();
+        for kind in Kind::ALL {
+            for k in self.tree(kind).iter().keys() {
+                let num = keys::u64_from(Some(&k?));
+                ids.push(Id::new(kind, num));
+            }
+        }
+        let mark = |t: &Tx| -> TxResult<()> {
+            t[META].insert(chain::CHAIN_START_KEY, &start.to_be_bytes())?;
+            Ok(())
+        };
+        if ids.is_empty() {
+            return self.write(mark);
+        }
+        for chunk in ids.chunks(BATCH) {
+            let summary = format!("sealed {} records written before the chain", chunk.len());
+            self.write(|t| {
+                mark(t)?;
+                let mut sealing = Sealing::default();
+                for id in chunk {
+                    if let Some(bytes) = t[tree_index(id.kind)].get(keys::record_key(*id))? {
+                        seal_tx(t, *id, &bytes, &mut sealing)?;
+                    }
+                }
+                let entry = Entry::new(&self.user, AuditAction::Seal, None, None, &summary);
+                audit(t, entry, sealing)
+            })?;
+        }
+        Ok(())
+    }
+
     /// An import of several batches marks itself pending first; if we find
     /// the mark, the import died half way and its records come out again.
     fn roll_back_interrupted_import(&self) -> Result<()> {
@@ -304,6 +363,7 @@ impl SledStore {
         }
         for chunk in ids.chunks(BATCH) {
             self.write(|t| {
+                let mut sealing = Sealing::default();
                 for id in chunk {
                     let Some(old) = t[tree_index(id.kind)].remove(&keys::record_key(*id))? else {
                         continue;
@@ -311,8 +371,11 @@ impl SledStore {
                     let old = decode(&old).or_else(abort)?;
                     unindex(t, &old)?;
                     t[REVS].remove(&keys::id_bytes(*id))?;
+                    unseal_tx(t, *id, &mut sealing)?;
                 }
-                Ok(())
+                let summary = format!("rolled back {} records", chunk.len());
+                let entry = Entry::new(&self.user, AuditAction::Delete, None, None, &summary);
+                audit(t, entry, sealing)
             })?;
         }
         // The mark goes only once the records are gone (a crash before this
@@ -320,7 +383,8 @@ impl SledStore {
         let summary = format!("rolled back an interrupted import of {} records", ids.len());
         self.write(|t| {
             t[META].remove(keys::IMPORT_PENDING_KEY)?;
-            audit(t, &self.user, AuditAction::Import, None, &summary)
+            let entry = Entry::new(&self.user, AuditAction::Import, None, None, &summary);
+            audit(t, entry, Sealing::default())
         })?;
         self.pending.clear()?;
         Ok(())
@@ -336,14 +400,38 @@ impl SledStore {
         }
         rec.set_id(Id::new(kind, num));
         Self::check_refs_tx(t, &rec)?;
-        Self::put_new(t, &rec)?;
+        let mut sealing = Sealing::default();
+        Self::put_new(t, &rec, &mut sealing)?;
         let summary = format!("created {} {}", kind.name(), rec.id());
-        audit(t, user, AuditAction::Create, Some(rec.id()), &summary)?;
+        let entry = Entry::new(
+            user,
+            AuditAction::Create,
+            Some(rec.id()),
+            rec.case(),
+            &summary,
+        );
+        audit(t, entry, sealing)?;
         Ok(rec)
     }
 
     /// A record replaced, its history kept (see `Record::check_successor`).
     fn update_tx(&self, t: &Tx, user: &str, record: &Record) -> TxResult<()> {
+        if let Record::Referral(new) = record
+            && let Some(old) = t[tree_index(Kind::Referral)].get(keys::record_key(new.id))?
+            && let Record::Referral(old) = decode(&old).or_else(abort)?
+            && sent_steps(new) > sent_steps(&old)
+        {
+            return abort(StoreError::Invalid {
+                id: new.id,
+                error: not_sent_by_edit(),
+            });
+        }
+        let summary = format!("updated {} {}", record.kind().name(), record.id());
+        self.update_said(t, user, record, &summary)
+    }
+
+    /// [`Self::update_tx`] with the audit entry's own summary.
+    fn update_said(&self, t: &Tx, user: &str, record: &Record, summary: &str) -> TxResult<()> {
         let id = record.id();
         let tree = &t[tree_index(id.kind)];
         let Some(old) = tree.get(keys::record_key(id))? else {
@@ -355,22 +443,27 @@ impl SledStore {
         }
         Self::check_refs_tx(t, record)?;
         unindex(t, &old)?;
-        tree.insert(&keys::record_key(id), encode(record))?;
+        let bytes = encode(record);
+        tree.insert(&keys::record_key(id), bytes.as_slice())?;
         index(t, record)?;
         let rev = revision_tx(t, id)? + 1;
         t[REVS].insert(&keys::id_bytes(id), &rev.to_be_bytes())?;
-        let summary = format!("updated {} {id}", id.kind.name());
-        audit(t, user, AuditAction::Update, Some(id), &summary)
+        let mut sealing = Sealing::default();
+        seal_tx(t, id, &bytes, &mut sealing)?;
+        let entry = Entry::new(user, AuditAction::Update, Some(id), record.case(), summary);
+        audit(t, entry, sealing)
     }
 
     /// Writes one validated, reference-checked record inside a transaction.
-    fn put_new(t: &Tx, rec: &Record) -> TxResult<()> {
+    fn put_new(t: &Tx, rec: &Record, sealing: &mut Sealing) -> TxResult<()> {
         let id = rec.id();
         let tree = &t[tree_index(id.kind)];
         if tree.get(keys::record_key(id))?.is_some() {
             return abort(StoreError::Duplicate(id));
         }
-        tree.insert(&keys::record_key(id), encode(rec))?;
+        let bytes = encode(rec);
+        tree.insert(&keys::record_key(id), bytes.as_slice())?;
+        seal_new_tx(t, id, &bytes, sealing)?;
         index(t, rec)?;
         t[REVS].insert(&keys::id_bytes(id), &1u64.to_be_bytes())?;
         // Keep the counter past every id in use, so `create` never collides.
@@ -396,7 +489,9 @@ impl SledStore {
     }
 
     /// An append applied to the record as it is now, by `user`.
-    fn append_tx(&self, t: &Tx, user: &str, intent: &Intent) -> TxResult<Record> {
+    /// `consents`: the ids of the consents of the client of a referral
+    /// being sent (read before the transaction, under the write lock).
+    fn append_tx(&self, t: &Tx, user: &str, intent: &Intent, consents: &[Id]) -> TxResult<Record> {
         let id = intent.target();
         let Some(current) = t[tree_index(id.kind)].get(keys::record_key(id))? else {
             return abort(StoreError::NotFound(id));
@@ -405,8 +500,124 @@ impl SledStore {
         if let Err(error) = intent.apply(&mut record, user, Utc::now()) {
             return abort(StoreError::Refused { id, error });
         }
-        self.update_tx(t, user, &record)?;
+        let mut summary = format!("updated {} {id}", id.kind.name());
+        if let (
+            Intent::ReferralStep {
+                status: ReferralStatus::Sent,
+                on,
+                override_reason,
+                ..
+            },
+            Record::Referral(r),
+        ) = (intent, &mut record)
+        {
+            let provision = Self::consent_gate(t, r, consents, *on, override_reason.as_deref())
+                .map_err(|error| {
+                    ConflictableTransactionError::Abort(StoreError::Refused { id, error })
+                })?;
+            summary = match &provision.basis {
+                ProvisionBasis::Consent { consent } => {
+                    format!(
+                        "sent referral {id}: provision to {} under {consent}",
+                        provision.to
+                    )
+                }
+                ProvisionBasis::Override { .. } => {
+                    format!(
+                        "sent referral {id}: provision to {} by override",
+                        provision.to
+                    )
+                }
+            };
+            if let Some(step) = r.history.last_mut() {
+                step.provision = Some(provision);
+            }
+            if let Err(error) = record.validate() {
+                return abort(StoreError::Invalid { id, error });
+            }
+        }
+        self.update_said(t, user, &record, &summary)?;
         Ok(record)
+    }
+
+    /// A referral is sent only under an active consent of its client that
+    /// covers information sharing with the receiver, or a coordinator's
+    /// written override (the server lets only coordinators give one).
+    fn consent_gate(
+        t: &Tx,
+        r: &crate::model::Referral,
+        consent_ids: &[Id],
+        on: Date,
+        override_reason: Option<&str>,
+    ) -> Result<Provision, IntentError> {
+        let read = |id: Id| -> Option<Record> {
+            let bytes = t[tree_index(id.kind)].get(keys::record_key(id)).ok()??;
+            decode(&bytes).ok()
+        };
+        let client = match read(r.case) {
+            Some(Record::Case(c)) => c.client,
+            _ => None,
+        };
+        let consents: Vec<Consent> = consent_ids
+            .iter()
+            .filter_map(|&c| match read(c) {
+                Some(Record::Consent(c)) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let provision = |items: Vec<String>, basis| Provision {
+            to: r.to,
+            items,
+            on,
+            basis,
+        };
+        match (
+            crate::model::consent_basis(&consents, r.case, client, r.to, on),
+            override_reason,
+        ) {
+            (Ok(c), _) => Ok(provision(
+                c.scope.information.clone(),
+                ProvisionBasis::Consent { consent: c.id },
+            )),
+            (Err(_), Some(reason)) if !reason.trim().is_empty() => Ok(provision(
+                Vec::new(),
+                ProvisionBasis::Override {
+                    reason: reason.trim().to_string(),
+                },
+            )),
+            (Err(refusal), _) => Err(IntentError::Consent(refusal)),
+        }
+    }
+
+    /// For each referral these changes send: the consents of its client.
+    fn gate_consents(&self, changes: &[Change]) -> Result<Vec<(Id, Vec<Id>)>> {
+        let mut out = Vec::new();
+        for change in changes {
+            let Change::Append(Intent::ReferralStep {
+                referral,
+                status: ReferralStatus::Sent,
+                ..
+            }) = change
+            else {
+                continue;
+            };
+            let Some(Record::Referral(r)) = self.get(*referral)? else {
+                continue;
+            };
+            let Some(Record::Case(case)) = self.get(r.case)? else {
+                continue;
+            };
+            let Some(client) = case.client else {
+                continue;
+            };
+            let consents = self
+                .referrers(client)?
+                .into_iter()
+                .filter(|id| id.kind == Kind::Consent)
+                .collect();
+            out.push((*referral, consents));
+        }
+        Ok(out)
     }
 
     /// The answer a request got the first time, if it was seen before.
@@ -448,10 +659,12 @@ impl SledStore {
 
     fn write_batch(&self, user: &str, batch: &[Record], summary: &str) -> Result<()> {
         tx_result(self.trees[..].transaction(|t| {
+            let mut sealing = Sealing::default();
             for rec in batch {
-                Self::put_new(t, rec)?;
+                Self::put_new(t, rec, &mut sealing)?;
             }
-            audit(t, user, AuditAction::Import, None, summary)
+            let entry = Entry::new(user, AuditAction::Import, None, None, summary);
+            audit(t, entry, sealing)
         }))
     }
 
@@ -492,6 +705,12 @@ impl SledStore {
     ) -> Result<Vec<Record>> {
         for change in &changes {
             match change {
+                Change::Create(Record::Referral(r)) if sent_steps(r) > 0 => {
+                    return Err(StoreError::InvalidNew {
+                        kind: Kind::Referral,
+                        error: not_sent_by_edit(),
+                    });
+                }
                 Change::Create(r) => {
                     let kind = r.kind();
                     let mut r = r.clone();
@@ -507,6 +726,13 @@ impl SledStore {
             }
         }
         let _writing = self.writing();
+        let gates = self.gate_consents(&changes)?;
+        let consents_of = |intent: &Intent| {
+            gates
+                .iter()
+                .find(|(r, _)| *r == intent.target())
+                .map_or(&[][..], |(_, c)| c.as_slice())
+        };
         self.write(|t| {
             if let Some(req) = request
                 && let Some(first) = Self::answered_tx(t, req)?
@@ -525,7 +751,9 @@ impl SledStore {
                         self.edit_tx(t, user, record, *base)?;
                         record.clone()
                     }
-                    Change::Append(intent) => self.append_tx(t, user, intent)?,
+                    Change::Append(intent) => {
+                        self.append_tx(t, user, intent, consents_of(intent))?
+                    }
                 });
             }
             if let Some(req) = request {
@@ -547,10 +775,14 @@ impl SledStore {
             let Some(old) = tree.remove(&keys::record_key(id))? else {
                 return abort(StoreError::NotFound(id));
             };
-            unindex(t, &decode(&old).or_else(abort)?)?;
+            let old = decode(&old).or_else(abort)?;
+            unindex(t, &old)?;
             t[REVS].remove(&keys::id_bytes(id))?;
+            let mut sealing = Sealing::default();
+            unseal_tx(t, id, &mut sealing)?;
             let summary = format!("deleted {} {id}", id.kind.name());
-            audit(t, user, AuditAction::Delete, Some(id), &summary)
+            let entry = Entry::new(user, AuditAction::Delete, Some(id), old.case(), &summary);
+            audit(t, entry, sealing)
         })
     }
 
@@ -595,7 +827,8 @@ impl SledStore {
         self.flush()?;
         self.write(|t| {
             t[META].remove(keys::IMPORT_PENDING_KEY)?;
-            audit(t, user, AuditAction::Import, None, &summary)
+            let entry = Entry::new(user, AuditAction::Import, None, None, &summary);
+            audit(t, entry, Sealing::default())
         })?;
         self.pending.clear()?;
         Ok(())
@@ -609,13 +842,43 @@ impl SledStore {
         summary: &str,
     ) -> Result<()> {
         let _writing = self.writing();
-        self.write(|t| audit(t, user, action, entity, summary))
+        // The case a logged entity belongs to, for `triad audit --case`.
+        let case = match entity {
+            Some(id) => self.get(id).ok().flatten().and_then(|r| r.case()),
+            None => None,
+        };
+        let entry = |t: &Tx| {
+            audit(
+                t,
+                Entry::new(user, action, entity, case, summary),
+                Sealing::default(),
+            )
+        };
+        if action == AuditAction::View {
+            // A view changes nothing the user saved: its entry is chained
+            // now, in a transaction of only the trees it writes, and
+            // reaches the disk with sled's next flush (at most half a
+            // second, or the next write), so a read costs no fsync.
+            tx_result(self.log_trees[..].transaction(|t| {
+                audit_in(
+                    &t[0],
+                    &t[1],
+                    &t[2],
+                    Entry::new(user, action, entity, case, summary),
+                    Sealing::default(),
+                )
+            }))
+        } else {
+            self.write(entry)
+        }
     }
 
     /// Verifies references, indexes and counters; reports size on disk.
     /// Streams: memory stays flat however large the store.
     pub fn check(&self) -> Result<CheckReport> {
         let mut report = CheckReport::default();
+        // Per audit entry: the XOR of the seals that name it now.
+        let mut sealed_now: HashMap<u64, chain::Hash> = HashMap::new();
         let (mut want_refs, mut want_dates, mut missing_refs, mut missing_dates) = (0, 0, 0, 0);
         for kind in Kind::ALL {
             let mut count = 0;
@@ -639,6 +902,26 @@ impl SledStore {
                 }
                 if let Err(e) = rec.validate() {
                     report.problems.push(format!("{id}: {e}"));
+                }
+                let seal = self.trees[SEALS]
+                    .get(keys::id_bytes(id))?
+                    .as_deref()
+                    .and_then(chain::parse_seal);
+                match seal {
+                    None => report.problems.push(format!(
+                        "{id} has no audit entry: it was written outside triad"
+                    )),
+                    Some((seq, hash)) => {
+                        if hash != chain::record_hash(&v) {
+                            report.problems.push(format!(
+                                "{id} does not match its latest audit entry (#{seq}): it was changed outside triad"
+                            ));
+                        }
+                        chain::xor_into(
+                            sealed_now.entry(seq).or_insert([0; 32]),
+                            &chain::contribution(id, &hash),
+                        );
+                    }
                 }
                 max_num = max_num.max(id.num);
                 for r in rec.references() {
@@ -688,13 +971,128 @@ impl SledStore {
                 ));
             }
         }
+        self.check_chain(&mut report, sealed_now)?;
+        report.disk_bytes = dir_size(&self.path);
+        Ok(report)
+    }
+}
+
+impl SledStore {
+    /// The audit trail: every entry from the chain's start holds the hash
+    /// of the one before and its own; the last is the head the store
+    /// keeps; and the seals naming each entry add up to what it sealed.
+    /// Reports the first broken link only (what follows it is unproven).
+    fn check_chain(
+        &self,
+        report: &mut CheckReport,
+        sealed_now: HashMap<u64, chain::Hash>,
+    ) -> Result<()> {
+        let meta = &self.trees[META];
+        let start = match meta.get(chain::CHAIN_START_KEY)? {
+            Some(v) => keys::u64_from(Some(&v)),
+            None => {
+                report.problems.push(
+                    "the audit trail's chain marker is missing: the trail was edited outside triad"
+                        .into(),
+                );
+                1
+            }
+        };
+        let mut broken: Option<String> = None;
+        let mut break_at = |why: String| {
+            if broken.is_none() {
+                broken = Some(why);
+            }
+        };
+        let mut prev = String::new();
+        let mut last_seq = start - 1;
+        // What each entry sealed, less what later entries took over.
+        let mut owed: HashMap<u64, chain::Hash> = HashMap::new();
         for item in self.trees[AUDIT].iter() {
             let (k, v) = item?;
             report.live_bytes += (k.len() + v.len()) as u64;
             report.audit_entries += 1;
+            let key = keys::u64_from(Some(&k));
+            if key < start {
+                continue;
+            }
+            let entry: AuditEntry = match serde_json::from_slice(&v) {
+                Ok(e) => e,
+                Err(_) => {
+                    break_at(format!("audit entry #{key} is unreadable"));
+                    continue;
+                }
+            };
+            if entry.seq != key {
+                break_at(format!("audit entry #{key} says it is #{}", entry.seq));
+            } else if key != last_seq + 1 {
+                break_at(format!(
+                    "audit entries #{}–#{} are missing (deleted)",
+                    last_seq + 1,
+                    key - 1
+                ));
+            } else if entry.prev != prev {
+                break_at(format!(
+                    "audit entry #{key} does not follow #{last_seq} (an entry was inserted or changed)"
+                ));
+            } else if entry.hash != entry.compute_hash() {
+                break_at(format!(
+                    "audit entry #{key} was changed after it was written"
+                ));
+            }
+            prev.clone_from(&entry.hash);
+            last_seq = key;
+            if let Some(h) = entry.sealed.as_deref().and_then(chain::from_hex) {
+                chain::xor_into(owed.entry(key).or_insert([0; 32]), &h);
+            }
+            for r in &entry.released {
+                if let Some(h) = chain::from_hex(&r.part) {
+                    chain::xor_into(owed.entry(r.seq).or_insert([0; 32]), &h);
+                }
+            }
         }
-        report.disk_bytes = dir_size(&self.path);
-        Ok(report)
+        let seq = keys::u64_from(meta.get(keys::AUDIT_SEQ_KEY)?.as_deref());
+        let head = meta
+            .get(chain::HEAD_KEY)?
+            .map(|v| String::from_utf8_lossy(&v).into_owned())
+            .unwrap_or_default();
+        if seq != last_seq {
+            break_at(format!(
+                "audit entries #{}–#{seq} are missing (deleted)",
+                last_seq + 1
+            ));
+        } else if head != prev {
+            break_at(format!(
+                "the last audit entry (#{last_seq}) is not the one the store wrote last"
+            ));
+        }
+        report.problems.extend(broken);
+        // Seals of records deleted behind triad's back are caught here too.
+        for item in self.trees[SEALS].iter() {
+            let (k, v) = item?;
+            report.live_bytes += (k.len() + v.len()) as u64;
+            if let (Some(id), Some(_)) = (keys::id_from_bytes(&k), chain::parse_seal(&v))
+                && !self.tree(id.kind).contains_key(keys::record_key(id))?
+            {
+                report
+                    .problems
+                    .push(format!("{id} was removed outside triad (its seal remains)"));
+            }
+        }
+        let zero = [0u8; 32];
+        let mut seqs: Vec<u64> = owed.keys().chain(sealed_now.keys()).copied().collect();
+        seqs.sort_unstable();
+        seqs.dedup();
+        for s in seqs {
+            let want = owed.get(&s).unwrap_or(&zero);
+            let have = sealed_now.get(&s).unwrap_or(&zero);
+            if want != have {
+                report.problems.push(format!(
+                    "the records audit entry #{s} wrote no longer add up: records or their seals were changed outside triad"
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -800,24 +1198,141 @@ fn revision_tx(t: &Tx, id: Id) -> TxResult<u64> {
     })
 }
 
-fn audit(
-    t: &Tx,
-    user: &str,
+/// Sent steps: only an intent adds one, past the consent gate.
+fn sent_steps(r: &crate::model::Referral) -> usize {
+    r.history
+        .iter()
+        .filter(|t| t.status == ReferralStatus::Sent)
+        .count()
+}
+
+fn not_sent_by_edit() -> crate::model::ValidationError {
+    crate::model::ValidationError::new("history", crate::model::Reason::SentOnlyByStep)
+}
+
+/// What an audit entry says, before the store numbers and chains it.
+struct Entry<'a> {
+    user: &'a str,
     action: AuditAction,
     entity: Option<Id>,
-    summary: &str,
+    case: Option<Id>,
+    summary: &'a str,
+}
+
+impl<'a> Entry<'a> {
+    fn new(
+        user: &'a str,
+        action: AuditAction,
+        entity: Option<Id>,
+        case: Option<Id>,
+        summary: &'a str,
+    ) -> Entry<'a> {
+        Entry {
+            user,
+            action,
+            entity,
+            case,
+            summary,
+        }
+    }
+}
+
+/// Appends an entry chained to the last one, with the seals its
+/// transaction wrote.
+fn audit(t: &Tx, e: Entry<'_>, sealing: Sealing) -> TxResult<()> {
+    audit_in(&t[AUDIT], &t[META], &t[AUDIT_BY_CASE], e, sealing)
+}
+
+/// [`audit`] given just the trees it writes.
+fn audit_in(
+    audit: &TransactionalTree,
+    meta: &TransactionalTree,
+    by_case: &TransactionalTree,
+    e: Entry<'_>,
+    sealing: Sealing,
 ) -> TxResult<()> {
-    let seq = keys::u64_from(t[META].get(keys::AUDIT_SEQ_KEY)?.as_deref()) + 1;
-    t[META].insert(keys::AUDIT_SEQ_KEY, &seq.to_be_bytes())?;
-    let entry = AuditEntry {
+    let seq = keys::u64_from(meta.get(keys::AUDIT_SEQ_KEY)?.as_deref()) + 1;
+    meta.insert(keys::AUDIT_SEQ_KEY, &seq.to_be_bytes())?;
+    let prev = meta
+        .get(chain::HEAD_KEY)?
+        .map(|v| String::from_utf8_lossy(&v).into_owned())
+        .unwrap_or_default();
+    let mut released: Vec<Released> = sealing
+        .released
+        .iter()
+        .map(|(seq, part)| Released {
+            seq: *seq,
+            part: crate::model::hex(part),
+        })
+        .collect();
+    released.sort_by_key(|r| r.seq);
+    let mut entry = AuditEntry {
         seq,
         at: Utc::now(),
-        user: user.to_string(),
-        action,
-        entity,
-        summary: summary.to_string(),
+        user: e.user.to_string(),
+        action: e.action,
+        entity: e.entity,
+        case: e.case,
+        summary: e.summary.to_string(),
+        prev,
+        sealed: sealing.sealed.map(|h| crate::model::hex(&h)),
+        released,
+        hash: String::new(),
     };
-    t[AUDIT].insert(&seq.to_be_bytes(), encode(&entry))?;
+    entry.hash = entry.compute_hash();
+    meta.insert(chain::HEAD_KEY, entry.hash.as_bytes())?;
+    audit.insert(&seq.to_be_bytes(), encode(&entry))?;
+    // An index (not part of the chain): a case view reads its own entries.
+    if let Some(case) = entry.case.or(entry.entity.filter(|i| i.kind == Kind::Case)) {
+        by_case.insert(
+            [&keys::id_bytes(case)[..], &seq.to_be_bytes()].concat(),
+            &[],
+        )?;
+    }
+    Ok(())
+}
+
+/// Seals a record's new bytes under the entry about to be written.
+fn seal_tx(t: &Tx, id: Id, bytes: &[u8], sealing: &mut Sealing) -> TxResult<()> {
+    let next = keys::u64_from(t[META].get(keys::AUDIT_SEQ_KEY)?.as_deref()) + 1;
+    let key = keys::id_bytes(id);
+    if let Some(old) = t[SEALS].get(key)?.as_deref().and_then(chain::parse_seal) {
+        sealing.release(next, id, old);
+    }
+    let hash = chain::record_hash(bytes);
+    t[SEALS].insert(&key, chain::seal_value(next, &hash))?;
+    sealing.seal(id, &hash);
+    Ok(())
+}
+
+/// Seals a record that did not exist (an import's, a create's): no earlier
+/// seal to release, so none is looked up (a stale one left by a record
+/// removed behind triad's back is what `check` reports, and stays so).
+fn seal_new_tx(t: &Tx, id: Id, bytes: &[u8], sealing: &mut Sealing) -> TxResult<()> {
+    let next = match sealing.next {
+        Some(n) => n,
+        None => {
+            let n = keys::u64_from(t[META].get(keys::AUDIT_SEQ_KEY)?.as_deref()) + 1;
+            sealing.next = Some(n);
+            n
+        }
+    };
+    let hash = chain::record_hash(bytes);
+    t[SEALS].insert(&keys::id_bytes(id), chain::seal_value(next, &hash))?;
+    sealing.seal(id, &hash);
+    Ok(())
+}
+
+/// A record removed: its seal leaves the entry that wrote it.
+fn unseal_tx(t: &Tx, id: Id, sealing: &mut Sealing) -> TxResult<()> {
+    let next = keys::u64_from(t[META].get(keys::AUDIT_SEQ_KEY)?.as_deref()) + 1;
+    if let Some(old) = t[SEALS]
+        .remove(&keys::id_bytes(id))?
+        .as_deref()
+        .and_then(chain::parse_seal)
+    {
+        sealing.release(next, id, old);
+    }
     Ok(())
 }
 
@@ -905,6 +1420,37 @@ impl Store for SledStore {
             .collect()
     }
 
+    fn audit_recent(&self, case: Option<Id>, limit: usize) -> Result<Vec<AuditEntry>> {
+        let read = |v: &[u8]| -> Result<AuditEntry> {
+            serde_json::from_slice(v)
+                .map_err(|e| StoreError::Corrupt(format!("unreadable audit entry: {e}")))
+        };
+        // A case's own entries through its index, newest first.
+        if let Some(c) = case {
+            let mut out = Vec::new();
+            let index = self.trees[AUDIT_BY_CASE].scan_prefix(keys::id_bytes(c));
+            for k in index.keys().rev().take(limit) {
+                let k = k?;
+                if let Some(v) = self.trees[AUDIT].get(&k[ID_LEN..])? {
+                    out.push(read(&v)?);
+                }
+            }
+            return Ok(out);
+        }
+        let mut out = Vec::new();
+        for v in self.trees[AUDIT].iter().values().rev() {
+            if out.len() >= limit {
+                break;
+            }
+            let e: AuditEntry = serde_json::from_slice(&v?)
+                .map_err(|e| StoreError::Corrupt(format!("unreadable audit entry: {e}")))?;
+            if case.is_none_or(|c| e.case == Some(c) || e.entity == Some(c)) {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
     fn user(&self) -> &str {
         &self.user
     }
@@ -984,6 +1530,10 @@ impl Store for AsUser<'_> {
 
     fn audit_trail(&self) -> Result<Vec<AuditEntry>> {
         self.store.audit_trail()
+    }
+
+    fn audit_recent(&self, case: Option<Id>, limit: usize) -> Result<Vec<AuditEntry>> {
+        self.store.audit_recent(case, limit)
     }
 
     fn user(&self) -> &str {

@@ -144,6 +144,7 @@ pub fn draw(state: &State, s: &CaseScreen, body: Rect, buf: &mut Buffer) {
             }
         }
         CasePanel::Consents => panels::consents(state, s, d, sel, lay.panel, buf),
+        CasePanel::Audit => panels::audit(state, s, d, sel, lay.panel, buf),
     }
 }
 
@@ -372,6 +373,7 @@ fn tabs(state: &State, s: &CaseScreen, d: &CaseDetail, area: Rect, buf: &mut Buf
                 CasePanel::Notes => (l.t("Trust notes", "信頼メモ"), d.notes.len()),
                 CasePanel::Timeline => (l.t("Timeline", "連携の歩み"), d.timelines.len()),
                 CasePanel::Consents => (l.t("Consents", "同意"), d.consents.len()),
+                CasePanel::Audit => (l.t("Audit", "監査"), d.audit.len()),
             };
             (name, n, p == s.panel)
         })

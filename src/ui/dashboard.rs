@@ -127,6 +127,12 @@ pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
             }
             DashLine::Consent(c) => {
                 let what = match (c.withdrawn_on, c.expires_on) {
+                    (Some(w), _) if !c.open_referrals.is_empty() => format!(
+                        "{} {w} {}{}",
+                        l.t("withdrawn", "撤回"),
+                        c.open_referrals.len(),
+                        l.t(" open referrals", "件の紹介が進行中")
+                    ),
                     (Some(w), _) => format!("{} {w}", l.t("withdrawn", "撤回")),
                     (None, Some(e)) => {
                         let days = (e - today).num_days();
@@ -141,7 +147,14 @@ pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
                 };
                 vec![
                     styled(format!("{} ", c.id), t.dim()),
-                    styled(pad(&what, 28, cut), style),
+                    styled(
+                        pad(
+                            &what,
+                            if c.open_referrals.is_empty() { 28 } else { 40 },
+                            cut,
+                        ),
+                        style,
+                    ),
                     Span::raw(format!(
                         "{}  {}",
                         text::clean(&state.name(c.client)),

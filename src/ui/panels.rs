@@ -16,7 +16,7 @@ use super::{Theme, lines_in, list_row, or_dash, styled, title_rule};
 use crate::app::data::CaseDetail;
 use crate::app::state::{CasePanel, CaseScreen, Scroll, State, visible};
 use crate::app::view::{self, ReferralRow, TimelineRow, TriadItem};
-use crate::model::{ConsentStatus, Id};
+use crate::model::{AuditAction, ConsentStatus, Id, ProvisionBasis};
 
 /// Rows available for items: the referral panel has a heading row.
 pub fn list_rows(panel: CasePanel, area: Rect) -> u16 {
@@ -313,7 +313,7 @@ pub fn referrals(
                 .and_then(|i| r.step_on(i))
                 .unwrap_or((step.on, &step.note));
             let corrected = on != step.on || note != step.note;
-            vec![
+            let mut spans = vec![
                 Span::raw("    "),
                 styled(format!("{on}  "), t.dim()),
                 styled(
@@ -324,26 +324,110 @@ pub fn referrals(
                     format!("{} {}", l.t("by", "記録"), text::clean(&step.by)),
                     t.dim(),
                 ),
-                Span::raw(if note.is_empty() {
-                    String::new()
-                } else {
-                    format!("  {}", text::clean(note))
-                }),
-                styled(
-                    if corrected {
-                        format!(
-                            "  ({} {})",
-                            l.t("corrected; recorded as", "訂正済み。元の記録:"),
-                            step.on
-                        )
-                    } else {
-                        String::new()
-                    },
+            ];
+            // What was provided, and under which consent or whose override.
+            match step.provision.as_ref().map(|p| &p.basis) {
+                Some(ProvisionBasis::Consent { consent }) => spans.push(styled(
+                    format!("  {} {consent}", l.t("shared under", "同意")),
+                    t.ok(),
+                )),
+                Some(ProvisionBasis::Override { reason }) => spans.push(styled(
+                    format!(
+                        "  {}: {}",
+                        l.t("sent without consent", "同意なしで送付"),
+                        text::clean(reason)
+                    ),
+                    t.warn(),
+                )),
+                None => {}
+            }
+            if !note.is_empty() {
+                spans.push(Span::raw(format!("  {}", text::clean(note))));
+            }
+            if corrected {
+                spans.push(styled(
+                    format!(
+                        "  ({} {})",
+                        l.t("corrected; recorded as", "訂正済み。元の記録:"),
+                        step.on
+                    ),
                     t.dim(),
-                ),
-            ]
+                ));
+            }
+            spans
         }
     });
+}
+
+/// The audit trail of the case, newest first: who opened or changed what.
+pub fn audit(
+    state: &State,
+    s: &CaseScreen,
+    d: &CaseDetail,
+    sel: Scroll,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let l = state.lang();
+    let t = &Theme::of(&state.cfg);
+    let cut = t.sym.cut;
+    if state.role != crate::model::AccessRole::Coordinator {
+        return empty(
+            state,
+            area,
+            buf,
+            l.t(
+                "Only coordinators see the audit trail.",
+                "監査記録はコーディネーターのみ閲覧できます。",
+            ),
+        );
+    }
+    let rows = view::audit_rows(s, d);
+    if rows.is_empty() {
+        return empty(
+            state,
+            area,
+            buf,
+            l.t("Nothing logged yet.", "記録はまだありません。"),
+        );
+    }
+    rows_in(state, rows.len(), sel, area, buf, |i| {
+        let e = rows[i];
+        let style = match e.action {
+            AuditAction::Refused => t.error(),
+            AuditAction::View | AuditAction::Reveal => t.dim(),
+            _ => t.plain(),
+        };
+        vec![
+            styled(
+                // UTC, as stored and as `triad audit` prints it.
+                format!("{} ", e.at.format("%Y-%m-%d %H:%MZ")),
+                t.dim(),
+            ),
+            Span::raw(col(&text::clean(&e.user), 12, cut)),
+            styled(col(audit_action(l, e.action), 10, cut), style),
+            Span::raw(col(
+                &e.entity.map(|i| i.to_string()).unwrap_or_default(),
+                8,
+                cut,
+            )),
+            styled(text::clean(&e.summary), t.dim()),
+        ]
+    });
+}
+
+fn audit_action(l: crate::i18n::Lang, a: AuditAction) -> &'static str {
+    match a {
+        AuditAction::Create => l.t("created", "作成"),
+        AuditAction::Update => l.t("changed", "変更"),
+        AuditAction::Delete => l.t("deleted", "削除"),
+        AuditAction::Export => l.t("exported", "書き出し"),
+        AuditAction::Import => l.t("imported", "取り込み"),
+        AuditAction::View => l.t("viewed", "閲覧"),
+        AuditAction::Refused => l.t("refused", "拒否"),
+        AuditAction::Reveal => l.t("revealed", "表示"),
+        AuditAction::Seal => l.t("sealed", "封印"),
+    }
 }
 
 /// Whether the current user may read a note: private notes are shown
@@ -824,6 +908,22 @@ pub fn consents(
             format!("  ({})", text::clean(&c.obtained_how)),
             t.dim(),
         ));
+        // The provisions made under it: to whom, when, by which referral.
+        let provided: Vec<String> = d
+            .referrals
+            .iter()
+            .filter_map(|r| r.provision().map(|p| (r.id, p)))
+            .filter(
+                |(_, p)| matches!(p.basis, ProvisionBasis::Consent { consent } if consent == c.id),
+            )
+            .map(|(id, p)| format!("{id} {} {} {}", t.sym.arrow, name(&d.names, p.to), p.on))
+            .collect();
+        if !provided.is_empty() {
+            spans.push(styled(
+                format!("  {}: {}", l.t("provided", "提供記録"), provided.join("; ")),
+                t.plain(),
+            ));
+        }
         spans
     });
 }

@@ -107,39 +107,50 @@ pub fn advance_fields(state: &State, id: Id) -> Result<Spec, String> {
             )
             .to_string());
     }
-    Ok((
-        l.t("Update referral status", "紹介の状態を更新"),
-        vec![
-            f(
-                Key::Status,
-                l.t("New status", "新しい状態"),
-                choices(&next, |s| l.referral_status(s)),
+    let may_send = next.contains(&ReferralStatus::Sent);
+    let mut fields = vec![
+        f(
+            Key::Status,
+            l.t("New status", "新しい状態"),
+            choices(&next, |s| l.referral_status(s)),
+        ),
+        f(Key::On, l.t("Date", "日付"), FieldKind::Date)
+            .required()
+            .text(&state.today().to_string()),
+        f(Key::Note, l.t("Note", "メモ"), FieldKind::Text),
+        f(
+            Key::DeclinedBy,
+            l.t("Declined by (if declined)", "辞退した人（辞退の場合）"),
+            choices(&[DeclinedBy::Client, DeclinedBy::Receiver], |d| {
+                l.declined_by(d)
+            }),
+        ),
+        f(
+            Key::DeclineReason,
+            l.t("Why declined (if declined)", "辞退の理由（辞退の場合）"),
+            FieldKind::Text,
+        ),
+        f(Key::Outcome, l.t("Outcome", "結果"), FieldKind::Text).text(&r.outcome),
+        f(
+            Key::FollowUp,
+            l.t("Follow up on", "確認予定日"),
+            FieldKind::Date,
+        )
+        .text(&date_text(r.follow_up)),
+    ];
+    // Sending needs the client's consent; without one a coordinator may
+    // send anyway, saying why (the server checks the role).
+    if may_send {
+        fields.push(f(
+            Key::OverrideReason,
+            l.t(
+                "Send without consent: why (coordinator)",
+                "同意なしで送る理由（コーディネーター）",
             ),
-            f(Key::On, l.t("Date", "日付"), FieldKind::Date)
-                .required()
-                .text(&state.today().to_string()),
-            f(Key::Note, l.t("Note", "メモ"), FieldKind::Text),
-            f(
-                Key::DeclinedBy,
-                l.t("Declined by (if declined)", "辞退した人（辞退の場合）"),
-                choices(&[DeclinedBy::Client, DeclinedBy::Receiver], |d| {
-                    l.declined_by(d)
-                }),
-            ),
-            f(
-                Key::DeclineReason,
-                l.t("Why declined (if declined)", "辞退の理由（辞退の場合）"),
-                FieldKind::Text,
-            ),
-            f(Key::Outcome, l.t("Outcome", "結果"), FieldKind::Text).text(&r.outcome),
-            f(
-                Key::FollowUp,
-                l.t("Follow up on", "確認予定日"),
-                FieldKind::Date,
-            )
-            .text(&date_text(r.follow_up)),
-        ],
-    ))
+            FieldKind::Text,
+        ));
+    }
+    Ok((l.t("Update referral status", "紹介の状態を更新"), fields))
 }
 
 pub fn advance_changes(state: &State, a: &Answers, id: Id) -> Result<Vec<SaveOp>, Refusal> {
@@ -180,6 +191,8 @@ pub fn advance_changes(state: &State, a: &Answers, id: Id) -> Result<Vec<SaveOp>
         decline_reason: a.text(Key::DeclineReason),
         outcome: Some(r.outcome),
         follow_up: r.follow_up,
+        override_reason: Some(a.text(Key::OverrideReason))
+            .filter(|t| status == ReferralStatus::Sent && !t.trim().is_empty()),
     })])
 }
 
