@@ -114,6 +114,20 @@ pub enum Command {
         #[arg(long, hide = true)]
         on_demand: bool,
     },
+    /// Back up the whole store (through its server, while others work) into
+    /// a compressed file readable by you only; or check a backup
+    Backup {
+        /// The backup file to write
+        #[arg(long, value_name = "FILE", required_unless_present = "verify")]
+        out: Option<PathBuf>,
+        /// Check this backup (its header, every entry, its checksum) without restoring it
+        #[arg(long, value_name = "FILE", conflicts_with = "out")]
+        verify: Option<PathBuf>,
+    },
+    /// Restore a backup into a new store (--store DIR, which must not hold files)
+    Restore { file: PathBuf },
+    /// Rewrite the store into fresh files and swap them in (the server must be stopped)
+    Compact,
     /// Keymap files
     Keymap {
         #[command(subcommand)]
@@ -232,9 +246,80 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             config.as_deref(),
             on_demand,
         ),
+        Some(Command::Backup {
+            ref out,
+            ref verify,
+        }) => match (out, verify) {
+            (_, Some(file)) => verify_backup(file),
+            (Some(out), None) => backup(&mut connect(&target(&cli, true)?)?, out),
+            (None, None) => Err("give --out FILE, or --verify FILE".into()),
+        },
+        Some(Command::Restore { ref file }) => restore(file, &store_dir(&cli)),
+        Some(Command::Compact) => compact(&store_dir(&cli)),
         Some(Command::Keymap {
             command: KeymapCommand::Check { ref file },
         }) => keymap_check(file),
+    }
+}
+
+/// `triad backup --out FILE`: the server writes it (it holds the store);
+/// the path goes to it absolute.
+fn backup(client: &mut Client, out: &Path) -> Result<ExitCode, String> {
+    let out = std::path::absolute(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    for part in ask(client, Ask::Backup { out: out.clone() })? {
+        if let Part::Backup { summary } = part {
+            eprintln!("backed up to {}: {}", out.display(), summary.describe());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify_backup(file: &Path) -> Result<ExitCode, String> {
+    match crate::store::verify_backup(file) {
+        Ok(summary) => {
+            println!("{}: ok: {}", file.display(), summary.describe());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            println!("{}: {e}", file.display());
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn restore(file: &Path, dir: &Path) -> Result<ExitCode, String> {
+    let (summary, _report) = crate::store::restore(file, dir).map_err(|e| e.to_string())?;
+    eprintln!(
+        "restored {} into {}: {}; `triad check` passes",
+        file.display(),
+        dir.display(),
+        summary.describe()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `triad compact`: only with no server holding the store.
+fn compact(dir: &Path) -> Result<ExitCode, String> {
+    match crate::store::compact(dir) {
+        Ok(c) => {
+            let mib = |b: u64| b as f64 / 1_048_576.0;
+            eprintln!(
+                "compacted {}: {:.1} MiB before, {:.1} MiB after ({} entries)",
+                dir.display(),
+                mib(c.before_bytes),
+                mib(c.after_bytes),
+                c.entries
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(StoreError::Locked(dir)) if crate::store::StoreLock::held_by_server(&dir) => {
+            Err(format!(
+                "a server is serving the store at {}; stop it with `triad serve --stop --store {}`, then run `triad compact` again",
+                dir.display(),
+                dir.display()
+            ))
+        }
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -431,7 +516,7 @@ fn check(client: &mut Client) -> Result<ExitCode, String> {
         report.disk_bytes as f64 / 1_048_576.0,
         report.live_bytes as f64 / 1_048_576.0,
         if ratio > 10.0 {
-            "; sled grows when records are rewritten: export, then import into a fresh store to compact"
+            "; sled grows when records are rewritten: run `triad compact` (with the server stopped) to shrink it"
         } else {
             ""
         }

@@ -1,20 +1,28 @@
 //! Where records live. The rest of the program talks to the `Store` trait
 //! only, so a client of `triad serve` can stand behind the same trait.
 
+mod backup;
+mod compact;
 mod error;
 mod keys;
 mod lock;
 mod migrate;
+mod paths;
 mod scope;
 mod sled_store;
+mod space;
 
 use std::path::PathBuf;
 
-pub use error::StoreError;
+pub use backup::{BackupSummary, restore, verify_backup};
+pub use compact::{Compacted, compact};
+pub use error::{StoreError, UnsafeReason};
 pub use lock::StoreLock;
 pub use migrate::SCHEMA_VERSION;
+pub use paths::{ensure_own, ensure_writable_dir};
 pub use scope::Scope;
 pub use sled_store::{AsUser, BATCH, CheckReport, Reserved, SledStore};
+pub use space::{DEFAULT_RESERVE, RESERVE_ENV, free_bytes};
 
 use crate::model::{AuditAction, AuditEntry, Date, Entity, Id, Intent, Kind, Record};
 

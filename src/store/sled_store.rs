@@ -19,6 +19,7 @@ use super::keys::{self, ID_LEN};
 use super::lock::StoreLock;
 use super::migrate::{self, SCHEMA_VERSION};
 use super::{Change, RequestId, Result, Store, StoreError};
+use super::{paths, space};
 use crate::model::{AuditAction, AuditEntry, Date, Id, Intent, Kind, Record};
 
 /// Records per transaction for imports and demo data: one giant batch costs
@@ -31,6 +32,9 @@ const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// How many recent request ids are kept to answer a retry: far more than
 /// the writes a client can have had in flight when its connection broke.
 const KEPT_REQUESTS: u64 = 10_000;
+
+/// What a write with no record of its own needs on disk (an audit entry).
+const SMALL_WRITE: u64 = 4096;
 
 // Positions of the non-entity trees after the ten entity trees.
 const REFS: usize = Kind::ALL.len();
@@ -52,6 +56,10 @@ pub struct SledStore {
     /// Held by every write, so a check made before a transaction (delete's
     /// referrers, import's duplicates) cannot be raced by another thread.
     writing: Mutex<()>,
+    /// Bytes kept free on the store's disk beyond each write's own.
+    disk_reserve: u64,
+    /// What opening set right, to tell the user (set-aside files).
+    notices: Vec<String>,
     _lock: StoreLock,
 }
 
@@ -113,6 +121,9 @@ impl SledStore {
             path: dir.to_path_buf(),
             source,
         };
+        // Never a store reached through a symlink or in another user's
+        // directory: they could read, or swap, what we write.
+        paths::ensure_own(dir)?;
         // A directory holding other things is not ours to take over (nor to
         // change the permissions of).
         let is_store = |d: &Path| d.join("db").exists() || d.join("triad.lock").exists();
@@ -125,7 +136,9 @@ impl SledStore {
             .mode(0o700)
             .create(dir)
             .map_err(io)?;
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(io)?;
+        tighten(dir).map_err(io)?;
+        paths::ensure_own(&dir.join("triad.lock"))?;
+        paths::ensure_own_tree(&dir.join("db"))?;
         Ok(Reserved {
             lock: StoreLock::take(dir)?,
             dir: dir.to_path_buf(),
@@ -159,6 +172,16 @@ impl Reserved {
             path: dir.to_path_buf(),
             source,
         };
+        // Ours now (we hold the lock): leftovers of an interrupted snapshot
+        // or compaction would stop sled opening, or take up the disk.
+        let mut notices = Vec::new();
+        for name in space::set_aside_interrupted_snapshots(dir).map_err(io)? {
+            notices.push(format!(
+                "set aside {name}, an unfinished snapshot (a full disk or a crash while it was written), into {}",
+                dir.join("set-aside").display()
+            ));
+        }
+        super::compact::clear_leftovers(dir).map_err(io)?;
         let db = open_sled(dir)?;
         let mut trees = Vec::new();
         for kind in Kind::ALL {
@@ -184,6 +207,8 @@ impl Reserved {
             pending,
             user: user.to_string(),
             writing: Mutex::new(()),
+            disk_reserve: space::reserve_from_env(),
+            notices,
             _lock: lock,
         };
         store.upgrade_schema()?;
@@ -204,6 +229,22 @@ impl SledStore {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// What opening set right (files set aside), for the user to hear.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    /// Bytes kept free on the disk beyond each write's own (default 64 MiB,
+    /// or `$TRIAD_DISK_RESERVE_MB`).
+    pub fn set_disk_reserve(&mut self, bytes: u64) {
+        self.disk_reserve = bytes;
+    }
+
+    /// Refuses a write of about `bytes` that would leave the disk short.
+    fn ensure_room(&self, bytes: u64) -> Result<()> {
+        space::ensure_room(&self.path, &self.path.join("db"), self.disk_reserve, bytes)
     }
 
     /// Flushes everything to disk (every write already has; a server
@@ -227,6 +268,31 @@ impl SledStore {
         let out = tx_result(self.trees[..].transaction(|t| change(t)))?;
         self.flush()?;
         Ok(out)
+    }
+
+    /// The lock every write holds (a backup holds it to be one moment).
+    pub(super) fn writing_lock(&self) -> MutexGuard<'_, ()> {
+        self.writing()
+    }
+
+    pub(super) fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Closes the store but keeps its lock: a compaction swaps the files
+    /// while no other triad may open them.
+    pub(super) fn close_keeping_lock(self) -> StoreLock {
+        let SledStore {
+            db,
+            trees,
+            pending,
+            _lock,
+            ..
+        } = self;
+        drop((trees, pending));
+        let _ = db.flush();
+        drop(db);
+        _lock
     }
 
     fn writing(&self) -> MutexGuard<'_, ()> {
@@ -507,6 +573,9 @@ impl SledStore {
             }
         }
         let _writing = self.writing();
+        // The changes, their indexes, audit entries and the kept answer.
+        let bytes: usize = changes.iter().map(|c| encode(c).len()).sum();
+        self.ensure_room(SMALL_WRITE + 3 * bytes as u64)?;
         self.write(|t| {
             if let Some(req) = request
                 && let Some(first) = Self::answered_tx(t, req)?
@@ -539,6 +608,7 @@ impl SledStore {
         // A transaction cannot scan (and a plain read inside one deadlocks),
         // so referrers are checked first, under the write lock.
         let _writing = self.writing();
+        self.ensure_room(SMALL_WRITE)?;
         if let Some(by) = self.referrers(id)?.first() {
             return Err(StoreError::InUse { id, by: *by });
         }
@@ -565,6 +635,9 @@ impl SledStore {
         let _writing = self.writing();
         self.check_import(&records)?;
         let total = records.len();
+        // The records, their indexes and audit entries: about twice their JSON.
+        let bytes: usize = records.iter().map(|r| encode(r).len()).sum();
+        self.ensure_room(2 * bytes as u64)?;
         // Referenced kinds first, so every batch's references already exist.
         let mut records = records;
         records.sort_by_key(|r| (tree_index(r.kind()), r.id().num));
@@ -580,11 +653,13 @@ impl SledStore {
         self.mark_pending(&records)?;
         let mut done = 0;
         for chunk in records.chunks(BATCH) {
-            let written = self.write_batch(
-                user,
-                chunk,
-                &format!("import batch of {} records", chunk.len()),
-            );
+            let written = self.ensure_room(0).and_then(|()| {
+                self.write_batch(
+                    user,
+                    chunk,
+                    &format!("import batch of {} records", chunk.len()),
+                )
+            });
             if let Err(e) = written {
                 self.roll_back_interrupted_import()?;
                 return Err(e);
@@ -609,6 +684,7 @@ impl SledStore {
         summary: &str,
     ) -> Result<()> {
         let _writing = self.writing();
+        self.ensure_room(SMALL_WRITE)?;
         self.write(|t| audit(t, user, action, entity, summary))
     }
 
@@ -736,8 +812,8 @@ pub struct CheckReport {
 
 /// sled creates its files with the umask's permissions; ours are the
 /// owner's alone, even if someone later loosens the top directory.
-fn restrict_permissions(dir: &Path) -> std::io::Result<()> {
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+pub(super) fn restrict_permissions(dir: &Path) -> std::io::Result<()> {
+    tighten(dir)?;
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         // `DirEntry::metadata` does not follow links; never chmod through one.
@@ -745,8 +821,7 @@ fn restrict_permissions(dir: &Path) -> std::io::Result<()> {
         if meta.is_symlink() {
             continue;
         }
-        let mode = if meta.is_dir() { 0o700 } else { 0o600 };
-        fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode))?;
+        tighten(&entry.path())?;
         if meta.is_dir() {
             restrict_permissions(&entry.path())?;
         }
@@ -754,7 +829,18 @@ fn restrict_permissions(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-fn dir_size(dir: &Path) -> u64 {
+/// Takes group's and others' bits away, and nothing else: an owner who
+/// made the store read-only keeps it so. Untouched if already tight (a
+/// read-only filesystem refuses even a no-op chmod).
+fn tighten(path: &Path) -> std::io::Result<()> {
+    let mode = fs::symlink_metadata(path)?.permissions().mode() & 0o7777;
+    if mode & 0o077 == 0 {
+        return Ok(());
+    }
+    fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o700))
+}
+
+pub(super) fn dir_size(dir: &Path) -> u64 {
     let Ok(entries) = fs::read_dir(dir) else {
         return 0;
     };
