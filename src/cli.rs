@@ -106,6 +106,10 @@ pub enum Command {
         /// Users and roles (TOML); without it the server serves its own user only
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
+        /// Refuse writes that would leave less than this many MB free on the
+        /// store's disk [default: $TRIAD_DISK_RESERVE_MB, else 64]
+        #[arg(long, value_name = "MB")]
+        disk_reserve_mb: Option<u64>,
         /// Check a config file and exit: prints file:line: reason for each problem
         #[arg(long, value_name = "FILE", conflicts_with_all = ["stop", "config"])]
         check_config: Option<PathBuf>,
@@ -228,6 +232,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             idle: _,
             stop: _,
             config: _,
+            disk_reserve_mb: _,
             check_config: Some(ref file),
             on_demand: _,
         }) => check_config(file),
@@ -236,6 +241,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             idle,
             stop,
             ref config,
+            disk_reserve_mb,
             check_config: None,
             on_demand,
         }) => serve(
@@ -245,6 +251,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             stop,
             config.as_deref(),
             on_demand,
+            disk_reserve_mb,
         ),
         Some(Command::Backup {
             ref out,
@@ -510,13 +517,16 @@ fn check(client: &mut Client) -> Result<ExitCode, String> {
         println!("{:>14} {n}", kind.plural());
     }
     println!("{:>14} {}", "audit entries", report.audit_entries);
+    for notice in &report.notices {
+        println!("note: {notice}");
+    }
     let ratio = report.disk_bytes as f64 / report.live_bytes.max(1) as f64;
     println!(
         "size on disk {:.1} MiB for {:.1} MiB of live data ({ratio:.1}x){}",
         report.disk_bytes as f64 / 1_048_576.0,
         report.live_bytes as f64 / 1_048_576.0,
-        if ratio > 10.0 {
-            "; sled grows when records are rewritten: run `triad compact` (with the server stopped) to shrink it"
+        if report.worth_compacting() {
+            "; sled grows when records are rewritten: stop the server (`triad serve --stop`), then `triad compact` shrinks it"
         } else {
             ""
         }
@@ -543,9 +553,11 @@ fn serve(
     stop: bool,
     config: Option<&Path>,
     on_demand: bool,
+    disk_reserve_mb: Option<u64>,
 ) -> Result<ExitCode, String> {
     let dir = store_dir(cli);
     let mut opts = crate::server::ServeOptions::new(&dir);
+    opts.disk_reserve = disk_reserve_mb.map(|mb| mb * 1024 * 1024);
     opts.socket = socket.or_else(|| cli.connect.clone());
     if let Some(file) = config {
         let me = crate::server::socket::my_uid();

@@ -132,7 +132,10 @@ fn a_damaged_or_cut_backup_is_refused_by_verify_and_restore_which_leave_nothing(
     let cut = bytes[..bytes.len() - 20].to_vec();
     let mut header = bytes.clone();
     // The schema in the header is covered by the checksum too.
-    let at = bytes.windows(10).position(|w| w == b"\"schema\":1").unwrap();
+    let at = bytes
+        .windows(10)
+        .position(|w| w == b"\"schema\":1")
+        .unwrap();
     header[at + 9] = b'0';
     for (name, damaged) in [("flipped", flipped), ("cut", cut), ("header", header)] {
         let file = tmp.path().join(name);
@@ -188,11 +191,19 @@ fn the_backup_commands_of_the_binary_write_verify_and_restore() {
     let file = tmp.path().join("nightly.triad-backup");
     let out = triad(&store, &["backup", "--out", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("schema 1"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("schema 1"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(mode(&file), 0o600);
     let out = triad(&store, &["backup", "--verify", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stdout));
-    assert!(text(&out.stdout).contains(": ok: schema 1"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains(": ok: schema 1"),
+        "{}",
+        text(&out.stdout)
+    );
     let restored = tmp.path().join("restored");
     let _stop_restored = StopServers(restored.clone());
     let out = triad(&restored, &["restore", file.to_str().unwrap()]);

@@ -15,7 +15,10 @@ use server_common::*;
 
 /// Every record and the audit trail, for comparing a store with itself.
 fn contents(store: &SledStore) -> (Vec<Record>, usize) {
-    (store.everything().unwrap(), store.audit_trail().unwrap().len())
+    (
+        store.everything().unwrap(),
+        store.audit_trail().unwrap().len(),
+    )
 }
 
 /// A store whose files have grown: people rewritten several times.
@@ -175,8 +178,15 @@ fn compaction_killed_at_20_random_points_always_leaves_a_whole_store() {
             "round {round}: killed after {at:?}, the store lost or changed records"
         );
         let report = store.check().unwrap();
-        assert!(report.problems.is_empty(), "round {round}: {:?}", report.problems);
-        assert!(!dir.join("db.compact").exists(), "leftovers are cleared on open");
+        assert!(
+            report.problems.is_empty(),
+            "round {round}: {:?}",
+            report.problems
+        );
+        assert!(
+            !dir.join("db.compact").exists(),
+            "leftovers are cleared on open"
+        );
         drop(store);
         // sled lets go of its files a moment after the store is dropped.
         std::thread::sleep(Duration::from_millis(50));

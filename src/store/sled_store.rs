@@ -258,14 +258,17 @@ impl SledStore {
     }
 
     fn flush(&self) -> Result<()> {
-        self.db.flush()?;
+        self.db
+            .flush()
+            .map_err(|e| space::disk_full_or(e, &self.path, self.disk_reserve))?;
         Ok(())
     }
 
     /// One transaction over every tree, flushed before it returns: the
     /// shape of every single change.
     fn write<T>(&self, change: impl Fn(&Tx) -> TxResult<T>) -> Result<T> {
-        let out = tx_result(self.trees[..].transaction(|t| change(t)))?;
+        let out = tx_result(self.trees[..].transaction(|t| change(t)))
+            .map_err(|e| self.disk_full_or(e))?;
         self.flush()?;
         Ok(out)
     }
@@ -519,6 +522,15 @@ impl SledStore {
             }
             audit(t, user, AuditAction::Import, None, summary)
         }))
+        .map_err(|e| self.disk_full_or(e))
+    }
+
+    /// sled's "no space left" as [`StoreError::DiskFull`].
+    fn disk_full_or(&self, e: StoreError) -> StoreError {
+        match e {
+            StoreError::Sled(e) => space::disk_full_or(e, &self.path, self.disk_reserve),
+            other => other,
+        }
     }
 
     /// Checks an import against itself and the store before anything is written.
@@ -627,6 +639,16 @@ impl SledStore {
     /// An import by `user`: the records keep the authors they carry; the
     /// audit trail says who imported them.
     pub fn import_as(
+        &self,
+        user: &str,
+        records: Vec<Record>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<()> {
+        self.import_locked(user, records, progress)
+            .map_err(|e| self.disk_full_or(e))
+    }
+
+    fn import_locked(
         &self,
         user: &str,
         records: Vec<Record>,
@@ -769,7 +791,8 @@ impl SledStore {
             report.live_bytes += (k.len() + v.len()) as u64;
             report.audit_entries += 1;
         }
-        report.disk_bytes = dir_size(&self.path);
+        report.disk_bytes = dir_size(&self.path.join("db"));
+        report.notices = self.notices.clone();
         Ok(report)
     }
 }
@@ -793,7 +816,7 @@ fn open_sled(dir: &Path) -> Result<Db> {
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
             Err(e) if held(&e) => return Err(StoreError::Locked(dir.to_path_buf())),
-            Err(e) => return Err(StoreError::Sled(e)),
+            Err(e) => return Err(space::disk_full_or(e, dir, space::reserve_from_env())),
         }
     }
 }
@@ -808,6 +831,19 @@ pub struct CheckReport {
     pub live_bytes: u64,
     /// Bytes the store's files take (sled grows when records are rewritten).
     pub disk_bytes: u64,
+    /// What opening set right (files set aside).
+    #[serde(default)]
+    pub notices: Vec<String>,
+}
+
+impl CheckReport {
+    /// Whether `triad compact` would give back much: over 3x the live data
+    /// and over 64 MiB to gain (a small store's files are mostly sled's
+    /// fixed overhead, which compacting keeps).
+    pub fn worth_compacting(&self) -> bool {
+        self.disk_bytes > 3 * self.live_bytes
+            && self.disk_bytes.saturating_sub(self.live_bytes) > 64 * 1024 * 1024
+    }
 }
 
 /// sled creates its files with the umask's permissions; ours are the

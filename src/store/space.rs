@@ -47,6 +47,25 @@ pub fn ensure_room(store: &Path, dir: &Path, reserve: u64, bytes: u64) -> Result
     })
 }
 
+/// sled's "no space left on device" as [`StoreError::DiskFull`] (what
+/// to do, not an io error's debug text); any other error as it is.
+pub fn disk_full_or(e: sled::Error, store: &Path, reserve: u64) -> StoreError {
+    match &e {
+        sled::Error::Io(io)
+            if io.raw_os_error() == Some(nix::libc::ENOSPC)
+                || io.kind() == std::io::ErrorKind::StorageFull =>
+        {
+            let free = free_bytes(store).unwrap_or(0);
+            StoreError::DiskFull {
+                path: store.to_path_buf(),
+                free_mb: free / MB,
+                need_mb: reserve.div_ceil(MB),
+            }
+        }
+        _ => StoreError::Sled(e),
+    }
+}
+
 /// sled writes a snapshot to `snap.N.generating`, then renames it. One
 /// left behind (a full disk, a kill) is taken for the newest snapshot and
 /// every later open fails as "corrupted"; the data is all in the log. So
