@@ -502,7 +502,16 @@ fn log_export(client: &mut Client, case: Option<Id>, format: Format) -> Result<(
         entity: case,
         summary: format!("exported {what} as {format:?}"),
     };
-    ask(client, log).map(drop)
+    match client.ask(log, &mut |_| {}) {
+        // A store that can only be read keeps no audit entry of it.
+        Err(crate::server::client::ClientError::Failed(e))
+            if e.code == crate::server::protocol::ErrorCode::ReadOnly =>
+        {
+            eprintln!("note: the export is written, but the audit trail cannot record it: {e}");
+            Ok(())
+        }
+        other => other.map_err(|e| e.to_string()),
+    }
 }
 
 fn check(client: &mut Client) -> Result<ExitCode, String> {

@@ -49,6 +49,12 @@ pub fn compact(dir: &Path) -> Result<Compacted> {
         move |source| StoreError::Io { path, source }
     };
     let store = SledStore::open_existing(dir)?;
+    if let Some(reason) = store.read_only() {
+        return Err(StoreError::ReadOnly {
+            path: dir.to_path_buf(),
+            reason: reason.to_string(),
+        });
+    }
     let before_bytes = dir_size(&dir.join("db"));
     // The backup and the new db need about the live data twice.
     let backup = dir.join(BACKUP);

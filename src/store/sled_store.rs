@@ -60,7 +60,12 @@ pub struct SledStore {
     disk_reserve: u64,
     /// What opening set right, to tell the user (set-aside files).
     notices: Vec<String>,
-    _lock: StoreLock,
+    /// Why writes are refused, for a store that can only be read.
+    read_only: Option<String>,
+    _lock: Option<StoreLock>,
+    /// A read-only store is opened from a private copy (sled cannot open
+    /// files it may not write); removed when the store closes.
+    _copy: Option<tempfile::TempDir>,
 }
 
 fn tree_index(kind: Kind) -> usize {
@@ -130,6 +135,20 @@ impl SledStore {
         if fs::read_dir(dir).is_ok_and(|mut e| e.next().is_some()) && !is_store(dir) {
             return Err(StoreError::NotAStore(dir.to_path_buf()));
         }
+        // A store we may only read is read as it is: no directory made, no
+        // mode changed, no lock file created.
+        if dir.join("db").is_dir()
+            && let Some(why) = space::why_read_only(dir)
+        {
+            paths::ensure_own(&dir.join("triad.lock"))?;
+            paths::ensure_own_tree(&dir.join("db"))?;
+            return Ok(Reserved {
+                lock: StoreLock::take_shared(dir)?,
+                dir: dir.to_path_buf(),
+                user: user.to_string(),
+                read_only: Some(why),
+            });
+        }
         // Health data: the directory is the owner's alone.
         fs::DirBuilder::new()
             .recursive(true)
@@ -140,9 +159,10 @@ impl SledStore {
         paths::ensure_own(&dir.join("triad.lock"))?;
         paths::ensure_own_tree(&dir.join("db"))?;
         Ok(Reserved {
-            lock: StoreLock::take(dir)?,
+            lock: Some(StoreLock::take(dir)?),
             dir: dir.to_path_buf(),
             user: user.to_string(),
+            read_only: None,
         })
     }
 }
@@ -151,13 +171,17 @@ impl SledStore {
 pub struct Reserved {
     dir: PathBuf,
     user: String,
-    lock: StoreLock,
+    lock: Option<StoreLock>,
+    read_only: Option<String>,
 }
 
 impl Reserved {
     /// Says in the lock file that a server holds the store.
     pub fn mark_serving(&self, socket: &Path) -> std::io::Result<()> {
-        self.lock.mark_serving(socket)
+        match &self.lock {
+            Some(lock) => lock.mark_serving(socket),
+            None => Ok(()),
+        }
     }
 
     /// Who the audit trail will name.
@@ -166,23 +190,36 @@ impl Reserved {
     }
 
     pub fn open(self) -> Result<SledStore> {
-        let Reserved { dir, user, lock } = self;
+        let Reserved {
+            dir,
+            user,
+            lock,
+            read_only,
+        } = self;
         let dir = dir.as_path();
         let io = |source| StoreError::Io {
             path: dir.to_path_buf(),
             source,
         };
+        // Read-only: sled works on a private copy; the store stays as it is.
+        let copy = match read_only {
+            Some(_) => Some(private_copy(dir).map_err(io)?),
+            None => None,
+        };
+        let files = copy.as_ref().map_or(dir, |c| c.path());
         // Ours now (we hold the lock): leftovers of an interrupted snapshot
         // or compaction would stop sled opening, or take up the disk.
         let mut notices = Vec::new();
-        for name in space::set_aside_interrupted_snapshots(dir).map_err(io)? {
+        for name in space::set_aside_interrupted_snapshots(files).map_err(io)? {
             notices.push(format!(
                 "set aside {name}, an unfinished snapshot (a full disk or a crash while it was written), into {}",
                 dir.join("set-aside").display()
             ));
         }
-        super::compact::clear_leftovers(dir).map_err(io)?;
-        let db = open_sled(dir)?;
+        if read_only.is_none() {
+            super::compact::clear_leftovers(dir).map_err(io)?;
+        }
+        let db = open_sled(files)?;
         let mut trees = Vec::new();
         for kind in Kind::ALL {
             trees.push(db.open_tree(kind.plural())?);
@@ -199,7 +236,9 @@ impl Reserved {
             trees.push(db.open_tree(name)?);
         }
         let pending = db.open_tree("pending_import")?;
-        restrict_permissions(&dir.join("db")).map_err(io)?;
+        if read_only.is_none() {
+            restrict_permissions(&dir.join("db")).map_err(io)?;
+        }
         let store = SledStore {
             path: dir.to_path_buf(),
             db,
@@ -209,7 +248,9 @@ impl Reserved {
             writing: Mutex::new(()),
             disk_reserve: space::reserve_from_env(),
             notices,
+            read_only,
             _lock: lock,
+            _copy: copy,
         };
         store.upgrade_schema()?;
         store.roll_back_interrupted_import()?;
@@ -242,8 +283,20 @@ impl SledStore {
         self.disk_reserve = bytes;
     }
 
-    /// Refuses a write of about `bytes` that would leave the disk short.
+    /// Why writes are refused, if the store can only be read.
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
+    }
+
+    /// Refuses a write of about `bytes` that would leave the disk short,
+    /// and every write to a store that can only be read.
     fn ensure_room(&self, bytes: u64) -> Result<()> {
+        if let Some(reason) = &self.read_only {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+                reason: reason.clone(),
+            });
+        }
         space::ensure_room(&self.path, &self.path.join("db"), self.disk_reserve, bytes)
     }
 
@@ -284,7 +337,7 @@ impl SledStore {
 
     /// Closes the store but keeps its lock: a compaction swaps the files
     /// while no other triad may open them.
-    pub(super) fn close_keeping_lock(self) -> StoreLock {
+    pub(super) fn close_keeping_lock(self) -> Option<StoreLock> {
         let SledStore {
             db,
             trees,
@@ -655,6 +708,8 @@ impl SledStore {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<()> {
         let _writing = self.writing();
+        // Read-only or a full disk is said before the file is judged.
+        self.ensure_room(0)?;
         self.check_import(&records)?;
         let total = records.len();
         // The records, their indexes and audit entries: about twice their JSON.
@@ -819,6 +874,31 @@ fn open_sled(dir: &Path) -> Result<Db> {
             Err(e) => return Err(space::disk_full_or(e, dir, space::reserve_from_env())),
         }
     }
+}
+
+/// A private copy of a read-only store's `db/` (regular files only, never
+/// through a link), in a fresh 0700 temporary directory.
+fn private_copy(dir: &Path) -> std::io::Result<tempfile::TempDir> {
+    fn copy(from: &Path, to: &Path) -> std::io::Result<()> {
+        fs::DirBuilder::new().mode(0o700).create(to)?;
+        for entry in fs::read_dir(from)? {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            let target = to.join(entry.file_name());
+            if kind.is_dir() {
+                copy(&entry.path(), &target)?;
+            } else if kind.is_file() {
+                fs::copy(entry.path(), &target)?;
+                fs::set_permissions(&target, fs::Permissions::from_mode(0o600))?;
+            }
+        }
+        Ok(())
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix("triad-readonly-")
+        .tempdir()?;
+    copy(&dir.join("db"), &tmp.path().join("db"))?;
+    Ok(tmp)
 }
 
 /// What `triad check` found.

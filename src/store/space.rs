@@ -47,6 +47,31 @@ pub fn ensure_room(store: &Path, dir: &Path, reserve: u64, bytes: u64) -> Result
     })
 }
 
+/// Why the store in `dir` can only be read, if it can: its filesystem is
+/// mounted read-only, or its owner took away the write bits.
+pub fn why_read_only(dir: &Path) -> Option<String> {
+    use nix::sys::statvfs::{FsFlags, statvfs};
+    use nix::unistd::{AccessFlags, access};
+    if statvfs(dir).is_ok_and(|s| s.flags().contains(FsFlags::ST_RDONLY)) {
+        return Some("its filesystem is mounted read-only".into());
+    }
+    let db = dir.join("db");
+    for path in [
+        dir.to_path_buf(),
+        db.clone(),
+        db.join("db"),
+        db.join("conf"),
+    ] {
+        if path.exists() && access(&path, AccessFlags::W_OK).is_err() {
+            return Some(format!(
+                "you may not write to {}; its owner made it read-only",
+                path.display()
+            ));
+        }
+    }
+    None
+}
+
 /// sled's "no space left on device" as [`StoreError::DiskFull`] (what
 /// to do, not an io error's debug text); any other error as it is.
 pub fn disk_full_or(e: sled::Error, store: &Path, reserve: u64) -> StoreError {
