@@ -6,8 +6,8 @@
 //! they would be double width in many Japanese terminals.
 
 use crate::model::{
-    BodyKind, CaseStatus, Confidentiality, ConsentStatus, DeclinedBy, EventKind, PeerKind,
-    ReferralCategory, ReferralStatus, Role, Sector,
+    BodyKind, CaseStatus, Confidentiality, ConsentStatus, DeclinedBy, EventKind, GoalKind,
+    NeedArea, PeerKind, Reason, ReferralCategory, ReferralStatus, Role, Sector, ValidationError,
 };
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -131,7 +131,7 @@ impl Lang {
         match c {
             Confidentiality::Shared => self.t("shared", "共有可"),
             Confidentiality::Team => self.t("team", "チーム内"),
-            Confidentiality::Private => self.t("PRIVATE", "本人のみ"),
+            Confidentiality::Private => self.t("PRIVATE", "作成者のみ"),
         }
     }
 
@@ -206,6 +206,221 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// Why something was refused, in this language.
+    pub fn reason(self, r: &Reason) -> String {
+        use Reason as R;
+        let ja = self.is_ja();
+        let pick = |en: String, j: String| if ja { j } else { en };
+        match r {
+            R::Empty => self.t("must not be empty", "入力してください").into(),
+            R::ControlChar => self
+                .t(
+                    "contains a control character (such as an escape sequence or a line break); retype it as plain text",
+                    "制御文字（エスケープシーケンスや改行など）が含まれています。普通の文字で入力し直してください",
+                )
+                .into(),
+            R::WrongKind { id, expected } => pick(
+                format!("{id} is a {}, expected a {}", id.kind.name(), expected.name()),
+                format!("{id} は{}ではありません", self.kind(*expected)),
+            ),
+            R::WrongTarget { id } => pick(
+                format!("{id} is not the kind of record this change is for"),
+                format!("{id} はこの変更の対象になる種類の記録ではありません"),
+            ),
+            R::NotAParty { id } => pick(
+                format!("{id} is a {}, expected a body or a person", id.kind.name()),
+                format!("{id} は団体でも人でもありません"),
+            ),
+            R::EndsBeforeStart { start } => pick(
+                format!("ends before it starts ({start})"),
+                format!("開始日（{start}）より前に終わっています"),
+            ),
+            R::InFuture { today } => pick(
+                format!("is in the future (today is {today}); record what has happened"),
+                format!("未来の日付です（今日は {today}）。起きたことを記録してください"),
+            ),
+            R::BeforeStart { start } => pick(
+                format!("is before the record starts ({start})"),
+                format!("記録の開始日（{start}）より前です"),
+            ),
+            R::BeforeLast { last } => pick(
+                format!("is before the last entry ({last}); entries go in date order"),
+                format!("前回の記録（{last}）より前です。日付順に記録します"),
+            ),
+            R::OutOfOrder => self
+                .t("entries are out of date order", "記録が日付順になっていません")
+                .into(),
+            R::OwnParent => self
+                .t("a body cannot be its own parent", "団体を自身の上位団体にはできません")
+                .into(),
+            R::MinAboveMax => self
+                .t("the minimum is above the maximum", "最小が最大を超えています")
+                .into(),
+            R::PeerKindOnlyForPeers => self
+                .t(
+                    "only peer supporters have a peer kind",
+                    "ピアサポーターの種類はピアサポーターだけに設定できます",
+                )
+                .into(),
+            R::TrustOutOfRange { level } => pick(
+                format!("trust level {level} is outside 1 (new) to 5 (established)"),
+                format!("信頼度 {level} は 1（新規）から 5（確立）の範囲外です"),
+            ),
+            R::NeedsTrust => self
+                .t("needs a starting trust level", "最初の信頼度が必要です")
+                .into(),
+            R::SameParty => self
+                .t(
+                    "a relationship needs two different parties",
+                    "関係には異なる二者が必要です",
+                )
+                .into(),
+            R::NoteWithoutOwner => self
+                .t(
+                    "a note belongs to a case, a relationship or a party",
+                    "メモはケース・関係・関係者のいずれかに属します",
+                )
+                .into(),
+            R::StartsProposed => self
+                .t("a referral starts proposed", "紹介は「提案」から始まります")
+                .into(),
+            R::IllegalStep { from, to } => pick(
+                format!(
+                    "a {} referral cannot become {}",
+                    self.referral_status(*from).to_lowercase(),
+                    self.referral_status(*to).to_lowercase()
+                ),
+                format!(
+                    "「{}」の紹介を「{}」にはできません",
+                    self.referral_status(*from),
+                    self.referral_status(*to)
+                ),
+            ),
+            R::DeclineNeedsWhoAndWhy => self
+                .t(
+                    "a decline needs its reason and who declined (the client or the receiver)",
+                    "辞退には理由と、辞退したのが本人か紹介先かが必要です",
+                )
+                .into(),
+            R::StatusHistoryEnd => self
+                .t(
+                    "the status history must end with the current status",
+                    "状態の履歴は現在の状態で終わる必要があります",
+                )
+                .into(),
+            R::HistoryKept => self
+                .t(
+                    "earlier entries are kept as they were; add a new entry (or a correction) instead",
+                    "過去の記録は変更できません。新しい記録（または訂正）を追加してください",
+                )
+                .into(),
+            R::RoleKept { party } => pick(
+                format!("the role of {party} is kept: end it instead of changing or removing it"),
+                format!("{party} の役割は残ります。変更・削除ではなく終了してください"),
+            ),
+            R::NoOpenRole { party } => pick(
+                format!("{party} has no open role"),
+                format!("{party} に継続中の役割はありません"),
+            ),
+            R::AlreadyInTriad => self
+                .t("already in this triad", "すでに三者に含まれています")
+                .into(),
+            R::PartnershipNeedsTwo => self
+                .t(
+                    "a partnership has two or more parties",
+                    "連携には二者以上が必要です",
+                )
+                .into(),
+            R::ConsentNeedsParty => self
+                .t("name at least one party", "同意先を一つ以上入力してください")
+                .into(),
+            R::ConsentNeedsScope => self
+                .t(
+                    "consent must cover an intervention, information sharing, or both",
+                    "同意は介入・情報共有の少なくとも一方を含みます",
+                )
+                .into(),
+            R::ConsentNeedsHow => self
+                .t("say how consent was obtained", "同意の取得方法を入力してください")
+                .into(),
+            R::AlreadyWithdrawn => self
+                .t("already withdrawn", "すでに撤回されています")
+                .into(),
+            R::NotFound { id } => pick(
+                format!("{id} does not exist"),
+                format!("{id} は存在しません"),
+            ),
+            R::ReadOnlyRole => self
+                .t(
+                    "viewers read only (the server's config gives the role)",
+                    "閲覧者は読むだけです（役割はサーバーの設定で決まります）",
+                )
+                .into(),
+            R::NotOwnCase { id } => pick(
+                format!("supporters write only in their own cases ({id})"),
+                format!("サポーターは担当ケースにだけ書き込めます（{id}）"),
+            ),
+            R::WouldBeHidden { id } => pick(
+                format!(
+                    "{id} would be saved where you may not read it; keep it in a case and at a level you can see"
+                ),
+                format!("{id} はあなたが読めない場所に保存されてしまいます。読めるケースと公開範囲にしてください"),
+            ),
+            R::Unsaved { detail } => pick(
+                format!("not saved: {detail}; what you typed is kept, save again"),
+                format!("保存されていません（{detail}）。入力内容は残っています。もう一度保存してください"),
+            ),
+            R::NothingToCorrect => self
+                .t(
+                    "a correction names an earlier entry of the same record",
+                    "訂正は同じ記録の過去の項目を指定します",
+                )
+                .into(),
+        }
+    }
+
+    /// A refusal that is not shown next to its field: "field: reason".
+    pub fn validation(self, e: &ValidationError) -> String {
+        format!("{}: {}", e.field, self.reason(&e.reason))
+    }
+
+    pub fn need_area(self, a: NeedArea) -> &'static str {
+        match a {
+            NeedArea::Medical => self.t("medical", "医療"),
+            NeedArea::WelfareLife => self.t("welfare and life", "福祉・生活"),
+            NeedArea::Work => self.t("work", "就労"),
+            NeedArea::Community => self.t("community", "地域"),
+            NeedArea::Peer => self.t("peer", "ピア"),
+        }
+    }
+
+    pub fn goal_kind(self, k: GoalKind) -> &'static str {
+        match k {
+            GoalKind::Clinical => self.t("clinical", "臨床的"),
+            GoalKind::Personal => self.t("personal", "個人的"),
+            GoalKind::Social => self.t("social", "社会的"),
+        }
+    }
+
+    /// What a kind of record is called.
+    pub fn kind(self, k: crate::model::Kind) -> &'static str {
+        use crate::model::Kind as K;
+        match k {
+            K::Body => self.t("body", "団体"),
+            K::Person => self.t("person", "人"),
+            K::Affiliation => self.t("affiliation", "所属"),
+            K::Case => self.t("case", "ケース"),
+            K::Relationship => self.t("relationship", "関係"),
+            K::TrustNote => self.t("note", "メモ"),
+            K::Referral => self.t("referral", "紹介"),
+            K::Consent => self.t("consent", "同意"),
+            K::Partnership => self.t("partnership", "連携"),
+            K::Event => self.t("event", "行事"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,5 +439,40 @@ mod tests {
         assert_eq!(Lang::from_locale(None, None, None), Lang::En);
         assert_eq!(Lang::parse("JA"), Some(Lang::Ja));
         assert_eq!(Lang::parse("fr"), None);
+    }
+
+    #[test]
+    fn refusals_read_in_the_screen_language() {
+        use crate::model::{Id, Kind};
+        let step = Reason::IllegalStep {
+            from: ReferralStatus::Proposed,
+            to: ReferralStatus::Completed,
+        };
+        assert_eq!(
+            Lang::En.reason(&step),
+            "a proposed referral cannot become completed"
+        );
+        let ja = Lang::Ja.reason(&step);
+        assert!(ja.contains("提案") && ja.contains("完了"), "{ja}");
+        let id = Id::new(Kind::Case, 7);
+        let wrong = Reason::WrongKind {
+            id,
+            expected: Kind::Person,
+        };
+        assert_eq!(Lang::Ja.reason(&wrong), "C-0007 は人ではありません");
+        // No Japanese sentence falls back to English words.
+        for r in [
+            Reason::Empty,
+            Reason::ControlChar,
+            Reason::HistoryKept,
+            step,
+            wrong,
+        ] {
+            let ja = Lang::Ja.reason(&r);
+            assert!(
+                !ja.chars().any(|c| c.is_ascii_lowercase()),
+                "English in {ja}"
+            );
+        }
     }
 }

@@ -8,6 +8,7 @@ mod consent;
 mod ids;
 mod intent;
 mod party;
+mod reason;
 mod record;
 mod referral;
 mod relationship;
@@ -21,6 +22,7 @@ pub use consent::{Consent, ConsentScope, ConsentStatus};
 pub use ids::{Id, IdError, Kind};
 pub use intent::{Intent, IntentError};
 pub use party::{Affiliation, Body, BodyKind, Cadence, PeerKind, Period, Person, Role, Sector};
+pub use reason::Reason;
 pub use record::{Entity, Record};
 pub use referral::{
     DeclinedBy, Referral, ReferralCategory, ReferralStatus, Transition, TransitionError,

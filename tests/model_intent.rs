@@ -9,7 +9,7 @@ mod common;
 use common::day;
 
 fn now() -> Timestamp {
-    Utc.with_ymd_and_hms(2024, 6, 1, 9, 0, 0).single().unwrap()
+    Utc.with_ymd_and_hms(2025, 1, 15, 9, 0, 0).single().unwrap()
 }
 
 fn referral() -> Record {
@@ -228,6 +228,7 @@ fn a_case_moves_status_forward_in_time_only() {
         case: Id::new(Kind::Case, 1),
         status,
         on,
+        note: String::new(),
     };
     let err = status(CaseStatus::Closed, last.pred_opt().unwrap())
         .apply(&mut c.clone(), "sato", now())
@@ -333,4 +334,35 @@ fn consent_validation_refuses_each_broken_rule_on_its_field() {
     c.expires_on = Some(c.given_on);
     c.withdrawn_on = Some(c.given_on);
     c.validate().expect("same-day expiry and withdrawal");
+}
+
+#[test]
+fn nothing_that_happened_is_dated_in_the_future() {
+    let mut c = sendai_case();
+    let tomorrow = now().date_naive().succ_opt().unwrap();
+    let close = |on| Intent::CaseStatus {
+        case: Id::new(Kind::Case, 1),
+        status: CaseStatus::Closed,
+        on,
+        note: "moved away".into(),
+    };
+    let err = close(tomorrow)
+        .apply(&mut c.clone(), "sato", now())
+        .unwrap_err();
+    assert_eq!(err.field(), Some("on"));
+    assert_eq!(
+        err.reason(),
+        triad::model::Reason::InFuture {
+            today: now().date_naive()
+        }
+    );
+    // Today is fine, and the reason for the move is kept with it.
+    close(now().date_naive())
+        .apply(&mut c, "sato", now())
+        .unwrap();
+    let last = as_case(&c).status_history.last().unwrap().clone();
+    assert_eq!(
+        (last.status, last.note.as_str()),
+        (CaseStatus::Closed, "moved away")
+    );
 }

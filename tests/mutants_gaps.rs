@@ -644,6 +644,7 @@ fn an_intent_names_the_record_it_changes() {
                 case: c(11),
                 status: CaseStatus::Closed,
                 on,
+                note: String::new(),
             },
             c(11),
         ),

@@ -330,6 +330,7 @@ fn appends_to_one_record_from_two_clients_both_land() {
                 case: case_id,
                 status: CaseStatus::Monitoring,
                 on: day(2024, 3, 1),
+                note: String::new(),
             }
         };
         save(client, 2000 + who as u128, vec![Change::Append(intent)]).unwrap()

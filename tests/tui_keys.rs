@@ -5,10 +5,11 @@ mod tui;
 
 use triad::app::Action;
 use triad::app::data::CaseDetail;
+use triad::app::forms::Key;
 use triad::app::headless::Headless;
 use triad::app::state::{CasePanel, Flash, Screen};
 use triad::i18n::Lang;
-use triad::keymap::{Key, KeyCode, Keymap};
+use triad::keymap::{Key as Chord, KeyCode, Keymap};
 use triad::model::{Case, Consent, Id, Kind, Record, ReferralStatus, Relationship, TrustNote};
 use triad::store::{SledStore, StoreExt};
 
@@ -285,7 +286,7 @@ fn a_new_case_is_validated_next_to_the_field_and_nothing_typed_is_lost() {
     let form = app.state.form.as_ref().expect("form stays open");
     assert_eq!(form.fields[0].error.as_deref(), Some("required"));
     assert_eq!(form.focus, 0, "focus moves to the field to fix");
-    assert_eq!(form.value("reading"), "センダイ", "typed text kept");
+    assert_eq!(form.value(Key::Reading), "センダイ", "typed text kept");
     let screen = app.screen();
     assert!(screen.contains("! required"), "{screen}");
     // A coordinator that matches nothing is refused with a way forward.
@@ -295,7 +296,7 @@ fn a_new_case_is_validated_next_to_the_field_and_nothing_typed_is_lost() {
     app.press("<C-s>");
     let form = app.state.form.as_ref().unwrap();
     assert!(
-        form.field("coordinator")
+        form.field(Key::Coordinator)
             .unwrap()
             .error
             .as_deref()
@@ -334,7 +335,7 @@ fn leaving_a_form_with_unsaved_text_asks_first() {
     assert!(app.screen().contains("lose what you typed"));
     app.press("n");
     assert_eq!(
-        app.state.form.as_ref().unwrap().value("name"),
+        app.state.form.as_ref().unwrap().value(Key::Name),
         "新しい患者会"
     );
     // Ctrl-C asks too, and q is just a letter in a form.
@@ -344,7 +345,7 @@ fn leaving_a_form_with_unsaved_text_asks_first() {
     app.type_text("q");
     assert!(!app.state.quit);
     assert_eq!(
-        app.state.form.as_ref().unwrap().value("name"),
+        app.state.form.as_ref().unwrap().value(Key::Name),
         "新しい患者会q"
     );
     app.press("<Esc>y");
@@ -368,7 +369,9 @@ fn a_trust_note_is_on_disk_when_the_screen_says_saved() {
     sendai_case(&mut app);
     let case = detail(&app).case.id;
     app.press("m");
-    app.press("<Tab><Tab><Tab>");
+    // Who may read it, about whom, then the note (no relationship is
+    // selected, so no trust change is offered).
+    app.press("<Tab><Tab>");
     app.type_text("Dr. K called.\nHe will come to the next meeting.");
     app.press("<C-s>");
     assert!(flash(&app).starts_with("Saved T-"), "{}", flash(&app));
@@ -398,15 +401,15 @@ fn the_editor_key_fills_the_note_from_editor_text() {
             .any(|e| matches!(e, triad::app::effect::Effect::Editor(_)))
     );
     let form = app.state.form.as_ref().expect("note form open");
-    assert_eq!(form.value("text"), "書いたメモ\n二行目");
+    assert_eq!(form.value(Key::Text), "書いたメモ\n二行目");
     app.press("<C-s>");
     assert!(flash(&app).starts_with("Saved T-"));
     // An editor that fails leaves the text alone and says why.
-    app.press("m<Tab><Tab><Tab>");
+    app.press("m<Tab><Tab>");
     app.type_text("kept");
     app.editor_reply = Err("vi exited with 1".into());
     app.press("<C-o>");
-    assert_eq!(app.state.form.as_ref().unwrap().value("text"), "kept");
+    assert_eq!(app.state.form.as_ref().unwrap().value(Key::Text), "kept");
     assert!(flash(&app).contains("exited"));
 }
 
@@ -461,7 +464,7 @@ fn a_decline_needs_its_reason() {
     app.press("<C-s>");
     let form = app.state.form.as_ref().expect("refused");
     assert!(
-        form.field("decline_reason").unwrap().error.is_some(),
+        form.field(Key::DeclineReason).unwrap().error.is_some(),
         "{}",
         app.screen()
     );
@@ -474,7 +477,7 @@ fn a_decline_needs_its_reason() {
     let at = form
         .fields
         .iter()
-        .position(|f| f.name == "decline_reason")
+        .position(|f| f.key == Key::DeclineReason)
         .unwrap();
     assert_eq!(form.focus, at);
     app.type_text("No capacity this month");
@@ -495,7 +498,7 @@ fn a_decline_needs_its_reason() {
 }
 
 #[test]
-fn ending_a_role_and_withdrawing_consent_ask_first() {
+fn ending_a_role_and_withdrawing_consent_take_their_date() {
     let demo = tui::demo_store();
     let mut app = en(&demo);
     sendai_case(&mut app);
@@ -511,27 +514,38 @@ fn ending_a_role_and_withdrawing_consent_ask_first() {
     };
     select(&mut app, i);
     app.press("E");
-    assert!(app.state.confirm.is_some(), "{}", app.screen());
-    app.press("n");
+    assert!(app.state.form.is_some(), "{}", app.screen());
+    app.press("<Esc>");
     let c: Case = demo.store.get_as(d.case.id).unwrap().unwrap();
     assert!(
         c.parties
             .iter()
             .any(|p| p.party == party && p.until.is_none()),
-        "no means no"
+        "leaving the form ends nothing"
     );
-    app.press("Ey");
+    // A date in the future is refused with its reason; a past one is kept.
+    let tomorrow = tui::today().succ_opt().unwrap();
+    app.press("E<Tab><C-u>");
+    app.type_text(&tomorrow.to_string());
+    app.press("<C-s>");
+    let form = app.state.form.as_ref().expect("refused");
+    let error = form.field(Key::Until).unwrap().error.clone().unwrap();
+    assert!(error.contains("future"), "{error}");
+    let ended = tui::today().pred_opt().unwrap();
+    app.press("<C-u>");
+    app.type_text(&ended.to_string());
+    app.press("<C-s>");
     let c: Case = demo.store.get_as(d.case.id).unwrap().unwrap();
     assert!(
         c.parties
             .iter()
-            .any(|p| p.party == party && p.until == Some(tui::today()))
+            .any(|p| p.party == party && p.until == Some(ended))
     );
-    // Consents panel: W withdraws after a yes.
+    // Consents panel: W withdraws, dated today unless changed.
     app.press("<S-Tab>");
     assert_eq!(case_screen(&app).panel, CasePanel::Consents);
     let consent = detail(&app).consents[0].id;
-    app.press("ggWy");
+    app.press("ggW<C-s>");
     let k: Consent = demo.store.get_as(consent).unwrap().unwrap();
     assert_eq!(k.withdrawn_on, Some(tui::today()));
     assert!(app.screen().contains("withdrawn"), "{}", app.screen());
@@ -554,8 +568,7 @@ fn setting_trust_moves_the_relationship() {
     };
     select(&mut app, i);
     app.press("t");
-    // Trust field: choose level 2 (type its number).
-    app.press("<Tab>");
+    // The relationship is shown, not edited: the trust level comes first.
     app.type_text("2");
     app.press("<C-s>");
     assert!(app.state.form.is_none(), "{}", app.screen());
@@ -576,7 +589,8 @@ fn a_referral_can_be_proposed_from_the_case() {
     app.type_text("K医師");
     app.press("<Tab><Tab>");
     app.type_text("Post-polio check-up");
-    app.press("<Tab>");
+    // Proposed on (today), then the follow-up.
+    app.press("<Tab><Tab>");
     app.type_text("2024/7/1");
     app.press("<C-s>");
     assert!(app.state.form.is_none(), "{}", app.screen());
@@ -595,12 +609,13 @@ fn an_event_is_logged_with_attendance_by_sector() {
     app.press("e");
     let form = app.state.form.as_ref().unwrap();
     assert!(
-        !form.code("partnership").is_empty(),
+        !form.code(Key::Partnership).is_empty(),
         "the selected partnership is preselected"
     );
     app.press("<Tab>");
     app.type_text("医療・健康相談会 2024年 第2回");
-    app.press("<Tab><Tab><Tab>");
+    // Date, until, partnership, then the first count.
+    app.press("<Tab><Tab><Tab><Tab>");
     app.type_text("１２");
     app.press("<Tab>");
     app.type_text("3");
@@ -608,7 +623,7 @@ fn an_event_is_logged_with_attendance_by_sector() {
     app.type_text("x");
     app.press("<C-s>");
     let form = app.state.form.as_ref().expect("a bad number is refused");
-    assert!(form.field("government").unwrap().error.is_some());
+    assert!(form.field(Key::Government).unwrap().error.is_some());
     app.press("<BS>1<C-s>");
     assert!(app.state.form.is_none(), "{}", app.screen());
     let id: Id = flash(&app).trim_start_matches("Saved ").parse().unwrap();
@@ -728,8 +743,8 @@ fn typed_keys_reach_text_fields_raw() {
     let mut app = en(&demo);
     app.press("<C-p>");
     // Keys bound in browsing mode are typed in the finder.
-    app.act(Action::Key(Key::plain(KeyCode::Char('q'))));
-    app.act(Action::Key(Key::plain(KeyCode::Char('／'))));
+    app.act(Action::Key(Chord::plain(KeyCode::Char('q'))));
+    app.act(Action::Key(Chord::plain(KeyCode::Char('／'))));
     assert_eq!(app.state.finder.as_ref().unwrap().input.text, "q／");
     assert!(!app.state.quit);
 }
@@ -804,7 +819,7 @@ fn parties_consents_people_and_affiliations_are_added_by_form() {
     app.press("na");
     let form = app.state.form.as_ref().unwrap();
     assert_eq!(
-        form.value("person"),
+        form.value(Key::Person),
         person.to_string(),
         "the open person is filled in"
     );
@@ -826,7 +841,7 @@ fn parties_consents_people_and_affiliations_are_added_by_form() {
     app.type_text("peer visits");
     app.press("<C-s>");
     let form = app.state.form.as_ref().expect("no sector chosen");
-    assert!(form.field("sector").unwrap().error.is_some());
+    assert!(form.field(Key::Sector).unwrap().error.is_some());
     app.press("<Right><Right><Right><C-s>");
     assert!(app.state.form.is_none(), "{}", app.screen());
     let c = &detail(&app).case;
@@ -867,13 +882,13 @@ fn enter_typed_ahead_waits_for_the_answer_to_its_query() {
     for c in "ポリオ".chars() {
         pending.extend(update(
             &mut app.state,
-            Action::Key(Key::plain(KeyCode::Char(c))),
+            Action::Key(Chord::plain(KeyCode::Char(c))),
         ));
     }
     let stale_first = app.state.finder.as_ref().unwrap().hits[0].target;
     pending.extend(update(
         &mut app.state,
-        Action::Key(Key::plain(KeyCode::Enter)),
+        Action::Key(Chord::plain(KeyCode::Enter)),
     ));
     assert!(
         app.state.finder.is_some(),
@@ -951,11 +966,12 @@ fn edits_typed_ahead_build_on_the_saved_case_not_the_stale_copy() {
     // End the first role by hand: its save runs, its reload does not.
     let end_role = |app: &mut Headless, i: usize| -> Vec<SaveOp> {
         select(app, i);
-        let mut fx = update(&mut app.state, Action::Key(Key::plain(KeyCode::Char('E'))));
-        fx.extend(update(
+        let mut fx = update(
             &mut app.state,
-            Action::Key(Key::plain(KeyCode::Char('y'))),
-        ));
+            Action::Key(Chord::plain(KeyCode::Char('E'))),
+        );
+        // A form, dated today unless changed: save it as it is.
+        fx.extend(update(&mut app.state, Action::Save));
         fx.into_iter()
             .find_map(|e| match e {
                 Effect::Store(triad::app::effect::StoreEffect::Save { ops, .. }) => Some(ops),
@@ -1121,7 +1137,7 @@ fn a_conflict_can_take_theirs_or_go_back_to_editing() {
     assert!(app.state.confirm.is_some());
     app.press("<Esc>");
     let form = app.state.form.as_ref().expect("back in the form");
-    assert_eq!(form.value("title"), "Mine again");
+    assert_eq!(form.value(Key::Title), "Mine again");
     app.press("<C-s>");
     assert!(app.state.form.is_none(), "{}", app.screen());
     let stored: Case = demo.store.get_as(id).unwrap().unwrap();
@@ -1138,19 +1154,28 @@ fn an_edit_can_move_the_case_to_closed_with_its_date() {
     app.press("i");
     // Title, reading, client, coordinator, condition, then status.
     app.press("<Tab><Tab><Tab><Tab><Tab>");
-    while app.state.form.as_ref().unwrap().code("status") != "closed" {
+    while app.state.form.as_ref().unwrap().code(Key::Status) != "closed" {
         app.press("<Right>");
     }
     app.press("<Tab><C-u>");
     app.type_text("2024-06-14");
+    // Closing asks how the case ended.
+    app.press("<C-s>");
+    let form = app.state.form.as_ref().expect("an outcome is asked for");
+    assert!(form.field(Key::StatusNote).unwrap().error.is_some());
+    app.type_text("Settled with the clinic; no further support needed");
     app.press("<C-s>");
     assert!(app.state.form.is_none(), "{}", app.screen());
     let c: Case = demo.store.get_as(id).unwrap().unwrap();
     assert_eq!(c.status, CaseStatus::Closed);
     let last = c.status_history.last().unwrap();
     assert_eq!(
-        (last.status, last.on.to_string()),
-        (CaseStatus::Closed, "2024-06-14".into())
+        (last.status, last.on.to_string(), last.note.as_str()),
+        (
+            CaseStatus::Closed,
+            "2024-06-14".into(),
+            "Settled with the clinic; no further support needed"
+        )
     );
     assert_eq!(last.by, tui::USER);
 }
@@ -1188,4 +1213,134 @@ fn a_dashboard_line_about_a_referral_or_consent_opens_it_selected() {
         let selected = triad::app::view::row_of(screen, d, record);
         assert_eq!(selected, Some(screen.scroll[i].sel), "{}", app.screen());
     }
+}
+
+/// Tab to field `key` of the open form and replace what it holds.
+fn retype(app: &mut Headless, key: Key, text: &str) {
+    let form = app.state.form.as_ref().expect("a form");
+    let at = form.fields.iter().position(|f| f.key == key).unwrap();
+    let tabs = (at + form.fields.len() - form.focus) % form.fields.len();
+    app.press(&format!("{}<C-u>", "<Tab>".repeat(tabs)));
+    app.type_text(text);
+}
+
+#[test]
+fn a_referral_is_edited_where_it_is_not_history() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    app.press("<Tab>");
+    assert_eq!(case_screen(&app).panel, CasePanel::Referrals);
+    let r = triad::app::view::referral_rows(case_screen(&app), detail(&app))[0]
+        .referral()
+        .clone();
+    app.press("ggi");
+    let form = app.state.form.as_ref().expect("the referral's form");
+    assert_eq!(form.value(Key::Reason), r.reason, "filled with its values");
+    retype(
+        &mut app,
+        Key::Outcome,
+        "Seen at the clinic; follow-up in a year",
+    );
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let stored: triad::model::Referral = demo.store.get_as(r.id).unwrap().unwrap();
+    assert_eq!(stored.outcome, "Seen at the clinic; follow-up in a year");
+    assert_eq!(stored.history, r.history, "its steps are history, kept");
+}
+
+#[test]
+fn a_consent_is_corrected_and_a_future_date_is_refused_in_japanese() {
+    let demo = tui::demo_store();
+    let mut app = tui::app(&demo, Lang::Ja, 100, 30);
+    sendai_case(&mut app);
+    app.press("<S-Tab>");
+    assert_eq!(case_screen(&app).panel, CasePanel::Consents);
+    let consent = detail(&app).consents[0].clone();
+    app.press("ggi");
+    assert!(app.state.form.is_some(), "{}", app.screen());
+    let tomorrow = tui::today().succ_opt().unwrap();
+    retype(&mut app, Key::GivenOn, &tomorrow.to_string());
+    app.press("<C-s>");
+    let form = app.state.form.as_ref().expect("refused");
+    let error = form.field(Key::GivenOn).unwrap().error.clone().unwrap();
+    assert!(error.contains("未来"), "said in Japanese: {error}");
+    retype(&mut app, Key::GivenOn, &consent.given_on.to_string());
+    retype(&mut app, Key::ExpiresOn, "2031-03-31");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let stored: Consent = demo.store.get_as(consent.id).unwrap().unwrap();
+    assert_eq!(
+        stored.expires_on,
+        chrono::NaiveDate::from_ymd_opt(2031, 3, 31)
+    );
+    assert_eq!(stored.granted_to, consent.granted_to);
+}
+
+#[test]
+fn an_events_attendance_is_edited_and_blank_stays_not_counted() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    app.press("<Tab><Tab><Tab>");
+    assert_eq!(case_screen(&app).panel, CasePanel::Timeline);
+    // Down to the first event row.
+    let rows = triad::app::view::timeline_rows(&detail(&app).timelines, tui::today(), "");
+    let at = rows
+        .iter()
+        .position(|r| matches!(r, triad::app::view::TimelineRow::Event(..)))
+        .expect("the Sendai timeline has events");
+    let event = match rows[at] {
+        triad::app::view::TimelineRow::Event(_, e) => e.clone(),
+        _ => unreachable!(),
+    };
+    select(&mut app, at);
+    app.press("i");
+    let form = app.state.form.as_ref().expect("the event's form");
+    assert_eq!(form.value(Key::Title), event.title);
+    retype(&mut app, Key::Peer, "14");
+    retype(&mut app, Key::Medical, "");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let stored: triad::model::Event = demo.store.get_as(event.id).unwrap().unwrap();
+    let att = stored.attendance.expect("counted");
+    assert_eq!((att.peer, att.medical), (Some(14), None));
+}
+
+#[test]
+fn a_person_is_edited_from_their_page() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    find(&mut app, "K医師");
+    let Screen::Party(p) = app.state.screen() else {
+        panic!("not on a party: {}", app.screen());
+    };
+    let id = p.id;
+    app.press("<Tab><Tab>");
+    app.press("i");
+    let form = app.state.form.as_ref().expect("the person's form");
+    assert_eq!(form.title, "Edit person", "{}", app.screen());
+    retype(&mut app, Key::Contact, "022-000-0000 (clinic)");
+    retype(&mut app, Key::Roles, "physician, counsellor");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let stored: triad::model::Person = demo.store.get_as(id).unwrap().unwrap();
+    assert_eq!(stored.contact, "022-000-0000 (clinic)");
+    assert_eq!(
+        stored.roles,
+        vec![
+            triad::model::Role::Physician,
+            triad::model::Role::Counsellor
+        ]
+    );
+    // A role that is not one is refused, naming the ones there are.
+    app.press("i");
+    retype(&mut app, Key::Roles, "wizard");
+    app.press("<C-s>");
+    let form = app.state.form.as_ref().expect("refused");
+    let error = form.field(Key::Roles).unwrap().error.clone().unwrap();
+    assert!(
+        error.contains("wizard") && error.contains("nurse"),
+        "{error}"
+    );
 }

@@ -37,7 +37,19 @@ const SCREENS: &[(&str, &[&str], &str)] = &[
     ("finder", &["<C-p>"], "ポリオ"),
     ("help", &["?"], ""),
     ("form", &["<C-p>", "@C", "r<Tab>"], "仙台ポリオの会 会員"),
-    ("confirm", &["<C-p>", "@C", "E"], "仙台ポリオの会 会員"),
+    ("end_role", &["<C-p>", "@C", "E"], "仙台ポリオの会 会員"),
+    ("edit_case", &["<C-p>", "@C", "i"], "仙台ポリオの会 会員"),
+    (
+        "edit_referral",
+        &["<C-p>", "@C", "<Tab>ggi"],
+        "仙台ポリオの会 会員",
+    ),
+    (
+        "withdraw_consent",
+        &["<C-p>", "@C", "<S-Tab>ggW"],
+        "仙台ポリオの会 会員",
+    ),
+    ("edit_person", &["<C-p>", "@P", "i"], "K医師"),
 ];
 
 /// Press `keys`; `<C-p>` is followed by typing `query` and, when the next

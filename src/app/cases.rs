@@ -29,6 +29,7 @@ pub enum Sort {
 pub struct CaseQuery {
     /// Matched (lowercased) against id, title and reading.
     pub text: String,
+    /// None: the open cases (every status but closed).
     pub status: Option<CaseStatus>,
     pub sector: Option<Sector>,
     pub coordinator: Option<Id>,
@@ -161,7 +162,7 @@ impl Summaries {
             .iter()
             .filter(|c| {
                 scope.sees_case(c.id)
-                    && q.status.is_none_or(|s| c.status == s)
+                    && q.status.map_or(c.status.is_open(), |s| c.status == s)
                     && sector.is_none_or(|i| c.sectors[i])
                     && q.coordinator.is_none_or(|p| c.coordinator == Some(p))
                     && (needle.is_empty() || c.haystack.contains(&needle))

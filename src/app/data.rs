@@ -150,6 +150,9 @@ pub struct CaseDetail {
     /// The case's revision, which an edit of it is made from.
     #[serde(default)]
     pub rev: u64,
+    /// The revisions of the other records shown, for editing them.
+    #[serde(default)]
+    pub revs: HashMap<Id, u64>,
     pub relationships: Vec<Relationship>,
     /// Newest first.
     pub referrals: Vec<Referral>,
@@ -169,6 +172,9 @@ pub struct CaseDetail {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PartyDetail {
     pub record: Record,
+    /// The revisions of the records shown, for editing them.
+    #[serde(default)]
+    pub revs: HashMap<Id, u64>,
     /// (case id, title, status, role, from, until)
     pub cases: Vec<PartyCase>,
     pub affiliations: Vec<Affiliation>,

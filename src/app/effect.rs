@@ -104,6 +104,9 @@ pub enum Reply {
     SaveFailed {
         field: Option<String>,
         error: String,
+        /// Why, as data, so the screen says it in its own language.
+        #[serde(default)]
+        reason: Option<crate::model::Reason>,
     },
     /// Nothing was saved: someone saved this record since it was opened.
     /// `current` is the record as it is now, at revision `rev`.

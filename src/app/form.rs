@@ -2,6 +2,7 @@
 //! error line. The typed text lives here until it is saved, so an error
 //! never loses anything.
 
+use super::forms::Key;
 use super::input::TextInput;
 use crate::keymap::key::halfwidth;
 use crate::model::Date;
@@ -22,12 +23,14 @@ pub enum FieldKind {
     Party,
     /// Several parties, comma separated.
     Parties,
+    /// Shown for context (what the form is about), not edited.
+    Fixed,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
-    /// The model field it fills, so a validation error lands next to it.
-    pub name: &'static str,
+    /// What it fills; its model name puts a validation error next to it.
+    pub key: Key,
     pub label: String,
     pub kind: FieldKind,
     pub input: TextInput,
@@ -37,9 +40,9 @@ pub struct Field {
 }
 
 impl Field {
-    pub fn new(name: &'static str, label: &str, kind: FieldKind) -> Field {
+    pub fn new(key: Key, label: &str, kind: FieldKind) -> Field {
         Field {
-            name,
+            key,
             label: label.to_string(),
             kind,
             input: TextInput::default(),
@@ -70,7 +73,7 @@ impl Field {
     }
 
     pub fn is_text(&self) -> bool {
-        !matches!(self.kind, FieldKind::Choice(_))
+        !matches!(self.kind, FieldKind::Choice(_) | FieldKind::Fixed)
     }
 
     /// The chosen option's code, for choice fields.
@@ -106,11 +109,16 @@ pub struct Form<K> {
 impl<K> Form<K> {
     pub fn new(kind: K, title: &str, fields: Vec<Field>) -> Form<K> {
         let initial = fields.iter().map(Field::snapshot).collect();
+        // Start on the first field that can be typed in.
+        let focus = fields
+            .iter()
+            .position(|f| f.kind != FieldKind::Fixed)
+            .unwrap_or(0);
         Form {
             kind,
             title: title.to_string(),
             fields,
-            focus: 0,
+            focus,
             error: None,
             saving: false,
             initial,
@@ -133,22 +141,22 @@ impl<K> Form<K> {
         self.fields.get_mut(self.focus)
     }
 
-    pub fn field(&self, name: &str) -> Option<&Field> {
-        self.fields.iter().find(|f| f.name == name)
+    pub fn field(&self, key: Key) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
     }
 
-    pub fn value(&self, name: &str) -> &str {
-        self.field(name).map_or("", Field::value)
+    pub fn value(&self, key: Key) -> &str {
+        self.field(key).map_or("", Field::value)
     }
 
-    pub fn code(&self, name: &str) -> &str {
-        self.field(name).map_or("", Field::code)
+    pub fn code(&self, key: Key) -> &str {
+        self.field(key).map_or("", Field::code)
     }
 
-    /// Put an error next to the named field, or on the form if none has
-    /// that name. Focus moves to it so the cursor is where the fix is.
+    /// Put an error next to the field of that model name, or on the form
+    /// if none has it. Focus moves to it so the cursor is where the fix is.
     pub fn set_error(&mut self, name: &str, msg: String) {
-        if let Some(i) = self.fields.iter().position(|f| f.name == name) {
+        if let Some(i) = self.fields.iter().position(|f| f.key.name() == name) {
             if self.fields[i].error.is_none() {
                 self.fields[i].error = Some(msg);
             }
@@ -176,14 +184,26 @@ impl<K> Form<K> {
     }
 
     pub fn next(&mut self) {
-        if !self.fields.is_empty() {
-            self.focus = (self.focus + 1) % self.fields.len();
-        }
+        self.step(1);
     }
 
     pub fn prev(&mut self) {
-        if !self.fields.is_empty() {
-            self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        self.step(self.fields.len().saturating_sub(1));
+    }
+
+    /// Move focus by `by` (mod the field count), past fields shown only
+    /// for context.
+    fn step(&mut self, by: usize) {
+        let n = self.fields.len();
+        for _ in 0..n {
+            self.focus = (self.focus + by) % n.max(1);
+            if self
+                .fields
+                .get(self.focus)
+                .is_none_or(|f| f.kind != FieldKind::Fixed)
+            {
+                break;
+            }
         }
     }
 
@@ -226,6 +246,7 @@ impl<K> Form<K> {
                         f.choice = i;
                     }
                 }
+                FieldKind::Fixed => {}
                 FieldKind::Number | FieldKind::Date => f.input.insert(halfwidth(c)),
                 _ => f.input.insert(c),
             }
@@ -268,9 +289,9 @@ mod tests {
             (),
             "t",
             vec![
-                Field::new("title", "Title", FieldKind::Text),
+                Field::new(Key::Title, "Title", FieldKind::Text),
                 Field::new(
-                    "status",
+                    Key::Status,
                     "Status",
                     FieldKind::Choice(vec![
                         ("a".into(), "Active".into()),
@@ -291,10 +312,10 @@ mod tests {
         assert!(!f.dirty());
         f.next();
         f.right();
-        assert_eq!(f.code("status"), "c");
+        assert_eq!(f.code(Key::Status), "c");
         assert!(f.dirty());
         f.insert('a');
-        assert_eq!(f.code("status"), "a");
+        assert_eq!(f.code(Key::Status), "a");
     }
 
     #[test]

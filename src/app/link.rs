@@ -171,9 +171,17 @@ impl StoreLink {
     /// A save that could not be made is answered as failed, so its form
     /// stays open with what was typed; anything else is a flash.
     fn failed(&self, effect: &StoreEffect, e: &ClientError) {
-        let error = format!("not saved: {e}; what you typed is kept, save again");
         let reply = match effect {
-            StoreEffect::Save { .. } => Reply::SaveFailed { field: None, error },
+            StoreEffect::Save { .. } => {
+                let reason = crate::model::Reason::Unsaved {
+                    detail: e.to_string(),
+                };
+                Reply::SaveFailed {
+                    field: None,
+                    error: reason.to_string(),
+                    reason: Some(reason),
+                }
+            }
             StoreEffect::LoadCase(id) => Reply::Case(Err((*id, e.to_string()))),
             StoreEffect::LoadParty(id) => Reply::Party(Err((*id, e.to_string()))),
             _ => Reply::Loaded(Err(e.to_string())),

@@ -226,11 +226,6 @@ pub struct Finder {
 pub enum Confirmed {
     DiscardForm,
     Quit,
-    EndRole {
-        case: Id,
-        party: Id,
-    },
-    WithdrawConsent(Id),
     /// A conflict: save the form again, now made from revision `rev`.
     Reapply {
         rev: u64,

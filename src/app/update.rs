@@ -11,7 +11,7 @@ use super::state::{
 };
 use super::view::{self, Link, TriadItem};
 use crate::keymap::{Key, KeyCode, Lookup, Mode};
-use crate::model::{CaseStatus, Id, Intent, Kind, Record, Sector};
+use crate::model::{CaseStatus, Id, Kind, Record, Sector};
 
 type Effects = Vec<Effect>;
 
@@ -441,6 +441,7 @@ fn case_screen(
     let rel = sel.relationship.map(|r| r.id);
     let referral = sel.referral.map(|r| r.id);
     let consent = sel.consent.cloned();
+    let event = sel.event.map(|e| e.id);
     match action {
         Action::Toggle | Action::Open if s.panel == CasePanel::Referrals => {
             if let Some(id) = referral
@@ -466,35 +467,22 @@ fn case_screen(
             _ => vec![],
         },
         Action::AddParty => open_form(state, FormKind::AddParty { case: case_id }),
-        Action::Edit => match s.detail.as_ref().map(|d| d.rev) {
-            Some(base) => open_form(
+        Action::Edit => {
+            // The record selected, or else the case itself.
+            let record = referral
+                .or(consent.as_ref().map(|c| c.id))
+                .or(event)
+                .unwrap_or(case_id);
+            edit(state, record)
+        }
+        Action::EndRole => match party {
+            Some(p) if p.until.is_none() => open_form(
                 state,
-                FormKind::EditCase {
+                FormKind::EndRole {
                     case: case_id,
-                    base,
+                    party: p.party,
                 },
             ),
-            None => vec![],
-        },
-        Action::EndRole => match party {
-            Some(p) if p.until.is_none() => {
-                let name = state.name(p.party);
-                state.confirm = Some(Confirm {
-                    compare: Vec::new(),
-                    question: format!(
-                        "{} {name} ({}) {} {}?",
-                        l.t("End the role of", "役割を終了します:"),
-                        p.role,
-                        l.t("as of", "終了日"),
-                        state.today()
-                    ),
-                    on_yes: Confirmed::EndRole {
-                        case: case_id,
-                        party: p.party,
-                    },
-                });
-                vec![]
-            }
             Some(_) => flash_info(
                 state,
                 l.t("That role has already ended.", "その役割は終了済みです。"),
@@ -530,7 +518,11 @@ fn case_screen(
                 },
             );
             if let Some(f) = state.form.as_mut() {
-                f.focus = f.fields.iter().position(|x| x.name == "text").unwrap_or(0);
+                f.focus = f
+                    .fields
+                    .iter()
+                    .position(|x| x.key == forms::Key::Text)
+                    .unwrap_or(0);
                 fx.push(Effect::Editor(String::new()));
             }
             fx
@@ -549,19 +541,7 @@ fn case_screen(
         Action::RecordConsent => open_form(state, FormKind::RecordConsent { case: case_id }),
         Action::WithdrawConsent => match consent {
             Some(c) if c.withdrawn_on.is_none() => {
-                state.confirm = Some(Confirm {
-                    compare: Vec::new(),
-                    question: format!(
-                        "{} {} ({}) {} {}?",
-                        l.t("Withdraw consent", "同意を撤回します:"),
-                        c.id,
-                        state.name(c.client),
-                        l.t("as of", "撤回日"),
-                        state.today()
-                    ),
-                    on_yes: Confirmed::WithdrawConsent(c.id),
-                });
-                vec![]
+                open_form(state, FormKind::WithdrawConsent { consent: c.id })
             }
             Some(_) => flash_info(state, l.t("Already withdrawn.", "撤回済みです。")),
             None => flash_info(
@@ -639,6 +619,24 @@ fn party_screen(
             }
         }
         Action::LogEvent => open_form(state, FormKind::LogEvent { case: None }),
+        Action::Edit => {
+            // The affiliation or event selected, or else the body or person.
+            let selected = s.detail.as_deref().and_then(|d| {
+                let sel = s.scroll[pi].sel;
+                match s.panel {
+                    PartyPanel::Affiliations => view::affiliation_rows(s, d).get(sel).map(|a| a.id),
+                    PartyPanel::Timeline => {
+                        match view::timeline_rows(&d.timelines, today, &s.filter.text).get(sel) {
+                            Some(view::TimelineRow::Event(_, e)) => Some(e.id),
+                            _ => None,
+                        }
+                    }
+                    PartyPanel::Cases => None,
+                }
+            });
+            let record = selected.unwrap_or(s.id);
+            edit(state, record)
+        }
         _ => not_here(state),
     }
 }
@@ -793,6 +791,18 @@ fn finder_go(state: &mut State) -> Effects {
     }
 }
 
+/// Edit a record as the screen loaded it, made from its revision then.
+fn edit(state: &mut State, record: Id) -> Effects {
+    let base = match state.screen() {
+        Screen::Case(s) if s.id == record => s.detail.as_ref().map(|d| d.rev),
+        _ => forms::revision(state, record),
+    };
+    match base {
+        Some(base) => open_form(state, FormKind::Edit { record, base }),
+        None => vec![],
+    }
+}
+
 fn open_form(state: &mut State, kind: FormKind) -> Effects {
     match forms::open(state, kind) {
         Ok(f) => state.form = Some(f),
@@ -922,55 +932,6 @@ fn confirm(state: &mut State, action: Action) -> Effects {
         }
         // Answered by `resolve_conflict`.
         Confirmed::Reapply { .. } => vec![],
-        Confirmed::EndRole { case, party } => {
-            let today = state.today();
-            let Some(mut c) = current_case(state, case) else {
-                return vec![];
-            };
-            // Checked here for a quick answer; the store applies it to the
-            // case as it is when written.
-            match c.end_role(party, today) {
-                Ok(()) => {
-                    let end = Intent::EndRole {
-                        case,
-                        party,
-                        on: today,
-                    };
-                    save_now(state, vec![SaveOp::Append(end)])
-                }
-                Err(e) => {
-                    state.flash = Some(Flash::Error(e.to_string()));
-                    vec![]
-                }
-            }
-        }
-        Confirmed::WithdrawConsent(id) => {
-            let today = state.today();
-            let consent = match state.screen() {
-                Screen::Case(s) => s
-                    .detail
-                    .as_ref()
-                    .and_then(|d| d.consents.iter().find(|c| c.id == id).cloned()),
-                _ => None,
-            };
-            match consent {
-                Some(c) => {
-                    let withdraw = Intent::WithdrawConsent {
-                        consent: c.id,
-                        on: today.max(c.given_on),
-                    };
-                    save_now(state, vec![SaveOp::Append(withdraw)])
-                }
-                None => vec![],
-            }
-        }
-    }
-}
-
-fn current_case(state: &State, id: Id) -> Option<crate::model::Case> {
-    match state.screen() {
-        Screen::Case(s) if s.id == id => s.detail.as_ref().map(|d| d.case.clone()),
-        _ => None,
     }
 }
 
@@ -1094,8 +1055,13 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             answered(state);
             conflict(state, &current, rev)
         }
-        Reply::SaveFailed { field, error } => {
+        Reply::SaveFailed {
+            field,
+            error,
+            reason,
+        } => {
             answered(state);
+            let error = reason.map_or(error, |r| state.lang().reason(&r));
             if let Some(f) = state.form.as_mut().filter(|f| f.saving) {
                 f.saving = false;
                 f.set_error(field.as_deref().unwrap_or(""), error);
@@ -1181,7 +1147,7 @@ fn conflict(state: &mut State, current: &Record, rev: u64) -> Effects {
 fn resolve_conflict(state: &mut State, action: Action, rev: u64, c: Confirm) -> Effects {
     let rebase = |state: &mut State| {
         if let Some(f) = state.form.as_mut()
-            && let FormKind::EditCase { base, .. } = &mut f.kind
+            && let FormKind::Edit { base, .. } = &mut f.kind
         {
             *base = rev;
         }

@@ -399,6 +399,7 @@ pub struct CaseSelection<'a> {
     pub referral: Option<&'a Referral>,
     pub consent: Option<&'a Consent>,
     pub partnership: Option<&'a Partnership>,
+    pub event: Option<&'a Event>,
 }
 
 pub fn case_selection<'a>(
@@ -420,9 +421,11 @@ pub fn case_selection<'a>(
         }
         CasePanel::Consents => out.consent = consent_rows(screen, d).get(sel).copied(),
         CasePanel::Timeline => {
-            out.partnership = timeline_rows(&d.timelines, today, &screen.filter.text)
-                .get(sel)
-                .map(|r| r.partnership());
+            let rows = timeline_rows(&d.timelines, today, &screen.filter.text);
+            out.partnership = rows.get(sel).map(|r| r.partnership());
+            if let Some(TimelineRow::Event(_, e)) = rows.get(sel) {
+                out.event = Some(e);
+            }
         }
         CasePanel::Notes => {}
     }

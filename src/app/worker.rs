@@ -175,6 +175,7 @@ fn save(store: &dyn Store, request: RequestId, ops: Vec<SaveOp>) -> Reply {
         Err(e) => Reply::SaveFailed {
             field: e.field().map(str::to_string),
             error: e.to_string(),
+            reason: e.reason(),
         },
     }
 }
@@ -458,6 +459,31 @@ fn timelines(
     Ok(out)
 }
 
+fn timeline_records(timelines: &[Timeline]) -> impl Iterator<Item = (Id, Record)> + '_ {
+    timelines.iter().flat_map(|t| {
+        std::iter::once((t.partnership.id, Record::Partnership(t.partnership.clone())))
+            .chain(t.events.iter().map(|e| (e.id, Record::Event(e.clone()))))
+    })
+}
+
+/// The revision each record was at when it was read. One written since
+/// gets revision 0, so an edit made from what is shown meets a conflict
+/// (and sees the record as it is) rather than overwriting it.
+fn revisions_as_shown(
+    store: &dyn Store,
+    shown: impl Iterator<Item = (Id, Record)>,
+) -> Result<HashMap<Id, u64>, StoreError> {
+    let shown: Vec<(Id, Record)> = shown.collect();
+    let ids: Vec<Id> = shown.iter().map(|(id, _)| *id).collect();
+    let revs = store.revisions(&ids)?;
+    let mut out = HashMap::new();
+    for ((id, record), rev) in shown.into_iter().zip(revs) {
+        let same = store.get(id)?.is_some_and(|now| now == record);
+        out.insert(id, if same { rev } else { 0 });
+    }
+    Ok(out)
+}
+
 pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail, StoreError> {
     // A case the reader may not see does not exist, as far as they know.
     if !scope.sees_case(id) {
@@ -544,9 +570,21 @@ pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail,
         ids.extend(t.partnership.parties.iter().copied());
     }
     let (names, sectors) = names_of(store, ids)?;
+    let shown = referrals
+        .iter()
+        .map(|r| (r.id, Record::Referral(r.clone())))
+        .chain(consents.iter().map(|c| (c.id, Record::Consent(c.clone()))))
+        .chain(
+            affiliations
+                .iter()
+                .map(|a| (a.id, Record::Affiliation(a.clone()))),
+        )
+        .chain(timeline_records(&timelines));
+    let revs = revisions_as_shown(store, shown)?;
     Ok(CaseDetail {
         case,
         rev,
+        revs,
         relationships,
         referrals,
         notes,
@@ -587,8 +625,17 @@ pub fn load_party(store: &dyn Store, id: Id, scope: &Scope) -> Result<PartyDetai
         ids.extend(t.partnership.parties.iter().copied());
     }
     let (names, _) = names_of(store, ids)?;
+    let shown = std::iter::once((record.id(), record.clone()))
+        .chain(
+            affiliations
+                .iter()
+                .map(|a| (a.id, Record::Affiliation(a.clone()))),
+        )
+        .chain(timeline_records(&timelines));
+    let revs = revisions_as_shown(store, shown)?;
     Ok(PartyDetail {
         record,
+        revs,
         cases,
         affiliations,
         timelines,

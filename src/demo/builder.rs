@@ -236,6 +236,7 @@ impl Builder {
                 status: CaseStatus::Intake,
                 on: opened,
                 by: by.to_string(),
+                note: String::new(),
             }],
             coordinator,
             condition: condition.to_string(),
@@ -255,7 +256,7 @@ impl Builder {
 
     pub fn status(&mut self, case: Id, status: CaseStatus, on: Date, by: &str) {
         if let Some(c) = self.case_mut(case) {
-            c.set_status(status, on, by);
+            c.set_status(status, on, by, "");
         }
     }
 

@@ -647,6 +647,7 @@ fn add_case(g: &mut Gen, pool: &Pool, i: usize) {
         status: CaseStatus::Intake,
         on: opened,
         by: coord_name.clone(),
+        note: String::new(),
     }];
     let mut on = opened;
     for s in [
@@ -662,6 +663,7 @@ fn add_case(g: &mut Gen, pool: &Pool, i: usize) {
             status: s,
             on,
             by: coord_name.clone(),
+            note: String::new(),
         });
     }
 

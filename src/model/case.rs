@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Reason;
 use super::party::{check_span, expect_kind, expect_party};
 use super::text::{ValidationError, check_name, check_text};
 use super::{Date, Id, Kind, Sector, Timestamp};
@@ -22,6 +23,12 @@ impl CaseStatus {
         CaseStatus::Monitoring,
         CaseStatus::Closed,
     ];
+
+    /// Open cases are the coordinator's work; closed ones are kept and
+    /// found, but leave the open lists.
+    pub fn is_open(self) -> bool {
+        self != CaseStatus::Closed
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +36,9 @@ pub struct StatusChange {
     pub status: CaseStatus,
     pub on: Date,
     pub by: String,
+    /// Why it moved: the outcome when a case closes, the reason it reopens.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 /// The routes a peer supporter refers along, and the needs behind them.
@@ -40,6 +50,16 @@ pub enum NeedArea {
     Work,
     Community,
     Peer,
+}
+
+impl NeedArea {
+    pub const ALL: [NeedArea; 5] = [
+        NeedArea::Medical,
+        NeedArea::WelfareLife,
+        NeedArea::Work,
+        NeedArea::Community,
+        NeedArea::Peer,
+    ];
 }
 
 /// Needs change over time (work, marriage, care), so each is dated.
@@ -56,6 +76,10 @@ pub enum GoalKind {
     Clinical,
     Personal,
     Social,
+}
+
+impl GoalKind {
+    pub const ALL: [GoalKind; 3] = [GoalKind::Clinical, GoalKind::Personal, GoalKind::Social];
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,12 +150,13 @@ impl Case {
             _ => {
                 return Err(ValidationError::new(
                     "status_history",
-                    "must end with the current status",
+                    Reason::StatusHistoryEnd,
                 ));
             }
         }
         for s in &self.status_history {
             check_name("status_history", &s.by)?;
+            check_text("status_history", &s.note)?;
         }
         for n in &self.needs {
             check_text("needs", &n.text)?;
@@ -141,19 +166,20 @@ impl Case {
         }
         for p in &self.parties {
             expect_party("parties", &p.party)?;
-            check_name("parties", &p.role)?;
+            check_name("role", &p.role)?;
             check_span(p.from, p.until)?;
         }
         Ok(())
     }
 
     /// Moves the case to a new status, keeping the history.
-    pub fn set_status(&mut self, status: CaseStatus, on: Date, by: &str) {
+    pub fn set_status(&mut self, status: CaseStatus, on: Date, by: &str, note: &str) {
         self.status = status;
         self.status_history.push(StatusChange {
             status,
             on,
             by: by.to_string(),
+            note: note.to_string(),
         });
     }
 
@@ -163,9 +189,12 @@ impl Case {
             .parties
             .iter_mut()
             .find(|p| p.party == party && p.until.is_none())
-            .ok_or_else(|| ValidationError::new("party", format!("{party} has no open role")))?;
+            .ok_or_else(|| ValidationError::new("party", Reason::NoOpenRole { party }))?;
         if on < role.from {
-            return Err(ValidationError::new("until", "before the role started"));
+            return Err(ValidationError::new(
+                "until",
+                Reason::EndsBeforeStart { start: role.from },
+            ));
         }
         role.until = Some(on);
         Ok(())

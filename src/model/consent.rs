@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Reason;
 use super::party::{expect_kind, expect_party};
 use super::text::{ValidationError, check_name, check_text};
 use super::{Date, Id, Kind};
@@ -48,7 +49,7 @@ impl Consent {
         if self.granted_to.is_empty() {
             return Err(ValidationError::new(
                 "granted_to",
-                "name at least one party",
+                Reason::ConsentNeedsParty,
             ));
         }
         for p in &self.granted_to {
@@ -58,15 +59,12 @@ impl Consent {
             check_name("scope", i)?;
         }
         if !self.scope.intervention && !self.scope.information_sharing {
-            return Err(ValidationError::new(
-                "scope",
-                "consent must cover an intervention, information sharing, or both",
-            ));
+            return Err(ValidationError::new("scope", Reason::ConsentNeedsScope));
         }
         if self.obtained_how.trim().is_empty() {
             return Err(ValidationError::new(
                 "obtained_how",
-                "say how consent was obtained",
+                Reason::ConsentNeedsHow,
             ));
         }
         check_text("obtained_how", &self.obtained_how)?;
@@ -75,7 +73,9 @@ impl Consent {
         {
             return Err(ValidationError::new(
                 "expires_on",
-                "expires before it was given",
+                Reason::EndsBeforeStart {
+                    start: self.given_on,
+                },
             ));
         }
         if let Some(w) = self.withdrawn_on
@@ -83,7 +83,9 @@ impl Consent {
         {
             return Err(ValidationError::new(
                 "withdrawn_on",
-                "withdrawn before it was given",
+                Reason::BeforeStart {
+                    start: self.given_on,
+                },
             ));
         }
         Ok(())

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CaseParty, CaseStatus, Date, DeclinedBy, Id, Record, ReferralStatus, TransitionError,
+    CaseParty, CaseStatus, Date, DeclinedBy, Id, Reason, Record, ReferralStatus, TransitionError,
     TrustChange, TrustLevel, ValidationError,
 };
 
@@ -45,6 +45,9 @@ pub enum Intent {
         case: Id,
         status: CaseStatus,
         on: Date,
+        /// The outcome of a closed case, why it reopened.
+        #[serde(default)]
+        note: String,
     },
     /// The client withdraws a consent.
     WithdrawConsent { consent: Id, on: Date },
@@ -62,6 +65,15 @@ pub enum IntentError {
 }
 
 impl IntentError {
+    /// Why, for the screen to say in its language.
+    pub fn reason(&self) -> Reason {
+        match self {
+            IntentError::WrongKind(id) => Reason::WrongTarget { id: *id },
+            IntentError::Step(e) => e.into(),
+            IntentError::Invalid(e) => e.reason.clone(),
+        }
+    }
+
     /// The form field the error concerns, for showing it in place.
     pub fn field(&self) -> Option<&'static str> {
         match self {
@@ -87,6 +99,18 @@ impl Intent {
         }
     }
 
+    /// The date of something that has already happened, which cannot be
+    /// in the future (a follow-up date can).
+    fn happened_on(&self) -> Option<(&'static str, Date)> {
+        match self {
+            Intent::ReferralStep { on, .. } | Intent::Trust { on, .. } => Some(("on", *on)),
+            Intent::EndRole { on, .. } => Some(("until", *on)),
+            Intent::CaseStatus { on, .. } => Some(("on", *on)),
+            Intent::WithdrawConsent { on, .. } => Some(("withdrawn_on", *on)),
+            Intent::AddParty { .. } => None,
+        }
+    }
+
     /// Applies the intent to `record` (the target as stored now), made by
     /// `by` at `now`. On error the record may be half changed: discard it.
     pub fn apply(
@@ -96,6 +120,12 @@ impl Intent {
         now: super::Timestamp,
     ) -> Result<(), IntentError> {
         let id = record.id();
+        if let Some((field, on)) = self.happened_on()
+            && on > now.date_naive()
+        {
+            let today = now.date_naive();
+            return Err(ValidationError::new(field, Reason::InFuture { today }).into());
+        }
         match (self, &mut *record) {
             (
                 Intent::ReferralStep {
@@ -128,11 +158,9 @@ impl Intent {
                 if let Some(last) = r.trust.last()
                     && *on < last.on
                 {
-                    return Err(ValidationError::new(
-                        "on",
-                        format!("before the last trust change on {}", last.on),
-                    )
-                    .into());
+                    return Err(
+                        ValidationError::new("on", Reason::BeforeLast { last: last.on }).into(),
+                    );
                 }
                 r.trust.push(TrustChange {
                     on: *on,
@@ -145,7 +173,7 @@ impl Intent {
                     .iter()
                     .any(|p| p.party == party.party && p.is_active())
                 {
-                    return Err(ValidationError::new("party", "already in this triad").into());
+                    return Err(ValidationError::new("party", Reason::AlreadyInTriad).into());
                 }
                 c.parties.push(party.clone());
                 c.changed = now;
@@ -154,27 +182,32 @@ impl Intent {
                 c.end_role(*party, *on)?;
                 c.changed = now;
             }
-            (Intent::CaseStatus { status, on, .. }, Record::Case(c)) => {
+            (
+                Intent::CaseStatus {
+                    status, on, note, ..
+                },
+                Record::Case(c),
+            ) => {
                 if let Some(last) = c.status_history.last()
                     && *on < last.on
                 {
-                    return Err(ValidationError::new(
-                        "on",
-                        format!("before the last status change on {}", last.on),
-                    )
-                    .into());
+                    return Err(
+                        ValidationError::new("on", Reason::BeforeLast { last: last.on }).into(),
+                    );
                 }
-                c.set_status(*status, *on, by);
+                c.set_status(*status, *on, by, note);
                 c.changed = now;
             }
             (Intent::WithdrawConsent { on, .. }, Record::Consent(c)) => {
                 if c.withdrawn_on.is_some() {
-                    return Err(ValidationError::new("withdrawn_on", "already withdrawn").into());
+                    return Err(
+                        ValidationError::new("withdrawn_on", Reason::AlreadyWithdrawn).into(),
+                    );
                 }
                 if *on < c.given_on {
                     return Err(ValidationError::new(
                         "withdrawn_on",
-                        format!("before the consent was given on {}", c.given_on),
+                        Reason::BeforeStart { start: c.given_on },
                     )
                     .into());
                 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Reason;
 use super::text::{ValidationError, check_name, check_text};
 use super::{Date, Id, Kind};
 
@@ -148,7 +149,10 @@ pub(crate) fn expect_kind(field: &'static str, id: &Id, kind: Kind) -> Result<()
     } else {
         Err(ValidationError::new(
             field,
-            format!("{id} is a {}, expected a {}", id.kind.name(), kind.name()),
+            Reason::WrongKind {
+                id: *id,
+                expected: kind,
+            },
         ))
     }
 }
@@ -157,10 +161,7 @@ pub(crate) fn expect_party(field: &'static str, id: &Id) -> Result<(), Validatio
     if id.is_party() {
         Ok(())
     } else {
-        Err(ValidationError::new(
-            field,
-            format!("{id} is a {}, expected a body or a person", id.kind.name()),
-        ))
+        Err(ValidationError::new(field, Reason::NotAParty { id: *id }))
     }
 }
 
@@ -168,7 +169,7 @@ pub(crate) fn check_span(from: Date, until: Option<Date>) -> Result<(), Validati
     match until {
         Some(u) if u < from => Err(ValidationError::new(
             "until",
-            format!("ends {u}, before it starts {from}"),
+            Reason::EndsBeforeStart { start: from },
         )),
         _ => Ok(()),
     }
@@ -187,16 +188,13 @@ impl Body {
         if let Some(p) = &self.parent {
             expect_kind("parent", p, Kind::Body)?;
             if *p == self.id {
-                return Err(ValidationError::new(
-                    "parent",
-                    "a body cannot be its own parent",
-                ));
+                return Err(ValidationError::new("parent", Reason::OwnParent));
             }
         }
         for c in &self.cadences {
             check_name("cadences", &c.what)?;
             if c.min > c.max {
-                return Err(ValidationError::new("cadences", "min is above max"));
+                return Err(ValidationError::new("cadences", Reason::MinAboveMax));
             }
         }
         Ok(())
@@ -216,7 +214,7 @@ impl Person {
         if self.peer_kind.is_some() && !self.roles.contains(&Role::PeerSupporter) {
             return Err(ValidationError::new(
                 "peer_kind",
-                "only peer supporters have a peer kind",
+                Reason::PeerKindOnlyForPeers,
             ));
         }
         Ok(())

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Reason;
 use super::text::ValidationError;
 use super::{
     Affiliation, Body, Case, Consent, Date, Event, Id, Kind, Partnership, Person, Referral,
@@ -117,10 +118,7 @@ impl Record {
             if new.starts_with(old) {
                 Ok(())
             } else {
-                Err(ValidationError::new(
-                    field,
-                    "earlier entries are kept as they were; add a new entry instead",
-                ))
+                Err(ValidationError::new(field, Reason::HistoryKept))
             }
         }
         match (old, self) {
@@ -134,10 +132,7 @@ impl Record {
                     if !still_there {
                         return Err(ValidationError::new(
                             "parties",
-                            format!(
-                                "the role of {} is kept: end it instead of changing or removing it",
-                                p.party
-                            ),
+                            Reason::RoleKept { party: p.party },
                         ));
                     }
                 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Reason;
 use super::party::{expect_kind, expect_party};
 use super::text::{ValidationError, check_name, check_text};
 use super::{Date, Id, Kind};
@@ -111,6 +112,19 @@ pub enum TransitionError {
     DeclineNeedsReason,
     #[error("the step is dated {on}, before the referral's last step on {last}")]
     BeforeLast { on: Date, last: Date },
+}
+
+impl From<&TransitionError> for Reason {
+    fn from(e: &TransitionError) -> Reason {
+        match e {
+            TransitionError::Illegal { from, to } => Reason::IllegalStep {
+                from: *from,
+                to: *to,
+            },
+            TransitionError::DeclineNeedsReason => Reason::DeclineNeedsWhoAndWhy,
+            TransitionError::BeforeLast { last, .. } => Reason::BeforeLast { last: *last },
+        }
+    }
 }
 
 impl Referral {
@@ -230,16 +244,10 @@ impl Referral {
         check_text("outcome", &self.outcome)?;
         check_text("decline_reason", &self.decline_reason)?;
         let Some(first) = self.history.first() else {
-            return Err(ValidationError::new(
-                "history",
-                "a referral starts proposed",
-            ));
+            return Err(ValidationError::new("history", Reason::StartsProposed));
         };
         if first.status != ReferralStatus::Proposed {
-            return Err(ValidationError::new(
-                "history",
-                "a referral starts proposed",
-            ));
+            return Err(ValidationError::new("history", Reason::StartsProposed));
         }
         for t in &self.history {
             check_name("history", &t.by)?;
@@ -249,24 +257,21 @@ impl Referral {
             if !pair[0].status.can_move_to(pair[1].status) {
                 return Err(ValidationError::new(
                     "history",
-                    format!(
-                        "{:?} → {:?} is not a legal step",
-                        pair[0].status, pair[1].status
-                    ),
+                    Reason::IllegalStep {
+                        from: pair[0].status,
+                        to: pair[1].status,
+                    },
                 ));
             }
             if pair[1].on < pair[0].on {
-                return Err(ValidationError::new(
-                    "history",
-                    "steps are out of date order",
-                ));
+                return Err(ValidationError::new("history", Reason::OutOfOrder));
             }
         }
         let declined = self.status() == ReferralStatus::Declined;
         if declined && (self.declined_by.is_none() || self.decline_reason.trim().is_empty()) {
             return Err(ValidationError::new(
                 "decline_reason",
-                "a declined referral says who declined and why",
+                Reason::DeclineNeedsWhoAndWhy,
             ));
         }
         Ok(())

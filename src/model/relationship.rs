@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Reason;
 use super::party::{expect_kind, expect_party};
 use super::text::{ValidationError, check_name, check_text};
 use super::{Date, Id, Kind, Timestamp};
@@ -21,7 +22,7 @@ impl TrustLevel {
         } else {
             Err(ValidationError::new(
                 "trust",
-                format!("trust level {level} is outside 1 (new) to 5 (established)"),
+                Reason::TrustOutOfRange { level },
             ))
         }
     }
@@ -69,19 +70,13 @@ impl Relationship {
         expect_party("a", &self.a)?;
         expect_party("b", &self.b)?;
         if self.a == self.b {
-            return Err(ValidationError::new(
-                "b",
-                "a relationship needs two different parties",
-            ));
+            return Err(ValidationError::new("b", Reason::SameParty));
         }
         if let Some(c) = &self.case {
             expect_kind("case", c, Kind::Case)?;
         }
         if self.trust.is_empty() {
-            return Err(ValidationError::new(
-                "trust",
-                "needs a starting trust level",
-            ));
+            return Err(ValidationError::new("trust", Reason::NeedsTrust));
         }
         for t in &self.trust {
             check_name("trust", &t.by)?;
@@ -131,10 +126,7 @@ impl TrustNote {
     pub fn validate(&self) -> Result<(), ValidationError> {
         expect_kind("id", &self.id, Kind::TrustNote)?;
         if self.case.is_none() && self.relationship.is_none() && self.about.is_none() {
-            return Err(ValidationError::new(
-                "case",
-                "a note belongs to a case, a relationship or a party",
-            ));
+            return Err(ValidationError::new("case", Reason::NoteWithoutOwner));
         }
         if let Some(c) = &self.case {
             expect_kind("case", c, Kind::Case)?;
@@ -147,7 +139,7 @@ impl TrustNote {
         }
         check_name("author", &self.author)?;
         if self.text.trim().is_empty() {
-            return Err(ValidationError::new("text", "must not be empty"));
+            return Err(ValidationError::new("text", Reason::Empty));
         }
         check_text("text", &self.text)
     }

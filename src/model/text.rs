@@ -1,19 +1,18 @@
 //! Field validation shared by every record: names must be printable.
 
+use super::Reason;
+
 /// A field that failed validation, with what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {reason}")]
 pub struct ValidationError {
     pub field: &'static str,
-    pub reason: String,
+    pub reason: Reason,
 }
 
 impl ValidationError {
-    pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
-        ValidationError {
-            field,
-            reason: reason.into(),
-        }
+    pub fn new(field: &'static str, reason: Reason) -> Self {
+        ValidationError { field, reason }
     }
 }
 
@@ -21,13 +20,10 @@ impl ValidationError {
 /// name would repaint a coordinator's terminal).
 pub fn check_name(field: &'static str, value: &str) -> Result<(), ValidationError> {
     if value.trim().is_empty() {
-        return Err(ValidationError::new(field, "must not be empty"));
+        return Err(ValidationError::new(field, Reason::Empty));
     }
     if value.chars().any(char::is_control) {
-        return Err(ValidationError::new(
-            field,
-            "contains a control character (such as an escape sequence or a line break); retype it as plain text",
-        ));
+        return Err(ValidationError::new(field, Reason::ControlChar));
     }
     Ok(())
 }
@@ -38,10 +34,7 @@ pub fn check_text(field: &'static str, value: &str) -> Result<(), ValidationErro
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
-        return Err(ValidationError::new(
-            field,
-            "contains a control character (such as an escape sequence); retype it as plain text",
-        ));
+        return Err(ValidationError::new(field, Reason::ControlChar));
     }
     Ok(())
 }

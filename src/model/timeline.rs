@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Reason;
 use super::party::{Cadence, check_span, expect_kind, expect_party};
 use super::text::{ValidationError, check_name, check_text};
 use super::{Date, Id, Kind};
@@ -27,10 +28,7 @@ impl Partnership {
         check_name("title", &self.title)?;
         check_text("description", &self.description)?;
         if self.parties.len() < 2 {
-            return Err(ValidationError::new(
-                "parties",
-                "a partnership has two or more parties",
-            ));
+            return Err(ValidationError::new("parties", Reason::PartnershipNeedsTwo));
         }
         for p in &self.parties {
             expect_party("parties", p)?;

@@ -17,7 +17,7 @@ use super::protocol::{
 use super::{Readiness, Shared, StopHandle, socket};
 use crate::app::effect::{Reply, StoreEffect};
 use crate::app::worker::run_store;
-use crate::model::{AccessRole, Reader, Record};
+use crate::model::{AccessRole, Reader, Reason, Record};
 use crate::store::{Change, Scope, Store};
 
 /// How long a new connection has to say hello.
@@ -397,7 +397,8 @@ impl Session<'_> {
                 if let Err(why) = may_write(&store, &scope, &ops) {
                     replies.push(Reply::SaveFailed {
                         field: None,
-                        error: why,
+                        error: why.to_string(),
+                        reason: Some(why),
                     });
                 } else {
                     let _writing = shared.writes.read();
@@ -437,13 +438,10 @@ impl Session<'_> {
 /// be visible to them (else it "does not exist"), and stay visible after;
 /// a viewer writes nothing; a supporter writes only records of their own
 /// cases. The refusal names the rule.
-fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), String> {
+fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), Reason> {
     let reader = &scope.reader;
     if !reader.may_write() {
-        return Err(format!(
-            "{} is a viewer: viewers read only (the server's config gives the role)",
-            reader.user
-        ));
+        return Err(Reason::ReadOnlyRole);
     }
     let seen = |r: &Record| scope.sees(store, r).unwrap_or(false);
     for op in ops {
@@ -454,7 +452,7 @@ fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), Str
         };
         let stored = match stored.map(|id| (id, store.get(id))) {
             Some((_, Ok(Some(r)))) if seen(&r) => Some(r),
-            Some((id, _)) => return Err(format!("{id} does not exist")),
+            Some((id, _)) => return Err(Reason::NotFound { id }),
             None => None,
         };
         // Judged as it will be stored: authors are the writer's (see
@@ -471,27 +469,17 @@ fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), Str
             let Some(record) = stored.as_ref().or(new.as_ref()) else {
                 continue;
             };
-            let rule = |what: String| {
-                Err(format!(
-                    "{} is a supporter: supporters write only in their own cases ({what})",
-                    reader.user
-                ))
-            };
-            if let Some(what) = outside_own_cases(record, matches!(op, Change::Create(_))) {
-                return rule(what);
+            if outside_own_cases(record, matches!(op, Change::Create(_))) {
+                return Err(Reason::NotOwnCase { id: record.id() });
             }
             if let Some(c) = case_of(record).filter(|c| !scope.sees_case(*c)) {
-                return rule(format!("{c} is not one of theirs"));
+                return Err(Reason::NotOwnCase { id: c });
             }
         }
         if let Some(new) = &new
             && !seen(new)
         {
-            return Err(format!(
-                "{} would be saved where {} may not read it; keep it in a case and at a level you can see",
-                new.id(),
-                reader.user
-            ));
+            return Err(Reason::WouldBeHidden { id: new.id() });
         }
     }
     Ok(())
@@ -512,16 +500,15 @@ fn case_of(record: &Record) -> Option<crate::model::Id> {
 
 /// What a supporter may not write, though they may see it: a new case,
 /// and anything that belongs to no case (bodies, people, partnerships).
-fn outside_own_cases(record: &Record, new: bool) -> Option<String> {
-    let in_a_case = match record {
-        Record::Case(c) if new => return Some(format!("a new case, {}", c.title)),
-        Record::Case(_) | Record::Referral(_) | Record::Consent(_) => true,
-        Record::TrustNote(n) => n.case.is_some() || n.relationship.is_some(),
-        Record::Relationship(r) => r.case.is_some(),
-        Record::Event(e) => e.case.is_some(),
-        other => return Some(format!("a {}", other.kind().name())),
-    };
-    (!in_a_case).then(|| format!("{} belongs to no case", record.id()))
+fn outside_own_cases(record: &Record, new: bool) -> bool {
+    match record {
+        Record::Case(_) => new,
+        Record::Referral(_) | Record::Consent(_) => false,
+        Record::TrustNote(n) => n.case.is_none() && n.relationship.is_none(),
+        Record::Relationship(r) => r.case.is_none(),
+        Record::Event(e) => e.case.is_none(),
+        _ => true,
+    }
 }
 
 fn demo(

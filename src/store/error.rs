@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::model::{Id, IntentError, Kind, Record, ValidationError};
+use crate::model::{Id, IntentError, Kind, Reason, Record, ValidationError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -110,6 +110,17 @@ impl std::fmt::Display for UnsafeReason {
 }
 
 impl StoreError {
+    /// Why a change was refused, for the screen to say in its language.
+    pub fn reason(&self) -> Option<Reason> {
+        match self {
+            StoreError::Invalid { error, .. } | StoreError::InvalidNew { error, .. } => {
+                Some(error.reason.clone())
+            }
+            StoreError::Refused { error, .. } => Some(error.reason()),
+            _ => None,
+        }
+    }
+
     /// The form field an error concerns, if it concerns one.
     pub fn field(&self) -> Option<&'static str> {
         match self {

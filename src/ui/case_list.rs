@@ -24,7 +24,11 @@ pub fn draw(state: &State, list: &CaseList, area: Rect, buf: &mut Buffer) {
 
     // Line 1: the filter, the active filters, the sort and the count.
     let any = l.t("any", "全て");
-    let status = list.status.map_or(any, |s| l.case_status(s));
+    // No status chosen lists the open cases: closed ones leave the list
+    // (the status filter and the finder still find them).
+    let status = list
+        .status
+        .map_or(l.t("open", "継続中"), |s| l.case_status(s));
     let sector = list.sector.map_or(any, |s| l.sector(s));
     let coord = list
         .coordinator

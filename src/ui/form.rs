@@ -86,7 +86,7 @@ fn build(state: &State, f: &AppForm, inner: Rect) -> Built {
         let req = if field.required { "*" } else { "" };
         let label_style = if focused { t.selected() } else { t.title() };
         let label = styled(
-            pad(&format!("{}{req}", text::clean(&field.label)), label_w, cut),
+            text::col(&format!("{}{req}", text::clean(&field.label)), label_w, cut),
             label_style,
         );
         let value_style = t.plain().add_modifier(Modifier::UNDERLINED);

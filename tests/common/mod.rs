@@ -47,6 +47,7 @@ pub fn case(num: u64, title: &str, client: Option<Id>, parties: &[(Id, Sector)])
             status: CaseStatus::Active,
             on: day(2024, 1, 1),
             by: "test".into(),
+            note: String::new(),
         }],
         coordinator: None,
         condition: String::new(),

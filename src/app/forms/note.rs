@@ -1,0 +1,95 @@
+//! A trust note on a case, or on one relationship in it; a note on a
+//! relationship can also move its trust level.
+
+use super::trust::trust_choices;
+use super::{Answers, Key, Refusal, Spec, case_detail, choices};
+use crate::app::effect::SaveOp;
+use crate::app::form::{Field, FieldKind};
+use crate::app::state::State;
+use crate::model::{Confidentiality, Id, Intent, Kind, Record, TrustLevel, TrustNote};
+
+pub fn fields(state: &State, case: Id, relationship: Option<Id>) -> Spec {
+    let l = state.lang();
+    let f = Field::new;
+    let mut fields = vec![f(
+        Key::Confidentiality,
+        l.t("Who may read it", "公開範囲"),
+        choices(
+            &[
+                Confidentiality::Team,
+                Confidentiality::Shared,
+                Confidentiality::Private,
+            ],
+            |c| l.confidentiality(c),
+        ),
+    )];
+    let rel = relationship.and_then(|id| {
+        case_detail(state, case).and_then(|d| d.relationships.iter().find(|r| r.id == id))
+    });
+    // Trust moves only on a relationship: offered when one is selected.
+    if let Some(r) = rel {
+        let link = crate::ui::Theme::of(&state.cfg).sym.link;
+        let label = format!("{} {link} {}", state.name(r.a), state.name(r.b));
+        fields.push(
+            f(
+                Key::Relationship,
+                l.t("Relationship", "関係"),
+                FieldKind::Fixed,
+            )
+            .text(&label),
+        );
+        fields.push(f(
+            Key::TrustChange,
+            l.t("Trust level now", "現在の信頼度"),
+            trust_choices(l, true),
+        ));
+    }
+    fields.push(f(
+        Key::About,
+        l.t("About (body or person)", "対象（団体・人）"),
+        FieldKind::Party,
+    ));
+    fields.push(f(Key::Text, l.t("Note", "メモ"), FieldKind::Multi).required());
+    (l.t("Add a trust note", "信頼メモを追加"), fields)
+}
+
+pub fn changes(
+    state: &State,
+    a: &Answers,
+    case: Id,
+    relationship: Option<Id>,
+) -> Result<Vec<SaveOp>, Refusal> {
+    let trust_change = a
+        .code(Key::TrustChange)
+        .parse::<u8>()
+        .ok()
+        .and_then(|n| TrustLevel::new(n).ok());
+    let n = TrustNote {
+        id: Id::new(Kind::TrustNote, 1),
+        case: Some(case),
+        relationship,
+        about: a.party(Key::About),
+        author: a.user.clone(),
+        at: a.now,
+        text: a.lines(Key::Text),
+        confidentiality: a
+            .pick(Key::Confidentiality)
+            .unwrap_or(Confidentiality::Team),
+        trust_change,
+    };
+    n.validate().map_err(|e| a.refused(e))?;
+    let mut ops = Vec::new();
+    // A note that changes trust moves the relationship too.
+    if let (Some(level), Some(rid)) = (trust_change, relationship)
+        && let Some(r) =
+            case_detail(state, case).and_then(|d| d.relationships.iter().find(|r| r.id == rid))
+    {
+        ops.push(SaveOp::Append(Intent::Trust {
+            relationship: rid,
+            level,
+            on: a.today.max(r.trust.last().map_or(a.today, |t| t.on)),
+        }));
+    }
+    ops.push(SaveOp::Create(Record::TrustNote(n)));
+    Ok(ops)
+}

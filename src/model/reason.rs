@@ -1,0 +1,105 @@
+//! Why a record or a change is refused, as data: the screen renders it in
+//! the user's language (`Lang::reason`), and it crosses the server's socket
+//! as it is, so a Japanese screen never shows an English sentence.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Date, Id, Kind, ReferralStatus};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Reason {
+    /// A required value is blank.
+    Empty,
+    /// A control character (an escape sequence, a line break in a name).
+    ControlChar,
+    /// An id of the wrong kind of record.
+    WrongKind {
+        id: Id,
+        expected: Kind,
+    },
+    /// A change sent to a record of another kind.
+    WrongTarget {
+        id: Id,
+    },
+    /// An id that is neither a body nor a person.
+    NotAParty {
+        id: Id,
+    },
+    /// An end before its start.
+    EndsBeforeStart {
+        start: Date,
+    },
+    /// A date in the future for something that has already happened.
+    InFuture {
+        today: Date,
+    },
+    /// A date before the record's own start.
+    BeforeStart {
+        start: Date,
+    },
+    /// A date before the last entry of a history.
+    BeforeLast {
+        last: Date,
+    },
+    /// A history whose dates go backwards.
+    OutOfOrder,
+    OwnParent,
+    MinAboveMax,
+    PeerKindOnlyForPeers,
+    TrustOutOfRange {
+        level: u8,
+    },
+    NeedsTrust,
+    SameParty,
+    NoteWithoutOwner,
+    StartsProposed,
+    IllegalStep {
+        from: ReferralStatus,
+        to: ReferralStatus,
+    },
+    DeclineNeedsWhoAndWhy,
+    StatusHistoryEnd,
+    /// Earlier history entries were changed or removed.
+    HistoryKept,
+    /// A party's role in a case was changed or removed instead of ended.
+    RoleKept {
+        party: Id,
+    },
+    NoOpenRole {
+        party: Id,
+    },
+    AlreadyInTriad,
+    PartnershipNeedsTwo,
+    ConsentNeedsParty,
+    ConsentNeedsScope,
+    ConsentNeedsHow,
+    AlreadyWithdrawn,
+    /// The record is not there (or not for this reader).
+    NotFound {
+        id: Id,
+    },
+    /// A viewer tried to write.
+    ReadOnlyRole,
+    /// A supporter tried to write outside their own cases.
+    NotOwnCase {
+        id: Id,
+    },
+    /// The writer could not read what they would save.
+    WouldBeHidden {
+        id: Id,
+    },
+    /// The server could not be reached; nothing was written.
+    Unsaved {
+        detail: String,
+    },
+    /// A correction must name an earlier entry of the same record.
+    NothingToCorrect,
+}
+
+impl std::fmt::Display for Reason {
+    /// English, for logs, the CLI and tests; screens use `Lang::reason`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::i18n::Lang::En.reason(self))
+    }
+}
