@@ -180,13 +180,13 @@ impl SledStore {
     }
 }
 
+/// Called with each entry of a backup: tree, key, value.
+type OnEntry<'a> = &'a mut dyn FnMut(&[u8], &[u8], &[u8]) -> Result<()>;
+
 /// Reads a backup, calling `entry(tree, key, value)` for each entry, and
 /// checks its end and checksum. Entries are handed on as they are read:
 /// only a full read says the file is good.
-fn read_backup(
-    path: &Path,
-    entry: &mut dyn FnMut(&[u8], &[u8], &[u8]) -> Result<()>,
-) -> Result<BackupSummary> {
+fn read_backup(path: &Path, entry: OnEntry<'_>) -> Result<BackupSummary> {
     let bad = |reason: &str| StoreError::BadBackup {
         path: path.to_path_buf(),
         reason: reason.to_string(),
