@@ -692,6 +692,7 @@ fn tui(cli: &Cli) -> Result<ExitCode, String> {
         Some(
             tempfile::Builder::new()
                 .prefix("triad-demo-")
+                .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
                 .tempdir()
                 .map_err(|e| format!("cannot make a temporary demo store: {e}"))?,
         )

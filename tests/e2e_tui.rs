@@ -305,6 +305,12 @@ fn demo_flag_opens_a_private_store_and_ctrl_c_quits() {
         1,
         "the demo store lives in TMPDIR while running"
     );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = home.path().join("tmp").join(&demo_dirs()[0]);
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "the demo directory is its user's only");
+    }
     s.send("\x03");
     assert!(s.wait_exit().success());
     s.assert_restored();

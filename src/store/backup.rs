@@ -337,6 +337,7 @@ pub fn restore(backup: &Path, dir: &Path) -> Result<(BackupSummary, super::Check
     super::paths::ensure_writable_dir(&parent)?;
     let building = tempfile::Builder::new()
         .prefix(".triad-restore-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
         .tempdir_in(&parent)
         .map_err(io(&parent))?;
     let summary = restore_db(backup, &building.path().join("db"))?;

@@ -896,6 +896,7 @@ fn private_copy(dir: &Path) -> std::io::Result<tempfile::TempDir> {
     }
     let tmp = tempfile::Builder::new()
         .prefix("triad-readonly-")
+        .permissions(fs::Permissions::from_mode(0o700))
         .tempdir()?;
     copy(&dir.join("db"), &tmp.path().join("db"))?;
     Ok(tmp)
