@@ -22,7 +22,7 @@ pub use migrate::SCHEMA_VERSION;
 pub use paths::{ensure_own, ensure_writable_dir};
 pub use scope::Scope;
 pub use sled_store::{AsUser, BATCH, CheckReport, Reserved, SledStore};
-pub use space::{DEFAULT_RESERVE, RESERVE_ENV, free_bytes, why_read_only};
+pub use space::{DEFAULT_RESERVE, READ_ONLY_FILESYSTEM, RESERVE_ENV, free_bytes, why_read_only};
 
 use crate::model::{AuditAction, AuditEntry, Date, Entity, Id, Intent, Kind, Record};
 

@@ -63,9 +63,26 @@ fn a_write_below_the_reserve_is_refused_naming_the_free_space_and_writes_nothing
         });
         want
     });
+    // A screen says it in its own language (the TUI shows the reason).
+    let reason = err_reason(&store);
+    let ja = triad::i18n::Lang::Ja.reason(&reason);
+    assert!(
+        ja.contains("MB") && ja.contains("保存されていません"),
+        "{ja}"
+    );
+    assert!(
+        !ja.chars().any(|c| c.is_ascii_lowercase()),
+        "English in {ja}"
+    );
+    assert!(triad::i18n::Lang::En.reason(&reason).contains("MB free"));
     // With room again, the same write goes through.
     store.set_disk_reserve(0);
     store.create(person(1, "新")).unwrap();
+}
+
+fn err_reason(store: &SledStore) -> triad::model::Reason {
+    let err = store.create(person(1, "新")).unwrap_err();
+    err.reason().expect("a DiskFull has a reason")
 }
 
 /// What sled leaves when a snapshot is cut short (sled issue #1527).

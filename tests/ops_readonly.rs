@@ -45,6 +45,14 @@ fn assert_reads_and_refuses_writes(dir: &Path, why: &str) {
     let err = store.create(person(1, "新")).unwrap_err();
     assert!(matches!(err, StoreError::ReadOnly { .. }), "{err}");
     assert!(err.to_string().contains("open for reading only"), "{err}");
+    // A screen says it in its own language.
+    let filesystem = why == "mounted read-only";
+    assert_eq!(
+        err.reason(),
+        Some(triad::model::Reason::StoreReadOnly { filesystem })
+    );
+    let ja = triad::i18n::Lang::Ja.reason(&err.reason().unwrap());
+    assert!(ja.contains("読み取り専用"), "{ja}");
     let err = store
         .import(vec![person(9, "x")], &mut |_, _| {})
         .unwrap_err();

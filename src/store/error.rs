@@ -117,6 +117,15 @@ impl StoreError {
                 Some(error.reason.clone())
             }
             StoreError::Refused { error, .. } => Some(error.reason()),
+            StoreError::DiskFull {
+                free_mb, need_mb, ..
+            } => Some(Reason::DiskFull {
+                free_mb: *free_mb,
+                need_mb: *need_mb,
+            }),
+            StoreError::ReadOnly { reason, .. } => Some(Reason::StoreReadOnly {
+                filesystem: reason == crate::store::READ_ONLY_FILESYSTEM,
+            }),
             _ => None,
         }
     }

@@ -47,13 +47,16 @@ pub fn ensure_room(store: &Path, dir: &Path, reserve: u64, bytes: u64) -> Result
     })
 }
 
+/// What [`why_read_only`] says of a read-only filesystem.
+pub const READ_ONLY_FILESYSTEM: &str = "its filesystem is mounted read-only";
+
 /// Why the store in `dir` can only be read, if it can: its filesystem is
 /// mounted read-only, or its owner took away the write bits.
 pub fn why_read_only(dir: &Path) -> Option<String> {
     use nix::sys::statvfs::{FsFlags, statvfs};
     use nix::unistd::{AccessFlags, access};
     if statvfs(dir).is_ok_and(|s| s.flags().contains(FsFlags::ST_RDONLY)) {
-        return Some("its filesystem is mounted read-only".into());
+        return Some(READ_ONLY_FILESYSTEM.into());
     }
     let db = dir.join("db");
     for path in [
