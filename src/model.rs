@@ -25,7 +25,8 @@ pub use party::{Affiliation, Body, BodyKind, Cadence, PeerKind, Period, Person, 
 pub use reason::Reason;
 pub use record::{Entity, Record};
 pub use referral::{
-    DeclinedBy, Referral, ReferralCategory, ReferralStatus, Transition, TransitionError,
+    DeclinedBy, Referral, ReferralCategory, ReferralStatus, StepCorrection, Transition,
+    TransitionError,
 };
 pub use relationship::{Confidentiality, Relationship, TrustChange, TrustLevel, TrustNote};
 pub use text::{ValidationError, check_name, check_text};

@@ -251,12 +251,24 @@ fn footer_actions(state: &State) -> Vec<(Mode, Action)> {
             (Mode::Input, A::Cancel),
             (Mode::Input, A::Down),
         ],
-        Mode::Form => vec![
-            (Mode::Form, A::Save),
-            (Mode::Form, A::NextField),
-            (Mode::Form, A::Cancel),
-            (Mode::Form, A::OpenEditor),
-        ],
+        Mode::Form => {
+            let party = state
+                .form
+                .as_ref()
+                .and_then(|f| f.focused())
+                .is_some_and(|f| {
+                    matches!(
+                        f.kind,
+                        crate::app::form::FieldKind::Party | crate::app::form::FieldKind::Parties
+                    )
+                });
+            let mut v = vec![(Mode::Form, A::Save), (Mode::Form, A::NextField)];
+            if party {
+                v.extend([(Mode::Form, A::NextMatch), (Mode::Form, A::NewParty)]);
+            }
+            v.extend([(Mode::Form, A::Cancel), (Mode::Form, A::OpenEditor)]);
+            v
+        }
         Mode::Confirm
             if state
                 .confirm
@@ -337,6 +349,8 @@ fn hint_label(state: &State, a: &Action) -> &'static str {
         Action::No => l.t("no", "いいえ"),
         Action::TakeTheirs => l.t("take theirs", "相手の版"),
         Action::Edit => l.t("edit", "編集"),
+        Action::NextMatch => l.t("next match", "次の候補"),
+        Action::NewParty => l.t("new", "新規"),
         _ => "",
     }
 }

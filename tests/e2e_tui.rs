@@ -247,7 +247,8 @@ fn sendai_case_from_the_finder_then_a_note_that_survives_a_restart() {
     // Add a trust note.
     s.send("m");
     s.wait_for("Add a trust note");
-    s.send(&TAB.repeat(3));
+    // Who may read it, about whom, then the note.
+    s.send(&TAB.repeat(2));
     s.send("E2E note typed in a pty");
     s.send(CTRL_S);
     s.wait_for("Saved T-");
@@ -426,7 +427,7 @@ fn two_tuis_share_one_server_and_a_note_saved_in_one_shows_in_the_other() {
 
     a.send("m");
     a.wait_for("Add a trust note");
-    a.send(&TAB.repeat(3));
+    a.send(&TAB.repeat(2));
     a.send("Seen from the other pane");
     a.send(CTRL_S);
     a.wait_for("Saved T-");
@@ -447,7 +448,8 @@ fn the_tui_reconnects_when_the_server_dies_and_keeps_the_form() {
     open_sendai_notes(&mut s);
     s.send("m");
     s.wait_for("Add a trust note");
-    s.send(&TAB.repeat(3));
+    // Who may read it, about whom, then the note.
+    s.send(&TAB.repeat(2));
     s.send("Typed while the server died");
     let pids = server_pids(&store);
     assert_eq!(pids.len(), 1);

@@ -161,3 +161,46 @@ fn a_stored_history_can_only_grow() {
             .is_ok()
     );
 }
+
+#[test]
+fn a_corrected_step_keeps_the_step_as_recorded() {
+    let mut r = at(Accepted);
+    let recorded = r.history.clone();
+    let sent = r.sent_on().unwrap();
+    let earlier = sent.pred_opt().unwrap();
+    r.correct_step(1, earlier, "sent by fax", "sato", day(2025, 1, 1))
+        .unwrap();
+    assert_eq!(r.history, recorded, "the history is as it was");
+    assert_eq!(r.step_on(1), Some((earlier, "sent by fax")));
+    assert_eq!(r.sent_on(), Some(earlier));
+    assert_eq!(r.corrections.len(), 1);
+    // A step that is not there, a day to come, and a date that puts the
+    // steps out of order are refused.
+    let err = r
+        .clone()
+        .correct_step(9, earlier, "", "sato", day(2025, 1, 1))
+        .unwrap_err();
+    assert_eq!(err.reason, triad::model::Reason::NothingToCorrect);
+    let err = r
+        .clone()
+        .correct_step(1, day(2025, 1, 2), "", "sato", day(2025, 1, 1))
+        .unwrap_err();
+    assert_eq!(
+        err.reason,
+        triad::model::Reason::InFuture {
+            today: day(2025, 1, 1)
+        }
+    );
+    let err = r
+        .clone()
+        .correct_step(1, day(2023, 12, 31), "", "sato", day(2025, 1, 1))
+        .unwrap_err();
+    assert_eq!(err.reason, triad::model::Reason::OutOfOrder);
+    // An edit may not drop a correction.
+    let mut dropped = r.clone();
+    dropped.corrections.clear();
+    let err = triad::model::Record::Referral(dropped)
+        .check_successor(&triad::model::Record::Referral(r))
+        .unwrap_err();
+    assert_eq!(err.field, "corrections");
+}

@@ -95,6 +95,7 @@ fn note(num: u64, place: Place, conf: Confidentiality, author: &str) -> Record {
         text: format!("note {num}"),
         confidentiality: conf,
         trust_change: None,
+        corrects: None,
     })
 }
 

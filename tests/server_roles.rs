@@ -115,6 +115,7 @@ fn note(case: Id, level: Confidentiality, text: &str) -> Record {
         text: text.into(),
         confidentiality: level,
         trust_change: None,
+        corrects: None,
     })
 }
 

@@ -121,6 +121,7 @@ fn a_case_export_leaves_out_notes_the_exporter_may_not_read() {
             text: format!("{author}'s note"),
             confidentiality: c,
             trust_change: None,
+            corrects: None,
         })
     };
     let mine = store

@@ -301,7 +301,7 @@ fn a_new_case_is_validated_next_to_the_field_and_nothing_typed_is_lost() {
             .error
             .as_deref()
             .unwrap()
-            .contains("type part of a name")
+            .contains("<C-t> adds one")
     );
     app.press("<C-u>");
     app.press("<C-s>");
@@ -1343,4 +1343,138 @@ fn a_person_is_edited_from_their_page() {
         error.contains("wizard") && error.contains("nurse"),
         "{error}"
     );
+}
+
+#[test]
+fn a_note_is_corrected_by_a_new_note_and_the_original_is_kept() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    app.press("<Tab><Tab>");
+    assert_eq!(case_screen(&app).panel, CasePanel::Notes);
+    let original =
+        triad::app::view::note_rows(case_screen(&app), detail(&app), &app.state.cfg)[0].clone();
+    app.press("ggi");
+    let form = app.state.form.as_ref().expect("the correction form");
+    assert_eq!(form.value(Key::Text), original.text, "starts from its text");
+    retype(&mut app, Key::Text, "Corrected: the meeting is on Friday");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let id: Id = flash(&app).trim_start_matches("Saved ").parse().unwrap();
+    let fixed: TrustNote = demo.store.get_as(id).unwrap().unwrap();
+    assert_eq!(fixed.corrects, Some(original.id));
+    assert_eq!(fixed.confidentiality, original.confidentiality);
+    let kept: TrustNote = demo.store.get_as(original.id).unwrap().unwrap();
+    assert_eq!(kept, original, "the original is kept as it was");
+    let screen = app.screen();
+    assert!(screen.contains(&format!("corrected by {id}")), "{screen}");
+    assert!(
+        screen.contains(&format!("corrects {}", original.id)),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_referral_step_is_corrected_beside_it() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    app.press("<Tab>");
+    let r = triad::app::view::referral_rows(case_screen(&app), detail(&app))[0]
+        .referral()
+        .clone();
+    let last = r.history.len() - 1;
+    let (was, _) = r.step_on(last).unwrap();
+    app.press("ggi");
+    // Choose the last step, then its right date and note.
+    let steps = Key::Step;
+    retype(&mut app, steps, "");
+    for _ in 0..=last {
+        app.press("<Right>");
+    }
+    retype(&mut app, Key::On, &was.to_string());
+    retype(&mut app, Key::Note, "date taken from the letter");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let stored: triad::model::Referral = demo.store.get_as(r.id).unwrap().unwrap();
+    assert_eq!(stored.history, r.history, "the step as recorded is kept");
+    assert_eq!(
+        stored.step_on(last),
+        Some((was, "date taken from the letter"))
+    );
+}
+
+#[test]
+fn a_party_field_takes_romaji_and_offers_each_match() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    app.press("r<Tab>");
+    // Two Hello Work offices match: the field lists them and <C-n> goes
+    // through them by id.
+    app.type_text("harowaku");
+    let screen = app.screen();
+    assert!(screen.contains("2 match"), "{screen}");
+    app.press("<C-n>");
+    let first = app.state.form.as_ref().unwrap().value(Key::To).to_string();
+    app.press("<C-n>");
+    let second = app.state.form.as_ref().unwrap().value(Key::To).to_string();
+    app.press("<C-n>");
+    let third = app.state.form.as_ref().unwrap().value(Key::To).to_string();
+    assert_ne!(first, second);
+    assert_eq!(first, third, "round again");
+    let names: Vec<String> = [&first, &second]
+        .iter()
+        .map(|id| app.state.name(id.parse().unwrap()))
+        .collect();
+    assert!(
+        names.iter().all(|n| n.starts_with("ハローワーク")),
+        "{names:?}"
+    );
+    // A unique reading typed in romaji resolves on its own.
+    app.press("<C-u>");
+    app.type_text("harowaku maebashi");
+    assert!(app.screen().contains("= B-"), "{}", app.screen());
+}
+
+#[test]
+fn a_client_is_added_from_the_case_form_without_losing_it() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("nc");
+    app.type_text("New case from a phone call");
+    retype(&mut app, Key::Client, "山田 花子");
+    app.press("<C-t>");
+    let form = app.state.form.as_ref().expect("the person form");
+    assert_eq!(
+        form.value(Key::Name),
+        "山田 花子",
+        "the typed name comes along"
+    );
+    assert!(form.title.contains("New person"), "{}", form.title);
+    app.press("<C-s>");
+    // Back on the case form, with the new person in the field.
+    let form = app.state.form.as_ref().expect("the case form is back");
+    assert_eq!(form.value(Key::Title), "New case from a phone call");
+    let client: Id = form.value(Key::Client).parse().expect("an id");
+    assert_eq!(client.kind, Kind::Person);
+    let person: triad::model::Person = demo.store.get_as(client).unwrap().unwrap();
+    assert_eq!(person.name, "山田 花子");
+    app.press("<C-s>");
+    let case = detail(&app).case.clone();
+    assert_eq!(case.client, Some(client));
+    // <C-t> twice makes a body instead; leaving it goes back to the form
+    // that asked for it, as it was.
+    app.press("nc");
+    retype(&mut app, Key::Coordinator, "佐藤");
+    app.press("<C-t><C-t>");
+    assert!(
+        app.state.form.as_ref().unwrap().title.contains("New body"),
+        "{}",
+        app.screen()
+    );
+    app.press("<Esc>y");
+    let form = app.state.form.as_ref().expect("the case form is back");
+    assert_eq!(form.title, "New case");
+    assert_eq!(form.value(Key::Coordinator), "佐藤");
 }

@@ -75,6 +75,11 @@ pub enum Action {
     DeleteBack,
     DeleteForward,
     ClearField,
+    /// In a party field: the next body or person that matches what is typed.
+    NextMatch,
+    /// In a party field: make the person (or body) typed there, in a form
+    /// of its own, and come back with it filled in.
+    NewParty,
 
     // Yes/no questions.
     Yes,
@@ -174,6 +179,8 @@ impl Action {
         Action::DeleteBack,
         Action::DeleteForward,
         Action::ClearField,
+        Action::NextMatch,
+        Action::NewParty,
         Action::Yes,
         Action::No,
         Action::TakeTheirs,

@@ -103,6 +103,9 @@ pub struct Form<K> {
     pub error: Option<String>,
     /// Sent to the store; waiting for it to say the write is on disk.
     pub saving: bool,
+    /// What was typed in the focused party field before `NextMatch`
+    /// replaced it with a candidate's id, to go on to the next.
+    pub matching: Option<String>,
     initial: Vec<(String, usize)>,
 }
 
@@ -121,6 +124,7 @@ impl<K> Form<K> {
             focus,
             error: None,
             saving: false,
+            matching: None,
             initial,
         }
     }

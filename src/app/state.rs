@@ -259,6 +259,9 @@ pub struct State {
     /// Help's scroll position when open.
     pub help: Option<usize>,
     pub form: Option<AppForm>,
+    /// Forms set aside while a person or body they need is added: each
+    /// with the field the new record fills when it is saved.
+    pub parked: Vec<(AppForm, super::forms::Key)>,
     pub confirm: Option<Confirm>,
     /// Keys of a chord typed so far (`g` of `gg`).
     pub pending: Vec<Key>,
@@ -302,6 +305,7 @@ impl State {
             finder: None,
             help: None,
             form: None,
+            parked: Vec::new(),
             confirm: None,
             pending: Vec::new(),
             data: Data::default(),

@@ -442,6 +442,13 @@ fn case_screen(
     let referral = sel.referral.map(|r| r.id);
     let consent = sel.consent.cloned();
     let event = sel.event.map(|e| e.id);
+    let note = (s.panel == CasePanel::Notes)
+        .then(|| {
+            view::note_rows(s, d, &cfg)
+                .get(s.scroll[pi].sel)
+                .map(|n| n.id)
+        })
+        .flatten();
     match action {
         Action::Toggle | Action::Open if s.panel == CasePanel::Referrals => {
             if let Some(id) = referral
@@ -467,14 +474,18 @@ fn case_screen(
             _ => vec![],
         },
         Action::AddParty => open_form(state, FormKind::AddParty { case: case_id }),
-        Action::Edit => {
-            // The record selected, or else the case itself.
-            let record = referral
-                .or(consent.as_ref().map(|c| c.id))
-                .or(event)
-                .unwrap_or(case_id);
-            edit(state, record)
-        }
+        Action::Edit => match note {
+            // A note is history: it is corrected by a new note.
+            Some(note) => open_form(state, FormKind::CorrectNote { note }),
+            None => {
+                // The record selected, or else the case itself.
+                let record = referral
+                    .or(consent.as_ref().map(|c| c.id))
+                    .or(event)
+                    .unwrap_or(case_id);
+                edit(state, record)
+            }
+        },
         Action::EndRole => match party {
             Some(p) if p.until.is_none() => open_form(
                 state,
@@ -822,7 +833,20 @@ fn form(state: &mut State, action: Action) -> Effects {
     let multi = f
         .focused()
         .is_some_and(|x| x.kind == super::form::FieldKind::Multi);
+    if action != Action::NextMatch {
+        f.matching = None;
+    }
     match action {
+        Action::NextMatch => {
+            next_match(state);
+            vec![]
+        }
+        Action::NewParty => new_party(state),
+        Action::Cancel if !f.dirty() && !state.parked.is_empty() => {
+            // Back to the form that asked for the new person or body.
+            state.form = state.parked.pop().map(|(f, _)| f);
+            vec![]
+        }
         Action::Cancel => {
             if f.dirty() {
                 let l = state.lang();
@@ -890,6 +914,116 @@ fn form(state: &mut State, action: Action) -> Effects {
     }
 }
 
+/// The focused party field's last part (the one being typed, in a list).
+fn typed_party(f: &forms::AppForm) -> Option<(forms::Key, String)> {
+    use super::form::FieldKind;
+    let field = f.focused()?;
+    if !matches!(field.kind, FieldKind::Party | FieldKind::Parties) {
+        return None;
+    }
+    let last = field.value().rsplit([',', '、', '，']).next().unwrap_or("");
+    Some((field.key, last.trim().to_string()))
+}
+
+/// Replace the last part of the focused party field with `text`.
+fn retype_party(f: &mut forms::AppForm, text: &str) {
+    if let Some(field) = f.focused_mut() {
+        let value = field.input.text.clone();
+        let keep = value.rfind([',', '、', '，']).map_or("", |i| &value[..=i]);
+        let sep = if keep.is_empty() { "" } else { " " };
+        field.input = super::input::TextInput::new(&format!("{keep}{sep}{text}"));
+        field.error = None;
+    }
+}
+
+/// Cycle the focused party field through the records its text matches.
+fn next_match(state: &mut State) {
+    let Some(f) = state.form.as_ref() else {
+        return;
+    };
+    let Some((_, typed)) = typed_party(f) else {
+        return;
+    };
+    let query = f.matching.clone().unwrap_or(typed.clone());
+    let found = forms::party_matches(state, &query);
+    if found.is_empty() {
+        return;
+    }
+    let at = found.iter().position(|id| id.to_string() == typed);
+    let next = found[at.map_or(0, |i| (i + 1) % found.len())];
+    if let Some(f) = state.form.as_mut() {
+        retype_party(f, &next.to_string());
+        f.matching = Some(query);
+    }
+}
+
+/// Set the form aside and add the person (or body) typed in its focused
+/// party field; pressed again in that new form, a body (or person) instead.
+fn new_party(state: &mut State) -> Effects {
+    let Some(f) = state.form.as_ref() else {
+        return vec![];
+    };
+    let swap = match f.kind {
+        FormKind::NewPerson if !state.parked.is_empty() => Some(FormKind::NewBody),
+        FormKind::NewBody if !state.parked.is_empty() => Some(FormKind::NewPerson),
+        _ => None,
+    };
+    if let Some(kind) = swap {
+        let name = f.value(forms::Key::Name).to_string();
+        let mut next = match forms::open(state, kind) {
+            Ok(next) => next,
+            Err(_) => return vec![],
+        };
+        if let Some(field) = next.fields.iter_mut().find(|x| x.key == forms::Key::Name) {
+            field.input = super::input::TextInput::new(&name);
+        }
+        state.form = Some(next);
+        return vec![];
+    }
+    let Some((key, typed)) = typed_party(f) else {
+        return vec![];
+    };
+    let kind = match key {
+        forms::Key::Body | forms::Key::Parent => FormKind::NewBody,
+        _ => FormKind::NewPerson,
+    };
+    let mut next = match forms::open(state, kind) {
+        Ok(next) => next,
+        Err(_) => return vec![],
+    };
+    if let Some(field) = next.fields.iter_mut().find(|x| x.key == forms::Key::Name) {
+        field.input = super::input::TextInput::new(&typed);
+    }
+    if let Some(parent) = state.form.take() {
+        next.title = format!(
+            "{} {} {}",
+            parent.title,
+            crate::ui::Theme::of(&state.cfg).sym.arrow,
+            next.title
+        );
+        state.parked.push((parent, key));
+    }
+    state.form = Some(next);
+    vec![]
+}
+
+/// A person or body added from a form's field: back to that form, with
+/// the new record in the field. True when there was such a form.
+fn unpark(state: &mut State, records: &[Record]) -> bool {
+    let Some(id) = records.iter().map(Record::id).find(|i| i.is_party()) else {
+        return false;
+    };
+    let Some((mut parent, key)) = state.parked.pop() else {
+        return false;
+    };
+    if let Some(i) = parent.fields.iter().position(|x| x.key == key) {
+        parent.focus = i;
+        retype_party(&mut parent, &id.to_string());
+    }
+    state.form = Some(parent);
+    true
+}
+
 fn save_form(state: &mut State) -> Effects {
     let Some(mut f) = state.form.take() else {
         return vec![];
@@ -923,7 +1057,8 @@ fn confirm(state: &mut State, action: Action) -> Effects {
     }
     match c.on_yes {
         Confirmed::DiscardForm => {
-            state.form = None;
+            // A form set aside for this one comes back.
+            state.form = state.parked.pop().map(|(f, _)| f);
             vec![]
         }
         Confirmed::Quit => {
@@ -1310,6 +1445,8 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
     } else {
         None
     };
+    let back_to_form =
+        matches!(kind, Some(FormKind::NewBody | FormKind::NewPerson)) && unpark(state, &records);
     let mut fx = Vec::new();
     let mut docs: Vec<FinderDoc> = Vec::new();
     let none = Default::default();
@@ -1364,6 +1501,7 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
     // A new case, body or person opens; anything else reloads the screen.
     let first = records.first().map(Record::id);
     match (kind, first) {
+        _ if back_to_form => {}
         (Some(FormKind::NewCase | FormKind::NewBody | FormKind::NewPerson), Some(id)) => {
             if let Some(link) = view::link_to(id) {
                 fx.extend(push_link(state, link));

@@ -348,6 +348,7 @@ impl Builder {
             text: text.to_string(),
             confidentiality,
             trust_change: None,
+            corrects: None,
         }))
     }
 
@@ -426,6 +427,7 @@ impl Builder {
             decline_reason: String::new(),
             follow_up: None,
             outcome: String::new(),
+            corrections: vec![],
         }))
     }
 

@@ -787,6 +787,7 @@ fn add_case(g: &mut Gen, pool: &Pool, i: usize) {
             } else {
                 String::new()
             },
+            corrections: vec![],
         }));
     }
 
@@ -831,6 +832,7 @@ fn add_case(g: &mut Gen, pool: &Pool, i: usize) {
             text: format!("Synthetic note {k} on {place} {cond}"),
             confidentiality: conf,
             trust_change: None,
+            corrects: None,
         }));
     }
 

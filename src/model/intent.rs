@@ -51,6 +51,15 @@ pub enum Intent {
     },
     /// The client withdraws a consent.
     WithdrawConsent { consent: Id, on: Date },
+    /// A referral's step put right: its date and note; the step as first
+    /// recorded is kept.
+    CorrectStep {
+        referral: Id,
+        step: usize,
+        on: Date,
+        #[serde(default)]
+        note: String,
+    },
 }
 
 /// Why an intent cannot apply to the record as it is now.
@@ -90,7 +99,9 @@ impl Intent {
     /// The record it changes.
     pub fn target(&self) -> Id {
         match self {
-            Intent::ReferralStep { referral, .. } => *referral,
+            Intent::ReferralStep { referral, .. } | Intent::CorrectStep { referral, .. } => {
+                *referral
+            }
             Intent::Trust { relationship, .. } => *relationship,
             Intent::AddParty { case, .. }
             | Intent::EndRole { case, .. }
@@ -103,7 +114,9 @@ impl Intent {
     /// in the future (a follow-up date can).
     fn happened_on(&self) -> Option<(&'static str, Date)> {
         match self {
-            Intent::ReferralStep { on, .. } | Intent::Trust { on, .. } => Some(("on", *on)),
+            Intent::ReferralStep { on, .. }
+            | Intent::Trust { on, .. }
+            | Intent::CorrectStep { on, .. } => Some(("on", *on)),
             Intent::EndRole { on, .. } => Some(("until", *on)),
             Intent::CaseStatus { on, .. } => Some(("on", *on)),
             Intent::WithdrawConsent { on, .. } => Some(("withdrawn_on", *on)),
@@ -212,6 +225,9 @@ impl Intent {
                     .into());
                 }
                 c.withdrawn_on = Some(*on);
+            }
+            (Intent::CorrectStep { step, on, note, .. }, Record::Referral(r)) => {
+                r.correct_step(*step, *on, note, by, now.date_naive())?;
             }
             _ => return Err(IntentError::WrongKind(id)),
         }

@@ -138,7 +138,10 @@ impl Record {
                 }
                 Ok(())
             }
-            (Record::Referral(o), Record::Referral(n)) => kept("history", &o.history, &n.history),
+            (Record::Referral(o), Record::Referral(n)) => {
+                kept("history", &o.history, &n.history)?;
+                kept("corrections", &o.corrections, &n.corrections)
+            }
             (Record::Relationship(o), Record::Relationship(n)) => kept("trust", &o.trust, &n.trust),
             _ => Ok(()),
         }
@@ -161,7 +164,7 @@ impl Record {
                 v.extend(r.case);
                 v
             }
-            Record::TrustNote(n) => [n.case, n.relationship, n.about]
+            Record::TrustNote(n) => [n.case, n.relationship, n.about, n.corrects]
                 .into_iter()
                 .flatten()
                 .collect(),

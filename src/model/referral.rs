@@ -98,6 +98,23 @@ pub struct Referral {
     pub follow_up: Option<Date>,
     #[serde(default)]
     pub outcome: String,
+    /// Corrections of steps, oldest first: the steps stay as they were
+    /// recorded, and each correction says which it corrects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<StepCorrection>,
+}
+
+/// A step's date or note put right, kept beside the step it corrects.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepCorrection {
+    /// The step's place in the history (0 is the proposal).
+    pub step: usize,
+    pub on: Date,
+    #[serde(default)]
+    pub note: String,
+    pub by: String,
+    /// The day the correction was made.
+    pub made_on: Date,
 }
 
 /// Why a referral cannot move as asked.
@@ -157,7 +174,48 @@ impl Referral {
             decline_reason: String::new(),
             follow_up: None,
             outcome: String::new(),
+            corrections: vec![],
         }
+    }
+
+    /// Step `i` as it stands: its latest correction, else as recorded.
+    pub fn step_on(&self, i: usize) -> Option<(Date, &str)> {
+        let t = self.history.get(i)?;
+        Some(
+            self.corrections
+                .iter()
+                .rev()
+                .find(|c| c.step == i)
+                .map_or((t.on, t.note.as_str()), |c| (c.on, c.note.as_str())),
+        )
+    }
+
+    /// Corrects step `step` to date `on` with `note`, keeping the original.
+    pub fn correct_step(
+        &mut self,
+        step: usize,
+        on: Date,
+        note: &str,
+        by: &str,
+        made_on: Date,
+    ) -> Result<(), ValidationError> {
+        if step >= self.history.len() {
+            return Err(ValidationError::new("step", Reason::NothingToCorrect));
+        }
+        if on > made_on {
+            return Err(ValidationError::new(
+                "on",
+                Reason::InFuture { today: made_on },
+            ));
+        }
+        self.corrections.push(StepCorrection {
+            step,
+            on,
+            note: note.to_string(),
+            by: by.to_string(),
+            made_on,
+        });
+        self.validate()
     }
 
     pub fn status(&self) -> ReferralStatus {
@@ -168,10 +226,11 @@ impl Referral {
 
     /// The day it was sent, if it was.
     pub fn sent_on(&self) -> Option<Date> {
-        self.history
+        let i = self
+            .history
             .iter()
-            .find(|t| t.status == ReferralStatus::Sent)
-            .map(|t| t.on)
+            .position(|t| t.status == ReferralStatus::Sent)?;
+        self.step_on(i).map(|(on, _)| on)
     }
 
     /// Moves the referral on; illegal moves are refused and change nothing.
@@ -216,10 +275,14 @@ impl Referral {
         if !from.can_move_to(to) {
             return Err(TransitionError::Illegal { from, to });
         }
-        if let Some(last) = self.history.last()
-            && on < last.on
+        if let Some((last, _)) = self
+            .history
+            .len()
+            .checked_sub(1)
+            .and_then(|i| self.step_on(i))
+            && on < last
         {
-            return Err(TransitionError::BeforeLast { on, last: last.on });
+            return Err(TransitionError::BeforeLast { on, last });
         }
         self.history.push(Transition {
             status: to,
@@ -263,9 +326,25 @@ impl Referral {
                     },
                 ));
             }
-            if pair[1].on < pair[0].on {
-                return Err(ValidationError::new("history", Reason::OutOfOrder));
+        }
+        for c in &self.corrections {
+            if c.step >= self.history.len() {
+                return Err(ValidationError::new("step", Reason::NothingToCorrect));
             }
+            check_name("corrections", &c.by)?;
+            check_text("corrections", &c.note)?;
+        }
+        // In date order as the steps stand now, corrections included.
+        let dates: Vec<Date> = (0..self.history.len())
+            .filter_map(|i| self.step_on(i).map(|(on, _)| on))
+            .collect();
+        if dates.windows(2).any(|w| w[1] < w[0]) {
+            let field = if self.corrections.is_empty() {
+                "history"
+            } else {
+                "on"
+            };
+            return Err(ValidationError::new(field, Reason::OutOfOrder));
         }
         let declined = self.status() == ReferralStatus::Declined;
         if declined && (self.declined_by.is_none() || self.decline_reason.trim().is_empty()) {

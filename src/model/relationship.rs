@@ -120,6 +120,9 @@ pub struct TrustNote {
     pub confidentiality: Confidentiality,
     #[serde(default)]
     pub trust_change: Option<TrustLevel>,
+    /// The note this one corrects; that note is kept as it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<Id>,
 }
 
 impl TrustNote {
@@ -136,6 +139,9 @@ impl TrustNote {
         }
         if let Some(p) = &self.about {
             expect_party("about", p)?;
+        }
+        if let Some(c) = &self.corrects {
+            expect_kind("corrects", c, Kind::TrustNote)?;
         }
         check_name("author", &self.author)?;
         if self.text.trim().is_empty() {

@@ -118,7 +118,7 @@ pub fn triad_list(state: &State, d: &CaseDetail, sel: Scroll, area: Rect, buf: &
             {
                 let at = name(&d.names, a.body);
                 let when = match a.until {
-                    Some(u) => format!(" ({} {u})", l.t("left", "退職")),
+                    Some(u) => format!(" ({} {u})", l.t("left", "所属終了")),
                     None => String::new(),
                 };
                 spans.push(styled(format!("  @ {at}{when}"), t.dim()));
@@ -258,23 +258,44 @@ pub fn referrals(
                 styled(text::fit(&outcome, outcome_w, cut), t.dim()),
             ]
         }
-        ReferralRow::Step(_, step) => vec![
-            Span::raw("    "),
-            styled(format!("{}  ", step.on), t.dim()),
-            styled(
-                pad(l.referral_status(step.status), 10, cut),
-                t.referral_status(step.status),
-            ),
-            styled(
-                format!("{} {}", l.t("by", "記録"), text::clean(&step.by)),
-                t.dim(),
-            ),
-            Span::raw(if step.note.is_empty() {
-                String::new()
-            } else {
-                format!("  {}", text::clean(&step.note))
-            }),
-        ],
+        ReferralRow::Step(r, step) => {
+            // A corrected step shows what it should read, and that it was
+            // corrected (the step as recorded stays in the store).
+            let i = r.history.iter().position(|h| std::ptr::eq(h, step));
+            let (on, note) = i
+                .and_then(|i| r.step_on(i))
+                .unwrap_or((step.on, &step.note));
+            let corrected = on != step.on || note != step.note;
+            vec![
+                Span::raw("    "),
+                styled(format!("{on}  "), t.dim()),
+                styled(
+                    pad(l.referral_status(step.status), 10, cut),
+                    t.referral_status(step.status),
+                ),
+                styled(
+                    format!("{} {}", l.t("by", "記録"), text::clean(&step.by)),
+                    t.dim(),
+                ),
+                Span::raw(if note.is_empty() {
+                    String::new()
+                } else {
+                    format!("  {}", text::clean(note))
+                }),
+                styled(
+                    if corrected {
+                        format!(
+                            "  ({} {})",
+                            l.t("corrected; recorded as", "訂正済み。元の記録:"),
+                            step.on
+                        )
+                    } else {
+                        String::new()
+                    },
+                    t.dim(),
+                ),
+            ]
+        }
     });
 }
 
@@ -322,6 +343,14 @@ pub fn notes(
         }
         if let Some(a) = n.about {
             spans.push(styled(format!("({}) ", name(&d.names, a)), t.dim()));
+        }
+        if let Some(old) = n.corrects {
+            let label = l.t("corrects", "訂正:");
+            spans.push(styled(format!("[{label} {old}] "), t.dim()));
+        }
+        if let Some(by) = d.notes.iter().find(|x| x.corrects == Some(n.id)) {
+            let label = l.t("corrected by", "訂正済み:");
+            spans.push(styled(format!("[{label} {}] ", by.id), t.dim()));
         }
         if readable(state, n) {
             spans.push(Span::raw(text::clean(n.text.lines().next().unwrap_or(""))));

@@ -53,6 +53,10 @@ pub enum FormKind {
         case: Id,
         relationship: Option<Id>,
     },
+    /// A new note that corrects `note`, which is kept as it was.
+    CorrectNote {
+        note: Id,
+    },
     ProposeReferral {
         case: Id,
     },
@@ -132,6 +136,8 @@ pub enum Key {
     Peer,
     Medical,
     Government,
+    Step,
+    Corrects,
 }
 
 impl Key {
@@ -194,6 +200,8 @@ impl Key {
             K::Peer => "peer",
             K::Medical => "medical",
             K::Government => "government",
+            K::Step => "step",
+            K::Corrects => "corrects",
         }
     }
 }
@@ -226,6 +234,7 @@ fn spec(state: &State, kind: &FormKind) -> Result<Spec, String> {
         FormKind::EndRole { case, party } => triad::end_fields(state, *case, *party)?,
         FormKind::SetTrust { case, relationship } => trust::fields(state, *case, *relationship),
         FormKind::AddNote { case, relationship } => note::fields(state, *case, *relationship),
+        FormKind::CorrectNote { note } => note::correct_fields(state, *note)?,
         FormKind::ProposeReferral { case } => referral::propose_fields(state, *case),
         FormKind::AdvanceReferral { referral } => referral::advance_fields(state, *referral)?,
         FormKind::RecordConsent { case } => consent::fields(state, *case, None)?,
@@ -285,6 +294,7 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
         FormKind::EndRole { case, party } => triad::end_changes(state, &a, case, party),
         FormKind::SetTrust { case, relationship } => trust::changes(state, &a, case, relationship),
         FormKind::AddNote { case, relationship } => note::changes(state, &a, case, relationship),
+        FormKind::CorrectNote { note } => note::correct_changes(state, &a, note),
         FormKind::ProposeReferral { case } => referral::propose_changes(&a, case),
         FormKind::AdvanceReferral { referral } => referral::advance_changes(state, &a, referral),
         FormKind::RecordConsent { case } => consent::changes(state, &a, case, None),
@@ -597,57 +607,95 @@ pub fn revision(state: &State, id: Id) -> Option<u64> {
     })
 }
 
-/// What a party field's text points at: an id, or a unique name.
-pub fn resolve_party(state: &State, text: &str) -> Result<Id, String> {
-    let l = state.lang();
+/// The bodies and people a party field's text may mean, best first: an
+/// id, else names and readings compared as the finder compares them
+/// (width, case and kana folded, romaji in any common spelling); exact
+/// matches before partial ones.
+pub fn party_matches(state: &State, text: &str) -> Vec<Id> {
+    use crate::search::normalize::{fold, id_key, romaji};
     let text = text.trim();
-    if let Ok(id) = text.parse::<Id>()
+    if let Some(id) = id_key(text).and_then(|k| k.parse::<Id>().ok())
         && id.is_party()
     {
-        return if state.data.names.contains_key(&id) {
-            Ok(id)
+        return state
+            .data
+            .names
+            .contains_key(&id)
+            .then_some(id)
+            .into_iter()
+            .collect();
+    }
+    let (want, want_romaji) = (fold(text), romaji(text));
+    if want.is_empty() {
+        return vec![];
+    }
+    let mut found: Vec<(u8, &str, Id)> = Vec::new();
+    for n in state.data.names.values().filter(|n| n.id.is_party()) {
+        let name = fold(&n.name);
+        let reading = n.reading.as_deref().map(fold).unwrap_or_default();
+        let spoken = n
+            .reading
+            .as_deref()
+            .map(romaji)
+            .unwrap_or_else(|| romaji(&n.name));
+        let rank = if name == want
+            || reading == want
+            || (!want_romaji.is_empty() && spoken == want_romaji)
+        {
+            0
+        } else if name.contains(&want)
+            || (!reading.is_empty() && reading.contains(&want))
+            || (want_romaji.len() >= 2 && spoken.contains(&want_romaji))
+        {
+            1
         } else {
-            Err(format!(
-                "{id}: {}",
-                l.t("no such body or person", "該当する団体・人がいません")
-            ))
+            continue;
         };
+        found.push((rank, n.name.as_str(), n.id));
     }
-    let needle = text.to_lowercase();
-    let mut exact = Vec::new();
-    let mut partial = Vec::new();
-    for n in state.data.names.values() {
-        let name = n.name.to_lowercase();
-        let reading = n.reading.as_deref().unwrap_or("").to_lowercase();
-        if name == needle || reading == needle {
-            exact.push(n);
-        } else if name.contains(&needle) || (!reading.is_empty() && reading.contains(&needle)) {
-            partial.push(n);
-        }
-    }
-    let found = if exact.is_empty() { partial } else { exact };
-    match found.as_slice() {
-        [one] => Ok(one.id),
-        [] => Err(l
-            .t(
-                "no body or person by that name; type part of a name or an id like B-0003",
-                "該当なし。名前の一部かB-0003のようなIDを入力してください",
+    found.sort();
+    let best = found.first().map(|f| f.0);
+    found
+        .into_iter()
+        .filter(|f| Some(f.0) == best)
+        .map(|f| f.2)
+        .collect()
+}
+
+/// What a party field's text points at, or what to say: none, or the
+/// candidates when several match.
+pub fn resolve_party(state: &State, text: &str) -> Result<Id, String> {
+    let l = state.lang();
+    let key = |a| {
+        state
+            .keymap
+            .key_for(crate::keymap::Mode::Form, &a)
+            .unwrap_or_default()
+    };
+    match party_matches(state, text).as_slice() {
+        [one] => Ok(*one),
+        [] => Err(format!(
+            "{} {} {}",
+            l.t("no body or person by that name;", "該当なし。"),
+            key(super::Action::NewParty),
+            l.t(
+                "adds one, or type an id like B-0003",
+                "で新規登録、またはB-0003のようなIDを入力",
             )
-            .to_string()),
+        )),
         many => {
-            let mut ids: Vec<(Id, &str)> = many.iter().map(|n| (n.id, n.name.as_str())).collect();
-            ids.sort();
-            let shown: Vec<String> = ids
+            let shown: Vec<String> = many
                 .iter()
                 .take(3)
-                .map(|(i, n)| format!("{i} {n}"))
+                .map(|i| format!("{i} {}", state.name(*i)))
                 .collect();
             Err(format!(
-                "{} {}: {}{}",
+                "{} {}: {}; {} {}",
                 many.len(),
                 l.t("match", "件該当"),
                 shown.join(", "),
-                l.t("; type the id", "。IDを入力してください")
+                key(super::Action::NextMatch),
+                l.t("picks the next", "で次の候補")
             ))
         }
     }

@@ -76,6 +76,7 @@ pub fn changes(
             .pick(Key::Confidentiality)
             .unwrap_or(Confidentiality::Team),
         trust_change,
+        corrects: None,
     };
     n.validate().map_err(|e| a.refused(e))?;
     let mut ops = Vec::new();
@@ -92,4 +93,56 @@ pub fn changes(
     }
     ops.push(SaveOp::Create(Record::TrustNote(n)));
     Ok(ops)
+}
+
+fn find(state: &State, id: Id) -> Option<TrustNote> {
+    state.stack.iter().rev().find_map(|s| match s {
+        crate::app::state::Screen::Case(c) => c
+            .detail
+            .as_ref()
+            .and_then(|d| d.notes.iter().find(|n| n.id == id).cloned()),
+        _ => None,
+    })
+}
+
+/// A correction shows the note it corrects and starts from its text.
+pub fn correct_fields(state: &State, id: Id) -> Result<Spec, String> {
+    let l = state.lang();
+    let n = find(state, id).ok_or_else(|| super::not_loaded(l))?;
+    let was = format!("{} {} {}", n.id, n.at.date_naive(), n.author);
+    Ok((
+        l.t("Correct a note", "メモを訂正"),
+        vec![
+            Field::new(
+                Key::Corrects,
+                l.t("Corrects", "訂正する記録"),
+                FieldKind::Fixed,
+            )
+            .text(&was),
+            Field::new(
+                Key::Text,
+                l.t("Note as it should read", "訂正後のメモ"),
+                FieldKind::Multi,
+            )
+            .required()
+            .text(&n.text),
+        ],
+    ))
+}
+
+/// A new note, at the same level and in the same place as the one it
+/// corrects; that one is kept, marked as corrected where it is shown.
+pub fn correct_changes(state: &State, a: &Answers, id: Id) -> Result<Vec<SaveOp>, Refusal> {
+    let old = find(state, id).ok_or_else(|| ("", super::not_loaded(a.lang)))?;
+    let n = TrustNote {
+        id: Id::new(Kind::TrustNote, 1),
+        author: a.user.clone(),
+        at: a.now,
+        text: a.lines(Key::Text),
+        trust_change: None,
+        corrects: Some(old.id),
+        ..old
+    };
+    n.validate().map_err(|e| a.refused(e))?;
+    Ok(vec![SaveOp::Create(Record::TrustNote(n))])
 }

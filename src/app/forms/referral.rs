@@ -187,6 +187,16 @@ pub fn advance_changes(state: &State, a: &Answers, id: Id) -> Result<Vec<SaveOp>
 pub fn edit_fields(state: &State, r: &Referral) -> Spec {
     let l = state.lang();
     let f = Field::new;
+    // Steps are history: a wrong date or note is corrected beside the step.
+    let mut options = vec![(String::new(), l.t("(none)", "（なし）").to_string())];
+    for (i, t) in r.history.iter().enumerate() {
+        let (on, _) = r.step_on(i).unwrap_or((t.on, ""));
+        options.push((
+            i.to_string(),
+            format!("{} {on}", l.referral_status(t.status)),
+        ));
+    }
+    let steps = FieldKind::Choice(options);
     (
         l.t("Edit referral", "紹介を編集"),
         vec![
@@ -213,6 +223,17 @@ pub fn edit_fields(state: &State, r: &Referral) -> Spec {
             )
             .text(&date_text(r.follow_up)),
             f(Key::Outcome, l.t("Outcome", "結果"), FieldKind::Multi).text(&r.outcome),
+            f(Key::Step, l.t("Correct a step", "訂正する段階"), steps),
+            f(
+                Key::On,
+                l.t("Its date should be", "正しい日付"),
+                FieldKind::Date,
+            ),
+            f(
+                Key::Note,
+                l.t("Its note should be", "正しいメモ"),
+                FieldKind::Text,
+            ),
         ],
     )
 }
@@ -226,8 +247,32 @@ pub fn edit_changes(a: &Answers, mut r: Referral, base: u64) -> Result<Vec<SaveO
     r.follow_up = a.date(Key::FollowUp);
     r.outcome = a.lines(Key::Outcome);
     r.validate().map_err(|e| a.refused(e))?;
-    Ok(vec![SaveOp::Edit {
+    let id = r.id;
+    let correction = match a.code(Key::Step).parse::<usize>() {
+        Ok(step) => {
+            let Some(on) = a.date(Key::On) else {
+                return Err(a.required(Key::On));
+            };
+            let on = a.happened(Key::On).map(|_| on)?;
+            let note = a.text(Key::Note);
+            // Checked on the copy shown, for an answer in place.
+            let mut check = r.clone();
+            check
+                .correct_step(step, on, &note, &a.user, a.today)
+                .map_err(|e| a.refused(e))?;
+            Some(Intent::CorrectStep {
+                referral: id,
+                step,
+                on,
+                note,
+            })
+        }
+        Err(_) => None,
+    };
+    let mut ops = vec![SaveOp::Edit {
         record: Record::Referral(r),
         base,
-    }])
+    }];
+    ops.extend(correction.map(SaveOp::Append));
+    Ok(ops)
 }
