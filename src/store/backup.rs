@@ -289,7 +289,11 @@ pub fn verify_backup(path: &Path) -> Result<BackupSummary> {
 /// flushed. Fails (leaving `db_dir` to the caller to remove) if the
 /// backup is bad.
 pub(super) fn restore_db(backup: &Path, db_dir: &Path) -> Result<BackupSummary> {
-    let db = sled::Config::new().path(db_dir).open()?;
+    // sled's default cache (1 GiB) would hold much of a big store in memory.
+    let db = sled::Config::new()
+        .path(db_dir)
+        .cache_capacity(super::sled_store::CACHE_BYTES)
+        .open()?;
     let mut trees: HashMap<Vec<u8>, (sled::Tree, sled::Batch, usize)> = HashMap::new();
     let summary = read_backup(backup, &mut |tree, key, value| {
         let slot = match trees.get_mut(tree) {

@@ -27,7 +27,7 @@ use crate::model::{AuditAction, AuditEntry, Date, Id, Intent, Kind, Record};
 pub const BATCH: usize = 1000;
 
 /// sled's default cache is 1 GiB; a coordinator's store needs far less.
-const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+pub(super) const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// How many recent request ids are kept to answer a retry: far more than
 /// the writes a client can have had in flight when its connection broke.
@@ -211,10 +211,15 @@ impl Reserved {
         // or compaction would stop sled opening, or take up the disk.
         let mut notices = Vec::new();
         for name in space::set_aside_interrupted_snapshots(files).map_err(io)? {
-            notices.push(format!(
-                "set aside {name}, an unfinished snapshot (a full disk or a crash while it was written), into {}",
-                dir.join("set-aside").display()
-            ));
+            notices.push(match copy {
+                None => format!(
+                    "set aside {name}, an unfinished snapshot (a full disk or a crash while it was written), into {}",
+                    dir.join("set-aside").display()
+                ),
+                Some(_) => format!(
+                    "left {name}, an unfinished snapshot, out of the copy this read-only store is read from"
+                ),
+            });
         }
         if read_only.is_none() {
             super::compact::clear_leftovers(dir).map_err(io)?;
