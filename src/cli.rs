@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::exchange;
 use crate::i18n::Lang;
-use crate::model::{AuditAction, Id, Kind, Record};
+use crate::model::{AuditAction, Id, Kind, Record, escape, escape_multiline};
 use crate::server::client::{Client, Target};
 use crate::server::protocol::{Ask, Part, RECORDS_PER_FRAME};
 use crate::store::StoreError;
@@ -152,7 +152,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match dispatch(cli) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("triad: {message}");
+            eprintln!("triad: {}", escape_multiline(&message));
             ExitCode::from(2)
         }
     }
@@ -225,6 +225,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             format,
             case,
             out.as_deref(),
+            crate::app::config::ui_lang(cli.lang)?,
         ),
         Some(Command::Check) => check(&mut connect(&target(&cli, true)?)?),
         Some(Command::Serve {
@@ -349,7 +350,7 @@ fn demo(client: &mut Client, scale: usize) -> Result<ExitCode, String> {
     let mut progress = progress_printer("synthetic cases");
     client
         .ask(Ask::Demo { scale }, &mut |part| match part {
-            Part::Text { text } => eprintln!("{text}"),
+            Part::Text { text } => eprintln!("{}", escape_multiline(&text)),
             Part::Progress { done, total } => progress(done, total),
             _ => {}
         })
@@ -382,10 +383,13 @@ fn search(client: &mut Client, query: &str, limit: usize, json: bool) -> Result<
                 serde_json::json!({"kind": h.id.kind.name(), "id": h.id.to_string(), "name": h.label, "score": h.score})
             })
             .collect();
-        println!("{}", serde_json::Value::Array(rows));
+        println!(
+            "{}",
+            exchange::json_safe(&serde_json::Value::Array(rows).to_string())
+        );
     } else {
         for h in hits {
-            println!("{} {} {}", h.id.kind.name(), h.id, h.label);
+            println!("{} {} {}", h.id.kind.name(), h.id, escape(&h.label));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -416,7 +420,10 @@ fn import(target: &Target, file: &Path) -> Result<ExitCode, String> {
             }
         })
         .map_err(|e| not_imported(&e))?;
-    eprintln!("imported {n} records from {}", file.display());
+    eprintln!(
+        "imported {n} records from {}",
+        escape(&file.display().to_string())
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -437,7 +444,7 @@ fn collect(client: &mut Client, case: Option<Id>) -> Result<(Vec<Record>, Option
         }
     }
     if let Some(f) = &filtered {
-        eprintln!("filtered for {f}");
+        eprintln!("filtered for {}", escape(f));
     }
     Ok((records, filtered))
 }
@@ -447,6 +454,7 @@ fn export(
     format: Format,
     case: Option<Id>,
     out: Option<&Path>,
+    lang: Lang,
 ) -> Result<ExitCode, String> {
     if let Some(c) = case
         && c.kind != Kind::Case
@@ -463,7 +471,7 @@ fn export(
                 return Err("--format md needs --case ID".into());
             };
             let mut text = String::new();
-            for part in ask(client, Ask::CaseReport { case })? {
+            for part in ask(client, Ask::CaseReport { case, lang })? {
                 if let Part::Text { text: t } = part {
                     text.push_str(&t);
                 }
@@ -478,7 +486,11 @@ fn export(
             let files = exchange::write_csv(&records, filtered.as_deref(), dir)
                 .map_err(|e| format!("cannot write CSV into {}: {e}", dir.display()))?;
             log_export(client, case, format)?;
-            eprintln!("wrote {} files into {}", files.len(), dir.display());
+            eprintln!(
+                "wrote {} files into {}",
+                files.len(),
+                escape(&dir.display().to_string())
+            );
             return Ok(ExitCode::SUCCESS);
         }
     };
@@ -545,7 +557,7 @@ fn check(client: &mut Client) -> Result<ExitCode, String> {
         Ok(ExitCode::SUCCESS)
     } else {
         for p in &report.problems {
-            println!("problem: {p}");
+            println!("problem: {}", escape(&p.to_string()));
         }
         println!("{} problems found", report.problems.len());
         Ok(ExitCode::from(1))
@@ -646,11 +658,15 @@ fn check_config(file: &Path) -> Result<ExitCode, String> {
     let me = crate::server::socket::my_uid();
     match crate::server::roles::Roles::load(file, me) {
         Ok(roles) => {
-            println!("{}: ok ({})", file.display(), roles.summary());
+            println!(
+                "{}: ok ({})",
+                escape(&file.display().to_string()),
+                escape(&roles.summary())
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(problems) => {
-            eprintln!("{problems}");
+            eprintln!("{}", escape_multiline(&problems.to_string()));
             Ok(ExitCode::from(1))
         }
     }
@@ -746,11 +762,11 @@ fn stop_and_wait(socket: &Path) -> bool {
 fn keymap_check(file: &Path) -> Result<ExitCode, String> {
     match crate::keymap::check_file(file) {
         Ok(summary) => {
-            println!("{summary}");
+            println!("{}", escape_multiline(&summary.to_string()));
             Ok(ExitCode::SUCCESS)
         }
         Err(errors) => {
-            eprintln!("{errors}");
+            eprintln!("{}", escape_multiline(&errors.to_string()));
             Ok(ExitCode::from(1))
         }
     }

@@ -3,12 +3,13 @@
 
 mod csv_out;
 mod markdown;
+mod strict;
 
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Id, Kind, Record};
+use crate::model::{Id, Kind, Record, escape};
 use crate::store::{SCHEMA_VERSION, Scope, Store, StoreError, StoreExt};
 
 pub use csv_out::write_csv;
@@ -28,7 +29,9 @@ pub struct Export {
     pub records: Vec<Record>,
 }
 
-/// Why an import file was refused; nothing was written.
+/// Why an import file was refused; nothing was written. Every text taken
+/// from the file (serde quotes the bad value, an id is the file's) is
+/// escaped when the error is made, so printing it cannot drive a terminal.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("not JSON at line {line}, column {column}: {reason}")]
@@ -198,18 +201,46 @@ pub fn to_json_for(records: Vec<Record>, filtered_for: Option<String>) -> String
         schema: SCHEMA_VERSION,
         records,
     };
-    let mut text = serde_json::to_string_pretty(&export).unwrap_or_default();
+    let mut text = json_safe(&serde_json::to_string_pretty(&export).unwrap_or_default());
     text.push('\n');
     text
 }
 
-/// Reads an export, naming the first bad record and why.
+/// JSON text with every hostile character (see [`crate::model::is_hostile`])
+/// written as a `\uXXXX` escape: the same JSON value, but a file or a
+/// terminal shows no bidi override or invisible character raw. serde_json
+/// already escapes C0 controls; C1, bidi and format characters it keeps.
+pub fn json_safe(json: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        // Raw line breaks and tabs are the pretty-printer's own whitespace
+        // (inside strings serde_json has escaped them already).
+        if crate::model::is_hostile(c) && !matches!(c, '\n' | '\t' | '\r') {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{:04x}", u);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The fields an export's top level may have.
+const TOP_FIELDS: [&str; 4] = ["filtered_for", "format", "schema", "records"];
+
+/// Reads an export, naming the first bad record and why. Strict: a field
+/// triad does not know (a misspelt `sKills` would otherwise be dropped in
+/// silence), an invalid record, a history out of date order, an
+/// implausible year or a cycle of parent bodies refuses the whole file.
 pub fn parse(text: &str) -> Result<Vec<Record>, ImportError> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| ImportError::Malformed {
             line: e.line(),
             column: e.column(),
-            reason: e.to_string(),
+            reason: escape(&e.to_string()).into_owned(),
         })?;
     let serde_json::Value::Object(mut obj) = value else {
         return Err(ImportError::NotAnExport(
@@ -230,24 +261,26 @@ pub fn parse(text: &str) -> Result<Vec<Record>, ImportError> {
             )));
         }
     }
+    if let Some(k) = obj.keys().find(|k| !TOP_FIELDS.contains(&k.as_str())) {
+        return Err(ImportError::NotAnExport(format!(
+            "unknown field \"{}\" at the top level; remove it (the fields are {})",
+            escape(k),
+            TOP_FIELDS.join(", ")
+        )));
+    }
     let Some(serde_json::Value::Array(records)) = obj.remove("records") else {
         return Err(ImportError::NotAnExport(
             "\"records\" is missing or not a list".into(),
         ));
     };
     // Each value is consumed as it is read: a big file is not held twice.
-    records
+    let records = records
         .into_iter()
         .enumerate()
-        .map(|(index, v)| {
-            let id = v.get("id").and_then(|i| i.as_str()).map(str::to_string);
-            serde_json::from_value::<Record>(v).map_err(|e| ImportError::BadRecord {
-                index,
-                id,
-                reason: e.to_string(),
-            })
-        })
-        .collect()
+        .map(|(index, v)| strict::record(index, v))
+        .collect::<Result<Vec<Record>, ImportError>>()?;
+    strict::check_all(&records)?;
+    Ok(records)
 }
 
 /// Parses and imports a file's text: all or nothing.

@@ -10,7 +10,19 @@ use crate::model::{
     NeedArea, PeerKind, Reason, ReferralCategory, ReferralStatus, Role, Sector, ValidationError,
 };
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
     En,
@@ -143,6 +155,17 @@ impl Lang {
         }
     }
 
+    /// What a trust level (1 to 5) means.
+    pub fn trust_level(self, level: u8) -> &'static str {
+        match level {
+            1 => self.t("new", "新規"),
+            2 => self.t("cautious", "慎重"),
+            3 => self.t("working", "協力中"),
+            4 => self.t("trusted", "信頼"),
+            _ => self.t("established", "確立"),
+        }
+    }
+
     pub fn declined_by(self, d: DeclinedBy) -> &'static str {
         match d {
             DeclinedBy::Client => self.t("the client", "本人"),
@@ -220,6 +243,14 @@ impl Lang {
                     "制御文字（エスケープシーケンスや改行など）が含まれています。普通の文字で入力し直してください",
                 )
                 .into(),
+            R::InvisibleChar { code } => pick(
+                format!("contains an invisible or direction-changing character (U+{code:04X}); retype it as plain text"),
+                format!("見えない文字または文字の向きを変える文字（U+{code:04X}）が含まれています。普通の文字で入力し直してください"),
+            ),
+            R::TooLong { max } => pick(
+                format!("is longer than {max} characters; shorten it"),
+                format!("{max}文字以内にしてください"),
+            ),
             R::WrongKind { id, expected } => pick(
                 format!("{id} is a {}, expected a {}", id.kind.name(), expected.name()),
                 format!("{id} は{}ではありません", self.kind(*expected)),
@@ -484,6 +515,10 @@ mod tests {
         for r in [
             Reason::Empty,
             Reason::ControlChar,
+            Reason::InvisibleChar { code: 0x202E },
+            Reason::TooLong {
+                max: crate::model::NAME_MAX_CHARS,
+            },
             Reason::HistoryKept,
             step,
             wrong,

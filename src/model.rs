@@ -29,7 +29,10 @@ pub use referral::{
     TransitionError,
 };
 pub use relationship::{Confidentiality, Relationship, TrustChange, TrustLevel, TrustNote};
-pub use text::{ValidationError, check_name, check_text};
+pub use text::{
+    NAME_MAX_CHARS, TEXT_MAX_CHARS, ValidationError, check_name, check_text, escape,
+    escape_multiline, is_hostile,
+};
 pub use timeline::{Attendance, Event, EventKind, Partnership};
 
 /// Dates in the domain are calendar days; times only where order within a day matters.

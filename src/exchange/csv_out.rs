@@ -1,4 +1,6 @@
-//! CSV: one file per kind, for a spreadsheet. Nested values are JSON cells.
+//! CSV: one file per kind, for a spreadsheet. Nested values are JSON cells;
+//! a cell keeps its line breaks (CSV quotes them) but shows other hostile
+//! characters as escapes, and never starts a formula.
 
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
@@ -21,7 +23,10 @@ pub fn write_csv(
     refuse_foreign_dir(dir)?;
     if let Some(who) = filtered {
         let path = dir.join("FILTERED.txt");
-        super::write_private(&path, format!("Filtered for {who}.\n").as_bytes())?;
+        super::write_private(
+            &path,
+            format!("Filtered for {}.\n", crate::model::escape(who)).as_bytes(),
+        )?;
         written.push(path);
     }
     for kind in Kind::ALL {
@@ -34,7 +39,10 @@ pub fn write_csv(
                 w.write_record(row.iter().map(|(k, _)| k.as_str()))?;
                 header_done = true;
             }
-            w.write_record(row.iter().map(|(_, v)| inert(v).into_owned()))?;
+            w.write_record(
+                row.iter()
+                    .map(|(_, v)| inert(&crate::model::escape_multiline(v)).into_owned()),
+            )?;
         }
         let bytes = w.into_inner().map_err(|e| e.into_error())?;
         super::write_private(&path, &bytes)?;

@@ -13,6 +13,15 @@ pub enum Reason {
     Empty,
     /// A control character (an escape sequence, a line break in a name).
     ControlChar,
+    /// A bidi control, zero-width or other invisible character, or a
+    /// line/paragraph separator (its code point, to find it).
+    InvisibleChar {
+        code: u32,
+    },
+    /// Longer than the field's limit, in characters.
+    TooLong {
+        max: usize,
+    },
     /// An id of the wrong kind of record.
     WrongKind {
         id: Id,

@@ -134,7 +134,9 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
             // without colour).
             let mut run = String::new();
             let mut run_hit = false;
-            for (i, c) in text::clean(&h.label).chars().enumerate() {
+            // Matches index the label's characters: escape each one on its
+            // own so a hostile character does not shift the underline.
+            for (i, c) in h.label.chars().enumerate() {
                 let hit = h.matched.contains(&i);
                 if hit != run_hit && !run.is_empty() {
                     let style = if run_hit {
@@ -145,7 +147,7 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
                     spans.push(styled(std::mem::take(&mut run), style));
                 }
                 run_hit = hit;
-                run.push(c);
+                run.push_str(&text::clean(c.encode_utf8(&mut [0; 4])));
             }
             let style = if run_hit {
                 t.key().add_modifier(Modifier::UNDERLINED)

@@ -2,6 +2,8 @@
 //! columns are measured in cells and cut on character boundaries, never in
 //! the middle of a wide character (which would leave residue on screen).
 
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Cells a string takes on screen.
@@ -9,12 +11,34 @@ pub fn width(s: &str) -> usize {
     s.width()
 }
 
-/// Control characters (from a stray paste or old data) would move the
-/// cursor; show them as spaces.
+/// Stored text for one line of the screen: control, bidi and invisible
+/// characters (from a stray paste, old data or a crafted import) would move
+/// the cursor, set the title or reorder the line; they show as escapes like
+/// `\u{202E}` (see [`crate::model::escape`]).
 pub fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    crate::model::escape(s).into_owned()
+}
+
+/// The last line of defence, run on every frame: a hostile character that
+/// reached the buffer some other way (a span built without [`clean`]) is
+/// dropped from its cell, so it never reaches the terminal raw. ratatui
+/// skips control characters itself but keeps zero-width ones (bidi
+/// overrides, joiners) in the cell before them.
+pub fn defang(buf: &mut Buffer, area: Rect) {
+    let area = area.intersection(buf.area);
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            let cell = &mut buf[(x, y)];
+            if cell.symbol().chars().any(crate::model::is_hostile) {
+                let kept: String = cell
+                    .symbol()
+                    .chars()
+                    .filter(|c| !crate::model::is_hostile(*c))
+                    .collect();
+                cell.set_symbol(if kept.is_empty() { " " } else { &kept });
+            }
+        }
+    }
 }
 
 /// The longest prefix of `s` that fits in `max` cells.
@@ -109,6 +133,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn defang_drops_hostile_characters_left_in_cells() {
+        let area = Rect::new(0, 0, 6, 1);
+        let mut buf = Buffer::empty(area);
+        buf.set_string(0, 0, "ab", ratatui::style::Style::default());
+        buf[(1, 0)].set_symbol("b\u{202E}");
+        buf[(2, 0)].set_symbol("\u{200B}");
+        defang(&mut buf, area);
+        assert_eq!(buf[(1, 0)].symbol(), "b");
+        assert_eq!(buf[(2, 0)].symbol(), " ");
+    }
+
+    #[test]
     fn wide_chars_are_cut_on_boundaries() {
         assert_eq!(prefix("仙台ポリオ", 5), "仙台");
         assert_eq!(fit("仙台ポリオの会", 7, "~"), "仙台ポ~");
@@ -129,6 +165,6 @@ mod tests {
         }
         assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
         assert_eq!(wrap("a\nb", 5), vec!["a", "b"]);
-        assert_eq!(clean("a\u{1b}[2Jb"), "a [2Jb");
+        assert_eq!(clean("a\u{1b}[2Jb"), "a\\u{1B}[2Jb");
     }
 }
