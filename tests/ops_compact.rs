@@ -93,6 +93,11 @@ fn compaction_refuses_while_a_server_serves_the_store() {
     let store = tmp.path().join("store");
     let _stop = StopServers(store.clone());
     assert!(triad(&store, &["demo"]).status.success());
+    // The demo's on-demand server goes; a foreground one takes its place.
+    assert!(triad(&store, &["serve", "--stop"]).status.success());
+    wait_until("the demo's server lets go of the store", || {
+        lock_holders(&store.join("triad.lock")).is_empty()
+    });
     let _server = serve_child(&store);
     let out = triad(&store, &["compact"]);
     assert_eq!(out.status.code(), Some(2));
