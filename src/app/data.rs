@@ -19,6 +19,30 @@ pub struct NameRow {
     pub reading: Option<String>,
     /// Bodies have a sector; people get theirs from their role in a case.
     pub sector: Option<Sector>,
+    /// The name and reading folded as the finder folds them, made the
+    /// first time a party field is matched against this row, then kept.
+    #[serde(skip)]
+    pub keys: std::sync::OnceLock<MatchKeys>,
+}
+
+/// A name as the finder compares it: folded name and reading, and the
+/// reading (else the name) in canonical romaji.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MatchKeys {
+    pub name: String,
+    pub reading: String,
+    pub spoken: String,
+}
+
+impl NameRow {
+    pub fn keys(&self) -> &MatchKeys {
+        use crate::search::normalize::{fold, romaji};
+        self.keys.get_or_init(|| MatchKeys {
+            name: fold(&self.name),
+            reading: self.reading.as_deref().map(fold).unwrap_or_default(),
+            spoken: romaji(self.reading.as_deref().unwrap_or(&self.name)),
+        })
+    }
 }
 
 /// One line of the case list.

@@ -460,6 +460,7 @@ fn case_screen(
     let referral = sel.referral.map(|r| r.id);
     let consent = sel.consent.cloned();
     let event = sel.event.map(|e| e.id);
+    let partnership = sel.partnership.map(|p| p.id);
     let note = (s.panel == CasePanel::Notes)
         .then(|| {
             view::note_rows(s, d, &cfg)
@@ -515,6 +516,7 @@ fn case_screen(
                 let record = referral
                     .or(consent.as_ref().map(|c| c.id))
                     .or(event)
+                    .or(partnership)
                     .unwrap_or(case_id);
                 edit(state, record)
             }
@@ -676,7 +678,8 @@ fn party_screen(
                     PartyPanel::Timeline => {
                         match view::timeline_rows(&d.timelines, today, &s.filter.text).get(sel) {
                             Some(view::TimelineRow::Event(_, e)) => Some(e.id),
-                            _ => None,
+                            Some(row) => Some(row.partnership().id),
+                            None => None,
                         }
                     }
                     PartyPanel::Cases => None,
@@ -1560,10 +1563,14 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
         let party = |id| names.get(&id).map(|n| (n.name.clone(), n.reading.clone()));
         docs.extend(super::worker::finder_doc(r, &none, Some(&reader), &party));
     }
-    if records
-        .iter()
-        .any(|r| r.kind() == Kind::Case || r.kind() == Kind::Referral)
-    {
+    // A case's row changes with what belongs to it (its last change).
+    let case_row = |k: Kind| {
+        matches!(
+            k,
+            Kind::Case | Kind::Referral | Kind::TrustNote | Kind::Consent | Kind::Event
+        )
+    };
+    if records.iter().any(|r| case_row(r.kind())) {
         fx.push(StoreEffect::Overview(vec![]).into());
         fx.extend(refresh_lists(state));
     }
