@@ -6,6 +6,7 @@ pub mod action;
 pub mod cases;
 pub mod config;
 pub mod data;
+pub mod editor_file;
 pub mod effect;
 pub mod form;
 pub mod forms;

@@ -121,6 +121,10 @@ pub enum Command {
         /// Users and roles (TOML); without it the server serves its own user only
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
+        /// Refuse writes that would leave less than this many MB free on the
+        /// store's disk [default: $TRIAD_DISK_RESERVE_MB, else 64]
+        #[arg(long, value_name = "MB")]
+        disk_reserve_mb: Option<u64>,
         /// Check a config file and exit: prints file:line: reason for each problem
         #[arg(long, value_name = "FILE", conflicts_with_all = ["stop", "config"])]
         check_config: Option<PathBuf>,
@@ -129,6 +133,20 @@ pub enum Command {
         #[arg(long, hide = true)]
         on_demand: bool,
     },
+    /// Back up the whole store (through its server, while others work) into
+    /// a compressed file readable by you only; or check a backup
+    Backup {
+        /// The backup file to write
+        #[arg(long, value_name = "FILE", required_unless_present = "verify")]
+        out: Option<PathBuf>,
+        /// Check this backup (its header, every entry, its checksum) without restoring it
+        #[arg(long, value_name = "FILE", conflicts_with = "out")]
+        verify: Option<PathBuf>,
+    },
+    /// Restore a backup into a new store (--store DIR, which must not hold files)
+    Restore { file: PathBuf },
+    /// Rewrite the store into fresh files and swap them in (the server must be stopped)
+    Compact,
     /// Keymap files
     Keymap {
         #[command(subcommand)]
@@ -242,6 +260,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             idle: _,
             stop: _,
             config: _,
+            disk_reserve_mb: _,
             check_config: Some(ref file),
             on_demand: _,
         }) => check_config(file),
@@ -250,6 +269,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             idle,
             stop,
             ref config,
+            disk_reserve_mb,
             check_config: None,
             on_demand,
         }) => serve(
@@ -259,10 +279,82 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             stop,
             config.as_deref(),
             on_demand,
+            disk_reserve_mb,
         ),
+        Some(Command::Backup {
+            ref out,
+            ref verify,
+        }) => match (out, verify) {
+            (_, Some(file)) => verify_backup(file),
+            (Some(out), None) => backup(&mut connect(&target(&cli, true)?)?, out),
+            (None, None) => Err("give --out FILE, or --verify FILE".into()),
+        },
+        Some(Command::Restore { ref file }) => restore(file, &store_dir(&cli)),
+        Some(Command::Compact) => compact(&store_dir(&cli)),
         Some(Command::Keymap {
             command: KeymapCommand::Check { ref file },
         }) => keymap_check(file),
+    }
+}
+
+/// `triad backup --out FILE`: the server writes it (it holds the store);
+/// the path goes to it absolute.
+fn backup(client: &mut Client, out: &Path) -> Result<ExitCode, String> {
+    let out = std::path::absolute(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    for part in ask(client, Ask::Backup { out: out.clone() })? {
+        if let Part::Backup { summary } = part {
+            eprintln!("backed up to {}: {}", out.display(), summary.describe());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify_backup(file: &Path) -> Result<ExitCode, String> {
+    match crate::store::verify_backup(file) {
+        Ok(summary) => {
+            println!("{}: ok: {}", file.display(), summary.describe());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            println!("{}: {e}", file.display());
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn restore(file: &Path, dir: &Path) -> Result<ExitCode, String> {
+    let (summary, _report) = crate::store::restore(file, dir).map_err(|e| e.to_string())?;
+    eprintln!(
+        "restored {} into {}: {}; `triad check` passes",
+        file.display(),
+        dir.display(),
+        summary.describe()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `triad compact`: only with no server holding the store.
+fn compact(dir: &Path) -> Result<ExitCode, String> {
+    match crate::store::compact(dir) {
+        Ok(c) => {
+            let mib = |b: u64| b as f64 / 1_048_576.0;
+            eprintln!(
+                "compacted {}: {:.1} MiB before, {:.1} MiB after ({} entries)",
+                dir.display(),
+                mib(c.before_bytes),
+                mib(c.after_bytes),
+                c.entries
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(StoreError::Locked(dir)) if crate::store::StoreLock::held_by_server(&dir) => {
+            Err(format!(
+                "a server is serving the store at {}; stop it with `triad serve --stop --store {}`, then run `triad compact` again",
+                dir.display(),
+                dir.display()
+            ))
+        }
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -461,7 +553,16 @@ fn log_export(
         entity: case,
         summary: format!("exported {what} as {format:?} to {to}"),
     };
-    ask(client, log).map(drop)
+    match client.ask(log, &mut |_| {}) {
+        // A store that can only be read keeps no audit entry of it.
+        Err(crate::server::client::ClientError::Failed(e))
+            if e.code == crate::server::protocol::ErrorCode::ReadOnly =>
+        {
+            eprintln!("note: the export is written, but the audit trail cannot record it: {e}");
+            Ok(())
+        }
+        other => other.map_err(|e| e.to_string()),
+    }
 }
 
 /// `triad audit`: the server refuses it to all but coordinators.
@@ -518,13 +619,16 @@ fn check(client: &mut Client) -> Result<ExitCode, String> {
         println!("{:>14} {n}", kind.plural());
     }
     println!("{:>14} {}", "audit entries", report.audit_entries);
+    for notice in &report.notices {
+        println!("note: {notice}");
+    }
     let ratio = report.disk_bytes as f64 / report.live_bytes.max(1) as f64;
     println!(
         "size on disk {:.1} MiB for {:.1} MiB of live data ({ratio:.1}x){}",
         report.disk_bytes as f64 / 1_048_576.0,
         report.live_bytes as f64 / 1_048_576.0,
-        if ratio > 10.0 {
-            "; sled grows when records are rewritten: export, then import into a fresh store to compact"
+        if report.worth_compacting() {
+            "; sled grows when records are rewritten: stop the server (`triad serve --stop`), then `triad compact` shrinks it"
         } else {
             ""
         }
@@ -551,9 +655,11 @@ fn serve(
     stop: bool,
     config: Option<&Path>,
     on_demand: bool,
+    disk_reserve_mb: Option<u64>,
 ) -> Result<ExitCode, String> {
     let dir = store_dir(cli);
     let mut opts = crate::server::ServeOptions::new(&dir);
+    opts.disk_reserve = disk_reserve_mb.map(|mb| mb * 1024 * 1024);
     opts.socket = socket.or_else(|| cli.connect.clone());
     if let Some(file) = config {
         let me = crate::server::socket::my_uid();
@@ -683,6 +789,7 @@ fn tui(cli: &Cli) -> Result<ExitCode, String> {
         Some(
             tempfile::Builder::new()
                 .prefix("triad-demo-")
+                .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
                 .tempdir()
                 .map_err(|e| format!("cannot make a temporary demo store: {e}"))?,
         )

@@ -469,6 +469,26 @@ impl Lang {
                     "紹介は状態の更新で送ります（相談者の同意を確認します）。履歴を書き換えて送ることはできません",
                 )
                 .into(),
+            R::DiskFull { free_mb, need_mb } => pick(
+                format!(
+                    "the store's disk has {free_mb} MB free, less than the {need_mb} MB a write needs; nothing was saved: free some space, then save again"
+                ),
+                format!(
+                    "ストアのディスクの空きは {free_mb} MB で、書き込みに必要な {need_mb} MB に足りません。保存されていません。空きを作ってから、もう一度保存してください"
+                ),
+            ),
+            R::StoreReadOnly { filesystem: true } => self
+                .t(
+                    "the store is open for reading only (its filesystem is mounted read-only); nothing was saved",
+                    "ストアは読み取り専用で開かれています（ファイルシステムが読み取り専用です）。保存されていません",
+                )
+                .into(),
+            R::StoreReadOnly { filesystem: false } => self
+                .t(
+                    "the store is open for reading only (its owner made it read-only); nothing was saved",
+                    "ストアは読み取り専用で開かれています（所有者が書き込みを禁止しています）。保存されていません",
+                )
+                .into(),
         }
     }
 

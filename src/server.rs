@@ -47,6 +47,9 @@ pub struct ServeOptions {
     pub patience: Duration,
     /// Who may connect, as what (default: the server's own user only).
     pub roles: Option<roles::Roles>,
+    /// Bytes kept free on the store's disk beyond each write's own
+    /// (default: `$TRIAD_DISK_RESERVE_MB`, else 64 MiB).
+    pub disk_reserve: Option<u64>,
 }
 
 impl ServeOptions {
@@ -57,6 +60,7 @@ impl ServeOptions {
             idle: None,
             patience: frame::FRAME_TIMEOUT,
             roles: None,
+            disk_reserve: None,
         }
     }
 
@@ -327,7 +331,13 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
             let opened = reserved.open();
             let failed = opened.as_ref().err().map(ToString::to_string);
             let ready = match opened {
-                Ok(store) => {
+                Ok(mut store) => {
+                    if let Some(bytes) = opts.disk_reserve {
+                        store.set_disk_reserve(bytes);
+                    }
+                    for notice in store.notices() {
+                        eprintln!("triad serve: {notice}");
+                    }
                     let shared = Arc::new(Shared::new(store, owner, roles));
                     spawn_indexer(&shared);
                     Readiness::Ready(shared)

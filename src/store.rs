@@ -1,21 +1,29 @@
 //! Where records live. The rest of the program talks to the `Store` trait
 //! only, so a client of `triad serve` can stand behind the same trait.
 
+mod backup;
 mod chain;
+mod compact;
 mod error;
 mod keys;
 mod lock;
 mod migrate;
+mod paths;
 mod scope;
 mod sled_store;
+mod space;
 
 use std::path::PathBuf;
 
-pub use error::StoreError;
+pub use backup::{BackupSummary, restore, verify_backup};
+pub use compact::{Compacted, compact};
+pub use error::{StoreError, UnsafeReason};
 pub use lock::StoreLock;
 pub use migrate::SCHEMA_VERSION;
+pub use paths::{ensure_own, ensure_writable_dir};
 pub use scope::Scope;
 pub use sled_store::{AsUser, BATCH, CheckReport, Reserved, SledStore};
+pub use space::{DEFAULT_RESERVE, READ_ONLY_FILESYSTEM, RESERVE_ENV, free_bytes, why_read_only};
 
 use crate::model::{AuditAction, AuditEntry, Date, Entity, Id, Intent, Kind, Record};
 

@@ -24,6 +24,17 @@ struct Session {
 
 impl Session {
     fn start(args: &[&str], home: &Path, cols: u16, rows: u16) -> Session {
+        Self::start_with(args, home, cols, rows, &[])
+    }
+
+    /// [`Session::start`] with more environment variables.
+    fn start_with(
+        args: &[&str],
+        home: &Path,
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &Path)],
+    ) -> Session {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -48,6 +59,9 @@ impl Session {
         let tmp = home.join("tmp");
         std::fs::create_dir_all(&tmp).expect("tmp dir");
         cmd.env("TMPDIR", &tmp);
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn triad");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
@@ -292,6 +306,12 @@ fn demo_flag_opens_a_private_store_and_ctrl_c_quits() {
         1,
         "the demo store lives in TMPDIR while running"
     );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = home.path().join("tmp").join(&demo_dirs()[0]);
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "the demo directory is its user's only");
+    }
     s.send("\x03");
     assert!(s.wait_exit().success());
     s.assert_restored();
@@ -528,4 +548,114 @@ fn a_case_view_opened_in_the_tui_shows_in_triad_audit() {
     let listing = String::from_utf8_lossy(&out.stdout);
     assert!(listing.contains("view"), "{listing}");
     assert!(triad_check(&store));
+}
+
+/// An `$EDITOR` that says where it was started (its pid and the file, in
+/// `started`) and then waits, as a person typing would.
+fn waiting_editor(home: &Path) -> (PathBuf, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let started = home.join("editor-started");
+    let script = home.join("editor.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho \"$$ $1\" > {}.tmp\nmv {}.tmp {}\nexec sleep 60\n",
+            started.display(),
+            started.display(),
+            started.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o700)).unwrap();
+    (script, started)
+}
+
+/// The editor's pid and the note's file, once it has started.
+fn editor_started(started: &Path) -> (u32, PathBuf) {
+    let until = Instant::now() + DEADLINE;
+    loop {
+        if let Ok(text) = std::fs::read_to_string(started) {
+            let (pid, file) = text.trim_end().split_once(' ').expect("pid and file");
+            return (pid.parse().unwrap(), PathBuf::from(file));
+        }
+        assert!(Instant::now() < until, "the editor never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        s.rsplit_once(')')
+            .is_some_and(|(_, r)| !r.trim_start().starts_with(['Z', 'X']))
+    })
+}
+
+#[test]
+fn the_editor_file_is_private_and_goes_on_sighup_and_after_a_killed_session() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().expect("home");
+    let store = home.path().join("store");
+    seeded_store(&store);
+    let run = home.path().join("run");
+    std::fs::create_dir(&run).unwrap();
+    std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let (editor, started) = waiting_editor(home.path());
+    let args = ["--store", store.to_str().unwrap(), "--lang", "en"];
+    let env = [
+        ("EDITOR", editor.as_path()),
+        ("XDG_RUNTIME_DIR", run.as_path()),
+    ];
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+
+    // 1. SIGHUP while the editor is open: the note's file goes, the editor stops.
+    let mut s = Session::start_with(&args, home.path(), 100, 30, &env);
+    open_sendai(&mut s);
+    s.send("M");
+    let (editor_pid, note) = editor_started(&started);
+    assert_eq!(note.parent().unwrap(), run.join("triad-edit"));
+    assert_eq!((mode(&note), mode(note.parent().unwrap())), (0o600, 0o700));
+    let pid = s.child.process_id().expect("pid");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGHUP,
+    )
+    .unwrap();
+    s.wait_exit();
+    s.assert_restored();
+    assert!(!note.exists(), "the note's file outlived SIGHUP");
+    let until = Instant::now() + DEADLINE;
+    while alive(editor_pid) {
+        assert!(Instant::now() < until, "the editor outlived the session");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    // 2. Killed outright: the file stays, and the next triad removes it.
+    std::fs::remove_file(&started).unwrap();
+    let mut s = Session::start_with(&args, home.path(), 100, 30, &env);
+    open_sendai(&mut s);
+    s.send("M");
+    let (editor_pid, note) = editor_started(&started);
+    let pid = s.child.process_id().expect("pid");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    s.wait_exit();
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(editor_pid as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    );
+    assert!(
+        note.exists(),
+        "SIGKILL cannot clean up: the next start must"
+    );
+    let mut s = Session::start_with(&args, home.path(), 100, 30, &env);
+    s.wait_for("Dashboard");
+    assert!(
+        !note.exists(),
+        "the next triad left a killed session's note"
+    );
+    s.send("q");
+    assert!(s.wait_exit().success());
 }

@@ -1258,6 +1258,19 @@ fn another_os_user_is_refused_unless_the_config_lists_them_and_a_viewer_cannot_i
     let err = text(&out.stderr);
     assert!(err.contains("only a coordinator may import"), "{err}");
     assert!(err.contains("nobody"), "{err}");
+
+    // A backup holds every note: the store owner's only, nothing written.
+    let backup = dir.path().join("nobody.backup");
+    let out = triad_as(
+        &bin,
+        user,
+        &socket,
+        &["backup", "--out", backup.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("(the store's owner) may back it up"), "{err}");
+    assert!(!backup.exists());
 }
 
 // ----------------------------------------- the change feed, as another user

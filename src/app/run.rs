@@ -130,6 +130,8 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
     let control = InputControl::default();
     spawn_input(tx.clone(), control.clone()).map_err(RunError::Terminal)?;
     spawn_signals(tx.clone()).map_err(RunError::Terminal)?;
+    // Notes left in `$EDITOR` files by sessions that were killed outright.
+    super::editor_file::remove_leftovers();
     let target = match &opts.source {
         Source::Server(t) => Some(t.clone()),
         Source::Here(_) => None,
@@ -329,8 +331,9 @@ pub fn edit_in_editor(
     control: &InputControl,
     text: &str,
 ) -> Result<String, String> {
-    let path = private_temp_file(text)
+    let file = super::editor_file::EditFile::create(text)
         .map_err(|e| format!("cannot create a temp file for the editor: {e}"))?;
+    let path = file.path().to_path_buf();
     let editor = std::env::var("VISUAL")
         .ok()
         .filter(|s| !s.trim().is_empty())
@@ -343,12 +346,14 @@ pub fn edit_in_editor(
     control.pause();
     let status = guard.suspend(|| {
         // `$EDITOR` may carry arguments ("code -w"); run it through sh.
-        std::process::Command::new("sh")
+        let mut child = std::process::Command::new("sh")
             .arg("-c")
-            .arg(format!("{editor} \"$1\""))
+            .arg(format!("exec {editor} \"$1\""))
             .arg("triad-editor")
             .arg(&path)
-            .status()
+            .spawn()?;
+        file.editor_started(child.id());
+        child.wait()
     });
     control.resume();
     match status {
@@ -361,20 +366,7 @@ pub fn edit_in_editor(
         Ok(Err(e)) => Err(format!("cannot run {editor}: {e}; set $EDITOR")),
         Err(e) => Err(format!("cannot take the terminal back: {e}")),
     }
-    // `path` drops here, removing the file.
-}
-
-/// A fresh file in the temp directory, readable by the owner only:
-/// tempfile creates it exclusively (0600, random name, never through
-/// someone else's file or symlink) and removes it when the path drops.
-fn private_temp_file(text: &str) -> io::Result<tempfile::TempPath> {
-    let mut file = tempfile::Builder::new()
-        .prefix("triad-note-")
-        .suffix(".txt")
-        .tempfile()?;
-    file.write_all(text.as_bytes())?;
-    file.as_file().sync_all()?;
-    Ok(file.into_temp_path())
+    // `file` drops here, removing it.
 }
 
 #[cfg(test)]
@@ -391,17 +383,5 @@ mod tests {
             Ok(Action::Fatal(why)) => assert!(why.contains("store worker stopped"), "{why}"),
             other => panic!("expected Fatal, got {other:?}"),
         }
-    }
-
-    #[test]
-    fn temp_file_is_owner_only() {
-        use std::os::unix::fs::PermissionsExt;
-        let p = private_temp_file("secret").unwrap();
-        let mode = std::fs::metadata(&p).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600);
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "secret");
-        let kept = p.to_path_buf();
-        drop(p);
-        assert!(!kept.exists(), "removed when dropped");
     }
 }

@@ -240,6 +240,9 @@ pub fn spawn_signals(tx: Sender<Action>) -> io::Result<()> {
         .name("triad-signals".into())
         .spawn(move || {
             if signals.forever().next().is_some() {
+                // An open `$EDITOR` would hold the session (and the note's
+                // file) past the signal.
+                super::editor_file::on_signal();
                 let _ = on_signal.send(Action::Terminate);
             }
         })?;

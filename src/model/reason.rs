@@ -137,6 +137,16 @@ pub enum Reason {
     ProvisionOnlyOnSent,
     /// A sent step written into a referral instead of moved to.
     SentOnlyByStep,
+    /// The store's disk is too full to write safely; nothing was written.
+    DiskFull {
+        free_mb: u64,
+        need_mb: u64,
+    },
+    /// The store can only be read: its filesystem is mounted read-only
+    /// (`filesystem`), or its owner took away the write bits.
+    StoreReadOnly {
+        filesystem: bool,
+    },
 }
 
 impl std::fmt::Display for Reason {

@@ -103,6 +103,9 @@ pub enum Ask {
     Check,
     /// Load the demo scenarios (and `scale` synthetic cases).
     Demo { scale: usize },
+    /// A backup of the whole store into the file `out` (an absolute path),
+    /// written by the server as one moment of the store (the owner only).
+    Backup { out: std::path::PathBuf },
     /// Finish in-flight writes, flush and exit (the owner only).
     Stop,
 }
@@ -136,6 +139,10 @@ pub enum Part {
     },
     Audit {
         entries: Vec<crate::model::AuditEntry>,
+    },
+    /// A backup was written.
+    Backup {
+        summary: crate::store::BackupSummary,
     },
     /// The end of an answer: success, or why not.
     Done {
@@ -217,6 +224,14 @@ pub enum ErrorCode {
     TooNew,
     Corrupt,
     Storage,
+    /// The store's disk is too full to write safely.
+    DiskFull,
+    /// A path was a symlink or another user's.
+    UnsafePath,
+    /// The store can only be read.
+    ReadOnly,
+    /// A backup file is damaged or not a backup.
+    BadBackup,
     /// The request itself was wrong (a protocol error, not the store's).
     BadRequest,
     /// The user may not do this.
@@ -241,7 +256,7 @@ impl From<&StoreError> for WireError {
             E::Locked(_) => ErrorCode::Locked,
             E::NotFound(_) => ErrorCode::NotFound,
             E::Missing(_) => ErrorCode::Missing,
-            E::NotAStore(_) => ErrorCode::NotAStore,
+            E::NotAStore(_) | E::NotNew(_) => ErrorCode::NotAStore,
             E::DuplicateInFile(_) | E::Duplicate(_) => ErrorCode::Duplicate,
             E::InvalidNew { .. } | E::Invalid { .. } => ErrorCode::Invalid,
             E::Refused { .. } => ErrorCode::Refused,
@@ -251,6 +266,10 @@ impl From<&StoreError> for WireError {
             E::InUse { .. } => ErrorCode::InUse,
             E::TooNew { .. } => ErrorCode::TooNew,
             E::Corrupt(_) => ErrorCode::Corrupt,
+            E::DiskFull { .. } => ErrorCode::DiskFull,
+            E::UnsafePath { .. } => ErrorCode::UnsafePath,
+            E::ReadOnly { .. } => ErrorCode::ReadOnly,
+            E::BadBackup { .. } => ErrorCode::BadBackup,
             E::Io { .. } | E::Sled(_) => ErrorCode::Storage,
         };
         WireError {

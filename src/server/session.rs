@@ -434,6 +434,27 @@ impl Session<'_> {
                 shared.written_many();
                 result
             }
+            Ask::Backup { out } => {
+                // A lossless copy holds every note: the store owner's only.
+                if self.reader.user != shared.owner {
+                    return Err(WireError::new(
+                        ErrorCode::Forbidden,
+                        format!(
+                            "only {} (the store's owner) may back it up; an export gives you what you may read",
+                            shared.owner
+                        ),
+                    ));
+                }
+                if !out.is_absolute() {
+                    return Err(WireError::new(
+                        ErrorCode::BadRequest,
+                        "a backup's path must be absolute",
+                    ));
+                }
+                let summary = shared.store.backup_to_file(&out).map_err(wire)?;
+                send(Part::Backup { summary });
+                Ok(())
+            }
             Ask::Stop => {
                 if self.reader.user != shared.owner {
                     self.refused(None, "only the owner may stop the server");

@@ -17,7 +17,31 @@ pub const SOCKET_NAME: &str = "triad.sock";
 const MAX_SOCKET_PATH: usize = 107;
 
 pub fn socket_in(store: &Path) -> PathBuf {
+    if store.join("db").is_dir() && crate::store::why_read_only(store).is_some() {
+        return read_only_socket(store);
+    }
     store.join(SOCKET_NAME)
+}
+
+/// A store that can only be read cannot hold a socket: its server listens
+/// in the user's runtime directory (`$XDG_RUNTIME_DIR`, else a 0700
+/// `triad-UID` in the temporary directory), under a name made from the
+/// store's path, so every triad of this user finds it.
+fn read_only_socket(store: &Path) -> PathBuf {
+    use sha2::Digest;
+    use std::os::unix::fs::DirBuilderExt;
+    let base = std::env::var_os("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .filter(|d| d.is_dir())
+        .unwrap_or_else(|| {
+            let d = std::env::temp_dir().join(format!("triad-{}", my_uid()));
+            let _ = fs::DirBuilder::new().mode(0o700).create(&d);
+            d
+        });
+    let path = store.canonicalize().unwrap_or_else(|_| store.to_path_buf());
+    let hash = sha2::Sha256::digest(path.as_os_str().as_encoded_bytes());
+    let name: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+    base.join(format!("triad-ro-{name}.sock"))
 }
 
 /// This process's effective uid.

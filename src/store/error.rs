@@ -20,6 +20,10 @@ pub enum StoreError {
         "{0} holds other files and is not a triad store; give --store an empty or new directory"
     )]
     NotAStore(PathBuf),
+    #[error(
+        "{} already holds files; restore goes into a new store only: give --store a new or empty directory", .0.display()
+    )]
+    NotNew(PathBuf),
     #[error("{0} appears twice in the file")]
     DuplicateInFile(Id),
     #[error("new {}: {error}", .kind.name())]
@@ -59,8 +63,50 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "the disk holding the store at {} has {free_mb} MB free, less than the {need_mb} MB this write needs with triad's reserve; nothing was written: free some space (or move the store), then try again", .path.display()
+    )]
+    DiskFull {
+        path: PathBuf,
+        free_mb: u64,
+        need_mb: u64,
+    },
+    #[error("refusing {}: {reason}; nothing was read or written there", .path.display())]
+    UnsafePath { path: PathBuf, reason: UnsafeReason },
+    #[error(
+        "the store at {} is open for reading only ({reason}); search, export and backup work, writes do not", .path.display()
+    )]
+    ReadOnly { path: PathBuf, reason: String },
+    #[error("{} is not a usable triad backup: {reason}", .path.display())]
+    BadBackup { path: PathBuf, reason: String },
     #[error("storage error: {0}")]
     Sled(#[from] sled::Error),
+}
+
+/// Why a path was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnsafeReason {
+    /// A symbolic link where triad expects its own file or directory.
+    Symlink,
+    /// Owned by another user (their uid).
+    OwnedBy(u32),
+    /// Neither a regular file nor a directory (a fifo, a device).
+    NotAFile,
+}
+
+impl std::fmt::Display for UnsafeReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UnsafeReason::Symlink => {
+                f.write_str("it is a symbolic link, which triad never follows")
+            }
+            UnsafeReason::OwnedBy(uid) => write!(
+                f,
+                "it belongs to uid {uid}, not to you; triad keeps health data only in files of your own"
+            ),
+            UnsafeReason::NotAFile => f.write_str("it is not a regular file or directory"),
+        }
+    }
 }
 
 impl StoreError {
@@ -82,6 +128,15 @@ impl StoreError {
                 Some(error.reason.clone())
             }
             StoreError::Refused { error, .. } => Some(error.reason()),
+            StoreError::DiskFull {
+                free_mb, need_mb, ..
+            } => Some(Reason::DiskFull {
+                free_mb: *free_mb,
+                need_mb: *need_mb,
+            }),
+            StoreError::ReadOnly { reason, .. } => Some(Reason::StoreReadOnly {
+                filesystem: reason == crate::store::READ_ONLY_FILESYSTEM,
+            }),
             _ => None,
         }
     }

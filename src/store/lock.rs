@@ -10,6 +10,8 @@ use super::StoreError;
 #[derive(Debug)]
 pub struct StoreLock {
     _file: File,
+    /// Taken shared on a read-only store: it says nothing in the file.
+    read_only: bool,
 }
 
 impl StoreLock {
@@ -33,8 +35,35 @@ impl StoreLock {
                 // Whatever a holder before us wrote no longer holds.
                 file.set_len(0)
                     .map_err(|source| StoreError::Io { path, source })?;
-                Ok(StoreLock { _file: file })
+                Ok(StoreLock {
+                    _file: file,
+                    read_only: false,
+                })
             }
+            Err(TryLockError::WouldBlock) => Err(StoreError::Locked(dir.to_path_buf())),
+            Err(TryLockError::Error(source)) => Err(StoreError::Io { path, source }),
+        }
+    }
+
+    /// On a store that can only be read: a shared lock on the lock file if
+    /// there is one we may read (a writer holding it is "using the store"),
+    /// else none (no one can write the store either).
+    pub fn take_shared(dir: &Path) -> Result<Option<StoreLock>, StoreError> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = dir.join("triad.lock");
+        let file = match OpenOptions::new()
+            .read(true)
+            .custom_flags(nix::fcntl::OFlag::O_NOFOLLOW.bits())
+            .open(&path)
+        {
+            Ok(f) => f,
+            Err(_) => return Ok(None),
+        };
+        match file.try_lock_shared() {
+            Ok(()) => Ok(Some(StoreLock {
+                _file: file,
+                read_only: true,
+            })),
             Err(TryLockError::WouldBlock) => Err(StoreError::Locked(dir.to_path_buf())),
             Err(TryLockError::Error(source)) => Err(StoreError::Io { path, source }),
         }
@@ -45,6 +74,10 @@ impl StoreLock {
     /// rather than give up.
     pub fn mark_serving(&self, socket: &Path) -> std::io::Result<()> {
         use std::io::Write;
+        if self.read_only {
+            // Clients find a read-only store's server by its socket's name.
+            return Ok(());
+        }
         let mut text = SERVING.as_bytes().to_vec();
         text.extend_from_slice(socket.as_os_str().as_encoded_bytes());
         text.push(b'\n');

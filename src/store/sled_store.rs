@@ -20,6 +20,7 @@ use super::keys::{self, ID_LEN};
 use super::lock::StoreLock;
 use super::migrate::{self, SCHEMA_VERSION};
 use super::{Change, RequestId, Result, Store, StoreError};
+use super::{paths, space};
 use crate::model::{
     AuditAction, AuditEntry, Consent, Date, Id, Intent, IntentError, Kind, Provision,
     ProvisionBasis, Record, ReferralStatus, Released,
@@ -30,11 +31,14 @@ use crate::model::{
 pub const BATCH: usize = 1000;
 
 /// sled's default cache is 1 GiB; a coordinator's store needs far less.
-const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+pub(super) const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// How many recent request ids are kept to answer a retry: far more than
 /// the writes a client can have had in flight when its connection broke.
 const KEPT_REQUESTS: u64 = 10_000;
+
+/// What a write with no record of its own needs on disk (an audit entry).
+const SMALL_WRITE: u64 = 4096;
 
 // Positions of the non-entity trees after the ten entity trees.
 const REFS: usize = Kind::ALL.len();
@@ -61,7 +65,16 @@ pub struct SledStore {
     /// Held by every write, so a check made before a transaction (delete's
     /// referrers, import's duplicates) cannot be raced by another thread.
     writing: Mutex<()>,
-    _lock: StoreLock,
+    /// Bytes kept free on the store's disk beyond each write's own.
+    disk_reserve: u64,
+    /// What opening set right, to tell the user (set-aside files).
+    notices: Vec<String>,
+    /// Why writes are refused, for a store that can only be read.
+    read_only: Option<String>,
+    _lock: Option<StoreLock>,
+    /// A read-only store is opened from a private copy (sled cannot open
+    /// files it may not write); removed when the store closes.
+    _copy: Option<tempfile::TempDir>,
 }
 
 fn tree_index(kind: Kind) -> usize {
@@ -122,11 +135,28 @@ impl SledStore {
             path: dir.to_path_buf(),
             source,
         };
+        // Never a store reached through a symlink or in another user's
+        // directory: they could read, or swap, what we write.
+        paths::ensure_own(dir)?;
         // A directory holding other things is not ours to take over (nor to
         // change the permissions of).
         let is_store = |d: &Path| d.join("db").exists() || d.join("triad.lock").exists();
         if fs::read_dir(dir).is_ok_and(|mut e| e.next().is_some()) && !is_store(dir) {
             return Err(StoreError::NotAStore(dir.to_path_buf()));
+        }
+        // A store we may only read is read as it is: no directory made, no
+        // mode changed, no lock file created.
+        if dir.join("db").is_dir()
+            && let Some(why) = space::why_read_only(dir)
+        {
+            paths::ensure_own(&dir.join("triad.lock"))?;
+            paths::ensure_own_tree(&dir.join("db"))?;
+            return Ok(Reserved {
+                lock: StoreLock::take_shared(dir)?,
+                dir: dir.to_path_buf(),
+                user: user.to_string(),
+                read_only: Some(why),
+            });
         }
         // Health data: the directory is the owner's alone.
         fs::DirBuilder::new()
@@ -134,11 +164,14 @@ impl SledStore {
             .mode(0o700)
             .create(dir)
             .map_err(io)?;
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(io)?;
+        tighten(dir).map_err(io)?;
+        paths::ensure_own(&dir.join("triad.lock"))?;
+        paths::ensure_own_tree(&dir.join("db"))?;
         Ok(Reserved {
-            lock: StoreLock::take(dir)?,
+            lock: Some(StoreLock::take(dir)?),
             dir: dir.to_path_buf(),
             user: user.to_string(),
+            read_only: None,
         })
     }
 }
@@ -147,13 +180,17 @@ impl SledStore {
 pub struct Reserved {
     dir: PathBuf,
     user: String,
-    lock: StoreLock,
+    lock: Option<StoreLock>,
+    read_only: Option<String>,
 }
 
 impl Reserved {
     /// Says in the lock file that a server holds the store.
     pub fn mark_serving(&self, socket: &Path) -> std::io::Result<()> {
-        self.lock.mark_serving(socket)
+        match &self.lock {
+            Some(lock) => lock.mark_serving(socket),
+            None => Ok(()),
+        }
     }
 
     /// Who the audit trail will name.
@@ -162,13 +199,41 @@ impl Reserved {
     }
 
     pub fn open(self) -> Result<SledStore> {
-        let Reserved { dir, user, lock } = self;
+        let Reserved {
+            dir,
+            user,
+            lock,
+            read_only,
+        } = self;
         let dir = dir.as_path();
         let io = |source| StoreError::Io {
             path: dir.to_path_buf(),
             source,
         };
-        let db = open_sled(dir)?;
+        // Read-only: sled works on a private copy; the store stays as it is.
+        let copy = match read_only {
+            Some(_) => Some(private_copy(dir).map_err(io)?),
+            None => None,
+        };
+        let files = copy.as_ref().map_or(dir, |c| c.path());
+        // Ours now (we hold the lock): leftovers of an interrupted snapshot
+        // or compaction would stop sled opening, or take up the disk.
+        let mut notices = Vec::new();
+        for name in space::set_aside_interrupted_snapshots(files).map_err(io)? {
+            notices.push(match copy {
+                None => format!(
+                    "set aside {name}, an unfinished snapshot (a full disk or a crash while it was written), into {}",
+                    dir.join("set-aside").display()
+                ),
+                Some(_) => format!(
+                    "left {name}, an unfinished snapshot, out of the copy this read-only store is read from"
+                ),
+            });
+        }
+        if read_only.is_none() {
+            super::compact::clear_leftovers(dir).map_err(io)?;
+        }
+        let db = open_sled(files)?;
         let mut trees = Vec::new();
         for kind in Kind::ALL {
             trees.push(db.open_tree(kind.plural())?);
@@ -187,7 +252,9 @@ impl Reserved {
             trees.push(db.open_tree(name)?);
         }
         let pending = db.open_tree("pending_import")?;
-        restrict_permissions(&dir.join("db")).map_err(io)?;
+        if read_only.is_none() {
+            restrict_permissions(&dir.join("db")).map_err(io)?;
+        }
         let log_trees = vec![
             trees[AUDIT].clone(),
             trees[META].clone(),
@@ -201,7 +268,11 @@ impl Reserved {
             pending,
             user: user.to_string(),
             writing: Mutex::new(()),
+            disk_reserve: space::reserve_from_env(),
+            notices,
+            read_only,
             _lock: lock,
+            _copy: copy,
         };
         store.upgrade_schema()?;
         store.start_chain()?;
@@ -224,6 +295,34 @@ impl SledStore {
         &self.path
     }
 
+    /// What opening set right (files set aside), for the user to hear.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    /// Bytes kept free on the disk beyond each write's own (default 64 MiB,
+    /// or `$TRIAD_DISK_RESERVE_MB`).
+    pub fn set_disk_reserve(&mut self, bytes: u64) {
+        self.disk_reserve = bytes;
+    }
+
+    /// Why writes are refused, if the store can only be read.
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
+    }
+
+    /// Refuses a write of about `bytes` that would leave the disk short,
+    /// and every write to a store that can only be read.
+    fn ensure_room(&self, bytes: u64) -> Result<()> {
+        if let Some(reason) = &self.read_only {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+                reason: reason.clone(),
+            });
+        }
+        space::ensure_room(&self.path, &self.path.join("db"), self.disk_reserve, bytes)
+    }
+
     /// Flushes everything to disk (every write already has; a server
     /// shutting down makes sure).
     pub fn flush_all(&self) -> Result<()> {
@@ -235,16 +334,44 @@ impl SledStore {
     }
 
     fn flush(&self) -> Result<()> {
-        self.db.flush()?;
+        self.db
+            .flush()
+            .map_err(|e| space::disk_full_or(e, &self.path, self.disk_reserve))?;
         Ok(())
     }
 
     /// One transaction over every tree, flushed before it returns: the
     /// shape of every single change.
     fn write<T>(&self, change: impl Fn(&Tx) -> TxResult<T>) -> Result<T> {
-        let out = tx_result(self.trees[..].transaction(|t| change(t)))?;
+        let out = tx_result(self.trees[..].transaction(|t| change(t)))
+            .map_err(|e| self.disk_full_or(e))?;
         self.flush()?;
         Ok(out)
+    }
+
+    /// The lock every write holds (a backup holds it to be one moment).
+    pub(super) fn writing_lock(&self) -> MutexGuard<'_, ()> {
+        self.writing()
+    }
+
+    pub(super) fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Closes the store but keeps its lock: a compaction swaps the files
+    /// while no other triad may open them.
+    pub(super) fn close_keeping_lock(self) -> Option<StoreLock> {
+        let SledStore {
+            db,
+            trees,
+            pending,
+            _lock,
+            ..
+        } = self;
+        drop((trees, pending));
+        let _ = db.flush();
+        drop(db);
+        _lock
     }
 
     fn writing(&self) -> MutexGuard<'_, ()> {
@@ -666,6 +793,15 @@ impl SledStore {
             let entry = Entry::new(user, AuditAction::Import, None, None, summary);
             audit(t, entry, sealing)
         }))
+        .map_err(|e| self.disk_full_or(e))
+    }
+
+    /// sled's "no space left" as [`StoreError::DiskFull`].
+    fn disk_full_or(&self, e: StoreError) -> StoreError {
+        match e {
+            StoreError::Sled(e) => space::disk_full_or(e, &self.path, self.disk_reserve),
+            other => other,
+        }
     }
 
     /// Checks an import against itself and the store before anything is written.
@@ -726,6 +862,9 @@ impl SledStore {
             }
         }
         let _writing = self.writing();
+        // The changes, their indexes, audit entries and the kept answer.
+        let bytes: usize = changes.iter().map(|c| encode(c).len()).sum();
+        self.ensure_room(SMALL_WRITE + 3 * bytes as u64)?;
         let gates = self.gate_consents(&changes)?;
         let consents_of = |intent: &Intent| {
             gates
@@ -767,6 +906,7 @@ impl SledStore {
         // A transaction cannot scan (and a plain read inside one deadlocks),
         // so referrers are checked first, under the write lock.
         let _writing = self.writing();
+        self.ensure_room(SMALL_WRITE)?;
         if let Some(by) = self.referrers(id)?.first() {
             return Err(StoreError::InUse { id, by: *by });
         }
@@ -794,9 +934,24 @@ impl SledStore {
         records: Vec<Record>,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<()> {
+        self.import_locked(user, records, progress)
+            .map_err(|e| self.disk_full_or(e))
+    }
+
+    fn import_locked(
+        &self,
+        user: &str,
+        records: Vec<Record>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<()> {
         let _writing = self.writing();
+        // Read-only or a full disk is said before the file is judged.
+        self.ensure_room(0)?;
         self.check_import(&records)?;
         let total = records.len();
+        // The records, their indexes and audit entries: about twice their JSON.
+        let bytes: usize = records.iter().map(|r| encode(r).len()).sum();
+        self.ensure_room(2 * bytes as u64)?;
         // Referenced kinds first, so every batch's references already exist.
         let mut records = records;
         records.sort_by_key(|r| (tree_index(r.kind()), r.id().num));
@@ -812,11 +967,13 @@ impl SledStore {
         self.mark_pending(&records)?;
         let mut done = 0;
         for chunk in records.chunks(BATCH) {
-            let written = self.write_batch(
-                user,
-                chunk,
-                &format!("import batch of {} records", chunk.len()),
-            );
+            let written = self.ensure_room(0).and_then(|()| {
+                self.write_batch(
+                    user,
+                    chunk,
+                    &format!("import batch of {} records", chunk.len()),
+                )
+            });
             if let Err(e) = written {
                 self.roll_back_interrupted_import()?;
                 return Err(e);
@@ -841,7 +998,15 @@ impl SledStore {
         entity: Option<Id>,
         summary: &str,
     ) -> Result<()> {
+        // A store that can only be read keeps no trail: what it holds cannot
+        // change, and reading a backup's copy must not need a write.
+        if self.read_only.is_some() && action == AuditAction::View {
+            return Ok(());
+        }
         let _writing = self.writing();
+        if action != AuditAction::View {
+            self.ensure_room(SMALL_WRITE)?;
+        }
         // The case a logged entity belongs to, for `triad audit --case`.
         let case = match entity {
             Some(id) => self.get(id).ok().flatten().and_then(|r| r.case()),
@@ -972,7 +1137,8 @@ impl SledStore {
             }
         }
         self.check_chain(&mut report, sealed_now)?;
-        report.disk_bytes = dir_size(&self.path);
+        report.disk_bytes = dir_size(&self.path.join("db"));
+        report.notices = self.notices.clone();
         Ok(report)
     }
 }
@@ -1115,9 +1281,35 @@ fn open_sled(dir: &Path) -> Result<Db> {
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
             Err(e) if held(&e) => return Err(StoreError::Locked(dir.to_path_buf())),
-            Err(e) => return Err(StoreError::Sled(e)),
+            Err(e) => return Err(space::disk_full_or(e, dir, space::reserve_from_env())),
         }
     }
+}
+
+/// A private copy of a read-only store's `db/` (regular files only, never
+/// through a link), in a fresh 0700 temporary directory.
+fn private_copy(dir: &Path) -> std::io::Result<tempfile::TempDir> {
+    fn copy(from: &Path, to: &Path) -> std::io::Result<()> {
+        fs::DirBuilder::new().mode(0o700).create(to)?;
+        for entry in fs::read_dir(from)? {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            let target = to.join(entry.file_name());
+            if kind.is_dir() {
+                copy(&entry.path(), &target)?;
+            } else if kind.is_file() {
+                fs::copy(entry.path(), &target)?;
+                fs::set_permissions(&target, fs::Permissions::from_mode(0o600))?;
+            }
+        }
+        Ok(())
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix("triad-readonly-")
+        .permissions(fs::Permissions::from_mode(0o700))
+        .tempdir()?;
+    copy(&dir.join("db"), &tmp.path().join("db"))?;
+    Ok(tmp)
 }
 
 /// What `triad check` found.
@@ -1130,12 +1322,25 @@ pub struct CheckReport {
     pub live_bytes: u64,
     /// Bytes the store's files take (sled grows when records are rewritten).
     pub disk_bytes: u64,
+    /// What opening set right (files set aside).
+    #[serde(default)]
+    pub notices: Vec<String>,
+}
+
+impl CheckReport {
+    /// Whether `triad compact` would give back much: over 3x the live data
+    /// and over 64 MiB to gain (a small store's files are mostly sled's
+    /// fixed overhead, which compacting keeps).
+    pub fn worth_compacting(&self) -> bool {
+        self.disk_bytes > 3 * self.live_bytes
+            && self.disk_bytes.saturating_sub(self.live_bytes) > 64 * 1024 * 1024
+    }
 }
 
 /// sled creates its files with the umask's permissions; ours are the
 /// owner's alone, even if someone later loosens the top directory.
-fn restrict_permissions(dir: &Path) -> std::io::Result<()> {
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+pub(super) fn restrict_permissions(dir: &Path) -> std::io::Result<()> {
+    tighten(dir)?;
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         // `DirEntry::metadata` does not follow links; never chmod through one.
@@ -1143,8 +1348,7 @@ fn restrict_permissions(dir: &Path) -> std::io::Result<()> {
         if meta.is_symlink() {
             continue;
         }
-        let mode = if meta.is_dir() { 0o700 } else { 0o600 };
-        fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode))?;
+        tighten(&entry.path())?;
         if meta.is_dir() {
             restrict_permissions(&entry.path())?;
         }
@@ -1152,7 +1356,18 @@ fn restrict_permissions(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-fn dir_size(dir: &Path) -> u64 {
+/// Takes group's and others' bits away, and nothing else: an owner who
+/// made the store read-only keeps it so. Untouched if already tight (a
+/// read-only filesystem refuses even a no-op chmod).
+fn tighten(path: &Path) -> std::io::Result<()> {
+    let mode = fs::symlink_metadata(path)?.permissions().mode() & 0o7777;
+    if mode & 0o077 == 0 {
+        return Ok(());
+    }
+    fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o700))
+}
+
+pub(super) fn dir_size(dir: &Path) -> u64 {
     let Ok(entries) = fs::read_dir(dir) else {
         return 0;
     };

@@ -430,3 +430,24 @@ pub fn serve_child(store: &Path) -> ServeChild {
     });
     child
 }
+
+/// Why a store does not open, once whoever held it has let go.
+pub fn open_when_free_err(store: &Path) -> StoreError {
+    match open_when_free_err_or_ok(store) {
+        Ok(_) => panic!("the store at {} opened", store.display()),
+        Err(e) => e,
+    }
+}
+
+/// Opens a store (or says why not) once whoever held it has let go.
+pub fn open_when_free_err_or_ok(store: &Path) -> Result<SledStore, StoreError> {
+    let until = Instant::now() + DEADLINE;
+    loop {
+        match SledStore::open(store) {
+            Err(StoreError::Locked(_)) if Instant::now() < until => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
+}
