@@ -207,6 +207,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             format,
             case,
             out.as_deref(),
+            crate::app::config::ui_lang(cli.lang)?,
         ),
         Some(Command::Check) => check(&mut connect(&target(&cli, true)?)?),
         Some(Command::Serve {
@@ -361,6 +362,7 @@ fn export(
     format: Format,
     case: Option<Id>,
     out: Option<&Path>,
+    lang: Lang,
 ) -> Result<ExitCode, String> {
     if let Some(c) = case
         && c.kind != Kind::Case
@@ -377,7 +379,7 @@ fn export(
                 return Err("--format md needs --case ID".into());
             };
             let mut text = String::new();
-            for part in ask(client, Ask::CaseReport { case })? {
+            for part in ask(client, Ask::CaseReport { case, lang })? {
                 if let Part::Text { text: t } = part {
                     text.push_str(&t);
                 }

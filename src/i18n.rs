@@ -10,7 +10,19 @@ use crate::model::{
     NeedArea, PeerKind, Reason, ReferralCategory, ReferralStatus, Role, Sector, ValidationError,
 };
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
     En,
@@ -140,6 +152,17 @@ impl Lang {
             ConsentStatus::Active => self.t("active", "有効"),
             ConsentStatus::Expired => self.t("expired", "期限切れ"),
             ConsentStatus::Withdrawn => self.t("withdrawn", "撤回"),
+        }
+    }
+
+    /// What a trust level (1 to 5) means.
+    pub fn trust_level(self, level: u8) -> &'static str {
+        match level {
+            1 => self.t("new", "新規"),
+            2 => self.t("cautious", "慎重"),
+            3 => self.t("working", "協力中"),
+            4 => self.t("trusted", "信頼"),
+            _ => self.t("established", "確立"),
         }
     }
 

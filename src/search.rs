@@ -14,11 +14,13 @@
 
 mod docs;
 mod entry;
+mod filter;
 mod index;
 mod matcher;
 pub mod normalize;
 mod session;
 
-pub use docs::{SEARCHED, doc_for, docs_in};
+pub use docs::{PartyName, SEARCHED, case_filter_doc, doc_for, docs_in, party_name, party_names};
+pub use filter::{Filter, FilterDoc};
 pub use index::{Doc, DocKind, Hit, Index, MatchField, SearchOptions, Tier};
 pub use session::{Generation, Results, Session};

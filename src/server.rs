@@ -14,6 +14,7 @@ pub mod roles;
 mod session;
 pub mod socket;
 
+use std::collections::BTreeSet;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -23,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use crate::app::cases::{CaseCache, Summaries};
 use crate::app::worker::{DashboardCache, FinderIndex, IndexAt, Where, finder_doc, finder_docs};
-use crate::model::Record;
+use crate::model::{Id, Kind, Record};
 use crate::store::{SledStore, Store, StoreError};
 use hub::Hub;
 use protocol::Changed;
@@ -138,9 +139,36 @@ impl Shared {
     /// dropped the dashboard): refresh the index, tell subscribers.
     fn written(&self, records: &[Record], request: Option<crate::store::RequestId>) {
         let none = Default::default();
+        let party = |id| {
+            let saved = records.iter().find(|r| r.id() == id);
+            match saved {
+                Some(r) => crate::search::party_name(r),
+                None => self
+                    .store
+                    .get(id)
+                    .ok()
+                    .flatten()
+                    .as_ref()
+                    .and_then(crate::search::party_name),
+            }
+        };
+        // A renamed body or person: the events that name it carry the old
+        // name until they are indexed again.
+        let renamed = records
+            .iter()
+            .filter(|r| crate::search::party_name(r).is_some());
+        let events: BTreeSet<Id> = renamed
+            .flat_map(|r| self.store.referrers(r.id()).unwrap_or_default())
+            .filter(|e| e.kind == Kind::Event && records.iter().all(|r| r.id() != *e))
+            .collect();
+        let events = events
+            .into_iter()
+            .filter_map(|id| self.store.get(id).ok().flatten());
         let docs: Vec<_> = records
             .iter()
-            .filter_map(|r| finder_doc(r, &none, None))
+            .cloned()
+            .chain(events)
+            .filter_map(|r| finder_doc(&r, &none, None, &party))
             .collect();
         if !docs.is_empty()
             && let Ok(mut f) = self.finder.write()

@@ -11,6 +11,7 @@ pub mod help;
 pub mod panels;
 pub mod party_view;
 pub mod popup;
+pub mod record_view;
 pub mod text;
 pub mod theme;
 
@@ -53,6 +54,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         Screen::Cases(list) => case_list::draw(state, list, body, buf),
         Screen::Case(s) => case_view::draw(state, s, body, buf),
         Screen::Party(s) => party_view::draw(state, s, body, buf),
+        Screen::Record(s) => record_view::draw(state, s, body, buf),
     }
     draw_footer(state, footer, buf);
     if state.help.is_some() {
@@ -158,6 +160,7 @@ pub fn page_rows(state: &State) -> usize {
             Screen::Cases(_) => case_list::rows(body),
             Screen::Case(s) => case_view::panel_rows(state, s, body),
             Screen::Party(s) => party_view::panel_rows(state, s, body),
+            Screen::Record(_) => record_view::rows(body),
         }
     };
     usize::from(rows)
@@ -178,6 +181,7 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
             Screen::Cases(_) => l.t("Cases", "ケース一覧").to_string(),
             Screen::Case(c) => c.id.to_string(),
             Screen::Party(p) => p.id.to_string(),
+            Screen::Record(r) => r.id.to_string(),
         });
     }
     let loading = &state.data.loading;
@@ -253,21 +257,21 @@ fn footer_actions(state: &State) -> Vec<(Mode, Action)> {
             (Mode::Input, A::Down),
         ],
         Mode::Form => {
-            let party = state
+            use crate::app::form::FieldKind as F;
+            let kind = state
                 .form
                 .as_ref()
                 .and_then(|f| f.focused())
-                .is_some_and(|f| {
-                    matches!(
-                        f.kind,
-                        crate::app::form::FieldKind::Party | crate::app::form::FieldKind::Parties
-                    )
-                });
+                .map(|f| &f.kind);
             let mut v = vec![(Mode::Form, A::Save), (Mode::Form, A::NextField)];
-            if party {
+            // The keys of the field being typed in, then closing.
+            if matches!(kind, Some(F::Party | F::Parties)) {
                 v.extend([(Mode::Form, A::NextMatch), (Mode::Form, A::NewParty)]);
             }
-            v.extend([(Mode::Form, A::Cancel), (Mode::Form, A::OpenEditor)]);
+            v.push((Mode::Form, A::Cancel));
+            if matches!(kind, Some(F::Text | F::Multi)) {
+                v.push((Mode::Form, A::OpenEditor));
+            }
             v
         }
         Mode::Confirm
@@ -318,6 +322,14 @@ fn footer_actions(state: &State) -> Vec<(Mode, Action)> {
                 n(A::Help),
                 n(A::Back),
             ],
+            Screen::Record(_) => vec![
+                n(A::Down),
+                n(A::PageDown),
+                n(A::Edit),
+                n(A::Finder),
+                n(A::Help),
+                n(A::Back),
+            ],
         },
     }
 }
@@ -342,7 +354,9 @@ fn hint_label(state: &State, a: &Action) -> &'static str {
         Action::ProposeReferral => l.t("refer", "紹介"),
         Action::Submit => l.t("go", "決定"),
         Action::Cancel => l.t("close", "閉じる"),
+        Action::Down if matches!(state.screen(), Screen::Record(_)) => l.t("scroll", "スクロール"),
         Action::Down => l.t("next", "次"),
+        Action::PageDown => l.t("page", "ページ"),
         Action::Save => l.t("save", "保存"),
         Action::NextField => l.t("next field", "次の項目"),
         Action::OpenEditor => l.t("$EDITOR", "$EDITOR"),

@@ -222,3 +222,64 @@ fn an_export_replaces_a_planted_link_or_file_instead_of_writing_through_it() {
     let lock = std::fs::metadata(store.join("triad.lock")).unwrap();
     assert_eq!(lock.permissions().mode() & 0o777, 0o600);
 }
+
+/// The Markdown case report holds each referral's steps, who declined and
+/// why, its outcome, the consents' scope and dates and the trust levels, in
+/// the language `--lang` asks for (no English left in the Japanese one).
+#[test]
+fn the_markdown_report_in_english_and_japanese() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = tmp.path().join("s");
+    assert!(triad(&s, &["demo"]).status.success());
+    let report_of = |case: &str, lang: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_triad"))
+            .args(["--store", s.to_str().unwrap(), "--lang", lang])
+            .args(["export", "--format", "md", "--case", case])
+            .env_remove("TRIAD_STORE")
+            .env("XDG_CONFIG_HOME", tmp.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let report = |lang: &str| report_of("C-0003", lang);
+    let en = report("en");
+    for want in [
+        "## Triad",
+        "### Patient & family",
+        "## Trust",
+        "## Referrals",
+        "- Steps:",
+        "Declined by:",
+        "- Outcome: Medication schedule adjusted.",
+        "- Scope: intervention",
+        "## Consents",
+        "Granted to:",
+    ] {
+        assert!(en.contains(want), "{want}:\n{en}");
+    }
+    let ja = report("ja");
+    for want in [
+        "## 三者",
+        "### 患者・家族",
+        "## 信頼関係",
+        "## 紹介",
+        "- 経過:",
+        "辞退:",
+        "- 結果: Medication schedule adjusted.",
+        "- 範囲: 介入",
+        "## 同意",
+    ] {
+        assert!(ja.contains(want), "{want}:\n{ja}");
+    }
+    for english in ["PatientFamily", "Referrals", "Steps", "Status", "Scope"] {
+        assert!(!ja.contains(english), "{english} in:\n{ja}");
+    }
+    // The Sendai case's trust between the association and Dr. K, now and
+    // step by step.
+    let en = report_of("C-0004", "en");
+    assert!(en.contains("/ K医師 (P-0034): 5 established"), "{en}");
+    assert!(en.contains("2 cautious"), "{en}");
+    let ja = report_of("C-0004", "ja");
+    assert!(ja.contains("/ K医師 (P-0034): 5 確立"), "{ja}");
+}

@@ -1,9 +1,11 @@
 //! Search over the real demo data, through the same document mapping the
 //! finder and `triad search` use.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
-use triad::model::{Confidentiality, Record};
-use triad::search::{DocKind, Index, SearchOptions, doc_for};
+use triad::model::{Confidentiality, Id, Record};
+use triad::search::{DocKind, Index, PartyName, SearchOptions, doc_for, party_name};
 
 fn demo_records() -> Vec<Record> {
     triad::demo::scenarios(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap())
@@ -11,10 +13,16 @@ fn demo_records() -> Vec<Record> {
 
 fn index_for(reader: &str) -> Index {
     let reader = triad::model::Reader::owner(reader);
+    let records = demo_records();
+    let names: HashMap<Id, PartyName> = records
+        .iter()
+        .filter_map(|r| party_name(r).map(|n| (r.id(), n)))
+        .collect();
+    let party = |id: Id| names.get(&id).cloned();
     Index::build(
-        demo_records()
+        records
             .iter()
-            .filter_map(|r| doc_for(r, Some(&reader))),
+            .filter_map(|r| doc_for(r, Some(&reader), &party)),
     )
 }
 
@@ -128,4 +136,70 @@ fn a_small_limit_is_a_prefix_of_a_large_one() {
             assert_eq!(small[..], full[..k.min(full.len())], "{query} limit {k}");
         }
     }
+}
+
+/// The Nagasaki trainings are found by where (their parties' names, in
+/// kanji or romaji) and what (their kind, in either language), a word each.
+#[test]
+fn events_are_found_by_their_parties_and_kind() {
+    let index = index_for("nobody");
+    let records = demo_records();
+    let nagasaki_trainings: Vec<String> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Event(e)
+                if e.kind == triad::model::EventKind::Training
+                    && e.parties.iter().any(|p| {
+                        records.iter().any(|r| {
+                            r.id() == *p
+                                && party_name(r).is_some_and(|(n, _)| n.starts_with("長崎"))
+                        })
+                    }) =>
+            {
+                Some(e.id.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(nagasaki_trainings.len() >= 5, "{nagasaki_trainings:?}");
+    for query in [
+        "nagasaki kenshu",
+        "長崎 研修",
+        "nagasaki training",
+        "ながさき けんしゅう",
+    ] {
+        let hits = index.search(query, 5);
+        assert_eq!(hits.len(), 5, "{query}");
+        for h in &hits {
+            assert!(
+                h.kind == DocKind::Event && nagasaki_trainings.contains(&h.id),
+                "{query}: {} {} is not a Nagasaki training",
+                h.id,
+                h.name
+            );
+        }
+    }
+    // Every word must be held: a word no training holds finds none of them.
+    let hits = index.search("nagasaki porio", 50);
+    assert!(
+        hits.iter().all(|h| !nagasaki_trainings.contains(&h.id)),
+        "{:?}",
+        hits.iter().map(|h| &h.name).collect::<Vec<_>>()
+    );
+}
+
+/// A query of two words keeps the single-word ranking: what the words
+/// find together comes first, cases and bodies before events.
+#[test]
+fn two_words_rank_as_one() {
+    let index = index_for("nobody");
+    let ids = |q: &str| -> Vec<String> { index.search(q, 2).into_iter().map(|h| h.id).collect() };
+    assert_eq!(ids("sendai porio"), ids("sendaiporio"));
+    let hits = index.search("sendai porio", 2);
+    assert!(
+        hits.iter()
+            .all(|h| matches!(h.kind, DocKind::Case | DocKind::Body)),
+        "{hits:?}"
+    );
+    assert!(hits.iter().any(|h| h.name == "仙台ポリオの会"), "{hits:?}");
 }

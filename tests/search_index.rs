@@ -537,10 +537,10 @@ fn removing_most_documents_keeps_the_rest_searchable() {
             format!("利用者{i} 長い名前の患者会の会員としての記録")
         );
     }
+    // Both words are held by others (利用者12…), never by the removed one.
     let gone = index.search("利用者1 長", 10);
     assert!(
-        gone.iter()
-            .all(|h| h.id != "P-00001" && h.tier == Tier::Fuzzy),
+        !gone.is_empty() && gone.iter().all(|h| h.id != "P-00001"),
         "{gone:?}"
     );
     assert_eq!(index.search("riyousha", 10_000).len(), 5_000);

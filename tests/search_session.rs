@@ -124,6 +124,11 @@ const WORDS: &[&str] = &[
     "・a",
     "sapo-ta-",
     "jouhou",
+    "sendai porio",
+    "ポリオ 会",
+    "kumamoto shimbun",
+    "第3回 po",
+    "po 第3回",
 ];
 
 #[test]

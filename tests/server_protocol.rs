@@ -572,3 +572,44 @@ fn a_request_the_server_cannot_read_is_answered_with_why_then_dropped() {
     }
     assert_dropped(&mut s, "an unreadable request");
 }
+
+/// An event is found by its parties' names; renaming a party through the
+/// server indexes the event again under the new name.
+#[test]
+fn renaming_a_party_reindexes_its_events() {
+    let server = TestServer::start();
+    let mut c = client(&server.socket);
+    let centre = create(&mut c, 1, body(1, "旧名センター", Sector::Government));
+    let event = create(
+        &mut c,
+        2,
+        Record::Event(Event {
+            id: Id::new(Kind::Event, 1),
+            date: day(2024, 3, 1),
+            end: None,
+            kind: EventKind::Meeting,
+            title: "定例会".into(),
+            parties: vec![centre],
+            partnership: None,
+            case: None,
+            attendance: None,
+            note: String::new(),
+        }),
+    );
+    let finds = |c: &mut Client, q: &str| search(c, q).iter().any(|h| h.id == event);
+    assert!(finds(&mut c, "旧名 定例会"), "found by its party's name");
+    let Record::Body(mut b) = body(1, "新名会館", Sector::Government) else {
+        unreachable!()
+    };
+    b.id = centre;
+    saved(
+        &mut c,
+        3,
+        vec![Change::Edit {
+            record: Record::Body(b),
+            base: 1,
+        }],
+    );
+    assert!(finds(&mut c, "新名 定例会"), "found by the new name");
+    assert!(!finds(&mut c, "旧名 定例会"), "no longer by the old one");
+}

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use triad::app::data::CaseDetail;
 use triad::app::effect::{Reply, StoreEffect};
 use triad::app::state::Hit;
+use triad::i18n::Lang;
 use triad::model::{
     AccessRole, Case, Confidentiality, Id, Kind, Person, Reader, Record, Referral, TrustNote,
 };
@@ -412,8 +413,15 @@ fn dashboard(client: &mut Client) -> Dashboard {
     };
     for r in effect(client, StoreEffect::RefreshDashboard) {
         match r {
-            Reply::Overdue(overdue) => {
-                d.overdue = overdue.into_iter().map(|o| o.case).collect();
+            Reply::ReferralAlerts(alerts) => {
+                // The alerts also list follow-ups due this week and
+                // referrals waiting for an answer: keep the overdue.
+                let today = chrono::Local::now().date_naive();
+                d.overdue = alerts
+                    .into_iter()
+                    .filter(|a| a.follow_up.is_some_and(|f| f < today))
+                    .map(|a| a.case)
+                    .collect();
             }
             Reply::Consents(c) => d.consents = c.into_iter().map(|c| c.case).collect(),
             _ => {}
@@ -453,10 +461,16 @@ fn collect(client: &mut Client, case: Option<Id>) -> Result<Collected, ClientErr
 
 fn case_report(client: &mut Client, case: Id) -> Result<String, ClientError> {
     let mut text = None;
-    client.ask(Ask::CaseReport { case }, &mut |part| match part {
-        Part::Text { text: t } => text = Some(t),
-        other => panic!("a report answered with {other:?}"),
-    })?;
+    client.ask(
+        Ask::CaseReport {
+            case,
+            lang: Lang::En,
+        },
+        &mut |part| match part {
+            Part::Text { text: t } => text = Some(t),
+            other => panic!("a report answered with {other:?}"),
+        },
+    )?;
     Ok(text.expect("a report has text"))
 }
 
@@ -548,6 +562,17 @@ fn reads_match_the_role(fx: &Fixture, socket: &Path, role: AccessRole) {
                 assert!(why.contains(&case.to_string()), "{why}");
             }
         }
+    }
+
+    // A record's detail view, loaded by id: each marker exactly when it
+    // may be read.
+    for m in &fx.markers {
+        let loaded = match effect(&mut c, StoreEffect::LoadRecord(m.id)).as_slice() {
+            [Reply::Record(Ok(d))] => d.record.id() == m.id,
+            [Reply::Record(Err(_))] => false,
+            other => panic!("LoadRecord answered {other:?}"),
+        };
+        assert_eq!(loaded, fx.expect(role, m), "{role:?}: record view of {m:?}");
     }
 
     // Search: the marker's own word finds it exactly when it may be read,
@@ -644,14 +669,24 @@ fn reads_match_the_role(fx: &Fixture, socket: &Path, role: AccessRole) {
         Ask::Collect {
             case: Some(fx.other),
         },
-        Ask::CaseReport { case: fx.own },
-        Ask::CaseReport { case: fx.other },
+        Ask::CaseReport {
+            case: fx.own,
+            lang: Lang::En,
+        },
+        Ask::CaseReport {
+            case: fx.other,
+            lang: Lang::En,
+        },
     ];
     for m in &fx.markers {
         asks.push(Ask::Search {
             query: m.word.into(),
             limit: 50,
             restricted: true,
+        });
+        // A note's detail view, asked for by id.
+        asks.push(Ask::Effect {
+            effect: StoreEffect::LoadRecord(m.id),
         });
     }
     for ask in asks {

@@ -210,6 +210,52 @@ fn sendai_case_shows_dr_k_and_the_timeline_back_to_the_start() {
     assert!(app.screen().contains("2024"), "{}", app.screen());
 }
 
+/// The case list's `/` folds as the finder does: kana of any width, romaji
+/// and several words; a person's name lists the cases they are on.
+#[test]
+fn slash_filter_folds_like_the_finder_and_finds_cases_by_their_people() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    let filtered = |app: &mut Headless, text: &str| -> Vec<Id> {
+        app.press("/");
+        app.type_text(text);
+        let ids = list_rows(app).iter().map(|r| r.id).collect();
+        app.press("<Esc>");
+        ids
+    };
+    app.press("gc");
+    let polio = filtered(&mut app, "ポリオ");
+    assert!(!polio.is_empty());
+    for text in ["ぽりお", "porio", "ﾎﾟﾘｵ", "PORIO"] {
+        assert_eq!(filtered(&mut app, text), polio, "{text}");
+    }
+    let none = filtered(&mut app, "porio 沖縄");
+    assert!(none.is_empty(), "{none:?} {}", app.screen());
+    // A supporter on a case, by name and by the romaji of the reading.
+    let cases: Vec<Case> = demo.store.all().unwrap();
+    let people: Vec<triad::model::Person> = demo.store.all().unwrap();
+    let (case, person) = cases
+        .iter()
+        .find_map(|c| {
+            let p = c.parties.iter().find_map(|cp| {
+                people
+                    .iter()
+                    .find(|p| p.id == cp.party && p.reading.is_some())
+            })?;
+            Some((c, p))
+        })
+        .expect("a case with a person on it");
+    let reading = person.reading.as_deref().unwrap();
+    let family = triad::search::normalize::romaji(reading.split(' ').next().unwrap());
+    for text in [person.name.as_str(), family.as_str()] {
+        assert!(
+            filtered(&mut app, text).contains(&case.id),
+            "{text} does not list {}",
+            case.id
+        );
+    }
+}
+
 #[test]
 fn slash_filters_the_list_you_are_in() {
     let demo = tui::demo_store();
@@ -1014,15 +1060,15 @@ fn a_long_dashboard_section_lists_the_first_and_counts_the_rest() {
     let one = app
         .state
         .data
-        .overdue
+        .referral_alerts
         .first()
         .cloned()
         .expect("the demo has an overdue follow-up");
-    app.state.data.overdue = vec![one; 5000];
+    app.state.data.referral_alerts = vec![one; 5000];
     let lines = dashboard(&app.state);
     let shown = lines
         .iter()
-        .filter(|l| matches!(l, DashLine::Overdue(_)))
+        .filter(|l| matches!(l, DashLine::FollowUp(_)))
         .count();
     assert_eq!(shown, SECTION_MAX);
     assert!(
@@ -1183,14 +1229,14 @@ fn an_edit_can_move_the_case_to_closed_with_its_date() {
 /// Enter on an overdue referral or a consent on the dashboard opens its
 /// case on that panel, with that very record selected.
 #[test]
-fn a_dashboard_line_about_a_referral_or_consent_opens_it_selected() {
+fn a_dashboard_line_about_a_referral_or_consent_opens_it_over_its_case() {
     use triad::app::view::{DashLine, dashboard, dashboard_links};
     let demo = tui::demo_store();
     for want in ["referral", "consent"] {
         let mut app = en(&demo);
         let lines = dashboard(&app.state);
         let target = lines.iter().find_map(|l| match (l, want) {
-            (DashLine::Overdue(r), "referral") => Some((r.id, CasePanel::Referrals)),
+            (DashLine::FollowUp(r), "referral") => Some((r.id, CasePanel::Referrals)),
             (DashLine::Consent(c), "consent") => Some((c.id, CasePanel::Consents)),
             _ => None,
         });
@@ -1206,6 +1252,13 @@ fn a_dashboard_line_about_a_referral_or_consent_opens_it_selected() {
             .expect("its line links to it");
         select(&mut app, at);
         app.press("<CR>");
+        // The record's own view opens over its case; Back shows it there.
+        assert!(
+            matches!(app.state.screen(), Screen::Record(r) if r.id == record),
+            "{}",
+            app.screen()
+        );
+        app.press("<Esc>");
         let screen = case_screen(&app);
         assert_eq!(screen.panel, panel, "{}", app.screen());
         let d = detail(&app);

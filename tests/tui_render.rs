@@ -16,12 +16,13 @@ use unicode_width::UnicodeWidthStr;
 
 /// Set-ups with each popup (and none) open.
 fn sessions(demo: &tui::Demo) -> Vec<(&'static str, Headless)> {
-    let steps: [(&str, &[&str]); 9] = [
+    let steps: [(&str, &[&str]); 10] = [
         ("dashboard", &[]),
         ("cases", &["gc"]),
         ("case", &["gc<CR>"]),
         ("timeline", &["gc", "j", "j", "j", "<CR><Tab><Tab><Tab>"]),
         ("finder", &["<C-p>"]),
+        ("record", &["gc<CR><Tab>", "<CR>"]),
         ("help", &["?"]),
         ("form", &["gc<CR>r"]),
         ("confirm", &["gc<CR>E"]),

@@ -120,6 +120,28 @@ fn screens_ja_160x48() {
     snapshots(Lang::Ja, 160, 48);
 }
 
+/// An empty store's dashboard and case list say how to start; on the demo,
+/// a filter that hides every case says so and how to clear it.
+#[test]
+fn first_run_and_empty_lists() {
+    let empty = tui::empty_store();
+    let demo = tui::demo_store();
+    for lang in [Lang::En, Lang::Ja] {
+        let tag = if lang == Lang::En { "en" } else { "ja" };
+        for (w, h) in [(80, 24), (160, 48)] {
+            let mut app = tui::app(&empty, lang, w, h);
+            insta::assert_snapshot!(format!("first_run_{tag}_{w}x{h}"), app.screen());
+            app.press("gc");
+            insta::assert_snapshot!(format!("no_cases_{tag}_{w}x{h}"), app.screen());
+            let mut app = tui::app(&demo, lang, w, h);
+            app.press("gc/");
+            app.type_text("存在しない名前");
+            app.press("<CR>");
+            insta::assert_snapshot!(format!("filtered_out_{tag}_{w}x{h}"), app.screen());
+        }
+    }
+}
+
 #[test]
 fn too_small() {
     let demo = tui::demo_store();

@@ -11,7 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use super::data::{CaseRow, NameRow, sector_index};
 use super::view::RECENT;
-use crate::model::{CaseStatus, Id, Kind, Record, Sector};
+use chrono::Utc;
+
+use crate::model::{Case, CaseStatus, Id, Kind, Record, Sector, Timestamp};
+use crate::search::{Filter, FilterDoc};
 use crate::store::{Scope, Store, StoreError};
 
 /// How the case list is sorted.
@@ -27,7 +30,9 @@ pub enum Sort {
 /// What a case list shows: its filter and sort.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseQuery {
-    /// Matched (lowercased) against id, title and reading.
+    /// Matched as the finder matches (folded, romaji, every word) against
+    /// id, title, reading, condition and the names of the case's people
+    /// and bodies.
     pub text: String,
     /// None: the open cases (every status but closed).
     pub status: Option<CaseStatus>,
@@ -72,6 +77,10 @@ pub struct Summaries {
     rows: Vec<CaseRow>,
     pos: HashMap<Id, usize>,
     names: HashMap<Id, NameRow>,
+    /// What the `/` filter matches, per case.
+    filter_docs: HashMap<Id, FilterDoc>,
+    /// The latest change to what belongs to each case (not the case itself).
+    activity: HashMap<Id, (Timestamp, Kind)>,
 }
 
 /// Built when first needed (a server builds it as it starts), replaced
@@ -80,8 +89,11 @@ pub type CaseCache = RwLock<Option<Summaries>>;
 
 impl Summaries {
     pub fn load(store: &dyn Store) -> Result<Summaries, StoreError> {
+        let now = Utc::now();
         let mut open: HashMap<Id, u32> = HashMap::new();
+        let mut activity = HashMap::new();
         store.scan(Kind::Referral, &mut |r| {
+            note_activity(&mut activity, &r, now);
             if let Record::Referral(r) = r
                 && r.status().is_open()
             {
@@ -89,15 +101,12 @@ impl Summaries {
             }
             true
         })?;
-        let mut rows = Vec::new();
-        store.scan(Kind::Case, &mut |r| {
-            if let Record::Case(c) = &r {
-                let mut row = CaseRow::from_case(c);
-                row.open_referrals = open.get(&c.id).copied().unwrap_or(0);
-                rows.push(row);
-            }
-            true
-        })?;
+        for kind in [Kind::TrustNote, Kind::Consent, Kind::Event] {
+            store.scan(kind, &mut |r| {
+                note_activity(&mut activity, &r, now);
+                true
+            })?;
+        }
         let mut names = HashMap::new();
         for kind in [Kind::Body, Kind::Person] {
             store.scan(kind, &mut |r| {
@@ -107,19 +116,45 @@ impl Summaries {
                 true
             })?;
         }
+        let mut rows = Vec::new();
+        let mut filter_docs = HashMap::new();
+        store.scan(Kind::Case, &mut |r| {
+            if let Record::Case(c) = &r {
+                let mut row = CaseRow::from_case(c);
+                row.open_referrals = open.get(&c.id).copied().unwrap_or(0);
+                with_activity(&mut row, activity.get(&c.id));
+                rows.push(row);
+                filter_docs.insert(c.id, filter_doc(c, &names));
+            }
+            true
+        })?;
         let pos = rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-        Ok(Summaries { rows, pos, names })
+        Ok(Summaries {
+            rows,
+            pos,
+            names,
+            filter_docs,
+            activity,
+        })
     }
 
     /// After a save: the rows and names of what it wrote (a referral
     /// changes its case's count of open referrals).
     pub fn refresh(&mut self, store: &dyn Store, records: &[Record]) -> Result<(), StoreError> {
+        let now = Utc::now();
         for r in records {
+            if let Some(case) = note_activity(&mut self.activity, r, now)
+                && let Some(&i) = self.pos.get(&case)
+            {
+                with_activity(&mut self.rows[i], self.activity.get(&case));
+            }
             match r {
                 Record::Case(c) => {
                     let mut row = CaseRow::from_case(c);
                     row.open_referrals = open_referrals(store, c.id)?;
+                    with_activity(&mut row, self.activity.get(&c.id));
                     self.upsert(row);
+                    self.filter_docs.insert(c.id, filter_doc(c, &self.names));
                 }
                 Record::Referral(x) => {
                     let open = open_referrals(store, x.case)?;
@@ -130,6 +165,12 @@ impl Summaries {
                 other => {
                     if let Some(n) = super::worker::name_row(other) {
                         self.names.insert(n.id, n);
+                        // The cases it is on are filtered by its new name.
+                        for id in store.referrers(other.id())? {
+                            if let Some(Record::Case(c)) = store.get(id)? {
+                                self.filter_docs.insert(c.id, filter_doc(&c, &self.names));
+                            }
+                        }
                     }
                 }
             }
@@ -155,7 +196,10 @@ impl Summaries {
 
     /// The rows the reader sees that match the query, sorted.
     fn select(&self, q: &CaseQuery, scope: &Scope) -> Vec<&CaseRow> {
-        let needle = q.text.trim().to_lowercase();
+        let filter = Filter::new(&q.text);
+        let matches = |id: &Id| {
+            filter.is_empty() || self.filter_docs.get(id).is_some_and(|d| filter.matches(d))
+        };
         let sector = q.sector.map(sector_index);
         let mut rows: Vec<&CaseRow> = self
             .rows
@@ -165,7 +209,7 @@ impl Summaries {
                     && q.status.map_or(c.status.is_open(), |s| c.status == s)
                     && sector.is_none_or(|i| c.sectors[i])
                     && q.coordinator.is_none_or(|p| c.coordinator == Some(p))
-                    && (needle.is_empty() || c.haystack.contains(&needle))
+                    && matches(&c.id)
             })
             .collect();
         match q.sort {
@@ -237,6 +281,53 @@ impl Summaries {
             .filter_map(|i| self.names.get(i).cloned())
             .collect()
     }
+}
+
+/// When a record that belongs to a case last changed, as far as its own
+/// dates tell: a referral's latest step, a note's time, a consent given or
+/// withdrawn, an event once it has taken place (a planned one is not a
+/// change yet).
+fn activity_of(r: &Record, now: Timestamp) -> Option<(Id, Timestamp)> {
+    let day = |d: crate::model::Date| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    let (case, at) = match r {
+        Record::Referral(x) => (x.case, x.history.last().and_then(|s| day(s.on))?),
+        Record::TrustNote(n) => (n.case?, n.at),
+        Record::Consent(c) => (c.case, day(c.withdrawn_on.unwrap_or(c.given_on))?),
+        Record::Event(e) => (e.case?, day(e.date)?),
+        _ => return None,
+    };
+    (at <= now).then_some((case, at))
+}
+
+/// Keeps the latest activity per case; returns the case `r` belongs to.
+fn note_activity(
+    activity: &mut HashMap<Id, (Timestamp, Kind)>,
+    r: &Record,
+    now: Timestamp,
+) -> Option<Id> {
+    let (case, at) = activity_of(r, now)?;
+    let held = activity.entry(case).or_insert((at, r.kind()));
+    if at > held.0 {
+        *held = (at, r.kind());
+    }
+    Some(case)
+}
+
+/// A row's change time and kind, from the case or what belongs to it,
+/// whichever is later.
+fn with_activity(row: &mut CaseRow, activity: Option<&(Timestamp, Kind)>) {
+    if let Some(&(at, kind)) = activity
+        && at > row.changed
+    {
+        row.changed = at;
+        row.changed_kind = kind;
+    }
+}
+
+/// A case's `/` filter document, its people and bodies named from `names`.
+fn filter_doc(c: &Case, names: &HashMap<Id, NameRow>) -> FilterDoc {
+    let party = |id| names.get(&id).map(|n| (n.name.clone(), n.reading.clone()));
+    FilterDoc::new(crate::search::case_filter_doc(c, &party))
 }
 
 fn open_referrals(store: &dyn Store, case: Id) -> Result<u32, StoreError> {

@@ -3,6 +3,7 @@
 //! ```toml
 //! lang = "ja"      # or "en"; --lang wins, LANG decides when neither is set
 //! ascii = true     # plain-ASCII borders and symbols, like --ascii
+//! unanswered_days = 14  # the dashboard lists referrals sent this long ago and not answered
 //! ```
 //!
 //! A file that cannot be read stops start-up with its line, like a keymap.
@@ -20,6 +21,8 @@ pub struct UserConfig {
     pub lang: Option<String>,
     #[serde(default)]
     pub ascii: Option<bool>,
+    #[serde(default)]
+    pub unanswered_days: Option<u32>,
 }
 
 pub fn config_path() -> Option<PathBuf> {
@@ -63,6 +66,16 @@ pub fn resolve_lang(flag: Option<Lang>, cfg: &UserConfig) -> Lang {
         })
 }
 
+/// The UI's language as a session picks it (for what the CLI writes in it,
+/// such as the Markdown report): `--lang`, the config file, the locale.
+pub fn ui_lang(flag: Option<Lang>) -> Result<Lang, String> {
+    let cfg = match config_path() {
+        Some(p) => load(&p)?,
+        None => UserConfig::default(),
+    };
+    Ok(resolve_lang(flag, &cfg))
+}
+
 /// NO_COLOR (any non-empty value) turns colour off; meaning stays in
 /// symbols and reverse video.
 pub fn color_enabled() -> bool {
@@ -81,8 +94,9 @@ mod tests {
         std::fs::write(&p, "lang = \"ja\"\ncolour = 1\n").unwrap();
         let e = load(&p).unwrap_err();
         assert!(e.contains(":2:"), "{e}");
-        std::fs::write(&p, "lang = \"ja\"\nascii = true\n").unwrap();
+        std::fs::write(&p, "lang = \"ja\"\nascii = true\nunanswered_days = 10\n").unwrap();
         let c = load(&p).unwrap();
+        assert_eq!(c.unanswered_days, Some(10));
         assert_eq!(resolve_lang(None, &c), Lang::Ja);
         assert_eq!(resolve_lang(Some(Lang::En), &c), Lang::En);
         assert_eq!(load(&dir.join("missing.toml")), Ok(UserConfig::default()));

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Affiliation, Case, CaseStatus, Consent, Date, Event, Id, Partnership, Record, Referral,
+    Affiliation, Case, CaseStatus, Consent, Date, Event, Id, Kind, Partnership, Record, Referral,
     Relationship, Sector, Timestamp, TrustNote,
 };
 
@@ -28,12 +28,16 @@ pub struct CaseRow {
     pub title: String,
     pub status: CaseStatus,
     pub coordinator: Option<Id>,
+    /// The latest change to the case or anything that belongs to it (a
+    /// referral step, a note, a consent, an event that took place).
     pub changed: Timestamp,
+    /// What that latest change was to: the case itself, or one of its
+    /// referrals, notes, consents or events.
+    #[serde(default = "case_kind")]
+    pub changed_kind: Kind,
     /// Which sectors have a party whose role has not ended.
     pub sectors: [bool; 3],
     pub open_referrals: u32,
-    /// Lowercased id + title + reading, for the `/` filter.
-    pub haystack: String,
 }
 
 impl CaseRow {
@@ -42,24 +46,21 @@ impl CaseRow {
         for p in c.parties.iter().filter(|p| p.is_active()) {
             sectors[sector_index(p.sector)] = true;
         }
-        let haystack = format!(
-            "{} {} {}",
-            c.id,
-            c.title,
-            c.reading.as_deref().unwrap_or("")
-        )
-        .to_lowercase();
         CaseRow {
             id: c.id,
             title: c.title.clone(),
             status: c.status,
             coordinator: c.coordinator,
             changed: c.changed,
+            changed_kind: Kind::Case,
             sectors,
             open_referrals: 0,
-            haystack,
         }
     }
+}
+
+fn case_kind() -> Kind {
+    Kind::Case
 }
 
 pub fn sector_index(s: Sector) -> usize {
@@ -70,14 +71,17 @@ pub fn sector_index(s: Sector) -> usize {
     }
 }
 
-/// A referral whose follow-up date has passed while it is still open.
+/// An open referral the dashboard lists: its follow-up is due (past,
+/// today or within the week), or it was sent and waits for an answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct OverdueReferral {
+pub struct ReferralAlert {
     pub id: Id,
     pub case: Id,
     pub from: Id,
     pub to: Id,
-    pub follow_up: Date,
+    pub follow_up: Option<Date>,
+    /// When it was sent, while the receiver has not answered.
+    pub sent_on: Option<Date>,
 }
 
 /// A consent that needs attention: expiring soon, or withdrawn.
@@ -131,7 +135,7 @@ pub struct Data {
     /// The case counts, the newest cases and the coordinators (the case
     /// list itself comes a page at a time).
     pub overview: super::cases::CaseOverview,
-    pub overdue: Vec<OverdueReferral>,
+    pub referral_alerts: Vec<ReferralAlert>,
     pub consents: Vec<ConsentAlert>,
     pub upcoming: Vec<EventLine>,
 }
@@ -190,4 +194,15 @@ pub struct PartyCase {
     pub role: String,
     pub from: Option<Date>,
     pub until: Option<Date>,
+}
+
+/// One referral, event, trust note or consent, for its detail view, with
+/// the names of everything it mentions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordDetail {
+    pub record: Record,
+    /// Its revision, which an edit of it is made from.
+    #[serde(default)]
+    pub rev: u64,
+    pub names: HashMap<Id, String>,
 }

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::cases::{CaseOverview, CasePage, CaseQuery};
 use super::data::{
-    CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, OverdueReferral, PartyDetail,
+    CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, PartyDetail, RecordDetail,
+    ReferralAlert,
 };
 use super::state::Hit;
 use crate::model::{Id, Record};
@@ -35,6 +36,8 @@ pub enum StoreEffect {
     RefreshDashboard,
     LoadCase(Id),
     LoadParty(Id),
+    /// One referral, event, trust note or consent, for its detail view.
+    LoadRecord(Id),
     /// Writes, in order, applied once per request id however often they
     /// are sent; the reply comes only once they are on disk.
     Save {
@@ -87,7 +90,7 @@ pub enum Reply {
         page: CasePage,
     },
     /// Referrals past their follow-up date.
-    Overdue(Vec<OverdueReferral>),
+    ReferralAlerts(Vec<ReferralAlert>),
     Consents(Vec<ConsentAlert>),
     Upcoming(Vec<EventLine>),
     /// The finder's documents, for an index in this process.
@@ -98,6 +101,7 @@ pub enum Reply {
     Loaded(Result<(), String>),
     Case(Result<Box<CaseDetail>, (Id, String)>),
     Party(Result<Box<PartyDetail>, (Id, String)>),
+    Record(Result<Box<RecordDetail>, (Id, String)>),
     /// The records as stored (with their new ids): they are on disk.
     Saved(Vec<Record>),
     /// Nothing was saved: the field it concerns (if known) and why.

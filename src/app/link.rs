@@ -184,6 +184,7 @@ impl StoreLink {
             }
             StoreEffect::LoadCase(id) => Reply::Case(Err((*id, e.to_string()))),
             StoreEffect::LoadParty(id) => Reply::Party(Err((*id, e.to_string()))),
+            StoreEffect::LoadRecord(id) => Reply::Record(Err((*id, e.to_string()))),
             _ => Reply::Loaded(Err(e.to_string())),
         };
         let _ = self.app.send(Action::Reply(Box::new(reply)));

@@ -108,6 +108,9 @@ pub fn session_config(opts: &RunOptions) -> Result<(Config, Keymap), RunError> {
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let mut cfg = Config::new(lang, ascii, config::color_enabled(), &opts.user, today);
     cfg.meeting = opts.meeting;
+    if let Some(days) = user_cfg.unanswered_days {
+        cfg.unanswered_days = days;
+    }
     Ok((cfg, keymap))
 }
 

@@ -28,7 +28,13 @@ pub struct Config {
     /// `--meeting`: the screen may be seen by others, so only notes marked
     /// shared show their text, and contact details are hidden.
     pub meeting: bool,
+    /// The dashboard lists referrals sent this many days ago or more that
+    /// have had no answer (config `unanswered_days`).
+    pub unanswered_days: u32,
 }
+
+/// Days a sent referral waits for an answer before the dashboard lists it.
+pub const UNANSWERED_DAYS: u32 = 14;
 
 impl Config {
     pub fn new(lang: Lang, ascii: bool, color: bool, user: &str, today: Date) -> Config {
@@ -40,6 +46,7 @@ impl Config {
             today,
             fixed_now: None,
             meeting: false,
+            unanswered_days: UNANSWERED_DAYS,
         }
     }
 
@@ -185,6 +192,16 @@ pub struct PartyScreen {
     pub editing: bool,
 }
 
+/// One referral, event, trust note or consent in full.
+#[derive(Clone, Debug)]
+pub struct RecordScreen {
+    pub id: Id,
+    pub detail: Option<Box<super::data::RecordDetail>>,
+    pub error: Option<String>,
+    /// The first line shown (the view scrolls by lines).
+    pub top: usize,
+}
+
 #[derive(Clone, Debug)]
 pub enum Screen {
     Dashboard(Scroll),
@@ -192,6 +209,8 @@ pub enum Screen {
     Case(CaseScreen),
     /// A body or a person, told apart by the id's kind.
     Party(PartyScreen),
+    /// A referral, an event, a trust note or a consent.
+    Record(RecordScreen),
 }
 
 /// A finder hit, ready to show and to follow.
@@ -361,7 +380,7 @@ impl State {
             Screen::Cases(l) => l.editing,
             Screen::Case(c) => c.editing,
             Screen::Party(p) => p.editing,
-            Screen::Dashboard(_) => false,
+            Screen::Dashboard(_) | Screen::Record(_) => false,
         }
     }
 

@@ -7,7 +7,7 @@ use super::effect::{Effect, Reply, SaveOp, SearchEffect, StoreEffect};
 use super::forms::{self, FormKind};
 use super::state::{
     CaseList, CasePanel, CaseScreen, Confirm, Confirmed, Finder, Flash, PartyPanel, PartyScreen,
-    Screen, Scroll, Sort, State,
+    RecordScreen, Screen, Scroll, Sort, State,
 };
 use super::view::{self, Link, TriadItem};
 use crate::keymap::{Key, KeyCode, Lookup, Mode};
@@ -152,11 +152,18 @@ fn motion(scroll: &mut Scroll, action: &Action, len: usize, rows: usize) -> bool
 fn push_link(state: &mut State, link: Link) -> Effects {
     match link {
         Link::Case(id) => open_case(state, id, CasePanel::Triad, None),
+        // The record's view, over its case with the record selected, so
+        // Back lands on it in its panel.
         Link::CaseRecord {
             case,
             panel,
             record,
-        } => open_case(state, case, panel, Some(record)),
+        } => {
+            let mut fx = open_case(state, case, panel, Some(record));
+            fx.extend(open_record(state, record));
+            fx
+        }
+        Link::Record(id) => open_record(state, id),
         Link::Party(id) => {
             state.stack.push(Screen::Party(PartyScreen {
                 id,
@@ -194,6 +201,16 @@ fn open_case(state: &mut State, id: Id, panel: CasePanel, focus: Option<Id>) -> 
         focus,
     }));
     vec![StoreEffect::LoadCase(id).into()]
+}
+
+fn open_record(state: &mut State, id: Id) -> Effects {
+    state.stack.push(Screen::Record(RecordScreen {
+        id,
+        detail: None,
+        error: None,
+        top: 0,
+    }));
+    vec![StoreEffect::LoadRecord(id).into()]
 }
 
 fn open_cases(state: &mut State) -> Effects {
@@ -282,6 +299,7 @@ fn normal(state: &mut State, action: Action) -> Effects {
         Screen::Cases(_) => |s, a, r, _| case_list(s, a, r),
         Screen::Case(_) => case_screen,
         Screen::Party(_) => party_screen,
+        Screen::Record(_) => |s, a, _, _| record_screen(s, a),
     };
     handler(state, action, rows, today)
 }
@@ -450,13 +468,28 @@ fn case_screen(
         })
         .flatten();
     match action {
-        Action::Toggle | Action::Open if s.panel == CasePanel::Referrals => {
+        Action::Toggle if s.panel == CasePanel::Referrals => {
             if let Some(id) = referral
                 && !s.expanded.remove(&id)
             {
                 s.expanded.insert(id);
             }
             vec![]
+        }
+        Action::Open if s.panel != CasePanel::Triad => {
+            // A referral, note, consent or event opens in full.
+            let record = match s.panel {
+                CasePanel::Referrals => referral,
+                CasePanel::Consents => consent.map(|c| c.id),
+                CasePanel::Notes => view::note_rows(s, d, &cfg)
+                    .get(s.scroll[pi].sel)
+                    .map(|n| n.id),
+                _ => event,
+            };
+            match record {
+                Some(id) => open_record(state, id),
+                None => vec![],
+            }
         }
         Action::Open => match (party, s.panel) {
             (Some(p), _) => push_link(state, Link::Party(p.party)),
@@ -615,14 +648,18 @@ fn party_screen(
                 }),
                 PartyPanel::Timeline => view::timeline_rows(&d.timelines, today, &s.filter.text)
                     .get(sel)
-                    .and_then(|r| {
-                        r.partnership()
+                    .and_then(|r| match timeline_event(r) {
+                        // An event opens in full; a partnership or a year
+                        // opens the partnership's other party.
+                        Some(e) => Some(Link::Record(e)),
+                        None => r
+                            .partnership()
                             .parties
                             .iter()
                             .find(|p| **p != s.id)
                             .copied()
-                    })
-                    .map(Link::Party),
+                            .map(Link::Party),
+                    }),
             };
             match link {
                 Some(l) => push_link(state, l),
@@ -650,6 +687,43 @@ fn party_screen(
         }
         _ => not_here(state),
     }
+}
+
+/// The event on a timeline row, if the row is an event.
+fn timeline_event(row: &view::TimelineRow<'_>) -> Option<Id> {
+    match row {
+        view::TimelineRow::Event(_, e) => Some(e.id),
+        _ => None,
+    }
+}
+
+/// A record's detail view: it scrolls by lines; Back leaves it.
+fn record_screen(state: &mut State, action: Action) -> Effects {
+    let rows = page(state);
+    let len = crate::ui::record_view::line_count(state);
+    let Some(Screen::Record(s)) = state.stack.last_mut() else {
+        return vec![];
+    };
+    let last = len.saturating_sub(rows);
+    s.top = match action {
+        Action::Down => s.top + 1,
+        Action::Up => s.top.saturating_sub(1),
+        Action::PageDown => s.top + rows,
+        Action::PageUp => s.top.saturating_sub(rows),
+        Action::Top => 0,
+        Action::Bottom => last,
+        Action::Left => {
+            state.stack.pop();
+            return vec![];
+        }
+        Action::Edit => {
+            let id = s.id;
+            return edit(state, id);
+        }
+        _ => return not_here(state),
+    }
+    .min(last);
+    vec![]
 }
 
 fn flash_info(state: &mut State, msg: &str) -> Effects {
@@ -693,7 +767,7 @@ fn input(state: &mut State, action: Action) -> Effects {
         Screen::Cases(l) => (&mut l.filter, &mut l.editing),
         Screen::Case(c) => (&mut c.filter, &mut c.editing),
         Screen::Party(p) => (&mut p.filter, &mut p.editing),
-        Screen::Dashboard(_) => return vec![],
+        Screen::Dashboard(_) | Screen::Record(_) => return vec![],
     };
     match action {
         Action::Submit => *editing = false,
@@ -722,7 +796,7 @@ fn input(state: &mut State, action: Action) -> Effects {
             let sel = p.scroll[i].sel;
             p.scroll[i].set(sel, len, rows);
         }
-        Screen::Dashboard(_) => {}
+        Screen::Dashboard(_) | Screen::Record(_) => {}
     }
     vec![]
 }
@@ -785,21 +859,22 @@ fn finder(state: &mut State, action: Action) -> Effects {
 
 /// Enter in the finder: go where the selected hit leads.
 fn finder_go(state: &mut State) -> Effects {
-    let Some(f) = state.finder.as_ref() else {
+    let Some(hit) = state.finder.as_ref().and_then(|f| f.hits.get(f.scroll.sel)) else {
         return vec![];
     };
-    match f
-        .hits
-        .get(f.scroll.sel)
-        .map(|h| h.target)
-        .and_then(view::link_to)
-    {
-        Some(link) => {
-            state.finder = None;
-            push_link(state, link)
-        }
-        None => vec![],
+    let (id, target) = (hit.id, hit.target);
+    // An event or a note opens in full, over the case or party it belongs to.
+    let record = matches!(view::link_to(id), Some(Link::Record(_))).then_some(id);
+    let under = view::link_to(target).filter(|_| record.is_none() || target != id);
+    if record.is_none() && under.is_none() {
+        return vec![];
     }
+    state.finder = None;
+    let mut fx = under.map(|l| push_link(state, l)).unwrap_or_default();
+    if let Some(r) = record {
+        fx.extend(open_record(state, r));
+    }
+    fx
 }
 
 /// Edit a record as the screen loaded it, made from its revision then.
@@ -1104,8 +1179,8 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             }
             vec![]
         }
-        Reply::Overdue(overdue) => {
-            state.data.overdue = overdue;
+        Reply::ReferralAlerts(alerts) => {
+            state.data.referral_alerts = alerts;
             vec![]
         }
         Reply::Consents(c) => {
@@ -1177,6 +1252,26 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
                             p.error = None;
                         }
                         Err((_, e)) => p.error = Some(e.clone()),
+                    }
+                }
+            }
+            vec![]
+        }
+        Reply::Record(r) => {
+            let id = match &r {
+                Ok(d) => d.record.id(),
+                Err((id, _)) => *id,
+            };
+            for s in &mut state.stack {
+                if let Screen::Record(v) = s
+                    && v.id == id
+                {
+                    match &r {
+                        Ok(d) => {
+                            v.detail = Some(d.clone());
+                            v.error = None;
+                        }
+                        Err((_, e)) => v.error = Some(e.clone()),
                     }
                 }
             }
@@ -1377,12 +1472,17 @@ fn changed(
                 updated.push(p.id);
                 fx.push(StoreEffect::LoadParty(p.id).into());
             }
+            Screen::Record(r) if shows_any(r.id, r.detail.as_ref().map(|d| &d.names), &touched) => {
+                updated.push(r.id);
+                fx.push(StoreEffect::LoadRecord(r.id).into());
+            }
             _ => {}
         }
     }
     let top = match state.screen() {
         Screen::Case(c) => Some(c.id),
         Screen::Party(p) => Some(p.id),
+        Screen::Record(r) => Some(r.id),
         _ => None,
     };
     if let Some(top) = top.filter(|t| !ours && updated.contains(t)) {
@@ -1416,6 +1516,7 @@ fn resync(state: &mut State) -> Effects {
         match s {
             Screen::Case(c) => fx.push(StoreEffect::LoadCase(c.id).into()),
             Screen::Party(p) => fx.push(StoreEffect::LoadParty(p.id).into()),
+            Screen::Record(r) => fx.push(StoreEffect::LoadRecord(r.id).into()),
             _ => {}
         }
     }
@@ -1455,7 +1556,9 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
         if let Some(n) = super::worker::name_row(r) {
             state.data.names.insert(n.id, n);
         }
-        docs.extend(super::worker::finder_doc(r, &none, Some(&reader)));
+        let names = &state.data.names;
+        let party = |id| names.get(&id).map(|n| (n.name.clone(), n.reading.clone()));
+        docs.extend(super::worker::finder_doc(r, &none, Some(&reader), &party));
     }
     if records
         .iter()
@@ -1548,6 +1651,7 @@ fn reload(state: &State) -> Effects {
     match state.screen() {
         Screen::Case(c) => vec![StoreEffect::LoadCase(c.id).into()],
         Screen::Party(p) => vec![StoreEffect::LoadParty(p.id).into()],
+        Screen::Record(r) => vec![StoreEffect::LoadRecord(r.id).into()],
         _ => vec![],
     }
 }

@@ -5,7 +5,7 @@
 use chrono::Datelike;
 
 use super::data::{
-    CaseDetail, CaseRow, ConsentAlert, EventLine, OverdueReferral, PartyCase, PartyDetail, Timeline,
+    CaseDetail, CaseRow, ConsentAlert, EventLine, PartyCase, PartyDetail, ReferralAlert, Timeline,
 };
 use super::state::{CaseScreen, Config, PartyPanel, PartyScreen, State};
 use crate::model::{
@@ -27,15 +27,19 @@ pub enum Link {
     /// A body or a person.
     Party(Id),
     CasesWithStatus(CaseStatus),
+    /// A referral, event, trust note or consent in its detail view.
+    Record(Id),
 }
 
 /// Open a record by id: cases to the case view, bodies and people to
-/// theirs; other kinds have no screen of their own.
+/// theirs, referrals, events, notes and consents to their detail view;
+/// other kinds have no screen of their own.
 pub fn link_to(id: Id) -> Option<Link> {
     use crate::model::Kind;
     match id.kind {
         Kind::Case => Some(Link::Case(id)),
         Kind::Body | Kind::Person => Some(Link::Party(id)),
+        Kind::Referral | Kind::Event | Kind::TrustNote | Kind::Consent => Some(Link::Record(id)),
         _ => None,
     }
 }
@@ -43,7 +47,10 @@ pub fn link_to(id: Id) -> Option<Link> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DashSection {
     Open,
-    Overdue,
+    /// Follow-ups overdue, due today or in the next 7 days.
+    FollowUps,
+    /// Referrals sent this many days ago or more, with no answer.
+    Unanswered(u32),
     Consents,
     Upcoming,
     Recent,
@@ -53,7 +60,8 @@ pub enum DashSection {
 pub enum DashLine<'a> {
     Heading(DashSection, usize),
     Status(CaseStatus, usize),
-    Overdue(&'a OverdueReferral),
+    FollowUp(&'a ReferralAlert),
+    Unanswered(&'a ReferralAlert),
     Consent(&'a ConsentAlert),
     Event(&'a EventLine),
     Recent(&'a CaseRow),
@@ -67,7 +75,7 @@ impl DashLine<'_> {
     pub fn link(&self) -> Option<Link> {
         match self {
             DashLine::Status(s, _) => Some(Link::CasesWithStatus(*s)),
-            DashLine::Overdue(r) => Some(Link::CaseRecord {
+            DashLine::FollowUp(r) | DashLine::Unanswered(r) => Some(Link::CaseRecord {
                 case: r.case,
                 panel: super::state::CasePanel::Referrals,
                 record: r.id,
@@ -77,7 +85,7 @@ impl DashLine<'_> {
                 panel: super::state::CasePanel::Consents,
                 record: c.id,
             }),
-            DashLine::Event(e) => e.target.and_then(link_to),
+            DashLine::Event(e) => Some(Link::Record(e.id)),
             DashLine::Recent(c) => Some(Link::Case(c.id)),
             _ => None,
         }
@@ -92,10 +100,16 @@ pub const RECENT: usize = 8;
 /// the dashboard is drawn on every keystroke).
 pub const SECTION_MAX: usize = 20;
 
-/// A section's lines: the first `SECTION_MAX`, then how many more, or
-/// "nothing" when it is empty.
-fn section<'a, T>(out: &mut Vec<DashLine<'a>>, items: &'a [T], line: fn(&'a T) -> DashLine<'a>) {
-    out.extend(items.iter().take(SECTION_MAX).map(line));
+/// A section's heading and lines: the first `SECTION_MAX`, then how many
+/// more, or "nothing" when it is empty.
+fn section<'a, T>(
+    out: &mut Vec<DashLine<'a>>,
+    heading: DashSection,
+    items: Vec<&'a T>,
+    line: fn(&'a T) -> DashLine<'a>,
+) {
+    out.push(DashLine::Heading(heading, items.len()));
+    out.extend(items.iter().take(SECTION_MAX).map(|i| line(i)));
     if items.is_empty() {
         out.push(DashLine::Nothing);
     } else if items.len() > SECTION_MAX {
@@ -113,16 +127,50 @@ pub fn dashboard(state: &State) -> Vec<DashLine<'_>> {
     for (i, s) in CaseStatus::ALL[..3].iter().enumerate() {
         out.push(DashLine::Status(*s, count(i)));
     }
-    out.push(DashLine::Heading(DashSection::Overdue, d.overdue.len()));
-    section(&mut out, &d.overdue, DashLine::Overdue);
-    out.push(DashLine::Heading(DashSection::Consents, d.consents.len()));
-    section(&mut out, &d.consents, DashLine::Consent);
-    out.push(DashLine::Heading(DashSection::Upcoming, d.upcoming.len()));
-    section(&mut out, &d.upcoming, DashLine::Event);
+    // The worker lists every open referral due within the week or sent
+    // and unanswered; how long "unanswered" is is the user's setting.
+    let follow_ups = d.referral_alerts.iter().filter(|r| r.follow_up.is_some());
+    section(
+        &mut out,
+        DashSection::FollowUps,
+        follow_ups.collect(),
+        DashLine::FollowUp,
+    );
+    let days = state.cfg.unanswered_days;
+    let waited = |r: &&ReferralAlert| {
+        r.sent_on
+            .is_some_and(|s| (state.today() - s).num_days() >= i64::from(days))
+    };
+    let mut unanswered: Vec<&ReferralAlert> = d.referral_alerts.iter().filter(waited).collect();
+    unanswered.sort_by_key(|r| (r.sent_on, r.id));
+    section(
+        &mut out,
+        DashSection::Unanswered(days),
+        unanswered,
+        DashLine::Unanswered,
+    );
+    section(
+        &mut out,
+        DashSection::Consents,
+        d.consents.iter().collect(),
+        DashLine::Consent,
+    );
+    section(
+        &mut out,
+        DashSection::Upcoming,
+        d.upcoming.iter().collect(),
+        DashLine::Event,
+    );
     let recent = &d.overview.recent;
     out.push(DashLine::Heading(DashSection::Recent, recent.len()));
     out.extend(recent.iter().map(DashLine::Recent));
     out
+}
+
+/// A store with no case yet (once loaded): the dashboard shows how to
+/// start instead of empty sections.
+pub fn first_run(state: &State) -> bool {
+    state.data.loading.done && state.data.overview.total == 0
 }
 
 /// Selectable dashboard lines' links, in order.

@@ -8,20 +8,24 @@ use chrono::Days;
 
 use super::cases::{CaseCache, with_summaries};
 use super::data::{
-    CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, OverdueReferral, PartyCase,
-    PartyDetail, Timeline,
+    CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, PartyCase, PartyDetail, RecordDetail,
+    ReferralAlert, Timeline,
 };
 use super::effect::{Reply, SaveOp, SearchEffect, StoreEffect};
 use super::state::Hit;
 use crate::model::{
     Affiliation, Case, Consent, Date, Event, Id, Kind, Partnership, Reader, Record, Referral,
-    Relationship, StatusChange, TrustNote,
+    ReferralStatus, Relationship, StatusChange, TrustNote,
 };
+use crate::search::PartyName;
 use crate::store::{RequestId, Scope, Store, StoreError, StoreExt};
 
-/// How far ahead the dashboard looks for events, and for expiring consents.
-pub const UPCOMING_DAYS: u64 = 14;
+/// How far ahead the dashboard looks for events and follow-ups ("this
+/// week": today and the next 7 days), and for expiring consents.
+pub const UPCOMING_DAYS: u64 = 7;
 pub const EXPIRING_DAYS: u64 = 30;
+/// A withdrawn consent stays on the dashboard this many days, then leaves.
+pub const WITHDRAWN_DAYS: u64 = 30;
 
 /// Where the finder's index lives: in this process (the app builds it
 /// from the documents `LoadAll` sends) or in a server, which keeps its own.
@@ -65,6 +69,12 @@ pub fn run_store(
                 .map(Box::new)
                 .map_err(|e| (id, e.to_string()));
             emit(Reply::Party(r));
+        }
+        StoreEffect::LoadRecord(id) => {
+            let r = load_record(store, id, scope)
+                .map(Box::new)
+                .map_err(|e| (id, e.to_string()));
+            emit(Reply::Record(r));
         }
         StoreEffect::Save { request, ops } => {
             let reply = save(store, request, ops);
@@ -219,11 +229,13 @@ pub fn name_row(r: &Record) -> Option<NameRow> {
 
 /// A finder document for a record, if the finder lists its kind.
 /// `partnerships` gives an event without a case somewhere to go; `reader`
-/// decides which trust notes are searchable at all.
+/// decides which trust notes are searchable at all; `party` names an
+/// event's parties.
 pub fn finder_doc(
     r: &Record,
     partnerships: &HashMap<Id, Id>,
     reader: Option<&Reader>,
+    party: &dyn Fn(Id) -> Option<PartyName>,
 ) -> Option<FinderDoc> {
     let (detail, target) = match r {
         Record::Body(b) => (b.region.clone(), b.id),
@@ -243,7 +255,7 @@ pub fn finder_doc(
     };
     Some(FinderDoc {
         id: r.id(),
-        doc: crate::search::doc_for(r, reader)?,
+        doc: crate::search::doc_for(r, reader, party)?,
         detail,
         target,
     })
@@ -290,6 +302,8 @@ pub fn finder_docs(
         }
         true
     })?;
+    let names = crate::search::party_names(store)?;
+    let party = |id: Id| names.get(&id).cloned();
     let mut docs = Vec::new();
     for kind in [
         Kind::Case,
@@ -299,48 +313,60 @@ pub fn finder_docs(
         Kind::TrustNote,
     ] {
         store.scan(kind, &mut |r| {
-            docs.extend(finder_doc(&r, &partnership_party, reader));
+            docs.extend(finder_doc(&r, &partnership_party, reader, &party));
             true
         })?;
     }
     Ok(docs)
 }
 
-/// Referral counts, overdue follow-ups, consents needing attention and
-/// upcoming events.
+/// Referrals to follow up or waiting for an answer, consents needing
+/// attention and this week's events.
 fn load_dashboard(
     store: &dyn Store,
     today: Date,
     scope: &Scope,
     emit: &mut dyn FnMut(Reply),
 ) -> Result<(), StoreError> {
+    let week = today
+        .checked_add_days(Days::new(UPCOMING_DAYS))
+        .unwrap_or(today);
     let mut overdue = Vec::new();
     store.scan(Kind::Referral, &mut |r| {
         if let Record::Referral(r) = r
             && scope.sees_case(r.case)
-            && r.follow_up_overdue(today)
-            && let Some(fu) = r.follow_up
+            && r.status().is_open()
         {
-            overdue.push(OverdueReferral {
-                id: r.id,
-                case: r.case,
-                from: r.from,
-                to: r.to,
-                follow_up: fu,
-            });
+            let follow_up = r.follow_up.filter(|&f| f <= week);
+            let sent_on = (r.status() == ReferralStatus::Sent)
+                .then(|| r.history.last().map(|s| s.on))
+                .flatten();
+            if follow_up.is_some() || sent_on.is_some() {
+                overdue.push(ReferralAlert {
+                    id: r.id,
+                    case: r.case,
+                    from: r.from,
+                    to: r.to,
+                    follow_up,
+                    sent_on,
+                });
+            }
         }
         true
     })?;
-    overdue.sort_by_key(|o| (o.follow_up, o.id));
+    overdue.sort_by_key(|o| (o.follow_up.is_none(), o.follow_up, o.sent_on, o.id));
     // The names the lines show (of cases too), ahead of the rest.
     let mut ids: Vec<Id> = overdue
         .iter()
         .flat_map(|o| [o.from, o.to, o.case])
         .collect();
-    emit(Reply::Overdue(overdue));
+    emit(Reply::ReferralAlerts(overdue));
 
     let soon = today
         .checked_add_days(Days::new(EXPIRING_DAYS))
+        .unwrap_or(today);
+    let withdrawn_since = today
+        .checked_sub_days(Days::new(WITHDRAWN_DAYS))
         .unwrap_or(today);
     let mut consents = Vec::new();
     store.scan(Kind::Consent, &mut |r| {
@@ -349,7 +375,8 @@ fn load_dashboard(
         {
             let expiring =
                 c.withdrawn_on.is_none() && c.expires_on.is_some_and(|e| today <= e && e <= soon);
-            if expiring || c.withdrawn_on.is_some() {
+            let withdrawn = c.withdrawn_on.is_some_and(|w| w >= withdrawn_since);
+            if expiring || withdrawn {
                 consents.push(ConsentAlert {
                     id: c.id,
                     case: c.case,
@@ -372,12 +399,9 @@ fn load_dashboard(
     ids.extend(consents.iter().flat_map(|c| [c.client, c.case]));
     emit(Reply::Consents(consents));
 
-    let until = today
-        .checked_add_days(Days::new(UPCOMING_DAYS))
-        .unwrap_or(today);
     let mut upcoming = Vec::new();
     let mut seen = HashSet::new();
-    for (_, id) in store.dated(today, until)? {
+    for (_, id) in store.dated(today, week)? {
         if id.kind != Kind::Event || !seen.insert(id) {
             continue;
         }
@@ -538,7 +562,13 @@ pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail,
     consents.sort_by_key(|c| std::cmp::Reverse(c.given_on));
 
     let mut affiliations = Vec::new();
-    for p in party_ids.iter().filter(|p| p.kind == Kind::Person) {
+    // Each person once, though they may hold several roles in the case.
+    let people: BTreeSet<Id> = party_ids
+        .iter()
+        .copied()
+        .filter(|p| p.kind == Kind::Person)
+        .collect();
+    for p in &people {
         for a in store.referring::<Affiliation>(*p)? {
             if scope.sees(store, &Record::Affiliation(a.clone()))? {
                 affiliations.push(a);
@@ -594,6 +624,55 @@ pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail,
         names,
         sectors,
     })
+}
+
+/// One referral, event, trust note or consent with the names it mentions;
+/// one the reader may not see does not exist, as far as they know.
+pub fn load_record(store: &dyn Store, id: Id, scope: &Scope) -> Result<RecordDetail, StoreError> {
+    // The revision before the record, as for a case: a write between the
+    // two makes an edit from here a conflict, never an overwrite.
+    let rev = store.revisions(&[id])?.first().copied().unwrap_or_default();
+    let record = store.get(id)?.ok_or(StoreError::NotFound(id))?;
+    let shown = matches!(
+        record,
+        Record::Referral(_) | Record::Event(_) | Record::TrustNote(_) | Record::Consent(_)
+    );
+    if !shown || !scope.sees(store, &record)? {
+        return Err(StoreError::NotFound(id));
+    }
+    let mut ids: Vec<Id> = Vec::new();
+    let mut relationship = None;
+    match &record {
+        Record::Referral(r) => ids.extend([r.case, r.from, r.to]),
+        Record::Event(e) => {
+            ids.extend(e.parties.iter().copied());
+            ids.extend(e.partnership);
+            ids.extend(e.case);
+        }
+        Record::TrustNote(n) => {
+            ids.extend(n.case);
+            ids.extend(n.about);
+            if let Some(rid) = n.relationship
+                && let Some(r) = store.get_as::<Relationship>(rid)?
+            {
+                ids.extend([r.a, r.b]);
+                relationship = Some(r);
+            }
+        }
+        Record::Consent(c) => {
+            ids.extend([c.client, c.case]);
+            ids.extend(c.granted_to.iter().copied());
+        }
+        _ => {}
+    }
+    let (mut names, _) = names_of(store, ids)?;
+    // A relationship is named by its two ends.
+    if let Some(r) = relationship {
+        let name = |id: Id| names.get(&id).cloned().unwrap_or_else(|| id.to_string());
+        let both = format!("{} & {}", name(r.a), name(r.b));
+        names.insert(r.id, both);
+    }
+    Ok(RecordDetail { record, rev, names })
 }
 
 pub fn load_party(store: &dyn Store, id: Id, scope: &Scope) -> Result<PartyDetail, StoreError> {

@@ -1,25 +1,27 @@
 //! A case as Markdown, for a meeting's minutes, as its reader may see it
-//! (notes they may not read are left out, and the report says so).
+//! (notes they may not read are left out, and the report says so), in the
+//! language of the UI.
+//!
+//! Every text a person typed goes through [`user`], once, so what the
+//! report does to such text (today: one line) is decided in one place.
 
+use std::collections::HashSet;
 use std::fmt::Write;
 
-use crate::model::{Case, Consent, Event, Id, Referral, Sector, TrustNote};
+use crate::i18n::Lang;
+use crate::model::{
+    Case, Consent, Date, Event, Id, Record, Referral, Relationship, Sector, TrustNote,
+};
 use crate::store::{Scope, Store, StoreError, StoreExt};
 
-fn name(store: &dyn Store, id: Id) -> String {
-    match store.get(id) {
-        Ok(Some(r)) => format!("{} ({id})", inline(&r.label())),
-        _ => id.to_string(),
-    }
-}
-
-/// Stored text as inline Markdown on one line: line breaks become spaces
-/// (a break could start a heading, list, table or quote), Markdown's own
-/// punctuation is backslash-escaped so text cannot format itself, and
-/// hostile characters become visible escapes.
-pub(crate) fn inline(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+/// Text a person typed, as it goes into the report: inline Markdown on
+/// one line. Line breaks become spaces (a break could start a heading,
+/// list, table or quote), Markdown's own punctuation is backslash-escaped
+/// so text cannot format itself, and hostile characters become visible
+/// escapes.
+pub(crate) fn user(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
         match c {
             '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
             // Text never starts a line (it follows "- " or "# "), so the
@@ -34,114 +36,319 @@ pub(crate) fn inline(s: &str) -> String {
     crate::model::escape(&out).into_owned()
 }
 
-/// The case report of `case`, as `scope`'s reader may see it.
-pub fn case_report(store: &dyn Store, case: Id, scope: &Scope) -> Result<String, StoreError> {
+/// A record's name and id, `大学病院 (B-0002)`.
+fn name(store: &dyn Store, id: Id) -> String {
+    match store.get(id) {
+        Ok(Some(r)) => format!("{} ({id})", user(&r.label())),
+        _ => id.to_string(),
+    }
+}
+
+/// The case report of `case`, as `scope`'s reader may see it, in `lang`.
+pub fn case_report(
+    store: &dyn Store,
+    case: Id,
+    scope: &Scope,
+    lang: Lang,
+) -> Result<String, StoreError> {
     if !scope.sees_case(case) {
         return Err(StoreError::NotFound(case));
     }
     let c: Case = store.get_as(case)?.ok_or(StoreError::NotFound(case))?;
     let today = chrono::Local::now().date_naive();
+    let l = lang;
     let mut md = String::new();
-    let _ = writeln!(md, "# {} ({})\n", inline(&c.title), c.id);
-    let _ = writeln!(md, "- status: {:?}", c.status);
+    summary(&mut md, store, &c, l);
+    triad(&mut md, store, &c, l);
+    trust(&mut md, store, &relationships(store, &c, scope)?, l);
+    let mut referrals: Vec<Referral> = store.referring(case)?;
+    referrals.sort_by_key(|r| (r.history.first().map(|t| t.on), r.id));
+    let _ = writeln!(md, "## {}\n", l.t("Referrals", "紹介"));
+    for r in &referrals {
+        referral(&mut md, store, r, l);
+    }
+    notes(&mut md, store, scope, case, l)?;
+    let consents: Vec<Consent> = store.referring(case)?;
+    let _ = writeln!(md, "## {}\n", l.t("Consents", "同意"));
+    for k in &consents {
+        consent(&mut md, store, k, today, l);
+    }
+    let mut events: Vec<Event> = store.referring(case)?;
+    events.sort_by_key(|e| (e.date, e.id));
+    let _ = writeln!(md, "## {}\n", l.t("Events", "行事"));
+    for e in &events {
+        let _ = writeln!(
+            md,
+            "- {} {}: {}",
+            e.date,
+            l.event_kind(e.kind),
+            user(&e.title)
+        );
+    }
+    Ok(md)
+}
+
+fn summary(md: &mut String, store: &dyn Store, c: &Case, l: Lang) {
+    let _ = writeln!(md, "# {} ({})\n", user(&c.title), c.id);
+    let _ = writeln!(
+        md,
+        "- {}: {}",
+        l.t("Status", "状態"),
+        l.case_status(c.status)
+    );
     if !c.condition.is_empty() {
-        let _ = writeln!(md, "- condition: {}", inline(&c.condition));
+        let _ = writeln!(
+            md,
+            "- {}: {}",
+            l.t("Condition", "疾患・状態"),
+            user(&c.condition)
+        );
+    }
+    if let Some(client) = c.client {
+        let _ = writeln!(md, "- {}: {}", l.t("Client", "本人"), name(store, client));
     }
     if let Some(coord) = c.coordinator {
-        let _ = writeln!(md, "- coordinator: {}", name(store, coord));
+        let _ = writeln!(
+            md,
+            "- {}: {}",
+            l.t("Coordinator", "担当"),
+            name(store, coord)
+        );
     }
-    let _ = writeln!(md, "\n## Triad\n");
+    md.push('\n');
+}
+
+fn triad(md: &mut String, store: &dyn Store, c: &Case, l: Lang) {
+    let _ = writeln!(md, "## {}\n", l.t("Triad", "三者"));
     for sector in Sector::ALL {
-        let _ = writeln!(md, "### {sector:?}\n");
+        let _ = writeln!(md, "### {}\n", l.sector(sector));
         for p in c.parties.iter().filter(|p| p.sector == sector) {
-            let ended = p.until.map(|u| format!(" (ended {u})")).unwrap_or_default();
+            let ended = p
+                .until
+                .map(|u| format!(" ({} {u})", l.t("ended", "終了")))
+                .unwrap_or_default();
             let _ = writeln!(
                 md,
-                "- {} — {}, from {}{ended}",
+                "- {}: {}, {} {}{ended}",
                 name(store, p.party),
-                inline(&p.role),
+                user(&p.role),
+                l.t("from", "開始"),
                 p.from
             );
         }
         md.push('\n');
     }
-    let mut referrals: Vec<Referral> = store.referring(case)?;
-    referrals.sort_by_key(|r| r.history.first().map(|t| t.on));
-    let _ = writeln!(md, "## Referrals\n");
-    for r in &referrals {
-        let since = r
-            .history
-            .first()
-            .map(|t| t.on.to_string())
-            .unwrap_or_default();
+}
+
+/// The case's relationships, and those between its parties made outside
+/// it, as the reader may see them (as the case view lists them).
+fn relationships(
+    store: &dyn Store,
+    c: &Case,
+    scope: &Scope,
+) -> Result<Vec<Relationship>, StoreError> {
+    let parties: HashSet<Id> = c.parties.iter().map(|p| p.party).chain(c.client).collect();
+    let mut found: Vec<Relationship> = store.referring(c.id)?;
+    for &p in &parties {
+        for r in store.referring::<Relationship>(p)? {
+            if parties.contains(&r.a)
+                && parties.contains(&r.b)
+                && found.iter().all(|f| f.id != r.id)
+                && scope.sees(store, &Record::Relationship(r.clone()))?
+            {
+                found.push(r);
+            }
+        }
+    }
+    found.sort_by_key(|r| r.id);
+    Ok(found)
+}
+
+/// Each relationship's trust level now, then its history.
+fn trust(md: &mut String, store: &dyn Store, relationships: &[Relationship], l: Lang) {
+    let _ = writeln!(md, "## {}\n", l.t("Trust", "信頼関係"));
+    if relationships.is_empty() {
+        let _ = writeln!(md, "- {}", l.t("none recorded", "記録なし"));
+    }
+    for r in relationships {
+        let level = |n: u8| format!("{n} {}", l.trust_level(n));
+        let now = r.level().map_or_else(|| "?".into(), |t| level(t.get()));
+        let _ = writeln!(md, "- {} / {}: {now}", name(store, r.a), name(store, r.b));
+        for t in &r.trust {
+            let _ = writeln!(
+                md,
+                "  - {} {} ({})",
+                t.on,
+                level(t.level.get()),
+                user(&t.by)
+            );
+        }
+    }
+    md.push('\n');
+}
+
+/// A referral: its route and status, reason, every dated step, who
+/// declined and why, the follow-up and the outcome.
+fn referral(md: &mut String, store: &dyn Store, r: &Referral, l: Lang) {
+    let since = r
+        .history
+        .first()
+        .map(|t| t.on.to_string())
+        .unwrap_or_default();
+    let _ = writeln!(
+        md,
+        "### {} {since} {} → {}\n",
+        r.id,
+        name(store, r.from),
+        name(store, r.to)
+    );
+    let _ = writeln!(
+        md,
+        "- {}: {}; {}: {}",
+        l.t("Category", "分野"),
+        l.category(r.category),
+        l.t("status", "状態"),
+        l.referral_status(r.status())
+    );
+    if !r.reason.is_empty() {
+        let _ = writeln!(md, "- {}: {}", l.t("Reason", "理由"), user(&r.reason));
+    }
+    let _ = writeln!(md, "- {}:", l.t("Steps", "経過"));
+    for t in &r.history {
+        let note = if t.note.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", user(&t.note))
+        };
         let _ = writeln!(
             md,
-            "- {since} {} → {} [{:?}] {:?}: {}",
-            name(store, r.from),
-            name(store, r.to),
-            r.category,
-            r.status(),
-            inline(&r.reason)
+            "  - {} {} ({}){note}",
+            t.on,
+            l.referral_status(t.status),
+            user(&t.by)
         );
     }
+    if let Some(by) = r.declined_by {
+        let _ = writeln!(
+            md,
+            "- {}: {}; {}",
+            l.t("Declined by", "辞退"),
+            l.declined_by(by),
+            user(&r.decline_reason)
+        );
+    }
+    if let Some(f) = r.follow_up {
+        let _ = writeln!(md, "- {}: {f}", l.t("Follow-up", "確認予定日"));
+    }
+    if !r.outcome.is_empty() {
+        let _ = writeln!(md, "- {}: {}", l.t("Outcome", "結果"), user(&r.outcome));
+    }
+    md.push('\n');
+}
+
+/// The notes the reader may read, newest first, and how many were left out.
+fn notes(
+    md: &mut String,
+    store: &dyn Store,
+    scope: &Scope,
+    case: Id,
+    l: Lang,
+) -> Result<(), StoreError> {
     let mut notes: Vec<TrustNote> = store.referring(case)?;
     let all = notes.len();
     notes.retain(|n| scope.reader.may_read_note(n));
+    let _ = writeln!(md, "## {}\n", l.t("Trust notes", "メモ"));
     if notes.len() < all {
         let _ = writeln!(
             md,
-            "\n> Filtered for {}: {} notes left out.",
-            inline(&scope.reader.label()),
-            all - notes.len()
+            "> {} {}: {} {}\n",
+            l.t("Filtered for", "閲覧者"),
+            scope.reader.label(),
+            all - notes.len(),
+            l.t("notes left out.", "件のメモを除外。")
         );
     }
     notes.sort_by_key(|n| std::cmp::Reverse(n.at));
-    let _ = writeln!(md, "\n## Trust notes\n");
     for n in &notes {
         let _ = writeln!(
             md,
-            "- {} {} [{:?}]: {}",
+            "- {} {} [{}]: {}",
             n.at.date_naive(),
-            inline(&n.author),
-            n.confidentiality,
-            inline(&n.text)
+            user(&n.author),
+            l.confidentiality(n.confidentiality),
+            user(&n.text)
         );
     }
-    let consents: Vec<Consent> = store.referring(case)?;
-    let _ = writeln!(md, "\n## Consents\n");
-    for k in &consents {
+    md.push('\n');
+    Ok(())
+}
+
+/// A consent: its status, dates, scope, who may receive and how it was
+/// obtained.
+fn consent(md: &mut String, store: &dyn Store, k: &Consent, today: Date, l: Lang) {
+    let _ = writeln!(md, "### {} {}\n", k.id, name(store, k.client));
+    let mut dates = format!(
+        "{}; {} {}",
+        l.consent_status(k.status(today)),
+        l.t("given", "取得"),
+        k.given_on
+    );
+    if let Some(e) = k.expires_on {
+        let _ = write!(dates, "; {} {e}", l.t("expires", "期限"));
+    }
+    if let Some(w) = k.withdrawn_on {
+        let _ = write!(dates, "; {} {w}", l.t("withdrawn", "撤回"));
+    }
+    let _ = writeln!(md, "- {}: {dates}", l.t("Status", "状態"));
+    let yes_no = |b: bool| {
+        if b {
+            l.t("yes", "可")
+        } else {
+            l.t("no", "不可")
+        }
+    };
+    let mut scope = format!(
+        "{} {}; {} {}",
+        l.t("intervention", "介入"),
+        yes_no(k.scope.intervention),
+        l.t("information sharing", "情報共有"),
+        yes_no(k.scope.information_sharing)
+    );
+    if !k.scope.information.is_empty() {
+        let what: Vec<String> = k.scope.information.iter().map(|i| user(i)).collect();
+        let _ = write!(scope, " ({})", what.join(", "));
+    }
+    let _ = writeln!(md, "- {}: {scope}", l.t("Scope", "範囲"));
+    if !k.granted_to.is_empty() {
+        let to: Vec<String> = k.granted_to.iter().map(|&id| name(store, id)).collect();
+        let _ = writeln!(md, "- {}: {}", l.t("Granted to", "共有先"), to.join(", "));
+    }
+    if !k.obtained_how.is_empty() {
         let _ = writeln!(
             md,
-            "- {} given {} [{:?}]",
-            k.id,
-            k.given_on,
-            k.status(today)
+            "- {}: {}",
+            l.t("Obtained", "取得方法"),
+            user(&k.obtained_how)
         );
     }
-    let mut events: Vec<Event> = store.referring(case)?;
-    events.sort_by_key(|e| e.date);
-    let _ = writeln!(md, "\n## Events\n");
-    for e in &events {
-        let _ = writeln!(md, "- {} {:?}: {}", e.date, e.kind, inline(&e.title));
-    }
-    Ok(md)
+    md.push('\n');
 }
 
 #[cfg(test)]
 mod tests {
-    use super::inline;
+    use super::user;
 
     #[test]
     fn text_cannot_format_itself_or_break_its_line() {
-        assert_eq!(inline("仙台ポリオの会"), "仙台ポリオの会");
-        let injected = inline("ok\n# Heading\n- item\n| a | b |\n> quote\n1. one");
+        assert_eq!(user("仙台ポリオの会"), "仙台ポリオの会");
+        let injected = user("ok\n# Heading\n- item\n| a | b |\n> quote\n1. one");
         assert!(!injected.contains('\n'), "{injected}");
         // One line, starting where the report puts it; marks escaped.
         assert!(injected.starts_with("ok "), "{injected}");
         for escaped in ["\\# Heading", "\\| a \\|", "\\> quote"] {
             assert!(injected.contains(escaped), "{escaped} not in {injected}");
         }
-        assert_eq!(inline("a*b*"), "a\\*b\\*");
-        assert_eq!(inline("x\u{202E}y"), "x\\u{202E}y");
+        assert_eq!(user("a*b*"), "a\\*b\\*");
+        assert_eq!(user("x\u{202E}y"), "x\\u{202E}y");
     }
 }

@@ -33,6 +33,10 @@ pub(super) struct Keys {
     romaji_on: bool,
     fold_sig: Sig,
     romaji_sig: Sig,
+    /// Each word of a query of several words: a document that holds them
+    /// all matches even where the whole query (its spaces folded away) does
+    /// not. Empty for a one-word query.
+    words: Vec<Keys>,
 }
 
 /// A key's [`char_sig`], and whether the signature alone decides
@@ -69,6 +73,16 @@ impl Sig {
 
 impl Keys {
     pub fn new(query: &str) -> Keys {
+        let words: Vec<&str> = query.split_whitespace().collect();
+        let mut keys = Keys::word(query);
+        if words.len() > 1 {
+            keys.words = words.into_iter().map(Keys::word).collect();
+        }
+        keys
+    }
+
+    /// The keys of one word (or of a whole query taken as one).
+    fn word(query: &str) -> Keys {
         let fold = fold(query);
         let romaji = romaji(query);
         let id = id_key(query);
@@ -82,6 +96,17 @@ impl Keys {
             id,
             fold,
             romaji,
+            words: Vec::new(),
+        }
+    }
+
+    /// The words a document may hold one by one: the words, or the whole
+    /// query when it is one word.
+    fn parts(&self) -> &[Keys] {
+        if self.words.is_empty() {
+            std::slice::from_ref(self)
+        } else {
+            &self.words
         }
     }
 
@@ -95,12 +120,24 @@ impl Keys {
     /// search only `self`'s candidates.
     pub fn narrows_to(&self, next: &Keys) -> bool {
         let narrows = |a: &str, b: &str| b.starts_with(a) && (!a.is_empty() || b.is_empty());
-        self.is_empty() || (narrows(&self.fold, &next.fold) && narrows(&self.romaji, &next.romaji))
+        let one = |a: &Keys, b: &Keys| narrows(&a.fold, &b.fold) && narrows(&a.romaji, &b.romaji);
+        // A document holding every word of `next` holds every word of
+        // `self` when each of `self`'s words grows into the one in its place.
+        let (mine, theirs) = (self.parts(), next.parts());
+        self.is_empty()
+            || (one(self, next)
+                && mine.len() <= theirs.len()
+                && mine.iter().zip(theirs).all(|(a, b)| one(a, b)))
     }
 
     /// Cheap superset of the substring tiers: a key occurs in the packed
     /// fields (no key contains the separator, so it cannot straddle two).
-    fn contained(&self, v: &View) -> bool {
+    pub(super) fn contained(&self, v: &View) -> bool {
+        self.contained_whole(v)
+            || (!self.words.is_empty() && self.words.iter().all(|w| w.contained_whole(v)))
+    }
+
+    fn contained_whole(&self, v: &View) -> bool {
         let sig = v.hot.sig;
         self.is_empty()
             || self.fold_sig.contained(&self.fold, sig, v.hay)
@@ -229,8 +266,29 @@ fn tier_in(hay: &str, needle: &str, starts: u64, floor: Tier) -> Option<(Tier, u
 }
 
 /// Substring-pass classification of one document: its best tier if it is
-/// `floor` or better, the field, and the name position.
-fn classify(v: &View, k: &Keys, floor: Tier) -> Option<(Tier, MatchField, usize)> {
+/// `floor` or better, the field, and the name position. A query of several
+/// words also matches a document holding each word, at the tier of its
+/// weakest word.
+pub(super) fn classify(v: &View, k: &Keys, floor: Tier) -> Option<(Tier, MatchField, usize)> {
+    let whole = classify_word(v, k, floor);
+    if k.words.is_empty() || whole.is_some_and(|(t, _, _)| t == Tier::Prefix) {
+        return whole;
+    }
+    let mut weakest: Option<(Tier, MatchField, usize)> = None;
+    for w in &k.words {
+        let m = classify_word(v, w, floor)?;
+        if weakest.is_none_or(|(t, _, _)| m.0 > t) {
+            weakest = Some(m);
+        }
+    }
+    match (whole, weakest) {
+        (Some(a), Some(b)) if a.0 <= b.0 => Some(a),
+        (_, b) => b.or(whole),
+    }
+}
+
+/// [`classify`] for one key, its spaces folded away.
+fn classify_word(v: &View, k: &Keys, floor: Tier) -> Option<(Tier, MatchField, usize)> {
     type Best = Option<(Tier, MatchField, usize)>;
     // Keeps the strictly better offer (earlier fields win ties); true once
     // nothing can beat it.
@@ -263,12 +321,18 @@ fn classify(v: &View, k: &Keys, floor: Tier) -> Option<(Tier, MatchField, usize)
             offer(&mut best, Tier::Substring, MatchField::Id, 0);
         }
         if floor >= Tier::WordStart && best.is_none_or(|(t, _, _)| t > Tier::WordStart) {
-            for x in v.extras() {
-                if x.starts_with(&k.fold) {
-                    offer(&mut best, Tier::WordStart, MatchField::Extra, 0);
-                    break;
-                } else if floor >= Tier::Substring && x.contains(&k.fold) {
-                    offer(&mut best, Tier::Substring, MatchField::Extra, 0);
+            // Extras hold folded text and romaji readings (an event's
+            // parties'), so both forms of the query are looked for.
+            let romaji = (k.romaji_on && k.romaji != k.fold).then_some(k.romaji.as_str());
+            let keys = std::iter::once(k.fold.as_str()).chain(romaji);
+            'extras: for key in keys {
+                for x in v.extras() {
+                    if x.starts_with(key) {
+                        offer(&mut best, Tier::WordStart, MatchField::Extra, 0);
+                        break 'extras;
+                    } else if floor >= Tier::Substring && x.contains(key) {
+                        offer(&mut best, Tier::Substring, MatchField::Extra, 0);
+                    }
                 }
             }
         }
@@ -570,9 +634,23 @@ fn hit(index: &Index, keys: &Keys, s: Scored) -> Hit {
             .fuzzy_indices(v.name_fold(), &keys.fold)
             .map(|(_, idx)| c.highlight(&idx, false))
             .unwrap_or_default(),
-        (MatchField::Name, _) => {
+        (MatchField::Name, _) if keys.words.is_empty() => {
             let p = s.pos as usize;
             c.highlight(&[p, p + keys.fold_chars - 1], true)
+        }
+        // Several words: each one found in the name is highlighted.
+        (MatchField::Name | MatchField::Extra, _) => {
+            let name = v.name_fold();
+            let mut out: Vec<usize> = keys
+                .words
+                .iter()
+                .filter(|w| !w.fold.is_empty())
+                .filter_map(|w| name.find(&w.fold).map(|b| (name[..b].chars().count(), w)))
+                .flat_map(|(p, w)| c.highlight(&[p, p + w.fold_chars - 1], true))
+                .collect();
+            out.sort_unstable();
+            out.dedup();
+            out
         }
         (MatchField::Reading, _) => (0..c.name.chars().count()).collect(),
         _ => Vec::new(),

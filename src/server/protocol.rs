@@ -70,8 +70,12 @@ pub enum Ask {
     },
     /// Records for an export: everything, or one case and what it needs.
     Collect { case: Option<Id> },
-    /// The Markdown report of a case.
-    CaseReport { case: Id },
+    /// The Markdown report of a case, in the asker's language.
+    CaseReport {
+        case: Id,
+        #[serde(default)]
+        lang: crate::i18n::Lang,
+    },
     /// An audit entry on its own (an export was written).
     Log {
         action: AuditAction,

@@ -308,9 +308,10 @@ impl Session<'_> {
                 }
                 Ok(())
             }
-            Ask::CaseReport { case } => {
+            Ask::CaseReport { case, lang } => {
                 let scope = self.scope()?;
-                let text = crate::exchange::case_report(&store, case, &scope).map_err(wire)?;
+                let text =
+                    crate::exchange::case_report(&store, case, &scope, lang).map_err(wire)?;
                 send(Part::Text { text });
                 Ok(())
             }

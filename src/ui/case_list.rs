@@ -147,21 +147,39 @@ pub fn draw(state: &State, list: &CaseList, area: Rect, buf: &mut Buffer) {
         ));
     }
     if list.page.total == 0 {
-        let msg = if state.data.loading.done {
-            let key = state
+        let key = |a: crate::app::Action| {
+            state
                 .keymap
-                .key_for(
-                    crate::keymap::Mode::Normal,
-                    &crate::app::Action::ClearFilters,
-                )
-                .unwrap_or_default();
+                .key_for(crate::keymap::Mode::Normal, &a)
+                .unwrap_or_default()
+        };
+        let filtered = !list.filter.text.trim().is_empty()
+            || list.status.is_some()
+            || list.sector.is_some()
+            || list.coordinator.is_some();
+        // Say why the list is empty: no case at all, or filters hiding them.
+        let msg = if !state.data.loading.done {
+            l.t("Loading cases...", "ケースを読み込み中...").to_string()
+        } else if state.data.overview.total == 0 {
             format!(
-                "{} {key} {}",
-                l.t("No case matches.", "該当するケースはありません。"),
+                "{} {} {}",
+                l.t("No cases yet.", "ケースはまだありません。"),
+                key(crate::app::Action::NewCase),
+                l.t("opens the first one.", "で最初のケースを作成。")
+            )
+        } else if filtered {
+            format!(
+                "{} {} {}",
+                l.t(
+                    "The filters hide every case.",
+                    "絞り込みで全件が隠れています。"
+                ),
+                key(crate::app::Action::ClearFilters),
                 l.t("clears the filters.", "で絞り込みを解除。")
             )
         } else {
-            l.t("Loading cases...", "ケースを読み込み中...").to_string()
+            l.t("No case you may see.", "閲覧できるケースはありません。")
+                .to_string()
         };
         lines.push(Line::from(styled(format!("   {msg}"), t.dim())));
     }

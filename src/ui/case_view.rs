@@ -49,16 +49,28 @@ pub fn layout(s: &CaseScreen, body: Rect) -> CaseLayout {
         None => (1, 1),
     };
     let mut rows = super::Rows::new(body);
-    let header = rows.take(1);
+    // Title and status; then client, coordinator and condition, which one
+    // line at 80 columns would cut.
+    let header = rows.take(2);
     // Title rule + sector headings + parties + relationships.
     let triad = rows.take(2 + parties + rels);
     let tabs = rows.take(1);
     let filter = (s.editing || !s.filter.is_empty()).then(|| rows.take(1));
     let rest = usize::from(rows.left());
-    let preview_h = if s.panel == CasePanel::Notes && rest >= 10 {
-        (rest / 3).min(8)
-    } else {
-        0
+    // The selected note, party, relationship, partnership or event in
+    // full under its list.
+    let previewed = matches!(
+        s.panel,
+        CasePanel::Notes | CasePanel::Triad | CasePanel::Timeline
+    );
+    let preview_h = match s.detail.as_deref() {
+        _ if !previewed || rest < 10 => 0,
+        // The triad's few rows leave the rest to the selected party.
+        Some(d) if s.panel == CasePanel::Triad => rest
+            .saturating_sub(view::triad_items(d).len())
+            .max(rest / 3)
+            .min(8),
+        _ => (rest / 3).min(8),
     };
     let panel = rows.take(rest - preview_h);
     let preview = (preview_h > 0).then(|| rows.take(preview_h));
@@ -111,7 +123,12 @@ pub fn draw(state: &State, s: &CaseScreen, body: Rect, buf: &mut Buffer) {
     }
     let sel = s.scroll[view::panel_index(s.panel)];
     match s.panel {
-        CasePanel::Triad => panels::triad_list(state, d, sel, lay.panel, buf),
+        CasePanel::Triad => {
+            panels::triad_list(state, d, sel, lay.panel, buf);
+            if let Some(p) = lay.preview {
+                panels::triad_preview(state, d, sel, p, buf);
+            }
+        }
         CasePanel::Referrals => panels::referrals(state, s, d, sel, lay.panel, buf),
         CasePanel::Notes => {
             panels::notes(state, s, d, sel, lay.panel, buf);
@@ -122,6 +139,9 @@ pub fn draw(state: &State, s: &CaseScreen, body: Rect, buf: &mut Buffer) {
         CasePanel::Timeline => {
             let rows = view::timeline_rows(&d.timelines, state.today(), &s.filter.text);
             panels::timeline(state, &rows, &d.names, sel, lay.panel, buf);
+            if let Some(p) = lay.preview {
+                panels::timeline_preview(state, &rows, &d.names, sel, p, buf);
+            }
         }
         CasePanel::Consents => panels::consents(state, s, d, sel, lay.panel, buf),
     }
@@ -132,40 +152,42 @@ fn header(state: &State, d: &CaseDetail, area: Rect, buf: &mut Buffer) {
     let t = &Theme::of(&state.cfg);
     let c = &d.case;
     let name = |id| d.names.get(&id).cloned().unwrap_or_else(|| state.name(id));
-    let mut spans = vec![
+    let first = vec![
         styled(format!(" {} ", c.id), t.dim()),
         styled(text::clean(&c.title), t.title()),
         Span::raw("  "),
         styled(l.case_status(c.status), t.case_status(c.status)),
     ];
+    let mut second = vec![Span::raw(" ")];
+    let mut part = |s: Span<'static>| {
+        if second.len() > 1 {
+            second.push(Span::raw(t.sym.sep));
+        }
+        second.push(s);
+    };
     if let Some(cl) = c.client {
-        spans.push(Span::raw(format!(
-            "{}{} {}",
-            t.sym.sep,
+        part(Span::raw(format!(
+            "{} {}",
             l.t("client", "相談者"),
             text::clean(&name(cl))
         )));
     }
     if let Some(co) = c.coordinator {
-        spans.push(Span::raw(format!(
-            "{}{} {}",
-            t.sym.sep,
+        part(Span::raw(format!(
+            "{} {}",
             l.t("coordinator", "担当"),
             text::clean(&name(co))
         )));
     }
     if !c.condition.is_empty() {
-        spans.push(styled(
-            format!("{}{}", t.sym.sep, text::clean(&c.condition)),
-            t.dim(),
-        ));
+        part(styled(text::clean(&c.condition), t.dim()));
     }
+    let w = usize::from(area.width);
     lines_in(
-        vec![Line::from(fit_spans(
-            spans,
-            usize::from(area.width),
-            t.sym.cut,
-        ))],
+        vec![
+            Line::from(fit_spans(first, w, t.sym.cut)),
+            Line::from(fit_spans(second, w, t.sym.cut)),
+        ],
         area,
         buf,
     );

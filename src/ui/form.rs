@@ -135,8 +135,11 @@ fn build(state: &State, f: &AppForm, inner: Rect) -> Built {
             _ => {
                 let (before, after) = field.input.split();
                 let bw = text::width(before);
-                // Scroll sideways so the cursor stays inside the value area.
-                let (shown, col) = if bw < val_w {
+                // Scroll sideways so the cursor stays inside the value area;
+                // a field not being typed in shows its start, cut.
+                let (shown, col) = if !focused {
+                    (text::fit(&field.input.text, val_w, cut), 0)
+                } else if bw < val_w {
                     (text::prefix(&field.input.text, val_w).to_string(), bw)
                 } else {
                     let mut tail: Vec<char> = Vec::new();

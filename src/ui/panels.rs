@@ -94,7 +94,17 @@ pub fn triad_list(state: &State, d: &CaseDetail, sel: Scroll, area: Rect, buf: &
             (&crate::app::Action::AddParty, l.t("adds one.", "で追加。")),
         );
     }
-    let name_w = (usize::from(area.width) / 4).clamp(10, 30);
+    let w = usize::from(area.width).saturating_sub(2);
+    // Columns as wide as what they hold, within a share of the width, so
+    // roles and workplaces keep their room at 80 columns.
+    let parties = || d.case.parties.iter();
+    let widest =
+        |f: &dyn Fn(&crate::model::CaseParty) -> usize| parties().map(f).max().unwrap_or(0);
+    let name_w =
+        (widest(&|p| text::width(&name(&d.names, p.party))) + 1).min((w / 4).clamp(10, 30));
+    let role_w = (widest(&|p| text::width(&or_dash(&p.role))) + 1).clamp(6, 24);
+    // The start date only where there is room for it.
+    let with_from = w >= 100;
     rows_in(state, items.len(), sel, area, buf, |i| match items[i] {
         TriadItem::Party(p) => {
             let ended = p.until.is_some();
@@ -102,26 +112,33 @@ pub fn triad_list(state: &State, d: &CaseDetail, sel: Scroll, area: Rect, buf: &
             let mut spans = vec![
                 styled(format!("{} ", l.sector_tag(p.sector)), t.sector(p.sector)),
                 styled(col(&name(&d.names, p.party), name_w, cut), base),
-                styled(format!(" {} ", pad(&or_dash(&p.role), 22, cut)), base),
-                styled(format!("{} ", p.from), t.dim()),
+                styled(col(&or_dash(&p.role), role_w, cut), base),
             ];
+            if with_from {
+                spans.push(styled(format!("{} ", p.from), t.dim()));
+            }
             match p.until {
                 Some(u) => spans.push(styled(format!("{} {u}", l.t("ended", "終了")), t.dim())),
                 None => spans.push(styled(l.t("ongoing", "継続中"), t.dim())),
             }
-            // Where a person works (or worked): the partnership may outlive the job.
+            // Where a person works (or worked): the partnership may outlive
+            // the job, so the date they left survives the cut and the
+            // workplace's name gives way.
             if let Some(a) = d
                 .affiliations
                 .iter()
                 .filter(|a| a.person == p.party)
                 .max_by_key(|a| (a.until.is_none(), a.from))
             {
-                let at = name(&d.names, a.body);
                 let when = match a.until {
                     Some(u) => format!(" ({} {u})", l.t("left", "所属終了")),
                     None => String::new(),
                 };
-                spans.push(styled(format!("  @ {at}{when}"), t.dim()));
+                let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
+                let room = w.saturating_sub(used + 4 + text::width(&when));
+                let at = text::fit(&name(&d.names, a.body), room, cut);
+                let at = format!("  @ {at}{when}").replace("@  (", "@ (");
+                spans.push(styled(at, t.dim()));
             }
             spans
         }
@@ -152,12 +169,34 @@ pub fn referrals(
     let cut = t.sym.cut;
     let rows = view::referral_rows(s, d);
     let w = usize::from(area.width).saturating_sub(2);
-    // Fixed columns; "from » to" and outcome share what is left.
-    let fixed = 2 + 11 + 12 + 10 + 6 + 12;
+    let route = |r: &crate::model::Referral| {
+        format!(
+            "{} {} {}",
+            name(&d.names, r.from),
+            t.sym.arrow,
+            name(&d.names, r.to)
+        )
+    };
+    // Below 100 columns the category and the days since sending give
+    // their room to who referred whom (all of it is in the referral's
+    // view); "from » to" takes what it needs and the outcome the rest, so
+    // a wider terminal shows more of the outcome.
+    let narrow = w < 100;
+    let fixed = if narrow {
+        2 + 11 + 10 + 12
+    } else {
+        2 + 11 + 14 + 10 + 6 + 12
+    };
     let flex = w.saturating_sub(fixed);
-    let route_w = (flex * 2 / 3).max(8);
+    let longest = d
+        .referrals
+        .iter()
+        .map(|r| text::width(&route(r)) + 1)
+        .max()
+        .unwrap_or(8);
+    let route_w = longest.min(flex.saturating_sub(10)).max(8);
     let outcome_w = flex.saturating_sub(route_w);
-    let heading = vec![
+    let mut heading = vec![
         Span::raw("    "),
         Span::raw(pad(l.t("date", "日付"), 11, cut)),
         Span::raw(pad(
@@ -170,12 +209,18 @@ pub fn referrals(
             route_w,
             cut,
         )),
-        Span::raw(pad(l.t("for", "分野"), 12, cut)),
-        Span::raw(pad(l.t("status", "状態"), 10, cut)),
-        Span::raw(pad(l.t("days", "経過"), 6, cut)),
+    ];
+    if !narrow {
+        heading.push(Span::raw(pad(l.t("for", "分野"), 14, cut)));
+    }
+    heading.push(Span::raw(pad(l.t("status", "状態"), 10, cut)));
+    if !narrow {
+        heading.push(Span::raw(pad(l.t("days", "経過"), 6, cut)));
+    }
+    heading.extend([
         Span::raw(pad(l.t("follow-up", "確認予定"), 12, cut)),
         Span::raw(pad(l.t("outcome", "結果"), outcome_w, cut)),
-    ];
+    ]);
     let head_area = Rect {
         height: 1.min(area.height),
         ..area
@@ -226,18 +271,13 @@ pub fn referrals(
                 Some(f) => f.to_string(),
                 None => "-".into(),
             };
-            let route = format!(
-                "{} {} {}",
-                name(&d.names, r.from),
-                t.sym.arrow,
-                name(&d.names, r.to)
-            );
+            let route = route(r);
             let outcome = if r.decline_reason.is_empty() {
                 or_dash(&r.outcome)
             } else {
                 text::clean(&r.decline_reason)
             };
-            vec![
+            let mut spans = vec![
                 styled(format!("{mark} "), t.dim()),
                 Span::raw(col(
                     &date.map(|d| d.to_string()).unwrap_or_default(),
@@ -245,18 +285,25 @@ pub fn referrals(
                     cut,
                 )),
                 Span::raw(col(&route, route_w, cut)),
-                Span::raw(col(l.category(r.category), 12, cut)),
-                styled(
-                    col(l.referral_status(status), 10, cut),
-                    t.referral_status(status),
-                ),
-                Span::raw(col(&days, 6, cut)),
+            ];
+            if !narrow {
+                spans.push(Span::raw(col(l.category(r.category), 14, cut)));
+            }
+            spans.push(styled(
+                col(l.referral_status(status), 10, cut),
+                t.referral_status(status),
+            ));
+            if !narrow {
+                spans.push(Span::raw(col(&days, 6, cut)));
+            }
+            spans.extend([
                 styled(
                     col(&fu, 12, cut),
                     if overdue { t.error() } else { t.plain() },
                 ),
                 styled(text::fit(&outcome, outcome_w, cut), t.dim()),
-            ]
+            ]);
+            spans
         }
         ReferralRow::Step(r, step) => {
             // A corrected step shows what it should read, and that it was
@@ -354,6 +401,14 @@ pub fn notes(
         }
         if readable(state, n) {
             spans.push(Span::raw(text::clean(n.text.lines().next().unwrap_or(""))));
+            // The rest is in the preview and the note's view (Enter).
+            let more = n.text.trim_end().lines().count().saturating_sub(1);
+            if more > 0 {
+                spans.push(styled(
+                    format!(" {}(+{more} {})", t.sym.cut, l.t("lines", "行")),
+                    t.dim(),
+                ));
+            }
         } else {
             let why = if state.cfg.meeting {
                 l.t("(hidden in meeting mode)", "（会議モードでは非表示）")
@@ -412,6 +467,171 @@ pub fn note_preview(
         };
         vec![Line::from(styled(why, t.dim()))]
     };
+    lines_in(lines, inner, buf);
+}
+
+/// The selected party in full (role, dates, every workplace with its
+/// dates) or relationship (its trust history), wrapped: what the one-line
+/// row had to cut at 80 columns.
+pub fn triad_preview(state: &State, d: &CaseDetail, sel: Scroll, area: Rect, buf: &mut Buffer) {
+    let l = state.lang();
+    let t = &Theme::of(&state.cfg);
+    let items = view::triad_items(d);
+    let Some(item) = items.get(sel.sel) else {
+        return;
+    };
+    let mut paras: Vec<(String, ratatui::style::Style)> = Vec::new();
+    let title = match item {
+        TriadItem::Party(p) => {
+            let until = match p.until {
+                Some(u) => format!("{} {u}", l.t("ended", "終了")),
+                None => l.t("ongoing", "継続中").to_string(),
+            };
+            paras.push((
+                format!(
+                    "{} ({})  {}  {} {} {until}",
+                    name(&d.names, p.party),
+                    p.party,
+                    l.sector(p.sector),
+                    p.from,
+                    t.sym.arrow
+                ),
+                t.plain(),
+            ));
+            paras.push((
+                format!("{}: {}", l.t("role", "役割"), or_dash(&p.role)),
+                t.plain(),
+            ));
+            let mut jobs: Vec<_> = d
+                .affiliations
+                .iter()
+                .filter(|a| a.person == p.party)
+                .collect();
+            jobs.sort_by_key(|a| (a.until.is_none(), a.from));
+            for a in jobs.into_iter().rev() {
+                let until = match a.until {
+                    Some(u) => format!("{} {u}", l.t("left", "所属終了")),
+                    None => l.t("now", "現在").to_string(),
+                };
+                let style = if a.until.is_some() {
+                    t.dim()
+                } else {
+                    t.plain()
+                };
+                // Dates first: a wrapped line must not push them out of view.
+                paras.push((
+                    format!(
+                        "{} {} {until}  @ {}  {}",
+                        a.from,
+                        t.sym.arrow,
+                        name(&d.names, a.body),
+                        or_dash(&a.title)
+                    ),
+                    style,
+                ));
+            }
+            l.t("Party", "関係者")
+        }
+        TriadItem::Relationship(r) => {
+            paras.push((
+                format!("{} & {}", name(&d.names, r.a), name(&d.names, r.b)),
+                t.plain(),
+            ));
+            let steps: Vec<String> = r
+                .trust
+                .iter()
+                .map(|c| format!("{} {}", c.on, c.level.get()))
+                .collect();
+            paras.push((
+                format!("{}: {}", l.t("trust", "信頼度"), steps.join(", ")),
+                t.plain(),
+            ));
+            l.t("Relationship", "関係")
+        }
+    };
+    title_rule(state, title, false, area, buf);
+    let inner = Rect {
+        y: area.y.saturating_add(1),
+        height: area.height.saturating_sub(1),
+        x: area.x.saturating_add(1),
+        width: area.width.saturating_sub(2),
+    };
+    let lines: Vec<Line<'static>> = paras
+        .into_iter()
+        .flat_map(|(p, style)| {
+            text::wrap(&p, usize::from(inner.width))
+                .into_iter()
+                .map(move |line| Line::from(styled(line, style)))
+        })
+        .collect();
+    lines_in(lines, inner, buf);
+}
+
+/// The selected timeline row in full: a partnership (its span, every
+/// party, its description and cadences) or an event (title, attendance,
+/// note); a year's row shows its partnership.
+pub fn timeline_preview(
+    state: &State,
+    rows: &[TimelineRow<'_>],
+    names: &HashMap<Id, String>,
+    sel: Scroll,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let l = state.lang();
+    let t = &Theme::of(&state.cfg);
+    let Some(row) = rows.get(sel.sel) else {
+        return;
+    };
+    let mut paras: Vec<String> = Vec::new();
+    let title = match row {
+        TimelineRow::Event(_, e) => {
+            paras.push(format!(
+                "{}  {}  {}",
+                e.date,
+                l.event_kind(e.kind),
+                text::clean(&e.title)
+            ));
+            if let Some(a) = &e.attendance {
+                paras.push(attendance(state, a));
+            }
+            if !e.note.is_empty() {
+                paras.push(e.note.clone());
+            }
+            l.t("Event", "行事")
+        }
+        _ => {
+            let p = row.partnership();
+            let span = match p.ended {
+                Some(e) => format!("{} {} {e}", p.started, t.sym.arrow),
+                None => format!(
+                    "{} {} ({})",
+                    l.t("since", "開始"),
+                    p.started,
+                    l.t("ongoing", "継続中")
+                ),
+            };
+            paras.push(format!("{}  {}", text::clean(&p.title), span));
+            let who: Vec<String> = p.parties.iter().map(|x| name(names, *x)).collect();
+            paras.push(who.join(l.t(", ", "、")));
+            if !p.description.is_empty() {
+                paras.push(p.description.clone());
+            }
+            l.t("Partnership", "連携")
+        }
+    };
+    title_rule(state, title, false, area, buf);
+    let inner = Rect {
+        y: area.y.saturating_add(1),
+        height: area.height.saturating_sub(1),
+        x: area.x.saturating_add(1),
+        width: area.width.saturating_sub(2),
+    };
+    let lines: Vec<Line<'static>> = paras
+        .iter()
+        .flat_map(|p| text::wrap(p, usize::from(inner.width)))
+        .map(Line::raw)
+        .collect();
     lines_in(lines, inner, buf);
 }
 
@@ -513,14 +733,16 @@ pub fn timeline(
             ]
         }
         TimelineRow::Event(_, e) => {
+            // The counts come before the title, which can be long: at 80
+            // columns the title gives way (Enter shows it in full).
             let mut spans = vec![
                 styled(format!("      {} ", e.date), t.dim()),
                 styled(pad(l.event_kind(e.kind), 13, cut), t.dim()),
-                Span::raw(text::clean(&e.title)),
             ];
             if let Some(a) = &e.attendance {
-                spans.push(styled(format!("  {}", attendance(state, a)), t.dim()));
+                spans.push(styled(format!("{}  ", attendance(state, a)), t.dim()));
             }
+            spans.push(Span::raw(text::clean(&e.title)));
             if !e.note.is_empty() {
                 spans.push(styled(format!("  ({})", text::clean(&e.note)), t.dim()));
             }

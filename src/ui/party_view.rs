@@ -18,23 +18,34 @@ pub struct PartyLayout {
     pub tabs: Rect,
     pub filter: Option<Rect>,
     pub panel: Rect,
+    /// The selected partnership or event in full, under the timeline.
+    pub preview: Option<Rect>,
 }
 
-/// Header rows: a person's skills and activity range matter (a coordinator
-/// checks both before asking a peer supporter), so they get their own line.
-const HEADER_ROWS: u16 = 3;
+/// Header rows: a person's roles, skills and activity range matter (a
+/// coordinator checks them before asking a peer supporter), so each gets
+/// its own line rather than being cut at 80 columns.
+const HEADER_ROWS: u16 = 4;
 
 pub fn layout(s: &PartyScreen, body: Rect) -> PartyLayout {
     let mut rows = super::Rows::new(body);
     let header = rows.take(usize::from(HEADER_ROWS));
     let tabs = rows.take(1);
     let filter = (s.editing || !s.filter.is_empty()).then(|| rows.take(1));
-    let panel = rows.take(usize::from(rows.left()));
+    let rest = usize::from(rows.left());
+    let preview_h = if s.panel == PartyPanel::Timeline && rest >= 10 {
+        (rest / 3).min(8)
+    } else {
+        0
+    };
+    let panel = rows.take(rest - preview_h);
+    let preview = (preview_h > 0).then(|| rows.take(preview_h));
     PartyLayout {
         header,
         tabs,
         filter,
         panel,
+        preview,
     }
 }
 
@@ -145,6 +156,9 @@ pub fn draw(state: &State, s: &PartyScreen, body: Rect, buf: &mut Buffer) {
         PartyPanel::Timeline => {
             let rows = view::timeline_rows(&d.timelines, state.today(), &s.filter.text);
             panels::timeline(state, &rows, &d.names, sel, area, buf);
+            if let Some(p) = lay.preview {
+                panels::timeline_preview(state, &rows, &d.names, sel, p, buf);
+            }
         }
     }
 }
@@ -206,14 +220,24 @@ fn header(state: &State, d: &PartyDetail, area: Rect, buf: &mut Buffer) {
                 ),
                 t.dim(),
             )]);
-            lines.push(vec![styled(format!(" {}", or_dash(&b.note)), t.dim())]);
+            // The note takes the header's last two rows, wrapped.
+            let wrapped = text::wrap(&or_dash(&b.note), w.saturating_sub(1));
+            let shown = wrapped.len().min(2);
+            for (i, part) in wrapped.iter().take(shown).enumerate() {
+                let more = i + 1 == shown && wrapped.len() > shown;
+                let part = if more {
+                    format!("{part}{}", t.sym.cut)
+                } else {
+                    part.clone()
+                };
+                lines.push(vec![styled(format!(" {part}"), t.dim())]);
+            }
         }
         Record::Person(p) => {
             let roles: Vec<&str> = p.roles.iter().map(|r| l.role(*r)).collect();
             let mut first = vec![
                 styled(format!(" {} ", p.id), t.dim()),
                 styled(text::clean(&p.name), t.title()),
-                Span::raw(format!("{}{}", t.sym.sep, roles.join(", "))),
             ];
             if let Some(k) = p.peer_kind {
                 first.push(styled(
@@ -222,6 +246,11 @@ fn header(state: &State, d: &PartyDetail, area: Rect, buf: &mut Buffer) {
                 ));
             }
             lines.push(first);
+            lines.push(vec![Span::raw(format!(
+                " {}: {}",
+                l.t("roles", "役割"),
+                or_dash(&roles.join(l.t(", ", "、")))
+            ))]);
             lines.push(vec![Span::raw(format!(
                 " {}: {}",
                 l.t("activity range", "活動範囲"),

@@ -39,6 +39,16 @@ pub fn demo_store() -> Demo {
     }
 }
 
+/// A store with nothing in it: the first run.
+pub fn empty_store() -> Demo {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SledStore::open_as(dir.path(), USER).expect("open store");
+    Demo {
+        dir,
+        store: Arc::new(store),
+    }
+}
+
 pub fn app(demo: &Demo, lang: Lang, w: u16, h: u16) -> Headless {
     let keymap = Keymap::builtin().expect("default keymap");
     Headless::new(demo.store.clone(), config(lang, false, true), keymap, w, h)

@@ -50,7 +50,7 @@ pub fn fields(state: &State, case: Option<&Case>) -> Spec {
         .text(&today.to_string()),
         f(
             Key::StatusNote,
-            l.t("Why (the outcome if closed)", "理由（終結時は結果）"),
+            l.t("Why / outcome", "理由・結果"),
             FieldKind::Text,
         ),
         f(

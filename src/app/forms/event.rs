@@ -149,10 +149,6 @@ pub fn changes(
         attendance,
         note: a.lines(Key::Note),
     };
-    // Attendance is counted at an event that has happened.
-    if e.attendance.is_some() {
-        a.happened(Key::Date)?;
-    }
     e.validate().map_err(|e| a.refused(e))?;
     Ok(vec![match editing {
         Some((_, base)) => SaveOp::Edit {

@@ -585,6 +585,11 @@ pub fn find_record(state: &State, id: Id) -> Option<Record> {
             a.map(Record::Affiliation)
                 .or_else(|| event_in(&d.timelines, id))
         }),
+        Screen::Record(r) => r
+            .detail
+            .as_deref()
+            .filter(|d| d.record.id() == id)
+            .map(|d| d.record.clone()),
         _ => None,
     })
 }
@@ -603,6 +608,11 @@ pub fn revision(state: &State, id: Id) -> Option<u64> {
     state.stack.iter().rev().find_map(|s| match s {
         Screen::Case(c) => c.detail.as_deref().and_then(|d| d.revs.get(&id).copied()),
         Screen::Party(p) => p.detail.as_deref().and_then(|d| d.revs.get(&id).copied()),
+        Screen::Record(r) => r
+            .detail
+            .as_deref()
+            .filter(|d| d.record.id() == id)
+            .map(|d| d.rev),
         _ => None,
     })
 }
