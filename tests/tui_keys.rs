@@ -1369,7 +1369,7 @@ fn a_person_is_edited_from_their_page() {
         panic!("not on a party: {}", app.screen());
     };
     let id = p.id;
-    app.press("<Tab><Tab>");
+    // On the cases panel, `i` edits the person the page is about.
     app.press("i");
     let form = app.state.form.as_ref().expect("the person's form");
     assert_eq!(form.title, "Edit person", "{}", app.screen());
@@ -1530,4 +1530,129 @@ fn a_client_is_added_from_the_case_form_without_losing_it() {
     let form = app.state.form.as_ref().expect("the case form is back");
     assert_eq!(form.title, "New case");
     assert_eq!(form.value(Key::Coordinator), "佐藤");
+}
+
+#[test]
+fn a_body_is_edited_with_its_parent_body() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("<C-p>");
+    app.type_text("仙台ポリオの会");
+    let hits = &app.state.finder.as_ref().unwrap().hits;
+    let at = hits.iter().position(|h| h.id.kind == Kind::Body).unwrap();
+    app.press(&format!("{}<CR>", "<Down>".repeat(at)));
+    let Screen::Party(p) = app.state.screen() else {
+        panic!("not on a body: {}", app.screen());
+    };
+    let id = p.id;
+    app.press("i");
+    assert_eq!(app.state.form.as_ref().unwrap().title, "Edit body");
+    // A parent that is a person is refused next to the field.
+    retype(&mut app, Key::Parent, "K医師");
+    app.press("<C-s>");
+    let form = app.state.form.as_ref().expect("refused");
+    assert!(
+        form.field(Key::Parent).unwrap().error.is_some(),
+        "{}",
+        app.screen()
+    );
+    retype(&mut app, Key::Parent, "仙台市障害者福祉協会");
+    retype(&mut app, Key::Contact, "022-111-2222");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let b: triad::model::Body = demo.store.get_as(id).unwrap().unwrap();
+    assert_eq!(b.contact, "022-111-2222");
+    let parent = b.parent.expect("a parent");
+    assert_eq!(app.state.name(parent), "仙台市障害者福祉協会");
+}
+
+#[test]
+fn an_affiliation_is_ended_on_its_date_from_the_persons_page() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    find(&mut app, "千葉 美穂");
+    app.press("<Tab>");
+    let Screen::Party(p) = app.state.screen() else {
+        panic!("not on a person: {}", app.screen());
+    };
+    let d = p.detail.as_deref().unwrap();
+    let a = triad::app::view::affiliation_rows(p, d)[0].clone();
+    assert!(a.until.is_none(), "the demo's affiliation is open");
+    app.press("ggi");
+    assert_eq!(app.state.form.as_ref().unwrap().title, "Edit affiliation");
+    // An end before its start is refused with the start it must follow.
+    let before = a.from.pred_opt().unwrap();
+    retype(&mut app, Key::Until, &before.to_string());
+    app.press("<C-s>");
+    let form = app.state.form.as_ref().expect("refused");
+    let error = form.field(Key::Until).unwrap().error.clone().unwrap();
+    assert!(error.contains(&a.from.to_string()), "{error}");
+    let ended = tui::today().pred_opt().unwrap();
+    retype(&mut app, Key::Until, &ended.to_string());
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let stored: triad::model::Affiliation = demo.store.get_as(a.id).unwrap().unwrap();
+    assert_eq!((stored.from, stored.until), (a.from, Some(ended)));
+}
+
+#[test]
+fn a_partnership_is_edited_from_the_timeline() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    sendai_case(&mut app);
+    app.press("<Tab><Tab><Tab>gg");
+    let p = triad::app::view::case_selection(case_screen(&app), detail(&app), tui::today())
+        .partnership
+        .expect("the first timeline row is a partnership")
+        .clone();
+    app.press("i");
+    assert_eq!(app.state.form.as_ref().unwrap().title, "Edit partnership");
+    retype(&mut app, Key::Description, "Meets twice a year since 2009");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let stored: triad::model::Partnership = demo.store.get_as(p.id).unwrap().unwrap();
+    assert_eq!(stored.description, "Meets twice a year since 2009");
+    assert_eq!(stored.parties, p.parties);
+}
+
+#[test]
+fn a_closed_case_leaves_the_list_and_is_reopened_in_japanese() {
+    use triad::model::CaseStatus;
+    let demo = tui::demo_store();
+    let mut app = tui::app(&demo, Lang::Ja, 100, 30);
+    sendai_case(&mut app);
+    let id = detail(&app).case.id;
+    let set_status = |app: &mut Headless, status: &str, why: &str| {
+        app.press("i");
+        retype(app, Key::Status, "");
+        while app.state.form.as_ref().unwrap().code(Key::Status) != status {
+            app.press("<Right>");
+        }
+        retype(app, Key::StatusNote, why);
+        app.press("<C-s>");
+        assert!(app.state.form.is_none(), "{}", app.screen());
+    };
+    set_status(&mut app, "closed", "転居のため終結");
+    app.press("gc");
+    assert!(
+        !list_rows(&app).iter().any(|r| r.id == id),
+        "closed: off the list"
+    );
+    assert!(app.screen().contains("継続中"), "{}", app.screen());
+    // The finder still finds it, and it reopens with its reason.
+    sendai_case(&mut app);
+    set_status(&mut app, "active", "戻ってきたため再開");
+    let c: Case = demo.store.get_as(id).unwrap().unwrap();
+    let last = c.status_history.last().unwrap();
+    assert_eq!(
+        (last.status, last.note.as_str()),
+        (CaseStatus::Active, "戻ってきたため再開")
+    );
+    let closed = &c.status_history[c.status_history.len() - 2];
+    assert_eq!(
+        (closed.status, closed.note.as_str()),
+        (CaseStatus::Closed, "転居のため終結")
+    );
+    app.press("gc");
+    assert!(list_rows(&app).iter().any(|r| r.id == id), "open again");
 }

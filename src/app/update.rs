@@ -460,6 +460,7 @@ fn case_screen(
     let referral = sel.referral.map(|r| r.id);
     let consent = sel.consent.cloned();
     let event = sel.event.map(|e| e.id);
+    let partnership = sel.partnership.map(|p| p.id);
     let note = (s.panel == CasePanel::Notes)
         .then(|| {
             view::note_rows(s, d, &cfg)
@@ -515,6 +516,7 @@ fn case_screen(
                 let record = referral
                     .or(consent.as_ref().map(|c| c.id))
                     .or(event)
+                    .or(partnership)
                     .unwrap_or(case_id);
                 edit(state, record)
             }
@@ -676,7 +678,8 @@ fn party_screen(
                     PartyPanel::Timeline => {
                         match view::timeline_rows(&d.timelines, today, &s.filter.text).get(sel) {
                             Some(view::TimelineRow::Event(_, e)) => Some(e.id),
-                            _ => None,
+                            Some(row) => Some(row.partnership().id),
+                            None => None,
                         }
                     }
                     PartyPanel::Cases => None,

@@ -167,7 +167,7 @@ impl Case {
         for p in &self.parties {
             expect_party("parties", &p.party)?;
             check_name("role", &p.role)?;
-            check_span(p.from, p.until)?;
+            check_span("until", p.from, p.until)?;
         }
         Ok(())
     }

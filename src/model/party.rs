@@ -165,10 +165,15 @@ pub(crate) fn expect_party(field: &'static str, id: &Id) -> Result<(), Validatio
     }
 }
 
-pub(crate) fn check_span(from: Date, until: Option<Date>) -> Result<(), ValidationError> {
+/// An end (named `field`) that is not before its start.
+pub(crate) fn check_span(
+    field: &'static str,
+    from: Date,
+    until: Option<Date>,
+) -> Result<(), ValidationError> {
     match until {
         Some(u) if u < from => Err(ValidationError::new(
-            "until",
+            field,
             Reason::EndsBeforeStart { start: from },
         )),
         _ => Ok(()),
@@ -227,6 +232,6 @@ impl Affiliation {
         expect_kind("person", &self.person, Kind::Person)?;
         expect_kind("body", &self.body, Kind::Body)?;
         check_text("title", &self.title)?;
-        check_span(self.from, self.until)
+        check_span("until", self.from, self.until)
     }
 }

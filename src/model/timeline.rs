@@ -36,7 +36,7 @@ impl Partnership {
         for c in &self.cadences {
             check_name("cadences", &c.what)?;
         }
-        check_span(self.started, self.ended)
+        check_span("ended", self.started, self.ended)
     }
 }
 
@@ -121,6 +121,6 @@ impl Event {
         if let Some(c) = &self.case {
             expect_kind("case", c, Kind::Case)?;
         }
-        check_span(self.date, self.end)
+        check_span("end", self.date, self.end)
     }
 }

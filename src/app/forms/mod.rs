@@ -10,6 +10,7 @@ mod case;
 mod consent;
 mod event;
 mod note;
+mod partnership;
 mod person;
 mod referral;
 mod triad;
@@ -136,6 +137,10 @@ pub enum Key {
     Peer,
     Medical,
     Government,
+    Parties,
+    Started,
+    Ended,
+    Description,
     Step,
     Corrects,
 }
@@ -200,6 +205,10 @@ impl Key {
             K::Peer => "peer",
             K::Medical => "medical",
             K::Government => "government",
+            K::Parties => "parties",
+            K::Started => "started",
+            K::Ended => "ended",
+            K::Description => "description",
             K::Step => "step",
             K::Corrects => "corrects",
         }
@@ -253,6 +262,7 @@ fn edit_spec(state: &State, record: &Record) -> Result<Spec, String> {
         Record::Referral(r) => referral::edit_fields(state, r),
         Record::Consent(c) => consent::fields(state, c.case, Some(c))?,
         Record::Event(e) => event::fields(state, Some(e)),
+        Record::Partnership(p) => partnership::fields(state, p),
         _ => {
             return Err(state
                 .lang()
@@ -325,6 +335,7 @@ fn edit_changes(
         Record::Referral(r) => referral::edit_changes(a, r, base),
         Record::Consent(c) => consent::changes(state, a, c.case, Some((c, base))),
         Record::Event(e) => event::changes(state, a, e.case, Some((e, base))),
+        Record::Partnership(p) => partnership::changes(a, p, base),
         _ => Err(("", not_loaded(a.lang))),
     }
 }
@@ -594,13 +605,18 @@ pub fn find_record(state: &State, id: Id) -> Option<Record> {
     })
 }
 
+/// An event or a partnership on a timeline.
 fn event_in(timelines: &[super::data::Timeline], id: Id) -> Option<Record> {
-    timelines
-        .iter()
-        .flat_map(|t| &t.events)
-        .find(|e| e.id == id)
-        .cloned()
-        .map(Record::Event)
+    timelines.iter().find_map(|t| {
+        if t.partnership.id == id {
+            return Some(Record::Partnership(t.partnership.clone()));
+        }
+        t.events
+            .iter()
+            .find(|e| e.id == id)
+            .cloned()
+            .map(Record::Event)
+    })
 }
 
 /// The revision an edit of `id` is made from, as the screen loaded it.
