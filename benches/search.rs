@@ -242,6 +242,8 @@ const QUERIES: &[&str] = &[
     "sendai",
     "toukyou",
     "yamada hanako",
+    "nagasaki kenshu",
+    "長崎 研修",
     "nanbyou",
     "sapo-to",
     "ぽりお",

@@ -260,3 +260,36 @@ fn the_first_run_ticks_off_what_exists() {
     let body_line = screen.lines().find(|l| l.contains("add a body")).unwrap();
     assert!(body_line.contains("(done)"), "{screen}");
 }
+
+/// A note saved in the app counts as its case's latest change, on the
+/// dashboard and in the case list.
+#[test]
+fn a_saved_note_is_its_cases_latest_change() {
+    let fx = fixture();
+    let mut app = app(&fx, Lang::En, 100, 40);
+    let row_of_case_2 = |app: &Headless| {
+        dashboard(&app.state).into_iter().find_map(|l| match l {
+            DashLine::Recent(c) if c.id == id(Kind::Case, 2) => {
+                Some((c.changed.date_naive(), c.changed_kind))
+            }
+            _ => None,
+        })
+    };
+    assert_eq!(row_of_case_2(&app), Some((day(2024, 1, 1), Kind::Case)));
+    app.press("<C-p>");
+    app.type_text("変化のないケース");
+    app.press("<CR>m");
+    let screen = app.screen();
+    assert!(screen.contains("Add a trust note"), "{screen}");
+    app.press("<Tab><Tab>");
+    app.type_text("A note today");
+    app.press("<C-s>");
+    assert!(app.screen().contains("Saved T-"), "{}", app.screen());
+    app.press("gd");
+    assert_eq!(
+        row_of_case_2(&app),
+        Some((day(2024, 6, 14), Kind::TrustNote)),
+        "{}",
+        app.screen()
+    );
+}

@@ -1563,10 +1563,14 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
         let party = |id| names.get(&id).map(|n| (n.name.clone(), n.reading.clone()));
         docs.extend(super::worker::finder_doc(r, &none, Some(&reader), &party));
     }
-    if records
-        .iter()
-        .any(|r| r.kind() == Kind::Case || r.kind() == Kind::Referral)
-    {
+    // A case's row changes with what belongs to it (its last change).
+    let case_row = |k: Kind| {
+        matches!(
+            k,
+            Kind::Case | Kind::Referral | Kind::TrustNote | Kind::Consent | Kind::Event
+        )
+    };
+    if records.iter().any(|r| case_row(r.kind())) {
         fx.push(StoreEffect::Overview(vec![]).into());
         fx.extend(refresh_lists(state));
     }

@@ -483,10 +483,10 @@ fn timelines(
     Ok(out)
 }
 
-fn timeline_records(timelines: &[Timeline]) -> impl Iterator<Item = (Id, Record)> + '_ {
+fn timeline_records(timelines: &[Timeline]) -> impl Iterator<Item = Record> + '_ {
     timelines.iter().flat_map(|t| {
-        std::iter::once((t.partnership.id, Record::Partnership(t.partnership.clone())))
-            .chain(t.events.iter().map(|e| (e.id, Record::Event(e.clone()))))
+        std::iter::once(Record::Partnership(t.partnership.clone()))
+            .chain(t.events.iter().cloned().map(Record::Event))
     })
 }
 
@@ -495,13 +495,13 @@ fn timeline_records(timelines: &[Timeline]) -> impl Iterator<Item = (Id, Record)
 /// (and sees the record as it is) rather than overwriting it.
 fn revisions_as_shown(
     store: &dyn Store,
-    shown: impl Iterator<Item = (Id, Record)>,
+    shown: impl Iterator<Item = Record>,
 ) -> Result<HashMap<Id, u64>, StoreError> {
-    let shown: Vec<(Id, Record)> = shown.collect();
-    let ids: Vec<Id> = shown.iter().map(|(id, _)| *id).collect();
+    let shown: Vec<Record> = shown.collect();
+    let ids: Vec<Id> = shown.iter().map(Record::id).collect();
     let revs = store.revisions(&ids)?;
     let mut out = HashMap::new();
-    for ((id, record), rev) in shown.into_iter().zip(revs) {
+    for ((id, record), rev) in ids.into_iter().zip(shown).zip(revs) {
         let same = store.get(id)?.is_some_and(|now| now == record);
         out.insert(id, if same { rev } else { 0 });
     }
@@ -600,15 +600,9 @@ pub fn load_case(store: &dyn Store, id: Id, scope: &Scope) -> Result<CaseDetail,
         ids.extend(t.partnership.parties.iter().copied());
     }
     let (names, sectors) = names_of(store, ids)?;
-    let shown = referrals
-        .iter()
-        .map(|r| (r.id, Record::Referral(r.clone())))
-        .chain(consents.iter().map(|c| (c.id, Record::Consent(c.clone()))))
-        .chain(
-            affiliations
-                .iter()
-                .map(|a| (a.id, Record::Affiliation(a.clone()))),
-        )
+    let shown = (referrals.iter().cloned().map(Record::Referral))
+        .chain(consents.iter().cloned().map(Record::Consent))
+        .chain(affiliations.iter().cloned().map(Record::Affiliation))
         .chain(timeline_records(&timelines));
     let revs = revisions_as_shown(store, shown)?;
     Ok(CaseDetail {
@@ -704,12 +698,8 @@ pub fn load_party(store: &dyn Store, id: Id, scope: &Scope) -> Result<PartyDetai
         ids.extend(t.partnership.parties.iter().copied());
     }
     let (names, _) = names_of(store, ids)?;
-    let shown = std::iter::once((record.id(), record.clone()))
-        .chain(
-            affiliations
-                .iter()
-                .map(|a| (a.id, Record::Affiliation(a.clone()))),
-        )
+    let shown = std::iter::once(record.clone())
+        .chain(affiliations.iter().cloned().map(Record::Affiliation))
         .chain(timeline_records(&timelines));
     let revs = revisions_as_shown(store, shown)?;
     Ok(PartyDetail {

@@ -276,7 +276,10 @@ pub(super) fn classify(v: &View, k: &Keys, floor: Tier) -> Option<(Tier, MatchFi
     }
     let mut weakest: Option<(Tier, MatchField, usize)> = None;
     for w in &k.words {
-        let m = classify_word(v, w, floor)?;
+        let Some(m) = classify_word(v, w, floor) else {
+            // A word missing: only the whole query can match.
+            return whole;
+        };
         if weakest.is_none_or(|(t, _, _)| m.0 > t) {
             weakest = Some(m);
         }
@@ -723,6 +726,33 @@ mod tests {
         assert!(!k("・").narrows_to(&k("・a")));
         // き → kyo changes the romaji key non-prefix-wise.
         assert!(!k("き").narrows_to(&k("きょ")));
+    }
+
+    /// A query of several words still matches as a whole when one of its
+    /// words alone falls below the floor.
+    #[test]
+    fn the_whole_query_survives_a_word_below_the_floor() {
+        use crate::search::index::Doc;
+        let p = crate::search::entry::prepare(Doc {
+            kind: DocKind::Body,
+            id: "B-0001".into(),
+            name: "仙台ポリオの会".into(),
+            reading: None,
+            extra: vec![],
+            changed: 0,
+            restricted: false,
+        });
+        let v = View {
+            hay: &p.hay,
+            hot: &p.hot,
+        };
+        let k = Keys::new("ポリ オ");
+        let got = classify(&v, &k, Tier::WordStart).map(|(t, _, _)| t);
+        assert_eq!(got, Some(Tier::WordStart));
+        // Each word held, one only inside a word: the weakest word's tier.
+        let got = classify(&v, &Keys::new("仙台 リオ"), Tier::Substring).map(|(t, _, _)| t);
+        assert_eq!(got, Some(Tier::Substring));
+        assert_eq!(classify(&v, &Keys::new("仙台 東京"), Tier::Substring), None);
     }
 
     #[test]

@@ -23,21 +23,9 @@ pub fn fields(state: &State, case: Id, relationship: Option<Id>) -> Spec {
             |c| l.confidentiality(c),
         ),
     )];
-    let rel = relationship.and_then(|id| {
-        case_detail(state, case).and_then(|d| d.relationships.iter().find(|r| r.id == id))
-    });
     // Trust moves only on a relationship: offered when one is selected.
-    if let Some(r) = rel {
-        let link = crate::ui::Theme::of(&state.cfg).sym.link;
-        let label = format!("{} {link} {}", state.name(r.a), state.name(r.b));
-        fields.push(
-            f(
-                Key::Relationship,
-                l.t("Relationship", "関係"),
-                FieldKind::Fixed,
-            )
-            .text(&label),
-        );
+    if let Some(r) = relationship.and_then(|id| super::trust::relationship(state, case, id)) {
+        fields.push(super::trust::relationship_field(state, &r));
         fields.push(f(
             Key::TrustChange,
             l.t("Trust level now", "現在の信頼度"),

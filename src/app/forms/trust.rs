@@ -27,7 +27,20 @@ pub fn trust_choices(lang: Lang, with_none: bool) -> FieldKind {
     FieldKind::Choice(v)
 }
 
-fn relationship(state: &State, case: Id, id: Id) -> Option<Relationship> {
+/// The relationship a form is about, shown, not edited.
+pub fn relationship_field(state: &State, r: &Relationship) -> Field {
+    let link = crate::ui::Theme::of(&state.cfg).sym.link;
+    let label = format!("{} {link} {}", state.name(r.a), state.name(r.b));
+    let l = state.lang();
+    Field::new(
+        Key::Relationship,
+        l.t("Relationship", "関係"),
+        FieldKind::Fixed,
+    )
+    .text(&label)
+}
+
+pub fn relationship(state: &State, case: Id, id: Id) -> Option<Relationship> {
     case_detail(state, case).and_then(|d| d.relationships.iter().find(|r| r.id == id).cloned())
 }
 
@@ -39,16 +52,7 @@ pub fn fields(state: &State, case: Id, rel: Option<Id>) -> Spec {
     match rel.and_then(|id| relationship(state, case, id)) {
         Some(r) => {
             current = r.level().map(|t| t.get().to_string()).unwrap_or_default();
-            let link = crate::ui::Theme::of(&state.cfg).sym.link;
-            let label = format!("{} {link} {}", state.name(r.a), state.name(r.b));
-            fields.push(
-                f(
-                    Key::Relationship,
-                    l.t("Relationship", "関係"),
-                    FieldKind::Fixed,
-                )
-                .text(&label),
-            );
+            fields.push(relationship_field(state, &r));
         }
         None => {
             fields.push(f(Key::A, l.t("Party A", "関係者A"), FieldKind::Party).required());
