@@ -581,7 +581,8 @@ fn audit(
     }
     let mut out = String::new();
     if json {
-        out = serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())?;
+        let json = serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())?;
+        out = crate::exchange::json_safe(&json);
         out.push('\n');
     } else {
         for e in &entries {

@@ -285,6 +285,12 @@ impl Lang {
             R::OwnParent => self
                 .t("a body cannot be its own parent", "団体を自身の上位団体にはできません")
                 .into(),
+            R::ParentCycle => self
+                .t(
+                    "its parent bodies would lead back to it; choose a body above it",
+                    "上位団体をたどると自身に戻ってしまいます。上位にある団体を選んでください",
+                )
+                .into(),
             R::MinAboveMax => self
                 .t("the minimum is above the maximum", "最小が最大を超えています")
                 .into(),

@@ -1712,3 +1712,30 @@ fn a_closed_case_leaves_the_list_and_is_reopened_in_japanese() {
     app.press("gc");
     assert!(list_rows(&app).iter().any(|r| r.id == id), "open again");
 }
+
+#[test]
+fn a_body_cannot_be_put_inside_a_body_inside_itself() {
+    let demo = tui::demo_store();
+    let open_body = |app: &mut Headless, name: &str| {
+        app.press("<C-p>");
+        app.type_text(name);
+        let hits = &app.state.finder.as_ref().unwrap().hits;
+        let at = hits.iter().position(|h| h.id.kind == Kind::Body).unwrap();
+        app.press(&format!("{}<CR>", "<Down>".repeat(at)));
+    };
+    let mut app = en(&demo);
+    // A under B is fine...
+    open_body(&mut app, "仙台ポリオの会");
+    app.press("i");
+    retype(&mut app, Key::Parent, "仙台市障害者福祉協会");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    // ...then B under A is a cycle, refused next to the field.
+    open_body(&mut app, "仙台市障害者福祉協会");
+    app.press("i");
+    retype(&mut app, Key::Parent, "仙台ポリオの会");
+    app.press("<C-s>");
+    let form = app.state.form.as_ref().expect("refused");
+    let error = form.field(Key::Parent).unwrap().error.clone().unwrap();
+    assert!(error.contains("lead back"), "{error}");
+}

@@ -54,6 +54,8 @@ pub enum Reason {
     /// A history whose dates go backwards.
     OutOfOrder,
     OwnParent,
+    /// A body's parents would lead back to it.
+    ParentCycle,
     MinAboveMax,
     PeerKindOnlyForPeers,
     TrustOutOfRange {

@@ -23,7 +23,7 @@ use super::{Change, RequestId, Result, Store, StoreError};
 use super::{paths, space};
 use crate::model::{
     AuditAction, AuditEntry, Consent, Date, Id, Intent, IntentError, Kind, Provision,
-    ProvisionBasis, Record, ReferralStatus, Released,
+    ProvisionBasis, Reason, Record, ReferralStatus, Released, ValidationError,
 };
 
 /// Records per transaction for imports and demo data: one giant batch costs
@@ -717,6 +717,37 @@ impl SledStore {
     }
 
     /// For each referral these changes send: the consents of its client.
+    /// A body whose parent chain would come back to it (a body inside a
+    /// body inside itself) is refused. Read under the write lock, so the
+    /// chain cannot change before the write.
+    fn refuse_parent_cycles(&self, changes: &[Change]) -> Result<()> {
+        for change in changes {
+            let (Change::Create(Record::Body(b))
+            | Change::Update(Record::Body(b))
+            | Change::Edit {
+                record: Record::Body(b),
+                ..
+            }) = change
+            else {
+                continue;
+            };
+            let mut seen = vec![b.id];
+            let mut next = b.parent;
+            while let Some(p) = next {
+                if seen.contains(&p) {
+                    let error = ValidationError::new("parent", Reason::ParentCycle);
+                    return Err(StoreError::Invalid { id: b.id, error });
+                }
+                seen.push(p);
+                next = match self.get(p)? {
+                    Some(Record::Body(parent)) => parent.parent,
+                    _ => None,
+                };
+            }
+        }
+        Ok(())
+    }
+
     fn gate_consents(&self, changes: &[Change]) -> Result<Vec<(Id, Vec<Id>)>> {
         let mut out = Vec::new();
         for change in changes {
@@ -865,6 +896,7 @@ impl SledStore {
         // The changes, their indexes, audit entries and the kept answer.
         let bytes: usize = changes.iter().map(|c| encode(c).len()).sum();
         self.ensure_room(SMALL_WRITE + 3 * bytes as u64)?;
+        self.refuse_parent_cycles(&changes)?;
         let gates = self.gate_consents(&changes)?;
         let consents_of = |intent: &Intent| {
             gates
