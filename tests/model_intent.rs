@@ -368,3 +368,39 @@ fn nothing_that_happened_is_dated_in_the_future() {
         (CaseStatus::Closed, "moved away")
     );
 }
+
+#[test]
+fn a_step_is_corrected_by_an_intent_and_the_step_is_kept() {
+    let mut r = referral();
+    let proposed = as_referral(&r).history[0].on;
+    let correct = |on| Intent::CorrectStep {
+        referral: Id::new(Kind::Referral, 1),
+        step: 0,
+        on,
+        note: "proposed by phone the day before".into(),
+    };
+    let before = proposed.pred_opt().unwrap();
+    correct(before).apply(&mut r, "sato", now()).unwrap();
+    let stored = as_referral(&r);
+    assert_eq!(stored.history[0].on, proposed, "the step as recorded");
+    assert_eq!(
+        stored.step_on(0),
+        Some((before, "proposed by phone the day before"))
+    );
+    assert_eq!(stored.corrections[0].by, "sato");
+    // Not to a day that has not come, and not to a step that is not there.
+    let tomorrow = now().date_naive().succ_opt().unwrap();
+    assert!(
+        correct(tomorrow)
+            .apply(&mut r.clone(), "sato", now())
+            .is_err()
+    );
+    let missing = Intent::CorrectStep {
+        referral: Id::new(Kind::Referral, 1),
+        step: 7,
+        on: before,
+        note: String::new(),
+    };
+    let err = missing.apply(&mut r.clone(), "sato", now()).unwrap_err();
+    assert_eq!(err.reason(), triad::model::Reason::NothingToCorrect);
+}

@@ -164,12 +164,10 @@ impl Intent {
                 },
                 Record::Referral(r),
             ) => {
+                // A decline without who declined is refused by `advance`.
                 match (status, declined_by) {
                     (ReferralStatus::Declined, Some(who)) => {
                         r.decline(*who, decline_reason, *on, by)?;
-                    }
-                    (ReferralStatus::Declined, None) => {
-                        return Err(TransitionError::DeclineNeedsReason.into());
                     }
                     _ => r.advance(*status, *on, by, note)?,
                 }
