@@ -204,3 +204,51 @@ fn a_corrected_step_keeps_the_step_as_recorded() {
         .unwrap_err();
     assert_eq!(err.field, "corrections");
 }
+
+#[test]
+fn only_the_clients_own_sharing_consent_in_this_case_sends_a_referral() {
+    use triad::model::{Consent, ConsentScope, consent_basis};
+    let (client, case, to) = (
+        Id::new(Kind::Person, 1),
+        Id::new(Kind::Case, 1),
+        Id::new(Kind::Body, 1),
+    );
+    let good = Consent {
+        id: Id::new(Kind::Consent, 1),
+        client,
+        case,
+        granted_to: vec![to],
+        scope: ConsentScope {
+            intervention: true,
+            information_sharing: true,
+            information: vec![],
+        },
+        given_on: day(2024, 1, 10),
+        expires_on: None,
+        withdrawn_on: None,
+        obtained_how: "in writing".into(),
+    };
+    let on = day(2024, 2, 1);
+    assert_eq!(
+        consent_basis(std::slice::from_ref(&good), case, Some(client), to, on).map(|c| c.id),
+        Ok(good.id)
+    );
+    // Each of these covers the receiver, but is not a sharing consent of
+    // this client in this case: none sends the referral.
+    let mut other_client = good.clone();
+    other_client.client = Id::new(Kind::Person, 2);
+    let mut other_case = good.clone();
+    other_case.case = Id::new(Kind::Case, 2);
+    let mut no_sharing = good.clone();
+    no_sharing.scope.information_sharing = false;
+    for (what, c) in [
+        ("another client's", other_client),
+        ("another case's", other_case),
+        ("an intervention-only", no_sharing),
+    ] {
+        assert!(
+            consent_basis(&[c], case, Some(client), to, on).is_err(),
+            "{what} consent sent it"
+        );
+    }
+}
