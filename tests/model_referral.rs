@@ -241,14 +241,18 @@ fn only_the_clients_own_sharing_consent_in_this_case_sends_a_referral() {
     other_case.case = Id::new(Kind::Case, 2);
     let mut no_sharing = good.clone();
     no_sharing.scope.information_sharing = false;
-    for (what, c) in [
-        ("another client's", other_client),
-        ("another case's", other_case),
-        ("an intervention-only", no_sharing),
+    // The refusal says which: the client has no consent here at all, or
+    // has one that does not cover sharing with the receiver.
+    use triad::model::ConsentRefusal::{NoConsent, NotCovering};
+    for (what, c, why) in [
+        ("another client's", other_client, NoConsent),
+        ("another case's", other_case, NoConsent),
+        ("an intervention-only", no_sharing, NotCovering { to }),
     ] {
-        assert!(
-            consent_basis(&[c], case, Some(client), to, on).is_err(),
-            "{what} consent sent it"
+        assert_eq!(
+            consent_basis(&[c], case, Some(client), to, on).map(|c| c.id),
+            Err(why),
+            "{what} consent"
         );
     }
 }
