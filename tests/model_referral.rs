@@ -174,6 +174,11 @@ fn a_corrected_step_keeps_the_step_as_recorded() {
     assert_eq!(r.step_on(1), Some((earlier, "sent by fax")));
     assert_eq!(r.sent_on(), Some(earlier));
     assert_eq!(r.corrections.len(), 1);
+    // The day the correction is made is not in the future.
+    let last = r.history.len() - 1;
+    r.clone()
+        .correct_step(last, day(2025, 1, 1), "", "sato", day(2025, 1, 1))
+        .expect("today is allowed");
     // A step that is not there, a day to come, and a date that puts the
     // steps out of order are refused.
     let err = r
