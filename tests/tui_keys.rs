@@ -1268,6 +1268,15 @@ fn a_dashboard_line_about_a_referral_or_consent_opens_it_over_its_case() {
     }
 }
 
+/// Open the first body the finder gives for `name` (a case may come first).
+fn open_body(app: &mut Headless, name: &str) {
+    app.press("<C-p>");
+    app.type_text(name);
+    let hits = &app.state.finder.as_ref().unwrap().hits;
+    let at = hits.iter().position(|h| h.id.kind == Kind::Body).unwrap();
+    app.press(&format!("{}<CR>", "<Down>".repeat(at)));
+}
+
 /// Tab to field `key` of the open form and replace what it holds.
 fn retype(app: &mut Headless, key: Key, text: &str) {
     let form = app.state.form.as_ref().expect("a form");
@@ -1592,11 +1601,7 @@ fn a_client_is_added_from_the_case_form_without_losing_it() {
 fn a_body_is_edited_with_its_parent_body() {
     let demo = tui::demo_store();
     let mut app = en(&demo);
-    app.press("<C-p>");
-    app.type_text("仙台ポリオの会");
-    let hits = &app.state.finder.as_ref().unwrap().hits;
-    let at = hits.iter().position(|h| h.id.kind == Kind::Body).unwrap();
-    app.press(&format!("{}<CR>", "<Down>".repeat(at)));
+    open_body(&mut app, "仙台ポリオの会");
     let Screen::Party(p) = app.state.screen() else {
         panic!("not on a body: {}", app.screen());
     };
@@ -1716,13 +1721,6 @@ fn a_closed_case_leaves_the_list_and_is_reopened_in_japanese() {
 #[test]
 fn a_body_cannot_be_put_inside_a_body_inside_itself() {
     let demo = tui::demo_store();
-    let open_body = |app: &mut Headless, name: &str| {
-        app.press("<C-p>");
-        app.type_text(name);
-        let hits = &app.state.finder.as_ref().unwrap().hits;
-        let at = hits.iter().position(|h| h.id.kind == Kind::Body).unwrap();
-        app.press(&format!("{}<CR>", "<Down>".repeat(at)));
-    };
     let mut app = en(&demo);
     // A under B is fine...
     open_body(&mut app, "仙台ポリオの会");
