@@ -145,7 +145,7 @@ const KANA_COMBOS: &[(&str, &str)] = &[
 /// [`fold`], kana → romaji via wana_kana, then [`canon_romaji`]. Used for
 /// readings at build time and for the query on each keystroke, so both meet.
 pub fn romaji(text: &str) -> String {
-    canon_romaji(&kana_to_romaji(&fold(text)))
+    canon_romaji(&spoken(&fold(text)))
 }
 
 /// Like [`romaji`], but also returns the char offsets (in the result) where
@@ -167,7 +167,9 @@ pub fn romaji_words(text: &str) -> (String, Vec<usize>) {
 }
 
 /// Folded kana → raw (not yet canonical) romaji; non-kana passes through.
-fn kana_to_romaji(folded: &str) -> String {
+/// Folded kana → Hepburn romaji as it is written (`フクダ` → `fukuda`),
+/// before [`canon_romaji`] folds spellings together for matching.
+pub fn spoken(folded: &str) -> String {
     if folded.is_ascii() {
         return folded.to_owned();
     }
@@ -330,8 +332,8 @@ mod tests {
 
     #[test]
     fn kana_combos_precede_wana_kana() {
-        assert_eq!(kana_to_romaji("ファン"), "fan");
-        assert_eq!(kana_to_romaji(&fold("パーティ")), "pati");
-        assert_eq!(kana_to_romaji("ポリオ"), "porio");
+        assert_eq!(spoken("ファン"), "fan");
+        assert_eq!(spoken(&fold("パーティ")), "pati");
+        assert_eq!(spoken("ポリオ"), "porio");
     }
 }
