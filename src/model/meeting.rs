@@ -2,7 +2,12 @@
 //! family by initials only. Kept in the model so every output (the TUI,
 //! the brief, reports) masks the same people the same way.
 
-use super::{Person, Role};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::{Id, Person, Role};
 use crate::search::normalize::{fold, spoken};
 
 impl Person {
@@ -21,6 +26,176 @@ impl Person {
         } else {
             self.name.clone()
         }
+    }
+}
+
+/// Masks the names of clients and family members wherever they appear in
+/// a text: the whole name, each part of it (a case title says
+/// `（森田さん）`), the reading in kana and in romaji. What is masked is
+/// decided here once, so every screen and report hides the same things.
+#[derive(Default)]
+pub struct Masker {
+    automaton: Option<AhoCorasick>,
+    /// Per pattern: what replaces it, and whose name it is part of.
+    subst: Vec<(String, Vec<Id>)>,
+}
+
+impl Masker {
+    /// A masker for these people; those who are not clients or family
+    /// are left out (their names stay).
+    pub fn new<'a>(people: impl IntoIterator<Item = &'a Person>) -> Masker {
+        Masker::from_names(
+            people
+                .into_iter()
+                .filter(|p| p.is_private_party())
+                .map(|p| (p.id, p.name.as_str(), p.reading.as_deref())),
+        )
+    }
+
+    /// A masker for these names `(id, name, reading)`, all of them masked.
+    pub fn from_names<'a>(names: impl IntoIterator<Item = (Id, &'a str, Option<&'a str>)>) -> Masker {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut subst: Vec<(String, Vec<Id>)> = Vec::new();
+        for (id, name, reading) in names {
+            for (pattern, replacement) in name_patterns(name, reading) {
+                match index.get(&pattern) {
+                    Some(&i) => {
+                        if !subst[i].1.contains(&id) {
+                            subst[i].1.push(id);
+                        }
+                    }
+                    None => {
+                        index.insert(pattern.clone(), patterns.len());
+                        patterns.push(pattern);
+                        subst.push((replacement, vec![id]));
+                    }
+                }
+            }
+        }
+        let automaton = (!patterns.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(true)
+                .build(&patterns)
+                .expect("name patterns are plain strings")
+        });
+        Masker { automaton, subst }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.subst.is_empty()
+    }
+
+    /// `text` with every masked name replaced by initials, except the
+    /// names of `shown` (an item revealed for a moment).
+    pub fn mask<'t>(&self, text: &'t str, shown: Option<Id>) -> Cow<'t, str> {
+        let Some(ac) = &self.automaton else {
+            return Cow::Borrowed(text);
+        };
+        let mut out = String::new();
+        let mut last = 0;
+        for m in ac.find_iter(text) {
+            let (replacement, owners) = &self.subst[m.pattern().as_usize()];
+            let kept = owners.iter().all(|o| Some(*o) == shown);
+            if kept || !on_word_edges(text, m.start(), m.end()) {
+                continue;
+            }
+            out.push_str(&text[last..m.start()]);
+            out.push_str(replacement);
+            last = m.end();
+        }
+        if last == 0 {
+            return Cow::Borrowed(text);
+        }
+        out.push_str(&text[last..]);
+        Cow::Owned(out)
+    }
+}
+
+/// A Latin name matches whole words only (`Abe` is not in `Aberdeen`);
+/// Japanese has no spaces to go by, so its names match anywhere.
+fn on_word_edges(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let first = text[start..].chars().next();
+    let last = text[..end].chars().next_back();
+    let joins = |edge: Option<char>, outside: Option<char>| {
+        edge.is_some_and(|c| c.is_ascii_alphanumeric())
+            && outside.is_some_and(|c| c.is_ascii_alphanumeric())
+    };
+    !joins(first, before) && !joins(last, after)
+}
+
+/// Every way a name may be written, each with what replaces it: the whole
+/// name (with and without its pseudonym marker and spaces), each word of
+/// it, and the same for the reading, in kana and in romaji.
+fn name_patterns(name: &str, reading: Option<&str>) -> Vec<(String, String)> {
+    let whole = initials(name, reading);
+    let core = name
+        .split(['（', '('])
+        .next()
+        .unwrap_or(name)
+        .trim()
+        .to_string();
+    let reading = reading.map(str::trim).filter(|r| !r.is_empty());
+    let name_words = words(&core);
+    let reading_words = reading.map(words).unwrap_or_default();
+    let mut out = Vec::new();
+    let mut whole_forms = vec![name.trim().to_string(), core.clone(), core.replace(' ', "")];
+    if let Some(r) = reading {
+        whole_forms.push(r.to_string());
+        whole_forms.push(r.replace(' ', ""));
+        let latin = reading_words.iter().map(|w| capital(&spoken(&fold(w)))).collect::<Vec<_>>();
+        whole_forms.push(latin.join(" "));
+        whole_forms.push(latin.iter().rev().cloned().collect::<Vec<_>>().join(" "));
+    }
+    for form in whole_forms {
+        if form.chars().count() >= 2 {
+            out.push((form, whole.clone()));
+        }
+    }
+    // A word's initial comes from its reading when the words line up.
+    let aligned = reading_words.len() == name_words.len();
+    for (i, word) in name_words.iter().enumerate() {
+        let said = if aligned { reading_words[i] } else { word };
+        let initial = initials(said, None);
+        if word_worth_masking(word) {
+            out.push((word.to_string(), initial.clone()));
+        }
+        if aligned && word_worth_masking(said) {
+            out.push((said.to_string(), initial.clone()));
+        }
+        let latin = capital(&spoken(&fold(said)));
+        if latin.is_ascii() && latin.len() >= 3 {
+            out.push((latin, initial));
+        }
+    }
+    out
+}
+
+fn words(s: &str) -> Vec<&str> {
+    s.split(|c: char| c.is_whitespace() || matches!(c, '・' | '･'))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Long enough to be a name rather than a common character: two or more
+/// characters, or one kanji (林, 森).
+fn word_worth_masking(word: &str) -> bool {
+    let mut chars = word.chars();
+    match (chars.next(), chars.next()) {
+        (Some(_), Some(_)) => true,
+        (Some(c), None) => matches!(c, '\u{4E00}'..='\u{9FFF}'),
+        _ => false,
+    }
+}
+
+fn capital(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -80,6 +255,45 @@ mod tests {
         assert_eq!(initials("Ito Kenji", None), "I.K.");
         assert_eq!(initials("もりた さとみ", None), "M.S.");
         assert_eq!(initials("森田 さとみ（仮名）", None), "森.S.");
+    }
+
+    fn masker(people: &[Person]) -> Masker {
+        Masker::new(people)
+    }
+
+    #[test]
+    fn a_name_is_masked_whole_in_parts_and_in_its_reading() {
+        let client = person("森田 さとみ（仮名）", Some("モリタ サトミ"), &[Role::Client]);
+        let m = masker(std::slice::from_ref(&client));
+        assert_eq!(m.mask("相談者 森田 さとみ（仮名）", None), "相談者 M.S.");
+        assert_eq!(m.mask("熊本 乳がん（森田さん）", None), "熊本 乳がん（M.さん）");
+        assert_eq!(m.mask("さとみさんと面談", None), "S.さんと面談");
+        assert_eq!(m.mask("モリタサン", None), "M.サン");
+        assert_eq!(m.mask("Met Morita Satomi and MORITA", None), "Met M.S. and M.");
+        // Only whole Latin words: a word that contains a name stays.
+        assert_eq!(m.mask("Moritaville", None), "Moritaville");
+        // Revealed for a moment: that person's name shows.
+        assert_eq!(m.mask("森田 さとみ（仮名）", Some(client.id)), "森田 さとみ（仮名）");
+    }
+
+    #[test]
+    fn only_clients_and_family_go_into_the_masker() {
+        let doctor = person("山田 太郎", Some("ヤマダ タロウ"), &[Role::Physician]);
+        let m = masker(std::slice::from_ref(&doctor));
+        assert!(m.is_empty());
+        assert_eq!(m.mask("山田 太郎", None), "山田 太郎");
+    }
+
+    #[test]
+    fn a_shared_surname_stays_masked_when_one_of_its_owners_is_revealed() {
+        let mut a = person("福田 健一（仮名）", Some("フクダ ケンイチ"), &[Role::Client]);
+        let mut b = person("福田 幸恵（仮名）", Some("フクダ ユキエ"), &[Role::FamilyMember]);
+        a.id = Id::new(crate::model::Kind::Person, 1);
+        b.id = Id::new(crate::model::Kind::Person, 2);
+        let m = masker(&[a.clone(), b]);
+        assert_eq!(m.mask("福田さん", Some(a.id)), "F.さん");
+        assert_eq!(m.mask("福田 健一", Some(a.id)), "福田 健一");
+        assert_eq!(m.mask("幸恵", Some(a.id)), "Y.");
     }
 
     #[test]
