@@ -47,6 +47,11 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         popup::too_small(state, area, buf);
         return;
     }
+    if state.cfg.meeting && state.meeting.blank {
+        popup::blank(state, area, buf);
+        return;
+    }
+    let _masking = text::masking(crate::app::meeting::mask(state));
     let (header, body, footer) = frame_areas(area);
     draw_header(state, header, buf);
     match state.screen() {

@@ -55,6 +55,10 @@ pub enum StoreEffect {
     /// The case counts and newest cases again, and fresh names of these
     /// (someone changed them).
     Overview(Vec<Id>),
+    /// Meeting mode showed one hidden item of `entity` for a moment: the
+    /// server logs it. `item` names the kind of item (`name`, `contact`,
+    /// `note`), never the item itself.
+    Reveal { entity: Id, item: String },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -65,6 +69,8 @@ pub enum SearchEffect {
     Search {
         seq: u64,
         query: String,
+        /// Meeting mode: notes that are not shared stay out of the hits.
+        meeting: bool,
     },
 }
 

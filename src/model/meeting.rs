@@ -5,8 +5,6 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-
 use super::{Id, Person, Role};
 use crate::search::normalize::{fold, spoken};
 
@@ -33,82 +31,108 @@ impl Person {
 /// a text: the whole name, each part of it (a case title says
 /// `（森田さん）`), the reading in kana and in romaji. What is masked is
 /// decided here once, so every screen and report hides the same things.
-#[derive(Default)]
+///
+/// The full names of everyone else are kept as they are, even when they
+/// share a surname with a client: a longer match wins, so `佐藤 太郎` the
+/// doctor stays while `（佐藤さん）` in a client's case title is masked.
+/// Names can be added as they arrive (a big store sends them in parts).
+#[derive(Clone, Debug, Default)]
 pub struct Masker {
-    automaton: Option<AhoCorasick>,
-    /// Per pattern: what replaces it, and whose name it is part of.
-    subst: Vec<(String, Vec<Id>)>,
+    /// Each way of writing a name (ASCII lowercased), and what replaces it:
+    /// `None` keeps it (someone else's full name).
+    patterns: HashMap<String, Pattern>,
+    /// The byte lengths of the patterns, longest first is tried first.
+    lengths: Vec<usize>,
+}
+
+#[derive(Clone, Debug)]
+struct Pattern {
+    replacement: Option<String>,
+    /// Whose name it is part of (a revealed person's name shows).
+    owners: Vec<Id>,
 }
 
 impl Masker {
-    /// A masker for these people; those who are not clients or family
-    /// are left out (their names stay).
+    /// A masker for these people: clients and family are masked, everyone
+    /// else's full name is kept.
     pub fn new<'a>(people: impl IntoIterator<Item = &'a Person>) -> Masker {
-        Masker::from_names(
-            people
-                .into_iter()
-                .filter(|p| p.is_private_party())
-                .map(|p| (p.id, p.name.as_str(), p.reading.as_deref())),
-        )
+        let mut m = Masker::default();
+        for p in people {
+            m.add(p.id, &p.name, p.reading.as_deref(), p.is_private_party());
+        }
+        m
     }
 
-    /// A masker for these names `(id, name, reading)`, all of them masked.
-    pub fn from_names<'a>(names: impl IntoIterator<Item = (Id, &'a str, Option<&'a str>)>) -> Masker {
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut patterns: Vec<String> = Vec::new();
-        let mut subst: Vec<(String, Vec<Id>)> = Vec::new();
-        for (id, name, reading) in names {
+    /// Add a person's name: masked when `private`, else kept whole.
+    pub fn add(&mut self, id: Id, name: &str, reading: Option<&str>, private: bool) {
+        if private {
             for (pattern, replacement) in name_patterns(name, reading) {
-                match index.get(&pattern) {
-                    Some(&i) => {
-                        if !subst[i].1.contains(&id) {
-                            subst[i].1.push(id);
-                        }
-                    }
-                    None => {
-                        index.insert(pattern.clone(), patterns.len());
-                        patterns.push(pattern);
-                        subst.push((replacement, vec![id]));
-                    }
+                let p = self.entry(pattern);
+                // A client's name is masked even if it is also someone
+                // else's: privacy first.
+                p.replacement = Some(replacement);
+                if !p.owners.contains(&id) {
+                    p.owners.push(id);
                 }
             }
+        } else {
+            for form in whole_forms(name) {
+                self.entry(form);
+            }
         }
-        let automaton = (!patterns.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
-                .ascii_case_insensitive(true)
-                .build(&patterns)
-                .expect("name patterns are plain strings")
-        });
-        Masker { automaton, subst }
+    }
+
+    fn entry(&mut self, pattern: String) -> &mut Pattern {
+        let key = pattern.to_ascii_lowercase();
+        if let Err(at) = self.lengths.binary_search_by(|l| key.len().cmp(l)) {
+            self.lengths.insert(at, key.len());
+        }
+        self.patterns.entry(key).or_insert(Pattern {
+            replacement: None,
+            owners: Vec::new(),
+        })
     }
 
     pub fn is_empty(&self) -> bool {
-        self.subst.is_empty()
+        !self.patterns.values().any(|p| p.replacement.is_some())
     }
 
     /// `text` with every masked name replaced by initials, except the
     /// names of `shown` (an item revealed for a moment).
     pub fn mask<'t>(&self, text: &'t str, shown: Option<Id>) -> Cow<'t, str> {
-        let Some(ac) = &self.automaton else {
+        if self.patterns.is_empty() {
             return Cow::Borrowed(text);
-        };
+        }
+        let lower = text.to_ascii_lowercase();
         let mut out = String::new();
-        let mut last = 0;
-        for m in ac.find_iter(text) {
-            let (replacement, owners) = &self.subst[m.pattern().as_usize()];
-            let kept = owners.iter().all(|o| Some(*o) == shown);
-            if kept || !on_word_edges(text, m.start(), m.end()) {
-                continue;
+        let mut copied = 0;
+        let mut at = 0;
+        while at < text.len() {
+            let found = self.lengths.iter().find_map(|&len| {
+                let end = at + len;
+                if end > text.len() || !text.is_char_boundary(end) {
+                    return None;
+                }
+                let p = self.patterns.get(&lower[at..end])?;
+                on_word_edges(text, at, end).then_some((end, p))
+            });
+            match found {
+                Some((end, p)) => {
+                    let hidden = p.owners.iter().any(|o| Some(*o) != shown);
+                    if let (Some(r), true) = (&p.replacement, hidden) {
+                        out.push_str(&text[copied..at]);
+                        out.push_str(r);
+                        copied = end;
+                    }
+                    at = end;
+                }
+                None => at += text[at..].chars().next().map_or(1, char::len_utf8),
             }
-            out.push_str(&text[last..m.start()]);
-            out.push_str(replacement);
-            last = m.end();
         }
-        if last == 0 {
+        if copied == 0 {
             return Cow::Borrowed(text);
         }
-        out.push_str(&text[last..]);
+        out.push_str(&text[copied..]);
         Cow::Owned(out)
     }
 }
@@ -132,17 +156,12 @@ fn on_word_edges(text: &str, start: usize, end: usize) -> bool {
 /// it, and the same for the reading, in kana and in romaji.
 fn name_patterns(name: &str, reading: Option<&str>) -> Vec<(String, String)> {
     let whole = initials(name, reading);
-    let core = name
-        .split(['（', '('])
-        .next()
-        .unwrap_or(name)
-        .trim()
-        .to_string();
+    let core = core_name(name);
     let reading = reading.map(str::trim).filter(|r| !r.is_empty());
     let name_words = words(&core);
     let reading_words = reading.map(words).unwrap_or_default();
     let mut out = Vec::new();
-    let mut whole_forms = vec![name.trim().to_string(), core.clone(), core.replace(' ', "")];
+    let mut whole_forms = whole_forms(name);
     if let Some(r) = reading {
         whole_forms.push(r.to_string());
         whole_forms.push(r.replace(' ', ""));
@@ -172,6 +191,18 @@ fn name_patterns(name: &str, reading: Option<&str>) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// A full name as written: as stored, without its pseudonym marker, and
+/// without the space between surname and given name.
+fn whole_forms(name: &str) -> Vec<String> {
+    let core = core_name(name);
+    vec![name.trim().to_string(), core.replace(' ', ""), core]
+}
+
+/// The name without a pseudonym marker such as `（仮名）`.
+fn core_name(name: &str) -> String {
+    name.split(['（', '(']).next().unwrap_or(name).trim().to_string()
 }
 
 fn words(s: &str) -> Vec<&str> {
@@ -274,6 +305,15 @@ mod tests {
         assert_eq!(m.mask("Moritaville", None), "Moritaville");
         // Revealed for a moment: that person's name shows.
         assert_eq!(m.mask("森田 さとみ（仮名）", Some(client.id)), "森田 さとみ（仮名）");
+    }
+
+    #[test]
+    fn someone_elses_full_name_is_kept_though_it_shares_a_surname() {
+        let client = person("佐藤 花子（仮名）", Some("サトウ ハナコ"), &[Role::Client]);
+        let mut doctor = person("佐藤 太郎", Some("サトウ タロウ"), &[Role::Physician]);
+        doctor.id = Id::new(crate::model::Kind::Person, 9);
+        let m = masker(&[client, doctor]);
+        assert_eq!(m.mask("主治医 佐藤 太郎、相談者（佐藤さん）", None), "主治医 佐藤 太郎、相談者（S.さん）");
     }
 
     #[test]

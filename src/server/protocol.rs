@@ -92,9 +92,6 @@ pub enum Ask {
         #[serde(default)]
         since: Option<crate::model::Date>,
     },
-    /// Meeting mode showed one hidden item of `entity` for a moment: logged.
-    /// `item` names the kind of item (`name`, `contact`, `note`), never it.
-    Reveal { entity: Id, item: String },
     /// Part of an import; nothing is written until [`Ask::ImportCommit`].
     ImportPart { records: Vec<Record> },
     /// Import every part sent on this connection, all or nothing.

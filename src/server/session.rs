@@ -384,29 +384,6 @@ impl Session<'_> {
                 }
                 Ok(())
             }
-            Ask::Reveal { entity, item } => {
-                if !self.scope()?.sees_id(&store, entity).unwrap_or(false) {
-                    self.refused(Some(entity), "reveal of a record not theirs");
-                    return Err(WireError::new(
-                        ErrorCode::NotFound,
-                        format!("{entity} does not exist"),
-                    ));
-                }
-                // The item's kind only: a client could send anything here.
-                let item = if !item.is_empty()
-                    && item.len() <= 24
-                    && item.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-                {
-                    item
-                } else {
-                    "item".to_string()
-                };
-                self.log(
-                    AuditAction::Reveal,
-                    Some(entity),
-                    &format!("revealed the {item} of {entity} in meeting mode"),
-                )
-            }
             Ask::ImportPart { mut records } => {
                 self.coordinators_only("import")?;
                 self.import.append(&mut records);
@@ -541,6 +518,13 @@ impl Session<'_> {
                 run_store(&store, effect, today, shared.at(), &scope, &mut |r| {
                     replies.push(r);
                 });
+            }
+            StoreEffect::Reveal { entity, .. } if !scope.sees_id(&store, entity).unwrap_or(false) => {
+                self.refused(Some(entity), "reveal of a record not theirs");
+                return Err(WireError::new(
+                    ErrorCode::NotFound,
+                    format!("{entity} does not exist"),
+                ));
             }
             other => run_store(&store, other, today, shared.at(), &scope, &mut |r| {
                 replies.push(r);

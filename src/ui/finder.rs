@@ -130,8 +130,29 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
                 styled(pad(kind_tag(state, h.id.kind), 8, cut), t.dim()),
                 styled(format!("{} ", h.id), t.dim()),
             ];
-            // The label with its matched characters underlined (visible
-            // without colour).
+            if text::is_masked(&h.label) {
+                // Initials in meeting mode: the matched characters are gone.
+                spans.push(styled(text::clean(&h.label), t.plain()));
+            } else {
+                label_spans(&mut spans, h, t);
+            }
+            if !h.detail.is_empty() {
+                spans.push(styled(format!("  {}", text::clean(&h.detail)), t.dim()));
+            }
+            list_row(
+                state,
+                fit_spans(spans, w, cut),
+                g.list.width,
+                start + n == f.scroll.sel,
+            )
+        })
+        .collect();
+    lines_in(lines, g.list, buf);
+}
+
+/// The label with its matched characters underlined (visible without
+/// colour).
+fn label_spans(spans: &mut Vec<Span<'static>>, h: &crate::app::state::Hit, t: &Theme) {
             let mut run = String::new();
             let mut run_hit = false;
             // Matches index the label's characters: escape each one on its
@@ -155,16 +176,4 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
                 t.plain()
             };
             spans.push(styled(run, style));
-            if !h.detail.is_empty() {
-                spans.push(styled(format!("  {}", text::clean(&h.detail)), t.dim()));
-            }
-            list_row(
-                state,
-                fit_spans(spans, w, cut),
-                g.list.width,
-                start + n == f.scroll.sel,
-            )
-        })
-        .collect();
-    lines_in(lines, g.list, buf);
 }
