@@ -467,7 +467,7 @@ pub fn filter_line(
 ) -> Line<'static> {
     let t = &Theme::of(&state.cfg);
     let w = usize::from(width).saturating_sub(4);
-    let shown = text::fit(&text::clean(&input.text), w, t.sym.cut);
+    let shown = text::fit(&text::typed(&input.text), w, t.sym.cut);
     let style = if editing { t.key() } else { t.plain() };
     Line::from(vec![
         Span::styled(" / ".to_string(), style),

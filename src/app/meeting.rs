@@ -172,16 +172,16 @@ fn target(state: &State) -> Option<(Id, &'static str)> {
         }
         Screen::Case(s) => {
             let d = s.detail.as_deref()?;
-            let sel = super::view::case_selection(s, d, state.today());
-            if let Some(p) = sel.party {
-                return private(p.party);
-            }
             if s.panel == CasePanel::Notes {
                 let notes = super::view::note_rows(s, d, &state.cfg);
                 let n = notes.get(s.scroll[super::view::panel_index(s.panel)].sel)?;
                 return (!super::view::note_readable(&state.cfg, n)).then_some((n.id, "note"));
             }
-            d.case.client.and_then(private)
+            // A family member selected in the triad, else the client.
+            let sel = super::view::case_selection(s, d, state.today());
+            sel.party
+                .and_then(|p| private(p.party))
+                .or_else(|| d.case.client.and_then(private))
         }
         Screen::Party(p) => match p.id.kind {
             Kind::Body => Some((p.id, "contact")),

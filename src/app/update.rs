@@ -295,6 +295,19 @@ fn normal(state: &mut State, action: Action) -> Effects {
         Action::NewPerson => return open_form(state, FormKind::NewPerson),
         Action::NewAffiliation => return open_form(state, FormKind::NewAffiliation),
         Action::ToggleMeeting => return super::meeting::toggle(state),
+        // An edit form shows what it edits in full: not on a projector.
+        Action::Edit if state.cfg.meeting => {
+            state.flash = Some(Flash::Info(
+                state
+                    .lang()
+                    .t(
+                        "Editing shows names in full: leave meeting mode (gm) to edit.",
+                        "編集画面は名前をそのまま表示します。編集は会議モードを終えてから（gm）。",
+                    )
+                    .into(),
+            ));
+            return vec![];
+        }
         Action::Reveal => return super::meeting::reveal(state, std::time::Instant::now()),
         _ => {}
     }

@@ -83,7 +83,7 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
         buf,
     );
     let query = text::fit(
-        &text::clean(&f.input.text),
+        &text::typed(&f.input.text),
         usize::from(g.input.width).saturating_sub(3),
         cut,
     );

@@ -30,6 +30,13 @@ pub fn clean(s: &str) -> String {
     })
 }
 
+/// What the user is typing (a query, a filter, a form field): escaped like
+/// [`clean`], but never masked, so it shows as typed and the cursor
+/// stays where it is.
+pub fn typed(s: &str) -> String {
+    crate::model::escape(s).into_owned()
+}
+
 /// Whether meeting mode masks something in `s` (then its characters
 /// cannot be drawn one by one, as the finder's highlights would).
 pub fn is_masked(s: &str) -> bool {
