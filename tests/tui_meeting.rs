@@ -47,7 +47,10 @@ fn secrets(demo: &tui::Demo) -> Secrets {
             }
         }
     }
-    assert!(words.len() >= 10, "the demo has clients and family: {words:?}");
+    assert!(
+        words.len() >= 10,
+        "the demo has clients and family: {words:?}"
+    );
     Secrets { words, kept }
 }
 
@@ -245,10 +248,20 @@ fn editing_waits_until_meeting_mode_is_off() {
     let mut app = meeting_app(&demo, Lang::En, 80, 24);
     open(&mut app, case.id);
     app.press("i");
-    assert!(app.state.form.is_none(), "an edit form opened in meeting mode");
-    assert!(app.screen().contains("leave meeting mode"), "{}", app.screen());
+    assert!(
+        app.state.form.is_none(),
+        "an edit form opened in meeting mode"
+    );
+    assert!(
+        app.screen().contains("leave meeting mode"),
+        "{}",
+        app.screen()
+    );
     app.press("gmi");
-    assert!(app.state.form.is_some(), "no edit form after leaving meeting mode");
+    assert!(
+        app.state.form.is_some(),
+        "no edit form after leaving meeting mode"
+    );
 }
 
 #[test]
@@ -264,7 +277,10 @@ fn an_idle_meeting_screen_blanks_until_a_key_which_does_nothing_else() {
     app.act(Action::Tick(Instant::now() + Duration::from_secs(11 * 60)));
     let blank = app.screen();
     assert!(!blank.contains("C-0"), "{blank}");
-    assert!(blank.contains("Press") && blank.contains("any key"), "{blank}");
+    assert!(
+        blank.contains("Press") && blank.contains("any key"),
+        "{blank}"
+    );
     // The key that wakes it is not also a move.
     app.press("j");
     assert_eq!(app.screen(), before);

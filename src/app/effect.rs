@@ -58,7 +58,10 @@ pub enum StoreEffect {
     /// Meeting mode showed one hidden item of `entity` for a moment: the
     /// server logs it. `item` names the kind of item (`name`, `contact`,
     /// `note`), never the item itself.
-    Reveal { entity: Id, item: String },
+    Reveal {
+        entity: Id,
+        item: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -72,7 +72,8 @@ pub fn toggle(state: &mut State) -> Vec<super::effect::Effect> {
         )
         .to_string()
     } else {
-        l.t("Meeting mode off.", "会議モードを終了しました。").to_string()
+        l.t("Meeting mode off.", "会議モードを終了しました。")
+            .to_string()
     }));
     // The finder's hits include or leave out restricted notes.
     super::update::requery_finder(state)
@@ -106,7 +107,10 @@ pub fn reveal(state: &mut State, now: Instant) -> Vec<super::effect::Effect> {
     state.meeting.revealed = Some((entity, now + REVEAL_FOR));
     state.flash = Some(Flash::Info(format!(
         "{} {}",
-        l.t("Shown for 5 seconds (logged):", "5秒間表示（記録されます）："),
+        l.t(
+            "Shown for 5 seconds (logged):",
+            "5秒間表示（記録されます）："
+        ),
         entity
     )));
     vec![
@@ -167,9 +171,7 @@ fn target(state: &State) -> Option<(Id, &'static str)> {
             }
             _ => None,
         },
-        Screen::Cases(list) => {
-            list.page.row(list.scroll.sel)?.client.and_then(private)
-        }
+        Screen::Cases(list) => list.page.row(list.scroll.sel)?.client.and_then(private),
         Screen::Case(s) => {
             let d = s.detail.as_deref()?;
             if s.panel == CasePanel::Notes {
@@ -189,7 +191,10 @@ fn target(state: &State) -> Option<(Id, &'static str)> {
         },
         Screen::Record(r) => match &r.detail.as_deref()?.record {
             Record::TrustNote(n) => Some((n.id, "note")),
-            other => other.case().and_then(|c| client_of(state, c)).and_then(private),
+            other => other
+                .case()
+                .and_then(|c| client_of(state, c))
+                .and_then(private),
         },
     }
 }

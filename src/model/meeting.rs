@@ -165,7 +165,10 @@ fn name_patterns(name: &str, reading: Option<&str>) -> Vec<(String, String)> {
     if let Some(r) = reading {
         whole_forms.push(r.to_string());
         whole_forms.push(r.replace(' ', ""));
-        let latin = reading_words.iter().map(|w| capital(&spoken(&fold(w)))).collect::<Vec<_>>();
+        let latin = reading_words
+            .iter()
+            .map(|w| capital(&spoken(&fold(w))))
+            .collect::<Vec<_>>();
         whole_forms.push(latin.join(" "));
         whole_forms.push(latin.iter().rev().cloned().collect::<Vec<_>>().join(" "));
     }
@@ -202,7 +205,11 @@ fn whole_forms(name: &str) -> Vec<String> {
 
 /// The name without a pseudonym marker such as `（仮名）`.
 fn core_name(name: &str) -> String {
-    name.split(['（', '(']).next().unwrap_or(name).trim().to_string()
+    name.split(['（', '('])
+        .next()
+        .unwrap_or(name)
+        .trim()
+        .to_string()
 }
 
 fn words(s: &str) -> Vec<&str> {
@@ -294,17 +301,30 @@ mod tests {
 
     #[test]
     fn a_name_is_masked_whole_in_parts_and_in_its_reading() {
-        let client = person("森田 さとみ（仮名）", Some("モリタ サトミ"), &[Role::Client]);
+        let client = person(
+            "森田 さとみ（仮名）",
+            Some("モリタ サトミ"),
+            &[Role::Client],
+        );
         let m = masker(std::slice::from_ref(&client));
         assert_eq!(m.mask("相談者 森田 さとみ（仮名）", None), "相談者 M.S.");
-        assert_eq!(m.mask("熊本 乳がん（森田さん）", None), "熊本 乳がん（M.さん）");
+        assert_eq!(
+            m.mask("熊本 乳がん（森田さん）", None),
+            "熊本 乳がん（M.さん）"
+        );
         assert_eq!(m.mask("さとみさんと面談", None), "S.さんと面談");
         assert_eq!(m.mask("モリタサン", None), "M.サン");
-        assert_eq!(m.mask("Met Morita Satomi and MORITA", None), "Met M.S. and M.");
+        assert_eq!(
+            m.mask("Met Morita Satomi and MORITA", None),
+            "Met M.S. and M."
+        );
         // Only whole Latin words: a word that contains a name stays.
         assert_eq!(m.mask("Moritaville", None), "Moritaville");
         // Revealed for a moment: that person's name shows.
-        assert_eq!(m.mask("森田 さとみ（仮名）", Some(client.id)), "森田 さとみ（仮名）");
+        assert_eq!(
+            m.mask("森田 さとみ（仮名）", Some(client.id)),
+            "森田 さとみ（仮名）"
+        );
     }
 
     #[test]
@@ -313,7 +333,10 @@ mod tests {
         let mut doctor = person("佐藤 太郎", Some("サトウ タロウ"), &[Role::Physician]);
         doctor.id = Id::new(crate::model::Kind::Person, 9);
         let m = masker(&[client, doctor]);
-        assert_eq!(m.mask("主治医 佐藤 太郎、相談者（佐藤さん）", None), "主治医 佐藤 太郎、相談者（S.さん）");
+        assert_eq!(
+            m.mask("主治医 佐藤 太郎、相談者（佐藤さん）", None),
+            "主治医 佐藤 太郎、相談者（S.さん）"
+        );
     }
 
     #[test]
@@ -326,8 +349,16 @@ mod tests {
 
     #[test]
     fn a_shared_surname_stays_masked_when_one_of_its_owners_is_revealed() {
-        let mut a = person("福田 健一（仮名）", Some("フクダ ケンイチ"), &[Role::Client]);
-        let mut b = person("福田 幸恵（仮名）", Some("フクダ ユキエ"), &[Role::FamilyMember]);
+        let mut a = person(
+            "福田 健一（仮名）",
+            Some("フクダ ケンイチ"),
+            &[Role::Client],
+        );
+        let mut b = person(
+            "福田 幸恵（仮名）",
+            Some("フクダ ユキエ"),
+            &[Role::FamilyMember],
+        );
         a.id = Id::new(crate::model::Kind::Person, 1);
         b.id = Id::new(crate::model::Kind::Person, 2);
         let m = masker(&[a.clone(), b]);

@@ -75,6 +75,9 @@ pub enum Ask {
         case: Id,
         #[serde(default)]
         lang: crate::i18n::Lang,
+        /// For a meeting: shared notes only, clients and family by initials.
+        #[serde(default)]
+        meeting: bool,
     },
     /// An audit entry on its own (an export was written).
     Log {

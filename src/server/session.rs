@@ -341,13 +341,17 @@ impl Session<'_> {
                 }
                 Ok(())
             }
-            Ask::CaseReport { case, lang } => {
+            Ask::CaseReport {
+                case,
+                lang,
+                meeting,
+            } => {
                 let scope = self.scope()?;
                 if !scope.sees_case(case) {
                     self.refused(Some(case), "a report of a case not theirs");
                 }
-                let text =
-                    crate::exchange::case_report(&store, case, &scope, lang).map_err(wire)?;
+                let text = crate::exchange::case_report(&store, case, &scope, lang, meeting)
+                    .map_err(wire)?;
                 send(Part::Text { text });
                 Ok(())
             }
@@ -519,7 +523,9 @@ impl Session<'_> {
                     replies.push(r);
                 });
             }
-            StoreEffect::Reveal { entity, .. } if !scope.sees_id(&store, entity).unwrap_or(false) => {
+            StoreEffect::Reveal { entity, .. }
+                if !scope.sees_id(&store, entity).unwrap_or(false) =>
+            {
                 self.refused(Some(entity), "reveal of a record not theirs");
                 return Err(WireError::new(
                     ErrorCode::NotFound,

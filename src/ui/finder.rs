@@ -153,27 +153,27 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
 /// The label with its matched characters underlined (visible without
 /// colour).
 fn label_spans(spans: &mut Vec<Span<'static>>, h: &crate::app::state::Hit, t: &Theme) {
-            let mut run = String::new();
-            let mut run_hit = false;
-            // Matches index the label's characters: escape each one on its
-            // own so a hostile character does not shift the underline.
-            for (i, c) in h.label.chars().enumerate() {
-                let hit = h.matched.contains(&i);
-                if hit != run_hit && !run.is_empty() {
-                    let style = if run_hit {
-                        t.key().add_modifier(Modifier::UNDERLINED)
-                    } else {
-                        t.plain()
-                    };
-                    spans.push(styled(std::mem::take(&mut run), style));
-                }
-                run_hit = hit;
-                run.push_str(&text::clean(c.encode_utf8(&mut [0; 4])));
-            }
+    let mut run = String::new();
+    let mut run_hit = false;
+    // Matches index the label's characters: escape each one on its
+    // own so a hostile character does not shift the underline.
+    for (i, c) in h.label.chars().enumerate() {
+        let hit = h.matched.contains(&i);
+        if hit != run_hit && !run.is_empty() {
             let style = if run_hit {
                 t.key().add_modifier(Modifier::UNDERLINED)
             } else {
                 t.plain()
             };
-            spans.push(styled(run, style));
+            spans.push(styled(std::mem::take(&mut run), style));
+        }
+        run_hit = hit;
+        run.push_str(&text::clean(c.encode_utf8(&mut [0; 4])));
+    }
+    let style = if run_hit {
+        t.key().add_modifier(Modifier::UNDERLINED)
+    } else {
+        t.plain()
+    };
+    spans.push(styled(run, style));
 }

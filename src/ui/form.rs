@@ -159,7 +159,10 @@ fn build(state: &State, f: &AppForm, inner: Rect) -> Built {
                 lines.push(Line::from(vec![
                     Span::raw(format!("{marker} ")),
                     label,
-                    styled(pad(&shown_value(&field.kind, &shown), val_w, cut), value_style),
+                    styled(
+                        pad(&shown_value(&field.kind, &shown), val_w, cut),
+                        value_style,
+                    ),
                 ]));
                 if focused {
                     cursor = Some((start, col));
