@@ -195,12 +195,10 @@ fn name_patterns(name: &str, reading: Option<&str>) -> Vec<(String, String)> {
     let aligned = said.len() == name_words.len();
     for (i, said_word) in said.iter().enumerate() {
         let initial = initial(i);
-        if aligned && word_worth_masking(name_words[i]) {
-            out.push((name_words[i].to_string(), initial.clone()));
+        if aligned {
+            out.extend(word_forms(name_words[i], &initial));
         }
-        if word_worth_masking(said_word) {
-            out.push((said_word.to_string(), initial.clone()));
-        }
+        out.extend(word_forms(said_word, &initial));
         if latin[i].is_ascii() && latin[i].len() >= 3 {
             out.push((latin[i].clone(), initial));
         }
@@ -230,15 +228,17 @@ fn words(s: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Long enough to be a name rather than a common character: two or more
-/// characters, or one kanji (林, 森).
-fn word_worth_masking(word: &str) -> bool {
-    let mut chars = word.chars();
-    match (chars.next(), chars.next()) {
-        (Some(_), Some(_)) => true,
-        (Some(c), None) => matches!(c, '\u{4E00}'..='\u{9FFF}'),
-        _ => false,
+/// How a name made of one word is written: on its own when it is long
+/// enough not to be a common character; a one-character name (林, 健)
+/// only with a form of address after it, or `健康` would lose its `健`.
+fn word_forms(word: &str, initial: &str) -> Vec<(String, String)> {
+    if word.chars().count() >= 2 {
+        return vec![(word.to_string(), initial.to_string())];
     }
+    ["さん", "様", "さま", "氏", "くん", "君", "ちゃん"]
+        .iter()
+        .map(|suffix| (format!("{word}{suffix}"), format!("{initial}{suffix}")))
+        .collect()
 }
 
 fn capital(s: &str) -> String {
@@ -337,6 +337,14 @@ mod tests {
             m.mask("森田 さとみ（仮名）", Some(client.id)),
             "森田 さとみ（仮名）"
         );
+    }
+
+    #[test]
+    fn a_one_character_name_is_masked_only_as_a_name() {
+        let client = person("島袋 健（仮名）", Some("シマブクロ ケン"), &[Role::Client]);
+        let m = masker(std::slice::from_ref(&client));
+        assert_eq!(m.mask("熊本県 健康福祉部", None), "熊本県 健康福祉部");
+        assert_eq!(m.mask("健さんと面談、島袋健", None), "K.さんと面談、S.K.");
     }
 
     #[test]
