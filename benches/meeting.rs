@@ -51,7 +51,10 @@ fn main() {
             masker.add(id, name, Some(reading), private);
         }
         let learned = start.elapsed();
-        println!("meeting: learned {n} names in {learned:.2?} ({:.1} µs each)", learned.as_secs_f64() * 1e6 / n as f64);
+        println!(
+            "meeting: learned {n} names in {learned:.2?} ({:.1} µs each)",
+            learned.as_secs_f64() * 1e6 / n as f64
+        );
         for (w, h) in [(80usize, 24usize), (200, 50)] {
             // Rows of case titles, each with a client's surname in it.
             let rows: Vec<String> = (0..h)
@@ -70,7 +73,8 @@ fn main() {
             let mut changed = 0;
             for _ in 0..rounds {
                 for row in &rows {
-                    changed += usize::from(matches!(masker.mask(row, None), std::borrow::Cow::Owned(_)));
+                    changed +=
+                        usize::from(matches!(masker.mask(row, None), std::borrow::Cow::Owned(_)));
                 }
             }
             let per_frame = start.elapsed() / rounds;

@@ -120,14 +120,17 @@ pub fn reveal(state: &mut State, now: Instant) -> Vec<super::effect::Effect> {
         return vec![];
     };
     state.meeting.revealed = Some((entity, now + REVEAL_FOR));
-    state.flash = Some(Flash::Info(format!(
-        "{} {}",
-        l.t(
-            "Shown for 5 seconds (logged):",
-            "5秒間表示（記録されます）："
-        ),
-        entity
-    )));
+    // The name itself goes in the message too, so it shows even where its
+    // row is cut short; the message is masked again when the time is up.
+    let name = match item {
+        "name" => state.name(entity),
+        _ => String::new(),
+    };
+    let said = l.t(
+        "Shown for 5 seconds (logged):",
+        "5秒間表示（記録されます）：",
+    );
+    state.flash = Some(Flash::Info(format!("{said} {entity} {name}")));
     vec![
         StoreEffect::Reveal {
             entity,
