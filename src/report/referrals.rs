@@ -116,7 +116,7 @@ fn days_to_accept(r: &Referral) -> Option<i64> {
     Some((at(ReferralStatus::Accepted)? - at(ReferralStatus::Sent)?).num_days())
 }
 
-fn group<'a>(key: String, name: Option<String>, refs: &[&'a Referral]) -> ReferralGroup {
+fn group(key: String, name: Option<String>, refs: &[&Referral]) -> ReferralGroup {
     let mut counts = StateCounts::default();
     let mut funnel = Funnel::default();
     for r in refs {
