@@ -97,10 +97,16 @@ pub struct Overview {
 }
 
 pub fn overview(records: &[Record]) -> Overview {
-    let all = Request::default();
     let refs = referrals(records, Window::default(), Grouping::None);
+    // The chart is of events whose attendance was recorded at all: a
+    // meeting with no count is not an attendance of nobody.
+    let counted: Vec<Record> = records
+        .iter()
+        .filter(|r| matches!(r, Record::Event(e) if e.attendance.is_some()))
+        .cloned()
+        .collect();
     Overview {
-        attendance: attendance(records, &all).years,
+        attendance: attendance(&counted, &Request::default()).years,
         referrals: refs.all.counts,
         funnel: refs.all.funnel,
         activity: activity(records),
