@@ -138,9 +138,112 @@ mod tests {
         assert_eq!(median(vec![]), None);
     }
 
+    use crate::model::{
+        Attendance, DeclinedBy, Event, EventKind, Id, Kind, Referral, ReferralCategory,
+        ReferralStatus,
+    };
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn event(n: u64, on: &str, attendance: Option<Attendance>) -> Record {
+        Record::Event(Event {
+            id: Id::new(Kind::Event, n),
+            date: d(on),
+            end: None,
+            kind: EventKind::Training,
+            title: format!("training {n}"),
+            parties: vec![],
+            partnership: None,
+            case: None,
+            attendance,
+            note: String::new(),
+        })
+    }
+
+    #[test]
+    fn not_counted_is_never_summed_as_zero() {
+        let medical_only = Attendance {
+            medical: Some(3),
+            ..Attendance::default()
+        };
+        let records = [
+            event(1, "2021-02-11", Some(medical_only)),
+            event(2, "2021-11-03", Some(Attendance::full(0, 2, 1))),
+            event(3, "2022-02-11", Some(medical_only)),
+            event(4, "2022-05-01", None),
+        ];
+        let f = attendance(&records, &Request::default());
+        let (y21, y22) = (&f.years[0], &f.years[1]);
+        // A counted 0 is a 0; a sector no event counted has no sum at all.
+        assert_eq!((y21.peer.sum, y21.peer.counted), (Some(0), 1));
+        assert_eq!((y21.medical.sum, y21.medical.counted), (Some(5), 2));
+        assert_eq!((y22.events, y22.peer.sum, y22.peer.counted), (2, None, 0));
+        assert_eq!((y22.medical.sum, y22.medical.counted), (Some(3), 1));
+        assert_eq!(f.events[3].attendance, Attendance::default());
+        // The reports screen leaves out the event that recorded no attendance.
+        assert_eq!(overview(&records).attendance[1].events, 1);
+    }
+
+    #[test]
+    fn declines_split_by_who_and_the_median_reads_corrected_steps() {
+        let r = |n: u64| {
+            Referral::propose(
+                Id::new(Kind::Referral, n),
+                Id::new(Kind::Case, 1),
+                Id::new(Kind::Body, 1),
+                Id::new(Kind::Body, 2),
+                ReferralCategory::Work,
+                "work",
+                d("2024-01-01"),
+                "t",
+            )
+        };
+        let mut a = r(1);
+        a.advance(ReferralStatus::Sent, d("2024-01-02"), "t", "")
+            .unwrap();
+        a.advance(ReferralStatus::Accepted, d("2024-01-12"), "t", "")
+            .unwrap();
+        // Accepted on the 6th in fact: 4 days, not 10.
+        a.correct_step(2, d("2024-01-06"), "", "t", d("2024-02-01"))
+            .unwrap();
+        let mut b = r(2);
+        b.advance(ReferralStatus::Sent, d("2024-01-02"), "t", "")
+            .unwrap();
+        b.decline(DeclinedBy::Client, "waits", d("2024-01-03"), "t")
+            .unwrap();
+        let mut c = r(3);
+        c.advance(ReferralStatus::Sent, d("2024-01-02"), "t", "")
+            .unwrap();
+        c.decline(DeclinedBy::Receiver, "full", d("2024-01-03"), "t")
+            .unwrap();
+        let records: Vec<Record> = [a, b, c].into_iter().map(Record::Referral).collect();
+        let f = referrals(&records, Window::default(), Grouping::Year);
+        let all = &f.all;
+        assert_eq!(
+            (
+                all.counts.accepted,
+                all.counts.declined_by_client,
+                all.counts.declined_by_receiver
+            ),
+            (1, 1, 1)
+        );
+        assert_eq!(all.median_days_to_accept, Some(4.0));
+        assert_eq!((all.funnel.sent, all.funnel.accepted), (3, 1));
+        assert_eq!(all.share_completed, Some(0.0));
+        assert_eq!(f.groups.len(), 1);
+        assert_eq!(f.groups[0].key, "2024");
+        // Out of the window, nothing is counted.
+        let w = Window {
+            from: Some(d("2024-01-02")),
+            to: None,
+        };
+        assert_eq!(referrals(&records, w, Grouping::None).all.counts.total(), 0);
+    }
+
     #[test]
     fn a_window_includes_both_ends() {
-        let d = |s: &str| s.parse::<Date>().unwrap();
         let w = Window {
             from: Some(d("2023-01-01")),
             to: Some(d("2023-12-31")),

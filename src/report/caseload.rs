@@ -34,15 +34,6 @@ pub struct CaseloadFigures {
     pub rows: Vec<CaseloadRow>,
 }
 
-/// Whether `person` holds a role in `case` now: a party whose role has not
-/// ended, or (a coordinator) the case's coordinator.
-fn holds(case: &Case, person: Id, role: CaseloadRole) -> bool {
-    case.parties
-        .iter()
-        .any(|p| p.party == person && p.is_active())
-        || (role == CaseloadRole::Coordinator && case.coordinator == Some(person))
-}
-
 /// The caseload as of `as_of`; people with nothing to count are left out.
 pub fn caseload(records: &[Record], as_of: Date) -> CaseloadFigures {
     let mut people: Vec<(&Person, CaseloadRole)> = Vec::new();
@@ -68,14 +59,25 @@ pub fn caseload(records: &[Record], as_of: Date) -> CaseloadFigures {
             _ => {}
         }
     }
+    // Who holds a role in which open case: a party whose role has not
+    // ended, and (for a coordinator) the case's coordinator.
+    let mut parties: HashMap<Id, BTreeSet<Id>> = HashMap::new();
+    let mut coordinates: HashMap<Id, BTreeSet<Id>> = HashMap::new();
+    for c in &open_cases {
+        for p in c.parties.iter().filter(|p| p.is_active()) {
+            parties.entry(p.party).or_default().insert(c.id);
+        }
+        if let Some(k) = c.coordinator {
+            coordinates.entry(k).or_default().insert(c.id);
+        }
+    }
     let mut rows: Vec<CaseloadRow> = people
         .into_iter()
         .map(|(p, role)| {
-            let mine: BTreeSet<Id> = open_cases
-                .iter()
-                .filter(|c| holds(c, p.id, role))
-                .map(|c| c.id)
-                .collect();
+            let mut mine: BTreeSet<Id> = parties.get(&p.id).cloned().unwrap_or_default();
+            if role == CaseloadRole::Coordinator {
+                mine.extend(coordinates.get(&p.id).into_iter().flatten());
+            }
             CaseloadRow {
                 person: p.id,
                 name: p.name.clone(),
