@@ -698,3 +698,40 @@ fn a_supporter_does_not_get_cases_not_theirs_counted() {
     assert!(their_events < demo.of("event").count());
     drop(running);
 }
+
+/// A title that would break a Markdown table or run as a spreadsheet
+/// formula stays text in both.
+#[test]
+fn typed_text_cannot_format_the_table_or_run_as_a_formula() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    let _stop = StopServers(store.clone());
+    let title = "=HYPERLINK(\"x\") | **bold** | 2";
+    let file = tmp.path().join("one.json");
+    let export = serde_json::json!({
+        "format": "triad-export",
+        "schema": triad::store::SCHEMA_VERSION,
+        "records": [{
+            "type": "event", "id": "E-0001", "date": "2024-05-01", "kind": "salon",
+            "title": title, "attendance": {"peer": 7}
+        }]
+    });
+    std::fs::write(&file, export.to_string()).unwrap();
+    ok(&store, &["import", file.to_str().unwrap()]);
+    let md = ok(&store, &["report", "attendance"]);
+    let row = md.lines().find(|l| l.starts_with("| 2024-05-01")).unwrap();
+    // Seven cells (eight bars), as every event row has: the title's bars
+    // are escaped.
+    let bars = row
+        .char_indices()
+        .filter(|(i, c)| *c == '|' && !row[..*i].ends_with('\\'));
+    assert_eq!(bars.count(), 8, "{row}");
+    assert!(row.contains("\\*\\*bold\\*\\*"), "{row}");
+    let csv_text = ok(&store, &["report", "attendance", "--format", "csv"]);
+    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
+    let head = r.headers().unwrap().clone();
+    let t = head.iter().position(|h| h == "title").unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let cell = &rows.iter().find(|x| &x[0] == "event").unwrap()[t];
+    assert_eq!(cell, format!("'{title}"));
+}
