@@ -319,7 +319,6 @@ fn activity(state: &State, f: &Overview, top: usize, area: Rect, buf: &mut Buffe
         );
         // The latest years that fit.
         let data = &a.per_year[a.per_year.len().saturating_sub(spark_w)..];
-        let first_shown = a.first_year + (a.per_year.len() - data.len()) as i32;
         let spark = Rect {
             x: row.x + title_w as u16 + 1,
             width: (data.len() as u16).min(spark_w as u16),
@@ -338,10 +337,11 @@ fn activity(state: &State, f: &Overview, top: usize, area: Rect, buf: &mut Buffe
             .enumerate()
             .max_by_key(|(i, n)| (**n, std::cmp::Reverse(*i)))
             .map_or((0, 0), |(i, n)| (i, *n));
-        let span = if first_shown == last {
+        // The figures are of every year; the sparkline of those that fit.
+        let span = if a.first_year == last {
             last.to_string()
         } else {
-            format!("{first_shown}-{last}")
+            format!("{}-{last}", a.first_year)
         };
         let info = match l {
             Lang::En => format!(
