@@ -103,3 +103,42 @@ fn the_screen_draws_the_demo_figures() {
     assert!(partnerships > 5);
     assert_eq!(s.top, 0);
 }
+
+/// An event saved meanwhile (by someone else) moves the bars without a key.
+#[test]
+fn the_charts_follow_a_save_made_meanwhile() {
+    use triad::model::{Attendance, Event, Record};
+    use triad::server::protocol::Changed;
+    use triad::store::{Change, StoreExt};
+    let demo = tui::demo_store();
+    let mut app = tui::app(&demo, Lang::En, 160, 48);
+    app.press("gr");
+    let peers_2023 = |app: &triad::app::headless::Headless| {
+        let Screen::Reports(s) = app.state.screen() else {
+            panic!("on the reports screen");
+        };
+        let f = s.figures.as_ref().expect("figures");
+        f.attendance
+            .iter()
+            .find(|y| y.year == 2023)
+            .unwrap()
+            .peer
+            .sum
+    };
+    let before = peers_2023(&app).expect("2023 counted peers");
+    let mut e: Event = demo.store.all::<Event>().unwrap().remove(0);
+    e.date = "2023-03-03".parse().unwrap();
+    e.partnership = None;
+    e.case = None;
+    e.attendance = Some(Attendance::full(40, 0, 0));
+    let saved = demo
+        .store
+        .apply(vec![Change::Create(Record::Event(e))])
+        .unwrap();
+    app.act(triad::app::Action::Changed(
+        vec![Changed::of(&saved[0], 1)],
+        None,
+    ));
+    assert_eq!(peers_2023(&app), Some(before + 40));
+    assert!(app.screen().contains(&format!("{}", before + 40)));
+}
