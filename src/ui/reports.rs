@@ -37,7 +37,7 @@ fn bars(t: &Theme) -> bar::Set {
 
 /// Sparkline levels in narrow glyphs: braille dots, or ASCII.
 fn levels(t: &Theme) -> bar::Set {
-    let [low, mid, high, full] = if t.sym.bar == "#" {
+    let [low, mid, high, full] = if t.sym == super::theme::ASCII {
         ["_", "-", "=", "#"]
     } else {
         ["\u{28C0}", "\u{28E4}", "\u{28F6}", "\u{28FF}"] // ⣀ ⣤ ⣶ ⣿
@@ -377,4 +377,37 @@ fn activity(state: &State, f: &Overview, top: usize, area: Rect, buf: &mut Buffe
         ),
     };
     Paragraph::new(Line::styled(foot, t.dim())).render(rows.take(1), buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use unicode_width::UnicodeWidthStr;
+
+    use super::*;
+    use crate::ui::theme::{ASCII, UNICODE};
+
+    /// Bars and sparklines draw one cell a glyph in every East Asian width
+    /// setting, and in ASCII mode print nothing else.
+    #[test]
+    fn chart_glyphs_are_single_width_everywhere() {
+        for (sym, ascii) in [(UNICODE, false), (ASCII, true)] {
+            let t = Theme { sym, color: false };
+            for set in [bars(&t), levels(&t)] {
+                for g in [
+                    set.full,
+                    set.seven_eighths,
+                    set.three_quarters,
+                    set.five_eighths,
+                    set.half,
+                    set.three_eighths,
+                    set.one_quarter,
+                    set.one_eighth,
+                    set.empty,
+                ] {
+                    assert_eq!((g.width(), g.width_cjk()), (1, 1), "{g:?}");
+                    assert!(!ascii || g.is_ascii(), "{g:?} in ASCII mode");
+                }
+            }
+        }
+    }
 }
