@@ -12,6 +12,7 @@ pub mod panels;
 pub mod party_view;
 pub mod popup;
 pub mod record_view;
+pub mod reports;
 pub mod text;
 pub mod theme;
 
@@ -60,6 +61,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         Screen::Case(s) => case_view::draw(state, s, body, buf),
         Screen::Party(s) => party_view::draw(state, s, body, buf),
         Screen::Record(s) => record_view::draw(state, s, body, buf),
+        Screen::Reports(s) => reports::draw(state, s, body, buf),
     }
     draw_footer(state, footer, buf);
     if state.help.is_some() {
@@ -166,6 +168,7 @@ pub fn page_rows(state: &State) -> usize {
             Screen::Case(s) => case_view::panel_rows(state, s, body),
             Screen::Party(s) => party_view::panel_rows(state, s, body),
             Screen::Record(_) => record_view::rows(body),
+            Screen::Reports(_) => body.height,
         }
     };
     usize::from(rows)
@@ -187,6 +190,7 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
             Screen::Case(c) => c.id.to_string(),
             Screen::Party(p) => p.id.to_string(),
             Screen::Record(r) => r.id.to_string(),
+            Screen::Reports(_) => l.t("Reports", "集計").to_string(),
         });
     }
     let loading = &state.data.loading;
@@ -327,6 +331,13 @@ fn footer_actions(state: &State) -> Vec<(Mode, Action)> {
                 n(A::Help),
                 n(A::Back),
             ],
+            Screen::Reports(_) => vec![
+                n(A::NextPanel),
+                n(A::Down),
+                n(A::Finder),
+                n(A::Help),
+                n(A::Back),
+            ],
             Screen::Record(_) => vec![
                 n(A::Down),
                 n(A::PageDown),
@@ -353,13 +364,18 @@ fn hint_label(state: &State, a: &Action) -> &'static str {
         Action::SortNext => l.t("sort", "並替"),
         Action::FilterStatus => l.t("status", "状態"),
         Action::Back => l.t("back", "戻る"),
+        Action::NextPanel if matches!(state.screen(), Screen::Reports(_)) => {
+            l.t("next chart", "次のグラフ")
+        }
         Action::NextPanel => l.t("panel", "パネル"),
         Action::Toggle => l.t("expand", "展開"),
         Action::AddNote => l.t("note", "メモ"),
         Action::ProposeReferral => l.t("refer", "紹介"),
         Action::Submit => l.t("go", "決定"),
         Action::Cancel => l.t("close", "閉じる"),
-        Action::Down if matches!(state.screen(), Screen::Record(_)) => l.t("scroll", "スクロール"),
+        Action::Down if matches!(state.screen(), Screen::Record(_) | Screen::Reports(_)) => {
+            l.t("scroll", "スクロール")
+        }
         Action::Down => l.t("next", "次"),
         Action::PageDown => l.t("page", "ページ"),
         Action::Save => l.t("save", "保存"),

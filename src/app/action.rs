@@ -31,6 +31,8 @@ pub enum Action {
     // Screens and popups.
     Dashboard,
     Cases,
+    /// The reports screen: attendance, referrals, partnerships' activity.
+    Reports,
     Finder,
     /// Filter the list you are in (`/`).
     Filter,
@@ -151,6 +153,7 @@ impl Action {
         Action::Toggle,
         Action::Dashboard,
         Action::Cases,
+        Action::Reports,
         Action::Finder,
         Action::Filter,
         Action::Help,

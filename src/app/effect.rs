@@ -38,6 +38,8 @@ pub enum StoreEffect {
     LoadParty(Id),
     /// One referral, event, trust note or consent, for its detail view.
     LoadRecord(Id),
+    /// The reports screen's figures, over what the reader may see.
+    LoadReports,
     /// Writes, in order, applied once per request id however often they
     /// are sent; the reply comes only once they are on disk.
     Save {
@@ -111,6 +113,7 @@ pub enum Reply {
     Case(Result<Box<CaseDetail>, (Id, crate::model::Reason)>),
     Party(Result<Box<PartyDetail>, (Id, crate::model::Reason)>),
     Record(Result<Box<RecordDetail>, (Id, crate::model::Reason)>),
+    Reports(Result<Box<crate::report::Overview>, String>),
     /// The records as stored (with their new ids): they are on disk.
     Saved(Vec<Record>),
     /// Nothing was saved: the field it concerns (if known) and why.

@@ -212,6 +212,8 @@ fn target(state: &State) -> Option<(Id, &'static str)> {
                 .and_then(|c| client_of(state, c))
                 .and_then(private),
         },
+        // Figures only: nothing personal to show.
+        Screen::Reports(_) => None,
     }
 }
 

@@ -212,6 +212,33 @@ pub struct RecordScreen {
     pub top: usize,
 }
 
+/// The reports screen: figures over what the reader may see, one chart
+/// per page.
+#[derive(Clone, Debug, Default)]
+pub struct ReportsScreen {
+    pub figures: Option<Box<crate::report::Overview>>,
+    pub error: Option<String>,
+    pub page: ReportPage,
+    /// The first partnership shown on the activity page.
+    pub top: usize,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReportPage {
+    #[default]
+    Attendance,
+    Referrals,
+    Activity,
+}
+
+impl ReportPage {
+    pub const ALL: [ReportPage; 3] = [
+        ReportPage::Attendance,
+        ReportPage::Referrals,
+        ReportPage::Activity,
+    ];
+}
+
 #[derive(Clone, Debug)]
 pub enum Screen {
     Dashboard(Scroll),
@@ -221,6 +248,7 @@ pub enum Screen {
     Party(PartyScreen),
     /// A referral, an event, a trust note or a consent.
     Record(RecordScreen),
+    Reports(ReportsScreen),
 }
 
 /// A finder hit, ready to show and to follow.
@@ -392,7 +420,7 @@ impl State {
             Screen::Cases(l) => l.editing,
             Screen::Case(c) => c.editing,
             Screen::Party(p) => p.editing,
-            Screen::Dashboard(_) | Screen::Record(_) => false,
+            Screen::Dashboard(_) | Screen::Record(_) | Screen::Reports(_) => false,
         }
     }
 

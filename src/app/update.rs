@@ -7,7 +7,7 @@ use super::effect::{Effect, Reply, SaveOp, SearchEffect, StoreEffect};
 use super::forms::{self, FormKind};
 use super::state::{
     CaseList, CasePanel, CaseScreen, Confirm, Confirmed, Finder, Flash, PartyPanel, PartyScreen,
-    RecordScreen, Screen, Scroll, Sort, State,
+    RecordScreen, ReportPage, ReportsScreen, Screen, Scroll, Sort, State,
 };
 use super::view::{self, Link, TriadItem};
 use crate::keymap::{Key, KeyCode, Lookup, Mode};
@@ -276,6 +276,11 @@ fn normal(state: &mut State, action: Action) -> Effects {
             return vec![];
         }
         Action::Cases => return open_cases(state),
+        Action::Reports => {
+            state.stack.truncate(1);
+            state.stack.push(Screen::Reports(ReportsScreen::default()));
+            return vec![StoreEffect::LoadReports.into()];
+        }
         Action::Finder => {
             open_finder(state);
             return vec![];
@@ -321,6 +326,7 @@ fn normal(state: &mut State, action: Action) -> Effects {
         Screen::Case(_) => case_screen,
         Screen::Party(_) => party_screen,
         Screen::Record(_) => |s, a, _, _| record_screen(s, a),
+        Screen::Reports(_) => |s, a, r, _| reports_screen(s, a, r),
     };
     handler(state, action, rows, today)
 }
@@ -356,6 +362,30 @@ fn dashboard(state: &mut State, action: Action, rows: usize) -> Effects {
         }
         _ => not_here(state),
     }
+}
+
+/// Pages turn with the panel keys; the activity page scrolls.
+fn reports_screen(state: &mut State, action: Action, rows: usize) -> Effects {
+    let Some(Screen::Reports(r)) = state.stack.last_mut() else {
+        return vec![];
+    };
+    let len = r.figures.as_ref().map_or(0, |f| f.activity.len());
+    // Each partnership takes a line; the pages' tabs, the title and the
+    // count take five.
+    let rows = rows.saturating_sub(5).max(1);
+    let last_top = len.saturating_sub(rows);
+    match action {
+        Action::NextPanel | Action::Right => r.page = next_panel(&ReportPage::ALL, r.page, true),
+        Action::PrevPanel | Action::Left => r.page = next_panel(&ReportPage::ALL, r.page, false),
+        Action::Down => r.top = (r.top + 1).min(last_top),
+        Action::Up => r.top = r.top.saturating_sub(1),
+        Action::PageDown => r.top = (r.top + rows).min(last_top),
+        Action::PageUp => r.top = r.top.saturating_sub(rows),
+        Action::Top => r.top = 0,
+        Action::Bottom => r.top = last_top,
+        _ => return not_here(state),
+    }
+    vec![]
 }
 
 fn cycle<T: Copy + PartialEq>(current: Option<T>, all: &[T]) -> Option<T> {
@@ -791,7 +821,7 @@ fn input(state: &mut State, action: Action) -> Effects {
         Screen::Cases(l) => (&mut l.filter, &mut l.editing),
         Screen::Case(c) => (&mut c.filter, &mut c.editing),
         Screen::Party(p) => (&mut p.filter, &mut p.editing),
-        Screen::Dashboard(_) | Screen::Record(_) => return vec![],
+        Screen::Dashboard(_) | Screen::Record(_) | Screen::Reports(_) => return vec![],
     };
     match action {
         Action::Submit => *editing = false,
@@ -820,7 +850,7 @@ fn input(state: &mut State, action: Action) -> Effects {
             let sel = p.scroll[i].sel;
             p.scroll[i].set(sel, len, rows);
         }
-        Screen::Dashboard(_) | Screen::Record(_) => {}
+        Screen::Dashboard(_) | Screen::Record(_) | Screen::Reports(_) => {}
     }
     vec![]
 }
@@ -1288,6 +1318,20 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             }
             vec![]
         }
+        Reply::Reports(r) => {
+            for s in &mut state.stack {
+                if let Screen::Reports(v) = s {
+                    match &r {
+                        Ok(f) => {
+                            v.figures = Some(f.clone());
+                            v.error = None;
+                        }
+                        Err(e) => v.error = Some(e.clone()),
+                    }
+                }
+            }
+            vec![]
+        }
         Reply::Record(r) => {
             let lang = state.lang();
             let id = match &r {
@@ -1516,6 +1560,8 @@ fn changed(
                 updated.push(r.id);
                 fx.push(StoreEffect::LoadRecord(r.id).into());
             }
+            // Any change may move a figure.
+            Screen::Reports(_) => fx.push(StoreEffect::LoadReports.into()),
             _ => {}
         }
     }
@@ -1557,6 +1603,7 @@ fn resync(state: &mut State) -> Effects {
             Screen::Case(c) => fx.push(StoreEffect::LoadCase(c.id).into()),
             Screen::Party(p) => fx.push(StoreEffect::LoadParty(p.id).into()),
             Screen::Record(r) => fx.push(StoreEffect::LoadRecord(r.id).into()),
+            Screen::Reports(_) => fx.push(StoreEffect::LoadReports.into()),
             _ => {}
         }
     }
@@ -1697,6 +1744,7 @@ fn reload(state: &State) -> Effects {
         Screen::Case(c) => vec![StoreEffect::LoadCase(c.id).into()],
         Screen::Party(p) => vec![StoreEffect::LoadParty(p.id).into()],
         Screen::Record(r) => vec![StoreEffect::LoadRecord(r.id).into()],
+        Screen::Reports(_) => vec![StoreEffect::LoadReports.into()],
         _ => vec![],
     }
 }

@@ -76,6 +76,12 @@ pub fn run_store(
                 .map_err(|e| (id, e.as_reason()));
             emit(Reply::Record(r));
         }
+        StoreEffect::LoadReports => {
+            let r = crate::exchange::collect(store, None, Some(scope))
+                .map(|(records, _)| Box::new(crate::report::overview(&records)))
+                .map_err(|e| e.to_string());
+            emit(Reply::Reports(r));
+        }
         StoreEffect::Save { request, ops } => {
             let reply = save(store, request, ops);
             if let (Reply::Saved(_), Some(d)) = (&reply, at.dashboard) {

@@ -39,10 +39,7 @@ pub fn write_csv(
                 w.write_record(row.iter().map(|(k, _)| k.as_str()))?;
                 header_done = true;
             }
-            w.write_record(
-                row.iter()
-                    .map(|(_, v)| inert(&crate::model::escape_multiline(v)).into_owned()),
-            )?;
+            w.write_record(row.iter().map(|(_, v)| cell(v)))?;
         }
         let bytes = w.into_inner().map_err(|e| e.into_error())?;
         super::write_private(&path, &bytes)?;
@@ -67,6 +64,12 @@ fn refuse_foreign_dir(dir: &Path) -> std::io::Result<()> {
         ));
     }
     Ok(())
+}
+
+/// A text as a cell: line breaks kept, other hostile characters shown as
+/// escapes, never a formula.
+pub(crate) fn cell(text: &str) -> String {
+    inert(&crate::model::escape_multiline(text)).into_owned()
 }
 
 /// A spreadsheet runs a cell that starts with = + - @ as a formula; a

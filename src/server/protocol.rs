@@ -79,6 +79,8 @@ pub enum Ask {
         #[serde(default)]
         meeting: bool,
     },
+    /// Figures over the records this reader may see (`triad report`).
+    Report { request: crate::report::Request },
     /// An audit entry on its own (an export was written).
     Log {
         action: AuditAction,
@@ -129,6 +131,9 @@ pub enum Part {
     },
     Text {
         text: String,
+    },
+    Report {
+        figures: Box<crate::report::Figures>,
     },
     Progress {
         done: usize,

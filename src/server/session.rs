@@ -355,6 +355,17 @@ impl Session<'_> {
                 send(Part::Text { text });
                 Ok(())
             }
+            Ask::Report { request } => {
+                // Over what this reader may see: a case not theirs is not counted.
+                let scope = self.scope()?;
+                let (records, _) =
+                    crate::exchange::collect(&store, None, Some(&scope)).map_err(wire)?;
+                let figures = crate::report::compute(&records, &request, today);
+                send(Part::Report {
+                    figures: Box::new(figures),
+                });
+                Ok(())
+            }
             Ask::Log {
                 action,
                 entity,
