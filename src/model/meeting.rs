@@ -90,6 +90,10 @@ impl Masker {
                 self.entry(form);
             }
         }
+        // A name of only a pseudonym marker has an empty form: it matches
+        // nowhere, and matching it would never move on.
+        self.patterns.remove("");
+        self.lengths.retain(|&l| l > 0);
     }
 
     fn entry(&mut self, pattern: String) -> &mut Pattern {
@@ -101,10 +105,6 @@ impl Masker {
             replacement: None,
             owner: Owner::Nobody,
         })
-    }
-
-    pub fn is_empty(&self) -> bool {
-        !self.patterns.values().any(|p| p.replacement.is_some())
     }
 
     /// `text` with every masked name replaced by initials, except the
@@ -274,12 +274,10 @@ fn said_words<'a>(name: &'a str, reading: Option<&'a str>) -> Vec<(&'a str, Stri
 }
 
 /// `M.` for a word said `Morita`; a word that has no romaji (kanji with no
-/// reading) gives its first character.
+/// reading) keeps its first character, which is what `latin` starts with.
 fn initial(word: &str, latin: &str) -> String {
-    match latin.chars().next() {
-        Some(c) if c.is_ascii_alphabetic() => format!("{c}."),
-        _ => format!("{}.", word.chars().next().unwrap_or('…')),
-    }
+    let first = latin.chars().next().or_else(|| word.chars().next());
+    format!("{}.", first.unwrap_or('…'))
 }
 
 #[cfg(test)]
@@ -363,8 +361,35 @@ mod tests {
     fn only_clients_and_family_go_into_the_masker() {
         let doctor = person("山田 太郎", Some("ヤマダ タロウ"), &[Role::Physician]);
         let m = Masker::new(std::slice::from_ref(&doctor));
-        assert!(m.is_empty());
-        assert_eq!(m.mask("山田 太郎", None), "山田 太郎");
+        assert_eq!(
+            m.mask("山田 太郎 山田さん Yamada", None),
+            "山田 太郎 山田さん Yamada"
+        );
+    }
+
+    #[test]
+    fn a_name_with_nothing_but_a_marker_masks_nothing_and_ends() {
+        let odd = person("（仮名）", None, &[Role::Physician]);
+        let mut client = person("（仮名）", Some(" "), &[Role::Client]);
+        client.id = Id::new(crate::model::Kind::Person, 2);
+        let m = Masker::new(&[odd, client]);
+        assert_eq!(m.mask("相談（仮名）", None), "相談…");
+        assert_eq!(m.mask("abc", None), "abc");
+    }
+
+    #[test]
+    fn a_two_letter_romaji_is_too_common_to_mask_on_its_own() {
+        let client = person("伊藤 アイ（仮名）", Some("イトウ アイ"), &[Role::Client]);
+        let m = Masker::new(std::slice::from_ref(&client));
+        assert_eq!(m.mask("AI model; アイさん", None), "AI model; A.さん");
+    }
+
+    #[test]
+    fn a_latin_name_revealed_shows_whole() {
+        let client = person("Ito Kenji", None, &[Role::Client]);
+        let m = Masker::new(std::slice::from_ref(&client));
+        assert_eq!(m.mask("met Ito Kenji", None), "met I.K.");
+        assert_eq!(m.mask("met Ito Kenji", Some(client.id)), "met Ito Kenji");
     }
 
     #[test]
@@ -381,8 +406,9 @@ mod tests {
         );
         a.id = Id::new(crate::model::Kind::Person, 1);
         b.id = Id::new(crate::model::Kind::Person, 2);
-        let m = Masker::new(&[a.clone(), b]);
+        let m = Masker::new(&[a.clone(), b.clone()]);
         assert_eq!(m.mask("福田さん", Some(a.id)), "F.さん");
+        assert_eq!(m.mask("福田さん", Some(b.id)), "F.さん");
         assert_eq!(m.mask("福田 健一", Some(a.id)), "福田 健一");
         assert_eq!(m.mask("幸恵", Some(a.id)), "Y.");
     }
