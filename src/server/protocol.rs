@@ -76,6 +76,11 @@ pub enum Ask {
         #[serde(default)]
         lang: crate::i18n::Lang,
     },
+    /// A brief (see `crate::brief`), made from what the asker may see, in
+    /// their language.
+    Brief {
+        request: crate::brief::BriefRequest,
+    },
     /// An audit entry on its own (an export was written).
     Log {
         action: AuditAction,
@@ -129,6 +134,9 @@ pub enum Part {
     },
     Text {
         text: String,
+    },
+    Brief {
+        brief: Box<crate::brief::Brief>,
     },
     Progress {
         done: usize,

@@ -351,6 +351,20 @@ impl Session<'_> {
                 send(Part::Text { text });
                 Ok(())
             }
+            Ask::Brief { request } => {
+                let scope = self.scope()?;
+                if let Some(c) = request.case.filter(|c| !scope.sees_case(*c)) {
+                    self.refused(Some(c), "a brief of a case not theirs");
+                }
+                // An agenda remembers its day for the asker (a small write).
+                let _writing = shared.writes.read();
+                let brief = crate::brief::make(&store, &request, today, shared.at(), &scope)
+                    .map_err(wire)?;
+                send(Part::Brief {
+                    brief: Box::new(brief),
+                });
+                Ok(())
+            }
             Ask::Log {
                 action,
                 entity,
@@ -538,6 +552,16 @@ impl Session<'_> {
                 } else if !seen {
                     self.refused(Some(id), "a view of a record not theirs");
                 }
+                run_store(&store, effect, today, shared.at(), &scope, &mut |r| {
+                    replies.push(r);
+                });
+            }
+            StoreEffect::Brief(request) => {
+                if let Some(c) = request.case.filter(|c| !scope.sees_case(*c)) {
+                    self.refused(Some(c), "a brief of a case not theirs");
+                }
+                let _writing = shared.writes.read();
+                let effect = StoreEffect::Brief(request);
                 run_store(&store, effect, today, shared.at(), &scope, &mut |r| {
                     replies.push(r);
                 });
