@@ -189,9 +189,22 @@ impl Brief {
 struct Names<'a> {
     store: &'a dyn Store,
     meeting: bool,
+    /// Meeting mode: the full names of the clients and family members a
+    /// case involves, and their initials, for text that names them (who
+    /// made a referral's step).
+    private: std::collections::HashMap<String, String>,
 }
 
 impl Names<'_> {
+    /// Who made a step or wrote a note, as typed; a client or family
+    /// member of the case by initials in meeting mode.
+    fn by(&self, who: &str) -> String {
+        match self.private.get(who.trim()) {
+            Some(initials) if self.meeting => initials.clone(),
+            _ => one_line(who),
+        }
+    }
+
     fn of(&self, id: Id) -> String {
         match self.store.get(id) {
             Ok(Some(Record::Person(p))) if self.meeting => one_line(&p.meeting_name()),
@@ -278,6 +291,7 @@ fn agenda(
     let names = Names {
         store,
         meeting: ask.meeting,
+        private: Default::default(),
     };
     let days = u64::from(ask.days);
     let until = today.checked_add_days(Days::new(days)).unwrap_or(today);
@@ -508,10 +522,34 @@ fn case_brief(
     }
     let c: Case = store.get_as(id)?.ok_or(StoreError::NotFound(id))?;
     let l = ask.lang;
-    let names = Names {
+    let mut names = Names {
         store,
         meeting: ask.meeting,
+        private: Default::default(),
     };
+    let consents_of: Vec<Consent> = store.referring(id)?;
+    if ask.meeting {
+        let people = c
+            .client
+            .into_iter()
+            .chain(c.parties.iter().map(|p| p.party))
+            .chain(consents_of.iter().map(|k| k.client));
+        for p in people {
+            if let Some(p) = store.get_as::<crate::model::Person>(p)?
+                && p.is_private_party()
+            {
+                // Steps name people as typed, often without the
+                // pseudonym marker: `島袋 由美子（仮名）` is `島袋 由美子` there.
+                let bare = p.name.split(['（', '(']).next().unwrap_or(&p.name);
+                for name in [p.name.trim(), bare.trim()]
+                    .into_iter()
+                    .filter(|n| !n.is_empty())
+                {
+                    names.private.insert(name.to_string(), p.meeting_name());
+                }
+            }
+        }
+    }
     let mut sections = Vec::new();
 
     // The case itself.
@@ -522,7 +560,11 @@ fn case_brief(
     if !c.condition.is_empty() {
         about.push(BriefLine::detail(
             c.id,
-            format!("{}: {}", l.t("condition", "疾患・状態"), one_line(&c.condition)),
+            format!(
+                "{}: {}",
+                l.t("condition", "疾患・状態"),
+                one_line(&c.condition)
+            ),
         ));
     }
     if let Some(client) = c.client {
@@ -578,7 +620,8 @@ fn case_brief(
         ));
     }
     sections.push(section(
-        l.t("Triad: roles and trust", "三者：役割と信頼").to_string(),
+        l.t("Triad: roles and trust", "三者：役割と信頼")
+            .to_string(),
         triad,
         l,
     ));
@@ -611,7 +654,7 @@ fn case_brief(
                 "{} {} ({})",
                 t.on,
                 l.referral_status(t.status),
-                one_line(&t.by)
+                names.by(&t.by)
             );
             if !t.note.is_empty() {
                 let _ = write!(step, ": {}", one_line(&t.note));
@@ -639,7 +682,7 @@ fn case_brief(
     ));
 
     // Consents: status, dates, scope, recipients.
-    let mut consents: Vec<Consent> = store.referring(id)?;
+    let mut consents = consents_of;
     consents.sort_by_key(|k| (k.given_on, k.id));
     let mut lines = Vec::new();
     for k in &consents {
@@ -657,7 +700,13 @@ fn case_brief(
             let _ = write!(head, "; {} {w}", l.t("withdrawn", "撤回"));
         }
         lines.push(BriefLine::of(k.id, head));
-        let yes_no = |b: bool| if b { l.t("yes", "可") } else { l.t("no", "不可") };
+        let yes_no = |b: bool| {
+            if b {
+                l.t("yes", "可")
+            } else {
+                l.t("no", "不可")
+            }
+        };
         let mut scope_text = format!(
             "{}: {} {}; {} {}",
             l.t("scope", "範囲"),
@@ -694,7 +743,7 @@ fn case_brief(
                 format!(
                     "{} {}: {}",
                     n.at.date_naive(),
-                    one_line(&n.author),
+                    names.by(&n.author),
                     one_line(&n.text)
                 ),
             )
@@ -720,7 +769,10 @@ fn case_brief(
         }
     }
     for k in &consents {
-        if let Some(e) = k.expires_on.filter(|e| *e >= today && k.withdrawn_on.is_none()) {
+        if let Some(e) = k
+            .expires_on
+            .filter(|e| *e >= today && k.withdrawn_on.is_none())
+        {
             let text = format!(
                 "{e} {}: {}",
                 l.t("consent expires", "同意の期限"),

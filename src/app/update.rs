@@ -6,8 +6,8 @@ use super::data::FinderDoc;
 use super::effect::{Effect, Reply, SaveOp, SearchEffect, StoreEffect};
 use super::forms::{self, FormKind};
 use super::state::{
-    BriefScreen, CaseList, CasePanel, CaseScreen, Confirm, Confirmed, Finder, Flash, PartyPanel, PartyScreen,
-    RecordScreen, Screen, Scroll, Sort, State,
+    BriefScreen, CaseList, CasePanel, CaseScreen, Confirm, Confirmed, Finder, Flash, PartyPanel,
+    PartyScreen, RecordScreen, Screen, Scroll, Sort, State,
 };
 use super::view::{self, Link, TriadItem};
 use crate::keymap::{Key, KeyCode, Lookup, Mode};
@@ -800,12 +800,16 @@ fn brief_screen(state: &mut State, action: Action, rows: usize) -> Effects {
                 }));
                 vec![Effect::Clipboard(text)]
             }
-            None => flash_info(state, l.t("The brief is still loading.", "読み込み中です。")),
+            None => flash_info(
+                state,
+                l.t("The brief is still loading.", "読み込み中です。"),
+            ),
         },
         Action::SaveBrief if brief.is_some() => open_form(state, FormKind::SaveBrief),
-        Action::SaveBrief => {
-            flash_info(state, l.t("The brief is still loading.", "読み込み中です。"))
-        }
+        Action::SaveBrief => flash_info(
+            state,
+            l.t("The brief is still loading.", "読み込み中です。"),
+        ),
         _ => not_here(state),
     }
 }
@@ -840,7 +844,10 @@ fn copy_id(state: &mut State) -> Effects {
         }
         None => flash_info(
             state,
-            l.t("This line has no id to copy.", "この行にはコピーするIDがありません。"),
+            l.t(
+                "This line has no id to copy.",
+                "この行にはコピーするIDがありません。",
+            ),
         ),
     }
 }

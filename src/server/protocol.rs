@@ -78,9 +78,7 @@ pub enum Ask {
     },
     /// A brief (see `crate::brief`), made from what the asker may see, in
     /// their language.
-    Brief {
-        request: crate::brief::BriefRequest,
-    },
+    Brief { request: crate::brief::BriefRequest },
     /// An audit entry on its own (an export was written).
     Log {
         action: AuditAction,

@@ -29,7 +29,10 @@ pub fn draw(state: &State, s: &BriefScreen, body: Rect, buf: &mut Buffer) {
     };
     if s.brief.is_none() {
         let (msg, style) = match &s.error {
-            Some(e) => (format!(" {} {name}: {e}", l.t("Cannot make", "作れません")), t.error()),
+            Some(e) => (
+                format!(" {} {name}: {e}", l.t("Cannot make", "作れません")),
+                t.error(),
+            ),
             None => (format!(" {} {name}...", l.t("Making", "作成中")), t.dim()),
         };
         lines_in(vec![Line::from(styled(msg, style))], body, buf);

@@ -35,9 +35,13 @@ pub fn fields(state: &State) -> Spec {
         Field::new(Key::Directory, l.t("Directory", "保存先"), FieldKind::Text)
             .required()
             .text(&default_dir()),
-        Field::new(Key::FileName, l.t("File name", "ファイル名"), FieldKind::Text)
-            .required()
-            .text(&default_name(state)),
+        Field::new(
+            Key::FileName,
+            l.t("File name", "ファイル名"),
+            FieldKind::Text,
+        )
+        .required()
+        .text(&default_name(state)),
     ];
     (title, fields)
 }
