@@ -185,10 +185,7 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
             Screen::Case(c) => c.id.to_string(),
             Screen::Party(p) => p.id.to_string(),
             Screen::Record(r) => r.id.to_string(),
-            Screen::Brief(b) => match b.case {
-                Some(c) => format!("{} {c}", l.t("Brief", "ブリーフィング")),
-                None => l.t("Brief", "ブリーフィング").to_string(),
-            },
+            Screen::Brief(_) => l.t("Brief", "ブリーフィング").to_string(),
         });
     }
     let loading = &state.data.loading;

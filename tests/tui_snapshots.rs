@@ -50,6 +50,9 @@ const SCREENS: &[(&str, &[&str], &str)] = &[
         "仙台ポリオの会 会員",
     ),
     ("edit_person", &["<C-p>", "@P", "i"], "K医師"),
+    ("brief", &["b"], ""),
+    ("brief_scrolled", &["b", "<C-d><C-d>"], ""),
+    ("case_brief", &["<C-p>", "@C", "b"], "仙台ポリオの会 会員"),
 ];
 
 /// Press `keys`; `<C-p>` is followed by typing `query` and, when the next
