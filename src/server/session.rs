@@ -279,6 +279,24 @@ impl Session<'_> {
         let _ = self.log(AuditAction::Refused, entity, &summary);
     }
 
+    /// A case's brief shows the case: logged as a view of it (one the
+    /// reader may not see, as refused). An agenda names many cases and
+    /// is logged as none of them.
+    fn log_brief(&self, request: &crate::brief::BriefRequest, scope: &Scope) -> Answer {
+        match request.case {
+            Some(c) if scope.sees_case(c) => self.log(
+                AuditAction::View,
+                Some(c),
+                &format!("made the brief of {c}"),
+            ),
+            Some(c) => {
+                self.refused(Some(c), "a brief of a case not theirs");
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
     fn coordinators_only(&self, what: &str) -> Answer {
         if self.reader.role == AccessRole::Coordinator {
             Ok(())
@@ -353,9 +371,7 @@ impl Session<'_> {
             }
             Ask::Brief { request } => {
                 let scope = self.scope()?;
-                if let Some(c) = request.case.filter(|c| !scope.sees_case(*c)) {
-                    self.refused(Some(c), "a brief of a case not theirs");
-                }
+                self.log_brief(&request, &scope)?;
                 // An agenda remembers its day for the asker (a small write).
                 let _writing = shared.writes.read();
                 let brief = crate::brief::make(&store, &request, today, shared.at(), &scope)
@@ -557,9 +573,7 @@ impl Session<'_> {
                 });
             }
             StoreEffect::Brief(request) => {
-                if let Some(c) = request.case.filter(|c| !scope.sees_case(*c)) {
-                    self.refused(Some(c), "a brief of a case not theirs");
-                }
+                self.log_brief(&request, &scope)?;
                 let _writing = shared.writes.read();
                 let effect = StoreEffect::Brief(request);
                 run_store(&store, effect, today, shared.at(), &scope, &mut |r| {
