@@ -408,6 +408,17 @@ fn the_brief_screen_copies_with_osc52_and_saves_a_private_file() {
         lines[at].1.unwrap().to_string()
     );
 
+    // Enter opens what the line is about, and Back comes back to it.
+    app.press("<CR>");
+    let opened = lines[at].1.unwrap();
+    match app.state.screen() {
+        Screen::Record(r) => assert_eq!(r.id, opened),
+        Screen::Case(c) => assert_eq!(c.id, opened),
+        _ => panic!("{opened} not opened:\n{}", app.screen()),
+    }
+    app.press("<Esc>");
+    assert!(matches!(app.state.screen(), Screen::Brief(_)));
+
     // `w`: a directory that is not there is refused, nothing lost.
     let dir = tempfile::tempdir().unwrap();
     app.press("w");

@@ -746,21 +746,27 @@ fn open_brief(state: &mut State) -> Effects {
         }
         _ => None,
     };
-    let request = crate::brief::BriefRequest {
-        case,
-        days: super::worker::UPCOMING_DAYS as u32,
-        since: None,
-        meeting: state.cfg.meeting,
-        unanswered_days: state.cfg.unanswered_days,
-        lang: state.lang(),
-    };
     state.stack.push(Screen::Brief(BriefScreen {
         case,
         brief: None,
         error: None,
         scroll: Scroll::default(),
     }));
-    vec![StoreEffect::Brief(request).into()]
+    vec![ask_brief(state, case)]
+}
+
+/// The brief of `case` (or today's) as this session asks for it: the
+/// dashboard's week and settings, in the UI's language and mode.
+fn ask_brief(state: &State, case: Option<Id>) -> Effect {
+    StoreEffect::Brief(crate::brief::BriefRequest {
+        case,
+        days: super::worker::UPCOMING_DAYS as u32,
+        since: None,
+        meeting: state.cfg.meeting,
+        unanswered_days: state.cfg.unanswered_days,
+        lang: state.lang(),
+    })
+    .into()
 }
 
 /// The brief scrolls a line at a time; Enter opens what the line is
@@ -1715,6 +1721,8 @@ fn resync(state: &mut State) -> Effects {
             Screen::Case(c) => fx.push(StoreEffect::LoadCase(c.id).into()),
             Screen::Party(p) => fx.push(StoreEffect::LoadParty(p.id).into()),
             Screen::Record(r) => fx.push(StoreEffect::LoadRecord(r.id).into()),
+            // A brief still waiting may have been lost with the link.
+            Screen::Brief(b) if b.brief.is_none() => fx.push(ask_brief(state, b.case)),
             _ => {}
         }
     }
