@@ -16,8 +16,8 @@ use crate::app::cases::with_summaries;
 use crate::app::worker::{Where, attention};
 use crate::i18n::Lang;
 use crate::model::{
-    Case, Confidentiality, Consent, Date, Event, Id, Kind, ProvisionBasis, Record, Referral,
-    Sector, TrustNote,
+    Case, Confidentiality, Consent, Date, Event, Id, Kind, Masker, ProvisionBasis, Record,
+    Referral, Sector, TrustNote,
 };
 use crate::store::{Scope, Store, StoreError, StoreExt};
 
@@ -185,29 +185,31 @@ impl Brief {
 }
 
 /// The names a brief shows: a person by initials in meeting mode when a
-/// client or family member, everything else by its name or title.
+/// client or family member, everything else by its name or title. In
+/// meeting mode, text a person typed about a case (its title, a step's
+/// maker, a note) also has the names of the case's clients and family
+/// masked (`model::Masker`: `（森田さん）` shows as `（M.さん）`). Bodies'
+/// names are never masked: they name no client.
 struct Names<'a> {
     store: &'a dyn Store,
     meeting: bool,
-    /// Meeting mode: the full names of the clients and family members a
-    /// case involves, and their initials, for text that names them (who
-    /// made a referral's step).
-    private: std::collections::HashMap<String, String>,
+    /// Each case's masker, made the first time the case is named.
+    maskers: std::cell::RefCell<std::collections::HashMap<Id, std::rc::Rc<Masker>>>,
 }
 
-impl Names<'_> {
-    /// Who made a step or wrote a note, as typed; a client or family
-    /// member of the case by initials in meeting mode.
-    fn by(&self, who: &str) -> String {
-        match self.private.get(who.trim()) {
-            Some(initials) if self.meeting => initials.clone(),
-            _ => one_line(who),
+impl<'a> Names<'a> {
+    fn new(store: &'a dyn Store, meeting: bool) -> Names<'a> {
+        Names {
+            store,
+            meeting,
+            maskers: Default::default(),
         }
     }
 
     fn of(&self, id: Id) -> String {
         match self.store.get(id) {
             Ok(Some(Record::Person(p))) if self.meeting => one_line(&p.meeting_name()),
+            Ok(Some(Record::Case(c))) => self.text(&c.title, self.masker(&c).as_deref()),
             Ok(Some(r)) => one_line(&r.label()),
             _ => id.to_string(),
         }
@@ -216,6 +218,37 @@ impl Names<'_> {
     /// A case as lines about its records name it: `C-0001 title`.
     fn case(&self, id: Id) -> String {
         format!("{id} {}", self.of(id))
+    }
+
+    /// Meeting mode: the masker of a case's clients and family members
+    /// (its client, its parties, the clients of its consents).
+    fn masker(&self, c: &Case) -> Option<std::rc::Rc<Masker>> {
+        if !self.meeting {
+            return None;
+        }
+        if let Some(m) = self.maskers.borrow().get(&c.id) {
+            return Some(m.clone());
+        }
+        let consents: Vec<Consent> = self.store.referring(c.id).unwrap_or_default();
+        let people: Vec<crate::model::Person> = c
+            .client
+            .into_iter()
+            .chain(c.parties.iter().map(|p| p.party))
+            .chain(consents.iter().map(|k| k.client))
+            .filter_map(|id| self.store.get_as(id).ok().flatten())
+            .collect();
+        let m = std::rc::Rc::new(Masker::new(&people));
+        self.maskers.borrow_mut().insert(c.id, m.clone());
+        Some(m)
+    }
+
+    /// Text a person typed, on one line, masked by `masker` if any.
+    fn text(&self, text: &str, masker: Option<&Masker>) -> String {
+        let line = one_line(text);
+        match masker {
+            Some(m) => m.mask(&line, None).into_owned(),
+            None => line,
+        }
     }
 }
 
@@ -288,11 +321,7 @@ fn agenda(
     scope: &Scope,
 ) -> Result<Brief, StoreError> {
     let l = ask.lang;
-    let names = Names {
-        store,
-        meeting: ask.meeting,
-        private: Default::default(),
-    };
+    let names = Names::new(store, ask.meeting);
     let days = u64::from(ask.days);
     let until = today.checked_add_days(Days::new(days)).unwrap_or(today);
     let since = match ask.since {
@@ -377,11 +406,16 @@ fn agenda(
             continue;
         };
         let parties: Vec<String> = event.parties.iter().map(|&p| names.of(p)).collect();
+        let case = match event.case {
+            Some(c) => store.get_as::<Case>(c)?,
+            None => None,
+        };
+        let masker = case.as_ref().and_then(|c| names.masker(c));
         let mut text = format!(
             "{} {}: {}",
             event.date,
             l.event_kind(event.kind),
-            one_line(&event.title)
+            names.text(&event.title, masker.as_deref())
         );
         if !parties.is_empty() {
             let _ = write!(
@@ -522,34 +556,10 @@ fn case_brief(
     }
     let c: Case = store.get_as(id)?.ok_or(StoreError::NotFound(id))?;
     let l = ask.lang;
-    let mut names = Names {
-        store,
-        meeting: ask.meeting,
-        private: Default::default(),
-    };
-    let consents_of: Vec<Consent> = store.referring(id)?;
-    if ask.meeting {
-        let people = c
-            .client
-            .into_iter()
-            .chain(c.parties.iter().map(|p| p.party))
-            .chain(consents_of.iter().map(|k| k.client));
-        for p in people {
-            if let Some(p) = store.get_as::<crate::model::Person>(p)?
-                && p.is_private_party()
-            {
-                // Steps name people as typed, often without the
-                // pseudonym marker: `島袋 由美子（仮名）` is `島袋 由美子` there.
-                let bare = p.name.split(['（', '(']).next().unwrap_or(&p.name);
-                for name in [p.name.trim(), bare.trim()]
-                    .into_iter()
-                    .filter(|n| !n.is_empty())
-                {
-                    names.private.insert(name.to_string(), p.meeting_name());
-                }
-            }
-        }
-    }
+    let names = Names::new(store, ask.meeting);
+    let masker = names.masker(&c);
+    let masker = masker.as_deref();
+    let typed = |t: &str| names.text(t, masker);
     let mut sections = Vec::new();
 
     // The case itself.
@@ -563,7 +573,7 @@ fn case_brief(
             format!(
                 "{}: {}",
                 l.t("condition", "疾患・状態"),
-                one_line(&c.condition)
+                typed(&c.condition)
             ),
         ));
     }
@@ -596,7 +606,7 @@ fn case_brief(
                     "[{}] {}: {} ({} {})",
                     l.sector(sector),
                     names.of(p.party),
-                    one_line(&p.role),
+                    typed(&p.role),
                     l.t("since", "開始"),
                     p.from
                 ),
@@ -654,10 +664,10 @@ fn case_brief(
                 "{} {} ({})",
                 t.on,
                 l.referral_status(t.status),
-                names.by(&t.by)
+                typed(&t.by)
             );
             if !t.note.is_empty() {
-                let _ = write!(step, ": {}", one_line(&t.note));
+                let _ = write!(step, ": {}", typed(&t.note));
             }
             if let Some(p) = &t.provision {
                 let _ = match &p.basis {
@@ -668,7 +678,7 @@ fn case_brief(
                         step,
                         "; {}: {}",
                         l.t("sent without consent", "同意なしで送付"),
-                        one_line(reason)
+                        typed(reason)
                     ),
                 };
             }
@@ -682,7 +692,7 @@ fn case_brief(
     ));
 
     // Consents: status, dates, scope, recipients.
-    let mut consents = consents_of;
+    let mut consents: Vec<Consent> = store.referring(id)?;
     consents.sort_by_key(|k| (k.given_on, k.id));
     let mut lines = Vec::new();
     for k in &consents {
@@ -716,7 +726,7 @@ fn case_brief(
             yes_no(k.scope.information_sharing)
         );
         if !k.scope.information.is_empty() {
-            let what: Vec<String> = k.scope.information.iter().map(|i| one_line(i)).collect();
+            let what: Vec<String> = k.scope.information.iter().map(|i| typed(i)).collect();
             let _ = write!(scope_text, " ({})", what.join(", "));
         }
         lines.push(BriefLine::detail(k.id, scope_text));
@@ -743,8 +753,8 @@ fn case_brief(
                 format!(
                     "{} {}: {}",
                     n.at.date_naive(),
-                    names.by(&n.author),
-                    one_line(&n.text)
+                    typed(&n.author),
+                    typed(&n.text)
                 ),
             )
         })
@@ -787,12 +797,7 @@ fn case_brief(
         if !scope.sees(store, &Record::Event(e.clone()))? {
             continue;
         }
-        let text = format!(
-            "{} {}: {}",
-            e.date,
-            l.event_kind(e.kind),
-            one_line(&e.title)
-        );
+        let text = format!("{} {}: {}", e.date, l.event_kind(e.kind), typed(&e.title));
         next.push((e.date, BriefLine::of(e.id, text)));
     }
     next.sort_by_key(|(d, line)| (*d, line.id));
@@ -803,7 +808,7 @@ fn case_brief(
     ));
 
     Ok(Brief {
-        title: format!("{} {}", c.id, one_line(&c.title)),
+        title: format!("{} {}", c.id, typed(&c.title)),
         subtitle: match l {
             Lang::En => format!(
                 "Case brief of {today}, as {} sees it{}",

@@ -93,6 +93,10 @@ pub enum Command {
         /// Output file (json, md) or directory (csv) [default: standard output]
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
+        /// A Markdown report for a meeting: shared notes only, clients and
+        /// family by initials
+        #[arg(long, requires = "case")]
+        meeting: bool,
     },
     /// The agenda of the days ahead, or one page of a case (--case), for a meeting
     Brief {
@@ -264,12 +268,14 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             format,
             case,
             ref out,
+            meeting,
         }) => export(
             &mut connect(&target(&cli, true)?)?,
             format,
             case,
             out.as_deref(),
             crate::app::config::ui_lang(cli.lang)?,
+            meeting,
         ),
         Some(Command::Brief {
             case,
@@ -541,11 +547,15 @@ fn export(
     case: Option<Id>,
     out: Option<&Path>,
     lang: Lang,
+    meeting: bool,
 ) -> Result<ExitCode, String> {
     if let Some(c) = case
         && c.kind != Kind::Case
     {
         return Err(format!("--case takes a case id like C-0007, not {c}"));
+    }
+    if meeting && format != Format::Md {
+        return Err("--meeting is for the Markdown report: add --format md".into());
     }
     let text = match format {
         Format::Json => {
@@ -557,7 +567,14 @@ fn export(
                 return Err("--format md needs --case ID".into());
             };
             let mut text = String::new();
-            for part in ask(client, Ask::CaseReport { case, lang })? {
+            for part in ask(
+                client,
+                Ask::CaseReport {
+                    case,
+                    lang,
+                    meeting,
+                },
+            )? {
                 if let Part::Text { text: t } = part {
                     text.push_str(&t);
                 }

@@ -48,6 +48,11 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         popup::too_small(state, area, buf);
         return;
     }
+    if state.cfg.meeting && state.meeting.blank {
+        popup::blank(state, area, buf);
+        return;
+    }
+    let _masking = text::masking(crate::app::meeting::mask(state));
     let (header, body, footer) = frame_areas(area);
     draw_header(state, header, buf);
     match state.screen() {
@@ -479,7 +484,7 @@ pub fn filter_line(
 ) -> Line<'static> {
     let t = &Theme::of(&state.cfg);
     let w = usize::from(width).saturating_sub(4);
-    let shown = text::fit(&text::clean(&input.text), w, t.sym.cut);
+    let shown = text::fit(&text::typed(&input.text), w, t.sym.cut);
     let style = if editing { t.key() } else { t.plain() };
     Line::from(vec![
         Span::styled(" / ".to_string(), style),

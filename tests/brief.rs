@@ -19,7 +19,7 @@ use triad::app::worker::{IndexAt, Where};
 use triad::brief::{Brief, BriefRequest, make};
 use triad::i18n::Lang;
 use triad::model::{
-    Case, Confidentiality, Consent, Date, Event, Id, Kind, Person, Referral, ReferralStatus,
+    Case, Confidentiality, Consent, Date, Event, Id, Kind, Person, Referral, ReferralStatus, Role,
     TrustNote,
 };
 use triad::store::{Scope, SledStore, Store, StoreExt};
@@ -264,6 +264,29 @@ fn a_meeting_brief_names_no_client_or_family_member_in_full() {
             "initials are there"
         );
     }
+    // Case titles name clients by surname (`（福田さん）`): masked too.
+    let cases_text: String = cases
+        .iter()
+        .map(|c| brief_on(store, &ask(Some(c.id), None, true, Lang::Ja), today).to_text())
+        .collect();
+    for p in private.iter().filter(|p| p.roles.contains(&Role::Client)) {
+        let surname = p.name.split(' ').next().unwrap();
+        assert!(
+            !cases_text.contains(&format!("（{surname}さん）")),
+            "{surname} in\n{cases_text}"
+        );
+    }
+    // Bodies' names are never masked, even where they hold a client's
+    // given name (`健` of `健康福祉部`).
+    let open = brief_on(store, &ask(None, None, false, Lang::Ja), today).to_text();
+    let meeting = brief_on(store, &ask(None, None, true, Lang::Ja), today).to_text();
+    let bodies: Vec<triad::model::Body> = store.all().unwrap();
+    let mut named = 0;
+    for b in bodies.iter().filter(|b| open.contains(&b.name)) {
+        named += 1;
+        assert!(meeting.contains(&b.name), "{} in\n{meeting}", b.name);
+    }
+    assert!(named > 0);
     // Without meeting mode the same briefs do name them: the check above
     // could fail.
     assert!(

@@ -90,6 +90,11 @@ pub enum Action {
     /// of its own, and come back with it filled in.
     NewParty,
 
+    // Meeting mode.
+    ToggleMeeting,
+    /// Show the selected hidden item for a few seconds (logged).
+    Reveal,
+
     // Yes/no questions.
     Yes,
     No,
@@ -132,6 +137,9 @@ pub enum Action {
     /// Who the server says we are, and our role there.
     #[serde(skip)]
     Identity(String, crate::model::AccessRole),
+    /// A second passed (reveals end, an idle meeting screen blanks).
+    #[serde(skip)]
+    Tick(std::time::Instant),
 }
 
 impl Action {
@@ -194,6 +202,8 @@ impl Action {
         Action::ClearField,
         Action::NextMatch,
         Action::NewParty,
+        Action::ToggleMeeting,
+        Action::Reveal,
         Action::Yes,
         Action::No,
         Action::TakeTheirs,

@@ -4,6 +4,7 @@
 //! lang = "ja"      # or "en"; --lang wins, LANG decides when neither is set
 //! ascii = true     # plain-ASCII borders and symbols, like --ascii
 //! unanswered_days = 14  # the dashboard lists referrals sent this long ago and not answered
+//! meeting_idle_minutes = 10  # a meeting-mode screen blanks after this long without a key
 //! ```
 //!
 //! A file that cannot be read stops start-up with its line, like a keymap.
@@ -23,6 +24,8 @@ pub struct UserConfig {
     pub ascii: Option<bool>,
     #[serde(default)]
     pub unanswered_days: Option<u32>,
+    #[serde(default)]
+    pub meeting_idle_minutes: Option<u32>,
 }
 
 pub fn config_path() -> Option<PathBuf> {
@@ -94,9 +97,14 @@ mod tests {
         std::fs::write(&p, "lang = \"ja\"\ncolour = 1\n").unwrap();
         let e = load(&p).unwrap_err();
         assert!(e.contains(":2:"), "{e}");
-        std::fs::write(&p, "lang = \"ja\"\nascii = true\nunanswered_days = 10\n").unwrap();
+        std::fs::write(
+            &p,
+            "lang = \"ja\"\nascii = true\nunanswered_days = 10\nmeeting_idle_minutes = 3\n",
+        )
+        .unwrap();
         let c = load(&p).unwrap();
         assert_eq!(c.unanswered_days, Some(10));
+        assert_eq!(c.meeting_idle_minutes, Some(3));
         assert_eq!(resolve_lang(None, &c), Lang::Ja);
         assert_eq!(resolve_lang(Some(Lang::En), &c), Lang::En);
         assert_eq!(load(&dir.join("missing.toml")), Ok(UserConfig::default()));

@@ -64,6 +64,13 @@ pub enum StoreEffect {
     Overview(Vec<Id>),
     /// Today's brief, or a case's (see `crate::brief`).
     Brief(crate::brief::BriefRequest),
+    /// Meeting mode showed one hidden item of `entity` for a moment: the
+    /// server logs it. `item` names the kind of item (`name`, `contact`,
+    /// `note`), never the item itself.
+    Reveal {
+        entity: Id,
+        item: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -74,6 +81,8 @@ pub enum SearchEffect {
     Search {
         seq: u64,
         query: String,
+        /// Meeting mode: notes that are not shared stay out of the hits.
+        meeting: bool,
     },
 }
 

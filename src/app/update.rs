@@ -13,11 +13,17 @@ use super::view::{self, Link, TriadItem};
 use crate::keymap::{Key, KeyCode, Lookup, Mode};
 use crate::model::{CaseStatus, Id, Kind, Record, Sector};
 
-type Effects = Vec<Effect>;
+pub type Effects = Vec<Effect>;
 
 pub fn update(state: &mut State, action: Action) -> Effects {
     match action {
+        // A key on a blanked meeting screen only brings the screen back.
+        Action::Key(_) if super::meeting::key_pressed(state, std::time::Instant::now()) => vec![],
         Action::Key(k) => on_key(state, k),
+        Action::Tick(now) => {
+            super::meeting::tick(state, now);
+            vec![]
+        }
         Action::Resize(w, h) => {
             state.size = (w, h);
             vec![]
@@ -290,6 +296,21 @@ fn normal(state: &mut State, action: Action) -> Effects {
         Action::NewAffiliation => return open_form(state, FormKind::NewAffiliation),
         Action::Brief => return open_brief(state),
         Action::CopyId => return copy_id(state),
+        Action::ToggleMeeting => return super::meeting::toggle(state),
+        // An edit form shows what it edits in full: not on a projector.
+        Action::Edit if state.cfg.meeting => {
+            state.flash = Some(Flash::Info(
+                state
+                    .lang()
+                    .t(
+                        "Editing shows names in full: leave meeting mode (gm) to edit.",
+                        "編集画面は名前をそのまま表示します。編集は会議モードを終えてから（gm）。",
+                    )
+                    .into(),
+            ));
+            return vec![];
+        }
+        Action::Reveal => return super::meeting::reveal(state, std::time::Instant::now()),
         _ => {}
     }
     let rows = page(state);
@@ -984,6 +1005,10 @@ fn edit_text(field: &mut super::input::TextInput, action: Action) -> bool {
 
 fn finder(state: &mut State, action: Action) -> Effects {
     let rows = page(state);
+    let meeting = state.cfg.meeting;
+    if action == Action::Reveal {
+        return super::meeting::reveal(state, std::time::Instant::now());
+    }
     let Some(f) = state.finder.as_mut() else {
         return vec![];
     };
@@ -1015,7 +1040,7 @@ fn finder(state: &mut State, action: Action) -> Effects {
                 f.searching = false;
                 return vec![];
             }
-            vec![ask_finder(f)]
+            vec![ask_finder(f, meeting)]
         }
     }
 }
@@ -1317,6 +1342,7 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
     match reply {
         Reply::Names(rows) => {
             for r in rows {
+                state.meeting.learn(&r);
                 state.data.names.insert(r.id, r);
             }
             vec![]
@@ -1607,11 +1633,12 @@ fn resolve_conflict(state: &mut State, action: Action, rev: u64, c: Confirm) -> 
 }
 
 /// The finder's query, asked under its current number.
-fn ask_finder(f: &mut Finder) -> Effect {
+fn ask_finder(f: &mut Finder, meeting: bool) -> Effect {
     f.searching = true;
     SearchEffect::Search {
         seq: f.seq,
         query: f.input.text.clone(),
+        meeting,
     }
     .into()
 }
@@ -1626,11 +1653,18 @@ fn answered(state: &mut State) {
 /// The finder's index is ready: a query typed before it is asked again.
 fn indexed(state: &mut State) -> Effects {
     state.data.loading.indexed = true;
+    requery_finder(state)
+}
+
+/// Ask the finder's query again (the index is ready, meeting mode changed
+/// what it may list).
+pub fn requery_finder(state: &mut State) -> Effects {
+    let meeting = state.cfg.meeting;
     match state.finder.as_mut() {
         Some(f) if !f.input.text.trim().is_empty() => {
             state.next_seq += 1;
             f.seq = state.next_seq;
-            vec![ask_finder(f)]
+            vec![ask_finder(f, meeting)]
         }
         _ => vec![],
     }
@@ -1760,6 +1794,7 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
     let reader = crate::model::Reader::owner(&state.cfg.user);
     for r in &records {
         if let Some(n) = super::worker::name_row(r) {
+            state.meeting.learn(&n);
             state.data.names.insert(n.id, n);
         }
         let names = &state.data.names;

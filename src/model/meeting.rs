@@ -2,7 +2,10 @@
 //! family by initials only. Kept in the model so every output (the TUI,
 //! the brief, reports) masks the same people the same way.
 
-use super::{Person, Role};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use super::{Id, Person, Role};
 use crate::search::normalize::{fold, spoken};
 
 impl Person {
@@ -21,6 +24,216 @@ impl Person {
         } else {
             self.name.clone()
         }
+    }
+}
+
+/// Masks the names of clients and family members wherever they appear in
+/// a text: the whole name, each part of it (a case title says
+/// `（森田さん）`), the reading in kana and in romaji. What is masked is
+/// decided here once, so every screen and report hides the same things.
+///
+/// The full names of everyone else are kept as they are, even when they
+/// share a surname with a client: a longer match wins, so `佐藤 太郎` the
+/// doctor stays while `（佐藤さん）` in a client's case title is masked.
+/// Names can be added as they arrive (a big store sends them in parts).
+#[derive(Clone, Debug, Default)]
+pub struct Masker {
+    /// Each way of writing a name (ASCII lowercased), and what replaces it:
+    /// `None` keeps it (someone else's full name).
+    patterns: HashMap<String, Pattern>,
+    /// The byte lengths of the patterns, longest first is tried first.
+    lengths: Vec<usize>,
+}
+
+#[derive(Clone, Debug)]
+struct Pattern {
+    replacement: Option<String>,
+    /// Whose name it is part of (a revealed person's name shows).
+    owners: Vec<Id>,
+}
+
+impl Masker {
+    /// A masker for these people: clients and family are masked, everyone
+    /// else's full name is kept.
+    pub fn new<'a>(people: impl IntoIterator<Item = &'a Person>) -> Masker {
+        let mut m = Masker::default();
+        for p in people {
+            m.add(p.id, &p.name, p.reading.as_deref(), p.is_private_party());
+        }
+        m
+    }
+
+    /// Add a person's name: masked when `private`, else kept whole.
+    pub fn add(&mut self, id: Id, name: &str, reading: Option<&str>, private: bool) {
+        if private {
+            for (pattern, replacement) in name_patterns(name, reading) {
+                let p = self.entry(pattern);
+                // A client's name is masked even if it is also someone
+                // else's: privacy first.
+                p.replacement = Some(replacement);
+                if !p.owners.contains(&id) {
+                    p.owners.push(id);
+                }
+            }
+        } else {
+            for form in whole_forms(name) {
+                self.entry(form);
+            }
+        }
+    }
+
+    fn entry(&mut self, pattern: String) -> &mut Pattern {
+        let key = pattern.to_ascii_lowercase();
+        if let Err(at) = self.lengths.binary_search_by(|l| key.len().cmp(l)) {
+            self.lengths.insert(at, key.len());
+        }
+        self.patterns.entry(key).or_insert(Pattern {
+            replacement: None,
+            owners: Vec::new(),
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.patterns.values().any(|p| p.replacement.is_some())
+    }
+
+    /// `text` with every masked name replaced by initials, except the
+    /// names of `shown` (an item revealed for a moment).
+    pub fn mask<'t>(&self, text: &'t str, shown: Option<Id>) -> Cow<'t, str> {
+        if self.patterns.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let lower = text.to_ascii_lowercase();
+        let mut out = String::new();
+        let mut copied = 0;
+        let mut at = 0;
+        while at < text.len() {
+            let found = self.lengths.iter().find_map(|&len| {
+                let end = at + len;
+                if end > text.len() || !text.is_char_boundary(end) {
+                    return None;
+                }
+                let p = self.patterns.get(&lower[at..end])?;
+                on_word_edges(text, at, end).then_some((end, p))
+            });
+            match found {
+                Some((end, p)) => {
+                    let hidden = p.owners.iter().any(|o| Some(*o) != shown);
+                    if let (Some(r), true) = (&p.replacement, hidden) {
+                        out.push_str(&text[copied..at]);
+                        out.push_str(r);
+                        copied = end;
+                    }
+                    at = end;
+                }
+                None => at += text[at..].chars().next().map_or(1, char::len_utf8),
+            }
+        }
+        if copied == 0 {
+            return Cow::Borrowed(text);
+        }
+        out.push_str(&text[copied..]);
+        Cow::Owned(out)
+    }
+}
+
+/// A Latin name matches whole words only (`Abe` is not in `Aberdeen`);
+/// Japanese has no spaces to go by, so its names match anywhere.
+fn on_word_edges(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let first = text[start..].chars().next();
+    let last = text[..end].chars().next_back();
+    let joins = |edge: Option<char>, outside: Option<char>| {
+        edge.is_some_and(|c| c.is_ascii_alphanumeric())
+            && outside.is_some_and(|c| c.is_ascii_alphanumeric())
+    };
+    !joins(first, before) && !joins(last, after)
+}
+
+/// Every way a name may be written, each with what replaces it: the whole
+/// name (with and without its pseudonym marker and spaces), each word of
+/// it, and the same for the reading, in kana and in romaji.
+fn name_patterns(name: &str, reading: Option<&str>) -> Vec<(String, String)> {
+    let whole = initials(name, reading);
+    let core = core_name(name);
+    let reading = reading.map(str::trim).filter(|r| !r.is_empty());
+    let name_words = words(&core);
+    let reading_words = reading.map(words).unwrap_or_default();
+    let mut out = Vec::new();
+    let mut whole_forms = whole_forms(name);
+    if let Some(r) = reading {
+        whole_forms.push(r.to_string());
+        whole_forms.push(r.replace(' ', ""));
+        let latin = reading_words
+            .iter()
+            .map(|w| capital(&spoken(&fold(w))))
+            .collect::<Vec<_>>();
+        whole_forms.push(latin.join(" "));
+        whole_forms.push(latin.iter().rev().cloned().collect::<Vec<_>>().join(" "));
+    }
+    for form in whole_forms {
+        if form.chars().count() >= 2 {
+            out.push((form, whole.clone()));
+        }
+    }
+    // A word's initial comes from its reading when the words line up.
+    let aligned = reading_words.len() == name_words.len();
+    for (i, word) in name_words.iter().enumerate() {
+        let said = if aligned { reading_words[i] } else { word };
+        let initial = initials(said, None);
+        if word_worth_masking(word) {
+            out.push((word.to_string(), initial.clone()));
+        }
+        if aligned && word_worth_masking(said) {
+            out.push((said.to_string(), initial.clone()));
+        }
+        let latin = capital(&spoken(&fold(said)));
+        if latin.is_ascii() && latin.len() >= 3 {
+            out.push((latin, initial));
+        }
+    }
+    out
+}
+
+/// A full name as written: as stored, without its pseudonym marker, and
+/// without the space between surname and given name.
+fn whole_forms(name: &str) -> Vec<String> {
+    let core = core_name(name);
+    vec![name.trim().to_string(), core.replace(' ', ""), core]
+}
+
+/// The name without a pseudonym marker such as `（仮名）`.
+fn core_name(name: &str) -> String {
+    name.split(['（', '('])
+        .next()
+        .unwrap_or(name)
+        .trim()
+        .to_string()
+}
+
+fn words(s: &str) -> Vec<&str> {
+    s.split(|c: char| c.is_whitespace() || matches!(c, '・' | '･'))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Long enough to be a name rather than a common character: two or more
+/// characters, or one kanji (林, 森).
+fn word_worth_masking(word: &str) -> bool {
+    let mut chars = word.chars();
+    match (chars.next(), chars.next()) {
+        (Some(_), Some(_)) => true,
+        (Some(c), None) => matches!(c, '\u{4E00}'..='\u{9FFF}'),
+        _ => false,
+    }
+}
+
+fn capital(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -80,6 +293,78 @@ mod tests {
         assert_eq!(initials("Ito Kenji", None), "I.K.");
         assert_eq!(initials("もりた さとみ", None), "M.S.");
         assert_eq!(initials("森田 さとみ（仮名）", None), "森.S.");
+    }
+
+    fn masker(people: &[Person]) -> Masker {
+        Masker::new(people)
+    }
+
+    #[test]
+    fn a_name_is_masked_whole_in_parts_and_in_its_reading() {
+        let client = person(
+            "森田 さとみ（仮名）",
+            Some("モリタ サトミ"),
+            &[Role::Client],
+        );
+        let m = masker(std::slice::from_ref(&client));
+        assert_eq!(m.mask("相談者 森田 さとみ（仮名）", None), "相談者 M.S.");
+        assert_eq!(
+            m.mask("熊本 乳がん（森田さん）", None),
+            "熊本 乳がん（M.さん）"
+        );
+        assert_eq!(m.mask("さとみさんと面談", None), "S.さんと面談");
+        assert_eq!(m.mask("モリタサン", None), "M.サン");
+        assert_eq!(
+            m.mask("Met Morita Satomi and MORITA", None),
+            "Met M.S. and M."
+        );
+        // Only whole Latin words: a word that contains a name stays.
+        assert_eq!(m.mask("Moritaville", None), "Moritaville");
+        // Revealed for a moment: that person's name shows.
+        assert_eq!(
+            m.mask("森田 さとみ（仮名）", Some(client.id)),
+            "森田 さとみ（仮名）"
+        );
+    }
+
+    #[test]
+    fn someone_elses_full_name_is_kept_though_it_shares_a_surname() {
+        let client = person("佐藤 花子（仮名）", Some("サトウ ハナコ"), &[Role::Client]);
+        let mut doctor = person("佐藤 太郎", Some("サトウ タロウ"), &[Role::Physician]);
+        doctor.id = Id::new(crate::model::Kind::Person, 9);
+        let m = masker(&[client, doctor]);
+        assert_eq!(
+            m.mask("主治医 佐藤 太郎、相談者（佐藤さん）", None),
+            "主治医 佐藤 太郎、相談者（S.さん）"
+        );
+    }
+
+    #[test]
+    fn only_clients_and_family_go_into_the_masker() {
+        let doctor = person("山田 太郎", Some("ヤマダ タロウ"), &[Role::Physician]);
+        let m = masker(std::slice::from_ref(&doctor));
+        assert!(m.is_empty());
+        assert_eq!(m.mask("山田 太郎", None), "山田 太郎");
+    }
+
+    #[test]
+    fn a_shared_surname_stays_masked_when_one_of_its_owners_is_revealed() {
+        let mut a = person(
+            "福田 健一（仮名）",
+            Some("フクダ ケンイチ"),
+            &[Role::Client],
+        );
+        let mut b = person(
+            "福田 幸恵（仮名）",
+            Some("フクダ ユキエ"),
+            &[Role::FamilyMember],
+        );
+        a.id = Id::new(crate::model::Kind::Person, 1);
+        b.id = Id::new(crate::model::Kind::Person, 2);
+        let m = masker(&[a.clone(), b]);
+        assert_eq!(m.mask("福田さん", Some(a.id)), "F.さん");
+        assert_eq!(m.mask("福田 健一", Some(a.id)), "福田 健一");
+        assert_eq!(m.mask("幸恵", Some(a.id)), "Y.");
     }
 
     #[test]

@@ -75,6 +75,9 @@ pub enum Ask {
         case: Id,
         #[serde(default)]
         lang: crate::i18n::Lang,
+        /// For a meeting: shared notes only, clients and family by initials.
+        #[serde(default)]
+        meeting: bool,
     },
     /// A brief (see `crate::brief`), made from what the asker may see, in
     /// their language.
@@ -95,9 +98,6 @@ pub enum Ask {
         #[serde(default)]
         since: Option<crate::model::Date>,
     },
-    /// Meeting mode showed one hidden item of `entity` for a moment: logged.
-    /// `item` names the kind of item (`name`, `contact`, `note`), never it.
-    Reveal { entity: Id, item: String },
     /// Part of an import; nothing is written until [`Ask::ImportCommit`].
     ImportPart { records: Vec<Record> },
     /// Import every part sent on this connection, all or nothing.
