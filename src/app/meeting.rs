@@ -32,10 +32,18 @@ pub struct Meeting {
     pub blank: bool,
 }
 
+/// Remember a person's name for masking, while meeting mode is on (off,
+/// the work is saved: a big store sends many names).
+pub fn learn(state: &mut State, row: &NameRow) {
+    if state.cfg.meeting {
+        state.meeting.learn(row);
+    }
+}
+
 impl Meeting {
     /// Remember a person's name for masking (bodies' names are not
     /// personal; case titles are masked by the names in them).
-    pub fn learn(&mut self, row: &NameRow) {
+    fn learn(&mut self, row: &NameRow) {
         if row.id.kind == Kind::Person {
             Arc::make_mut(&mut self.masker).add(
                 row.id,
@@ -64,6 +72,13 @@ pub fn mask(state: &State) -> Option<(Arc<Masker>, Option<Id>)> {
 pub fn toggle(state: &mut State) -> Vec<super::effect::Effect> {
     state.cfg.meeting = !state.cfg.meeting;
     state.meeting.revealed = None;
+    // Every name known so far, learned now; none kept while it is off.
+    state.meeting.masker = Arc::default();
+    if state.cfg.meeting {
+        for n in state.data.names.values() {
+            state.meeting.learn(n);
+        }
+    }
     let l = state.lang();
     state.flash = Some(Flash::Info(if state.cfg.meeting {
         l.t(

@@ -1342,7 +1342,7 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
     match reply {
         Reply::Names(rows) => {
             for r in rows {
-                state.meeting.learn(&r);
+                super::meeting::learn(state, &r);
                 state.data.names.insert(r.id, r);
             }
             vec![]
@@ -1794,7 +1794,7 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
     let reader = crate::model::Reader::owner(&state.cfg.user);
     for r in &records {
         if let Some(n) = super::worker::name_row(r) {
-            state.meeting.learn(&n);
+            super::meeting::learn(state, &n);
             state.data.names.insert(n.id, n);
         }
         let names = &state.data.names;

@@ -48,8 +48,16 @@ pub struct Masker {
 #[derive(Clone, Debug)]
 struct Pattern {
     replacement: Option<String>,
-    /// Whose name it is part of (a revealed person's name shows).
-    owners: Vec<Id>,
+    /// Whose name it is part of, when it is one person's only: a revealed
+    /// person's name shows, but not a surname others share.
+    owner: Owner,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Owner {
+    Nobody,
+    One(Id),
+    Several,
 }
 
 impl Masker {
@@ -71,9 +79,11 @@ impl Masker {
                 // A client's name is masked even if it is also someone
                 // else's: privacy first.
                 p.replacement = Some(replacement);
-                if !p.owners.contains(&id) {
-                    p.owners.push(id);
-                }
+                p.owner = match p.owner {
+                    Owner::Nobody => Owner::One(id),
+                    Owner::One(o) if o == id => Owner::One(id),
+                    _ => Owner::Several,
+                };
             }
         } else {
             for form in whole_forms(name) {
@@ -89,7 +99,7 @@ impl Masker {
         }
         self.patterns.entry(key).or_insert(Pattern {
             replacement: None,
-            owners: Vec::new(),
+            owner: Owner::Nobody,
         })
     }
 
@@ -118,8 +128,8 @@ impl Masker {
             });
             match found {
                 Some((end, p)) => {
-                    let hidden = p.owners.iter().any(|o| Some(*o) != shown);
-                    if let (Some(r), true) = (&p.replacement, hidden) {
+                    let revealed = shown.is_some_and(|s| p.owner == Owner::One(s));
+                    if let (Some(r), false) = (&p.replacement, revealed) {
                         out.push_str(&text[copied..at]);
                         out.push_str(r);
                         copied = end;
@@ -155,42 +165,42 @@ fn on_word_edges(text: &str, start: usize, end: usize) -> bool {
 /// name (with and without its pseudonym marker and spaces), each word of
 /// it, and the same for the reading, in kana and in romaji.
 fn name_patterns(name: &str, reading: Option<&str>) -> Vec<(String, String)> {
-    let whole = initials(name, reading);
     let core = core_name(name);
     let reading = reading.map(str::trim).filter(|r| !r.is_empty());
     let name_words = words(&core);
     let reading_words = reading.map(words).unwrap_or_default();
+    // Each word as said (its reading when there is one), in romaji once:
+    // romanising is most of the work, and a big store has many names.
+    let said = if reading.is_some() { &reading_words } else { &name_words };
+    let latin: Vec<String> = said.iter().map(|w| capital(&spoken(&fold(w)))).collect();
+    let initial = |i: usize| match latin[i].chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => format!("{c}."),
+        _ => format!("{}.", said[i].chars().next().unwrap_or('…')),
+    };
+    let whole: String = (0..said.len().min(3)).map(initial).collect();
     let mut out = Vec::new();
-    let mut whole_forms = whole_forms(name);
+    let mut forms = whole_forms(name);
     if let Some(r) = reading {
-        whole_forms.push(r.to_string());
-        whole_forms.push(r.replace(' ', ""));
-        let latin = reading_words
-            .iter()
-            .map(|w| capital(&spoken(&fold(w))))
-            .collect::<Vec<_>>();
-        whole_forms.push(latin.join(" "));
-        whole_forms.push(latin.iter().rev().cloned().collect::<Vec<_>>().join(" "));
+        forms.push(r.to_string());
+        forms.push(r.replace(' ', ""));
+        forms.push(latin.join(" "));
+        forms.push(latin.iter().rev().cloned().collect::<Vec<_>>().join(" "));
     }
-    for form in whole_forms {
+    for form in forms {
         if form.chars().count() >= 2 {
             out.push((form, whole.clone()));
         }
     }
-    // A word's initial comes from its reading when the words line up.
-    let aligned = reading_words.len() == name_words.len();
-    for (i, word) in name_words.iter().enumerate() {
-        let said = if aligned { reading_words[i] } else { word };
-        let initial = initials(said, None);
-        if word_worth_masking(word) {
-            out.push((word.to_string(), initial.clone()));
+    // A name's words take their reading's initials when the words line up.
+    let aligned = said.len() == name_words.len();
+    for (i, said_word) in said.iter().enumerate() {
+        let initial = initial(i);
+        if aligned {
+            out.extend(word_forms(name_words[i], &initial));
         }
-        if aligned && word_worth_masking(said) {
-            out.push((said.to_string(), initial.clone()));
-        }
-        let latin = capital(&spoken(&fold(said)));
-        if latin.is_ascii() && latin.len() >= 3 {
-            out.push((latin, initial));
+        out.extend(word_forms(said_word, &initial));
+        if latin[i].is_ascii() && latin[i].len() >= 3 {
+            out.push((latin[i].clone(), initial));
         }
     }
     out
@@ -218,15 +228,17 @@ fn words(s: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Long enough to be a name rather than a common character: two or more
-/// characters, or one kanji (林, 森).
-fn word_worth_masking(word: &str) -> bool {
-    let mut chars = word.chars();
-    match (chars.next(), chars.next()) {
-        (Some(_), Some(_)) => true,
-        (Some(c), None) => matches!(c, '\u{4E00}'..='\u{9FFF}'),
-        _ => false,
+/// How a name made of one word is written: on its own when it is long
+/// enough not to be a common character; a one-character name (林, 健)
+/// only with a form of address after it, or `健康` would lose its `健`.
+fn word_forms(word: &str, initial: &str) -> Vec<(String, String)> {
+    if word.chars().count() >= 2 {
+        return vec![(word.to_string(), initial.to_string())];
     }
+    ["さん", "様", "さま", "氏", "くん", "君", "ちゃん"]
+        .iter()
+        .map(|suffix| (format!("{word}{suffix}"), format!("{initial}{suffix}")))
+        .collect()
 }
 
 fn capital(s: &str) -> String {
@@ -325,6 +337,14 @@ mod tests {
             m.mask("森田 さとみ（仮名）", Some(client.id)),
             "森田 さとみ（仮名）"
         );
+    }
+
+    #[test]
+    fn a_one_character_name_is_masked_only_as_a_name() {
+        let client = person("島袋 健（仮名）", Some("シマブクロ ケン"), &[Role::Client]);
+        let m = masker(std::slice::from_ref(&client));
+        assert_eq!(m.mask("熊本県 健康福祉部", None), "熊本県 健康福祉部");
+        assert_eq!(m.mask("健さんと面談、島袋健", None), "K.さんと面談、S.K.");
     }
 
     #[test]
