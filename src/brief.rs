@@ -66,6 +66,9 @@ impl BriefRequest {
 /// A brief: a title, then sections of lines.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Brief {
+    /// The case it is about; `None`: an agenda.
+    #[serde(default)]
+    pub case: Option<Id>,
     pub title: String,
     /// A line under the title (the day, the window, the rules applied).
     pub subtitle: String,
@@ -522,6 +525,7 @@ fn agenda(
     // supporters' own records once that issue has landed.
 
     Ok(Brief {
+        case: None,
         title: match l {
             Lang::En => format!("Brief for {today}"),
             Lang::Ja => format!("{today} のブリーフィング"),
@@ -808,6 +812,7 @@ fn case_brief(
     ));
 
     Ok(Brief {
+        case: Some(c.id),
         title: format!("{} {}", c.id, typed(&c.title)),
         subtitle: match l {
             Lang::En => format!(
@@ -831,6 +836,7 @@ mod tests {
 
     fn brief() -> Brief {
         Brief {
+            case: None,
             title: "Brief".into(),
             subtitle: "today".into(),
             sections: vec![Section {

@@ -557,3 +557,34 @@ fn triad_brief_through_the_real_binary_beside_an_open_connection() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn turning_meeting_mode_on_makes_the_brief_again_so_a_copy_holds_initials() {
+    let demo = tui::demo_store();
+    let cases: Vec<Case> = demo.store.all().unwrap();
+    let sendai = cases
+        .iter()
+        .find(|c| c.title.contains("仙台ポリオ"))
+        .unwrap();
+    let client: Person = demo.store.get_as(sendai.client.unwrap()).unwrap().unwrap();
+    let mut app = tui::app(&demo, Lang::En, 80, 24);
+    app.press("<C-p>");
+    app.type_text(&sendai.id.to_string());
+    app.press("<CR>");
+    app.press("b");
+    assert!(shown_brief(&app).to_text().contains(&client.name));
+    app.press("gm");
+    let brief = shown_brief(&app);
+    assert!(
+        !brief.to_text().contains(&client.name),
+        "{}",
+        brief.to_text()
+    );
+    app.press("Y");
+    let copied = osc52_payload(app.clipboard.last().unwrap());
+    assert!(!copied.contains(&client.name), "{copied}");
+    assert!(copied.contains(&client.meeting_name()), "{copied}");
+    // And back: the names again.
+    app.press("gm");
+    assert!(shown_brief(&app).to_text().contains(&client.name));
+}

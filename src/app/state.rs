@@ -221,6 +221,8 @@ pub struct BriefScreen {
     pub error: Option<String>,
     /// The selected line of `Brief::text_lines`.
     pub scroll: Scroll,
+    /// Made under meeting mode's rules (asked again when the mode changes).
+    pub meeting: bool,
 }
 
 impl BriefScreen {

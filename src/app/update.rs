@@ -296,7 +296,11 @@ fn normal(state: &mut State, action: Action) -> Effects {
         Action::NewAffiliation => return open_form(state, FormKind::NewAffiliation),
         Action::Brief => return open_brief(state),
         Action::CopyId => return copy_id(state),
-        Action::ToggleMeeting => return super::meeting::toggle(state),
+        Action::ToggleMeeting => {
+            let mut fx = super::meeting::toggle(state);
+            fx.extend(rebrief(state));
+            return fx;
+        }
         // An edit form shows what it edits in full: not on a projector.
         Action::Edit if state.cfg.meeting => {
             state.flash = Some(Flash::Info(
@@ -772,8 +776,27 @@ fn open_brief(state: &mut State) -> Effects {
         brief: None,
         error: None,
         scroll: Scroll::default(),
+        meeting: state.cfg.meeting,
     }));
     vec![ask_brief(state, case)]
+}
+
+/// Meeting mode changed: every brief on the stack made under the other
+/// rules is made again, so what is copied or saved follows the mode.
+fn rebrief(state: &mut State) -> Effects {
+    let meeting = state.cfg.meeting;
+    let mut again = Vec::new();
+    for s in &mut state.stack {
+        if let Screen::Brief(b) = s
+            && b.meeting != meeting
+        {
+            b.brief = None;
+            b.error = None;
+            b.meeting = meeting;
+            again.push(b.case);
+        }
+    }
+    again.into_iter().map(|c| ask_brief(state, c)).collect()
 }
 
 /// The brief of `case` (or today's) as this session asks for it: the
@@ -1511,9 +1534,16 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
         }
         Reply::Brief(r) => {
             let lang = state.lang();
-            // The brief screen still waiting for it, topmost first.
+            // The brief screen waiting for it (of its case), topmost first.
+            let case = r.as_ref().ok().map(|b| b.case);
             let waiting = state.stack.iter_mut().rev().find_map(|s| match s {
-                Screen::Brief(b) if b.brief.is_none() && b.error.is_none() => Some(b),
+                Screen::Brief(b)
+                    if b.brief.is_none()
+                        && b.error.is_none()
+                        && case.is_none_or(|c| c == b.case) =>
+                {
+                    Some(b)
+                }
                 _ => None,
             });
             if let Some(b) = waiting {

@@ -171,7 +171,11 @@ fn name_patterns(name: &str, reading: Option<&str>) -> Vec<(String, String)> {
     let reading_words = reading.map(words).unwrap_or_default();
     // Each word as said (its reading when there is one), in romaji once:
     // romanising is most of the work, and a big store has many names.
-    let said = if reading.is_some() { &reading_words } else { &name_words };
+    let said = if reading.is_some() {
+        &reading_words
+    } else {
+        &name_words
+    };
     let latin: Vec<String> = said.iter().map(|w| capital(&spoken(&fold(w)))).collect();
     let initial = |i: usize| match latin[i].chars().next() {
         Some(c) if c.is_ascii_alphabetic() => format!("{c}."),
