@@ -202,6 +202,28 @@ fn a_revealed_name_shows_for_a_moment_and_the_reveal_is_logged() {
 }
 
 #[test]
+fn a_revealed_name_shows_in_the_message_where_its_row_is_cut_short() {
+    let demo = tui::demo_store();
+    let case = kumamoto(&demo);
+    let mut app = meeting_app(&demo, Lang::Ja, 80, 24);
+    app.press("gc");
+    let row = match app.state.screen() {
+        Screen::Cases(l) => l.page.rows.iter().position(|r| r.id == case.id).unwrap(),
+        _ => panic!("not on the case list"),
+    };
+    app.press("gg");
+    for _ in 0..row {
+        app.press("j");
+    }
+    app.press("v");
+    let shown = app.screen();
+    let last = shown.lines().last().unwrap_or_default().to_string();
+    assert!(last.contains("森田 さとみ"), "{shown}");
+    app.act(Action::Tick(Instant::now() + Duration::from_secs(6)));
+    assert!(!app.screen().contains("森田"), "{}", app.screen());
+}
+
+#[test]
 fn a_revealed_note_shows_its_text_only_for_a_moment() {
     let demo = tui::demo_store();
     let notes: Vec<triad::model::TrustNote> = demo.store.all().expect("notes");

@@ -99,35 +99,36 @@ pub fn toggle(state: &mut State) -> Vec<super::effect::Effect> {
 /// contact. The server logs the reveal (the item's kind, never the item).
 pub fn reveal(state: &mut State, now: Instant) -> Vec<super::effect::Effect> {
     let l = state.lang();
-    if !state.cfg.meeting {
-        state.flash = Some(Flash::Info(
-            l.t(
-                "Nothing is hidden: meeting mode is off.",
-                "会議モードではないため、隠れている項目はありません。",
-            )
-            .into(),
-        ));
-        return vec![];
-    }
-    let Some((entity, item)) = target(state) else {
-        state.flash = Some(Flash::Info(
-            l.t(
-                "Nothing hidden is selected here.",
-                "ここで選択中の項目に、隠れているものはありません。",
-            )
-            .into(),
-        ));
-        return vec![];
+    let found = if state.cfg.meeting {
+        target(state).ok_or(l.t(
+            "Nothing hidden is selected here.",
+            "ここで選択中の項目に、隠れているものはありません。",
+        ))
+    } else {
+        Err(l.t(
+            "Nothing is hidden: meeting mode is off.",
+            "会議モードではないため、隠れている項目はありません。",
+        ))
+    };
+    let (entity, item) = match found {
+        Ok(found) => found,
+        Err(why) => {
+            state.flash = Some(Flash::Info(why.into()));
+            return vec![];
+        }
     };
     state.meeting.revealed = Some((entity, now + REVEAL_FOR));
-    state.flash = Some(Flash::Info(format!(
-        "{} {}",
-        l.t(
-            "Shown for 5 seconds (logged):",
-            "5秒間表示（記録されます）："
-        ),
-        entity
-    )));
+    // The name itself goes in the message too, so it shows even where its
+    // row is cut short; the message is masked again when the time is up.
+    let name = match item {
+        "name" => state.name(entity),
+        _ => String::new(),
+    };
+    let said = l.t(
+        "Shown for 5 seconds (logged):",
+        "5秒間表示（記録されます）：",
+    );
+    state.flash = Some(Flash::Info(format!("{said} {entity} {name}")));
     vec![
         StoreEffect::Reveal {
             entity,

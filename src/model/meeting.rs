@@ -165,30 +165,20 @@ fn on_word_edges(text: &str, start: usize, end: usize) -> bool {
 /// name (with and without its pseudonym marker and spaces), each word of
 /// it, and the same for the reading, in kana and in romaji.
 fn name_patterns(name: &str, reading: Option<&str>) -> Vec<(String, String)> {
-    let core = core_name(name);
     let reading = reading.map(str::trim).filter(|r| !r.is_empty());
+    let core = core_name(name);
     let name_words = words(&core);
-    let reading_words = reading.map(words).unwrap_or_default();
-    // Each word as said (its reading when there is one), in romaji once:
-    // romanising is most of the work, and a big store has many names.
-    let said = if reading.is_some() {
-        &reading_words
-    } else {
-        &name_words
-    };
-    let latin: Vec<String> = said.iter().map(|w| capital(&spoken(&fold(w)))).collect();
-    let initial = |i: usize| match latin[i].chars().next() {
-        Some(c) if c.is_ascii_alphabetic() => format!("{c}."),
-        _ => format!("{}.", said[i].chars().next().unwrap_or('…')),
-    };
-    let whole: String = (0..said.len().min(3)).map(initial).collect();
+    // Romanising is most of the work (a big store has many names): once.
+    let said = said_words(name, reading);
+    let whole = initials_of(&said);
     let mut out = Vec::new();
     let mut forms = whole_forms(name);
     if let Some(r) = reading {
         forms.push(r.to_string());
         forms.push(r.replace(' ', ""));
+        let latin: Vec<&str> = said.iter().map(|(_, l)| l.as_str()).collect();
         forms.push(latin.join(" "));
-        forms.push(latin.iter().rev().cloned().collect::<Vec<_>>().join(" "));
+        forms.push(latin.iter().rev().copied().collect::<Vec<_>>().join(" "));
     }
     for form in forms {
         if form.chars().count() >= 2 {
@@ -197,14 +187,14 @@ fn name_patterns(name: &str, reading: Option<&str>) -> Vec<(String, String)> {
     }
     // A name's words take their reading's initials when the words line up.
     let aligned = said.len() == name_words.len();
-    for (i, said_word) in said.iter().enumerate() {
-        let initial = initial(i);
+    for (i, (said_word, latin)) in said.iter().enumerate() {
+        let initial = initial(said_word, latin);
         if aligned {
             out.extend(word_forms(name_words[i], &initial));
         }
         out.extend(word_forms(said_word, &initial));
-        if latin[i].is_ascii() && latin[i].len() >= 3 {
-            out.push((latin[i].clone(), initial));
+        if latin.is_ascii() && latin.len() >= 3 {
+            out.push((latin.clone(), initial));
         }
     }
     out
@@ -258,28 +248,38 @@ fn capital(s: &str) -> String {
 /// away its first character; without one, the first letter of each word
 /// (romanised when it is kana). Nothing of the name beyond that is kept.
 pub fn initials(name: &str, reading: Option<&str>) -> String {
-    let source = reading.filter(|r| !r.trim().is_empty()).unwrap_or(name);
-    let mut out = String::new();
-    for word in source
-        .split(|c: char| c.is_whitespace() || matches!(c, '・' | '･' | '（' | '('))
-        .filter(|w| !w.is_empty())
+    initials_of(&said_words(name, reading))
+}
+
+fn initials_of(said: &[(&str, String)]) -> String {
+    let out: String = said
+        .iter()
         .take(3)
-    {
-        // A pseudonym marker such as （仮名） is not part of the name.
-        if word.ends_with('）') || word.ends_with(')') {
-            continue;
-        }
-        let first = spoken(&fold(word))
-            .chars()
-            .next()
-            .or_else(|| word.chars().next())
-            .map(|c| c.to_uppercase().collect::<String>());
-        if let Some(c) = first {
-            out.push_str(&c);
-            out.push('.');
-        }
-    }
+        .map(|(w, latin)| initial(w, latin))
+        .collect();
     if out.is_empty() { "…".into() } else { out }
+}
+
+/// The words of a name as it is said (its reading when there is one, else
+/// the name without its pseudonym marker), each with its romaji.
+fn said_words<'a>(name: &'a str, reading: Option<&'a str>) -> Vec<(&'a str, String)> {
+    let source = match reading.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) => r,
+        None => name.split(['（', '(']).next().unwrap_or(name),
+    };
+    words(source)
+        .into_iter()
+        .map(|w| (w, capital(&spoken(&fold(w)))))
+        .collect()
+}
+
+/// `M.` for a word said `Morita`; a word that has no romaji (kanji with no
+/// reading) gives its first character.
+fn initial(word: &str, latin: &str) -> String {
+    match latin.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => format!("{c}."),
+        _ => format!("{}.", word.chars().next().unwrap_or('…')),
+    }
 }
 
 #[cfg(test)]
@@ -311,10 +311,6 @@ mod tests {
         assert_eq!(initials("森田 さとみ（仮名）", None), "森.S.");
     }
 
-    fn masker(people: &[Person]) -> Masker {
-        Masker::new(people)
-    }
-
     #[test]
     fn a_name_is_masked_whole_in_parts_and_in_its_reading() {
         let client = person(
@@ -322,7 +318,7 @@ mod tests {
             Some("モリタ サトミ"),
             &[Role::Client],
         );
-        let m = masker(std::slice::from_ref(&client));
+        let m = Masker::new(std::slice::from_ref(&client));
         assert_eq!(m.mask("相談者 森田 さとみ（仮名）", None), "相談者 M.S.");
         assert_eq!(
             m.mask("熊本 乳がん（森田さん）", None),
@@ -346,7 +342,7 @@ mod tests {
     #[test]
     fn a_one_character_name_is_masked_only_as_a_name() {
         let client = person("島袋 健（仮名）", Some("シマブクロ ケン"), &[Role::Client]);
-        let m = masker(std::slice::from_ref(&client));
+        let m = Masker::new(std::slice::from_ref(&client));
         assert_eq!(m.mask("熊本県 健康福祉部", None), "熊本県 健康福祉部");
         assert_eq!(m.mask("健さんと面談、島袋健", None), "K.さんと面談、S.K.");
     }
@@ -356,7 +352,7 @@ mod tests {
         let client = person("佐藤 花子（仮名）", Some("サトウ ハナコ"), &[Role::Client]);
         let mut doctor = person("佐藤 太郎", Some("サトウ タロウ"), &[Role::Physician]);
         doctor.id = Id::new(crate::model::Kind::Person, 9);
-        let m = masker(&[client, doctor]);
+        let m = Masker::new(&[client, doctor]);
         assert_eq!(
             m.mask("主治医 佐藤 太郎、相談者（佐藤さん）", None),
             "主治医 佐藤 太郎、相談者（S.さん）"
@@ -366,7 +362,7 @@ mod tests {
     #[test]
     fn only_clients_and_family_go_into_the_masker() {
         let doctor = person("山田 太郎", Some("ヤマダ タロウ"), &[Role::Physician]);
-        let m = masker(std::slice::from_ref(&doctor));
+        let m = Masker::new(std::slice::from_ref(&doctor));
         assert!(m.is_empty());
         assert_eq!(m.mask("山田 太郎", None), "山田 太郎");
     }
@@ -385,7 +381,7 @@ mod tests {
         );
         a.id = Id::new(crate::model::Kind::Person, 1);
         b.id = Id::new(crate::model::Kind::Person, 2);
-        let m = masker(&[a.clone(), b]);
+        let m = Masker::new(&[a.clone(), b]);
         assert_eq!(m.mask("福田さん", Some(a.id)), "F.さん");
         assert_eq!(m.mask("福田 健一", Some(a.id)), "福田 健一");
         assert_eq!(m.mask("幸恵", Some(a.id)), "Y.");
