@@ -212,7 +212,11 @@ impl<'a> Names<'a> {
     fn of(&self, id: Id) -> String {
         match self.store.get(id) {
             Ok(Some(Record::Person(p))) if self.meeting => one_line(&p.meeting_name()),
-            Ok(Some(Record::Case(c))) => self.text(&c.title, self.masker(&c).as_deref()),
+            // A title that cannot be masked is not shown.
+            Ok(Some(Record::Case(c))) => match self.masker(&c) {
+                Ok(m) => self.text(&c.title, m.as_deref()),
+                Err(_) => c.id.to_string(),
+            },
             Ok(Some(r)) => one_line(&r.label()),
             _ => id.to_string(),
         }
@@ -225,24 +229,27 @@ impl<'a> Names<'a> {
 
     /// Meeting mode: the masker of a case's clients and family members
     /// (its client, its parties, the clients of its consents).
-    fn masker(&self, c: &Case) -> Option<std::rc::Rc<Masker>> {
+    fn masker(&self, c: &Case) -> Result<Option<std::rc::Rc<Masker>>, StoreError> {
         if !self.meeting {
-            return None;
+            return Ok(None);
         }
         if let Some(m) = self.maskers.borrow().get(&c.id) {
-            return Some(m.clone());
+            return Ok(Some(m.clone()));
         }
-        let consents: Vec<Consent> = self.store.referring(c.id).unwrap_or_default();
-        let people: Vec<crate::model::Person> = c
+        let consents: Vec<Consent> = self.store.referring(c.id)?;
+        let mut people: Vec<crate::model::Person> = Vec::new();
+        for id in c
             .client
             .into_iter()
             .chain(c.parties.iter().map(|p| p.party))
             .chain(consents.iter().map(|k| k.client))
-            .filter_map(|id| self.store.get_as(id).ok().flatten())
-            .collect();
+            .filter(|id| id.kind == Kind::Person)
+        {
+            people.extend(self.store.get_as(id)?);
+        }
         let m = std::rc::Rc::new(Masker::new(&people));
         self.maskers.borrow_mut().insert(c.id, m.clone());
-        Some(m)
+        Ok(Some(m))
     }
 
     /// Text a person typed, on one line, masked by `masker` if any.
@@ -413,7 +420,11 @@ fn agenda(
             Some(c) => store.get_as::<Case>(c)?,
             None => None,
         };
-        let masker = case.as_ref().and_then(|c| names.masker(c));
+        let masker = case
+            .as_ref()
+            .map(|c| names.masker(c))
+            .transpose()?
+            .flatten();
         let mut text = format!(
             "{} {}: {}",
             event.date,
@@ -561,7 +572,7 @@ fn case_brief(
     let c: Case = store.get_as(id)?.ok_or(StoreError::NotFound(id))?;
     let l = ask.lang;
     let names = Names::new(store, ask.meeting);
-    let masker = names.masker(&c);
+    let masker = names.masker(&c)?;
     let masker = masker.as_deref();
     let typed = |t: &str| names.text(t, masker);
     let mut sections = Vec::new();
