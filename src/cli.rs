@@ -112,6 +112,7 @@ pub enum Command {
         /// Meeting mode: clients and family by initials, shared notes only
         #[arg(long)]
         meeting: bool,
+        /// Plain text lines, or Markdown (headings and lists) for minutes
         #[arg(long, value_enum, default_value_t = BriefFormat::Txt)]
         format: BriefFormat,
         /// Language [default: the config, else $LANG]
