@@ -23,8 +23,9 @@ use crate::store::{Scope, Store, StoreError, StoreExt};
 
 /// How far back "changed since" looks when the reader has made no brief yet.
 pub const FIRST_SINCE_DAYS: u64 = 7;
-/// How many cases "changed since" lists; the rest are counted.
-pub const CHANGED_MAX: usize = 50;
+/// How many lines an agenda's section lists; the rest are counted (a big
+/// store can hold thousands of overdue follow-ups).
+pub const SECTION_MAX: usize = 200;
 /// How many of a case's latest shared notes its brief shows.
 pub const NOTES_MAX: usize = 5;
 
@@ -292,6 +293,19 @@ fn section(heading: String, mut lines: Vec<BriefLine>, l: Lang) -> Section {
     Section { heading, lines }
 }
 
+/// A section's lines (at most [`SECTION_MAX`] of `total`), then how many
+/// more there are.
+fn more(total: usize, mut lines: Vec<BriefLine>, l: Lang) -> Vec<BriefLine> {
+    if total > lines.len() {
+        let n = total - lines.len();
+        lines.push(BriefLine::note(match l {
+            Lang::En => format!("and {n} more"),
+            Lang::Ja => format!("ほか{n}件"),
+        }));
+    }
+    lines
+}
+
 fn days_word(l: Lang, n: i64) -> String {
     match l {
         Lang::En if n == 1 => "1 day".into(),
@@ -346,11 +360,15 @@ fn agenda(
     let mut sections = Vec::new();
 
     // Follow-ups due by the window's end, the most overdue first.
-    let follow_ups = lists
+    let due_by: Vec<_> = lists
         .referrals
         .iter()
         .filter_map(|r| r.follow_up.map(|f| (r, f)))
-        .map(|(r, f)| {
+        .collect();
+    let follow_ups = due_by
+        .iter()
+        .take(SECTION_MAX)
+        .map(|&(r, f)| {
             BriefLine::of(
                 r.id,
                 format!(
@@ -368,7 +386,7 @@ fn agenda(
             Lang::En => format!("Follow-ups overdue and due by {until}"),
             Lang::Ja => format!("確認予定（期限切れ・{until}まで）"),
         },
-        follow_ups,
+        more(due_by.len(), follow_ups, l),
         l,
     ));
 
@@ -380,9 +398,11 @@ fn agenda(
         .filter(|r| r.sent_on.is_some_and(waited))
         .collect();
     unanswered.sort_by_key(|r| (r.sent_on, r.id));
+    let waiting = unanswered.len();
     let unanswered = unanswered
         .into_iter()
         .filter_map(|r| r.sent_on.map(|s| (r, s)))
+        .take(SECTION_MAX)
         .map(|(r, sent)| {
             BriefLine::of(
                 r.id,
@@ -405,13 +425,13 @@ fn agenda(
             ),
             Lang::Ja => format!("送付後{}日以上返事のない紹介", ask.unanswered_days),
         },
-        unanswered,
+        more(waiting, unanswered, l),
         l,
     ));
 
     // Events in the window, with who takes part.
     let mut events = Vec::new();
-    for e in &lists.events {
+    for e in lists.events.iter().take(SECTION_MAX) {
         let Some(event) = store.get_as::<Event>(e.id)? else {
             continue;
         };
@@ -449,7 +469,7 @@ fn agenda(
             Lang::En => format!("Events from {today} to {until}"),
             Lang::Ja => format!("行事（{today}〜{until}）"),
         },
-        events,
+        more(lists.events.len(), events, l),
         l,
     ));
 
@@ -457,6 +477,7 @@ fn agenda(
     let consents = lists
         .consents
         .iter()
+        .take(SECTION_MAX)
         .map(|c| {
             let what = match (c.withdrawn_on, c.expires_on) {
                 (Some(w), _) if !c.open_referrals.is_empty() => {
@@ -488,15 +509,15 @@ fn agenda(
             "期限が近い・撤回された同意",
         )
         .to_string(),
-        consents,
+        more(lists.consents.len(), consents, l),
         l,
     ));
 
     // Cases changed since the last brief (or the day asked for).
     let changed = with_summaries(at.cases, store, |s| s.changed_since(since, scope))?;
-    let mut lines: Vec<BriefLine> = changed
+    let lines: Vec<BriefLine> = changed
         .iter()
-        .take(CHANGED_MAX)
+        .take(SECTION_MAX)
         .map(|c| {
             BriefLine::of(
                 c.id,
@@ -517,18 +538,12 @@ fn agenda(
             )
         })
         .collect();
-    if changed.len() > CHANGED_MAX {
-        lines.push(BriefLine::note(match l {
-            Lang::En => format!("and {} more", changed.len() - CHANGED_MAX),
-            Lang::Ja => format!("ほか{}件", changed.len() - CHANGED_MAX),
-        }));
-    }
     sections.push(section(
         match l {
             Lang::En => format!("Cases changed since {since}"),
             Lang::Ja => format!("{since}以降に更新されたケース"),
         },
-        lines,
+        more(changed.len(), lines, l),
         l,
     ));
 
@@ -884,6 +899,23 @@ mod tests {
     #[test]
     fn one_line_flattens_and_escapes() {
         assert_eq!(one_line("a\nb\u{202E}c"), "a b\\u{202E}c");
+    }
+
+    #[test]
+    fn a_long_section_counts_what_it_leaves_out() {
+        let line = |n| BriefLine::of(Id::new(Kind::Referral, n), String::new());
+        let lines: Vec<BriefLine> = (1..=SECTION_MAX as u64).map(line).collect();
+        let shown = more(SECTION_MAX + 5, lines.clone(), Lang::En);
+        assert_eq!(shown.len(), SECTION_MAX + 1);
+        assert_eq!(shown.last().unwrap().text, "and 5 more");
+        assert_eq!(
+            more(SECTION_MAX + 5, lines.clone(), Lang::Ja)
+                .last()
+                .unwrap()
+                .text,
+            "ほか5件"
+        );
+        assert_eq!(more(SECTION_MAX, lines, Lang::En).len(), SECTION_MAX);
     }
 
     #[test]
