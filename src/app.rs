@@ -14,6 +14,7 @@ pub mod headless;
 pub mod input;
 pub mod link;
 pub mod meeting;
+pub mod output;
 pub mod run;
 pub mod state;
 pub mod term;

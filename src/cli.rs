@@ -58,6 +58,12 @@ pub enum Format {
     Md,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BriefFormat {
+    Md,
+    Txt,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Load the seven scenarios (and N synthetic cases) into the store
@@ -117,6 +123,27 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Md)]
         format: Format,
         /// Output file [default: standard output]
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+    /// The agenda of the days ahead, or one page of a case (--case), for a meeting
+    Brief {
+        /// One case's page instead of the agenda (e.g. C-0007)
+        #[arg(long, value_name = "ID")]
+        case: Option<Id>,
+        /// The agenda covers today and this many days after it
+        #[arg(long, default_value_t = 7, value_name = "N")]
+        days: u32,
+        /// List cases changed on or after this day (YYYY-MM-DD) [default: your last brief]
+        #[arg(long, value_name = "DATE")]
+        since: Option<crate::model::Date>,
+        /// Meeting mode: clients and family by initials, shared notes only
+        #[arg(long)]
+        meeting: bool,
+        /// Plain text lines, or Markdown (headings and lists) for minutes
+        #[arg(long, value_enum, default_value_t = BriefFormat::Txt)]
+        format: BriefFormat,
+        /// Write it to this file (readable by you only) [default: standard output]
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
     },
@@ -333,6 +360,29 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
                 format,
                 out.as_deref(),
                 crate::app::config::ui_lang(cli.lang)?,
+            )
+        }
+        Some(Command::Brief {
+            case,
+            days,
+            since,
+            meeting,
+            format,
+            ref out,
+        }) => {
+            let request = crate::brief::BriefRequest {
+                case,
+                days,
+                since,
+                meeting: meeting || cli.meeting,
+                unanswered_days: unanswered_days()?,
+                lang: crate::app::config::ui_lang(cli.lang)?,
+            };
+            brief(
+                &mut connect(&target(&cli, true)?)?,
+                request,
+                format,
+                out.as_deref(),
             )
         }
         Some(Command::Check) => check(&mut connect(&target(&cli, true)?)?),
@@ -641,6 +691,55 @@ fn export(
         },
     }
     log_export(client, case, format, out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The config's `unanswered_days`, as the dashboard uses it.
+fn unanswered_days() -> Result<u32, String> {
+    let cfg = match crate::app::config::config_path() {
+        Some(p) => crate::app::config::load(&p)?,
+        None => crate::app::config::UserConfig::default(),
+    };
+    Ok(cfg
+        .unanswered_days
+        .unwrap_or(crate::app::state::UNANSWERED_DAYS))
+}
+
+/// `triad brief`: made by the server (so it works beside an open TUI),
+/// printed or written here.
+fn brief(
+    client: &mut Client,
+    request: crate::brief::BriefRequest,
+    format: BriefFormat,
+    out: Option<&Path>,
+) -> Result<ExitCode, String> {
+    if let Some(c) = request.case
+        && c.kind != Kind::Case
+    {
+        return Err(format!("--case takes a case id like C-0007, not {c}"));
+    }
+    let mut made = None;
+    for part in ask(client, Ask::Brief { request })? {
+        if let Part::Brief { brief } = part {
+            made = Some(brief);
+        }
+    }
+    let brief = made.ok_or("the server sent no brief; try again")?;
+    let text = match format {
+        BriefFormat::Md => brief.to_markdown(),
+        BriefFormat::Txt => brief.to_text(),
+    };
+    match out {
+        Some(path) => {
+            exchange::write_private(path, text.as_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!("wrote {}", escape(&path.display().to_string()));
+        }
+        None => match std::io::stdout().write_all(text.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.map_err(|e| format!("cannot write the brief: {e}"))?,
+        },
+    }
     Ok(ExitCode::SUCCESS)
 }
 

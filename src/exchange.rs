@@ -16,7 +16,7 @@ use crate::store::{SCHEMA_VERSION, Scope, Store, StoreError, StoreExt};
 pub(crate) use csv_out::cell as csv_cell;
 pub use csv_out::write_csv;
 pub use markdown::case_report;
-pub(crate) use markdown::user as md_text;
+pub(crate) use markdown::{relationships as case_relationships, user as md_text};
 
 const FORMAT: &str = "triad-export";
 
@@ -187,6 +187,8 @@ pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
+    // The rename itself reaches the disk before we say it is written.
+    std::fs::File::open(dir)?.sync_all()?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //! workers (store, search) → actions back; `ui::draw` renders `State` purely.
 
 pub mod app;
+pub mod brief;
 pub mod cli;
 pub mod demo;
 pub mod exchange;

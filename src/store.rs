@@ -123,6 +123,11 @@ pub trait Store: Send + Sync {
     }
     /// Who the audit trail names for this store's writes.
     fn user(&self) -> &str;
+    /// The day this store's user last made a brief of the days ahead,
+    /// before `today` (a brief's default "changed since").
+    fn last_brief(&self, today: Date) -> Result<Option<Date>>;
+    /// Remember, durably, that this store's user made a brief `today`.
+    fn mark_brief(&self, today: Date) -> Result<()>;
 }
 
 /// Request ids for one session: a random base, then counting up, so two

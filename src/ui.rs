@@ -2,6 +2,7 @@
 //! mutation, no panics: every size is clamped to the area, so a one-cell
 //! terminal gets a (tiny) "too small" screen rather than a crash.
 
+pub mod brief_view;
 pub mod case_list;
 pub mod case_view;
 pub mod dashboard;
@@ -62,6 +63,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         Screen::Party(s) => party_view::draw(state, s, body, buf),
         Screen::Record(s) => record_view::draw(state, s, body, buf),
         Screen::Reports(s) => reports::draw(state, s, body, buf),
+        Screen::Brief(s) => brief_view::draw(state, s, body, buf),
     }
     draw_footer(state, footer, buf);
     if state.help.is_some() {
@@ -169,6 +171,7 @@ pub fn page_rows(state: &State) -> usize {
             Screen::Party(s) => party_view::panel_rows(state, s, body),
             Screen::Record(_) => record_view::rows(body),
             Screen::Reports(_) => body.height,
+            Screen::Brief(_) => brief_view::rows(body),
         }
     };
     usize::from(rows)
@@ -191,6 +194,7 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
             Screen::Party(p) => p.id.to_string(),
             Screen::Record(r) => r.id.to_string(),
             Screen::Reports(_) => l.t("Reports", "集計").to_string(),
+            Screen::Brief(_) => l.t("Brief", "ブリーフィング").to_string(),
         });
     }
     let loading = &state.data.loading;
@@ -300,6 +304,7 @@ fn footer_actions(state: &State) -> Vec<(Mode, Action)> {
         Mode::Normal => match state.screen() {
             Screen::Dashboard(_) => vec![
                 n(A::Open),
+                n(A::Brief),
                 n(A::Finder),
                 n(A::Cases),
                 n(A::NewCase),
@@ -335,6 +340,14 @@ fn footer_actions(state: &State) -> Vec<(Mode, Action)> {
                 n(A::NextPanel),
                 n(A::Down),
                 n(A::Finder),
+                n(A::Help),
+                n(A::Back),
+            ],
+            Screen::Brief(_) => vec![
+                n(A::Open),
+                n(A::SaveBrief),
+                n(A::CopyBrief),
+                n(A::CopyId),
                 n(A::Help),
                 n(A::Back),
             ],
@@ -387,6 +400,10 @@ fn hint_label(state: &State, a: &Action) -> &'static str {
         Action::Edit => l.t("edit", "編集"),
         Action::NextMatch => l.t("next match", "次の候補"),
         Action::NewParty => l.t("new", "新規"),
+        Action::SaveBrief => l.t("save", "保存"),
+        Action::CopyBrief => l.t("copy all", "全体をコピー"),
+        Action::CopyId => l.t("copy id", "IDをコピー"),
+        Action::Brief => l.t("brief", "ブリーフィング"),
         _ => "",
     }
 }

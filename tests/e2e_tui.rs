@@ -725,3 +725,43 @@ fn the_editor_file_is_private_and_goes_on_sighup_and_after_a_killed_session() {
     s.send("q");
     assert!(s.wait_exit().success());
 }
+
+/// `b` then `Y` in the real TUI: the terminal receives exactly one OSC 52
+/// sequence whose payload is the brief as Markdown, the same brief
+/// `triad brief --format md` prints beside it.
+#[test]
+fn the_brief_is_copied_to_the_terminal_with_osc52() {
+    use base64::Engine;
+    let home = tempfile::tempdir().expect("home");
+    let (store, mut s) = start_on_seeded_store(home.path(), "en", 100, 30);
+    s.wait_for("Follow-ups");
+    s.send("b");
+    s.wait_for("Brief for");
+    s.send("Y");
+    s.wait_for("Copied the brief");
+    let raw = s.raw.lock().map(|r| r.clone()).unwrap_or_default();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let start = raw.find("\x1b]52;c;").expect("an OSC 52 sequence");
+    assert_eq!(raw.matches("\x1b]52;").count(), 1);
+    let body = &raw[start + "\x1b]52;c;".len()..];
+    let end = body.find('\x07').expect("ended by BEL");
+    let copied = base64::engine::general_purpose::STANDARD
+        .decode(&body[..end])
+        .expect("base64");
+    let copied = String::from_utf8(copied).expect("utf-8");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_triad"))
+        .args(["--store", &store.display().to_string(), "brief"])
+        .args(["--format", "md", "--lang", "en"])
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .output()
+        .expect("triad brief");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(copied, String::from_utf8_lossy(&out.stdout));
+    s.send("q");
+    assert!(s.wait_exit().success());
+}

@@ -477,6 +477,32 @@ fn case_report(client: &mut Client, case: Id) -> Result<String, ClientError> {
     Ok(text.expect("a report has text"))
 }
 
+/// A brief over ten years, so every case's lines are in it.
+fn brief_request(case: Option<Id>) -> triad::brief::BriefRequest {
+    triad::brief::BriefRequest {
+        case,
+        days: 3650,
+        since: Some(common::day(2000, 1, 1)),
+        meeting: false,
+        unanswered_days: 0,
+        lang: Lang::En,
+    }
+}
+
+fn brief(client: &mut Client, case: Option<Id>) -> Result<triad::brief::Brief, ClientError> {
+    let mut made = None;
+    client.ask(
+        Ask::Brief {
+            request: brief_request(case),
+        },
+        &mut |part| match part {
+            Part::Brief { brief } => made = Some(*brief),
+            other => panic!("a brief answered with {other:?}"),
+        },
+    )?;
+    Ok(made.expect("a brief"))
+}
+
 fn forbidden(result: Result<(), ClientError>, what: &str) {
     match result {
         Err(ClientError::Failed(e)) if e.code == ErrorCode::Forbidden => {
@@ -651,6 +677,50 @@ fn reads_match_the_role(fx: &Fixture, socket: &Path, role: AccessRole) {
             }
             Err(e) => assert!(!fx.sees_case(role, case), "{role:?}: report of {case}: {e}"),
         }
+        // A case's brief: only of a case the reader sees; its lines are
+        // about records they see, and only shared notes.
+        match brief(&mut c, Some(case)) {
+            Ok(b) => {
+                assert!(fx.sees_case(role, case));
+                for id in b
+                    .sections
+                    .iter()
+                    .flat_map(|s| &s.lines)
+                    .filter_map(|l| l.id)
+                {
+                    assert!(
+                        visible.contains(&id),
+                        "{role:?}: {id} in the brief of {case}"
+                    );
+                }
+                let brief_text = b.to_text();
+                for m in fx.markers.iter().filter(|m| m.case == case) {
+                    if brief_text.contains(m.word) {
+                        assert!(matches!(m.level, Level::Shared), "{role:?}: {m:?}");
+                    }
+                }
+            }
+            Err(e) => assert!(!fx.sees_case(role, case), "{role:?}: brief of {case}: {e}"),
+        }
+    }
+    // The agenda (changed since 2000: every case) names exactly the
+    // cases the reader sees.
+    let agenda = brief(&mut c, None).expect("an agenda");
+    let agenda_text = agenda.to_text();
+    for case in &fx.all_cases {
+        assert_eq!(
+            agenda_text.contains(&case.to_string()),
+            fx.sees_case(role, *case),
+            "{role:?}: {case} in\n{agenda_text}"
+        );
+    }
+    for id in agenda
+        .sections
+        .iter()
+        .flat_map(|s| &s.lines)
+        .filter_map(|l| l.id)
+    {
+        assert!(visible.contains(&id), "{role:?}: {id} in the agenda");
     }
 
     // The bytes on the socket, for every read at once.
@@ -681,6 +751,15 @@ fn reads_match_the_role(fx: &Fixture, socket: &Path, role: AccessRole) {
             case: fx.other,
             lang: Lang::En,
             meeting: false,
+        },
+        Ask::Brief {
+            request: brief_request(Some(fx.own)),
+        },
+        Ask::Brief {
+            request: brief_request(Some(fx.other)),
+        },
+        Ask::Brief {
+            request: brief_request(None),
         },
     ];
     for m in &fx.markers {

@@ -50,6 +50,11 @@ const SCREENS: &[(&str, &[&str], &str)] = &[
         "仙台ポリオの会 会員",
     ),
     ("edit_person", &["<C-p>", "@P", "i"], "K医師"),
+    ("brief", &["b"], ""),
+    ("brief_scrolled", &["b", "<C-d><C-d>"], ""),
+    ("case_brief", &["<C-p>", "@C", "b"], "仙台ポリオの会 会員"),
+    // The directory typed, so the frame does not depend on $HOME.
+    ("save_brief", &["b", "w<C-u>/srv/briefs"], ""),
 ];
 
 /// Press `keys`; `<C-p>` is followed by typing `query` and, when the next

@@ -40,6 +40,15 @@ pub enum Action {
     Quit,
     Redraw,
 
+    /// Today's brief, or the case's on a case's screen.
+    Brief,
+    /// On the brief: save it to a file.
+    SaveBrief,
+    /// On the brief: copy all of it to the clipboard (OSC 52).
+    CopyBrief,
+    /// Copy the selected line's id to the clipboard (OSC 52).
+    CopyId,
+
     // Case list.
     SortNext,
     FilterStatus,
@@ -159,6 +168,10 @@ impl Action {
         Action::Help,
         Action::Quit,
         Action::Redraw,
+        Action::Brief,
+        Action::SaveBrief,
+        Action::CopyBrief,
+        Action::CopyId,
         Action::SortNext,
         Action::FilterStatus,
         Action::FilterSector,

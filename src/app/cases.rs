@@ -261,6 +261,19 @@ impl Summaries {
         }
     }
 
+    /// The cases the reader sees that changed on `since` or after (the
+    /// case, or anything that belongs to it), newest first.
+    pub fn changed_since(&self, since: crate::model::Date, scope: &Scope) -> Vec<CaseRow> {
+        let mut rows: Vec<CaseRow> = self
+            .rows
+            .iter()
+            .filter(|c| scope.sees_case(c.id) && c.changed.date_naive() >= since)
+            .cloned()
+            .collect();
+        rows.sort_by_key(|c| (std::cmp::Reverse(c.changed), c.id));
+        rows
+    }
+
     /// The names the reader may see: every body, and the people a
     /// supporter's cases involve (everyone, for anyone else).
     pub fn names(&self, store: &dyn Store, scope: &Scope) -> Vec<NameRow> {

@@ -24,6 +24,13 @@ pub enum Effect {
     Search(SearchEffect),
     /// Edit text in `$EDITOR` on a temp file only the owner can read.
     Editor(String),
+    /// Put text on the terminal's clipboard (OSC 52).
+    Clipboard(String),
+    /// Write text to a new file readable by its owner only (`0600`).
+    SaveFile {
+        path: std::path::PathBuf,
+        text: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -57,6 +64,8 @@ pub enum StoreEffect {
     /// The case counts and newest cases again, and fresh names of these
     /// (someone changed them).
     Overview(Vec<Id>),
+    /// Today's brief, or a case's (see `crate::brief`).
+    Brief(crate::brief::BriefRequest),
     /// Meeting mode showed one hidden item of `entity` for a moment: the
     /// server logs it. `item` names the kind of item (`name`, `contact`,
     /// `note`), never the item itself.
@@ -137,4 +146,8 @@ pub enum Reply {
     },
     /// `$EDITOR` finished: the new text, or why it could not run.
     Edited(Result<String, String>),
+    /// The brief asked for, or why not.
+    Brief(Result<Box<crate::brief::Brief>, crate::model::Reason>),
+    /// A file was written (the path), or why not.
+    FileSaved(Result<String, String>),
 }

@@ -26,6 +26,8 @@ pub struct Headless {
     pub log: Vec<Effect>,
     /// The case list's summaries, as a server would hold them.
     cases: CaseCache,
+    /// What the app wrote to the terminal for its clipboard (OSC 52).
+    pub clipboard: Vec<String>,
 }
 
 impl Headless {
@@ -45,6 +47,7 @@ impl Headless {
             editor_reply: Ok(String::new()),
             log: Vec::new(),
             cases: CaseCache::default(),
+            clipboard: Vec::new(),
         };
         h.run(vec![StoreEffect::LoadAll.into()]);
         h
@@ -64,6 +67,10 @@ impl Headless {
                 match e {
                     Effect::Editor(_) => replies.push(Reply::Edited(self.editor_reply.clone())),
                     Effect::Search(e) => self.search.run(e, &mut |r| replies.push(r)),
+                    Effect::Clipboard(text) => self.clipboard.push(super::output::osc52(&text)),
+                    Effect::SaveFile { path, text } => {
+                        replies.push(Reply::FileSaved(super::output::save_text(&path, &text)));
+                    }
                     Effect::Store(e) => {
                         let today = self.state.cfg.today;
                         let scope = Scope::owner(&self.state.cfg.user);

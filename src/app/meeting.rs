@@ -214,6 +214,9 @@ fn target(state: &State) -> Option<(Id, &'static str)> {
         },
         // Figures only: nothing personal to show.
         Screen::Reports(_) => None,
+        // The server made it under meeting mode's rules: nothing hidden
+        // here can be shown.
+        Screen::Brief(_) => None,
     }
 }
 

@@ -212,6 +212,19 @@ fn event_loop<B: Backend + Write>(
                     Effect::Search(e) => {
                         let _ = search_tx.send(e);
                     }
+                    Effect::Clipboard(text) => {
+                        // Goes out with the screen's bytes: over SSH too.
+                        let out = terminal.backend_mut();
+                        let _ = out.write_all(super::output::osc52(&text).as_bytes());
+                        let _ = Write::flush(out);
+                    }
+                    Effect::SaveFile { path, text } => {
+                        let saved = super::output::save_text(&path, &text);
+                        next_round.extend(update(
+                            state,
+                            Action::Reply(Box::new(Reply::FileSaved(saved))),
+                        ));
+                    }
                     Effect::Store(e) => {
                         let _ = store_tx.send(Job::Effect(e));
                     }

@@ -238,6 +238,28 @@ impl ReportPage {
         ReportPage::Activity,
     ];
 }
+/// Today's brief, or a case's (`crate::brief`), a line at a time.
+#[derive(Clone, Debug)]
+pub struct BriefScreen {
+    /// The case it is about; `None`: the agenda of the days ahead.
+    pub case: Option<Id>,
+    pub brief: Option<Box<crate::brief::Brief>>,
+    pub error: Option<String>,
+    /// The selected line of `Brief::text_lines`.
+    pub scroll: Scroll,
+    /// Made under meeting mode's rules (asked again when the mode changes).
+    pub meeting: bool,
+}
+
+impl BriefScreen {
+    /// Its lines and the id each is about (none until it has come).
+    pub fn lines(&self) -> Vec<(String, Option<Id>)> {
+        self.brief
+            .as_ref()
+            .map(|b| b.text_lines())
+            .unwrap_or_default()
+    }
+}
 
 #[derive(Clone, Debug)]
 pub enum Screen {
@@ -249,6 +271,7 @@ pub enum Screen {
     /// A referral, an event, a trust note or a consent.
     Record(RecordScreen),
     Reports(ReportsScreen),
+    Brief(BriefScreen),
 }
 
 /// A finder hit, ready to show and to follow.
@@ -420,7 +443,9 @@ impl State {
             Screen::Cases(l) => l.editing,
             Screen::Case(c) => c.editing,
             Screen::Party(p) => p.editing,
-            Screen::Dashboard(_) | Screen::Record(_) | Screen::Reports(_) => false,
+            Screen::Dashboard(_) | Screen::Record(_) | Screen::Reports(_) | Screen::Brief(_) => {
+                false
+            }
         }
     }
 

@@ -6,8 +6,8 @@ use super::data::FinderDoc;
 use super::effect::{Effect, Reply, SaveOp, SearchEffect, StoreEffect};
 use super::forms::{self, FormKind};
 use super::state::{
-    CaseList, CasePanel, CaseScreen, Confirm, Confirmed, Finder, Flash, PartyPanel, PartyScreen,
-    RecordScreen, ReportPage, ReportsScreen, Screen, Scroll, Sort, State,
+    BriefScreen, CaseList, CasePanel, CaseScreen, Confirm, Confirmed, Finder, Flash, PartyPanel,
+    PartyScreen, RecordScreen, ReportPage, ReportsScreen, Screen, Scroll, Sort, State,
 };
 use super::view::{self, Link, TriadItem};
 use crate::keymap::{Key, KeyCode, Lookup, Mode};
@@ -299,7 +299,13 @@ fn normal(state: &mut State, action: Action) -> Effects {
         Action::NewBody => return open_form(state, FormKind::NewBody),
         Action::NewPerson => return open_form(state, FormKind::NewPerson),
         Action::NewAffiliation => return open_form(state, FormKind::NewAffiliation),
-        Action::ToggleMeeting => return super::meeting::toggle(state),
+        Action::Brief => return open_brief(state),
+        Action::CopyId => return copy_id(state),
+        Action::ToggleMeeting => {
+            let mut fx = super::meeting::toggle(state);
+            fx.extend(rebrief(state));
+            return fx;
+        }
         // An edit form shows what it edits in full: not on a projector.
         Action::Edit if state.cfg.meeting => {
             state.flash = Some(Flash::Info(
@@ -327,6 +333,7 @@ fn normal(state: &mut State, action: Action) -> Effects {
         Screen::Party(_) => party_screen,
         Screen::Record(_) => |s, a, _, _| record_screen(s, a),
         Screen::Reports(_) => |s, a, r, _| reports_screen(s, a, r),
+        Screen::Brief(_) => |s, a, r, _| brief_screen(s, a, r),
     };
     handler(state, action, rows, today)
 }
@@ -780,6 +787,183 @@ fn record_screen(state: &mut State, action: Action) -> Effects {
     vec![]
 }
 
+// ------------------------------------------------------------------- brief
+
+/// `b`: the case's brief on a case's screen, else today's; on the brief,
+/// the same brief again (made afresh).
+fn open_brief(state: &mut State) -> Effects {
+    let case = match state.screen() {
+        Screen::Case(c) => Some(c.id),
+        Screen::Brief(b) => {
+            let case = b.case;
+            state.stack.pop();
+            case
+        }
+        _ => None,
+    };
+    state.stack.push(Screen::Brief(BriefScreen {
+        case,
+        brief: None,
+        error: None,
+        scroll: Scroll::default(),
+        meeting: state.cfg.meeting,
+    }));
+    vec![ask_brief(state, case)]
+}
+
+/// Meeting mode changed: every brief on the stack made under the other
+/// rules is made again, so what is copied or saved follows the mode.
+fn rebrief(state: &mut State) -> Effects {
+    let meeting = state.cfg.meeting;
+    let mut again = Vec::new();
+    for s in &mut state.stack {
+        if let Screen::Brief(b) = s
+            && b.meeting != meeting
+        {
+            b.brief = None;
+            b.error = None;
+            b.meeting = meeting;
+            again.push(b.case);
+        }
+    }
+    again.into_iter().map(|c| ask_brief(state, c)).collect()
+}
+
+/// The brief of `case` (or today's) as this session asks for it: the
+/// dashboard's week and settings, in the UI's language and mode.
+fn ask_brief(state: &State, case: Option<Id>) -> Effect {
+    StoreEffect::Brief(crate::brief::BriefRequest {
+        case,
+        days: super::worker::UPCOMING_DAYS as u32,
+        since: None,
+        meeting: state.cfg.meeting,
+        unanswered_days: state.cfg.unanswered_days,
+        lang: state.lang(),
+    })
+    .into()
+}
+
+/// The brief scrolls a line at a time; Enter opens what the line is
+/// about; `w` saves it, `Y` copies it.
+fn brief_screen(state: &mut State, action: Action, rows: usize) -> Effects {
+    let l = state.lang();
+    let Some(Screen::Brief(s)) = state.stack.last_mut() else {
+        return vec![];
+    };
+    let lines = s.lines();
+    if motion(&mut s.scroll, &action, lines.len(), rows) {
+        return vec![];
+    }
+    let selected = lines.get(s.scroll.sel).and_then(|l| l.1);
+    let brief = s.brief.clone();
+    match action {
+        Action::Open | Action::Right => match selected.and_then(view::link_to) {
+            Some(link) => push_link(state, link),
+            None => vec![],
+        },
+        Action::Left => {
+            state.stack.pop();
+            vec![]
+        }
+        Action::CopyBrief => match brief {
+            Some(b) => {
+                let text = b.to_markdown();
+                state.flash = Some(Flash::Ok(match l {
+                    crate::i18n::Lang::En => format!(
+                        "Copied the brief ({} lines of Markdown) with OSC 52",
+                        text.lines().count()
+                    ),
+                    crate::i18n::Lang::Ja => format!(
+                        "ブリーフィング（Markdown {}行）を OSC 52 でコピーしました",
+                        text.lines().count()
+                    ),
+                }));
+                vec![Effect::Clipboard(text)]
+            }
+            None => flash_info(
+                state,
+                l.t("The brief is still loading.", "読み込み中です。"),
+            ),
+        },
+        Action::SaveBrief if brief.is_some() => open_form(state, FormKind::SaveBrief),
+        Action::SaveBrief => flash_info(
+            state,
+            l.t("The brief is still loading.", "読み込み中です。"),
+        ),
+        _ => not_here(state),
+    }
+}
+
+/// `y`: the selected line's id to the clipboard (OSC 52).
+fn copy_id(state: &mut State) -> Effects {
+    let l = state.lang();
+    let id = match state.screen() {
+        Screen::Dashboard(scroll) => {
+            view::dashboard_links(state)
+                .get(scroll.sel)
+                .and_then(|link| match *link {
+                    Link::Case(id) | Link::Party(id) | Link::Record(id) => Some(id),
+                    Link::CaseRecord { record, .. } => Some(record),
+                    Link::CasesWithStatus(_) => None,
+                })
+        }
+        Screen::Cases(list) => list.page.row(list.scroll.sel).map(|r| r.id),
+        Screen::Brief(b) => b.lines().get(b.scroll.sel).and_then(|l| l.1),
+        Screen::Record(r) => Some(r.id),
+        Screen::Party(p) => Some(p.id),
+        Screen::Case(c) => Some(c.id),
+        Screen::Reports(_) => None,
+    };
+    match id {
+        Some(id) => {
+            state.flash = Some(Flash::Ok(format!(
+                "{} {id} {}",
+                l.t("Copied", "コピーしました:"),
+                l.t("with OSC 52", "（OSC 52）")
+            )));
+            vec![Effect::Clipboard(id.to_string())]
+        }
+        None => flash_info(
+            state,
+            l.t(
+                "This line has no id to copy.",
+                "この行にはコピーするIDがありません。",
+            ),
+        ),
+    }
+}
+
+/// The brief save form's answers: the file, written by the effect.
+fn save_brief(state: &mut State, mut f: forms::AppForm) -> Effects {
+    f.clear_errors();
+    let text = state.stack.iter().rev().find_map(|s| match s {
+        Screen::Brief(b) => b.brief.as_ref().map(|b| b.to_markdown()),
+        _ => None,
+    });
+    let fx = match (forms::brief::path(state, &f), text) {
+        (Ok(path), Some(text)) => {
+            f.saving = true;
+            vec![Effect::SaveFile { path, text }]
+        }
+        (Err((key, why)), _) => {
+            f.set_error(key.name(), why);
+            f.focus_error();
+            vec![]
+        }
+        (_, None) => {
+            f.error = Some(
+                state
+                    .lang()
+                    .t("The brief is still loading.", "読み込み中です。")
+                    .to_string(),
+            );
+            vec![]
+        }
+    };
+    state.form = Some(f);
+    fx
+}
+
 fn flash_info(state: &mut State, msg: &str) -> Effects {
     state.flash = Some(Flash::Info(msg.to_string()));
     vec![]
@@ -821,7 +1005,9 @@ fn input(state: &mut State, action: Action) -> Effects {
         Screen::Cases(l) => (&mut l.filter, &mut l.editing),
         Screen::Case(c) => (&mut c.filter, &mut c.editing),
         Screen::Party(p) => (&mut p.filter, &mut p.editing),
-        Screen::Dashboard(_) | Screen::Record(_) | Screen::Reports(_) => return vec![],
+        Screen::Dashboard(_) | Screen::Record(_) | Screen::Reports(_) | Screen::Brief(_) => {
+            return vec![];
+        }
     };
     match action {
         Action::Submit => *editing = false,
@@ -850,7 +1036,7 @@ fn input(state: &mut State, action: Action) -> Effects {
             let sel = p.scroll[i].sel;
             p.scroll[i].set(sel, len, rows);
         }
-        Screen::Dashboard(_) | Screen::Record(_) | Screen::Reports(_) => {}
+        Screen::Dashboard(_) | Screen::Record(_) | Screen::Reports(_) | Screen::Brief(_) => {}
     }
     vec![]
 }
@@ -1161,6 +1347,9 @@ fn save_form(state: &mut State) -> Effects {
     let Some(mut f) = state.form.take() else {
         return vec![];
     };
+    if f.kind == FormKind::SaveBrief {
+        return save_brief(state, f);
+    }
     let ops = forms::submit(state, &mut f);
     let fx = match ops {
         Some(ops) => {
@@ -1390,6 +1579,48 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             }
             vec![]
         }
+        Reply::Brief(r) => {
+            let lang = state.lang();
+            // The brief screen waiting for it (of its case), topmost first.
+            let case = r.as_ref().ok().map(|b| b.case);
+            let waiting = state.stack.iter_mut().rev().find_map(|s| match s {
+                Screen::Brief(b)
+                    if b.brief.is_none()
+                        && b.error.is_none()
+                        && case.is_none_or(|c| c == b.case) =>
+                {
+                    Some(b)
+                }
+                _ => None,
+            });
+            if let Some(b) = waiting {
+                match r {
+                    Ok(brief) => b.brief = Some(brief),
+                    Err(e) => b.error = Some(lang.reason(&e)),
+                }
+            }
+            vec![]
+        }
+        Reply::FileSaved(r) => {
+            let l = state.lang();
+            if let Some(f) = state.form.as_mut().filter(|f| f.saving) {
+                f.saving = false;
+                match r {
+                    Ok(path) => {
+                        state.form = None;
+                        state.flash = Some(Flash::Ok(format!(
+                            "{} {path} {}",
+                            l.t("Saved the brief to", "ブリーフィングを保存しました:"),
+                            l.t("(readable by you only)", "（本人のみ読める）")
+                        )));
+                    }
+                    Err(e) => {
+                        f.error = Some(format!("{} {e}", l.t("Cannot save:", "保存できません:")));
+                    }
+                }
+            }
+            vec![]
+        }
         Reply::Edited(r) => {
             match r {
                 Ok(text) => {
@@ -1604,6 +1835,8 @@ fn resync(state: &mut State) -> Effects {
             Screen::Party(p) => fx.push(StoreEffect::LoadParty(p.id).into()),
             Screen::Record(r) => fx.push(StoreEffect::LoadRecord(r.id).into()),
             Screen::Reports(_) => fx.push(StoreEffect::LoadReports.into()),
+            // A brief still waiting may have been lost with the link.
+            Screen::Brief(b) if b.brief.is_none() => fx.push(ask_brief(state, b.case)),
             _ => {}
         }
     }

@@ -106,6 +106,12 @@ pub fn run_store(
                 emit(Reply::CasePage { query, page });
             }
         }
+        StoreEffect::Brief(ask) => {
+            let brief = crate::brief::make(store, &ask, today, at, scope)
+                .map(Box::new)
+                .map_err(|e| e.as_reason());
+            emit(Reply::Brief(brief));
+        }
         StoreEffect::Overview(ids) => {
             emit(Reply::Names(labels(store, scope, ids)));
             if let Ok(overview) = with_summaries(cases, store, |s| s.overview(scope)) {
@@ -393,9 +399,41 @@ fn load_dashboard(
     scope: &Scope,
     emit: &mut dyn FnMut(Reply),
 ) -> Result<(), StoreError> {
-    let week = today
-        .checked_add_days(Days::new(UPCOMING_DAYS))
-        .unwrap_or(today);
+    let lists = attention(store, today, UPCOMING_DAYS, scope)?;
+    // The names the lines show (of cases too), ahead of the rest.
+    let ids: Vec<Id> = lists
+        .referrals
+        .iter()
+        .flat_map(|o| [o.from, o.to, o.case])
+        .chain(lists.consents.iter().flat_map(|c| [c.client, c.case]))
+        .collect();
+    emit(Reply::ReferralAlerts(lists.referrals));
+    emit(Reply::Consents(lists.consents));
+    emit(Reply::Upcoming(lists.events));
+    emit(Reply::Names(labels(store, scope, ids)));
+    Ok(())
+}
+
+/// What needs attention in the `days` ahead, as the dashboard and the
+/// brief list it.
+pub struct Attention {
+    /// Open referrals due by then (or overdue), or sent and unanswered;
+    /// due first, soonest first.
+    pub referrals: Vec<ReferralAlert>,
+    /// Consents expiring by then (30 days at least), or withdrawn lately.
+    pub consents: Vec<ConsentAlert>,
+    /// Events from today to then.
+    pub events: Vec<EventLine>,
+}
+
+/// [`Attention`] for today and the `days` after it, as `scope` sees it.
+pub fn attention(
+    store: &dyn Store,
+    today: Date,
+    days: u64,
+    scope: &Scope,
+) -> Result<Attention, StoreError> {
+    let week = today.checked_add_days(Days::new(days)).unwrap_or(today);
     let mut overdue = Vec::new();
     store.scan(Kind::Referral, &mut |r| {
         if let Record::Referral(r) = r
@@ -420,15 +458,9 @@ fn load_dashboard(
         true
     })?;
     overdue.sort_by_key(|o| (o.follow_up.is_none(), o.follow_up, o.sent_on, o.id));
-    // The names the lines show (of cases too), ahead of the rest.
-    let mut ids: Vec<Id> = overdue
-        .iter()
-        .flat_map(|o| [o.from, o.to, o.case])
-        .collect();
-    emit(Reply::ReferralAlerts(overdue));
 
     let soon = today
-        .checked_add_days(Days::new(EXPIRING_DAYS))
+        .checked_add_days(Days::new(days.max(EXPIRING_DAYS)))
         .unwrap_or(today);
     let withdrawn_since = today
         .checked_sub_days(Days::new(WITHDRAWN_DAYS))
@@ -474,8 +506,6 @@ fn load_dashboard(
             c.expires_on,
         )
     });
-    ids.extend(consents.iter().flat_map(|c| [c.client, c.case]));
-    emit(Reply::Consents(consents));
 
     let mut upcoming = Vec::new();
     let mut seen = HashSet::new();
@@ -505,9 +535,11 @@ fn load_dashboard(
         }
     }
     upcoming.sort_by_key(|e| (e.date, e.id));
-    emit(Reply::Upcoming(upcoming));
-    emit(Reply::Names(labels(store, scope, ids)));
-    Ok(())
+    Ok(Attention {
+        referrals: overdue,
+        consents,
+        events: upcoming,
+    })
 }
 
 type Names = HashMap<Id, String>;

@@ -157,7 +157,7 @@ fn triad(md: &mut String, store: &dyn Store, c: &Case, l: Lang) {
 
 /// The case's relationships, and those between its parties made outside
 /// it, as the reader may see them (as the case view lists them).
-fn relationships(
+pub(crate) fn relationships(
     store: &dyn Store,
     c: &Case,
     scope: &Scope,

@@ -81,6 +81,9 @@ pub enum Ask {
     },
     /// Figures over the records this reader may see (`triad report`).
     Report { request: crate::report::Request },
+    /// A brief (see `crate::brief`), made from what the asker may see, in
+    /// their language.
+    Brief { request: crate::brief::BriefRequest },
     /// An audit entry on its own (an export was written).
     Log {
         action: AuditAction,
@@ -134,6 +137,9 @@ pub enum Part {
     },
     Report {
         figures: Box<crate::report::Figures>,
+    },
+    Brief {
+        brief: Box<crate::brief::Brief>,
     },
     Progress {
         done: usize,

@@ -279,6 +279,24 @@ impl Session<'_> {
         let _ = self.log(AuditAction::Refused, entity, &summary);
     }
 
+    /// A case's brief shows the case: logged as a view of it (one the
+    /// reader may not see, as refused). An agenda names many cases and
+    /// is logged as none of them.
+    fn log_brief(&self, request: &crate::brief::BriefRequest, scope: &Scope) -> Answer {
+        match request.case {
+            Some(c) if scope.sees_case(c) => self.log(
+                AuditAction::View,
+                Some(c),
+                &format!("made the brief of {c}"),
+            ),
+            Some(c) => {
+                self.refused(Some(c), "a brief of a case not theirs");
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
     fn coordinators_only(&self, what: &str) -> Answer {
         if self.reader.role == AccessRole::Coordinator {
             Ok(())
@@ -363,6 +381,18 @@ impl Session<'_> {
                 let figures = crate::report::compute(&records, &request, today);
                 send(Part::Report {
                     figures: Box::new(figures),
+                });
+                Ok(())
+            }
+            Ask::Brief { request } => {
+                let scope = self.scope()?;
+                self.log_brief(&request, &scope)?;
+                // An agenda remembers its day for the asker (a small write).
+                let _writing = shared.writes.read();
+                let brief = crate::brief::make(&store, &request, today, shared.at(), &scope)
+                    .map_err(wire)?;
+                send(Part::Brief {
+                    brief: Box::new(brief),
                 });
                 Ok(())
             }
@@ -530,6 +560,14 @@ impl Session<'_> {
                 } else if !seen {
                     self.refused(Some(id), "a view of a record not theirs");
                 }
+                run_store(&store, effect, today, shared.at(), &scope, &mut |r| {
+                    replies.push(r);
+                });
+            }
+            StoreEffect::Brief(request) => {
+                self.log_brief(&request, &scope)?;
+                let _writing = shared.writes.read();
+                let effect = StoreEffect::Brief(request);
                 run_store(&store, effect, today, shared.at(), &scope, &mut |r| {
                     replies.push(r);
                 });

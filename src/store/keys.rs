@@ -62,6 +62,60 @@ pub fn counter_key(kind: Kind) -> Vec<u8> {
     format!("next/{}", kind.letter()).into_bytes()
 }
 
+/// The meta key holding the days of `user`'s last two briefs (see
+/// [`BriefDays`]).
+pub fn brief_key(user: &str) -> Vec<u8> {
+    format!("brief/{user}").into_bytes()
+}
+
+/// The day of a user's latest brief and of the one on an earlier day
+/// before it: a brief made again the same day still looks back to the
+/// earlier one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BriefDays {
+    pub latest: Option<Date>,
+    pub before: Option<Date>,
+}
+
+impl BriefDays {
+    pub fn from_bytes(b: Option<&[u8]>) -> BriefDays {
+        // Four zero bytes: no day.
+        let day = |i: usize| {
+            b.and_then(|b| b.get(i..i + 4))
+                .filter(|d| d.iter().any(|&x| x != 0))
+                .and_then(day_from_bytes)
+        };
+        BriefDays {
+            latest: day(0),
+            before: day(4),
+        }
+    }
+
+    pub fn to_bytes(self) -> Vec<u8> {
+        let day = |d: Option<Date>| d.map_or([0; 4], day_bytes);
+        [day(self.latest), day(self.before)].concat()
+    }
+
+    /// The brief of `today` is made: the latest moves back unless it is today.
+    pub fn made(self, today: Date) -> BriefDays {
+        match self.latest {
+            Some(l) if l >= today => self,
+            latest => BriefDays {
+                latest: Some(today),
+                before: latest,
+            },
+        }
+    }
+
+    /// The last brief before `today`: where a brief of today looks back to.
+    pub fn last_before(self, today: Date) -> Option<Date> {
+        match self.latest {
+            Some(l) if l >= today => self.before,
+            latest => latest,
+        }
+    }
+}
+
 pub const SCHEMA_KEY: &[u8] = b"schema";
 pub const AUDIT_SEQ_KEY: &[u8] = b"audit_seq";
 pub const IMPORT_PENDING_KEY: &[u8] = b"import_pending";
@@ -76,6 +130,21 @@ pub fn u64_from(b: Option<&[u8]>) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_brief_looks_back_to_the_last_one_before_today() {
+        let d = |n: u32| Date::from_ymd_opt(2024, 6, n).unwrap();
+        let none = BriefDays::from_bytes(None);
+        assert_eq!(none.last_before(d(10)), None);
+        let first = none.made(d(10));
+        let back = BriefDays::from_bytes(Some(&first.to_bytes()));
+        assert_eq!(back, first);
+        assert_eq!(back.last_before(d(10)), None, "the same day: none before");
+        assert_eq!(back.last_before(d(12)), Some(d(10)));
+        let second = back.made(d(12)).made(d(12));
+        assert_eq!(second.last_before(d(12)), Some(d(10)));
+        assert_eq!(second.last_before(d(13)), Some(d(12)));
+    }
 
     #[test]
     fn keys_sort_in_id_and_date_order() {

@@ -1070,6 +1070,29 @@ impl SledStore {
         }
     }
 
+    /// The days of `user`'s last briefs (in the meta tree, per OS user).
+    pub fn brief_days(&self, user: &str) -> Result<keys::BriefDays> {
+        let held = self.trees[META].get(keys::brief_key(user))?;
+        Ok(keys::BriefDays::from_bytes(held.as_deref()))
+    }
+
+    /// `user` made a brief `today`: kept, flushed (a read-only store keeps
+    /// nothing).
+    pub fn mark_brief_as(&self, user: &str, today: Date) -> Result<()> {
+        if self.read_only.is_some() {
+            return Ok(());
+        }
+        let _writing = self.writing();
+        let days = self.brief_days(user)?;
+        let next = days.made(today);
+        if next != days {
+            self.ensure_room(SMALL_WRITE)?;
+            self.trees[META].insert(keys::brief_key(user), next.to_bytes())?;
+            self.flush()?;
+        }
+        Ok(())
+    }
+
     /// Verifies references, indexes and counters; reports size on disk.
     /// Streams: memory stays flat however large the store.
     pub fn check(&self) -> Result<CheckReport> {
@@ -1701,6 +1724,14 @@ impl Store for SledStore {
     fn user(&self) -> &str {
         &self.user
     }
+
+    fn last_brief(&self, today: Date) -> Result<Option<Date>> {
+        Ok(self.brief_days(&self.user)?.last_before(today))
+    }
+
+    fn mark_brief(&self, today: Date) -> Result<()> {
+        self.mark_brief_as(&self.user, today)
+    }
 }
 
 /// The store as one user writes to it (a server's connection): the audit
@@ -1785,5 +1816,13 @@ impl Store for AsUser<'_> {
 
     fn user(&self) -> &str {
         &self.user
+    }
+
+    fn last_brief(&self, today: Date) -> Result<Option<Date>> {
+        Ok(self.store.brief_days(&self.user)?.last_before(today))
+    }
+
+    fn mark_brief(&self, today: Date) -> Result<()> {
+        self.store.mark_brief_as(&self.user, today)
     }
 }

@@ -6,6 +6,7 @@
 
 mod affiliation;
 mod body;
+pub mod brief;
 mod case;
 mod consent;
 mod event;
@@ -73,6 +74,8 @@ pub enum FormKind {
     LogEvent {
         case: Option<Id>,
     },
+    /// Save the brief on screen to a file (nothing goes to the store).
+    SaveBrief,
 }
 
 pub type AppForm = Form<FormKind>;
@@ -144,6 +147,8 @@ pub enum Key {
     Description,
     Step,
     Corrects,
+    Directory,
+    FileName,
 }
 
 impl Key {
@@ -213,6 +218,8 @@ impl Key {
             K::Description => "description",
             K::Step => "step",
             K::Corrects => "corrects",
+            K::Directory => "directory",
+            K::FileName => "file",
         }
     }
 }
@@ -251,6 +258,7 @@ fn spec(state: &State, kind: &FormKind) -> Result<Spec, String> {
         FormKind::RecordConsent { case } => consent::fields(state, *case, None)?,
         FormKind::WithdrawConsent { consent } => consent::withdraw_fields(state, *consent)?,
         FormKind::LogEvent { .. } => event::fields(state, None),
+        FormKind::SaveBrief => brief::fields(state),
     })
 }
 
@@ -312,6 +320,8 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
         FormKind::RecordConsent { case } => consent::changes(state, &a, case, None),
         FormKind::WithdrawConsent { consent } => consent::withdraw_changes(state, &a, consent),
         FormKind::LogEvent { case } => event::changes(state, &a, case, None),
+        // Written to a file by `update`, never to the store.
+        FormKind::SaveBrief => Err(("", not_loaded(a.lang))),
     };
     match result {
         Ok(ops) => Some(ops),
