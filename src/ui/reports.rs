@@ -119,11 +119,28 @@ fn sector_bar<'a>(s: Sector, tally: &Tally, events: usize, l: Lang, t: &Theme) -
         Some(_) if tally.counted < events => format!("{tag}*"),
         Some(_) => tag.to_string(),
     };
+    let sum = tally.sum.unwrap_or(0);
     Bar::default()
         .label(Line::from(label))
-        .value(u64::from(tally.sum.unwrap_or(0)))
+        .value(u64::from(sum))
+        .text_value(if tally.sum.is_some() {
+            bar_value(sum)
+        } else {
+            String::new()
+        })
         .style(t.sector(s))
         .value_style(t.selected())
+}
+
+/// A sum that fits a bar four cells wide (`9032`, `18k`, `2.4M`): a
+/// value too wide for its bar is not drawn at all, and the chart must
+/// read without colour.
+fn bar_value(n: u32) -> String {
+    match n {
+        0..=9_999 => n.to_string(),
+        10_000..=999_999 => format!("{}k", n / 1000),
+        _ => format!("{:.1}M", f64::from(n) / 1e6),
+    }
 }
 
 fn attendance(state: &State, f: &Overview, area: Rect, buf: &mut Buffer) {
@@ -385,6 +402,21 @@ mod tests {
 
     use super::*;
     use crate::ui::theme::{ASCII, UNICODE};
+
+    #[test]
+    fn a_bar_value_fits_four_cells() {
+        let cases = [
+            (0, "0"),
+            (9_999, "9999"),
+            (18_064, "18k"),
+            (999_999, "999k"),
+            (2_400_000, "2.4M"),
+        ];
+        for (n, shown) in cases {
+            assert_eq!(bar_value(n), shown);
+            assert!(shown.len() <= 4);
+        }
+    }
 
     /// Bars and sparklines draw one cell a glyph in every East Asian width
     /// setting, and in ASCII mode print nothing else.
