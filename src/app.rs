@@ -15,6 +15,7 @@ pub mod input;
 pub mod link;
 pub mod run;
 pub mod state;
+pub mod supporters;
 pub mod term;
 pub mod update;
 pub mod view;

@@ -300,6 +300,30 @@ impl Lang {
                     "ピアサポーターの種類はピアサポーターだけに設定できます",
                 )
                 .into(),
+            R::SupporterOnlyForPeers => self
+                .t(
+                    "only peer supporters have a capacity and status; give the person the peer supporter role first",
+                    "受け持ち上限や状態はピアサポーターだけに設定できます。先に役割にピアサポーターを加えてください",
+                )
+                .into(),
+            R::OwnSupervisor => self
+                .t(
+                    "a supporter cannot be their own supervisor; name someone else",
+                    "自分自身をスーパーバイザーにはできません。別の人を指定してください",
+                )
+                .into(),
+            R::CertificateTwice { year } => pick(
+                format!("{year} already has a certificate; keep one per year"),
+                format!("{year}年度の修了証はすでにあります。1年度に1つです"),
+            ),
+            R::MinutesOutOfRange { max } => pick(
+                format!("a contact lasts at most {max} minutes (a day); split a longer one"),
+                format!("1回の関わりは最長{max}分（1日）です。長いものは分けて記録してください"),
+            ),
+            R::WellbeingOutOfRange { level } => pick(
+                format!("wellbeing {level} is outside 1 (struggling) to 5 (well)"),
+                format!("調子 {level} は 1（つらい）から 5（よい）の範囲外です"),
+            ),
             R::TrustOutOfRange { level } => pick(
                 format!("trust level {level} is outside 1 (new) to 5 (established)"),
                 format!("信頼度 {level} は 1（新規）から 5（確立）の範囲外です"),
@@ -535,6 +559,11 @@ impl Lang {
             K::Consent => self.t("consent", "同意"),
             K::Partnership => self.t("partnership", "連携"),
             K::Event => self.t("event", "行事"),
+            K::Course => self.t("course", "研修課程"),
+            K::Enrolment => self.t("enrolment", "受講"),
+            K::Contact => self.t("contact", "関わり"),
+            K::Supervision => self.t("supervision", "スーパービジョン"),
+            K::CheckIn => self.t("check-in", "セルフチェック"),
         }
     }
 }

@@ -166,6 +166,8 @@ pub struct Data {
     pub referral_alerts: Vec<ReferralAlert>,
     pub consents: Vec<ConsentAlert>,
     pub upcoming: Vec<EventLine>,
+    /// Peer supporters with their workload (the dashboard's flags).
+    pub supporters: Vec<super::supporters::SupporterRow>,
 }
 
 /// A partnership with its events, oldest first.

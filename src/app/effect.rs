@@ -55,6 +55,10 @@ pub enum StoreEffect {
     /// The case counts and newest cases again, and fresh names of these
     /// (someone changed them).
     Overview(Vec<Id>),
+    /// Every supporter the reader sees, with workload and training.
+    LoadSupporters,
+    /// One supporter's view.
+    LoadSupporter(Id),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -125,4 +129,7 @@ pub enum Reply {
     },
     /// `$EDITOR` finished: the new text, or why it could not run.
     Edited(Result<String, String>),
+    /// The supporters, for the dashboard's flags and the Supporters screen.
+    Supporters(Vec<super::supporters::SupporterRow>),
+    Supporter(Result<Box<super::supporters::SupporterDetail>, (Id, crate::model::Reason)>),
 }

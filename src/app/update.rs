@@ -1194,6 +1194,11 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             state.data.upcoming = e;
             vec![]
         }
+        Reply::Supporters(rows) => {
+            state.data.supporters = rows;
+            vec![]
+        }
+        Reply::Supporter(_) => vec![],
         Reply::Docs(docs) => {
             let mut fx = vec![SearchEffect::Index(docs).into()];
             fx.extend(indexed(state));

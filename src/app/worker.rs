@@ -100,6 +100,17 @@ pub fn run_store(
                 emit(Reply::CasePage { query, page });
             }
         }
+        StoreEffect::LoadSupporters => {
+            if let Ok(rows) = super::supporters::supporter_rows(store, scope, today) {
+                emit(Reply::Supporters(rows));
+            }
+        }
+        StoreEffect::LoadSupporter(id) => {
+            let r = super::supporters::load_supporter(store, id, scope, today)
+                .map(Box::new)
+                .map_err(|e| (id, e.as_reason()));
+            emit(Reply::Supporter(r));
+        }
         StoreEffect::Overview(ids) => {
             emit(Reply::Names(labels(store, scope, ids)));
             if let Ok(overview) = with_summaries(cases, store, |s| s.overview(scope)) {
@@ -472,6 +483,13 @@ fn load_dashboard(
     }
     upcoming.sort_by_key(|e| (e.date, e.id));
     emit(Reply::Upcoming(upcoming));
+    let supporters = super::supporters::supporter_rows(store, scope, today)?;
+    ids.extend(
+        supporters
+            .iter()
+            .flat_map(|s| s.workload.cases.iter().map(|c| c.case)),
+    );
+    emit(Reply::Supporters(supporters));
     emit(Reply::Names(labels(store, scope, ids)));
     Ok(())
 }

@@ -162,6 +162,7 @@ impl Builder {
             activity_range: String::new(),
             skills: String::new(),
             contact: String::new(),
+            supporter: None,
         }))
     }
 
@@ -507,6 +508,7 @@ impl Builder {
             partnership: None,
             case: None,
             attendance: None,
+            course: None,
             note: String::new(),
         }))
     }

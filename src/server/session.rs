@@ -598,7 +598,7 @@ fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), Rea
             let Some(record) = stored.as_ref().or(new.as_ref()) else {
                 continue;
             };
-            if outside_own_cases(record, matches!(op, Change::Create(_))) {
+            if outside_own_cases(record, matches!(op, Change::Create(_)), reader.person) {
                 return Err(Reason::NotOwnCase { id: record.id() });
             }
             if let Some(c) = record.case().filter(|c| !scope.sees_case(*c)) {
@@ -615,9 +615,12 @@ fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), Rea
 }
 
 /// What a supporter may not write, though they may see it: a new case,
-/// and anything that belongs to no case (bodies, people, partnerships).
-fn outside_own_cases(record: &Record, new: bool) -> bool {
+/// anything that belongs to no case (bodies, people, partnerships), and
+/// another supporter's contacts and check-ins (`me`: their own person).
+fn outside_own_cases(record: &Record, new: bool, me: Option<Id>) -> bool {
     match record {
+        Record::Contact(c) => Some(c.supporter) != me,
+        Record::CheckIn(c) => Some(c.supporter) != me,
         Record::Case(_) => new,
         Record::Referral(_) | Record::Consent(_) => false,
         Record::TrustNote(n) => n.case.is_none() && n.relationship.is_none(),

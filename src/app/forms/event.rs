@@ -147,6 +147,8 @@ pub fn changes(
         partnership,
         case: if partnership.is_some() { None } else { case },
         attendance,
+        // Kept as it was: a session's course is set where the course is.
+        course: editing.as_ref().and_then(|(e, _)| e.course),
         note: a.lines(Key::Note),
     };
     e.validate().map_err(|e| a.refused(e))?;
