@@ -111,6 +111,7 @@ pub fn session_config(opts: &RunOptions) -> Result<(Config, Keymap), RunError> {
     if let Some(days) = user_cfg.unanswered_days {
         cfg.unanswered_days = days;
     }
+    cfg.thresholds = user_cfg.thresholds();
     Ok((cfg, keymap))
 }
 

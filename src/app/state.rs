@@ -31,6 +31,8 @@ pub struct Config {
     /// The dashboard lists referrals sent this many days ago or more that
     /// have had no answer (config `unanswered_days`).
     pub unanswered_days: u32,
+    /// Where the supporters' flags are raised (config file).
+    pub thresholds: crate::model::workload::Thresholds,
 }
 
 /// Days a sent referral waits for an answer before the dashboard lists it.
@@ -47,6 +49,7 @@ impl Config {
             fixed_now: None,
             meeting: false,
             unanswered_days: UNANSWERED_DAYS,
+            thresholds: crate::model::workload::Thresholds::default(),
         }
     }
 

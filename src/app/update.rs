@@ -164,6 +164,7 @@ fn push_link(state: &mut State, link: Link) -> Effects {
             fx
         }
         Link::Record(id) => open_record(state, id),
+        Link::Supporter(id) => push_link(state, Link::Party(id)),
         Link::Party(id) => {
             state.stack.push(Screen::Party(PartyScreen {
                 id,

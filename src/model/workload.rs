@@ -6,8 +6,9 @@
 //! `today - 29 ..= today` (a contact 30 days ago is outside it). Records
 //! dated after `today` are not counted yet.
 //!
-//! The flags, each for a supporter whose status is active (a resting or
-//! departed supporter is not chased):
+//! The flags, each for a supporter whose profile says active (a resting or
+//! departed supporter is not chased, nor a peer supporter whose programme
+//! keeps no profile of them):
 //! - over capacity: more active cases than their capacity (at capacity is
 //!   fine);
 //! - no supervision: none in the last `supervision_days` days (60), or none
@@ -63,7 +64,8 @@ pub struct CaseLoad {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Workload {
     pub supporter: Id,
-    pub status: SupporterStatus,
+    /// `None`: the person has no supporter profile.
+    pub status: Option<SupporterStatus>,
     pub capacity: Option<u32>,
     /// Open cases they hold an active role in, by id.
     pub cases: Vec<CaseLoad>,
@@ -122,6 +124,7 @@ pub fn compute(
 ) -> Workload {
     let me = person.id;
     let profile = person.supporter.clone().unwrap_or_default();
+    let status = person.supporter.as_ref().map(|s| s.status);
     let mine: Vec<&Contact> = contacts
         .iter()
         .filter(|c| c.supporter == me && c.on <= today)
@@ -153,7 +156,7 @@ pub fn compute(
         .count();
     Workload {
         supporter: me,
-        status: profile.status,
+        status,
         capacity: profile.capacity,
         cases: loads,
         contacts_30: u32::try_from(recent.len()).unwrap_or(u32::MAX),
@@ -170,7 +173,7 @@ pub fn compute(
 /// The flags `w` raises under `t`, as of `today`.
 pub fn flags(w: &Workload, t: &Thresholds, today: Date) -> Vec<Flag> {
     let mut out = Vec::new();
-    if w.status != SupporterStatus::Active {
+    if w.status != Some(SupporterStatus::Active) {
         return out;
     }
     if let Some(capacity) = w.capacity

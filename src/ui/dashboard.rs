@@ -12,6 +12,7 @@ use crate::app::state::{Scroll, State};
 use crate::app::view::{self, DashLine, DashSection};
 use crate::i18n::Lang;
 use crate::model::Kind;
+use crate::model::workload::Flag;
 
 pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
     if view::first_run(state) {
@@ -60,6 +61,12 @@ pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
                         .t(
                             "Consents expiring within 30 days, or withdrawn lately",
                             "30日以内に期限切れ・最近撤回された同意",
+                        )
+                        .into(),
+                    DashSection::Supporters => l
+                        .t(
+                            "Supporters to look after (workload, supervision, quiet cases)",
+                            "気にかけたいサポーター（負担・スーパービジョン・連絡のないケース）",
                         )
                         .into(),
                     DashSection::Upcoming => l
@@ -170,6 +177,15 @@ pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
                 styled(pad(l.event_kind(e.kind), 13, cut), t.dim()),
                 Span::raw(text::clean(&e.title)),
             ],
+            DashLine::SupporterFlag(s, f) => {
+                let (what, style) = flag_words(l, f, state, t);
+                vec![
+                    styled(format!("{} ", s.person.id), t.dim()),
+                    styled(pad(&text::clean(&s.person.name), 14, cut), t.plain()),
+                    Span::raw(" "),
+                    styled(what, style),
+                ]
+            }
             DashLine::Recent(c) => vec![
                 styled(format!("{} ", c.id), t.dim()),
                 styled(format!("{} ", c.changed.date_naive()), t.dim()),
@@ -289,6 +305,50 @@ fn draw_first_run(state: &State, area: Rect, buf: &mut Buffer) {
         .map(|line| Line::from(fit_spans(line.spans, w, cut)))
         .collect();
     lines_in(lines, area, buf);
+}
+
+/// A supporter's flag in words, and how loudly to show it.
+pub fn flag_words(l: Lang, f: &Flag, state: &State, t: &Theme) -> (String, ratatui::style::Style) {
+    match f {
+        Flag::OverCapacity { active, capacity } => (
+            match l {
+                Lang::En => format!("over capacity: {active} cases, takes {capacity}"),
+                Lang::Ja => format!("受け持ち超過：{active}件（上限{capacity}件）"),
+            },
+            t.error(),
+        ),
+        Flag::NoSupervision { days: Some(d) } => (
+            match l {
+                Lang::En => format!("no supervision for {d} days"),
+                Lang::Ja => format!("スーパービジョンから{d}日"),
+            },
+            t.warn(),
+        ),
+        Flag::NoSupervision { days: None } => (
+            l.t("no supervision on record", "スーパービジョンの記録なし")
+                .into(),
+            t.warn(),
+        ),
+        Flag::Surge { recent, baseline } => (
+            match l {
+                Lang::En => format!(
+                    "contacts rose: {recent} in 30 days ({baseline} in the 3 months before)"
+                ),
+                Lang::Ja => format!("関わりが急増：30日で{recent}件（前3か月で{baseline}件）"),
+            },
+            t.warn(),
+        ),
+        Flag::QuietCase { case, days } => (
+            match l {
+                Lang::En => format!(
+                    "no contact for {days} days: {}",
+                    text::clean(&state.name(*case))
+                ),
+                Lang::Ja => format!("{days}日連絡なし：{}", text::clean(&state.name(*case))),
+            },
+            t.plain(),
+        ),
+    }
 }
 
 /// How far a follow-up date is from today: late (an error), today (a
