@@ -163,6 +163,12 @@ pub fn dashboard(state: &State) -> Vec<DashLine<'_>> {
         d.consents.iter().collect(),
         DashLine::Consent,
     );
+    section(
+        &mut out,
+        DashSection::Upcoming,
+        d.upcoming.iter().collect(),
+        DashLine::Event,
+    );
     // Only where supporters are looked after (some have a profile): a
     // programme that keeps none is not told about them.
     if d.supporters.iter().any(|s| s.workload.status.is_some()) {
@@ -176,12 +182,6 @@ pub fn dashboard(state: &State) -> Vec<DashLine<'_>> {
             out.push(DashLine::More(n - SECTION_MAX));
         }
     }
-    section(
-        &mut out,
-        DashSection::Upcoming,
-        d.upcoming.iter().collect(),
-        DashLine::Event,
-    );
     let recent = &d.overview.recent;
     out.push(DashLine::Heading(DashSection::Recent, recent.len()));
     out.extend(recent.iter().map(DashLine::Recent));
