@@ -16,6 +16,7 @@ pub mod link;
 pub mod run;
 pub mod state;
 pub mod supporters;
+pub mod supporters_view;
 pub mod term;
 pub mod update;
 pub mod view;

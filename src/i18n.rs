@@ -173,6 +173,44 @@ impl Lang {
         }
     }
 
+    /// Resting is a normal pause, and is worded as one.
+    pub fn supporter_status(self, s: crate::model::SupporterStatus) -> &'static str {
+        use crate::model::SupporterStatus as S;
+        match s {
+            S::Active => self.t("active", "活動中"),
+            S::Resting => self.t("resting", "休止中"),
+            S::Left => self.t("left", "活動終了"),
+        }
+    }
+
+    pub fn contact_kind(self, k: crate::model::ContactKind) -> &'static str {
+        use crate::model::ContactKind as C;
+        match k {
+            C::Visit => self.t("visit", "訪問"),
+            C::Phone => self.t("phone", "電話"),
+            C::Salon => self.t("salon", "サロン"),
+            C::GroupTalk => self.t("group talk", "グループトーク"),
+            C::AccompaniedVisit => self.t("accompanied", "同行"),
+        }
+    }
+
+    pub fn course_level(self, k: crate::model::CourseLevel) -> &'static str {
+        use crate::model::CourseLevel as C;
+        match k {
+            C::Basic => self.t("basic", "基礎"),
+            C::Applied => self.t("applied", "応用"),
+            C::Other => self.t("other", "その他"),
+        }
+    }
+
+    pub fn supervision_mode(self, m: crate::model::SupervisionMode) -> &'static str {
+        use crate::model::SupervisionMode as M;
+        match m {
+            M::Individual => self.t("individual", "個別"),
+            M::Group => self.t("group", "グループ"),
+        }
+    }
+
     pub fn peer_kind(self, k: PeerKind) -> &'static str {
         match k {
             PeerKind::Volunteer => self.t("volunteer", "ボランティア"),

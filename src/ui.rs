@@ -12,6 +12,7 @@ pub mod panels;
 pub mod party_view;
 pub mod popup;
 pub mod record_view;
+pub mod supporters;
 pub mod text;
 pub mod theme;
 
@@ -55,6 +56,8 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         Screen::Case(s) => case_view::draw(state, s, body, buf),
         Screen::Party(s) => party_view::draw(state, s, body, buf),
         Screen::Record(s) => record_view::draw(state, s, body, buf),
+        Screen::Supporters(s) => supporters::draw_list(state, s, body, buf),
+        Screen::Supporter(s) => supporters::draw_view(state, s, body, buf),
     }
     draw_footer(state, footer, buf);
     if state.help.is_some() {
@@ -96,6 +99,7 @@ fn cursor(state: &State, area: Rect) -> Option<ratatui::layout::Position> {
         Screen::Cases(l) if l.editing => Some(filter_cursor(&l.filter, body)),
         Screen::Case(c) if c.editing => case_view::filter_cursor(state, c, body),
         Screen::Party(p) if p.editing => party_view::filter_cursor(state, p, body),
+        Screen::Supporters(s) if s.editing => Some(filter_cursor(&s.filter, body)),
         _ => None,
     }
 }
@@ -161,6 +165,8 @@ pub fn page_rows(state: &State) -> usize {
             Screen::Case(s) => case_view::panel_rows(state, s, body),
             Screen::Party(s) => party_view::panel_rows(state, s, body),
             Screen::Record(_) => record_view::rows(body),
+            Screen::Supporters(_) => supporters::list_rows(body),
+            Screen::Supporter(_) => supporters::panel_rows(body),
         }
     };
     usize::from(rows)
@@ -182,6 +188,8 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
             Screen::Case(c) => c.id.to_string(),
             Screen::Party(p) => p.id.to_string(),
             Screen::Record(r) => r.id.to_string(),
+            Screen::Supporters(_) => l.t("Supporters", "サポーター").to_string(),
+            Screen::Supporter(v) => v.id.to_string(),
         });
     }
     let loading = &state.data.loading;
@@ -327,6 +335,21 @@ fn footer_actions(state: &State) -> Vec<(Mode, Action)> {
                 n(A::PageDown),
                 n(A::Edit),
                 n(A::Finder),
+                n(A::Help),
+                n(A::Back),
+            ],
+            Screen::Supporters(_) => vec![
+                n(A::Open),
+                n(A::Filter),
+                n(A::SortNext),
+                n(A::Finder),
+                n(A::Help),
+                n(A::Back),
+            ],
+            Screen::Supporter(_) => vec![
+                n(A::NextPanel),
+                n(A::Open),
+                n(A::Edit),
                 n(A::Help),
                 n(A::Back),
             ],

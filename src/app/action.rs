@@ -31,6 +31,8 @@ pub enum Action {
     // Screens and popups.
     Dashboard,
     Cases,
+    /// The peer supporters: workload, training, supervision.
+    Supporters,
     Finder,
     /// Filter the list you are in (`/`).
     Filter,
@@ -143,6 +145,7 @@ impl Action {
         Action::Toggle,
         Action::Dashboard,
         Action::Cases,
+        Action::Supporters,
         Action::Finder,
         Action::Filter,
         Action::Help,

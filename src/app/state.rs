@@ -209,6 +209,68 @@ pub struct RecordScreen {
     pub top: usize,
 }
 
+/// How the Supporters list is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SupporterSort {
+    #[default]
+    Name,
+    /// Most loaded first: active cases over capacity.
+    Load,
+    /// Most contacts in the last 30 days first.
+    Contacts,
+    /// Longest since supervision first (never first of all).
+    Supervision,
+    Status,
+}
+
+impl SupporterSort {
+    pub const ALL: [SupporterSort; 5] = [
+        SupporterSort::Name,
+        SupporterSort::Load,
+        SupporterSort::Contacts,
+        SupporterSort::Supervision,
+        SupporterSort::Status,
+    ];
+}
+
+/// The Supporters list: filtered by words (`area:那覇 skill:同行`), sorted.
+#[derive(Clone, Debug, Default)]
+pub struct SupportersScreen {
+    pub scroll: Scroll,
+    pub filter: TextInput,
+    pub editing: bool,
+    pub sort: SupporterSort,
+}
+
+/// Panels of a supporter's view, in Tab order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SupporterPanel {
+    #[default]
+    Cases,
+    Contacts,
+    Training,
+    /// Supervision, and check-ins for those who may read them.
+    Supervision,
+}
+
+impl SupporterPanel {
+    pub const ALL: [SupporterPanel; 4] = [
+        SupporterPanel::Cases,
+        SupporterPanel::Contacts,
+        SupporterPanel::Training,
+        SupporterPanel::Supervision,
+    ];
+}
+
+#[derive(Clone, Debug)]
+pub struct SupporterScreen {
+    pub id: Id,
+    pub detail: Option<Box<super::supporters::SupporterDetail>>,
+    pub error: Option<String>,
+    pub panel: SupporterPanel,
+    pub scroll: [Scroll; 4],
+}
+
 #[derive(Clone, Debug)]
 pub enum Screen {
     Dashboard(Scroll),
@@ -218,6 +280,8 @@ pub enum Screen {
     Party(PartyScreen),
     /// A referral, an event, a trust note or a consent.
     Record(RecordScreen),
+    Supporters(SupportersScreen),
+    Supporter(SupporterScreen),
 }
 
 /// A finder hit, ready to show and to follow.
@@ -387,7 +451,8 @@ impl State {
             Screen::Cases(l) => l.editing,
             Screen::Case(c) => c.editing,
             Screen::Party(p) => p.editing,
-            Screen::Dashboard(_) | Screen::Record(_) => false,
+            Screen::Supporters(s) => s.editing,
+            Screen::Dashboard(_) | Screen::Record(_) | Screen::Supporter(_) => false,
         }
     }
 

@@ -134,11 +134,13 @@ struct Attendance(HashMap<Id, Vec<Event>>);
 
 impl Attendance {
     fn attended(&mut self, store: &dyn Store, course: Id, person: Id) -> Result<u32, StoreError> {
-        if !self.0.contains_key(&course) {
-            let events = store.referring::<Event>(course)?;
-            self.0.insert(course, events);
-        }
-        let n = self.0[&course]
+        let events = match self.0.entry(course) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(store.referring::<Event>(course)?)
+            }
+        };
+        let n = events
             .iter()
             .filter(|e| e.kind == EventKind::Training && e.parties.contains(&person))
             .count();

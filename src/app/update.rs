@@ -7,8 +7,10 @@ use super::effect::{Effect, Reply, SaveOp, SearchEffect, StoreEffect};
 use super::forms::{self, FormKind};
 use super::state::{
     CaseList, CasePanel, CaseScreen, Confirm, Confirmed, Finder, Flash, PartyPanel, PartyScreen,
-    RecordScreen, Screen, Scroll, Sort, State,
+    RecordScreen, Screen, Scroll, Sort, State, SupporterPanel, SupporterScreen, SupporterSort,
+    SupportersScreen,
 };
+use super::supporters_view;
 use super::view::{self, Link, TriadItem};
 use crate::keymap::{Key, KeyCode, Lookup, Mode};
 use crate::model::{CaseStatus, Id, Kind, Record, Sector};
@@ -164,7 +166,16 @@ fn push_link(state: &mut State, link: Link) -> Effects {
             fx
         }
         Link::Record(id) => open_record(state, id),
-        Link::Supporter(id) => push_link(state, Link::Party(id)),
+        Link::Supporter(id) => {
+            state.stack.push(Screen::Supporter(SupporterScreen {
+                id,
+                detail: None,
+                error: None,
+                panel: SupporterPanel::Cases,
+                scroll: Default::default(),
+            }));
+            vec![StoreEffect::LoadSupporter(id).into()]
+        }
         Link::Party(id) => {
             state.stack.push(Screen::Party(PartyScreen {
                 id,
@@ -271,6 +282,13 @@ fn normal(state: &mut State, action: Action) -> Effects {
             return vec![];
         }
         Action::Cases => return open_cases(state),
+        Action::Supporters => {
+            state.stack.truncate(1);
+            state
+                .stack
+                .push(Screen::Supporters(SupportersScreen::default()));
+            return vec![StoreEffect::LoadSupporters.into()];
+        }
         Action::Finder => {
             open_finder(state);
             return vec![];
@@ -301,6 +319,8 @@ fn normal(state: &mut State, action: Action) -> Effects {
         Screen::Case(_) => case_screen,
         Screen::Party(_) => party_screen,
         Screen::Record(_) => |s, a, _, _| record_screen(s, a),
+        Screen::Supporters(_) => |s, a, r, _| supporters_list(s, a, r),
+        Screen::Supporter(_) => |s, a, r, _| supporter_screen(s, a, r),
     };
     handler(state, action, rows, today)
 }
@@ -693,6 +713,87 @@ fn party_screen(
     }
 }
 
+fn supporters_list(state: &mut State, action: Action, rows: usize) -> Effects {
+    let ids: Vec<Id> = match state.screen() {
+        Screen::Supporters(s) => supporters_view::rows(state, s)
+            .iter()
+            .map(|r| r.person.id)
+            .collect(),
+        _ => return vec![],
+    };
+    let Some(Screen::Supporters(s)) = state.stack.last_mut() else {
+        return vec![];
+    };
+    if motion(&mut s.scroll, &action, ids.len(), rows) {
+        return vec![];
+    }
+    match action {
+        Action::Open | Action::Right => match ids.get(s.scroll.sel) {
+            Some(id) => push_link(state, Link::Supporter(*id)),
+            None => vec![],
+        },
+        Action::Left => {
+            state.stack.pop();
+            vec![]
+        }
+        Action::Filter => {
+            s.editing = true;
+            vec![]
+        }
+        Action::SortNext => {
+            s.sort = next_panel(&SupporterSort::ALL, s.sort, true);
+            s.scroll = Scroll::default();
+            vec![]
+        }
+        Action::ClearFilters => {
+            s.filter.clear();
+            s.scroll = Scroll::default();
+            vec![]
+        }
+        _ => not_here(state),
+    }
+}
+
+fn supporter_screen(state: &mut State, action: Action, rows: usize) -> Effects {
+    let Some(Screen::Supporter(s)) = state.stack.last_mut() else {
+        return vec![];
+    };
+    let len = supporters_view::panel_len(s);
+    let pi = supporters_view::panel_index(s.panel);
+    if motion(&mut s.scroll[pi], &action, len, rows) {
+        return vec![];
+    }
+    match action {
+        Action::NextPanel | Action::Right => {
+            s.panel = next_panel(&SupporterPanel::ALL, s.panel, true);
+            vec![]
+        }
+        Action::PrevPanel | Action::Left => {
+            s.panel = next_panel(&SupporterPanel::ALL, s.panel, false);
+            vec![]
+        }
+        Action::Open => {
+            let Some(d) = s.detail.as_deref() else {
+                return vec![];
+            };
+            let sel = s.scroll[pi].sel;
+            let link = match s.panel {
+                SupporterPanel::Cases => d.row.workload.cases.get(sel).map(|c| Link::Case(c.case)),
+                SupporterPanel::Contacts => d.contacts.get(sel).map(|c| Link::Case(c.case)),
+                SupporterPanel::Training => None,
+                SupporterPanel::Supervision => None,
+            }
+            .unwrap_or(Link::Party(s.id));
+            push_link(state, link)
+        }
+        Action::Edit => {
+            let id = s.id;
+            edit(state, id)
+        }
+        _ => not_here(state),
+    }
+}
+
 /// The event on a timeline row, if the row is an event.
 fn timeline_event(row: &view::TimelineRow<'_>) -> Option<Id> {
     match row {
@@ -771,7 +872,8 @@ fn input(state: &mut State, action: Action) -> Effects {
         Screen::Cases(l) => (&mut l.filter, &mut l.editing),
         Screen::Case(c) => (&mut c.filter, &mut c.editing),
         Screen::Party(p) => (&mut p.filter, &mut p.editing),
-        Screen::Dashboard(_) | Screen::Record(_) => return vec![],
+        Screen::Supporters(s) => (&mut s.filter, &mut s.editing),
+        Screen::Dashboard(_) | Screen::Record(_) | Screen::Supporter(_) => return vec![],
     };
     match action {
         Action::Submit => *editing = false,
@@ -800,7 +902,8 @@ fn input(state: &mut State, action: Action) -> Effects {
             let sel = p.scroll[i].sel;
             p.scroll[i].set(sel, len, rows);
         }
-        Screen::Dashboard(_) | Screen::Record(_) => {}
+        Screen::Supporters(s) => s.scroll = Scroll::default(),
+        Screen::Dashboard(_) | Screen::Record(_) | Screen::Supporter(_) => {}
     }
     vec![]
 }
@@ -1199,7 +1302,27 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             state.data.supporters = rows;
             vec![]
         }
-        Reply::Supporter(_) => vec![],
+        Reply::Supporter(r) => {
+            let lang = state.lang();
+            let id = match &r {
+                Ok(d) => d.row.person.id,
+                Err((id, _)) => *id,
+            };
+            for s in &mut state.stack {
+                if let Screen::Supporter(v) = s
+                    && v.id == id
+                {
+                    match &r {
+                        Ok(d) => {
+                            v.detail = Some(d.clone());
+                            v.error = None;
+                        }
+                        Err((_, e)) => v.error = Some(lang.reason(e)),
+                    }
+                }
+            }
+            vec![]
+        }
         Reply::Docs(docs) => {
             let mut fx = vec![SearchEffect::Index(docs).into()];
             fx.extend(indexed(state));
@@ -1488,6 +1611,7 @@ fn changed(
                 updated.push(r.id);
                 fx.push(StoreEffect::LoadRecord(r.id).into());
             }
+            Screen::Supporter(v) => fx.push(StoreEffect::LoadSupporter(v.id).into()),
             _ => {}
         }
     }
@@ -1529,6 +1653,7 @@ fn resync(state: &mut State) -> Effects {
             Screen::Case(c) => fx.push(StoreEffect::LoadCase(c.id).into()),
             Screen::Party(p) => fx.push(StoreEffect::LoadParty(p.id).into()),
             Screen::Record(r) => fx.push(StoreEffect::LoadRecord(r.id).into()),
+            Screen::Supporter(v) => fx.push(StoreEffect::LoadSupporter(v.id).into()),
             _ => {}
         }
     }
@@ -1628,10 +1753,19 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
         }
         _ => fx.extend(reload(state)),
     }
-    if records
-        .iter()
-        .any(|r| matches!(r.kind(), Kind::Referral | Kind::Consent | Kind::Event))
-    {
+    if records.iter().any(|r| {
+        matches!(
+            r.kind(),
+            Kind::Referral
+                | Kind::Consent
+                | Kind::Event
+                | Kind::Person
+                | Kind::Case
+                | Kind::Contact
+                | Kind::Supervision
+                | Kind::Enrolment
+        )
+    }) {
         fx.push(StoreEffect::RefreshDashboard.into());
     }
     fx
@@ -1668,6 +1802,7 @@ fn reload(state: &State) -> Effects {
         Screen::Case(c) => vec![StoreEffect::LoadCase(c.id).into()],
         Screen::Party(p) => vec![StoreEffect::LoadParty(p.id).into()],
         Screen::Record(r) => vec![StoreEffect::LoadRecord(r.id).into()],
+        Screen::Supporter(v) => vec![StoreEffect::LoadSupporter(v.id).into()],
         _ => vec![],
     }
 }

@@ -44,8 +44,7 @@ fn course(
     reading: &str,
     level: CourseLevel,
     provider: Option<Id>,
-    (started, ended): (Date, Date),
-    planned_sessions: u32,
+    (started, ended, planned_sessions): (Date, Date, u32),
     follows: Option<Id>,
 ) -> Id {
     b.add(Record::Course(Course {
@@ -139,8 +138,7 @@ fn gunma(b: &mut Builder) {
         "ナンビョウ ピアサポーター ヨウセイケンシュウ（キソ）",
         CourseLevel::Basic,
         Some(centre),
-        (ymd(2023, 5, 13), ymd(2023, 12, 16)),
-        9,
+        (ymd(2023, 5, 13), ymd(2023, 12, 16), 9),
         None,
     );
     let applied = course(
@@ -149,8 +147,7 @@ fn gunma(b: &mut Builder) {
         "ナンビョウ ピアサポーター ヨウセイケンシュウ（オウヨウ）",
         CourseLevel::Applied,
         Some(centre),
-        (ymd(2024, 1, 20), ymd(2024, 12, 14)),
-        10,
+        (ymd(2024, 1, 20), ymd(2024, 12, 14), 10),
         Some(basic),
     );
     for (part, c) in [("養成講座 基礎編", basic), ("養成講座 応用編", applied)] {
