@@ -349,6 +349,7 @@ fn footer_actions(state: &State) -> Vec<(Mode, Action)> {
             Screen::Supporter(_) => vec![
                 n(A::NextPanel),
                 n(A::Open),
+                n(A::LogContact),
                 n(A::Edit),
                 n(A::Help),
                 n(A::Back),
@@ -386,9 +387,13 @@ fn hint_label(state: &State, a: &Action) -> &'static str {
         Action::Yes => l.t("yes", "はい"),
         Action::No => l.t("no", "いいえ"),
         Action::TakeTheirs => l.t("take theirs", "相手の版"),
+        Action::Edit if matches!(state.screen(), Screen::Supporter(_)) => {
+            l.t("capacity/status", "上限・状態")
+        }
         Action::Edit => l.t("edit", "編集"),
         Action::NextMatch => l.t("next match", "次の候補"),
         Action::NewParty => l.t("new", "新規"),
+        Action::LogContact => l.t("contact", "関わり"),
         _ => "",
     }
 }

@@ -30,6 +30,17 @@ const VIEWS: &[(&str, &[&str])] = &[
         &["gp", "/", "@杉山", "<CR>", "<CR>", "<S-Tab>"],
     ),
     ("supporter_resting", &["gp", "/", "@清水", "<CR>", "<CR>"]),
+    ("form_contact", &["gp", "/", "@平野", "<CR>", "<CR>", "v"]),
+    ("form_profile", &["gp", "/", "@平野", "<CR>", "<CR>", "i"]),
+    ("form_check_in", &["gp", "/", "@平野", "<CR>", "<CR>", "w"]),
+    (
+        "form_supervision",
+        &["gp", "/", "@平野", "<CR>", "<CR>", "S"],
+    ),
+    (
+        "form_training",
+        &["gp", "/", "@高橋", "<CR>", "<CR>", "<Tab><Tab>", "T"],
+    ),
 ];
 
 fn drive(app: &mut Headless, keys: &[&str]) {
@@ -154,4 +165,168 @@ fn a_dashboard_flag_opens_the_supporters_view() {
         app.screen()
     );
     assert!(app.screen().contains("平野 大樹"), "{}", app.screen());
+}
+
+// ------------------------------------------------------------------ forms
+
+use triad::model::{CheckIn, Contact, Enrolment, Person, Supervision};
+use triad::store::StoreExt;
+
+/// A session on 平野's view.
+fn on_hirano(demo: &tui::Demo) -> Headless {
+    let mut app = tui::app(demo, Lang::En, 100, 30);
+    drive(&mut app, &["gp", "/", "@平野", "<CR>", "<CR>"]);
+    assert!(matches!(app.state.screen(), Screen::Supporter(_)));
+    app
+}
+
+fn hirano(demo: &tui::Demo) -> Person {
+    demo.store
+        .all::<Person>()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == "平野 大樹")
+        .unwrap()
+}
+
+#[test]
+fn a_contact_logged_on_the_supporter_view_is_on_disk_and_counted() {
+    let demo = tui::demo_store();
+    let me = hirano(&demo).id;
+    let before = demo.store.all::<Contact>().unwrap().len();
+    let mut app = on_hirano(&demo);
+    app.press("v");
+    assert!(app.state.form.is_some(), "{}", app.screen());
+    // Focus starts on the case; then kind, date, minutes, who reads it,
+    // the note.
+    app.press("<Tab><Tab><Tab>");
+    app.type_text("45");
+    app.press("<Tab><Tab>");
+    app.type_text("通院に同行");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let contacts = demo.store.all::<Contact>().unwrap();
+    assert_eq!(contacts.len(), before + 1);
+    let new = contacts.iter().find(|c| c.note == "通院に同行").unwrap();
+    assert_eq!((new.supporter, new.minutes), (me, 45));
+    assert_eq!(new.author, tui::USER);
+    let Screen::Supporter(v) = app.state.screen() else {
+        panic!()
+    };
+    assert_eq!(v.detail.as_ref().unwrap().row.workload.contacts_30, 11);
+}
+
+#[test]
+fn capacity_set_on_the_profile_clears_the_over_capacity_flag() {
+    let demo = tui::demo_store();
+    let mut app = on_hirano(&demo);
+    let over = |app: &Headless| {
+        triad::app::view::supporter_flags(&app.state)
+            .iter()
+            .any(|l| {
+                matches!(
+                    l,
+                    triad::app::view::DashLine::SupporterFlag(
+                        _,
+                        triad::model::workload::Flag::OverCapacity { .. }
+                    )
+                )
+            })
+    };
+    assert!(over(&app));
+    app.press("i");
+    assert!(app.state.form.is_some(), "{}", app.screen());
+    // Focus starts on the status; then since, capacity.
+    app.press("<Tab><Tab>");
+    app.press("<C-u>");
+    app.type_text("4");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let p = hirano(&demo).supporter.unwrap();
+    assert_eq!(p.capacity, Some(4));
+    assert!(!over(&app), "the flag clears at the new capacity");
+}
+
+#[test]
+fn a_check_in_and_supervision_are_logged_from_the_view() {
+    let demo = tui::demo_store();
+    let me = hirano(&demo).id;
+    let mut app = on_hirano(&demo);
+    app.press("w");
+    // Focus starts on the date; then how they are, the note.
+    app.press("<Tab><Tab>");
+    app.type_text("少し休めた");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let mine: Vec<CheckIn> = demo
+        .store
+        .all::<CheckIn>()
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.note == "少し休めた")
+        .collect();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(
+        (mine[0].supporter, mine[0].author.as_str()),
+        (me, tui::USER)
+    );
+    // Its author reads it back on the view; the demo's own (by hirano) is not.
+    app.press("<S-Tab>");
+    let screen = app.screen();
+    assert!(screen.contains("少し休めた"), "{screen}");
+    assert!(!screen.contains("眠りが浅い"), "{screen}");
+
+    let before = demo.store.all::<Supervision>().unwrap().len();
+    app.press("S");
+    // The supervisor is filled in from the profile; themes last.
+    app.press("<Tab><Tab><Tab><Tab>");
+    app.type_text("休みの取り方");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let all = demo.store.all::<Supervision>().unwrap();
+    assert_eq!(all.len(), before + 1);
+    let new = all.iter().find(|s| s.themes == "休みの取り方").unwrap();
+    assert_eq!(new.supporters, vec![me]);
+    assert_eq!(
+        Some(new.supervisor),
+        hirano(&demo).supporter.and_then(|s| s.supervisor)
+    );
+}
+
+#[test]
+fn a_years_certificate_is_recorded_on_the_selected_course() {
+    let demo = tui::demo_store();
+    let mut app = tui::app(&demo, Lang::Ja, 100, 30);
+    drive(
+        &mut app,
+        &["gp", "/", "@高橋", "<CR>", "<CR>", "<Tab><Tab>", "G"],
+    );
+    app.press("T");
+    assert!(app.state.form.is_some(), "{}", app.screen());
+    app.type_text("2025");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let years: Vec<i32> = demo
+        .store
+        .all::<Enrolment>()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.certificates.iter().any(|c| c.year == 2025))
+        .flat_map(|e| e.certificates.into_iter().map(|c| c.year))
+        .collect();
+    assert_eq!(
+        years,
+        vec![2024, 2025],
+        "on the applied course, after 2024's"
+    );
+    // The same year twice is refused next to the field.
+    app.press("T");
+    app.type_text("2025");
+    app.press("<C-s>");
+    let form = app.state.form.as_ref().expect("refused, kept open");
+    assert!(
+        form.fields.iter().any(|f| f.error.is_some()),
+        "{}",
+        app.screen()
+    );
 }

@@ -64,6 +64,13 @@ pub enum Action {
     RecordConsent,
     WithdrawConsent,
     LogEvent,
+    /// A supporter's contact with one of their cases.
+    LogContact,
+    LogSupervision,
+    /// A supporter's own wellbeing check-in.
+    CheckIn,
+    /// A certificate or completion on the selected course.
+    TrainingProgress,
 
     // Text fields and forms.
     Submit,
@@ -171,6 +178,10 @@ impl Action {
         Action::RecordConsent,
         Action::WithdrawConsent,
         Action::LogEvent,
+        Action::LogContact,
+        Action::LogSupervision,
+        Action::CheckIn,
+        Action::TrainingProgress,
         Action::Submit,
         Action::Cancel,
         Action::NextField,
@@ -208,6 +219,10 @@ impl Action {
                 | Action::RecordConsent
                 | Action::WithdrawConsent
                 | Action::LogEvent
+                | Action::LogContact
+                | Action::LogSupervision
+                | Action::CheckIn
+                | Action::TrainingProgress
         )
     }
 

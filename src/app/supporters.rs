@@ -57,6 +57,9 @@ impl SupporterRow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SupporterDetail {
     pub row: SupporterRow,
+    /// The revisions of the person and their enrolments, for editing them.
+    #[serde(default)]
+    pub revs: HashMap<Id, u64>,
     /// Their open cases' titles, by id (the workload lists which).
     pub case_titles: HashMap<Id, String>,
     /// The contacts the reader may read, newest first.
@@ -232,6 +235,17 @@ pub fn load_supporter(
         return Err(StoreError::NotFound(id));
     }
     let a = around(store, scope, id)?;
+    // A record written since it was read here gets revision 0, so an edit
+    // made from what is shown meets a conflict rather than overwriting it.
+    let shown: Vec<Record> = std::iter::once(Record::Person(person.clone()))
+        .chain(a.enrolments.iter().cloned().map(Record::Enrolment))
+        .collect();
+    let ids: Vec<Id> = shown.iter().map(Record::id).collect();
+    let mut revs = HashMap::new();
+    for ((id, record), rev) in ids.iter().zip(&shown).zip(store.revisions(&ids)?) {
+        let same = store.get(*id)?.is_some_and(|now| &now == record);
+        revs.insert(*id, if same { rev } else { 0 });
+    }
     let row = row(store, person, &a, today, &mut Attendance::default())?;
     let seen = |r: Record| scope.sees(store, &r).unwrap_or(false);
     let mut contacts: Vec<Contact> = a
@@ -268,6 +282,7 @@ pub fn load_supporter(
     }
     Ok(SupporterDetail {
         row,
+        revs,
         case_titles,
         contacts,
         supervisions,

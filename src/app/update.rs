@@ -786,9 +786,46 @@ fn supporter_screen(state: &mut State, action: Action, rows: usize) -> Effects {
             .unwrap_or(Link::Party(s.id));
             push_link(state, link)
         }
+        // `i` on a supporter edits what the Supporters screen is about:
+        // capacity, status, supervisor (the person view edits the rest).
         Action::Edit => {
-            let id = s.id;
-            edit(state, id)
+            let person = s.id;
+            open_form(state, FormKind::SupporterProfile { person })
+        }
+        Action::LogContact => {
+            let supporter = s.id;
+            open_form(state, FormKind::LogContact { supporter })
+        }
+        Action::LogSupervision => {
+            let supporter = s.id;
+            open_form(state, FormKind::LogSupervision { supporter })
+        }
+        Action::CheckIn => {
+            let supporter = s.id;
+            open_form(state, FormKind::CheckIn { supporter })
+        }
+        Action::TrainingProgress => {
+            let selected = s.detail.as_deref().and_then(|d| {
+                let i = if s.panel == SupporterPanel::Training {
+                    s.scroll[pi].sel
+                } else {
+                    0
+                };
+                d.row.trainings.get(i).map(|t| t.enrolment.id)
+            });
+            match selected {
+                Some(enrolment) => open_form(state, FormKind::TrainingProgress { enrolment }),
+                None => {
+                    let l = state.lang();
+                    flash_info(
+                        state,
+                        l.t(
+                            "No course on record for them: courses and enrolments come in by import.",
+                            "研修の記録がありません。研修と受講はインポートで取り込みます。",
+                        ),
+                    )
+                }
+            }
         }
         _ => not_here(state),
     }

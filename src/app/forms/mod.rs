@@ -13,6 +13,7 @@ mod note;
 mod partnership;
 mod person;
 mod referral;
+mod supporter;
 mod triad;
 mod trust;
 
@@ -72,6 +73,25 @@ pub enum FormKind {
     },
     LogEvent {
         case: Option<Id>,
+    },
+    /// A peer supporter's contact with one of their cases.
+    LogContact {
+        supporter: Id,
+    },
+    LogSupervision {
+        supporter: Id,
+    },
+    /// A supporter's own wellbeing check-in.
+    CheckIn {
+        supporter: Id,
+    },
+    /// Capacity, availability, status, supervisor, what they know.
+    SupporterProfile {
+        person: Id,
+    },
+    /// A year's certificate or completion on a course.
+    TrainingProgress {
+        enrolment: Id,
     },
 }
 
@@ -144,6 +164,20 @@ pub enum Key {
     Description,
     Step,
     Corrects,
+    Case,
+    Minutes,
+    Supervisor,
+    Mode,
+    Supporters,
+    Themes,
+    Wellbeing,
+    Capacity,
+    Availability,
+    DiseaseAreas,
+    Languages,
+    Since,
+    Year,
+    CompletedOn,
 }
 
 impl Key {
@@ -213,6 +247,20 @@ impl Key {
             K::Description => "description",
             K::Step => "step",
             K::Corrects => "corrects",
+            K::Case => "case",
+            K::Minutes => "minutes",
+            K::Supervisor => "supervisor",
+            K::Mode => "mode",
+            K::Supporters => "supporters",
+            K::Themes => "themes",
+            K::Wellbeing => "wellbeing",
+            K::Capacity => "capacity",
+            K::Availability => "availability",
+            K::DiseaseAreas => "disease_areas",
+            K::Languages => "languages",
+            K::Since => "since",
+            K::Year => "certificates",
+            K::CompletedOn => "completed_on",
         }
     }
 }
@@ -251,6 +299,11 @@ fn spec(state: &State, kind: &FormKind) -> Result<Spec, String> {
         FormKind::RecordConsent { case } => consent::fields(state, *case, None)?,
         FormKind::WithdrawConsent { consent } => consent::withdraw_fields(state, *consent)?,
         FormKind::LogEvent { .. } => event::fields(state, None),
+        FormKind::LogContact { supporter } => supporter::contact_fields(state, *supporter)?,
+        FormKind::LogSupervision { supporter } => supporter::supervision_fields(state, *supporter)?,
+        FormKind::CheckIn { supporter } => supporter::check_in_fields(state, *supporter)?,
+        FormKind::SupporterProfile { person } => supporter::profile_fields(state, *person)?,
+        FormKind::TrainingProgress { enrolment } => supporter::training_fields(state, *enrolment)?,
     })
 }
 
@@ -312,6 +365,13 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
         FormKind::RecordConsent { case } => consent::changes(state, &a, case, None),
         FormKind::WithdrawConsent { consent } => consent::withdraw_changes(state, &a, consent),
         FormKind::LogEvent { case } => event::changes(state, &a, case, None),
+        FormKind::LogContact { supporter } => supporter::contact_changes(&a, supporter),
+        FormKind::LogSupervision { supporter } => supporter::supervision_changes(&a, supporter),
+        FormKind::CheckIn { supporter } => supporter::check_in_changes(&a, supporter),
+        FormKind::SupporterProfile { person } => supporter::profile_changes(state, &a, person),
+        FormKind::TrainingProgress { enrolment } => {
+            supporter::training_changes(state, &a, enrolment)
+        }
     };
     match result {
         Ok(ops) => Some(ops),
@@ -555,6 +615,14 @@ fn id_text(i: Option<Id>) -> String {
 
 fn date_text(d: Option<Date>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// The supporter open on some screen, as loaded.
+fn supporter_detail(state: &State, id: Id) -> Option<&super::supporters::SupporterDetail> {
+    state.stack.iter().rev().find_map(|s| match s {
+        Screen::Supporter(v) if v.id == id => v.detail.as_deref(),
+        _ => None,
+    })
 }
 
 /// The case open on some screen, as loaded.
