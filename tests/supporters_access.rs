@@ -180,7 +180,13 @@ fn a_check_in_reaches_the_supporter_and_their_supervisor_only() {
         reader(SUPPORTER_USER, AccessRole::Supporter, Some(2)),
         reader("hanako", AccessRole::Coordinator, Some(1)),
     ];
+    let sees = |r: &Reader| {
+        // What the change feed and the finder's hits are filtered by.
+        let scope = Scope::new(&store, r).unwrap();
+        scope.sees_id(&store, id(Kind::CheckIn, 1)).unwrap()
+    };
     for r in &allowed {
+        assert!(sees(r), "{}", r.label());
         assert!(
             all_read(&store, r).contains(MARKER),
             "{} should read the check-in",
@@ -195,6 +201,7 @@ fn a_check_in_reaches_the_supporter_and_their_supervisor_only() {
         reader("jiro-coord", AccessRole::Coordinator, Some(3)),
     ];
     for r in &refused {
+        assert!(!sees(r), "{}", r.label());
         let text = all_read(&store, r);
         assert!(!text.contains(MARKER), "{} read the check-in", r.label());
         assert!(

@@ -330,3 +330,41 @@ fn a_years_certificate_is_recorded_on_the_selected_course() {
         app.screen()
     );
 }
+
+#[test]
+fn a_supporters_name_lists_their_cases_in_the_case_list_and_the_finder() {
+    let demo = tui::demo_store();
+    let mut app = tui::app(&demo, Lang::Ja, 80, 24);
+    let mine: Vec<triad::model::Id> = {
+        let rows = &app.state.data.supporters;
+        let r = rows.iter().find(|r| r.person.name == "平野 大樹").unwrap();
+        r.workload.cases.iter().map(|c| c.case).collect()
+    };
+    assert_eq!(mine.len(), 3);
+    app.press("gc");
+    app.press("/");
+    app.type_text("平野 大樹");
+    app.press("<CR>");
+    let Screen::Cases(list) = app.state.screen() else {
+        panic!("{}", app.screen())
+    };
+    let listed: Vec<triad::model::Id> = list.page.rows.iter().map(|c| c.id).collect();
+    assert_eq!(listed, mine, "{}", app.screen());
+    // The finder finds the supporter; Enter shows the cases they are on.
+    let mut app = tui::app(&demo, Lang::Ja, 80, 24);
+    app.press("<C-p>");
+    app.type_text("ヒラノ");
+    let hits = &app.state.finder.as_ref().unwrap().hits;
+    let at = hits
+        .iter()
+        .position(|h| h.label == "平野 大樹")
+        .expect("the supporter is found");
+    for _ in 0..at {
+        app.press("<Down>");
+    }
+    app.press("<CR>");
+    let screen = app.screen();
+    for c in &mine {
+        assert!(screen.contains(&c.to_string()), "{c} in {screen}");
+    }
+}
