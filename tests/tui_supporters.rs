@@ -336,7 +336,7 @@ fn a_supporters_name_lists_their_cases_in_the_case_list_and_the_finder() {
     let demo = tui::demo_store();
     let mut app = tui::app(&demo, Lang::Ja, 80, 24);
     let mine: Vec<triad::model::Id> = {
-        let rows = &app.state.data.supporters;
+        let rows = &app.state.data.looked_after;
         let r = rows.iter().find(|r| r.person.name == "平野 大樹").unwrap();
         r.workload.cases.iter().map(|c| c.case).collect()
     };

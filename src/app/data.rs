@@ -166,8 +166,10 @@ pub struct Data {
     pub referral_alerts: Vec<ReferralAlert>,
     pub consents: Vec<ConsentAlert>,
     pub upcoming: Vec<EventLine>,
-    /// Peer supporters with their workload (the dashboard's flags).
+    /// Every peer supporter with their workload (the Supporters screen).
     pub supporters: Vec<super::supporters::SupporterRow>,
+    /// The supporters with a profile (the dashboard's flags).
+    pub looked_after: Vec<super::supporters::SupporterRow>,
 }
 
 /// A partnership with its events, oldest first.

@@ -129,7 +129,13 @@ pub enum Reply {
     },
     /// `$EDITOR` finished: the new text, or why it could not run.
     Edited(Result<String, String>),
-    /// The supporters, for the dashboard's flags and the Supporters screen.
-    Supporters(Vec<super::supporters::SupporterRow>),
+    /// The Supporters screen's rows, in parts (a big store has thousands
+    /// of supporters, and a frame has a limit): `first` starts afresh.
+    Supporters {
+        first: bool,
+        rows: Vec<super::supporters::SupporterRow>,
+    },
+    /// The supporters with a profile, whose flags the dashboard shows.
+    LookedAfter(Vec<super::supporters::SupporterRow>),
     Supporter(Result<Box<super::supporters::SupporterDetail>, (Id, crate::model::Reason)>),
 }

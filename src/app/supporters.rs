@@ -79,6 +79,14 @@ pub fn is_supporter(p: &Person) -> bool {
 /// The supporters this reader sees: everyone's for a reader who sees every
 /// case, a supporter's own otherwise.
 fn supporters(store: &dyn Store, scope: &Scope) -> Result<Vec<Person>, StoreError> {
+    supporters_where(store, scope, is_supporter)
+}
+
+fn supporters_where(
+    store: &dyn Store,
+    scope: &Scope,
+    is_supporter: fn(&Person) -> bool,
+) -> Result<Vec<Person>, StoreError> {
     if !scope.reader.sees_every_case() {
         let me = scope.reader.person;
         return Ok(me
@@ -192,9 +200,29 @@ pub fn supporter_rows(
     scope: &Scope,
     today: Date,
 ) -> Result<Vec<SupporterRow>, StoreError> {
+    rows_of(store, scope, today, supporters(store, scope)?)
+}
+
+/// The supporters with a profile (a programme that looks after them):
+/// the only ones flags are raised on, so all the dashboard needs.
+pub fn looked_after(
+    store: &dyn Store,
+    scope: &Scope,
+    today: Date,
+) -> Result<Vec<SupporterRow>, StoreError> {
+    let people = supporters_where(store, scope, |p| p.supporter.is_some())?;
+    rows_of(store, scope, today, people)
+}
+
+fn rows_of(
+    store: &dyn Store,
+    scope: &Scope,
+    today: Date,
+    people: Vec<Person>,
+) -> Result<Vec<SupporterRow>, StoreError> {
     let mut attendance = Attendance::default();
     let mut out = Vec::new();
-    for p in supporters(store, scope)? {
+    for p in people {
         let a = around(store, scope, p.id)?;
         out.push(row(store, p, &a, today, &mut attendance)?);
     }

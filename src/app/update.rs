@@ -1335,8 +1335,15 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             state.data.upcoming = e;
             vec![]
         }
-        Reply::Supporters(rows) => {
-            state.data.supporters = rows;
+        Reply::Supporters { first, rows } => {
+            if first {
+                state.data.supporters.clear();
+            }
+            state.data.supporters.extend(rows);
+            vec![]
+        }
+        Reply::LookedAfter(rows) => {
+            state.data.looked_after = rows;
             vec![]
         }
         Reply::Supporter(r) => {
@@ -1698,13 +1705,14 @@ fn resync(state: &mut State) -> Effects {
 }
 
 /// Every case list on the stack asks again for the rows it shows
-/// (someone changed the cases).
+/// (someone changed the cases), and so does the Supporters list.
 fn refresh_lists(state: &State) -> Effects {
     state
         .stack
         .iter()
         .filter_map(|s| match s {
             Screen::Cases(list) => Some(page_at(list, list.scroll.sel)),
+            Screen::Supporters(_) => Some(StoreEffect::LoadSupporters.into()),
             _ => None,
         })
         .collect()
@@ -1804,6 +1812,13 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
         )
     }) {
         fx.push(StoreEffect::RefreshDashboard.into());
+        if state
+            .stack
+            .iter()
+            .any(|s| matches!(s, Screen::Supporters(_)))
+        {
+            fx.push(StoreEffect::LoadSupporters.into());
+        }
     }
     fx
 }

@@ -171,7 +171,7 @@ pub fn dashboard(state: &State) -> Vec<DashLine<'_>> {
     );
     // Only where supporters are looked after (some have a profile): a
     // programme that keeps none is not told about them.
-    if d.supporters.iter().any(|s| s.workload.status.is_some()) {
+    if !d.looked_after.is_empty() {
         let flagged = supporter_flags(state);
         out.push(DashLine::Heading(DashSection::Supporters, flagged.len()));
         let n = flagged.len();
@@ -199,7 +199,7 @@ pub fn supporter_flags(state: &State) -> Vec<DashLine<'_>> {
         Flag::QuietCase { .. } => 3,
     };
     let mut out: Vec<(usize, DashLine<'_>)> = Vec::new();
-    for (i, row) in state.data.supporters.iter().enumerate() {
+    for (i, row) in state.data.looked_after.iter().enumerate() {
         for f in workload::flags(&row.workload, &state.cfg.thresholds, today) {
             out.push((i, DashLine::SupporterFlag(row, f)));
         }

@@ -102,7 +102,20 @@ pub fn run_store(
         }
         StoreEffect::LoadSupporters => {
             if let Ok(rows) = super::supporters::supporter_rows(store, scope, today) {
-                emit(Reply::Supporters(rows));
+                let mut first = true;
+                for part in rows.chunks(SUPPORTERS_PER_REPLY) {
+                    emit(Reply::Supporters {
+                        first,
+                        rows: part.to_vec(),
+                    });
+                    first = false;
+                }
+                if first {
+                    emit(Reply::Supporters {
+                        first,
+                        rows: vec![],
+                    });
+                }
             }
         }
         StoreEffect::LoadSupporter(id) => {
@@ -149,6 +162,8 @@ impl DashboardCache {
 /// Names per reply: a server sends each reply as one frame, and frames have
 /// a limit that a big store's names would pass.
 const NAMES_PER_REPLY: usize = 5_000;
+/// Supporters' rows per reply, for the same reason.
+const SUPPORTERS_PER_REPLY: usize = 1_000;
 
 /// The dashboard's replies, from the cache where there is one.
 fn dashboard(
@@ -483,13 +498,13 @@ fn load_dashboard(
     }
     upcoming.sort_by_key(|e| (e.date, e.id));
     emit(Reply::Upcoming(upcoming));
-    let supporters = super::supporters::supporter_rows(store, scope, today)?;
+    let looked_after = super::supporters::looked_after(store, scope, today)?;
     ids.extend(
-        supporters
+        looked_after
             .iter()
             .flat_map(|s| s.workload.cases.iter().map(|c| c.case)),
     );
-    emit(Reply::Supporters(supporters));
+    emit(Reply::LookedAfter(looked_after));
     emit(Reply::Names(labels(store, scope, ids)));
     Ok(())
 }
