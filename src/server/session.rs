@@ -513,7 +513,9 @@ impl Session<'_> {
                     replies.push(Reply::Indexed);
                 }
             }
-            StoreEffect::LoadCase(id) | StoreEffect::LoadParty(id) => {
+            StoreEffect::LoadCase(id)
+            | StoreEffect::LoadParty(id)
+            | StoreEffect::LoadSupporter(id) => {
                 // A view is logged before it is read, so it shows in its own
                 // audit panel; one the reader may not see, as refused.
                 let seen = match effect {
@@ -525,9 +527,10 @@ impl Session<'_> {
                     .is_some_and(|(last, at)| last == id && at.elapsed() < VIEW_AGAIN);
                 if seen && !again {
                     self.last_view = Some((id, std::time::Instant::now()));
-                    let what = match id.kind {
-                        crate::model::Kind::Case => "case",
-                        crate::model::Kind::Body => "body",
+                    let what = match (&effect, id.kind) {
+                        (_, crate::model::Kind::Case) => "case",
+                        (_, crate::model::Kind::Body) => "body",
+                        (StoreEffect::LoadSupporter(_), _) => "supporter",
                         _ => "person",
                     };
                     self.log(
