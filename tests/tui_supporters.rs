@@ -368,3 +368,75 @@ fn a_supporters_name_lists_their_cases_in_the_case_list_and_the_finder() {
         assert!(screen.contains(&c.to_string()), "{c} in {screen}");
     }
 }
+
+#[test]
+fn enrolling_and_a_training_event_naming_the_course_count_as_attendance() {
+    let demo = tui::demo_store();
+    let mut app = tui::app(&demo, Lang::En, 100, 30);
+    drive(&mut app, &["gp", "/", "@石田", "<CR>", "<CR>"]);
+    // No course yet: `T` enrols them, by the course's id.
+    app.press("T");
+    app.type_text("C-0001");
+    app.press("<C-s>");
+    let form = app.state.form.as_ref().expect("a case's id is refused");
+    assert!(
+        form.fields
+            .iter()
+            .any(|f| f.error.as_deref() == Some("an id like G-0001")),
+        "{}",
+        app.screen()
+    );
+    app.press("<C-u>");
+    app.type_text("g1");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let ishida = demo
+        .store
+        .all::<Person>()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == "石田 亮")
+        .unwrap()
+        .id;
+    let course = triad::model::Id::new(triad::model::Kind::Course, 1);
+    assert!(
+        demo.store
+            .all::<Enrolment>()
+            .unwrap()
+            .iter()
+            .any(|e| e.person == ishida && e.course == course)
+    );
+    // A training session logged on their page names the course.
+    app.press("<C-p>");
+    app.type_text("石田 亮");
+    app.press("<CR>");
+    assert!(
+        matches!(app.state.screen(), Screen::Party(_)),
+        "{}",
+        app.screen()
+    );
+    app.press("e");
+    app.press("<Right><Right>");
+    app.press("<Tab>");
+    app.type_text("養成研修 補講");
+    // Date, until, partnership, three counts, then the course.
+    app.press("<Tab><Tab><Tab><Tab><Tab><Tab><Tab>");
+    app.type_text("G-0001");
+    app.press("<C-s>");
+    assert!(app.state.form.is_none(), "{}", app.screen());
+    let event = demo
+        .store
+        .all::<triad::model::Event>()
+        .unwrap()
+        .into_iter()
+        .find(|e| e.title == "養成研修 補講")
+        .expect("saved");
+    assert_eq!(event.course, Some(course));
+    assert_eq!(event.kind, triad::model::EventKind::Training);
+    assert_eq!(event.parties, vec![ishida]);
+    let scope = triad::store::Scope::owner(tui::USER);
+    let rows = triad::app::supporters::supporter_rows(&*demo.store, &scope, tui::today()).unwrap();
+    let row = rows.iter().find(|r| r.person.id == ishida).unwrap();
+    assert_eq!(row.trainings.len(), 1);
+    assert_eq!(row.trainings[0].attended, 1, "the session counts for them");
+}

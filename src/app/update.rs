@@ -805,25 +805,19 @@ fn supporter_screen(state: &mut State, action: Action, rows: usize) -> Effects {
             open_form(state, FormKind::CheckIn { supporter })
         }
         Action::TrainingProgress => {
-            let selected = s.detail.as_deref().and_then(|d| {
-                let i = if s.panel == SupporterPanel::Training {
-                    s.scroll[pi].sel
-                } else {
-                    0
-                };
-                d.row.trainings.get(i).map(|t| t.enrolment.id)
-            });
+            // On the Training panel: the selected course's progress;
+            // elsewhere (or with no course yet): enrol on a course.
+            let selected = s
+                .detail
+                .as_deref()
+                .filter(|_| s.panel == SupporterPanel::Training)
+                .and_then(|d| d.row.trainings.get(s.scroll[pi].sel))
+                .map(|t| t.enrolment.id);
             match selected {
                 Some(enrolment) => open_form(state, FormKind::TrainingProgress { enrolment }),
                 None => {
-                    let l = state.lang();
-                    flash_info(
-                        state,
-                        l.t(
-                            "No course on record for them: courses and enrolments come in by import.",
-                            "研修の記録がありません。研修と受講はインポートで取り込みます。",
-                        ),
-                    )
+                    let person = s.id;
+                    open_form(state, FormKind::Enrol { person })
                 }
             }
         }

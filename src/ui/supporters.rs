@@ -474,6 +474,7 @@ pub fn draw_view(state: &State, s: &SupporterScreen, body: Rect, buf: &mut Buffe
                     let tr = &r.trainings[i];
                     let provider = tr.course.provider.map(name_of).unwrap_or_default();
                     vec![
+                        styled(format!("{} ", tr.course.id), t.dim()),
                         styled(
                             format!(
                                 "{} {} {} ",

@@ -93,6 +93,10 @@ pub enum FormKind {
     TrainingProgress {
         enrolment: Id,
     },
+    /// A supporter enrolled on a course (by the course's id).
+    Enrol {
+        person: Id,
+    },
 }
 
 pub type AppForm = Form<FormKind>;
@@ -178,6 +182,7 @@ pub enum Key {
     Since,
     Year,
     CompletedOn,
+    Course,
 }
 
 impl Key {
@@ -261,6 +266,7 @@ impl Key {
             K::Since => "since",
             K::Year => "certificates",
             K::CompletedOn => "completed_on",
+            K::Course => "course",
         }
     }
 }
@@ -304,6 +310,7 @@ fn spec(state: &State, kind: &FormKind) -> Result<Spec, String> {
         FormKind::CheckIn { supporter } => supporter::check_in_fields(state, *supporter)?,
         FormKind::SupporterProfile { person } => supporter::profile_fields(state, *person)?,
         FormKind::TrainingProgress { enrolment } => supporter::training_fields(state, *enrolment)?,
+        FormKind::Enrol { person } => supporter::enrol_fields(state, *person)?,
     })
 }
 
@@ -372,6 +379,7 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
         FormKind::TrainingProgress { enrolment } => {
             supporter::training_changes(state, &a, enrolment)
         }
+        FormKind::Enrol { person } => supporter::enrol_changes(&a, person),
     };
     match result {
         Ok(ops) => Some(ops),
@@ -523,6 +531,25 @@ impl Answers<'_> {
     /// A model refusal, said in the form's language next to its field.
     pub fn refused(&self, e: ValidationError) -> Refusal {
         (e.field, self.lang.reason(&e.reason))
+    }
+
+    /// An id of `kind` typed in a field (`G-0001`, `g1`); `None` when blank.
+    pub fn id_of(&self, k: Key, kind: crate::model::Kind) -> Result<Option<Id>, Refusal> {
+        let text = self.text(k);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        match text.parse::<Id>() {
+            Ok(id) if id.kind == kind => Ok(Some(id)),
+            _ => Err((
+                k.name(),
+                format!(
+                    "{} {}-0001",
+                    self.lang.t("an id like", "次の形式のID:"),
+                    kind.letter()
+                ),
+            )),
+        }
     }
 
     pub fn required(&self, k: Key) -> Refusal {

@@ -385,3 +385,39 @@ pub fn training_changes(state: &State, a: &Answers, id: Id) -> Result<Vec<SaveOp
     let base = d.revs.get(&id).copied().unwrap_or(0);
     Ok(vec![SaveOp::Edit { record, base }])
 }
+
+pub fn enrol_fields(state: &State, person: Id) -> Result<Spec, String> {
+    let l = state.lang();
+    let d = detail(state, person)?;
+    let f = Field::new;
+    let fields = vec![
+        who(state, d),
+        f(
+            Key::Course,
+            l.t("Course (G-...)", "研修課程（G-...）"),
+            FieldKind::Text,
+        )
+        .required(),
+        f(Key::On, l.t("Enrolled on", "受講開始日"), FieldKind::Date)
+            .required()
+            .text(&state.today().to_string()),
+    ];
+    Ok((l.t("Enrol on a course", "研修の受講を記録"), fields))
+}
+
+pub fn enrol_changes(a: &Answers, person: Id) -> Result<Vec<SaveOp>, Refusal> {
+    let course = a
+        .id_of(Key::Course, Kind::Course)?
+        .ok_or_else(|| a.required(Key::Course))?;
+    let e = crate::model::Enrolment {
+        id: Id::new(Kind::Enrolment, 1),
+        course,
+        person,
+        enrolled_on: a.date(Key::On).unwrap_or(a.today),
+        certificates: vec![],
+        completed_on: None,
+        note: String::new(),
+    };
+    e.validate().map_err(|err| a.refused(err))?;
+    Ok(vec![SaveOp::Create(Record::Enrolment(e))])
+}
