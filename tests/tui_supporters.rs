@@ -439,4 +439,14 @@ fn enrolling_and_a_training_event_naming_the_course_count_as_attendance() {
     let row = rows.iter().find(|r| r.person.id == ishida).unwrap();
     assert_eq!(row.trainings.len(), 1);
     assert_eq!(row.trainings[0].attended, 1, "the session counts for them");
+    // The event's own view names its course.
+    let shown = triad::app::worker::load_record(&*demo.store, event.id, &scope).unwrap();
+    assert!(
+        shown
+            .names
+            .get(&course)
+            .is_some_and(|n| n.contains("養成研修")),
+        "{:?}",
+        shown.names
+    );
 }

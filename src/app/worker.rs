@@ -730,6 +730,7 @@ pub fn load_record(store: &dyn Store, id: Id, scope: &Scope) -> Result<RecordDet
             ids.extend(e.parties.iter().copied());
             ids.extend(e.partnership);
             ids.extend(e.case);
+            ids.extend(e.course);
         }
         Record::TrustNote(n) => {
             ids.extend(n.case);
