@@ -13,6 +13,7 @@ pub mod forms;
 pub mod headless;
 pub mod input;
 pub mod link;
+pub mod meeting;
 pub mod run;
 pub mod state;
 pub mod supporters;

@@ -42,7 +42,7 @@ pub struct Cli {
     #[arg(long)]
     pub meeting: bool,
     /// Language of the labels [default: the config, else $LANG]
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, global = true)]
     pub lang: Option<Lang>,
     /// Plain ASCII borders and symbols, for terminals that draw others double width
     #[arg(long)]
@@ -85,6 +85,38 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         case: Option<Id>,
         /// Output file (json, md) or directory (csv) [default: standard output]
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// A Markdown report for a meeting: shared notes only, clients and
+        /// family by initials
+        #[arg(long, requires = "case")]
+        meeting: bool,
+    },
+    /// Figures over what you may see: referrals, attendance or caseload
+    Report {
+        #[arg(value_enum)]
+        what: ReportWhat,
+        /// From this day on (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        from: Option<crate::model::Date>,
+        /// Up to this day (YYYY-MM-DD); caseload counts the events of its month
+        #[arg(long, value_name = "DATE")]
+        to: Option<crate::model::Date>,
+        /// Referrals: group by category, receiving sector, receiving body, or year proposed
+        #[arg(long, value_enum, default_value_t = ReportBy::Category)]
+        by: ReportBy,
+        /// Attendance: the events of this partnership (e.g. S-0002)
+        #[arg(long, value_name = "ID")]
+        partnership: Option<Id>,
+        /// Attendance: the events with this body (or person) among their parties
+        #[arg(long, value_name = "ID")]
+        body: Option<Id>,
+        /// Attendance: the events of this kind (training, board_meeting, salon, …)
+        #[arg(long, value_name = "KIND", value_parser = event_kind)]
+        kind: Option<crate::model::EventKind>,
+        #[arg(long, value_enum, default_value_t = Format::Md)]
+        format: Format,
+        /// Output file [default: standard output]
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
     },
@@ -152,6 +184,29 @@ pub enum Command {
         #[command(subcommand)]
         command: KeymapCommand,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportWhat {
+    Referrals,
+    Attendance,
+    Caseload,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportBy {
+    Category,
+    Sector,
+    Body,
+    Year,
+}
+
+/// `training`, `board-meeting` or `board_meeting`: an event kind.
+fn event_kind(s: &str) -> Result<crate::model::EventKind, String> {
+    let name = s.trim().to_ascii_lowercase().replace('-', "_");
+    serde_json::from_value(serde_json::Value::String(name)).map_err(|_| {
+        "an event kind: meeting, check_up, training, lecture, salon, board_meeting, consultation, milestone or other".to_string()
+    })
 }
 
 #[derive(Subcommand, Debug)]
@@ -235,13 +290,51 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             format,
             case,
             ref out,
+            meeting,
         }) => export(
             &mut connect(&target(&cli, true)?)?,
             format,
             case,
             out.as_deref(),
             crate::app::config::ui_lang(cli.lang)?,
+            meeting,
         ),
+        Some(Command::Report {
+            what,
+            from,
+            to,
+            by,
+            partnership,
+            body,
+            kind,
+            format,
+            ref out,
+        }) => {
+            let request = crate::report::Request {
+                what: match what {
+                    ReportWhat::Referrals => crate::report::What::Referrals,
+                    ReportWhat::Attendance => crate::report::What::Attendance,
+                    ReportWhat::Caseload => crate::report::What::Caseload,
+                },
+                window: crate::report::Window { from, to },
+                by: match by {
+                    ReportBy::Category => crate::report::Grouping::Category,
+                    ReportBy::Sector => crate::report::Grouping::Sector,
+                    ReportBy::Body => crate::report::Grouping::Body,
+                    ReportBy::Year => crate::report::Grouping::Year,
+                },
+                partnership,
+                body,
+                kind,
+            };
+            report(
+                &mut connect(&target(&cli, true)?)?,
+                request,
+                format,
+                out.as_deref(),
+                crate::app::config::ui_lang(cli.lang)?,
+            )
+        }
         Some(Command::Check) => check(&mut connect(&target(&cli, true)?)?),
         Some(Command::Audit {
             case,
@@ -488,11 +581,15 @@ fn export(
     case: Option<Id>,
     out: Option<&Path>,
     lang: Lang,
+    meeting: bool,
 ) -> Result<ExitCode, String> {
     if let Some(c) = case
         && c.kind != Kind::Case
     {
         return Err(format!("--case takes a case id like C-0007, not {c}"));
+    }
+    if meeting && format != Format::Md {
+        return Err("--meeting is for the Markdown report: add --format md".into());
     }
     let text = match format {
         Format::Json => {
@@ -504,7 +601,14 @@ fn export(
                 return Err("--format md needs --case ID".into());
             };
             let mut text = String::new();
-            for part in ask(client, Ask::CaseReport { case, lang })? {
+            for part in ask(
+                client,
+                Ask::CaseReport {
+                    case,
+                    lang,
+                    meeting,
+                },
+            )? {
                 if let Part::Text { text: t } = part {
                     text.push_str(&t);
                 }
@@ -563,6 +667,48 @@ fn log_export(
         }
         other => other.map_err(|e| e.to_string()),
     }
+}
+
+/// `triad report`: the server computes the figures over what this user may
+/// see; they are written here as Markdown, CSV or JSON.
+fn report(
+    client: &mut Client,
+    request: crate::report::Request,
+    format: Format,
+    out: Option<&Path>,
+    lang: Lang,
+) -> Result<ExitCode, String> {
+    if let Some(from) = request.window.from
+        && request.window.to.is_some_and(|to| to < from)
+    {
+        return Err(format!(
+            "--to is before --from ({from}); give an end on or after the start"
+        ));
+    }
+    let mut figures = None;
+    for part in ask(client, Ask::Report { request })? {
+        if let Part::Report { figures: f } = part {
+            figures = Some(f);
+        }
+    }
+    let figures = figures.ok_or("the server sent no figures")?;
+    let text = match format {
+        Format::Md => crate::report::markdown(&figures, lang),
+        Format::Csv => crate::report::csv(&figures, lang),
+        Format::Json => {
+            let json = serde_json::to_string_pretty(&figures).map_err(|e| e.to_string())?;
+            exchange::json_safe(&json) + "\n"
+        }
+    };
+    match out {
+        Some(path) => exchange::write_private(path, text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => match std::io::stdout().write_all(text.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.map_err(|e| format!("cannot write the report: {e}"))?,
+        },
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `triad audit`: the server refuses it to all but coordinators.

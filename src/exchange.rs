@@ -12,8 +12,11 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Id, Kind, Record, escape};
 use crate::store::{SCHEMA_VERSION, Scope, Store, StoreError, StoreExt};
 
+/// A text as one inert CSV cell; as one line of escaped Markdown (reports).
+pub(crate) use csv_out::cell as csv_cell;
 pub use csv_out::write_csv;
 pub use markdown::case_report;
+pub(crate) use markdown::user as md_text;
 
 const FORMAT: &str = "triad-export";
 

@@ -11,6 +11,7 @@ pub mod exchange;
 pub mod i18n;
 pub mod keymap;
 pub mod model;
+pub mod report;
 pub mod search;
 pub mod server;
 pub mod store;

@@ -24,7 +24,7 @@ pub use case::{Case, CaseParty, CaseStatus, Goal, GoalKind, Need, NeedArea, Stat
 pub use consent::{Consent, ConsentScope, ConsentStatus};
 pub use ids::{Id, IdError, Kind};
 pub use intent::{Intent, IntentError};
-pub use meeting::initials;
+pub use meeting::{Masker, initials};
 pub use party::{Affiliation, Body, BodyKind, Cadence, PeerKind, Period, Person, Role, Sector};
 pub use reason::Reason;
 pub use record::{Entity, Record};

@@ -12,6 +12,7 @@ pub mod panels;
 pub mod party_view;
 pub mod popup;
 pub mod record_view;
+pub mod reports;
 pub mod supporters;
 pub mod text;
 pub mod theme;
@@ -48,6 +49,11 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         popup::too_small(state, area, buf);
         return;
     }
+    if state.cfg.meeting && state.meeting.blank {
+        popup::blank(state, area, buf);
+        return;
+    }
+    let _masking = text::masking(crate::app::meeting::mask(state));
     let (header, body, footer) = frame_areas(area);
     draw_header(state, header, buf);
     match state.screen() {
@@ -58,6 +64,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         Screen::Record(s) => record_view::draw(state, s, body, buf),
         Screen::Supporters(s) => supporters::draw_list(state, s, body, buf),
         Screen::Supporter(s) => supporters::draw_view(state, s, body, buf),
+        Screen::Reports(s) => reports::draw(state, s, body, buf),
     }
     draw_footer(state, footer, buf);
     if state.help.is_some() {
@@ -167,6 +174,7 @@ pub fn page_rows(state: &State) -> usize {
             Screen::Record(_) => record_view::rows(body),
             Screen::Supporters(_) => supporters::list_rows(body),
             Screen::Supporter(_) => supporters::panel_rows(body),
+            Screen::Reports(_) => body.height,
         }
     };
     usize::from(rows)
@@ -190,6 +198,7 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
             Screen::Record(r) => r.id.to_string(),
             Screen::Supporters(_) => l.t("Supporters", "サポーター").to_string(),
             Screen::Supporter(v) => v.id.to_string(),
+            Screen::Reports(_) => l.t("Reports", "集計").to_string(),
         });
     }
     let loading = &state.data.loading;
@@ -330,6 +339,13 @@ fn footer_actions(state: &State) -> Vec<(Mode, Action)> {
                 n(A::Help),
                 n(A::Back),
             ],
+            Screen::Reports(_) => vec![
+                n(A::NextPanel),
+                n(A::Down),
+                n(A::Finder),
+                n(A::Help),
+                n(A::Back),
+            ],
             Screen::Record(_) => vec![
                 n(A::Down),
                 n(A::PageDown),
@@ -372,13 +388,18 @@ fn hint_label(state: &State, a: &Action) -> &'static str {
         Action::SortNext => l.t("sort", "並替"),
         Action::FilterStatus => l.t("status", "状態"),
         Action::Back => l.t("back", "戻る"),
+        Action::NextPanel if matches!(state.screen(), Screen::Reports(_)) => {
+            l.t("next chart", "次のグラフ")
+        }
         Action::NextPanel => l.t("panel", "パネル"),
         Action::Toggle => l.t("expand", "展開"),
         Action::AddNote => l.t("note", "メモ"),
         Action::ProposeReferral => l.t("refer", "紹介"),
         Action::Submit => l.t("go", "決定"),
         Action::Cancel => l.t("close", "閉じる"),
-        Action::Down if matches!(state.screen(), Screen::Record(_)) => l.t("scroll", "スクロール"),
+        Action::Down if matches!(state.screen(), Screen::Record(_) | Screen::Reports(_)) => {
+            l.t("scroll", "スクロール")
+        }
         Action::Down => l.t("next", "次"),
         Action::PageDown => l.t("page", "ページ"),
         Action::Save => l.t("save", "保存"),
@@ -490,7 +511,7 @@ pub fn filter_line(
 ) -> Line<'static> {
     let t = &Theme::of(&state.cfg);
     let w = usize::from(width).saturating_sub(4);
-    let shown = text::fit(&text::clean(&input.text), w, t.sym.cut);
+    let shown = text::fit(&text::typed(&input.text), w, t.sym.cut);
     let style = if editing { t.key() } else { t.plain() };
     Line::from(vec![
         Span::styled(" / ".to_string(), style),

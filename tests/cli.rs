@@ -283,3 +283,76 @@ fn the_markdown_report_in_english_and_japanese() {
     let ja = report_of("C-0004", "ja");
     assert!(ja.contains("/ K医師 (P-0034): 5 確立"), "{ja}");
 }
+
+/// `export --format md --meeting`: the report for a projector names no
+/// client or family member and leaves out notes that are not shared.
+#[test]
+fn a_meeting_report_names_no_client_or_family_member() {
+    use triad::model::{Confidentiality, Record};
+    let tmp = tempfile::tempdir().unwrap();
+    let s = tmp.path().join("s");
+    assert!(triad(&s, &["demo"]).status.success());
+    let out = triad(&s, &["export", "--format", "json"]);
+    let records = triad::exchange::parse(&text(&out.stdout)).expect("the export parses");
+    let mut secrets = Vec::new();
+    let mut cases = Vec::new();
+    // Everyone else's full names show, though some share a surname with a
+    // client or family member elsewhere.
+    let mut kept = Vec::new();
+    for r in &records {
+        match r {
+            Record::Person(p) if !p.is_private_party() => kept.push(p.name.clone()),
+            Record::Person(p) if p.is_private_party() => {
+                let core = p.name.split('（').next().unwrap().trim().to_string();
+                let parts = core.split_whitespace().filter(|w| w.chars().count() >= 2);
+                secrets.extend(parts.map(str::to_string));
+                secrets.push(core);
+            }
+            Record::TrustNote(n) if n.confidentiality != Confidentiality::Shared => {
+                secrets.push(n.text.chars().take(16).collect());
+            }
+            Record::Case(c) => cases.push(c.id.to_string()),
+            _ => {}
+        }
+    }
+    assert!(secrets.len() > 10 && cases.len() > 5);
+    let mut masked = 0;
+    for case in &cases {
+        let plain = triad(&s, &["export", "--format", "md", "--case", case]);
+        let out = triad(
+            &s,
+            &["export", "--format", "md", "--case", case, "--meeting"],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let md = text(&out.stdout);
+        let md = kept
+            .iter()
+            .fold(md, |md, name| md.replace(name.as_str(), ""));
+        for secret in &secrets {
+            assert!(!md.contains(secret.as_str()), "{case}: {secret:?} in\n{md}");
+        }
+        masked += usize::from(plain.stdout != out.stdout);
+    }
+    assert_eq!(
+        masked,
+        cases.len(),
+        "every case's report had something to hide"
+    );
+    let out = triad(
+        &s,
+        &[
+            "export",
+            "--format",
+            "json",
+            "--meeting",
+            "--case",
+            &cases[0],
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--format md"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -208,7 +208,8 @@ fn an_override_with_a_reason_goes_through_and_is_shown() {
     assert_eq!(p.to, receiver());
     // In the Markdown report, with its reason.
     let scope = triad::store::Scope::new(&store, &Reader::owner("test")).unwrap();
-    let report = triad::exchange::case_report(&store, c1(), &scope, triad::i18n::Lang::En).unwrap();
+    let report =
+        triad::exchange::case_report(&store, c1(), &scope, triad::i18n::Lang::En, false).unwrap();
     assert!(
         report.contains("client in crisis; agreed by phone"),
         "{report}"

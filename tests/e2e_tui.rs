@@ -550,6 +550,72 @@ fn a_case_view_opened_in_the_tui_shows_in_triad_audit() {
     assert!(triad_check(&store));
 }
 
+/// The real binary in meeting mode on a projector-sized screen: the
+/// Kumamoto client's name never reaches the terminal until `v` shows it,
+/// the title is never set, the name goes again after 5 seconds, and
+/// `triad audit` lists the reveal.
+#[test]
+fn meeting_mode_masks_names_in_the_bytes_and_a_reveal_shows_in_triad_audit() {
+    let home = tempfile::tempdir().expect("home");
+    let store = home.path().join("store");
+    seeded_store(&store);
+    let path = store.to_str().expect("utf-8 path");
+    let mut s = Session::start(
+        &["--store", path, "--lang", "ja", "--meeting"],
+        home.path(),
+        100,
+        30,
+    );
+    s.wait_for("会議モード");
+    s.send(CTRL_P);
+    s.send("kumamoto nyugan");
+    s.wait_for("M.さん");
+    s.send(ENTER);
+    s.wait_for("相談者 M.S.");
+    let before_reveal = s.raw.lock().expect("raw").len();
+    s.send("v");
+    s.wait_for("森田 さとみ");
+    // Gone again after a few seconds, without a key.
+    let start = Instant::now();
+    while s.contents().contains("森田 さとみ") {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "the name stayed:\n{}",
+            s.contents()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(s.contents().contains("相談者 M.S."), "{}", s.contents());
+    s.send("q");
+    assert!(s.wait_exit().success());
+    let raw = s.raw.lock().expect("raw").clone();
+    let shown_before = String::from_utf8_lossy(&raw[..before_reveal]);
+    for secret in ["森田", "さとみ", "モリタ", "Morita"] {
+        assert!(
+            !shown_before.contains(secret),
+            "{secret} reached the terminal"
+        );
+    }
+    let all = String::from_utf8_lossy(&raw);
+    assert!(
+        !all.contains("\x1b]"),
+        "an OSC sequence (a title) was written"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_triad"))
+        .args(["--store", path, "audit", "--json"])
+        .output()
+        .expect("triad audit");
+    let entries: Vec<triad::model::AuditEntry> =
+        serde_json::from_slice(&out.stdout).expect("a JSON array of entries");
+    let reveal = entries
+        .iter()
+        .find(|e| e.action == triad::model::AuditAction::Reveal)
+        .expect("the reveal is in the trail");
+    assert!(reveal.summary.contains("name"), "{reveal:?}");
+    assert!(!reveal.summary.contains("森田"), "{reveal:?}");
+    assert!(triad_check(&store));
+}
+
 /// An `$EDITOR` that says where it was started (its pid and the file, in
 /// `started`) and then waits, as a person typing would.
 fn waiting_editor(home: &Path) -> (PathBuf, PathBuf) {

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::os::unix::net::UnixStream;
 use std::sync::Barrier;
 
-use triad::app::effect::Reply;
+use triad::app::effect::{Reply, StoreEffect};
 use triad::model::*;
 use triad::server::client::{Client, Heard};
 use triad::server::frame::{read_frame, write_frame};
@@ -581,18 +581,22 @@ fn a_meeting_mode_reveal_is_logged_and_clients_log_only_exports_and_imports() {
     let mut c = client(&server.socket);
     let p = create(&mut c, 1, common::person(1, "森田 さとみ"));
     c.ask(
-        Ask::Reveal {
-            entity: p,
-            item: "name".into(),
+        Ask::Effect {
+            effect: StoreEffect::Reveal {
+                entity: p,
+                item: "name".into(),
+            },
         },
         &mut |_| {},
     )
     .unwrap();
     // An item kind the server does not trust is not written as given.
     c.ask(
-        Ask::Reveal {
-            entity: p,
-            item: "森田\u{1b}]0;x".into(),
+        Ask::Effect {
+            effect: StoreEffect::Reveal {
+                entity: p,
+                item: "森田\u{1b}]0;x".into(),
+            },
         },
         &mut |_| {},
     )

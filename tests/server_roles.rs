@@ -467,6 +467,7 @@ fn case_report(client: &mut Client, case: Id) -> Result<String, ClientError> {
         Ask::CaseReport {
             case,
             lang: Lang::En,
+            meeting: false,
         },
         &mut |part| match part {
             Part::Text { text: t } => text = Some(t),
@@ -674,10 +675,12 @@ fn reads_match_the_role(fx: &Fixture, socket: &Path, role: AccessRole) {
         Ask::CaseReport {
             case: fx.own,
             lang: Lang::En,
+            meeting: false,
         },
         Ask::CaseReport {
             case: fx.other,
             lang: Lang::En,
+            meeting: false,
         },
     ];
     for m in &fx.markers {

@@ -132,7 +132,7 @@ fn all_read(store: &SledStore, reader: &Reader) -> String {
             out += &exchange::to_json(records);
         }
     }
-    if let Ok(md) = exchange::case_report(store, case, &scope, Lang::En) {
+    if let Ok(md) = exchange::case_report(store, case, &scope, Lang::En, false) {
         out += &md;
     }
     let cases = Default::default();

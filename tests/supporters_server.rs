@@ -127,6 +127,7 @@ fn read_all(dir: &Path, store: &Path, role: AccessRole, person: Option<u64>) -> 
         Ask::CaseReport {
             case: id(Kind::Case, 1),
             lang: Lang::Ja,
+            meeting: false,
         },
         Ask::Search {
             query: MARKER.into(),

@@ -942,7 +942,7 @@ fn enter_typed_ahead_waits_for_the_answer_to_its_query() {
     );
     // The answer to the last query arrives: Enter takes effect on it.
     use triad::app::effect::SearchEffect;
-    let Some(Effect::Search(SearchEffect::Search { seq, query })) = pending
+    let Some(Effect::Search(SearchEffect::Search { seq, query, .. })) = pending
         .into_iter()
         .rev()
         .find(|e| matches!(e, Effect::Search(SearchEffect::Search { .. })))

@@ -30,7 +30,7 @@ const VIEWS: &[(&str, &[&str])] = &[
         &["gp", "/", "@杉山", "<CR>", "<CR>", "<S-Tab>"],
     ),
     ("supporter_resting", &["gp", "/", "@清水", "<CR>", "<CR>"]),
-    ("form_contact", &["gp", "/", "@平野", "<CR>", "<CR>", "v"]),
+    ("form_contact", &["gp", "/", "@平野", "<CR>", "<CR>", "L"]),
     ("form_profile", &["gp", "/", "@平野", "<CR>", "<CR>", "i"]),
     ("form_check_in", &["gp", "/", "@平野", "<CR>", "<CR>", "w"]),
     (
@@ -195,7 +195,7 @@ fn a_contact_logged_on_the_supporter_view_is_on_disk_and_counted() {
     let me = hirano(&demo).id;
     let before = demo.store.all::<Contact>().unwrap().len();
     let mut app = on_hirano(&demo);
-    app.press("v");
+    app.press("L");
     assert!(app.state.form.is_some(), "{}", app.screen());
     // Focus starts on the case; then kind, date, minutes, who reads it,
     // the note.

@@ -31,6 +31,8 @@ pub enum Action {
     // Screens and popups.
     Dashboard,
     Cases,
+    /// The reports screen: attendance, referrals, partnerships' activity.
+    Reports,
     /// The peer supporters: workload, training, supervision.
     Supporters,
     Finder,
@@ -90,6 +92,11 @@ pub enum Action {
     /// of its own, and come back with it filled in.
     NewParty,
 
+    // Meeting mode.
+    ToggleMeeting,
+    /// Show the selected hidden item for a few seconds (logged).
+    Reveal,
+
     // Yes/no questions.
     Yes,
     No,
@@ -132,6 +139,9 @@ pub enum Action {
     /// Who the server says we are, and our role there.
     #[serde(skip)]
     Identity(String, crate::model::AccessRole),
+    /// A second passed (reveals end, an idle meeting screen blanks).
+    #[serde(skip)]
+    Tick(std::time::Instant),
 }
 
 impl Action {
@@ -152,6 +162,7 @@ impl Action {
         Action::Toggle,
         Action::Dashboard,
         Action::Cases,
+        Action::Reports,
         Action::Supporters,
         Action::Finder,
         Action::Filter,
@@ -195,6 +206,8 @@ impl Action {
         Action::ClearField,
         Action::NextMatch,
         Action::NewParty,
+        Action::ToggleMeeting,
+        Action::Reveal,
         Action::Yes,
         Action::No,
         Action::TakeTheirs,

@@ -4,6 +4,7 @@
 //! lang = "ja"      # or "en"; --lang wins, LANG decides when neither is set
 //! ascii = true     # plain-ASCII borders and symbols, like --ascii
 //! unanswered_days = 14  # the dashboard lists referrals sent this long ago and not answered
+//! meeting_idle_minutes = 10  # a meeting-mode screen blanks after this long without a key
 //! # Peer supporters' flags (see `model::workload`):
 //! supervision_days = 60  # no supervision in this many days
 //! quiet_case_days = 30   # an active case with no contact in this many days
@@ -28,6 +29,8 @@ pub struct UserConfig {
     pub ascii: Option<bool>,
     #[serde(default)]
     pub unanswered_days: Option<u32>,
+    #[serde(default)]
+    pub meeting_idle_minutes: Option<u32>,
     #[serde(default)]
     pub supervision_days: Option<u32>,
     #[serde(default)]
@@ -120,9 +123,14 @@ mod tests {
         std::fs::write(&p, "lang = \"ja\"\ncolour = 1\n").unwrap();
         let e = load(&p).unwrap_err();
         assert!(e.contains(":2:"), "{e}");
-        std::fs::write(&p, "lang = \"ja\"\nascii = true\nunanswered_days = 10\n").unwrap();
+        std::fs::write(
+            &p,
+            "lang = \"ja\"\nascii = true\nunanswered_days = 10\nmeeting_idle_minutes = 3\n",
+        )
+        .unwrap();
         let c = load(&p).unwrap();
         assert_eq!(c.unanswered_days, Some(10));
+        assert_eq!(c.meeting_idle_minutes, Some(3));
         assert_eq!(
             c.thresholds(),
             crate::model::workload::Thresholds::default()

@@ -19,6 +19,9 @@ pub struct NameRow {
     pub reading: Option<String>,
     /// Bodies have a sector; people get theirs from their role in a case.
     pub sector: Option<Sector>,
+    /// A client or family member: meeting mode shows initials.
+    #[serde(default)]
+    pub private: bool,
     /// The name and reading folded as the finder folds them, made the
     /// first time a party field is matched against this row, then kept.
     #[serde(skip)]
@@ -52,6 +55,9 @@ pub struct CaseRow {
     pub title: String,
     pub status: CaseStatus,
     pub coordinator: Option<Id>,
+    /// Whose case it is (meeting mode can show their name for a moment).
+    #[serde(default)]
+    pub client: Option<Id>,
     /// The latest change to the case or anything that belongs to it (a
     /// referral step, a note, a consent, an event that took place).
     pub changed: Timestamp,
@@ -75,6 +81,7 @@ impl CaseRow {
             title: c.title.clone(),
             status: c.status,
             coordinator: c.coordinator,
+            client: c.client,
             changed: c.changed,
             changed_kind: Kind::Case,
             sectors,

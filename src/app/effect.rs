@@ -38,6 +38,8 @@ pub enum StoreEffect {
     LoadParty(Id),
     /// One referral, event, trust note or consent, for its detail view.
     LoadRecord(Id),
+    /// The reports screen's figures, over what the reader may see.
+    LoadReports,
     /// Writes, in order, applied once per request id however often they
     /// are sent; the reply comes only once they are on disk.
     Save {
@@ -55,6 +57,13 @@ pub enum StoreEffect {
     /// The case counts and newest cases again, and fresh names of these
     /// (someone changed them).
     Overview(Vec<Id>),
+    /// Meeting mode showed one hidden item of `entity` for a moment: the
+    /// server logs it. `item` names the kind of item (`name`, `contact`,
+    /// `note`), never the item itself.
+    Reveal {
+        entity: Id,
+        item: String,
+    },
     /// Every supporter the reader sees, with workload and training.
     LoadSupporters,
     /// One supporter's view.
@@ -69,6 +78,8 @@ pub enum SearchEffect {
     Search {
         seq: u64,
         query: String,
+        /// Meeting mode: notes that are not shared stay out of the hits.
+        meeting: bool,
     },
 }
 
@@ -106,6 +117,7 @@ pub enum Reply {
     Case(Result<Box<CaseDetail>, (Id, crate::model::Reason)>),
     Party(Result<Box<PartyDetail>, (Id, crate::model::Reason)>),
     Record(Result<Box<RecordDetail>, (Id, crate::model::Reason)>),
+    Reports(Result<Box<crate::report::Overview>, String>),
     /// The records as stored (with their new ids): they are on disk.
     Saved(Vec<Record>),
     /// Nothing was saved: the field it concerns (if known) and why.

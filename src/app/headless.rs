@@ -37,12 +37,11 @@ impl Headless {
         width: u16,
         height: u16,
     ) -> Headless {
-        let meeting = cfg.meeting;
         let state = State::new(cfg, Arc::new(keymap), (width, height));
         let mut h = Headless {
             state,
             store,
-            search: SearchState::new(meeting),
+            search: SearchState::default(),
             editor_reply: Ok(String::new()),
             log: Vec::new(),
             cases: CaseCache::default(),

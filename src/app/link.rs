@@ -192,19 +192,18 @@ impl StoreLink {
 }
 
 /// Runs finder queries against the server's index, newest query only.
-pub fn search_loop(
-    target: &Target,
-    jobs: &Receiver<SearchEffect>,
-    app: &Sender<Action>,
-    meeting: bool,
-) {
+pub fn search_loop(target: &Target, jobs: &Receiver<SearchEffect>, app: &Sender<Action>) {
     let mut client: Option<Client> = None;
     while let Ok(first) = jobs.recv() {
         // Only the newest query matters; the server indexes on its own.
-        let Some((seq, query)) = std::iter::once(first)
+        let Some((seq, query, meeting)) = std::iter::once(first)
             .chain(jobs.try_iter())
             .filter_map(|e| match e {
-                SearchEffect::Search { seq, query } => Some((seq, query)),
+                SearchEffect::Search {
+                    seq,
+                    query,
+                    meeting,
+                } => Some((seq, query, meeting)),
                 SearchEffect::Index(_) => None,
             })
             .last()

@@ -53,7 +53,8 @@ pub struct RunOptions {
     pub keymap: Option<PathBuf>,
     /// Overrides "today" (demos and tests); otherwise the local date.
     pub today: Option<Date>,
-    /// `--meeting`: hide note text that is not marked shared, and contacts.
+    /// `--meeting`: start in meeting mode (initials for clients and family,
+    /// shared notes only, no contact details).
     pub meeting: bool,
 }
 
@@ -111,6 +112,10 @@ pub fn session_config(opts: &RunOptions) -> Result<(Config, Keymap), RunError> {
     if let Some(days) = user_cfg.unanswered_days {
         cfg.unanswered_days = days;
     }
+    if let Some(minutes) = user_cfg.meeting_idle_minutes {
+        // 0 would blank the screen at once: a minute is the least.
+        cfg.meeting_idle = std::time::Duration::from_secs(60 * u64::from(minutes.max(1)));
+    }
     cfg.thresholds = user_cfg.thresholds();
     Ok((cfg, keymap))
 }
@@ -120,7 +125,6 @@ pub fn session_config(opts: &RunOptions) -> Result<(Config, Keymap), RunError> {
 pub fn run(opts: RunOptions) -> Result<(), RunError> {
     let (cfg, keymap) = session_config(&opts)?;
     let today = cfg.today;
-    let meeting = cfg.meeting;
     let (tx, rx) = mpsc::channel::<Action>();
     let mut guard = TerminalGuard::new().map_err(RunError::Terminal)?;
     let backend = CrosstermBackend::new(io::stdout());
@@ -140,7 +144,7 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
     let leaving = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let (store_tx, store_thread) =
         spawn_store(opts.source, today, tx.clone(), leaving.clone()).map_err(RunError::Terminal)?;
-    let search_tx = spawn_search(target, tx.clone(), meeting).map_err(RunError::Terminal)?;
+    let search_tx = spawn_search(target, tx.clone()).map_err(RunError::Terminal)?;
 
     // The first frame, before any data: a big store must not hold it up.
     draw(&mut terminal, &state);
@@ -181,6 +185,12 @@ fn event_loop<B: Backend + Write>(
     repaint: &mut u64,
 ) -> Result<(), RunError> {
     while let Ok(first) = rx.recv() {
+        // The clock's tick redraws only when it changed something.
+        if let Action::Tick(now) = first
+            && !super::meeting::tick(state, now)
+        {
+            continue;
+        }
         // Coalesce: everything already queued goes in before one frame.
         let mut effects = update(state, first);
         while let Ok(next) = rx.try_recv() {
@@ -280,22 +290,21 @@ fn spawn_store(
 fn spawn_search(
     target: Option<crate::server::client::Target>,
     tx: Sender<Action>,
-    meeting: bool,
 ) -> io::Result<Sender<SearchEffect>> {
     let (etx, erx) = mpsc::channel::<SearchEffect>();
     std::thread::Builder::new()
         .name("triad-search".into())
         .spawn(move || {
             watched("search", &tx.clone(), move || match target {
-                Some(t) => link::search_loop(&t, &erx, &tx, meeting),
-                None => search_loop(&tx, &erx, meeting),
+                Some(t) => link::search_loop(&t, &erx, &tx),
+                None => search_loop(&tx, &erx),
             });
         })?;
     Ok(etx)
 }
 
-fn search_loop(tx: &Sender<Action>, erx: &Receiver<SearchEffect>, meeting: bool) {
-    let mut search = SearchState::new(meeting);
+fn search_loop(tx: &Sender<Action>, erx: &Receiver<SearchEffect>) {
+    let mut search = SearchState::default();
     let mut emit = |r| {
         let _ = tx.send(Action::Reply(Box::new(r)));
     };

@@ -11,7 +11,7 @@ use super::data::{CaseDetail, Data, PartyDetail};
 use super::forms::AppForm;
 use super::input::TextInput;
 
-/// Settings fixed for a session.
+/// Settings for a session (only meeting mode changes during one).
 #[derive(Clone, Debug)]
 pub struct Config {
     pub lang: Lang,
@@ -25,9 +25,12 @@ pub struct Config {
     pub today: Date,
     /// A fixed clock for notes' timestamps, so tests are repeatable.
     pub fixed_now: Option<Timestamp>,
-    /// `--meeting`: the screen may be seen by others, so only notes marked
+    /// Meeting mode (`--meeting`, or its key): the screen may be seen by
+    /// others, so clients and family show by initials, only notes marked
     /// shared show their text, and contact details are hidden.
     pub meeting: bool,
+    /// A meeting screen blanks after this long without a key.
+    pub meeting_idle: std::time::Duration,
     /// The dashboard lists referrals sent this many days ago or more that
     /// have had no answer (config `unanswered_days`).
     pub unanswered_days: u32,
@@ -48,6 +51,9 @@ impl Config {
             today,
             fixed_now: None,
             meeting: false,
+            meeting_idle: std::time::Duration::from_secs(
+                60 * u64::from(super::meeting::IDLE_MINUTES),
+            ),
             unanswered_days: UNANSWERED_DAYS,
             thresholds: crate::model::workload::Thresholds::default(),
         }
@@ -271,6 +277,33 @@ pub struct SupporterScreen {
     pub scroll: [Scroll; 4],
 }
 
+/// The reports screen: figures over what the reader may see, one chart
+/// per page.
+#[derive(Clone, Debug, Default)]
+pub struct ReportsScreen {
+    pub figures: Option<Box<crate::report::Overview>>,
+    pub error: Option<String>,
+    pub page: ReportPage,
+    /// The first partnership shown on the activity page.
+    pub top: usize,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReportPage {
+    #[default]
+    Attendance,
+    Referrals,
+    Activity,
+}
+
+impl ReportPage {
+    pub const ALL: [ReportPage; 3] = [
+        ReportPage::Attendance,
+        ReportPage::Referrals,
+        ReportPage::Activity,
+    ];
+}
+
 #[derive(Clone, Debug)]
 pub enum Screen {
     Dashboard(Scroll),
@@ -282,6 +315,7 @@ pub enum Screen {
     Record(RecordScreen),
     Supporters(SupportersScreen),
     Supporter(SupporterScreen),
+    Reports(ReportsScreen),
 }
 
 /// A finder hit, ready to show and to follow.
@@ -374,6 +408,7 @@ pub struct State {
     pub pending_saves: Vec<crate::store::RequestId>,
     /// Cached names of records seen in details (partnerships, events).
     pub extra_names: HashMap<Id, String>,
+    pub meeting: super::meeting::Meeting,
 }
 
 /// The connection to the server, as the header shows it.
@@ -409,6 +444,7 @@ impl State {
             role: crate::model::AccessRole::Coordinator,
             pending_saves: Vec::new(),
             extra_names: HashMap::new(),
+            meeting: Default::default(),
         }
     }
 
@@ -452,7 +488,10 @@ impl State {
             Screen::Case(c) => c.editing,
             Screen::Party(p) => p.editing,
             Screen::Supporters(s) => s.editing,
-            Screen::Dashboard(_) | Screen::Record(_) | Screen::Supporter(_) => false,
+            Screen::Dashboard(_)
+            | Screen::Record(_)
+            | Screen::Supporter(_)
+            | Screen::Reports(_) => false,
         }
     }
 

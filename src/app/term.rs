@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{
     self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEvent, KeyEventKind, KeyModifiers,
@@ -191,14 +191,25 @@ impl InputControl {
     }
 }
 
+/// How often the input thread sends the time.
+const TICK: Duration = Duration::from_secs(1);
+
 /// Read terminal events on a thread and send them as actions. Stops when
 /// the receiver is gone or the terminal cannot be read.
 pub fn spawn_input(tx: Sender<Action>, control: InputControl) -> io::Result<()> {
     std::thread::Builder::new()
         .name("triad-input".into())
         .spawn(move || {
+            let mut last_tick = Instant::now();
             loop {
                 control.checkpoint();
+                // A clock for reveals that end and an idle meeting screen.
+                if last_tick.elapsed() >= TICK {
+                    last_tick = Instant::now();
+                    if tx.send(Action::Tick(last_tick)).is_err() {
+                        break;
+                    }
+                }
                 match event::poll(Duration::from_millis(100)) {
                     Ok(false) => continue,
                     Ok(true) => {}

@@ -7,19 +7,25 @@ use super::effect::{Effect, Reply, SaveOp, SearchEffect, StoreEffect};
 use super::forms::{self, FormKind};
 use super::state::{
     CaseList, CasePanel, CaseScreen, Confirm, Confirmed, Finder, Flash, PartyPanel, PartyScreen,
-    RecordScreen, Screen, Scroll, Sort, State, SupporterPanel, SupporterScreen, SupporterSort,
-    SupportersScreen,
+    RecordScreen, ReportPage, ReportsScreen, Screen, Scroll, Sort, State, SupporterPanel,
+    SupporterScreen, SupporterSort, SupportersScreen,
 };
 use super::supporters_view;
 use super::view::{self, Link, TriadItem};
 use crate::keymap::{Key, KeyCode, Lookup, Mode};
 use crate::model::{CaseStatus, Id, Kind, Record, Sector};
 
-type Effects = Vec<Effect>;
+pub type Effects = Vec<Effect>;
 
 pub fn update(state: &mut State, action: Action) -> Effects {
     match action {
+        // A key on a blanked meeting screen only brings the screen back.
+        Action::Key(_) if super::meeting::key_pressed(state, std::time::Instant::now()) => vec![],
         Action::Key(k) => on_key(state, k),
+        Action::Tick(now) => {
+            super::meeting::tick(state, now);
+            vec![]
+        }
         Action::Resize(w, h) => {
             state.size = (w, h);
             vec![]
@@ -289,6 +295,11 @@ fn normal(state: &mut State, action: Action) -> Effects {
                 .push(Screen::Supporters(SupportersScreen::default()));
             return vec![StoreEffect::LoadSupporters.into()];
         }
+        Action::Reports => {
+            state.stack.truncate(1);
+            state.stack.push(Screen::Reports(ReportsScreen::default()));
+            return vec![StoreEffect::LoadReports.into()];
+        }
         Action::Finder => {
             open_finder(state);
             return vec![];
@@ -307,6 +318,21 @@ fn normal(state: &mut State, action: Action) -> Effects {
         Action::NewBody => return open_form(state, FormKind::NewBody),
         Action::NewPerson => return open_form(state, FormKind::NewPerson),
         Action::NewAffiliation => return open_form(state, FormKind::NewAffiliation),
+        Action::ToggleMeeting => return super::meeting::toggle(state),
+        // An edit form shows what it edits in full: not on a projector.
+        Action::Edit if state.cfg.meeting => {
+            state.flash = Some(Flash::Info(
+                state
+                    .lang()
+                    .t(
+                        "Editing shows names in full: leave meeting mode (gm) to edit.",
+                        "編集画面は名前をそのまま表示します。編集は会議モードを終えてから（gm）。",
+                    )
+                    .into(),
+            ));
+            return vec![];
+        }
+        Action::Reveal => return super::meeting::reveal(state, std::time::Instant::now()),
         _ => {}
     }
     let rows = page(state);
@@ -321,6 +347,7 @@ fn normal(state: &mut State, action: Action) -> Effects {
         Screen::Record(_) => |s, a, _, _| record_screen(s, a),
         Screen::Supporters(_) => |s, a, r, _| supporters_list(s, a, r),
         Screen::Supporter(_) => |s, a, r, _| supporter_screen(s, a, r),
+        Screen::Reports(_) => |s, a, r, _| reports_screen(s, a, r),
     };
     handler(state, action, rows, today)
 }
@@ -356,6 +383,30 @@ fn dashboard(state: &mut State, action: Action, rows: usize) -> Effects {
         }
         _ => not_here(state),
     }
+}
+
+/// Pages turn with the panel keys; the activity page scrolls.
+fn reports_screen(state: &mut State, action: Action, rows: usize) -> Effects {
+    let Some(Screen::Reports(r)) = state.stack.last_mut() else {
+        return vec![];
+    };
+    let len = r.figures.as_ref().map_or(0, |f| f.activity.len());
+    // Each partnership takes a line; the pages' tabs, the title and the
+    // count take five.
+    let rows = rows.saturating_sub(5).max(1);
+    let last_top = len.saturating_sub(rows);
+    match action {
+        Action::NextPanel | Action::Right => r.page = next_panel(&ReportPage::ALL, r.page, true),
+        Action::PrevPanel | Action::Left => r.page = next_panel(&ReportPage::ALL, r.page, false),
+        Action::Down => r.top = (r.top + 1).min(last_top),
+        Action::Up => r.top = r.top.saturating_sub(1),
+        Action::PageDown => r.top = (r.top + rows).min(last_top),
+        Action::PageUp => r.top = r.top.saturating_sub(rows),
+        Action::Top => r.top = 0,
+        Action::Bottom => r.top = last_top,
+        _ => return not_here(state),
+    }
+    vec![]
 }
 
 fn cycle<T: Copy + PartialEq>(current: Option<T>, all: &[T]) -> Option<T> {
@@ -904,7 +955,9 @@ fn input(state: &mut State, action: Action) -> Effects {
         Screen::Case(c) => (&mut c.filter, &mut c.editing),
         Screen::Party(p) => (&mut p.filter, &mut p.editing),
         Screen::Supporters(s) => (&mut s.filter, &mut s.editing),
-        Screen::Dashboard(_) | Screen::Record(_) | Screen::Supporter(_) => return vec![],
+        Screen::Dashboard(_) | Screen::Record(_) | Screen::Supporter(_) | Screen::Reports(_) => {
+            return vec![];
+        }
     };
     match action {
         Action::Submit => *editing = false,
@@ -934,7 +987,7 @@ fn input(state: &mut State, action: Action) -> Effects {
             p.scroll[i].set(sel, len, rows);
         }
         Screen::Supporters(s) => s.scroll = Scroll::default(),
-        Screen::Dashboard(_) | Screen::Record(_) | Screen::Supporter(_) => {}
+        Screen::Dashboard(_) | Screen::Record(_) | Screen::Supporter(_) | Screen::Reports(_) => {}
     }
     vec![]
 }
@@ -959,6 +1012,10 @@ fn edit_text(field: &mut super::input::TextInput, action: Action) -> bool {
 
 fn finder(state: &mut State, action: Action) -> Effects {
     let rows = page(state);
+    let meeting = state.cfg.meeting;
+    if action == Action::Reveal {
+        return super::meeting::reveal(state, std::time::Instant::now());
+    }
     let Some(f) = state.finder.as_mut() else {
         return vec![];
     };
@@ -990,7 +1047,7 @@ fn finder(state: &mut State, action: Action) -> Effects {
                 f.searching = false;
                 return vec![];
             }
-            vec![ask_finder(f)]
+            vec![ask_finder(f, meeting)]
         }
     }
 }
@@ -1289,6 +1346,7 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
     match reply {
         Reply::Names(rows) => {
             for r in rows {
+                super::meeting::learn(state, &r);
                 state.data.names.insert(r.id, r);
             }
             vec![]
@@ -1424,6 +1482,20 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
                             p.error = None;
                         }
                         Err((_, e)) => p.error = Some(lang.reason(e)),
+                    }
+                }
+            }
+            vec![]
+        }
+        Reply::Reports(r) => {
+            for s in &mut state.stack {
+                if let Screen::Reports(v) = s {
+                    match &r {
+                        Ok(f) => {
+                            v.figures = Some(f.clone());
+                            v.error = None;
+                        }
+                        Err(e) => v.error = Some(e.clone()),
                     }
                 }
             }
@@ -1576,11 +1648,12 @@ fn resolve_conflict(state: &mut State, action: Action, rev: u64, c: Confirm) -> 
 }
 
 /// The finder's query, asked under its current number.
-fn ask_finder(f: &mut Finder) -> Effect {
+fn ask_finder(f: &mut Finder, meeting: bool) -> Effect {
     f.searching = true;
     SearchEffect::Search {
         seq: f.seq,
         query: f.input.text.clone(),
+        meeting,
     }
     .into()
 }
@@ -1595,11 +1668,18 @@ fn answered(state: &mut State) {
 /// The finder's index is ready: a query typed before it is asked again.
 fn indexed(state: &mut State) -> Effects {
     state.data.loading.indexed = true;
+    requery_finder(state)
+}
+
+/// Ask the finder's query again (the index is ready, meeting mode changed
+/// what it may list).
+pub fn requery_finder(state: &mut State) -> Effects {
+    let meeting = state.cfg.meeting;
     match state.finder.as_mut() {
         Some(f) if !f.input.text.trim().is_empty() => {
             state.next_seq += 1;
             f.seq = state.next_seq;
-            vec![ask_finder(f)]
+            vec![ask_finder(f, meeting)]
         }
         _ => vec![],
     }
@@ -1650,6 +1730,8 @@ fn changed(
                 fx.push(StoreEffect::LoadRecord(r.id).into());
             }
             Screen::Supporter(v) => fx.push(StoreEffect::LoadSupporter(v.id).into()),
+            // Any change may move a figure.
+            Screen::Reports(_) => fx.push(StoreEffect::LoadReports.into()),
             _ => {}
         }
     }
@@ -1692,6 +1774,7 @@ fn resync(state: &mut State) -> Effects {
             Screen::Party(p) => fx.push(StoreEffect::LoadParty(p.id).into()),
             Screen::Record(r) => fx.push(StoreEffect::LoadRecord(r.id).into()),
             Screen::Supporter(v) => fx.push(StoreEffect::LoadSupporter(v.id).into()),
+            Screen::Reports(_) => fx.push(StoreEffect::LoadReports.into()),
             _ => {}
         }
     }
@@ -1730,6 +1813,7 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
     let reader = crate::model::Reader::owner(&state.cfg.user);
     for r in &records {
         if let Some(n) = super::worker::name_row(r) {
+            super::meeting::learn(state, &n);
             state.data.names.insert(n.id, n);
         }
         let names = &state.data.names;
@@ -1849,6 +1933,7 @@ fn reload(state: &State) -> Effects {
         Screen::Party(p) => vec![StoreEffect::LoadParty(p.id).into()],
         Screen::Record(r) => vec![StoreEffect::LoadRecord(r.id).into()],
         Screen::Supporter(v) => vec![StoreEffect::LoadSupporter(v.id).into()],
+        Screen::Reports(_) => vec![StoreEffect::LoadReports.into()],
         _ => vec![],
     }
 }

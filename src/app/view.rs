@@ -313,6 +313,12 @@ pub fn note_readable(cfg: &Config, n: &TrustNote) -> bool {
     !cfg.meeting || n.confidentiality == crate::model::Confidentiality::Shared
 }
 
+/// Whether a note's text is on screen now: readable, or revealed for a
+/// moment in meeting mode.
+pub fn note_shown(state: &State, n: &TrustNote) -> bool {
+    note_readable(&state.cfg, n) || state.meeting.shows(n.id)
+}
+
 /// Notes, newest first; the filter never looks into text one may not read.
 pub fn note_rows<'a>(screen: &CaseScreen, d: &'a CaseDetail, cfg: &Config) -> Vec<&'a TrustNote> {
     let filter = screen.filter.text.trim().to_lowercase();

@@ -76,6 +76,12 @@ pub fn run_store(
                 .map_err(|e| (id, e.as_reason()));
             emit(Reply::Record(r));
         }
+        StoreEffect::LoadReports => {
+            let r = crate::exchange::collect(store, None, Some(scope))
+                .map(|(records, _)| Box::new(crate::report::overview(&records)))
+                .map_err(|e| e.to_string());
+            emit(Reply::Reports(r));
+        }
         StoreEffect::Save { request, ops } => {
             let reply = save(store, request, ops);
             if let (Reply::Saved(_), Some(d)) = (&reply, at.dashboard) {
@@ -130,7 +136,32 @@ pub fn run_store(
                 emit(Reply::Overview(overview));
             }
         }
+        StoreEffect::Reveal { entity, item } => {
+            // Nothing is shown, only logged: the screen already holds the
+            // item. A failed log is the store's to report (`triad check`).
+            if scope.sees_id(store, entity).unwrap_or(false) {
+                let _ = store.log(
+                    crate::model::AuditAction::Reveal,
+                    Some(entity),
+                    &reveal_summary(entity, &item),
+                );
+            }
+        }
     }
+}
+
+/// The audit summary of a reveal: the item's kind, never the item (and a
+/// client could send anything as the kind).
+fn reveal_summary(entity: Id, item: &str) -> String {
+    let item = if !item.is_empty()
+        && item.len() <= 24
+        && item.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+    {
+        item
+    } else {
+        "item"
+    };
+    format!("revealed the {item} of {entity} in meeting mode")
 }
 
 /// Where effects run: whose finder index, the case summaries, and (in a
@@ -229,6 +260,7 @@ fn labels(store: &dyn Store, scope: &Scope, ids: Vec<Id>) -> Vec<NameRow> {
                 name: c.title.clone(),
                 reading: c.reading.clone(),
                 sector: None,
+                private: false,
                 keys: Default::default(),
             }),
             other => name_row(other),
@@ -243,6 +275,7 @@ pub fn name_row(r: &Record) -> Option<NameRow> {
             name: b.name.clone(),
             reading: b.reading.clone(),
             sector: Some(b.sector),
+            private: false,
             keys: Default::default(),
         }),
         Record::Person(p) => Some(NameRow {
@@ -250,6 +283,7 @@ pub fn name_row(r: &Record) -> Option<NameRow> {
             name: p.name.clone(),
             reading: p.reading.clone(),
             sector: None,
+            private: p.is_private_party(),
             keys: Default::default(),
         }),
         _ => None,
@@ -892,28 +926,23 @@ impl FinderIndex {
 pub struct SearchState {
     index: FinderIndex,
     session: crate::search::Session,
-    /// In meeting mode notes that are not shared stay out of the results.
-    meeting: bool,
 }
 
 /// Hits the finder lists at most.
 pub const FINDER_LIMIT: usize = 200;
 
 impl SearchState {
-    pub fn new(meeting: bool) -> SearchState {
-        SearchState {
-            meeting,
-            ..SearchState::default()
-        }
-    }
-
     pub fn run(&mut self, effect: SearchEffect, emit: &mut dyn FnMut(Reply)) {
         match effect {
             SearchEffect::Index(docs) => self.index.add(docs),
-            SearchEffect::Search { seq, query } => {
-                let hits =
-                    self.index
-                        .search(&mut self.session, &query, FINDER_LIMIT, !self.meeting);
+            SearchEffect::Search {
+                seq,
+                query,
+                meeting,
+            } => {
+                let hits = self
+                    .index
+                    .search(&mut self.session, &query, FINDER_LIMIT, !meeting);
                 emit(Reply::Hits { seq, hits });
             }
         }

@@ -147,7 +147,7 @@ pub(super) fn add(b: &mut Builder) {
         b.note(
             e,
             "Support-group organiser training. The source counts only the medical staff who \
-             attended; peers and government staff were not counted (recorded as 0).",
+             attended; peers and government staff were not counted.",
         );
         b.in_partnership(e, programme);
     }

@@ -49,10 +49,11 @@ pub fn write_csv(
             w.write_record(&columns)?;
         }
         for row in &rows {
-            w.write_record(columns.iter().map(|c| {
-                let v = row.iter().find(|(k, _)| k == c).map_or("", |(_, v)| v);
-                inert(&crate::model::escape_multiline(v)).into_owned()
-            }))?;
+            w.write_record(
+                columns
+                    .iter()
+                    .map(|c| cell(row.iter().find(|(k, _)| k == c).map_or("", |(_, v)| v))),
+            )?;
         }
         let bytes = w.into_inner().map_err(|e| e.into_error())?;
         super::write_private(&path, &bytes)?;
@@ -77,6 +78,12 @@ fn refuse_foreign_dir(dir: &Path) -> std::io::Result<()> {
         ));
     }
     Ok(())
+}
+
+/// A text as a cell: line breaks kept, other hostile characters shown as
+/// escapes, never a formula.
+pub(crate) fn cell(text: &str) -> String {
+    inert(&crate::model::escape_multiline(text)).into_owned()
 }
 
 /// A spreadsheet runs a cell that starts with = + - @ as a formula; a

@@ -46,11 +46,14 @@ fn name(store: &dyn Store, id: Id) -> String {
 }
 
 /// The case report of `case`, as `scope`'s reader may see it, in `lang`.
+/// For a meeting, only shared notes, and the client and family by
+/// initials wherever their names appear.
 pub fn case_report(
     store: &dyn Store,
     case: Id,
     scope: &Scope,
     lang: Lang,
+    meeting: bool,
 ) -> Result<String, StoreError> {
     if !scope.sees_case(case) {
         return Err(StoreError::NotFound(case));
@@ -68,7 +71,7 @@ pub fn case_report(
     for r in &referrals {
         referral(&mut md, store, r, l);
     }
-    notes(&mut md, store, scope, case, l)?;
+    notes(&mut md, store, scope, case, meeting, l)?;
     let consents: Vec<Consent> = store.referring(case)?;
     let _ = writeln!(md, "## {}\n", l.t("Consents", "同意"));
     for k in &consents {
@@ -85,6 +88,17 @@ pub fn case_report(
             l.event_kind(e.kind),
             user(&e.title)
         );
+    }
+    if meeting {
+        let people: Vec<crate::model::Person> = c
+            .client
+            .into_iter()
+            .chain(c.parties.iter().map(|p| p.party))
+            .filter_map(|id| store.get_as(id).ok().flatten())
+            .collect();
+        return Ok(crate::model::Masker::new(&people)
+            .mask(&md, None)
+            .into_owned());
     }
     Ok(md)
 }
@@ -256,11 +270,15 @@ fn notes(
     store: &dyn Store,
     scope: &Scope,
     case: Id,
+    meeting: bool,
     l: Lang,
 ) -> Result<(), StoreError> {
     let mut notes: Vec<TrustNote> = store.referring(case)?;
     let all = notes.len();
     notes.retain(|n| scope.reader.may_read_note(n));
+    if meeting {
+        notes.retain(|n| n.confidentiality == crate::model::Confidentiality::Shared);
+    }
     let _ = writeln!(md, "## {}\n", l.t("Trust notes", "メモ"));
     if notes.len() < all {
         let _ = writeln!(

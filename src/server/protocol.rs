@@ -75,7 +75,12 @@ pub enum Ask {
         case: Id,
         #[serde(default)]
         lang: crate::i18n::Lang,
+        /// For a meeting: shared notes only, clients and family by initials.
+        #[serde(default)]
+        meeting: bool,
     },
+    /// Figures over the records this reader may see (`triad report`).
+    Report { request: crate::report::Request },
     /// An audit entry on its own (an export was written).
     Log {
         action: AuditAction,
@@ -92,9 +97,6 @@ pub enum Ask {
         #[serde(default)]
         since: Option<crate::model::Date>,
     },
-    /// Meeting mode showed one hidden item of `entity` for a moment: logged.
-    /// `item` names the kind of item (`name`, `contact`, `note`), never it.
-    Reveal { entity: Id, item: String },
     /// Part of an import; nothing is written until [`Ask::ImportCommit`].
     ImportPart { records: Vec<Record> },
     /// Import every part sent on this connection, all or nothing.
@@ -129,6 +131,9 @@ pub enum Part {
     },
     Text {
         text: String,
+    },
+    Report {
+        figures: Box<crate::report::Figures>,
     },
     Progress {
         done: usize,

@@ -341,14 +341,29 @@ impl Session<'_> {
                 }
                 Ok(())
             }
-            Ask::CaseReport { case, lang } => {
+            Ask::CaseReport {
+                case,
+                lang,
+                meeting,
+            } => {
                 let scope = self.scope()?;
                 if !scope.sees_case(case) {
                     self.refused(Some(case), "a report of a case not theirs");
                 }
-                let text =
-                    crate::exchange::case_report(&store, case, &scope, lang).map_err(wire)?;
+                let text = crate::exchange::case_report(&store, case, &scope, lang, meeting)
+                    .map_err(wire)?;
                 send(Part::Text { text });
+                Ok(())
+            }
+            Ask::Report { request } => {
+                // Over what this reader may see: a case not theirs is not counted.
+                let scope = self.scope()?;
+                let (records, _) =
+                    crate::exchange::collect(&store, None, Some(&scope)).map_err(wire)?;
+                let figures = crate::report::compute(&records, &request, today);
+                send(Part::Report {
+                    figures: Box::new(figures),
+                });
                 Ok(())
             }
             Ask::Log {
@@ -383,29 +398,6 @@ impl Session<'_> {
                     send(Part::Audit { entries: chunk });
                 }
                 Ok(())
-            }
-            Ask::Reveal { entity, item } => {
-                if !self.scope()?.sees_id(&store, entity).unwrap_or(false) {
-                    self.refused(Some(entity), "reveal of a record not theirs");
-                    return Err(WireError::new(
-                        ErrorCode::NotFound,
-                        format!("{entity} does not exist"),
-                    ));
-                }
-                // The item's kind only: a client could send anything here.
-                let item = if !item.is_empty()
-                    && item.len() <= 24
-                    && item.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-                {
-                    item
-                } else {
-                    "item".to_string()
-                };
-                self.log(
-                    AuditAction::Reveal,
-                    Some(entity),
-                    &format!("revealed the {item} of {entity} in meeting mode"),
-                )
             }
             Ask::ImportPart { mut records } => {
                 self.coordinators_only("import")?;
@@ -544,6 +536,15 @@ impl Session<'_> {
                 run_store(&store, effect, today, shared.at(), &scope, &mut |r| {
                     replies.push(r);
                 });
+            }
+            StoreEffect::Reveal { entity, .. }
+                if !scope.sees_id(&store, entity).unwrap_or(false) =>
+            {
+                self.refused(Some(entity), "reveal of a record not theirs");
+                return Err(WireError::new(
+                    ErrorCode::NotFound,
+                    format!("{entity} does not exist"),
+                ));
             }
             other => run_store(&store, other, today, shared.at(), &scope, &mut |r| {
                 replies.push(r);

@@ -83,7 +83,7 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
         buf,
     );
     let query = text::fit(
-        &text::clean(&f.input.text),
+        &text::typed(&f.input.text),
         usize::from(g.input.width).saturating_sub(3),
         cut,
     );
@@ -130,31 +130,12 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
                 styled(pad(kind_tag(state, h.id.kind), 8, cut), t.dim()),
                 styled(format!("{} ", h.id), t.dim()),
             ];
-            // The label with its matched characters underlined (visible
-            // without colour).
-            let mut run = String::new();
-            let mut run_hit = false;
-            // Matches index the label's characters: escape each one on its
-            // own so a hostile character does not shift the underline.
-            for (i, c) in h.label.chars().enumerate() {
-                let hit = h.matched.contains(&i);
-                if hit != run_hit && !run.is_empty() {
-                    let style = if run_hit {
-                        t.key().add_modifier(Modifier::UNDERLINED)
-                    } else {
-                        t.plain()
-                    };
-                    spans.push(styled(std::mem::take(&mut run), style));
-                }
-                run_hit = hit;
-                run.push_str(&text::clean(c.encode_utf8(&mut [0; 4])));
-            }
-            let style = if run_hit {
-                t.key().add_modifier(Modifier::UNDERLINED)
+            if text::is_masked(&h.label) {
+                // Initials in meeting mode: the matched characters are gone.
+                spans.push(styled(text::clean(&h.label), t.plain()));
             } else {
-                t.plain()
-            };
-            spans.push(styled(run, style));
+                label_spans(&mut spans, h, t);
+            }
             if !h.detail.is_empty() {
                 spans.push(styled(format!("  {}", text::clean(&h.detail)), t.dim()));
             }
@@ -167,4 +148,32 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
         })
         .collect();
     lines_in(lines, g.list, buf);
+}
+
+/// The label with its matched characters underlined (visible without
+/// colour).
+fn label_spans(spans: &mut Vec<Span<'static>>, h: &crate::app::state::Hit, t: &Theme) {
+    let mut run = String::new();
+    let mut run_hit = false;
+    // Matches index the label's characters: escape each one on its
+    // own so a hostile character does not shift the underline.
+    for (i, c) in h.label.chars().enumerate() {
+        let hit = h.matched.contains(&i);
+        if hit != run_hit && !run.is_empty() {
+            let style = if run_hit {
+                t.key().add_modifier(Modifier::UNDERLINED)
+            } else {
+                t.plain()
+            };
+            spans.push(styled(std::mem::take(&mut run), style));
+        }
+        run_hit = hit;
+        run.push_str(&text::clean(c.encode_utf8(&mut [0; 4])));
+    }
+    let style = if run_hit {
+        t.key().add_modifier(Modifier::UNDERLINED)
+    } else {
+        t.plain()
+    };
+    spans.push(styled(run, style));
 }

@@ -159,7 +159,10 @@ fn build(state: &State, f: &AppForm, inner: Rect) -> Built {
                 lines.push(Line::from(vec![
                     Span::raw(format!("{marker} ")),
                     label,
-                    styled(pad(&text::clean(&shown), val_w, cut), value_style),
+                    styled(
+                        pad(&shown_value(&field.kind, &shown), val_w, cut),
+                        value_style,
+                    ),
                 ]));
                 if focused {
                     cursor = Some((start, col));
@@ -297,4 +300,14 @@ pub fn cursor(state: &State, f: &AppForm, area: Rect) -> Option<Position> {
             .min(fields.right().saturating_sub(1)),
         fields.y + u16::try_from(row).unwrap_or(0),
     ))
+}
+
+/// A field's text: what the user types shows as typed (escaped, never
+/// masked, so the cursor stays in place); context a form shows (a fixed
+/// field) is stored text, masked in meeting mode like any other.
+fn shown_value(kind: &FieldKind, shown: &str) -> String {
+    match kind {
+        FieldKind::Fixed => text::clean(shown),
+        _ => text::typed(shown),
+    }
 }

@@ -433,7 +433,7 @@ fn audit_action(l: crate::i18n::Lang, a: AuditAction) -> &'static str {
 /// Whether the current user may read a note: private notes are shown
 /// only to their author, everyone else sees that one exists.
 fn readable(state: &State, n: &crate::model::TrustNote) -> bool {
-    view::note_readable(&state.cfg, n)
+    view::note_shown(state, n)
 }
 
 pub fn notes(

@@ -211,7 +211,7 @@ fn header(state: &State, d: &PartyDetail, area: Rect, buf: &mut Buffer) {
                     " {}{}: {}  {}",
                     parent.unwrap_or_default(),
                     l.t("contact", "連絡先"),
-                    if state.cfg.meeting {
+                    if state.cfg.meeting && !state.meeting.shows(b.id) {
                         "-".to_string()
                     } else {
                         or_dash(&b.contact)

@@ -59,8 +59,6 @@ pub fn frame(state: &State, title: &str, area: Rect, buf: &mut Buffer) -> Rect {
 
 pub fn too_small(state: &State, area: Rect, buf: &mut Buffer) {
     let l = state.lang();
-    let t = &Theme::of(&state.cfg);
-    Clear.render(area, buf);
     let msg = format!(
         "{} {}x{} {} {MIN_WIDTH}x{MIN_HEIGHT}. {}",
         l.t("Terminal too small:", "端末が小さすぎます:"),
@@ -72,9 +70,25 @@ pub fn too_small(state: &State, area: Rect, buf: &mut Buffer) {
             "ウィンドウを広げるか文字を小さくしてください。"
         )
     );
-    let lines: Vec<Line<'static>> = text::wrap(&msg, usize::from(area.width.max(1)))
+    middle_line(&msg, Theme::of(&state.cfg).error(), area, buf);
+}
+
+/// A meeting screen nobody has touched for a while: nothing of the store
+/// shows until a key is pressed.
+pub fn blank(state: &State, area: Rect, buf: &mut Buffer) {
+    let msg = state.lang().t(
+        "triad - meeting mode: the screen is hidden after a while without a key. Press any key.",
+        "triad - 会議モード：しばらく操作がないため画面を隠しています。いずれかのキーで戻ります。",
+    );
+    middle_line(msg, Theme::of(&state.cfg).dim(), area, buf);
+}
+
+/// A cleared screen with one message, wrapped, in the middle.
+fn middle_line(msg: &str, style: ratatui::style::Style, area: Rect, buf: &mut Buffer) {
+    Clear.render(area, buf);
+    let lines: Vec<Line<'static>> = text::wrap(msg, usize::from(area.width.max(1)))
         .into_iter()
-        .map(|s| Line::from(Span::styled(s, t.error())))
+        .map(|s| Line::from(Span::styled(s, style)))
         .collect();
     let h = u16::try_from(lines.len()).unwrap_or(u16::MAX);
     let y = area.y + area.height.saturating_sub(h) / 2;

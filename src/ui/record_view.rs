@@ -369,7 +369,7 @@ fn note(state: &State, d: &RecordDetail, n: &TrustNote) -> Vec<Item> {
         ),
         t.plain(),
     ));
-    let (body, style) = if crate::app::view::note_readable(&state.cfg, n) {
+    let (body, style) = if crate::app::view::note_shown(state, n) {
         (n.text.clone(), t.plain())
     } else {
         (

@@ -2,9 +2,15 @@
 //! columns are measured in cells and cut on character boundaries, never in
 //! the middle of a wide character (which would leave residue on screen).
 
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::sync::Arc;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::model::{Id, Masker};
 
 /// Cells a string takes on screen.
 pub fn width(s: &str) -> usize {
@@ -14,9 +20,49 @@ pub fn width(s: &str) -> usize {
 /// Stored text for one line of the screen: control, bidi and invisible
 /// characters (from a stray paste, old data or a crafted import) would move
 /// the cursor, set the title or reorder the line; they show as escapes like
-/// `\u{202E}` (see [`crate::model::escape`]).
+/// `\u{202E}` (see [`crate::model::escape`]). In meeting mode, clients' and
+/// family members' names in it become initials.
 pub fn clean(s: &str) -> String {
+    let escaped = crate::model::escape(s);
+    MASK.with_borrow(|m| match m {
+        Some((masker, shown)) => masker.mask(&escaped, *shown).into_owned(),
+        None => escaped.into_owned(),
+    })
+}
+
+/// What the user is typing (a query, a filter, a form field): escaped like
+/// [`clean`], but never masked, so it shows as typed and the cursor
+/// stays where it is.
+pub fn typed(s: &str) -> String {
     crate::model::escape(s).into_owned()
+}
+
+/// Whether meeting mode masks something in `s` (then its characters
+/// cannot be drawn one by one, as the finder's highlights would).
+pub fn is_masked(s: &str) -> bool {
+    MASK.with_borrow(|m| {
+        m.as_ref()
+            .is_some_and(|(masker, shown)| matches!(masker.mask(s, *shown), Cow::Owned(_)))
+    })
+}
+
+thread_local! {
+    /// Meeting mode's mask for the frame being drawn on this thread.
+    static MASK: RefCell<Option<(Arc<Masker>, Option<Id>)>> = const { RefCell::new(None) };
+}
+
+/// Mask names in every [`clean`] until the guard is dropped (one frame).
+pub fn masking(mask: Option<(Arc<Masker>, Option<Id>)>) -> MaskGuard {
+    MASK.set(mask);
+    MaskGuard
+}
+
+pub struct MaskGuard;
+
+impl Drop for MaskGuard {
+    fn drop(&mut self) {
+        MASK.set(None);
+    }
 }
 
 /// The last line of defence, run on every frame: a hostile character that
