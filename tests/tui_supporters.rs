@@ -450,3 +450,32 @@ fn enrolling_and_a_training_event_naming_the_course_count_as_attendance() {
         shown.names
     );
 }
+
+#[test]
+fn meeting_mode_hides_contact_notes_and_masks_clients_on_a_supporters_view() {
+    let demo = tui::demo_store();
+    let mut app = tui::app(&demo, Lang::Ja, 100, 30);
+    drive(&mut app, &["gp", "/", "@杉山", "<CR>", "<CR>"]);
+    let cases = app.screen();
+    assert!(cases.contains("渡部さん"), "{cases}");
+    app.press("<Tab>");
+    let contacts = app.screen();
+    assert!(contacts.contains("病棟訪問"), "{contacts}");
+    app.press("gm");
+    let meeting = app.screen();
+    assert!(
+        !meeting.contains("病棟訪問"),
+        "a team note on a shared screen: {meeting}"
+    );
+    assert!(
+        meeting.contains("杉山 悟"),
+        "a supporter is not a client: {meeting}"
+    );
+    app.press("<S-Tab>");
+    let meeting = app.screen();
+    assert!(
+        !meeting.contains("渡部"),
+        "a client's name on a shared screen: {meeting}"
+    );
+    assert!(meeting.contains("W.さん"), "{meeting}");
+}
