@@ -42,6 +42,7 @@ fn write_latency() {
             activity_range: String::new(),
             skills: String::new(),
             contact: String::new(),
+            supporter: None,
         });
         let t = Instant::now();
         store.create(rec).expect("create");

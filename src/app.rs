@@ -17,6 +17,8 @@ pub mod meeting;
 pub mod output;
 pub mod run;
 pub mod state;
+pub mod supporters;
+pub mod supporters_view;
 pub mod term;
 pub mod update;
 pub mod view;

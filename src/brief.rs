@@ -46,6 +46,9 @@ pub struct BriefRequest {
     pub meeting: bool,
     /// A sent referral with no answer this long is listed.
     pub unanswered_days: u32,
+    /// When a supporter is flagged (the asker's settings).
+    #[serde(default)]
+    pub thresholds: crate::model::workload::Thresholds,
     #[serde(default)]
     pub lang: Lang,
 }
@@ -59,6 +62,7 @@ impl BriefRequest {
             since: None,
             meeting: false,
             unanswered_days: crate::app::state::UNANSWERED_DAYS,
+            thresholds: Default::default(),
             lang,
         }
     }
@@ -547,8 +551,23 @@ fn agenda(
         l,
     ));
 
-    // Supporters flagged (issue 13): its section goes here, made from the
-    // supporters' own records once that issue has landed.
+    // Supporters flagged: the dashboard's flags, at the asker's thresholds.
+    let mut flagged = Vec::new();
+    for row in crate::app::supporters::looked_after(store, scope, today)? {
+        for flag in crate::model::workload::flags(&row.workload, &ask.thresholds, today) {
+            let words = l.supporter_flag(&flag, &|case| names.of(case));
+            let name = names.of(row.person.id);
+            flagged.push(BriefLine::of(row.person.id, format!("{name}: {words}")));
+        }
+    }
+    let total = flagged.len();
+    flagged.truncate(SECTION_MAX);
+    sections.push(section(
+        l.t("Supporters to look after", "気にかけたいサポーター")
+            .into(),
+        more(total, flagged, l),
+        l,
+    ));
 
     Ok(Brief {
         case: None,

@@ -376,6 +376,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
                 since,
                 meeting: meeting || cli.meeting,
                 unanswered_days: unanswered_days()?,
+                thresholds: user_config()?.thresholds(),
                 lang: crate::app::config::ui_lang(cli.lang)?,
             };
             brief(
@@ -696,13 +697,17 @@ fn export(
 
 /// The config's `unanswered_days`, as the dashboard uses it.
 fn unanswered_days() -> Result<u32, String> {
-    let cfg = match crate::app::config::config_path() {
-        Some(p) => crate::app::config::load(&p)?,
-        None => crate::app::config::UserConfig::default(),
-    };
-    Ok(cfg
+    Ok(user_config()?
         .unanswered_days
         .unwrap_or(crate::app::state::UNANSWERED_DAYS))
+}
+
+/// The user's config file (settings a brief is made with).
+fn user_config() -> Result<crate::app::config::UserConfig, String> {
+    match crate::app::config::config_path() {
+        Some(p) => crate::app::config::load(&p),
+        None => Ok(crate::app::config::UserConfig::default()),
+    }
 }
 
 /// `triad brief`: made by the server (so it works beside an open TUI),

@@ -20,6 +20,7 @@ mod nagasaki;
 mod okinawa;
 mod scale;
 mod sendai;
+mod supporters;
 mod tokai;
 
 use std::fmt;
@@ -98,6 +99,7 @@ pub fn scenarios(today: Date) -> Vec<Record> {
     tokai::add(&mut b);
     okinawa::add(&mut b);
     mental_health::add(&mut b);
+    supporters::add(&mut b);
     let mut records = b.finish();
     record_provisions(&mut records);
     records

@@ -76,11 +76,25 @@ pub fn collect(
         (None, Some(mine)) => {
             let mut out: Vec<Record> = Vec::new();
             let mut seen = BTreeSet::new();
+            let mut parts = Vec::new();
             for id in mine {
-                for r in case_closure(store, *id, Some(scope))?.0 {
-                    if seen.insert(r.id()) {
-                        out.push(r);
-                    }
+                parts.push(case_closure(store, *id, Some(scope))?.0);
+            }
+            // Their own training, supervision and check-ins, outside any case.
+            if let Some(me) = scope.reader.person {
+                let own = store
+                    .referrers(me)?
+                    .into_iter()
+                    .filter(|r| {
+                        matches!(r.kind, Kind::Enrolment | Kind::Supervision | Kind::CheckIn)
+                    })
+                    .chain([me])
+                    .collect();
+                parts.push(closure(store, own, Some(scope))?.0);
+            }
+            for r in parts.into_iter().flatten() {
+                if seen.insert(r.id()) {
+                    out.push(r);
                 }
             }
             out.sort_by_key(Record::id);
@@ -135,7 +149,6 @@ fn case_closure(
     case: Id,
     scope: Option<&Scope>,
 ) -> Result<(Vec<Record>, usize), StoreError> {
-    let mut want: BTreeSet<Id> = BTreeSet::new();
     let mut todo: Vec<Id> = vec![case];
     for id in store.referrers(case)? {
         todo.push(id);
@@ -148,6 +161,17 @@ fn case_closure(
             );
         }
     }
+    closure(store, todo, scope)
+}
+
+/// The records `todo` names and everything they point at, so the subset
+/// imports on its own; the leaves the reader may not see stay out.
+fn closure(
+    store: &dyn Store,
+    mut todo: Vec<Id>,
+    scope: Option<&Scope>,
+) -> Result<(Vec<Record>, usize), StoreError> {
+    let mut want: BTreeSet<Id> = BTreeSet::new();
     let mut out: Vec<Record> = Vec::new();
     let mut left_out = 0;
     while let Some(id) = todo.pop() {
@@ -155,8 +179,18 @@ fn case_closure(
             continue;
         }
         let rec = store.get(id)?.ok_or(StoreError::NotFound(id))?;
-        if let (Record::TrustNote(n), Some(scope)) = (&rec, scope)
-            && !scope.reader.may_read_note(n)
+        // Nothing refers to these: one left out keeps the subset whole.
+        let leaf = matches!(
+            rec,
+            Record::TrustNote(_)
+                | Record::Contact(_)
+                | Record::Supervision(_)
+                | Record::CheckIn(_)
+                | Record::Enrolment(_)
+        );
+        if let Some(scope) = scope
+            && leaf
+            && !scope.sees(store, &rec)?
         {
             left_out += 1;
             continue;

@@ -173,6 +173,44 @@ impl Lang {
         }
     }
 
+    /// Resting is a normal pause, and is worded as one.
+    pub fn supporter_status(self, s: crate::model::SupporterStatus) -> &'static str {
+        use crate::model::SupporterStatus as S;
+        match s {
+            S::Active => self.t("active", "活動中"),
+            S::Resting => self.t("resting", "休止中"),
+            S::Left => self.t("left", "活動終了"),
+        }
+    }
+
+    pub fn contact_kind(self, k: crate::model::ContactKind) -> &'static str {
+        use crate::model::ContactKind as C;
+        match k {
+            C::Visit => self.t("visit", "訪問"),
+            C::Phone => self.t("phone", "電話"),
+            C::Salon => self.t("salon", "サロン"),
+            C::GroupTalk => self.t("group talk", "グループトーク"),
+            C::AccompaniedVisit => self.t("accompanied", "同行"),
+        }
+    }
+
+    pub fn course_level(self, k: crate::model::CourseLevel) -> &'static str {
+        use crate::model::CourseLevel as C;
+        match k {
+            C::Basic => self.t("basic", "基礎"),
+            C::Applied => self.t("applied", "応用"),
+            C::Other => self.t("other", "その他"),
+        }
+    }
+
+    pub fn supervision_mode(self, m: crate::model::SupervisionMode) -> &'static str {
+        use crate::model::SupervisionMode as M;
+        match m {
+            M::Individual => self.t("individual", "個別"),
+            M::Group => self.t("group", "グループ"),
+        }
+    }
+
     pub fn peer_kind(self, k: PeerKind) -> &'static str {
         match k {
             PeerKind::Volunteer => self.t("volunteer", "ボランティア"),
@@ -231,6 +269,45 @@ impl Lang {
 
 impl Lang {
     /// Why something was refused, in this language.
+    /// A supporter's flag in words (the dashboard, the Supporters screen
+    /// and the brief); `case` names a case.
+    pub fn supporter_flag(
+        self,
+        f: &crate::model::workload::Flag,
+        case: &dyn Fn(crate::model::Id) -> String,
+    ) -> String {
+        use crate::model::workload::Flag;
+        match (f, self) {
+            (Flag::OverCapacity { active, capacity }, Lang::En) => {
+                format!("over capacity: {active} cases, takes {capacity}")
+            }
+            (Flag::OverCapacity { active, capacity }, Lang::Ja) => {
+                format!("受け持ち超過：{active}件（上限{capacity}件）")
+            }
+            (Flag::NoSupervision { days: Some(d) }, Lang::En) => {
+                format!("no supervision for {d} days")
+            }
+            (Flag::NoSupervision { days: Some(d) }, Lang::Ja) => {
+                format!("スーパービジョンから{d}日")
+            }
+            (Flag::NoSupervision { days: None }, _) => self
+                .t("no supervision on record", "スーパービジョンの記録なし")
+                .into(),
+            (Flag::Surge { recent, baseline }, Lang::En) => {
+                format!("contacts rose: {recent} in 30 days ({baseline} in the 3 months before)")
+            }
+            (Flag::Surge { recent, baseline }, Lang::Ja) => {
+                format!("関わりが急増：30日で{recent}件（前3か月で{baseline}件）")
+            }
+            (Flag::QuietCase { case: c, days }, Lang::En) => {
+                format!("no contact for {days} days: {}", case(*c))
+            }
+            (Flag::QuietCase { case: c, days }, Lang::Ja) => {
+                format!("{days}日連絡なし：{}", case(*c))
+            }
+        }
+    }
+
     pub fn reason(self, r: &Reason) -> String {
         use Reason as R;
         let ja = self.is_ja();
@@ -300,6 +377,30 @@ impl Lang {
                     "ピアサポーターの種類はピアサポーターだけに設定できます",
                 )
                 .into(),
+            R::SupporterOnlyForPeers => self
+                .t(
+                    "only peer supporters have a capacity and status; give the person the peer supporter role first",
+                    "受け持ち上限や状態はピアサポーターだけに設定できます。先に役割にピアサポーターを加えてください",
+                )
+                .into(),
+            R::OwnSupervisor => self
+                .t(
+                    "a supporter cannot be their own supervisor; name someone else",
+                    "自分自身をスーパーバイザーにはできません。別の人を指定してください",
+                )
+                .into(),
+            R::CertificateTwice { year } => pick(
+                format!("{year} already has a certificate; keep one per year"),
+                format!("{year}年度の修了証はすでにあります。1年度に1つです"),
+            ),
+            R::MinutesOutOfRange { max } => pick(
+                format!("a contact lasts at most {max} minutes (a day); split a longer one"),
+                format!("1回の関わりは最長{max}分（1日）です。長いものは分けて記録してください"),
+            ),
+            R::WellbeingOutOfRange { level } => pick(
+                format!("wellbeing {level} is outside 1 (struggling) to 5 (well)"),
+                format!("調子 {level} は 1（つらい）から 5（よい）の範囲外です"),
+            ),
             R::TrustOutOfRange { level } => pick(
                 format!("trust level {level} is outside 1 (new) to 5 (established)"),
                 format!("信頼度 {level} は 1（新規）から 5（確立）の範囲外です"),
@@ -535,6 +636,11 @@ impl Lang {
             K::Consent => self.t("consent", "同意"),
             K::Partnership => self.t("partnership", "連携"),
             K::Event => self.t("event", "行事"),
+            K::Course => self.t("course", "研修課程"),
+            K::Enrolment => self.t("enrolment", "受講"),
+            K::Contact => self.t("contact", "関わり"),
+            K::Supervision => self.t("supervision", "スーパービジョン"),
+            K::CheckIn => self.t("check-in", "セルフチェック"),
         }
     }
 }

@@ -13,8 +13,10 @@ mod reason;
 mod record;
 mod referral;
 mod relationship;
+mod supporter;
 mod text;
 mod timeline;
+pub mod workload;
 
 pub use access::{AccessRole, Reader};
 pub use audit::{AuditAction, AuditEntry, Released, hex};
@@ -31,6 +33,10 @@ pub use referral::{
     ReferralStatus, StepCorrection, Transition, TransitionError, consent_basis,
 };
 pub use relationship::{Confidentiality, Relationship, TrustChange, TrustLevel, TrustNote};
+pub use supporter::{
+    CONTACT_MAX_MINUTES, Certificate, CheckIn, Contact, ContactKind, Course, CourseLevel,
+    Enrolment, Supervision, SupervisionMode, SupporterProfile, SupporterStatus, WELLBEING_MAX,
+};
 pub use text::{
     NAME_MAX_CHARS, TEXT_MAX_CHARS, ValidationError, check_name, check_text, escape,
     escape_multiline, is_hostile,

@@ -158,6 +158,7 @@ mod tests {
             partnership: None,
             case: None,
             attendance,
+            course: None,
             note: String::new(),
         })
     }

@@ -14,6 +14,7 @@ pub mod party_view;
 pub mod popup;
 pub mod record_view;
 pub mod reports;
+pub mod supporters;
 pub mod text;
 pub mod theme;
 
@@ -62,6 +63,8 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         Screen::Case(s) => case_view::draw(state, s, body, buf),
         Screen::Party(s) => party_view::draw(state, s, body, buf),
         Screen::Record(s) => record_view::draw(state, s, body, buf),
+        Screen::Supporters(s) => supporters::draw_list(state, s, body, buf),
+        Screen::Supporter(s) => supporters::draw_view(state, s, body, buf),
         Screen::Reports(s) => reports::draw(state, s, body, buf),
         Screen::Brief(s) => brief_view::draw(state, s, body, buf),
     }
@@ -105,6 +108,7 @@ fn cursor(state: &State, area: Rect) -> Option<ratatui::layout::Position> {
         Screen::Cases(l) if l.editing => Some(filter_cursor(&l.filter, body)),
         Screen::Case(c) if c.editing => case_view::filter_cursor(state, c, body),
         Screen::Party(p) if p.editing => party_view::filter_cursor(state, p, body),
+        Screen::Supporters(s) if s.editing => Some(filter_cursor(&s.filter, body)),
         _ => None,
     }
 }
@@ -170,6 +174,8 @@ pub fn page_rows(state: &State) -> usize {
             Screen::Case(s) => case_view::panel_rows(state, s, body),
             Screen::Party(s) => party_view::panel_rows(state, s, body),
             Screen::Record(_) => record_view::rows(body),
+            Screen::Supporters(_) => supporters::list_rows(body),
+            Screen::Supporter(_) => supporters::panel_rows(body),
             Screen::Reports(_) => body.height,
             Screen::Brief(_) => brief_view::rows(body),
         }
@@ -193,6 +199,8 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
             Screen::Case(c) => c.id.to_string(),
             Screen::Party(p) => p.id.to_string(),
             Screen::Record(r) => r.id.to_string(),
+            Screen::Supporters(_) => l.t("Supporters", "サポーター").to_string(),
+            Screen::Supporter(v) => v.id.to_string(),
             Screen::Reports(_) => l.t("Reports", "集計").to_string(),
             Screen::Brief(_) => l.t("Brief", "ブリーフィング").to_string(),
         });
@@ -359,6 +367,22 @@ fn footer_actions(state: &State) -> Vec<(Mode, Action)> {
                 n(A::Help),
                 n(A::Back),
             ],
+            Screen::Supporters(_) => vec![
+                n(A::Open),
+                n(A::Filter),
+                n(A::SortNext),
+                n(A::Finder),
+                n(A::Help),
+                n(A::Back),
+            ],
+            Screen::Supporter(_) => vec![
+                n(A::NextPanel),
+                n(A::Open),
+                n(A::LogContact),
+                n(A::Edit),
+                n(A::Help),
+                n(A::Back),
+            ],
         },
     }
 }
@@ -397,6 +421,9 @@ fn hint_label(state: &State, a: &Action) -> &'static str {
         Action::Yes => l.t("yes", "はい"),
         Action::No => l.t("no", "いいえ"),
         Action::TakeTheirs => l.t("take theirs", "相手の版"),
+        Action::Edit if matches!(state.screen(), Screen::Supporter(_)) => {
+            l.t("capacity/status", "上限・状態")
+        }
         Action::Edit => l.t("edit", "編集"),
         Action::NextMatch => l.t("next match", "次の候補"),
         Action::NewParty => l.t("new", "新規"),
@@ -404,6 +431,7 @@ fn hint_label(state: &State, a: &Action) -> &'static str {
         Action::CopyBrief => l.t("copy all", "全体をコピー"),
         Action::CopyId => l.t("copy id", "IDをコピー"),
         Action::Brief => l.t("brief", "ブリーフィング"),
+        Action::LogContact => l.t("contact", "関わり"),
         _ => "",
     }
 }

@@ -31,6 +31,7 @@ fn ask(case: Option<Id>, since: Option<Date>, meeting: bool, lang: Lang) -> Brie
         since,
         meeting,
         unanswered_days: 14,
+        thresholds: Default::default(),
         lang,
     }
 }
@@ -587,4 +588,49 @@ fn turning_meeting_mode_on_makes_the_brief_again_so_a_copy_holds_initials() {
     // And back: the names again.
     app.press("gm");
     assert!(shown_brief(&app).to_text().contains(&client.name));
+}
+
+/// The agenda's supporters section holds each flag the dashboard raises,
+/// at the asker's thresholds.
+#[test]
+fn the_agenda_lists_supporters_to_look_after_at_the_askers_thresholds() {
+    use triad::model::workload::{Thresholds, flags};
+    let demo = tui::demo_store();
+    let store = demo.store.as_ref();
+    let today = tui::today();
+    let scope = Scope::owner(tui::USER);
+    let rows = triad::app::supporters::looked_after(store, &scope, today).unwrap();
+    let flagged = |t: &Thresholds| {
+        set(rows
+            .iter()
+            .filter(|r| !flags(&r.workload, t, today).is_empty())
+            .map(|r| r.person.id))
+    };
+    let mut request = ask(None, None, false, Lang::En);
+    let brief = brief_on(store, &request, today);
+    let expected = flagged(&request.thresholds);
+    assert!(
+        !expected.is_empty(),
+        "the demo has supporters to look after"
+    );
+    assert_eq!(set(section(&brief, "Supporters to look after")), expected);
+    assert!(
+        brief.to_text().contains("over capacity"),
+        "{}",
+        brief.to_text()
+    );
+    // Thresholds nobody reaches leave only who is over capacity.
+    request.thresholds = Thresholds {
+        supervision_days: 100_000,
+        quiet_case_days: 100_000,
+        surge_factor: 100,
+        surge_min: 100_000,
+    };
+    let brief = brief_on(store, &request, today);
+    let over = flagged(&request.thresholds);
+    assert!(
+        !over.is_empty() && over.len() < expected.len(),
+        "{over:?} of {expected:?}"
+    );
+    assert_eq!(set(section(&brief, "Supporters to look after")), over);
 }

@@ -110,6 +110,7 @@ fn event(num: u64, case: Option<Id>, parties: Vec<Id>) -> Record {
         partnership: None,
         case,
         attendance: None,
+        course: None,
         note: String::new(),
     })
 }

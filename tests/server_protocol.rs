@@ -652,6 +652,7 @@ fn renaming_a_party_reindexes_its_events() {
             partnership: None,
             case: None,
             attendance: None,
+            course: None,
             note: String::new(),
         }),
     );

@@ -53,6 +53,7 @@ fn event(num: u64, on: Date) -> Record {
         partnership: None,
         case: Some(id(Kind::Case, 1)),
         attendance: None,
+        course: None,
         note: String::new(),
     })
 }

@@ -292,13 +292,13 @@ fn an_idle_meeting_screen_blanks_until_a_key_which_does_nothing_else() {
     let mut app = meeting_app(&demo, Lang::En, 80, 24);
     app.press("j");
     let before = app.screen();
-    assert!(before.contains("C-0"), "{before}");
+    assert!(before.contains("R-0"), "{before}");
     // Nine minutes: still shown.
     app.act(Action::Tick(Instant::now() + Duration::from_secs(9 * 60)));
     assert_eq!(app.screen(), before);
     app.act(Action::Tick(Instant::now() + Duration::from_secs(11 * 60)));
     let blank = app.screen();
-    assert!(!blank.contains("C-0"), "{blank}");
+    assert!(!blank.contains("R-0"), "{blank}");
     assert!(
         blank.contains("Press") && blank.contains("any key"),
         "{blank}"
@@ -309,7 +309,7 @@ fn an_idle_meeting_screen_blanks_until_a_key_which_does_nothing_else() {
     // Outside meeting mode nothing blanks.
     let mut app = tui::app(&demo, Lang::En, 80, 24);
     app.act(Action::Tick(Instant::now() + Duration::from_secs(60 * 60)));
-    assert!(app.screen().contains("C-0"));
+    assert!(app.screen().contains("R-0"));
 }
 
 #[test]

@@ -33,6 +33,8 @@ pub enum Action {
     Cases,
     /// The reports screen: attendance, referrals, partnerships' activity.
     Reports,
+    /// The peer supporters: workload, training, supervision.
+    Supporters,
     Finder,
     /// Filter the list you are in (`/`).
     Filter,
@@ -73,6 +75,13 @@ pub enum Action {
     RecordConsent,
     WithdrawConsent,
     LogEvent,
+    /// A supporter's contact with one of their cases.
+    LogContact,
+    LogSupervision,
+    /// A supporter's own wellbeing check-in.
+    CheckIn,
+    /// A certificate or completion on the selected course.
+    TrainingProgress,
 
     // Text fields and forms.
     Submit,
@@ -163,6 +172,7 @@ impl Action {
         Action::Dashboard,
         Action::Cases,
         Action::Reports,
+        Action::Supporters,
         Action::Finder,
         Action::Filter,
         Action::Help,
@@ -192,6 +202,10 @@ impl Action {
         Action::RecordConsent,
         Action::WithdrawConsent,
         Action::LogEvent,
+        Action::LogContact,
+        Action::LogSupervision,
+        Action::CheckIn,
+        Action::TrainingProgress,
         Action::Submit,
         Action::Cancel,
         Action::NextField,
@@ -231,6 +245,10 @@ impl Action {
                 | Action::RecordConsent
                 | Action::WithdrawConsent
                 | Action::LogEvent
+                | Action::LogContact
+                | Action::LogSupervision
+                | Action::CheckIn
+                | Action::TrainingProgress
         )
     }
 

@@ -5,6 +5,11 @@
 //! ascii = true     # plain-ASCII borders and symbols, like --ascii
 //! unanswered_days = 14  # the dashboard lists referrals sent this long ago and not answered
 //! meeting_idle_minutes = 10  # a meeting-mode screen blanks after this long without a key
+//! # Peer supporters' flags (see `model::workload`):
+//! supervision_days = 60  # no supervision in this many days
+//! quiet_case_days = 30   # an active case with no contact in this many days
+//! surge_factor = 2       # contacts in the last 30 days at least this times the monthly mean of the 3 months before
+//! surge_min = 6          # ... and at least this many
 //! ```
 //!
 //! A file that cannot be read stops start-up with its line, like a keymap.
@@ -26,6 +31,27 @@ pub struct UserConfig {
     pub unanswered_days: Option<u32>,
     #[serde(default)]
     pub meeting_idle_minutes: Option<u32>,
+    #[serde(default)]
+    pub supervision_days: Option<u32>,
+    #[serde(default)]
+    pub quiet_case_days: Option<u32>,
+    #[serde(default)]
+    pub surge_factor: Option<u32>,
+    #[serde(default)]
+    pub surge_min: Option<u32>,
+}
+
+impl UserConfig {
+    /// The supporters' flag thresholds: the file's, else the defaults.
+    pub fn thresholds(&self) -> crate::model::workload::Thresholds {
+        let d = crate::model::workload::Thresholds::default();
+        crate::model::workload::Thresholds {
+            supervision_days: self.supervision_days.unwrap_or(d.supervision_days),
+            quiet_case_days: self.quiet_case_days.unwrap_or(d.quiet_case_days),
+            surge_factor: self.surge_factor.unwrap_or(d.surge_factor),
+            surge_min: self.surge_min.unwrap_or(d.surge_min),
+        }
+    }
 }
 
 pub fn config_path() -> Option<PathBuf> {
@@ -105,6 +131,16 @@ mod tests {
         let c = load(&p).unwrap();
         assert_eq!(c.unanswered_days, Some(10));
         assert_eq!(c.meeting_idle_minutes, Some(3));
+        assert_eq!(
+            c.thresholds(),
+            crate::model::workload::Thresholds::default()
+        );
+        std::fs::write(&p, "supervision_days = 45\nsurge_min = 3\n").unwrap();
+        let t = load(&p).unwrap().thresholds();
+        assert_eq!(
+            (t.supervision_days, t.surge_min, t.quiet_case_days),
+            (45, 3, 30)
+        );
         assert_eq!(resolve_lang(None, &c), Lang::Ja);
         assert_eq!(resolve_lang(Some(Lang::En), &c), Lang::En);
         assert_eq!(load(&dir.join("missing.toml")), Ok(UserConfig::default()));

@@ -173,6 +173,10 @@ pub struct Data {
     pub referral_alerts: Vec<ReferralAlert>,
     pub consents: Vec<ConsentAlert>,
     pub upcoming: Vec<EventLine>,
+    /// Every peer supporter with their workload (the Supporters screen).
+    pub supporters: Vec<super::supporters::SupporterRow>,
+    /// The supporters with a profile (the dashboard's flags).
+    pub looked_after: Vec<super::supporters::SupporterRow>,
 }
 
 /// A partnership with its events, oldest first.

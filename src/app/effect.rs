@@ -73,6 +73,10 @@ pub enum StoreEffect {
         entity: Id,
         item: String,
     },
+    /// Every supporter the reader sees, with workload and training.
+    LoadSupporters,
+    /// One supporter's view.
+    LoadSupporter(Id),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -150,4 +154,13 @@ pub enum Reply {
     Brief(Result<Box<crate::brief::Brief>, crate::model::Reason>),
     /// A file was written (the path), or why not.
     FileSaved(Result<String, String>),
+    /// The Supporters screen's rows, in parts (a big store has thousands
+    /// of supporters, and a frame has a limit): `first` starts afresh.
+    Supporters {
+        first: bool,
+        rows: Vec<super::supporters::SupporterRow>,
+    },
+    /// The supporters with a profile, whose flags the dashboard shows.
+    LookedAfter(Vec<super::supporters::SupporterRow>),
+    Supporter(Result<Box<super::supporters::SupporterDetail>, (Id, crate::model::Reason)>),
 }

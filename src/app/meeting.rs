@@ -217,6 +217,9 @@ fn target(state: &State) -> Option<(Id, &'static str)> {
         // The server made it under meeting mode's rules: nothing hidden
         // here can be shown.
         Screen::Brief(_) => None,
+        // Supporters are not clients: their names show; case titles on
+        // a supporter's view are masked like any text.
+        Screen::Supporters(_) | Screen::Supporter(_) => None,
     }
 }
 

@@ -116,6 +116,7 @@ pub fn session_config(opts: &RunOptions) -> Result<(Config, Keymap), RunError> {
         // 0 would blank the screen at once: a minute is the least.
         cfg.meeting_idle = std::time::Duration::from_secs(60 * u64::from(minutes.max(1)));
     }
+    cfg.thresholds = user_cfg.thresholds();
     Ok((cfg, keymap))
 }
 

@@ -34,6 +34,8 @@ pub struct Config {
     /// The dashboard lists referrals sent this many days ago or more that
     /// have had no answer (config `unanswered_days`).
     pub unanswered_days: u32,
+    /// Where the supporters' flags are raised (config file).
+    pub thresholds: crate::model::workload::Thresholds,
 }
 
 /// Days a sent referral waits for an answer before the dashboard lists it.
@@ -53,6 +55,7 @@ impl Config {
                 60 * u64::from(super::meeting::IDLE_MINUTES),
             ),
             unanswered_days: UNANSWERED_DAYS,
+            thresholds: crate::model::workload::Thresholds::default(),
         }
     }
 
@@ -212,6 +215,68 @@ pub struct RecordScreen {
     pub top: usize,
 }
 
+/// How the Supporters list is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SupporterSort {
+    #[default]
+    Name,
+    /// Most loaded first: active cases over capacity.
+    Load,
+    /// Most contacts in the last 30 days first.
+    Contacts,
+    /// Longest since supervision first (never first of all).
+    Supervision,
+    Status,
+}
+
+impl SupporterSort {
+    pub const ALL: [SupporterSort; 5] = [
+        SupporterSort::Name,
+        SupporterSort::Load,
+        SupporterSort::Contacts,
+        SupporterSort::Supervision,
+        SupporterSort::Status,
+    ];
+}
+
+/// The Supporters list: filtered by words (`area:那覇 skill:同行`), sorted.
+#[derive(Clone, Debug, Default)]
+pub struct SupportersScreen {
+    pub scroll: Scroll,
+    pub filter: TextInput,
+    pub editing: bool,
+    pub sort: SupporterSort,
+}
+
+/// Panels of a supporter's view, in Tab order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SupporterPanel {
+    #[default]
+    Cases,
+    Contacts,
+    Training,
+    /// Supervision, and check-ins for those who may read them.
+    Supervision,
+}
+
+impl SupporterPanel {
+    pub const ALL: [SupporterPanel; 4] = [
+        SupporterPanel::Cases,
+        SupporterPanel::Contacts,
+        SupporterPanel::Training,
+        SupporterPanel::Supervision,
+    ];
+}
+
+#[derive(Clone, Debug)]
+pub struct SupporterScreen {
+    pub id: Id,
+    pub detail: Option<Box<super::supporters::SupporterDetail>>,
+    pub error: Option<String>,
+    pub panel: SupporterPanel,
+    pub scroll: [Scroll; 4],
+}
+
 /// The reports screen: figures over what the reader may see, one chart
 /// per page.
 #[derive(Clone, Debug, Default)]
@@ -270,6 +335,8 @@ pub enum Screen {
     Party(PartyScreen),
     /// A referral, an event, a trust note or a consent.
     Record(RecordScreen),
+    Supporters(SupportersScreen),
+    Supporter(SupporterScreen),
     Reports(ReportsScreen),
     Brief(BriefScreen),
 }
@@ -443,9 +510,12 @@ impl State {
             Screen::Cases(l) => l.editing,
             Screen::Case(c) => c.editing,
             Screen::Party(p) => p.editing,
-            Screen::Dashboard(_) | Screen::Record(_) | Screen::Reports(_) | Screen::Brief(_) => {
-                false
-            }
+            Screen::Supporters(s) => s.editing,
+            Screen::Dashboard(_)
+            | Screen::Record(_)
+            | Screen::Supporter(_)
+            | Screen::Reports(_)
+            | Screen::Brief(_) => false,
         }
     }
 

@@ -8,7 +8,9 @@ use super::forms::{self, FormKind};
 use super::state::{
     BriefScreen, CaseList, CasePanel, CaseScreen, Confirm, Confirmed, Finder, Flash, PartyPanel,
     PartyScreen, RecordScreen, ReportPage, ReportsScreen, Screen, Scroll, Sort, State,
+    SupporterPanel, SupporterScreen, SupporterSort, SupportersScreen,
 };
+use super::supporters_view;
 use super::view::{self, Link, TriadItem};
 use crate::keymap::{Key, KeyCode, Lookup, Mode};
 use crate::model::{CaseStatus, Id, Kind, Record, Sector};
@@ -170,6 +172,16 @@ fn push_link(state: &mut State, link: Link) -> Effects {
             fx
         }
         Link::Record(id) => open_record(state, id),
+        Link::Supporter(id) => {
+            state.stack.push(Screen::Supporter(SupporterScreen {
+                id,
+                detail: None,
+                error: None,
+                panel: SupporterPanel::Cases,
+                scroll: Default::default(),
+            }));
+            vec![StoreEffect::LoadSupporter(id).into()]
+        }
         Link::Party(id) => {
             state.stack.push(Screen::Party(PartyScreen {
                 id,
@@ -276,6 +288,13 @@ fn normal(state: &mut State, action: Action) -> Effects {
             return vec![];
         }
         Action::Cases => return open_cases(state),
+        Action::Supporters => {
+            state.stack.truncate(1);
+            state
+                .stack
+                .push(Screen::Supporters(SupportersScreen::default()));
+            return vec![StoreEffect::LoadSupporters.into()];
+        }
         Action::Reports => {
             state.stack.truncate(1);
             state.stack.push(Screen::Reports(ReportsScreen::default()));
@@ -332,6 +351,8 @@ fn normal(state: &mut State, action: Action) -> Effects {
         Screen::Case(_) => case_screen,
         Screen::Party(_) => party_screen,
         Screen::Record(_) => |s, a, _, _| record_screen(s, a),
+        Screen::Supporters(_) => |s, a, r, _| supporters_list(s, a, r),
+        Screen::Supporter(_) => |s, a, r, _| supporter_screen(s, a, r),
         Screen::Reports(_) => |s, a, r, _| reports_screen(s, a, r),
         Screen::Brief(_) => |s, a, r, _| brief_screen(s, a, r),
     };
@@ -750,6 +771,118 @@ fn party_screen(
     }
 }
 
+fn supporters_list(state: &mut State, action: Action, rows: usize) -> Effects {
+    let ids: Vec<Id> = match state.screen() {
+        Screen::Supporters(s) => supporters_view::rows(state, s)
+            .iter()
+            .map(|r| r.person.id)
+            .collect(),
+        _ => return vec![],
+    };
+    let Some(Screen::Supporters(s)) = state.stack.last_mut() else {
+        return vec![];
+    };
+    if motion(&mut s.scroll, &action, ids.len(), rows) {
+        return vec![];
+    }
+    match action {
+        Action::Open | Action::Right => match ids.get(s.scroll.sel) {
+            Some(id) => push_link(state, Link::Supporter(*id)),
+            None => vec![],
+        },
+        Action::Left => {
+            state.stack.pop();
+            vec![]
+        }
+        Action::Filter => {
+            s.editing = true;
+            vec![]
+        }
+        Action::SortNext => {
+            s.sort = next_panel(&SupporterSort::ALL, s.sort, true);
+            s.scroll = Scroll::default();
+            vec![]
+        }
+        Action::ClearFilters => {
+            s.filter.clear();
+            s.scroll = Scroll::default();
+            vec![]
+        }
+        _ => not_here(state),
+    }
+}
+
+fn supporter_screen(state: &mut State, action: Action, rows: usize) -> Effects {
+    let Some(Screen::Supporter(s)) = state.stack.last_mut() else {
+        return vec![];
+    };
+    let len = supporters_view::panel_len(s);
+    let pi = supporters_view::panel_index(s.panel);
+    if motion(&mut s.scroll[pi], &action, len, rows) {
+        return vec![];
+    }
+    match action {
+        Action::NextPanel | Action::Right => {
+            s.panel = next_panel(&SupporterPanel::ALL, s.panel, true);
+            vec![]
+        }
+        Action::PrevPanel | Action::Left => {
+            s.panel = next_panel(&SupporterPanel::ALL, s.panel, false);
+            vec![]
+        }
+        Action::Open => {
+            let Some(d) = s.detail.as_deref() else {
+                return vec![];
+            };
+            let sel = s.scroll[pi].sel;
+            let link = match s.panel {
+                SupporterPanel::Cases => d.row.workload.cases.get(sel).map(|c| Link::Case(c.case)),
+                SupporterPanel::Contacts => d.contacts.get(sel).map(|c| Link::Case(c.case)),
+                SupporterPanel::Training => None,
+                SupporterPanel::Supervision => None,
+            }
+            .unwrap_or(Link::Party(s.id));
+            push_link(state, link)
+        }
+        // `i` on a supporter edits what the Supporters screen is about:
+        // capacity, status, supervisor (the person view edits the rest).
+        Action::Edit => {
+            let person = s.id;
+            open_form(state, FormKind::SupporterProfile { person })
+        }
+        Action::LogContact => {
+            let supporter = s.id;
+            open_form(state, FormKind::LogContact { supporter })
+        }
+        Action::LogSupervision => {
+            let supporter = s.id;
+            open_form(state, FormKind::LogSupervision { supporter })
+        }
+        Action::CheckIn => {
+            let supporter = s.id;
+            open_form(state, FormKind::CheckIn { supporter })
+        }
+        Action::TrainingProgress => {
+            // On the Training panel: the selected course's progress;
+            // elsewhere (or with no course yet): enrol on a course.
+            let selected = s
+                .detail
+                .as_deref()
+                .filter(|_| s.panel == SupporterPanel::Training)
+                .and_then(|d| d.row.trainings.get(s.scroll[pi].sel))
+                .map(|t| t.enrolment.id);
+            match selected {
+                Some(enrolment) => open_form(state, FormKind::TrainingProgress { enrolment }),
+                None => {
+                    let person = s.id;
+                    open_form(state, FormKind::Enrol { person })
+                }
+            }
+        }
+        _ => not_here(state),
+    }
+}
+
 /// The event on a timeline row, if the row is an event.
 fn timeline_event(row: &view::TimelineRow<'_>) -> Option<Id> {
     match row {
@@ -838,6 +971,7 @@ fn ask_brief(state: &State, case: Option<Id>) -> Effect {
         since: None,
         meeting: state.cfg.meeting,
         unanswered_days: state.cfg.unanswered_days,
+        thresholds: state.cfg.thresholds,
         lang: state.lang(),
     })
     .into()
@@ -902,7 +1036,9 @@ fn copy_id(state: &mut State) -> Effects {
             view::dashboard_links(state)
                 .get(scroll.sel)
                 .and_then(|link| match *link {
-                    Link::Case(id) | Link::Party(id) | Link::Record(id) => Some(id),
+                    Link::Case(id) | Link::Party(id) | Link::Record(id) | Link::Supporter(id) => {
+                        Some(id)
+                    }
                     Link::CaseRecord { record, .. } => Some(record),
                     Link::CasesWithStatus(_) => None,
                 })
@@ -912,6 +1048,10 @@ fn copy_id(state: &mut State) -> Effects {
         Screen::Record(r) => Some(r.id),
         Screen::Party(p) => Some(p.id),
         Screen::Case(c) => Some(c.id),
+        Screen::Supporters(list) => supporters_view::rows(state, list)
+            .get(list.scroll.sel)
+            .map(|r| r.person.id),
+        Screen::Supporter(s) => Some(s.id),
         Screen::Reports(_) => None,
     };
     match id {
@@ -1005,7 +1145,12 @@ fn input(state: &mut State, action: Action) -> Effects {
         Screen::Cases(l) => (&mut l.filter, &mut l.editing),
         Screen::Case(c) => (&mut c.filter, &mut c.editing),
         Screen::Party(p) => (&mut p.filter, &mut p.editing),
-        Screen::Dashboard(_) | Screen::Record(_) | Screen::Reports(_) | Screen::Brief(_) => {
+        Screen::Supporters(s) => (&mut s.filter, &mut s.editing),
+        Screen::Dashboard(_)
+        | Screen::Record(_)
+        | Screen::Supporter(_)
+        | Screen::Reports(_)
+        | Screen::Brief(_) => {
             return vec![];
         }
     };
@@ -1036,7 +1181,12 @@ fn input(state: &mut State, action: Action) -> Effects {
             let sel = p.scroll[i].sel;
             p.scroll[i].set(sel, len, rows);
         }
-        Screen::Dashboard(_) | Screen::Record(_) | Screen::Reports(_) | Screen::Brief(_) => {}
+        Screen::Supporters(s) => s.scroll = Scroll::default(),
+        Screen::Dashboard(_)
+        | Screen::Record(_)
+        | Screen::Supporter(_)
+        | Screen::Reports(_)
+        | Screen::Brief(_) => {}
     }
     vec![]
 }
@@ -1439,6 +1589,38 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             state.data.upcoming = e;
             vec![]
         }
+        Reply::Supporters { first, rows } => {
+            if first {
+                state.data.supporters.clear();
+            }
+            state.data.supporters.extend(rows);
+            vec![]
+        }
+        Reply::LookedAfter(rows) => {
+            state.data.looked_after = rows;
+            vec![]
+        }
+        Reply::Supporter(r) => {
+            let lang = state.lang();
+            let id = match &r {
+                Ok(d) => d.row.person.id,
+                Err((id, _)) => *id,
+            };
+            for s in &mut state.stack {
+                if let Screen::Supporter(v) = s
+                    && v.id == id
+                {
+                    match &r {
+                        Ok(d) => {
+                            v.detail = Some(d.clone());
+                            v.error = None;
+                        }
+                        Err((_, e)) => v.error = Some(lang.reason(e)),
+                    }
+                }
+            }
+            vec![]
+        }
         Reply::Docs(docs) => {
             let mut fx = vec![SearchEffect::Index(docs).into()];
             fx.extend(indexed(state));
@@ -1791,6 +1973,7 @@ fn changed(
                 updated.push(r.id);
                 fx.push(StoreEffect::LoadRecord(r.id).into());
             }
+            Screen::Supporter(v) => fx.push(StoreEffect::LoadSupporter(v.id).into()),
             // Any change may move a figure.
             Screen::Reports(_) => fx.push(StoreEffect::LoadReports.into()),
             _ => {}
@@ -1834,6 +2017,7 @@ fn resync(state: &mut State) -> Effects {
             Screen::Case(c) => fx.push(StoreEffect::LoadCase(c.id).into()),
             Screen::Party(p) => fx.push(StoreEffect::LoadParty(p.id).into()),
             Screen::Record(r) => fx.push(StoreEffect::LoadRecord(r.id).into()),
+            Screen::Supporter(v) => fx.push(StoreEffect::LoadSupporter(v.id).into()),
             Screen::Reports(_) => fx.push(StoreEffect::LoadReports.into()),
             // A brief still waiting may have been lost with the link.
             Screen::Brief(b) if b.brief.is_none() => fx.push(ask_brief(state, b.case)),
@@ -1844,13 +2028,14 @@ fn resync(state: &mut State) -> Effects {
 }
 
 /// Every case list on the stack asks again for the rows it shows
-/// (someone changed the cases).
+/// (someone changed the cases), and so does the Supporters list.
 fn refresh_lists(state: &State) -> Effects {
     state
         .stack
         .iter()
         .filter_map(|s| match s {
             Screen::Cases(list) => Some(page_at(list, list.scroll.sel)),
+            Screen::Supporters(_) => Some(StoreEffect::LoadSupporters.into()),
             _ => None,
         })
         .collect()
@@ -1937,11 +2122,27 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
         }
         _ => fx.extend(reload(state)),
     }
-    if records
-        .iter()
-        .any(|r| matches!(r.kind(), Kind::Referral | Kind::Consent | Kind::Event))
-    {
+    if records.iter().any(|r| {
+        matches!(
+            r.kind(),
+            Kind::Referral
+                | Kind::Consent
+                | Kind::Event
+                | Kind::Person
+                | Kind::Case
+                | Kind::Contact
+                | Kind::Supervision
+                | Kind::Enrolment
+        )
+    }) {
         fx.push(StoreEffect::RefreshDashboard.into());
+        if state
+            .stack
+            .iter()
+            .any(|s| matches!(s, Screen::Supporters(_)))
+        {
+            fx.push(StoreEffect::LoadSupporters.into());
+        }
     }
     fx
 }
@@ -1977,6 +2178,7 @@ fn reload(state: &State) -> Effects {
         Screen::Case(c) => vec![StoreEffect::LoadCase(c.id).into()],
         Screen::Party(p) => vec![StoreEffect::LoadParty(p.id).into()],
         Screen::Record(r) => vec![StoreEffect::LoadRecord(r.id).into()],
+        Screen::Supporter(v) => vec![StoreEffect::LoadSupporter(v.id).into()],
         Screen::Reports(_) => vec![StoreEffect::LoadReports.into()],
         _ => vec![],
     }

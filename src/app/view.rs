@@ -8,6 +8,7 @@ use super::data::{
     CaseDetail, CaseRow, ConsentAlert, EventLine, PartyCase, PartyDetail, ReferralAlert, Timeline,
 };
 use super::state::{CaseScreen, Config, PartyPanel, PartyScreen, State};
+use crate::model::workload::{self, Flag};
 use crate::model::{
     Affiliation, CaseParty, CaseStatus, Consent, Date, Event, Id, Partnership, Referral,
     Relationship, Sector, Transition, TrustNote,
@@ -29,6 +30,8 @@ pub enum Link {
     CasesWithStatus(CaseStatus),
     /// A referral, event, trust note or consent in its detail view.
     Record(Id),
+    /// A peer supporter's view: cases, contacts, training, supervision.
+    Supporter(Id),
 }
 
 /// Open a record by id: cases to the case view, bodies and people to
@@ -52,6 +55,8 @@ pub enum DashSection {
     /// Referrals sent this many days ago or more, with no answer.
     Unanswered(u32),
     Consents,
+    /// Peer supporters flagged (over capacity, no supervision, …).
+    Supporters,
     Upcoming,
     Recent,
 }
@@ -65,6 +70,8 @@ pub enum DashLine<'a> {
     Consent(&'a ConsentAlert),
     Event(&'a EventLine),
     Recent(&'a CaseRow),
+    /// A supporter and one flag raised on them.
+    SupporterFlag(&'a super::supporters::SupporterRow, Flag),
     /// "nothing here", so an empty section still reads as checked.
     Nothing,
     /// How many more a long section holds than it shows.
@@ -87,6 +94,7 @@ impl DashLine<'_> {
             }),
             DashLine::Event(e) => Some(Link::Record(e.id)),
             DashLine::Recent(c) => Some(Link::Case(c.id)),
+            DashLine::SupporterFlag(s, _) => Some(Link::Supporter(s.person.id)),
             _ => None,
         }
     }
@@ -161,10 +169,46 @@ pub fn dashboard(state: &State) -> Vec<DashLine<'_>> {
         d.upcoming.iter().collect(),
         DashLine::Event,
     );
+    // Only where supporters are looked after (some have a profile): a
+    // programme that keeps none is not told about them.
+    if !d.looked_after.is_empty() {
+        let flagged = supporter_flags(state);
+        out.push(DashLine::Heading(DashSection::Supporters, flagged.len()));
+        let n = flagged.len();
+        out.extend(flagged.into_iter().take(SECTION_MAX));
+        if n == 0 {
+            out.push(DashLine::Nothing);
+        } else if n > SECTION_MAX {
+            out.push(DashLine::More(n - SECTION_MAX));
+        }
+    }
     let recent = &d.overview.recent;
     out.push(DashLine::Heading(DashSection::Recent, recent.len()));
     out.extend(recent.iter().map(DashLine::Recent));
     out
+}
+
+/// Every flag raised on the supporters, by the config's thresholds: over
+/// capacity first, then no supervision, surges and quiet cases.
+pub fn supporter_flags(state: &State) -> Vec<DashLine<'_>> {
+    let today = state.today();
+    let rank = |f: &Flag| match f {
+        Flag::OverCapacity { .. } => 0,
+        Flag::NoSupervision { .. } => 1,
+        Flag::Surge { .. } => 2,
+        Flag::QuietCase { .. } => 3,
+    };
+    let mut out: Vec<(usize, DashLine<'_>)> = Vec::new();
+    for (i, row) in state.data.looked_after.iter().enumerate() {
+        for f in workload::flags(&row.workload, &state.cfg.thresholds, today) {
+            out.push((i, DashLine::SupporterFlag(row, f)));
+        }
+    }
+    out.sort_by_key(|(i, l)| match l {
+        DashLine::SupporterFlag(_, f) => (rank(f), *i),
+        _ => (9, *i),
+    });
+    out.into_iter().map(|(_, l)| l).collect()
 }
 
 /// A store with no case yet (once loaded): the dashboard shows how to

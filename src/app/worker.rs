@@ -112,6 +112,30 @@ pub fn run_store(
                 .map_err(|e| e.as_reason());
             emit(Reply::Brief(brief));
         }
+        StoreEffect::LoadSupporters => {
+            if let Ok(rows) = super::supporters::supporter_rows(store, scope, today) {
+                let mut first = true;
+                for part in rows.chunks(SUPPORTERS_PER_REPLY) {
+                    emit(Reply::Supporters {
+                        first,
+                        rows: part.to_vec(),
+                    });
+                    first = false;
+                }
+                if first {
+                    emit(Reply::Supporters {
+                        first,
+                        rows: vec![],
+                    });
+                }
+            }
+        }
+        StoreEffect::LoadSupporter(id) => {
+            let r = super::supporters::load_supporter(store, id, scope, today)
+                .map(Box::new)
+                .map_err(|e| (id, e.as_reason()));
+            emit(Reply::Supporter(r));
+        }
         StoreEffect::Overview(ids) => {
             emit(Reply::Names(labels(store, scope, ids)));
             if let Ok(overview) = with_summaries(cases, store, |s| s.overview(scope)) {
@@ -175,6 +199,8 @@ impl DashboardCache {
 /// Names per reply: a server sends each reply as one frame, and frames have
 /// a limit that a big store's names would pass.
 const NAMES_PER_REPLY: usize = 5_000;
+/// Supporters' rows per reply, for the same reason.
+const SUPPORTERS_PER_REPLY: usize = 1_000;
 
 /// The dashboard's replies, from the cache where there is one.
 fn dashboard(
@@ -401,7 +427,7 @@ fn load_dashboard(
 ) -> Result<(), StoreError> {
     let lists = attention(store, today, UPCOMING_DAYS, scope)?;
     // The names the lines show (of cases too), ahead of the rest.
-    let ids: Vec<Id> = lists
+    let mut ids: Vec<Id> = lists
         .referrals
         .iter()
         .flat_map(|o| [o.from, o.to, o.case])
@@ -410,6 +436,13 @@ fn load_dashboard(
     emit(Reply::ReferralAlerts(lists.referrals));
     emit(Reply::Consents(lists.consents));
     emit(Reply::Upcoming(lists.events));
+    let looked_after = super::supporters::looked_after(store, scope, today)?;
+    ids.extend(
+        looked_after
+            .iter()
+            .flat_map(|s| s.workload.cases.iter().map(|c| c.case)),
+    );
+    emit(Reply::LookedAfter(looked_after));
     emit(Reply::Names(labels(store, scope, ids)));
     Ok(())
 }
@@ -763,6 +796,7 @@ pub fn load_record(store: &dyn Store, id: Id, scope: &Scope) -> Result<RecordDet
             ids.extend(e.parties.iter().copied());
             ids.extend(e.partnership);
             ids.extend(e.case);
+            ids.extend(e.course);
         }
         Record::TrustNote(n) => {
             ids.extend(n.case);

@@ -162,6 +162,7 @@ impl Builder {
             activity_range: String::new(),
             skills: String::new(),
             contact: String::new(),
+            supporter: None,
         }))
     }
 
@@ -507,6 +508,7 @@ impl Builder {
             partnership: None,
             case: None,
             attendance: None,
+            course: None,
             note: String::new(),
         }))
     }
@@ -554,6 +556,66 @@ impl Builder {
             Some(Record::Event(e)) => e.note = text.to_string(),
             Some(Record::Partnership(p)) => p.description = text.to_string(),
             _ => {}
+        }
+    }
+}
+
+/// Peer supporters' records: profiles, courses, contacts, supervision.
+impl Builder {
+    /// A record made elsewhere, under the next id of its kind.
+    pub fn add(&mut self, mut r: Record) -> Id {
+        let id = self.id(r.kind());
+        r.set_id(id);
+        self.push(r)
+    }
+
+    /// The body or person of that name (another scenario's).
+    pub fn find(&self, name: &str) -> Option<Id> {
+        self.records.iter().find_map(|r| match r {
+            Record::Body(b) if b.name == name => Some(b.id),
+            Record::Person(p) if p.name == name => Some(p.id),
+            _ => None,
+        })
+    }
+
+    /// Events whose title contains `part`, in the order they were made.
+    pub fn events_titled(&self, part: &str) -> Vec<(Id, Date)> {
+        self.records
+            .iter()
+            .filter_map(|r| match r {
+                Record::Event(e) if e.title.contains(part) => Some((e.id, e.date)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn set_course(&mut self, event: Id, course: Id) {
+        if let Some(e) = self.event_mut(event) {
+            e.course = Some(course);
+        }
+    }
+
+    /// The first case whose title starts with `prefix`.
+    pub fn find_case(&self, prefix: &str) -> Option<Id> {
+        self.records.iter().find_map(|r| match r {
+            Record::Case(c) if c.title.starts_with(prefix) => Some(c.id),
+            _ => None,
+        })
+    }
+
+    /// Adds to a peer supporter's skills.
+    pub fn add_skills(&mut self, person: Id, more: &str) {
+        if let Some(Record::Person(p)) = self.get_mut(person) {
+            p.skills = format!("{}; {more}", p.skills);
+        }
+    }
+
+    pub fn set_supporter(&mut self, person: Id, profile: crate::model::SupporterProfile) {
+        if let Some(Record::Person(p)) = self.get_mut(person) {
+            if !p.roles.contains(&Role::PeerSupporter) {
+                p.roles.push(Role::PeerSupporter);
+            }
+            p.supporter = Some(profile);
         }
     }
 }

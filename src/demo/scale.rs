@@ -432,6 +432,7 @@ fn push_pool_person(g: &mut Gen, pool: &mut Pool) {
         activity_range: String::new(),
         skills: String::new(),
         contact: String::new(),
+        supporter: None,
     };
     if role == Role::PeerSupporter {
         let kind = *g.rng.pick(&PEER_KINDS);
@@ -628,6 +629,7 @@ fn add_case(g: &mut Gen, pool: &Pool, i: usize) {
         activity_range: String::new(),
         skills: String::new(),
         contact: String::new(),
+        supporter: None,
     }));
 
     let id = g.id(Kind::Case);
@@ -865,6 +867,7 @@ fn add_case(g: &mut Gen, pool: &Pool, i: usize) {
             partnership: None,
             case: Some(id),
             attendance,
+            course: None,
             note: String::new(),
         }));
     }

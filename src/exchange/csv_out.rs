@@ -32,14 +32,28 @@ pub fn write_csv(
     for kind in Kind::ALL {
         let path = dir.join(format!("{}.csv", kind.plural()));
         let mut w = csv::Writer::from_writer(Vec::new());
-        let mut header_done = false;
-        for rec in records.iter().filter(|r| r.kind() == kind) {
-            let row = super::flatten(rec);
-            if !header_done {
-                w.write_record(row.iter().map(|(k, _)| k.as_str()))?;
-                header_done = true;
+        let rows: Vec<Vec<(String, String)>> = records
+            .iter()
+            .filter(|r| r.kind() == kind)
+            .map(super::flatten)
+            .collect();
+        // Every column any record has (a field left out when empty, such
+        // as a person's supporter profile, is a blank cell for the others).
+        let mut columns: Vec<&str> = Vec::new();
+        for (k, _) in rows.iter().flatten() {
+            if !columns.contains(&k.as_str()) {
+                columns.push(k);
             }
-            w.write_record(row.iter().map(|(_, v)| cell(v)))?;
+        }
+        if !rows.is_empty() {
+            w.write_record(&columns)?;
+        }
+        for row in &rows {
+            w.write_record(
+                columns
+                    .iter()
+                    .map(|c| cell(row.iter().find(|(k, _)| k == c).map_or("", |(_, v)| v))),
+            )?;
         }
         let bytes = w.into_inner().map_err(|e| e.into_error())?;
         super::write_private(&path, &bytes)?;

@@ -54,6 +54,11 @@ pub(super) fn record(index: usize, v: Value) -> Result<Record, ImportError> {
         Kind::Referral => typed(v, &mut unknown).map(Record::Referral),
         Kind::Partnership => typed(v, &mut unknown).map(Record::Partnership),
         Kind::Event => typed(v, &mut unknown).map(Record::Event),
+        Kind::Course => typed(v, &mut unknown).map(Record::Course),
+        Kind::Enrolment => typed(v, &mut unknown).map(Record::Enrolment),
+        Kind::Contact => typed(v, &mut unknown).map(Record::Contact),
+        Kind::Supervision => typed(v, &mut unknown).map(Record::Supervision),
+        Kind::CheckIn => typed(v, &mut unknown).map(Record::CheckIn),
     };
     let rec = parsed.map_err(|e| bad(escape(&e.to_string()).into_owned()))?;
     if let Some(field) = unknown.first() {

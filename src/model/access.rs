@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Case, Confidentiality, Id, TrustNote};
+use super::{Case, CheckIn, Confidentiality, Contact, Id, Supervision, TrustNote};
 
 /// A user's role on a server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -57,6 +57,34 @@ impl Reader {
             Confidentiality::Team => self.role == AccessRole::Coordinator || n.author == self.user,
             Confidentiality::Shared => true,
         }
+    }
+
+    /// A contact's note is kept as a note of its confidentiality is.
+    pub fn may_read_contact(&self, c: &Contact) -> bool {
+        match c.confidentiality {
+            Confidentiality::Private => c.author == self.user,
+            Confidentiality::Team => self.role == AccessRole::Coordinator || c.author == self.user,
+            Confidentiality::Shared => true,
+        }
+    }
+
+    /// Supervision is for coordinators, and for the people in the session.
+    pub fn may_read_supervision(&self, s: &Supervision) -> bool {
+        self.role == AccessRole::Coordinator
+            || self
+                .person
+                .is_some_and(|me| me == s.supervisor || s.supporters.contains(&me))
+    }
+
+    /// A wellbeing check-in is health information about the supporter:
+    /// the supporter (or whoever wrote it for them) and their supervisor
+    /// (`supervisor`, as the supporter's record names them now) read it;
+    /// no role reads it by being a coordinator.
+    pub fn may_read_check_in(&self, c: &CheckIn, supervisor: Option<Id>) -> bool {
+        c.author == self.user
+            || self
+                .person
+                .is_some_and(|me| me == c.supporter || Some(me) == supervisor)
     }
 
     pub fn may_write(&self) -> bool {

@@ -18,12 +18,17 @@ pub enum Kind {
     Consent,
     Referral,
     Partnership,
+    Course,
     Event,
+    Enrolment,
+    Contact,
+    Supervision,
+    CheckIn,
 }
 
 impl Kind {
     /// Every kind, in the order exports list them (referenced before referrer).
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Body,
         Kind::Person,
         Kind::Affiliation,
@@ -33,7 +38,12 @@ impl Kind {
         Kind::Consent,
         Kind::Referral,
         Kind::Partnership,
+        Kind::Course,
         Kind::Event,
+        Kind::Enrolment,
+        Kind::Contact,
+        Kind::Supervision,
+        Kind::CheckIn,
     ];
 
     pub fn letter(self) -> char {
@@ -48,6 +58,11 @@ impl Kind {
             Kind::Referral => 'R',
             Kind::Partnership => 'S',
             Kind::Event => 'E',
+            Kind::Course => 'G',
+            Kind::Enrolment => 'N',
+            Kind::Contact => 'V',
+            Kind::Supervision => 'U',
+            Kind::CheckIn => 'W',
         }
     }
 
@@ -70,6 +85,11 @@ impl Kind {
             Kind::Referral => "referrals",
             Kind::Partnership => "partnerships",
             Kind::Event => "events",
+            Kind::Course => "courses",
+            Kind::Enrolment => "enrolments",
+            Kind::Contact => "contacts",
+            Kind::Supervision => "supervisions",
+            Kind::CheckIn => "check_ins",
         }
     }
 
@@ -86,6 +106,11 @@ impl Kind {
             Kind::Referral => "referral",
             Kind::Partnership => "partnership",
             Kind::Event => "event",
+            Kind::Course => "course",
+            Kind::Enrolment => "enrolment",
+            Kind::Contact => "contact",
+            Kind::Supervision => "supervision",
+            Kind::CheckIn => "check_in",
         }
     }
 }

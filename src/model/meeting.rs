@@ -295,6 +295,7 @@ mod tests {
             activity_range: String::new(),
             skills: String::new(),
             contact: String::new(),
+            supporter: None,
         }
     }
 

@@ -128,6 +128,9 @@ pub struct Person {
     pub skills: String,
     #[serde(default)]
     pub contact: String,
+    /// A peer supporter's capacity, status, supervisor and what they know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supporter: Option<super::SupporterProfile>,
 }
 
 /// A person's post at a body, with dates: a partnership can outlive a job.
@@ -221,6 +224,15 @@ impl Person {
                 "peer_kind",
                 Reason::PeerKindOnlyForPeers,
             ));
+        }
+        if let Some(s) = &self.supporter {
+            if !self.roles.contains(&Role::PeerSupporter) {
+                return Err(ValidationError::new(
+                    "supporter",
+                    Reason::SupporterOnlyForPeers,
+                ));
+            }
+            s.validate(self.id)?;
         }
         Ok(())
     }

@@ -58,6 +58,22 @@ pub enum Reason {
     ParentCycle,
     MinAboveMax,
     PeerKindOnlyForPeers,
+    /// A supporter's profile (capacity, status…) on someone not a peer supporter.
+    SupporterOnlyForPeers,
+    /// A supporter supervising themselves.
+    OwnSupervisor,
+    /// Two certificates for one year of a course.
+    CertificateTwice {
+        year: i32,
+    },
+    /// A contact longer than a day.
+    MinutesOutOfRange {
+        max: u32,
+    },
+    /// A wellbeing level outside 1 to 5.
+    WellbeingOutOfRange {
+        level: u8,
+    },
     TrustOutOfRange {
         level: u8,
     },

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::Reason;
 use super::text::ValidationError;
 use super::{
-    Affiliation, Body, Case, Consent, Date, Event, Id, Kind, Partnership, Person, Referral,
-    Relationship, TrustNote,
+    Affiliation, Body, Case, CheckIn, Consent, Contact, Course, Date, Enrolment, Event, Id, Kind,
+    Partnership, Person, Referral, Relationship, Supervision, TrustNote,
 };
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +22,12 @@ pub enum Record {
     Consent(Consent),
     Referral(Referral),
     Partnership(Partnership),
+    Course(Course),
     Event(Event),
+    Enrolment(Enrolment),
+    Contact(Contact),
+    Supervision(Supervision),
+    CheckIn(CheckIn),
 }
 
 /// Calls `$body` with `$r` bound to the inner record, whatever its kind.
@@ -39,6 +44,11 @@ macro_rules! each {
             Record::Referral($r) => $body,
             Record::Partnership($r) => $body,
             Record::Event($r) => $body,
+            Record::Course($r) => $body,
+            Record::Enrolment($r) => $body,
+            Record::Contact($r) => $body,
+            Record::Supervision($r) => $body,
+            Record::CheckIn($r) => $body,
         }
     };
 }
@@ -69,6 +79,8 @@ impl Record {
                 .iter_mut()
                 .for_each(|s| s.by = user.to_string()),
             Record::Relationship(r) => r.trust.iter_mut().for_each(|t| t.by = user.to_string()),
+            Record::Contact(c) => c.author = user.to_string(),
+            Record::CheckIn(c) => c.author = user.to_string(),
             _ => {}
         }
     }
@@ -84,6 +96,8 @@ impl Record {
         }
         match (self, old) {
             (Record::TrustNote(n), Record::TrustNote(o)) => n.author.clone_from(&o.author),
+            (Record::Contact(n), Record::Contact(o)) => n.author.clone_from(&o.author),
+            (Record::CheckIn(n), Record::CheckIn(o)) => n.author.clone_from(&o.author),
             (Record::Referral(n), Record::Referral(o)) => {
                 added(&mut n.history, o.history.len(), |t| &mut t.by, user);
             }
@@ -151,7 +165,7 @@ impl Record {
     pub fn references(&self) -> Vec<Id> {
         let mut refs = match self {
             Record::Body(b) => b.parent.into_iter().collect(),
-            Record::Person(_) => vec![],
+            Record::Person(p) => p.supporter.iter().filter_map(|s| s.supervisor).collect(),
             Record::Affiliation(a) => vec![a.person, a.body],
             Record::Case(c) => {
                 let mut v: Vec<Id> = c.parties.iter().map(|p| p.party).collect();
@@ -190,8 +204,18 @@ impl Record {
                 let mut v = e.parties.clone();
                 v.extend(e.partnership);
                 v.extend(e.case);
+                v.extend(e.course);
                 v
             }
+            Record::Course(c) => c.provider.into_iter().chain(c.follows).collect(),
+            Record::Enrolment(e) => vec![e.course, e.person],
+            Record::Contact(c) => vec![c.supporter, c.case],
+            Record::Supervision(s) => {
+                let mut v = s.supporters.clone();
+                v.push(s.supervisor);
+                v
+            }
+            Record::CheckIn(c) => vec![c.supporter],
         };
         refs.sort_unstable();
         refs.dedup();
@@ -207,6 +231,7 @@ impl Record {
             Record::Consent(c) => Some(c.case),
             Record::Relationship(r) => r.case,
             Record::Event(e) => e.case,
+            Record::Contact(c) => Some(c.case),
             _ => None,
         }
     }
@@ -218,6 +243,9 @@ impl Record {
             Record::Referral(r) => r.follow_up.into_iter().collect(),
             Record::Consent(c) => c.expires_on.into_iter().chain(c.withdrawn_on).collect(),
             Record::TrustNote(n) => vec![n.at.date_naive()],
+            Record::Contact(c) => vec![c.on],
+            Record::Supervision(s) => vec![s.on],
+            Record::Course(c) => std::iter::once(c.started).chain(c.ended).collect(),
             _ => vec![],
         }
     }
@@ -236,6 +264,12 @@ impl Record {
             Record::Referral(r) => format!("{} » {}", r.from, r.to),
             Record::Partnership(p) => p.title.clone(),
             Record::Event(e) => e.title.clone(),
+            Record::Course(c) => c.name.clone(),
+            Record::Enrolment(e) => format!("{} @ {}", e.person, e.course),
+            Record::Contact(c) => format!("contact {} » {}", c.supporter, c.case),
+            Record::Supervision(s) => format!("supervision by {}", s.supervisor),
+            // Its author only: a check-in's content is the supporter's own.
+            Record::CheckIn(c) => format!("check-in of {}", c.supporter),
         }
     }
 
@@ -245,6 +279,7 @@ impl Record {
             Record::Body(b) => b.reading.as_deref(),
             Record::Person(p) => p.reading.as_deref(),
             Record::Case(c) => c.reading.as_deref(),
+            Record::Course(c) => c.reading.as_deref(),
             _ => None,
         }
     }
@@ -289,3 +324,8 @@ entity!(Consent);
 entity!(Referral);
 entity!(Partnership);
 entity!(Event);
+entity!(Course);
+entity!(Enrolment);
+entity!(Contact);
+entity!(Supervision);
+entity!(CheckIn);

@@ -102,6 +102,10 @@ pub struct Event {
     pub case: Option<Id>,
     #[serde(default)]
     pub attendance: Option<Attendance>,
+    /// The training course a session belongs to: who attended it is who
+    /// it names, so the course's attendance is counted from its events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course: Option<Id>,
     /// "online", "with the prefecture's council", …
     #[serde(default)]
     pub note: String,
@@ -120,6 +124,9 @@ impl Event {
         }
         if let Some(c) = &self.case {
             expect_kind("case", c, Kind::Case)?;
+        }
+        if let Some(c) = &self.course {
+            expect_kind("course", c, Kind::Course)?;
         }
         check_span("end", self.date, self.end)
     }

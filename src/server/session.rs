@@ -535,7 +535,9 @@ impl Session<'_> {
                     replies.push(Reply::Indexed);
                 }
             }
-            StoreEffect::LoadCase(id) | StoreEffect::LoadParty(id) => {
+            StoreEffect::LoadCase(id)
+            | StoreEffect::LoadParty(id)
+            | StoreEffect::LoadSupporter(id) => {
                 // A view is logged before it is read, so it shows in its own
                 // audit panel; one the reader may not see, as refused.
                 let seen = match effect {
@@ -547,9 +549,10 @@ impl Session<'_> {
                     .is_some_and(|(last, at)| last == id && at.elapsed() < VIEW_AGAIN);
                 if seen && !again {
                     self.last_view = Some((id, std::time::Instant::now()));
-                    let what = match id.kind {
-                        crate::model::Kind::Case => "case",
-                        crate::model::Kind::Body => "body",
+                    let what = match (&effect, id.kind) {
+                        (_, crate::model::Kind::Case) => "case",
+                        (_, crate::model::Kind::Body) => "body",
+                        (StoreEffect::LoadSupporter(_), _) => "supporter",
                         _ => "person",
                     };
                     self.log(
@@ -637,7 +640,7 @@ fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), Rea
             let Some(record) = stored.as_ref().or(new.as_ref()) else {
                 continue;
             };
-            if outside_own_cases(record, matches!(op, Change::Create(_))) {
+            if outside_own_cases(record, matches!(op, Change::Create(_)), reader.person) {
                 return Err(Reason::NotOwnCase { id: record.id() });
             }
             if let Some(c) = record.case().filter(|c| !scope.sees_case(*c)) {
@@ -654,9 +657,12 @@ fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), Rea
 }
 
 /// What a supporter may not write, though they may see it: a new case,
-/// and anything that belongs to no case (bodies, people, partnerships).
-fn outside_own_cases(record: &Record, new: bool) -> bool {
+/// anything that belongs to no case (bodies, people, partnerships), and
+/// another supporter's contacts and check-ins (`me`: their own person).
+fn outside_own_cases(record: &Record, new: bool, me: Option<Id>) -> bool {
     match record {
+        Record::Contact(c) => Some(c.supporter) != me,
+        Record::CheckIn(c) => Some(c.supporter) != me,
         Record::Case(_) => new,
         Record::Referral(_) | Record::Consent(_) => false,
         Record::TrustNote(n) => n.case.is_none() && n.relationship.is_none(),

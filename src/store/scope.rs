@@ -78,7 +78,17 @@ impl Scope {
             Record::Partnership(p) => self.sees_parties(store, &p.parties)?,
             Record::Affiliation(a) => self.sees_party(store, a.person)?,
             Record::Person(p) => self.sees_person(store, p.id)?,
-            Record::Body(_) => true,
+            Record::Body(_) | Record::Course(_) => true,
+            Record::Enrolment(e) => self.sees_person(store, e.person)?,
+            Record::Contact(c) => self.sees_case(c.case) && self.reader.may_read_contact(c),
+            Record::Supervision(s) => self.reader.may_read_supervision(s),
+            Record::CheckIn(c) => {
+                let supervisor = match store.get(c.supporter)? {
+                    Some(Record::Person(p)) => p.supporter.and_then(|s| s.supervisor),
+                    _ => None,
+                };
+                self.reader.may_read_check_in(c, supervisor)
+            }
         })
     }
 

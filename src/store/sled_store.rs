@@ -40,7 +40,7 @@ const KEPT_REQUESTS: u64 = 10_000;
 /// What a write with no record of its own needs on disk (an audit entry).
 const SMALL_WRITE: u64 = 4096;
 
-// Positions of the non-entity trees after the ten entity trees.
+// Positions of the non-entity trees after the entity trees.
 const REFS: usize = Kind::ALL.len();
 const DATES: usize = REFS + 1;
 const AUDIT: usize = REFS + 2;
@@ -89,6 +89,11 @@ fn tree_index(kind: Kind) -> usize {
         Kind::Referral => 7,
         Kind::Partnership => 8,
         Kind::Event => 9,
+        Kind::Course => 10,
+        Kind::Enrolment => 11,
+        Kind::Contact => 12,
+        Kind::Supervision => 13,
+        Kind::CheckIn => 14,
     }
 }
 

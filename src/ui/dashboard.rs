@@ -12,6 +12,7 @@ use crate::app::state::{Scroll, State};
 use crate::app::view::{self, DashLine, DashSection};
 use crate::i18n::Lang;
 use crate::model::Kind;
+use crate::model::workload::Flag;
 
 pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
     if view::first_run(state) {
@@ -60,6 +61,12 @@ pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
                         .t(
                             "Consents expiring within 30 days, or withdrawn lately",
                             "30日以内に期限切れ・最近撤回された同意",
+                        )
+                        .into(),
+                    DashSection::Supporters => l
+                        .t(
+                            "Supporters to look after (workload, supervision, quiet cases)",
+                            "気にかけたいサポーター（負担・スーパービジョン・連絡のないケース）",
                         )
                         .into(),
                     DashSection::Upcoming => l
@@ -170,6 +177,15 @@ pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
                 styled(pad(l.event_kind(e.kind), 13, cut), t.dim()),
                 Span::raw(text::clean(&e.title)),
             ],
+            DashLine::SupporterFlag(s, f) => {
+                let (what, style) = flag_words(l, f, state, t);
+                vec![
+                    styled(format!("{} ", s.person.id), t.dim()),
+                    styled(pad(&text::clean(&s.person.name), 14, cut), t.plain()),
+                    Span::raw(" "),
+                    styled(what, style),
+                ]
+            }
             DashLine::Recent(c) => vec![
                 styled(format!("{} ", c.id), t.dim()),
                 styled(format!("{} ", c.changed.date_naive()), t.dim()),
@@ -289,6 +305,17 @@ fn draw_first_run(state: &State, area: Rect, buf: &mut Buffer) {
         .map(|line| Line::from(fit_spans(line.spans, w, cut)))
         .collect();
     lines_in(lines, area, buf);
+}
+
+/// A supporter's flag in words, and how loudly to show it.
+pub fn flag_words(l: Lang, f: &Flag, state: &State, t: &Theme) -> (String, ratatui::style::Style) {
+    let words = l.supporter_flag(f, &|case| text::clean(&state.name(case)));
+    let style = match f {
+        Flag::OverCapacity { .. } => t.error(),
+        Flag::NoSupervision { .. } | Flag::Surge { .. } => t.warn(),
+        Flag::QuietCase { .. } => t.plain(),
+    };
+    (words, style)
 }
 
 /// How far a follow-up date is from today: late (an error), today (a

@@ -287,6 +287,13 @@ fn event(state: &State, d: &RecordDetail, e: &Event) -> Vec<Item> {
     if let Some(c) = e.case {
         out.push(field(l.t("Case", "ケース"), named(state, d, c), t.plain()));
     }
+    if let Some(c) = e.course {
+        out.push(field(
+            l.t("Training course", "研修課程"),
+            named(state, d, c),
+            t.plain(),
+        ));
+    }
     match &e.attendance {
         None => out.push(field(
             l.t("Attendance", "参加者数"),

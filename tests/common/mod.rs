@@ -33,6 +33,7 @@ pub fn person(num: u64, name: &str) -> Record {
         activity_range: String::new(),
         skills: String::new(),
         contact: String::new(),
+        supporter: None,
     })
 }
 

@@ -93,6 +93,12 @@ pub fn fields(state: &State, event: Option<&Event>) -> Spec {
                 FieldKind::Number,
             )
             .text(&count(att.as_ref().and_then(|a| a.government))),
+            f(
+                Key::Course,
+                l.t("Training course (G-...)", "研修課程（G-...）"),
+                FieldKind::Text,
+            )
+            .text(&id_text(event.and_then(|e| e.course))),
             f(Key::Note, l.t("Note", "備考"), FieldKind::Multi)
                 .text(event.map_or("", |e| e.note.as_str())),
         ],
@@ -147,6 +153,8 @@ pub fn changes(
         partnership,
         case: if partnership.is_some() { None } else { case },
         attendance,
+        // A training session names its course: who attended is who it names.
+        course: a.id_of(Key::Course, Kind::Course)?,
         note: a.lines(Key::Note),
     };
     e.validate().map_err(|e| a.refused(e))?;

@@ -14,6 +14,7 @@ mod note;
 mod partnership;
 mod person;
 mod referral;
+mod supporter;
 mod triad;
 mod trust;
 
@@ -76,6 +77,29 @@ pub enum FormKind {
     },
     /// Save the brief on screen to a file (nothing goes to the store).
     SaveBrief,
+    /// A peer supporter's contact with one of their cases.
+    LogContact {
+        supporter: Id,
+    },
+    LogSupervision {
+        supporter: Id,
+    },
+    /// A supporter's own wellbeing check-in.
+    CheckIn {
+        supporter: Id,
+    },
+    /// Capacity, availability, status, supervisor, what they know.
+    SupporterProfile {
+        person: Id,
+    },
+    /// A year's certificate or completion on a course.
+    TrainingProgress {
+        enrolment: Id,
+    },
+    /// A supporter enrolled on a course (by the course's id).
+    Enrol {
+        person: Id,
+    },
 }
 
 pub type AppForm = Form<FormKind>;
@@ -149,6 +173,21 @@ pub enum Key {
     Corrects,
     Directory,
     FileName,
+    Case,
+    Minutes,
+    Supervisor,
+    Mode,
+    Supporters,
+    Themes,
+    Wellbeing,
+    Capacity,
+    Availability,
+    DiseaseAreas,
+    Languages,
+    Since,
+    Year,
+    CompletedOn,
+    Course,
 }
 
 impl Key {
@@ -220,6 +259,21 @@ impl Key {
             K::Corrects => "corrects",
             K::Directory => "directory",
             K::FileName => "file",
+            K::Case => "case",
+            K::Minutes => "minutes",
+            K::Supervisor => "supervisor",
+            K::Mode => "mode",
+            K::Supporters => "supporters",
+            K::Themes => "themes",
+            K::Wellbeing => "wellbeing",
+            K::Capacity => "capacity",
+            K::Availability => "availability",
+            K::DiseaseAreas => "disease_areas",
+            K::Languages => "languages",
+            K::Since => "since",
+            K::Year => "certificates",
+            K::CompletedOn => "completed_on",
+            K::Course => "course",
         }
     }
 }
@@ -259,6 +313,12 @@ fn spec(state: &State, kind: &FormKind) -> Result<Spec, String> {
         FormKind::WithdrawConsent { consent } => consent::withdraw_fields(state, *consent)?,
         FormKind::LogEvent { .. } => event::fields(state, None),
         FormKind::SaveBrief => brief::fields(state),
+        FormKind::LogContact { supporter } => supporter::contact_fields(state, *supporter)?,
+        FormKind::LogSupervision { supporter } => supporter::supervision_fields(state, *supporter)?,
+        FormKind::CheckIn { supporter } => supporter::check_in_fields(state, *supporter)?,
+        FormKind::SupporterProfile { person } => supporter::profile_fields(state, *person)?,
+        FormKind::TrainingProgress { enrolment } => supporter::training_fields(state, *enrolment)?,
+        FormKind::Enrol { person } => supporter::enrol_fields(state, *person)?,
     })
 }
 
@@ -322,6 +382,14 @@ pub fn submit(state: &State, form: &mut AppForm) -> Option<Vec<SaveOp>> {
         FormKind::LogEvent { case } => event::changes(state, &a, case, None),
         // Written to a file by `update`, never to the store.
         FormKind::SaveBrief => Err(("", not_loaded(a.lang))),
+        FormKind::LogContact { supporter } => supporter::contact_changes(&a, supporter),
+        FormKind::LogSupervision { supporter } => supporter::supervision_changes(&a, supporter),
+        FormKind::CheckIn { supporter } => supporter::check_in_changes(&a, supporter),
+        FormKind::SupporterProfile { person } => supporter::profile_changes(state, &a, person),
+        FormKind::TrainingProgress { enrolment } => {
+            supporter::training_changes(state, &a, enrolment)
+        }
+        FormKind::Enrol { person } => supporter::enrol_changes(&a, person),
     };
     match result {
         Ok(ops) => Some(ops),
@@ -475,6 +543,25 @@ impl Answers<'_> {
         (e.field, self.lang.reason(&e.reason))
     }
 
+    /// An id of `kind` typed in a field (`G-0001`, `g1`); `None` when blank.
+    pub fn id_of(&self, k: Key, kind: crate::model::Kind) -> Result<Option<Id>, Refusal> {
+        let text = self.text(k);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        match text.parse::<Id>() {
+            Ok(id) if id.kind == kind => Ok(Some(id)),
+            _ => Err((
+                k.name(),
+                format!(
+                    "{} {}-0001",
+                    self.lang.t("an id like", "次の形式のID:"),
+                    kind.letter()
+                ),
+            )),
+        }
+    }
+
     pub fn required(&self, k: Key) -> Refusal {
         (k.name(), self.lang.t("required", "入力してください").into())
     }
@@ -565,6 +652,14 @@ fn id_text(i: Option<Id>) -> String {
 
 fn date_text(d: Option<Date>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// The supporter open on some screen, as loaded.
+fn supporter_detail(state: &State, id: Id) -> Option<&super::supporters::SupporterDetail> {
+    state.stack.iter().rev().find_map(|s| match s {
+        Screen::Supporter(v) if v.id == id => v.detail.as_deref(),
+        _ => None,
+    })
 }
 
 /// The case open on some screen, as loaded.

@@ -90,6 +90,7 @@ fn blank() -> Person {
         activity_range: String::new(),
         skills: String::new(),
         contact: String::new(),
+        supporter: None,
     }
 }
 
