@@ -485,6 +485,7 @@ fn brief_request(case: Option<Id>) -> triad::brief::BriefRequest {
         since: Some(common::day(2000, 1, 1)),
         meeting: false,
         unanswered_days: 0,
+        thresholds: Default::default(),
         lang: Lang::En,
     }
 }
