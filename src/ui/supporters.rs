@@ -430,6 +430,9 @@ pub fn draw_view(state: &State, s: &SupporterScreen, body: Rect, buf: &mut Buffe
                     l.t("No contacts logged.", "関わりの記録はありません。"),
                 );
             }
+            // Date, kind and minutes take 30 cells; the case title half
+            // of the rest (at least 28), its note the other half.
+            let title_w = (usize::from(area.width).saturating_sub(30) / 2).max(28);
             draw_rows(
                 d.contacts.len(),
                 &|i| {
@@ -452,7 +455,7 @@ pub fn draw_view(state: &State, s: &SupporterScreen, body: Rect, buf: &mut Buffe
                             ),
                             t.dim(),
                         ),
-                        styled(col(&title(c.case), 28, cut), t.plain()),
+                        styled(col(&title(c.case), title_w, cut), t.plain()),
                         styled(note, t.dim()),
                     ]
                 },
