@@ -103,7 +103,13 @@ pub fn draw_list(state: &State, s: &SupportersScreen, area: Rect, buf: &mut Buff
     // and the area of activity.
     let wide = w >= 120;
     let (name_w, kind_w, status_w) = if wide { (16, 16, 10) } else { (11, 11, 8) };
-    let fixed = 2 + 7 + name_w + kind_w + status_w + 6 + 5 + 11 + if wide { 7 } else { 0 };
+    // Ids grow with the store (`P-95312`): the column fits the longest.
+    let id_w = 1 + rows
+        .iter()
+        .map(|r| r.person.id.to_string().len())
+        .max()
+        .unwrap_or(6);
+    let fixed = 2 + id_w + name_w + kind_w + status_w + 6 + 5 + 11 + if wide { 7 } else { 0 };
     let rest = w.saturating_sub(fixed).max(8);
     let (train_w, area_w) = if wide {
         (28, rest.saturating_sub(28))
@@ -112,7 +118,7 @@ pub fn draw_list(state: &State, s: &SupportersScreen, area: Rect, buf: &mut Buff
     };
     let mut heading = vec![
         Span::raw("  "),
-        Span::raw(col(l.t("id", "ID"), 7, cut)),
+        Span::raw(col(l.t("id", "ID"), id_w, cut)),
         Span::raw(col(l.t("name", "名前"), name_w, cut)),
         Span::raw(col(l.t("kind", "種類"), kind_w, cut)),
         Span::raw(col(l.t("status", "状態"), status_w, cut)),
@@ -180,7 +186,7 @@ pub fn draw_list(state: &State, s: &SupportersScreen, area: Rect, buf: &mut Buff
                 },
             );
             let mut spans = vec![
-                styled(col(&r.person.id.to_string(), 7, cut), t.dim()),
+                styled(col(&r.person.id.to_string(), id_w, cut), t.dim()),
                 styled(col(&text::clean(&r.person.name), name_w, cut), base),
                 styled(col(kind, kind_w, cut), t.dim()),
                 styled(col(&status_text(l, r), status_w, cut), base),
