@@ -1601,24 +1601,15 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             vec![]
         }
         Reply::Supporter(r) => {
-            let lang = state.lang();
-            let id = match &r {
-                Ok(d) => d.row.person.id,
-                Err((id, _)) => *id,
-            };
-            for s in &mut state.stack {
-                if let Screen::Supporter(v) = s
-                    && v.id == id
-                {
-                    match &r {
-                        Ok(d) => {
-                            v.detail = Some(d.clone());
-                            v.error = None;
-                        }
-                        Err((_, e)) => v.error = Some(lang.reason(e)),
-                    }
-                }
-            }
+            fill(
+                state,
+                r,
+                |d| d.row.person.id,
+                |s| match s {
+                    Screen::Supporter(v) => Some((v.id, &mut v.detail, &mut v.error)),
+                    _ => None,
+                },
+            );
             vec![]
         }
         Reply::Docs(docs) => {
@@ -1669,24 +1660,15 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             vec![]
         }
         Reply::Party(r) => {
-            let lang = state.lang();
-            let id = match &r {
-                Ok(d) => d.record.id(),
-                Err((id, _)) => *id,
-            };
-            for s in &mut state.stack {
-                if let Screen::Party(p) = s
-                    && p.id == id
-                {
-                    match &r {
-                        Ok(d) => {
-                            p.detail = Some(d.clone());
-                            p.error = None;
-                        }
-                        Err((_, e)) => p.error = Some(lang.reason(e)),
-                    }
-                }
-            }
+            fill(
+                state,
+                r,
+                |d| d.record.id(),
+                |s| match s {
+                    Screen::Party(p) => Some((p.id, &mut p.detail, &mut p.error)),
+                    _ => None,
+                },
+            );
             vec![]
         }
         Reply::Reports(r) => {
@@ -1704,24 +1686,15 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             vec![]
         }
         Reply::Record(r) => {
-            let lang = state.lang();
-            let id = match &r {
-                Ok(d) => d.record.id(),
-                Err((id, _)) => *id,
-            };
-            for s in &mut state.stack {
-                if let Screen::Record(v) = s
-                    && v.id == id
-                {
-                    match &r {
-                        Ok(d) => {
-                            v.detail = Some(d.clone());
-                            v.error = None;
-                        }
-                        Err((_, e)) => v.error = Some(lang.reason(e)),
-                    }
-                }
-            }
+            fill(
+                state,
+                r,
+                |d| d.record.id(),
+                |s| match s {
+                    Screen::Record(v) => Some((v.id, &mut v.detail, &mut v.error)),
+                    _ => None,
+                },
+            );
             vec![]
         }
         Reply::Saved(records) => {
@@ -1887,6 +1860,37 @@ fn resolve_conflict(state: &mut State, action: Action, rev: u64, c: Confirm) -> 
         _ => {
             state.confirm = Some(c);
             vec![]
+        }
+    }
+}
+
+/// A screen's id, its loaded detail and why it could not be loaded.
+type Slot<'a, T> = Option<(Id, &'a mut Option<Box<T>>, &'a mut Option<String>)>;
+
+/// A detail that came, or why it could not be read, for each open screen
+/// of its record (`slot` finds them).
+fn fill<T: Clone>(
+    state: &mut State,
+    r: Result<Box<T>, (Id, crate::model::Reason)>,
+    id_of: fn(&T) -> Id,
+    slot: fn(&mut Screen) -> Slot<'_, T>,
+) {
+    let lang = state.lang();
+    let id = match &r {
+        Ok(d) => id_of(d),
+        Err((id, _)) => *id,
+    };
+    for s in &mut state.stack {
+        if let Some((sid, detail, error)) = slot(s)
+            && sid == id
+        {
+            match &r {
+                Ok(d) => {
+                    *detail = Some(d.clone());
+                    *error = None;
+                }
+                Err((_, e)) => *error = Some(lang.reason(e)),
+            }
         }
     }
 }
