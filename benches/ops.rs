@@ -9,29 +9,11 @@
 //! on a copy of it, so compaction never changes the reference.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_triad");
-
-fn triad(store: &Path, args: &[&str]) -> Output {
-    let out = Command::new(BIN)
-        .args(args)
-        .arg("--store")
-        .arg(store)
-        .env_remove("TRIAD_STORE")
-        .env_remove("TRIAD_SOCKET")
-        .env("TRIAD_SERVER_IDLE", "2")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run triad");
-    assert!(
-        out.status.success(),
-        "triad {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
+mod common;
+use common::{BIN, triad};
 
 fn size(dir: &Path) -> u64 {
     std::fs::read_dir(dir)

@@ -5,30 +5,10 @@
 //!   cargo bench --bench reports                   # demo --scale 10000
 //!   TRIAD_BENCH_SCALE=100000 cargo bench --bench reports
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
-const BIN: &str = env!("CARGO_BIN_EXE_triad");
-
-fn triad(store: &Path, args: &[&str]) -> Output {
-    let out = Command::new(BIN)
-        .args(args)
-        .arg("--store")
-        .arg(store)
-        .env_remove("TRIAD_STORE")
-        .env_remove("TRIAD_SOCKET")
-        .env("TRIAD_SERVER_IDLE", "2")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run triad");
-    assert!(
-        out.status.success(),
-        "triad {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
+mod common;
+use common::triad;
 
 fn main() {
     let scale: usize = std::env::var("TRIAD_BENCH_SCALE")

@@ -7,40 +7,15 @@
 //! Run with `cargo bench --bench supporters`; `TRIAD_BENCH_SCALES=10000`
 //! picks the sizes (default 10000).
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
 use triad::app::effect::StoreEffect;
 use triad::app::supporters::{load_supporter, looked_after, supporter_rows};
 use triad::app::worker::{IndexAt, Where, run_store};
 use triad::store::{Scope, SledStore};
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2024, 6, 14).unwrap_or_default()
-}
-
-fn scaled_store(n: usize) -> Result<PathBuf, String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target")
-        .join("tui-bench")
-        .join(format!("scale-{n}"));
-    let done = dir.join("seeded");
-    if done.exists() {
-        return Ok(dir);
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    eprintln!(
-        "building a store with {n} synthetic cases in {} (once)",
-        dir.display()
-    );
-    let store = SledStore::open_as(&dir, "bench").map_err(|e| e.to_string())?;
-    triad::demo::seed(&store, today()).map_err(|e| e.to_string())?;
-    triad::demo::seed_scale(&store, n, &mut |_, _| {}).map_err(|e| e.to_string())?;
-    drop(store);
-    std::fs::write(&done, b"ok").map_err(|e| e.to_string())?;
-    Ok(dir)
-}
+mod common;
+use common::{scaled_store, today};
 
 /// The median of five runs of `f`.
 fn median(mut f: impl FnMut()) -> Duration {

@@ -11,12 +11,11 @@
 //! `TRIAD_BENCH_SCALES=1000,10000` picks other sizes.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
@@ -30,44 +29,11 @@ use triad::i18n::Lang;
 use triad::keymap::{Keymap, parse_keys};
 use triad::store::{SledStore, Store};
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2024, 6, 14).unwrap_or_default()
-}
+mod common;
+use common::{bench_dir, scaled_store, today};
 
 fn config() -> Config {
     Config::new(Lang::En, false, true, "bench", today())
-}
-
-fn bench_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target")
-        .join("tui-bench")
-}
-
-/// The scenarios plus `n` synthetic cases, built once and kept.
-fn scaled_store(n: usize) -> Result<PathBuf, String> {
-    let dir = bench_dir().join(format!("scale-{n}"));
-    let done = dir.join("seeded");
-    if done.exists() {
-        return Ok(dir);
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    eprintln!(
-        "building a store with {n} synthetic cases in {} (once)",
-        dir.display()
-    );
-    let store = SledStore::open_as(&dir, "bench").map_err(|e| e.to_string())?;
-    triad::demo::seed(&store, today()).map_err(|e| e.to_string())?;
-    triad::demo::seed_scale(&store, n, &mut |d, t| {
-        if d == t || d % 10_000 == 0 {
-            eprint!("\r  {d}/{t}");
-        }
-    })
-    .map_err(|e| e.to_string())?;
-    eprintln!();
-    drop(store);
-    std::fs::write(&done, b"ok").map_err(|e| e.to_string())?;
-    Ok(dir)
 }
 
 /// What `app::run` does up to the first frame, with a TestBackend for a
