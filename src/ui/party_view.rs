@@ -235,17 +235,7 @@ fn header(state: &State, d: &PartyDetail, area: Rect, buf: &mut Buffer) {
         }
         Record::Person(p) => {
             let roles: Vec<&str> = p.roles.iter().map(|r| l.role(*r)).collect();
-            let mut first = vec![
-                styled(format!(" {} ", p.id), t.dim()),
-                styled(text::clean(&p.name), t.title()),
-            ];
-            if let Some(k) = p.peer_kind {
-                first.push(styled(
-                    format!("{}{}", t.sym.sep, l.peer_kind(k)),
-                    t.heading(),
-                ));
-            }
-            lines.push(first);
+            lines.push(person_heading(l, t, p));
             lines.push(vec![Span::raw(format!(
                 " {}: {}",
                 l.t("roles", "役割"),
@@ -285,4 +275,24 @@ fn tabs(state: &State, s: &PartyScreen, d: &PartyDetail, area: Rect, buf: &mut B
         })
         .collect();
     panels::tab_bar(state, &tabs, area, buf);
+}
+
+/// A person's first line: id, name and, for a peer supporter, their kind
+/// (the person view and the supporter view both start with it).
+pub fn person_heading(
+    l: crate::i18n::Lang,
+    t: &Theme,
+    p: &crate::model::Person,
+) -> Vec<Span<'static>> {
+    let mut first = vec![
+        styled(format!(" {} ", p.id), t.dim()),
+        styled(text::clean(&p.name), t.title()),
+    ];
+    if let Some(k) = p.peer_kind {
+        first.push(styled(
+            format!("{}{}", t.sym.sep, l.peer_kind(k)),
+            t.heading(),
+        ));
+    }
+    first
 }

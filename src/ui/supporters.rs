@@ -264,16 +264,7 @@ pub fn draw_view(state: &State, s: &SupporterScreen, body: Rect, buf: &mut Buffe
     let name_of = |id| text::clean(&d.names.get(&id).cloned().unwrap_or_else(|| state.name(id)));
 
     // Line 1: who, kind, status (resting said as the normal pause it is).
-    let mut first = vec![
-        styled(format!(" {} ", p.id), t.dim()),
-        styled(text::clean(&p.name), t.title()),
-    ];
-    if let Some(k) = p.peer_kind {
-        first.push(styled(
-            format!("{}{}", t.sym.sep, l.peer_kind(k)),
-            t.heading(),
-        ));
-    }
+    let mut first = super::party_view::person_heading(l, t, p);
     if let Some(st) = r.workload.status {
         let mut said = l.supporter_status(st).to_string();
         if let Some(since) = profile.since {
