@@ -185,14 +185,13 @@ fn event_loop<B: Backend + Write>(
     repaint: &mut u64,
 ) -> Result<(), RunError> {
     while let Ok(first) = rx.recv() {
-        // The clock's tick redraws only when it changed something.
-        if let Action::Tick(now) = first
-            && !super::meeting::tick(state, now)
-        {
-            continue;
-        }
-        // Coalesce: everything already queued goes in before one frame.
-        let mut effects = update(state, first);
+        let mut effects = match first {
+            // The clock's tick redraws only when it changed something.
+            Action::Tick(now) if !super::meeting::tick(state, now) => continue,
+            Action::Tick(_) => Vec::new(),
+            // Coalesce: everything already queued goes in before one frame.
+            other => update(state, other),
+        };
         while let Ok(next) = rx.try_recv() {
             effects.extend(update(state, next));
             if state.quit {

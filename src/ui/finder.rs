@@ -130,11 +130,10 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
                 styled(pad(kind_tag(state, h.id.kind), 8, cut), t.dim()),
                 styled(format!("{} ", h.id), t.dim()),
             ];
-            if text::is_masked(&h.label) {
+            match text::masked(&h.label) {
                 // Initials in meeting mode: the matched characters are gone.
-                spans.push(styled(text::clean(&h.label), t.plain()));
-            } else {
-                label_spans(&mut spans, h, t);
+                Some(label) => spans.push(styled(label, t.plain())),
+                None => label_spans(&mut spans, h, t),
             }
             if !h.detail.is_empty() {
                 spans.push(styled(format!("  {}", text::clean(&h.detail)), t.dim()));

@@ -37,12 +37,16 @@ pub fn typed(s: &str) -> String {
     crate::model::escape(s).into_owned()
 }
 
-/// Whether meeting mode masks something in `s` (then its characters
-/// cannot be drawn one by one, as the finder's highlights would).
-pub fn is_masked(s: &str) -> bool {
+/// `s` cleaned, when meeting mode masked something in it (then its
+/// characters cannot be drawn one by one, as the finder's highlights are).
+pub fn masked(s: &str) -> Option<String> {
+    let escaped = crate::model::escape(s);
     MASK.with_borrow(|m| {
-        m.as_ref()
-            .is_some_and(|(masker, shown)| matches!(masker.mask(s, *shown), Cow::Owned(_)))
+        let (masker, shown) = m.as_ref()?;
+        match masker.mask(&escaped, *shown) {
+            Cow::Owned(masked) => Some(masked),
+            Cow::Borrowed(_) => None,
+        }
     })
 }
 
