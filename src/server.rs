@@ -14,7 +14,7 @@ pub mod roles;
 mod session;
 pub mod socket;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -50,6 +50,33 @@ pub struct ServeOptions {
     /// Bytes kept free on the store's disk beyond each write's own
     /// (default: `$TRIAD_DISK_RESERVE_MB`, else 64 MiB).
     pub disk_reserve: Option<u64>,
+    /// What one peer, and all of them, may hold of the server.
+    pub limits: Limits,
+}
+
+/// Bounds on connections, so that peers that connect and stall, or send
+/// half a frame, cost the server a bounded share of its threads and memory.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// A new connection's Hello must have arrived whole by then.
+    pub hello: Duration,
+    /// Connections open at once, from everyone.
+    pub connections: usize,
+    /// Connections open at once from one user.
+    pub per_user: usize,
+    /// Bytes of half-read frames held across every connection.
+    pub in_flight: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            hello: Duration::from_secs(10),
+            connections: 256,
+            per_user: 64,
+            in_flight: 4 * protocol::MAX_FRAME,
+        }
+    }
 }
 
 impl ServeOptions {
@@ -61,6 +88,7 @@ impl ServeOptions {
             patience: frame::FRAME_TIMEOUT,
             roles: None,
             disk_reserve: None,
+            limits: Limits::default(),
         }
     }
 
@@ -318,12 +346,22 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
     let accept_ready = readiness.clone();
     let patience = opts.patience;
     let idle = opts.idle;
+    let limits = opts.limits.clone();
     let thread = std::thread::Builder::new()
         .name("triad-serve".into())
         .spawn(move || {
             let acceptor = std::thread::Builder::new()
                 .name("triad-accept".into())
-                .spawn(move || accept_loop(&listener, &accept_stop, &accept_ready, patience, idle))
+                .spawn(move || {
+                    accept_loop(
+                        &listener,
+                        &accept_stop,
+                        &accept_ready,
+                        patience,
+                        idle,
+                        &limits,
+                    )
+                })
                 .map_err(|source| ServeError::Socket {
                     path: socket_path.clone(),
                     source,
@@ -427,8 +465,11 @@ fn accept_loop(
     readiness: &Arc<(Mutex<Readiness>, Condvar)>,
     patience: Duration,
     idle: Option<Duration>,
+    limits: &Limits,
 ) -> Vec<(UnixStream, JoinHandle<()>)> {
     let clients = Arc::new(AtomicUsize::new(0));
+    let per_user: Arc<Mutex<HashMap<u32, usize>>> = Arc::default();
+    let in_flight = Arc::new(frame::InFlight::new(limits.in_flight));
     let last_seen = Arc::new(Mutex::new(Instant::now()));
     if let Some(idle) = idle {
         spawn_idle_timer(idle, stop.clone(), clients.clone(), last_seen.clone());
@@ -439,17 +480,58 @@ fn accept_loop(
             continue;
         };
         connections.retain(|(_, h)| !h.is_finished());
-        clients.fetch_add(1, Ordering::SeqCst);
+        // Who it is comes from the kernel; one we cannot tell counts as
+        // one user (nobody's), so they share a cap too.
+        let uid = socket::peer_uid(&stream).unwrap_or(u32::MAX);
+        let refusal = {
+            let mut users = per_user.lock().unwrap_or_else(|p| p.into_inner());
+            let theirs = users.get(&uid).copied().unwrap_or(0);
+            let why = if clients.load(Ordering::SeqCst) >= limits.connections {
+                Some(format!(
+                    "the server has {} connections open, its limit; try again when some have closed",
+                    limits.connections
+                ))
+            } else if theirs >= limits.per_user {
+                Some(format!(
+                    "{} has {theirs} connections open to this server, the most one user may; close some triads, then try again",
+                    socket::user_name(uid)
+                ))
+            } else {
+                None
+            };
+            if why.is_none() {
+                *users.entry(uid).or_default() += 1;
+                clients.fetch_add(1, Ordering::SeqCst);
+            }
+            why
+        };
+        if let Some(reason) = refusal {
+            refuse_at_once(stream, reason);
+            continue;
+        }
         let readiness = readiness.clone();
         let stop_for_client = stop.clone();
         let clients = clients.clone();
         let last_seen = last_seen.clone();
+        let per_user = per_user.clone();
+        let bounds = session::Bounds {
+            patience,
+            hello: limits.hello,
+            in_flight: in_flight.clone(),
+        };
         let spawned = std::thread::Builder::new()
             .name("triad-client".into())
             .spawn(move || {
-                session::run(stream, &readiness, &stop_for_client, patience);
+                session::run(stream, &readiness, &stop_for_client, &bounds);
                 if let Ok(mut t) = last_seen.lock() {
                     *t = Instant::now();
+                }
+                let mut users = per_user.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(n) = users.get_mut(&uid) {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        users.remove(&uid);
+                    }
                 }
                 clients.fetch_sub(1, Ordering::SeqCst);
             });
@@ -458,6 +540,15 @@ fn accept_loop(
         }
     }
     connections
+}
+
+/// Refuses a connection over a cap with why, without waiting for its
+/// Hello (the client reads the refusal after sending it): one small frame
+/// into an empty socket buffer, so the accept loop is not held up.
+fn refuse_at_once(mut stream: UnixStream, reason: String) {
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+    let _ = frame::write_frame(&mut stream, &protocol::Welcome::Refused { reason });
+    let _ = stream.shutdown(std::net::Shutdown::Both);
 }
 
 /// The next connection, or `None` once the server is stopping. Waits in

@@ -123,7 +123,14 @@ impl Client {
             version: VERSION,
             subscribe,
         };
-        write_frame(&mut stream, &hello).map_err(lost)?;
+        if let Err(e) = write_frame(&mut stream, &hello) {
+            // A server over its connection cap refuses at once, and may
+            // have closed before our Hello went: its reason is still there.
+            return match read_frame::<Welcome>(&mut stream, Some(FRAME_TIMEOUT), FRAME_TIMEOUT) {
+                Ok(Welcome::Refused { reason }) => Err(ClientError::Refused(reason)),
+                _ => Err(lost(e)),
+            };
+        }
         // The server answers once its store is open: no time limit here.
         match read_frame::<Welcome>(&mut stream, None, FRAME_TIMEOUT).map_err(lost)? {
             Welcome::Ok { user, role, .. } => {

@@ -5,7 +5,8 @@
 
 use std::io::{self, Read, Write};
 use std::os::unix::net::UnixStream;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -13,7 +14,8 @@ use serde::de::DeserializeOwned;
 use super::protocol::MAX_FRAME;
 
 /// How long the rest of a frame may take once its first byte arrived
-/// (the server's default; tests shorten it).
+/// (the server's default; tests shorten it). The whole frame is due by
+/// then: a peer that trickles a byte at a time gains nothing.
 pub const FRAME_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +26,8 @@ pub enum FrameError {
     TooLarge(usize),
     #[error("a frame did not arrive whole in time")]
     Stalled,
+    #[error("the server is holding too many half-sent frames")]
+    Busy,
     #[error("a frame is not valid: {0}")]
     Malformed(String),
     #[error("the connection failed: {0}")]
@@ -53,7 +57,75 @@ pub fn read_frame<T: DeserializeOwned>(
     idle: Option<Duration>,
     patience: Duration,
 ) -> Result<T, FrameError> {
+    read_frame_within(stream, idle, patience, None, None)
+}
+
+/// Bytes of half-read frames that every connection of a server holds
+/// between them; a frame that would take more is dropped with its
+/// connection, so peers that send only part of a big frame cannot make
+/// the server hold their claimed lengths.
+#[derive(Debug)]
+pub struct InFlight {
+    held: AtomicUsize,
+    limit: usize,
+}
+
+impl InFlight {
+    pub fn new(limit: usize) -> InFlight {
+        InFlight {
+            held: AtomicUsize::new(0),
+            limit,
+        }
+    }
+
+    /// Takes `n` more bytes, or none if that would pass the limit.
+    fn take(&self, n: usize) -> bool {
+        self.held
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |held| {
+                held.checked_add(n).filter(|t| *t <= self.limit)
+            })
+            .is_ok()
+    }
+
+    fn give(&self, n: usize) {
+        self.held.fetch_sub(n, Ordering::SeqCst);
+    }
+}
+
+/// What a frame being read holds of the budget; given back when it ends.
+struct Held<'a> {
+    budget: Option<&'a InFlight>,
+    bytes: usize,
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        if let Some(b) = self.budget {
+            b.give(self.bytes);
+        }
+    }
+}
+
+/// How much of a frame's body is read at a time: memory grows with the
+/// bytes that came, not with the length the peer claimed.
+const CHUNK: usize = 64 * 1024;
+
+/// [`read_frame`], with the whole frame due `patience` after its first
+/// byte (the clock does not restart with each byte), and never later than
+/// `by` (a handshake's deadline) if given; its body counted in `budget`.
+pub fn read_frame_within<T: DeserializeOwned>(
+    stream: &mut UnixStream,
+    idle: Option<Duration>,
+    patience: Duration,
+    by: Option<Instant>,
+    budget: Option<&InFlight>,
+) -> Result<T, FrameError> {
     let mut first = [0u8; 1];
+    let idle = match (idle, by) {
+        (Some(i), Some(by)) => Some(i.min(left(by)?)),
+        (None, Some(by)) => Some(left(by)?),
+        (i, None) => i,
+    };
     stream.set_read_timeout(idle)?;
     loop {
         match stream.read(&mut first) {
@@ -64,24 +136,54 @@ pub fn read_frame<T: DeserializeOwned>(
             Err(e) => return Err(e.into()),
         }
     }
-    stream.set_read_timeout(Some(patience))?;
+    let due = Instant::now() + patience;
+    let due = by.map_or(due, |by| due.min(by));
     let mut rest = [0u8; 3];
-    read_rest(stream, &mut rest)?;
+    read_by(stream, &mut rest, due)?;
     let len = u32::from_be_bytes([first[0], rest[0], rest[1], rest[2]]) as usize;
     if len > MAX_FRAME {
         return Err(FrameError::TooLarge(len));
     }
-    let mut body = vec![0u8; len];
-    read_rest(stream, &mut body)?;
+    let mut held = Held { budget, bytes: 0 };
+    let mut body = Vec::with_capacity(len.min(CHUNK));
+    while body.len() < len {
+        let n = (len - body.len()).min(CHUNK);
+        if let Some(b) = budget {
+            if !b.take(n) {
+                return Err(FrameError::Busy);
+            }
+            held.bytes += n;
+        }
+        let at = body.len();
+        body.resize(at + n, 0);
+        read_by(stream, &mut body[at..], due)?;
+    }
     serde_json::from_slice(&body).map_err(|e| FrameError::Malformed(e.to_string()))
 }
 
-fn read_rest(stream: &mut UnixStream, buf: &mut [u8]) -> Result<(), FrameError> {
-    stream.read_exact(buf).map_err(|e| match e {
-        e if timed_out(&e) => FrameError::Stalled,
-        e if e.kind() == io::ErrorKind::UnexpectedEof => FrameError::Closed,
-        e => FrameError::Io(e),
-    })
+/// Time left until `by`; none left is a stall.
+fn left(by: Instant) -> Result<Duration, FrameError> {
+    let left = by.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(FrameError::Stalled);
+    }
+    Ok(left)
+}
+
+/// Fills `buf` by `due`, however the bytes come.
+fn read_by(stream: &mut UnixStream, buf: &mut [u8], due: Instant) -> Result<(), FrameError> {
+    let mut got = 0;
+    while got < buf.len() {
+        stream.set_read_timeout(Some(left(due)?))?;
+        match stream.read(&mut buf[got..]) {
+            Ok(0) => return Err(FrameError::Closed),
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if timed_out(&e) => return Err(FrameError::Stalled),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
 }
 
 fn timed_out(e: &io::Error) -> bool {

@@ -8,7 +8,7 @@ use std::sync::mpsc::{RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use super::frame::{read_frame, write_frame};
+use super::frame::{InFlight, read_frame_within, write_frame};
 use super::hub::Outbox;
 use super::protocol::{
     Ask, ErrorCode, Feed, Hello, Part, RECORDS_PER_FRAME, Request, ServerFrame, VERSION, Welcome,
@@ -23,8 +23,14 @@ use crate::store::{Change, Scope, Store};
 /// A view of the record just viewed, within this, is a reload: not logged again.
 const VIEW_AGAIN: Duration = Duration::from_secs(60);
 
-/// How long a new connection has to say hello.
-const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one connection's frames may take, and the budget of
+/// half-read frames it shares with the others.
+pub(super) struct Bounds {
+    pub patience: Duration,
+    /// The Hello is due this long after connecting.
+    pub hello: Duration,
+    pub in_flight: Arc<InFlight>,
+}
 
 type Answer = Result<(), WireError>;
 
@@ -32,15 +38,16 @@ pub(super) fn run(
     mut stream: UnixStream,
     readiness: &(Mutex<Readiness>, Condvar),
     stop: &StopHandle,
-    patience: Duration,
+    bounds: &Bounds,
 ) {
+    let patience = bounds.patience;
     let _ = stream.set_write_timeout(Some(patience));
     // The accept loop keeps a handle on the stream (to close it at
     // shutdown): dropping ours would not close the connection.
     let close = |s: &UnixStream| {
         let _ = s.shutdown(std::net::Shutdown::Both);
     };
-    let Some((shared, reader, subscribe)) = welcome(&mut stream, readiness, patience) else {
+    let Some((shared, reader, subscribe)) = welcome(&mut stream, readiness, bounds) else {
         close(&stream);
         return;
     };
@@ -71,7 +78,10 @@ pub(super) fn run(
     // Garbage, an oversized frame, a stall mid-frame or a closed socket
     // all end this connection, and only this one. A request that is JSON
     // but not a request we know is answered with why, then dropped too.
-    while let Ok(frame) = read_frame::<serde_json::Value>(&mut stream, None, patience) {
+    let budget = Some(&*bounds.in_flight);
+    while let Ok(frame) =
+        read_frame_within::<serde_json::Value>(&mut stream, None, patience, None, budget)
+    {
         let seq = frame.get("seq").and_then(serde_json::Value::as_u64);
         match serde_json::from_value::<Request>(frame) {
             Ok(request) => session.handle(request),
@@ -102,9 +112,12 @@ pub(super) fn run(
 fn welcome(
     stream: &mut UnixStream,
     readiness: &(Mutex<Readiness>, Condvar),
-    patience: Duration,
+    bounds: &Bounds,
 ) -> Option<(Arc<Shared>, Reader, bool)> {
-    let hello = read_frame::<Hello>(stream, Some(HELLO_TIMEOUT), patience).ok()?;
+    // The whole Hello is due by then, however slowly its bytes come.
+    let by = std::time::Instant::now() + bounds.hello;
+    let budget = Some(&*bounds.in_flight);
+    let hello = read_frame_within::<Hello>(stream, None, bounds.patience, Some(by), budget).ok()?;
     let refuse = |stream: &mut UnixStream, reason: String| {
         let _ = write_frame(stream, &Welcome::Refused { reason });
         None
