@@ -762,9 +762,14 @@ fn log_export(
         summary: format!("exported {what} as {format:?} to {to}"),
     };
     match client.ask(log, &mut |_| {}) {
-        // A store that can only be read keeps no audit entry of it.
+        // A store that can only be read (or whose disk is full) keeps no
+        // audit entry of it: the export itself is a read, and is done.
         Err(crate::server::client::ClientError::Failed(e))
-            if e.code == crate::server::protocol::ErrorCode::ReadOnly =>
+            if matches!(
+                e.code,
+                crate::server::protocol::ErrorCode::ReadOnly
+                    | crate::server::protocol::ErrorCode::DiskFull
+            ) =>
         {
             eprintln!("note: the export is written, but the audit trail cannot record it: {e}");
             Ok(())

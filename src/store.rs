@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 pub use backup::{BackupSummary, restore, verify_backup};
 pub use compact::{Compacted, compact};
-pub use error::{StoreError, UnsafeReason};
+pub use error::{StoreError, UnsafeReason, io_words, is_disk_full};
 pub use lock::StoreLock;
 pub use migrate::SCHEMA_VERSION;
 pub use paths::{ensure_own, ensure_writable_dir};

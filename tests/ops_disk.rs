@@ -10,6 +10,7 @@ use triad::model::{Id, Kind, Record};
 use triad::store::{SledStore, Store, StoreError, StoreExt};
 
 mod common;
+mod server_common;
 use common::*;
 
 const MIB: u64 = 1024 * 1024;
@@ -314,4 +315,95 @@ fn a_full_tmpfs_during_writes_and_an_import_loses_nothing_acknowledged_and_reope
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     println!("notices: {:?}", store.notices());
     store.create(person(1, "後")).unwrap();
+}
+
+/// Debug text of io or sled errors, which must never reach a user.
+fn assert_in_words(what: &str, out: &std::process::Output) {
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for debug in ["Os {", "kind:", "Error("] {
+        assert!(!said.contains(debug), "{what} said {debug:?}: {said}");
+    }
+}
+
+#[test]
+fn a_full_disk_is_read_from_and_every_refusal_is_in_words() {
+    use server_common::{StopServers, run, serve_pids, text, triad_cmd, wait_until};
+    let Some(disk) = Tmpfs::mount("48m") else {
+        return;
+    };
+    let store = disk.mnt.join("store");
+    let _stop = StopServers(store.clone());
+    let triad = |args: &[&str]| {
+        let mut cmd = triad_cmd(&store, args);
+        cmd.env("TRIAD_DISK_RESERVE_MB", "1");
+        run(cmd)
+    };
+    let out = triad(&["demo"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let before = triad(&["export"]);
+    assert!(before.status.success(), "{}", text(&before.stderr));
+    let _ = triad(&["serve", "--stop"]);
+    wait_until("the demo's server has gone", || {
+        serve_pids(&store).is_empty()
+    });
+    let _filler = fill(&disk.mnt, "filler");
+    assert_eq!(triad::store::free_bytes(&disk.mnt).unwrap() / MIB, 0);
+
+    // Reading needs no space: a fresh server opens it and answers.
+    let check = triad(&["check"]);
+    assert_in_words("check", &check);
+    assert!(check.status.success(), "check: {}", text(&check.stderr));
+    assert!(text(&check.stdout).contains("ok: no problems found"));
+    let search = triad(&["search", "porio"]);
+    assert_in_words("search", &search);
+    assert!(
+        search.status.success() && text(&search.stdout).contains("仙台ポリオの会"),
+        "search: {}{}",
+        text(&search.stdout),
+        text(&search.stderr)
+    );
+    let export = triad(&["export"]);
+    assert_in_words("export", &export);
+    assert!(export.status.success(), "export: {}", text(&export.stderr));
+    assert_eq!(
+        text(&export.stdout)
+            .lines()
+            .filter(|l| l.contains("\"id\""))
+            .count(),
+        text(&before.stdout)
+            .lines()
+            .filter(|l| l.contains("\"id\""))
+            .count(),
+        "the export on the full disk has every record"
+    );
+    let report = triad(&["report", "attendance"]);
+    assert_in_words("report", &report);
+
+    // Writes are refused, with the free space and what they need.
+    let file = disk._tmp.path().join("one.json");
+    std::fs::write(&file, triad::exchange::to_json(vec![person(900, "新")])).unwrap();
+    let import = triad(&["import", file.to_str().unwrap()]);
+    assert_in_words("import", &import);
+    assert_eq!(import.status.code(), Some(2), "{}", text(&import.stderr));
+    let said = text(&import.stderr);
+    assert!(
+        said.contains("has 0 MB free, less than the") && said.contains("MB this write needs"),
+        "{said}"
+    );
+    assert!(!said.contains("the 0 MB this write needs"), "{said}");
+    let demo = triad(&["demo"]);
+    assert_in_words("demo", &demo);
+    assert!(!demo.status.success());
+    // Other refusals the CLI can be led to: a missing store, a bad file.
+    let missing = run(triad_cmd(&disk.mnt.join("none"), &["check"]));
+    assert_in_words("a missing store", &missing);
+    std::fs::write(&file, "{{{").unwrap();
+    let bad = triad(&["import", file.to_str().unwrap()]);
+    assert_in_words("a bad import", &bad);
+    let backup = triad(&["backup", "--out", "relative.bak"]);
+    assert_in_words("a relative backup", &backup);
 }

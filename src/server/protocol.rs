@@ -281,6 +281,11 @@ impl From<&StoreError> for WireError {
             E::UnsafePath { .. } => ErrorCode::UnsafePath,
             E::ReadOnly { .. } => ErrorCode::ReadOnly,
             E::BadBackup { .. } => ErrorCode::BadBackup,
+            E::Sled(sled::Error::Io(io)) | E::Io { source: io, .. }
+                if crate::store::is_disk_full(io) =>
+            {
+                ErrorCode::DiskFull
+            }
             E::Io { .. } | E::Sled(_) => ErrorCode::Storage,
         };
         WireError {

@@ -58,7 +58,7 @@ pub enum StoreError {
     },
     #[error("the store is damaged: {0}; run `triad check` and restore from an export if needed")]
     Corrupt(String),
-    #[error("cannot use the store at {path}: {source}")]
+    #[error("cannot use the store at {}: {}", .path.display(), io_words(.source))]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -79,8 +79,39 @@ pub enum StoreError {
     ReadOnly { path: PathBuf, reason: String },
     #[error("{} is not a usable triad backup: {reason}", .path.display())]
     BadBackup { path: PathBuf, reason: String },
-    #[error("storage error: {0}")]
+    #[error("{}", sled_words(.0))]
     Sled(#[from] sled::Error),
+}
+
+/// An io error as a sentence: the disk full said so, never a debug dump.
+pub fn io_words(e: &std::io::Error) -> String {
+    if is_disk_full(e) {
+        return "its disk is full; free some space (or move the store), then try again".into();
+    }
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied; the store's files must be yours and writable by you".into()
+        }
+        // The OS's own words ("Input/output error (os error 5)").
+        _ => e.to_string(),
+    }
+}
+
+/// Whether an io error is "no space left on device".
+pub fn is_disk_full(e: &std::io::Error) -> bool {
+    e.raw_os_error() == Some(nix::libc::ENOSPC) || e.kind() == std::io::ErrorKind::StorageFull
+}
+
+/// A sled error as a sentence saying what to do (sled's own `Display`
+/// prints io errors in their debug form).
+fn sled_words(e: &sled::Error) -> String {
+    match e {
+        sled::Error::Io(io) => format!("the store's files could not be read or written: {}", io_words(io)),
+        sled::Error::Corruption { .. } => "the store's files are damaged; run `triad check`, and restore from a backup if it fails".into(),
+        sled::Error::CollectionNotFound(_) => "a part of the store is missing; run `triad check`, and restore from a backup if it fails".into(),
+        sled::Error::Unsupported(why) => format!("the store cannot do this: {why}"),
+        sled::Error::ReportableBug(why) => format!("the storage engine failed ({why}); stop the server (`triad serve --stop`) and try again"),
+    }
 }
 
 /// Why a path was refused.
@@ -157,6 +188,38 @@ impl StoreError {
 mod tests {
     use super::*;
     use crate::i18n::Lang;
+
+    #[test]
+    fn io_and_sled_errors_are_said_in_words_never_as_debug_text() {
+        let full = || std::io::Error::from_raw_os_error(nix::libc::ENOSPC);
+        let errors = [
+            StoreError::Sled(sled::Error::Io(full())),
+            StoreError::Sled(sled::Error::Io(std::io::Error::other("odd"))),
+            StoreError::Sled(sled::Error::Corruption { at: None, bt: () }),
+            StoreError::Sled(sled::Error::ReportableBug("x".into())),
+            StoreError::Io {
+                path: "/s".into(),
+                source: full(),
+            },
+        ];
+        for e in &errors {
+            let wire = crate::server::protocol::WireError::from(e);
+            for text in [e.to_string(), wire.message.clone()] {
+                for debug in ["Os {", "kind:", "Error(", "IO error"] {
+                    assert!(!text.contains(debug), "{text}");
+                }
+            }
+        }
+        assert!(
+            errors[0].to_string().contains("disk is full"),
+            "{}",
+            errors[0]
+        );
+        assert_eq!(
+            crate::server::protocol::WireError::from(&errors[0]).code,
+            crate::server::protocol::ErrorCode::DiskFull
+        );
+    }
 
     #[test]
     fn a_store_error_reaches_the_screen_as_data_in_its_language() {

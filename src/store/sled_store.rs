@@ -238,7 +238,32 @@ impl Reserved {
         if read_only.is_none() {
             super::compact::clear_leftovers(dir).map_err(io)?;
         }
-        let db = open_sled(files)?;
+        let opened = open_sled(files);
+        // sled pads its log out to a whole segment as it opens, so a disk
+        // full to the last byte cannot open a store in place; reading needs
+        // no space, so it is read from a private copy (in the temporary
+        // directory, usually another disk) and only writes are refused.
+        let (db, copy, read_only) = match opened {
+            Err(StoreError::DiskFull {
+                path,
+                free_mb,
+                need_mb,
+            }) if copy.is_none() => {
+                let full = || StoreError::DiskFull {
+                    path: path.clone(),
+                    free_mb,
+                    need_mb,
+                };
+                let copy = private_copy(dir).map_err(|_| full())?;
+                let db = open_sled(copy.path()).map_err(|_| full())?;
+                notices.push(format!(
+                    "the disk holding the store at {} has {free_mb} MB free: the store is open for reading only; free some space, then stop the server (`triad serve --stop`) to write again",
+                    dir.display()
+                ));
+                (db, Some(copy), Some(space::FULL_AT_OPEN.to_string()))
+            }
+            other => (other?, copy, read_only),
+        };
         let mut trees = Vec::new();
         for kind in Kind::ALL {
             trees.push(db.open_tree(kind.plural())?);
@@ -320,6 +345,10 @@ impl SledStore {
     /// and every write to a store that can only be read.
     fn ensure_room(&self, bytes: u64) -> Result<()> {
         if let Some(reason) = &self.read_only {
+            // Still full: say how much a write needs.
+            if reason == space::FULL_AT_OPEN {
+                space::ensure_room(&self.path, &self.path.join("db"), self.disk_reserve, bytes)?;
+            }
             return Err(StoreError::ReadOnly {
                 path: self.path.clone(),
                 reason: reason.clone(),

@@ -47,6 +47,9 @@ pub fn ensure_room(store: &Path, dir: &Path, reserve: u64, bytes: u64) -> Result
     })
 }
 
+/// Why a store that opened on a full disk is read only (see `Reserved::open`).
+pub const FULL_AT_OPEN: &str = "its disk was full when it was opened; once there is room, stop its server (`triad serve --stop`) and writes work again";
+
 /// What [`why_read_only`] says of a read-only filesystem.
 pub const READ_ONLY_FILESYSTEM: &str = "its filesystem is mounted read-only";
 
@@ -84,10 +87,11 @@ pub fn disk_full_or(e: sled::Error, store: &Path, reserve: u64) -> StoreError {
                 || io.kind() == std::io::ErrorKind::StorageFull =>
         {
             let free = free_bytes(store).unwrap_or(0);
+            // It ran out: it needed more than was free, whatever the reserve.
             StoreError::DiskFull {
                 path: store.to_path_buf(),
                 free_mb: free / MB,
-                need_mb: reserve.div_ceil(MB),
+                need_mb: reserve.div_ceil(MB).max(free / MB + 1),
             }
         }
         _ => StoreError::Sled(e),
