@@ -584,13 +584,35 @@ fn import(target: &Target, file: &Path) -> Result<ExitCode, String> {
         ask(&mut client, Ask::ImportPart { records: part }).map_err(|e| not_imported(&e))?;
     }
     let mut progress = progress_printer("importing");
-    client
-        .ask(Ask::ImportCommit, &mut |part| {
-            if let Part::Progress { done, total } = part {
-                progress(done, total);
+    let request = crate::store::RequestIds::new().next_id();
+    let commit = Ask::ImportCommit {
+        request: Some(request),
+    };
+    let committed = client.ask(commit, &mut |part| {
+        if let Part::Progress { done, total } = part {
+            progress(done, total);
+        }
+    });
+    match committed {
+        Ok(()) => {}
+        // The answer was lost, not necessarily the import: ask.
+        Err(e) if e.is_connection() => match applied(target, request) {
+            Ok((true, again)) => {
+                eprintln!(
+                    "the connection was lost ({e}) as the import ended; the server says it was applied"
+                );
+                client = again;
             }
-        })
-        .map_err(|e| not_imported(&e))?;
+            Ok((false, _)) => return Err(not_imported(&e)),
+            Err(why) => {
+                return Err(format!(
+                    "it is not known whether {} was imported: the connection was lost ({e}), and then {why}; `triad search` for one of its records, or import it again (records already in are refused as duplicates)",
+                    file.display()
+                ));
+            }
+        },
+        Err(e) => return Err(not_imported(&e)),
+    }
     let log = Ask::Log {
         action: AuditAction::Import,
         entity: None,
@@ -602,6 +624,34 @@ fn import(target: &Target, file: &Path) -> Result<ExitCode, String> {
         escape(&file.display().to_string())
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether the request was applied, asked of the store's server (a new
+/// one, started if the old has gone) after an answer was lost; with the
+/// connection that asked. Tries for a while: a server may be restarting.
+fn applied(target: &Target, request: crate::store::RequestId) -> Result<(bool, Client), String> {
+    let until = std::time::Instant::now() + Duration::from_secs(30);
+    let mut pause = Duration::from_millis(50);
+    loop {
+        let asked = Client::open(target, false, Arc::new(|_| {})).and_then(|mut c| {
+            let mut applied = None;
+            c.ask(Ask::Applied { request }, &mut |part| {
+                if let Part::Applied { applied: a } = part {
+                    applied = Some(a);
+                }
+            })?;
+            Ok((applied, c))
+        });
+        match asked {
+            Ok((Some(a), c)) => return Ok((a, c)),
+            Ok((None, _)) => return Err("the server did not say".into()),
+            Err(e) if e.is_connection() && std::time::Instant::now() < until => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_secs(1));
+            }
+            Err(e) => return Err(format!("asking the server failed: {e}")),
+        }
+    }
 }
 
 /// The records of an export, and whom the server filtered them for (with

@@ -916,7 +916,7 @@ fn a_viewer_reads_shared_notes_only_and_writes_nothing() {
         "a viewer's import part",
     );
     forbidden(
-        c.ask(Ask::ImportCommit, &mut |_| {}),
+        c.ask(Ask::ImportCommit { request: None }, &mut |_| {}),
         "a viewer's import commit",
     );
     forbidden(

@@ -102,8 +102,19 @@ pub enum Ask {
     },
     /// Part of an import; nothing is written until [`Ask::ImportCommit`].
     ImportPart { records: Vec<Record> },
-    /// Import every part sent on this connection, all or nothing.
-    ImportCommit,
+    /// Import every part sent on this connection, all or nothing; the
+    /// store remembers `request`, so a client that lost the answer can ask.
+    ImportCommit {
+        #[serde(default, with = "crate::store::request_hex::option")]
+        request: Option<crate::store::RequestId>,
+    },
+    /// Whether the import or save with this request id was applied: asked
+    /// after a lost acknowledgement, answered (once writes in flight have
+    /// finished) from the request ids the store keeps.
+    Applied {
+        #[serde(with = "crate::store::request_hex")]
+        request: crate::store::RequestId,
+    },
     /// Verify the store.
     Check,
     /// Load the demo scenarios (and `scale` synthetic cases).
@@ -150,6 +161,10 @@ pub enum Part {
     },
     Audit {
         entries: Vec<crate::model::AuditEntry>,
+    },
+    /// The answer to [`Ask::Applied`].
+    Applied {
+        applied: bool,
     },
     /// A backup was written.
     Backup {

@@ -447,15 +447,26 @@ impl Session<'_> {
                 self.import.append(&mut records);
                 Ok(())
             }
-            Ask::ImportCommit => {
+            Ask::ImportCommit { request } => {
                 self.coordinators_only("import")?;
                 let records = std::mem::take(&mut self.import);
                 let _writing = shared.writes.read();
-                let result = store.import(records, &mut progress(send));
+                let user = &self.reader.user;
+                let result =
+                    shared
+                        .store
+                        .import_request_as(user, records, request, &mut progress(send));
                 if result.is_ok() {
                     shared.written_many();
                 }
                 result.map_err(wire)
+            }
+            Ask::Applied { request } => {
+                // Read only; it waits for a write in flight (perhaps the
+                // very request, its client gone) to finish first.
+                let applied = shared.store.applied(request).map_err(wire)?;
+                send(Part::Applied { applied });
+                Ok(())
             }
             Ask::Check => {
                 let report = shared.store.check().map_err(wire)?;

@@ -849,11 +849,20 @@ impl SledStore {
         Ok(())
     }
 
-    fn write_batch(&self, user: &str, batch: &[Record], summary: &str) -> Result<()> {
+    fn write_batch(
+        &self,
+        user: &str,
+        batch: &[Record],
+        summary: &str,
+        request: Option<RequestId>,
+    ) -> Result<()> {
         tx_result(self.trees[..].transaction(|t| {
             let mut sealing = Sealing::default();
             for rec in batch {
                 Self::put_new(t, rec, &mut sealing)?;
+            }
+            if let Some(req) = request {
+                Self::remember_tx(t, req, &[])?;
             }
             let entry = Entry::new(user, AuditAction::Import, None, None, summary);
             audit(t, entry, sealing)
@@ -1000,14 +1009,34 @@ impl SledStore {
         records: Vec<Record>,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<()> {
-        self.import_locked(user, records, progress)
+        self.import_request_as(user, records, None, progress)
+    }
+
+    /// [`Self::import_as`], remembering `request` with the import's last
+    /// transaction, so [`Self::applied`] can tell whether it landed.
+    pub fn import_request_as(
+        &self,
+        user: &str,
+        records: Vec<Record>,
+        request: Option<RequestId>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<()> {
+        self.import_locked(user, records, request, progress)
             .map_err(|e| self.disk_full_or(e))
+    }
+
+    /// Whether a save or an import with this request id was applied (of
+    /// the last requests the store keeps). Waits for a write in flight.
+    pub fn applied(&self, request: RequestId) -> Result<bool> {
+        let _writing = self.writing();
+        Ok(self.trees[REQUESTS].contains_key(request.to_be_bytes())?)
     }
 
     fn import_locked(
         &self,
         user: &str,
         records: Vec<Record>,
+        request: Option<RequestId>,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<()> {
         let _writing = self.writing();
@@ -1023,7 +1052,7 @@ impl SledStore {
         records.sort_by_key(|r| (tree_index(r.kind()), r.id().num));
         let summary = format!("imported {total} records");
         if total <= BATCH {
-            self.write_batch(user, &records, &summary)?;
+            self.write_batch(user, &records, &summary, request)?;
             self.flush()?;
             progress(total, total);
             return Ok(());
@@ -1038,6 +1067,7 @@ impl SledStore {
                     user,
                     chunk,
                     &format!("import batch of {} records", chunk.len()),
+                    None,
                 )
             });
             if let Err(e) = written {
@@ -1050,6 +1080,9 @@ impl SledStore {
         self.flush()?;
         self.write(|t| {
             t[META].remove(keys::IMPORT_PENDING_KEY)?;
+            if let Some(req) = request {
+                Self::remember_tx(t, req, &[])?;
+            }
             let entry = Entry::new(user, AuditAction::Import, None, None, &summary);
             audit(t, entry, Sealing::default())
         })?;
