@@ -976,12 +976,16 @@ fn serve(
             Some(s) => s.clone(),
             None => Target::Store(dir.clone()).socket(),
         };
-        return if stop_and_wait(&socket) {
-            eprintln!("the server has stopped");
-            Ok(ExitCode::SUCCESS)
-        } else {
-            eprintln!("no server is running at {}", socket.display());
-            Ok(ExitCode::SUCCESS)
+        return match stop_and_wait(&socket, stop_wait(), true) {
+            Stopped::Gone => {
+                eprintln!("the server has stopped");
+                Ok(ExitCode::SUCCESS)
+            }
+            Stopped::NotRunning => {
+                eprintln!("no server is running at {}", socket.display());
+                Ok(ExitCode::SUCCESS)
+            }
+            other => Err(other.to_string()),
         };
     }
     if on_demand {
@@ -1122,28 +1126,181 @@ fn tui(cli: &Cli) -> Result<ExitCode, String> {
     opts.meeting = cli.meeting;
     let result = crate::app::run(opts).map_err(|e| e.to_string());
     if demo_dir.is_some() {
-        stop_and_wait(&target.socket());
+        let _ = stop_and_wait(&target.socket(), stop_wait(), false);
     }
     result?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Stops the server at `socket` and waits until it has gone (its writes
-/// finished, its socket removed), ten seconds at most; false if none was
-/// running there.
-fn stop_and_wait(socket: &Path) -> bool {
-    let mut client = match Client::connect(socket, false, Arc::new(|_| {})) {
-        Ok(c) => c,
-        Err(_) => return false,
+/// What `serve --stop` found.
+#[derive(Debug)]
+enum Stopped {
+    /// The server has exited.
+    Gone,
+    NotRunning,
+    /// It said no (another user's server, say).
+    Refused(String),
+    /// It did not answer, or did not exit, and its disk stayed quiet.
+    NotResponding {
+        pid: Option<i32>,
+        secs: u64,
+    },
+    /// Still writing when we gave up waiting.
+    StillWriting {
+        pid: i32,
+        secs: u64,
+    },
+}
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stopped::Gone => f.write_str("the server has stopped"),
+            Stopped::NotRunning => f.write_str("no server is running"),
+            Stopped::Refused(why) => write!(f, "the server would not stop: {why}"),
+            Stopped::NotResponding {
+                pid: Some(pid),
+                secs,
+            } => write!(
+                f,
+                "the server is not responding, pid {pid}: it has not stopped after {secs} s and still holds the store; `kill {pid}` ends it (what it acknowledged is on disk), or wait and run `triad serve --stop` again"
+            ),
+            Stopped::NotResponding { pid: None, secs } => write!(
+                f,
+                "the server is not responding: it has not stopped after {secs} s"
+            ),
+            Stopped::StillWriting { pid, secs } => write!(
+                f,
+                "the server (pid {pid}) is still finishing a write; {secs} s so far: it stops when the write ends; run `triad serve --stop` again to wait for it"
+            ),
+        }
+    }
+}
+
+/// How long `serve --stop` waits for a server that shows no sign of work
+/// (`$TRIAD_STOP_WAIT` seconds, else 30).
+fn stop_wait() -> Duration {
+    let secs = std::env::var("TRIAD_STOP_WAIT")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(30);
+    Duration::from_secs(secs)
+}
+
+/// Asks the server at `socket` to stop and waits until its process has
+/// exited (its writes finished). A server that does not answer, or does
+/// not exit, within `wait` while its disk use stays still is "not
+/// responding"; one still writing is waited for (saying so when `say`),
+/// up to ten times `wait`.
+fn stop_and_wait(socket: &Path, wait: Duration, say: bool) -> Stopped {
+    use crate::server::frame::{read_frame, write_frame};
+    use crate::server::protocol::{Hello, Request, ServerFrame, VERSION, Welcome};
+    let Ok(mut stream) = std::os::unix::net::UnixStream::connect(socket) else {
+        return Stopped::NotRunning;
     };
+    let started = std::time::Instant::now();
+    let pid = crate::server::socket::peer_pid(&stream).ok();
+    let hello = Hello {
+        version: VERSION,
+        subscribe: false,
+    };
+    let not_responding = |started: std::time::Instant| Stopped::NotResponding {
+        pid,
+        secs: started.elapsed().as_secs(),
+    };
+    if write_frame(&mut stream, &hello).is_err() {
+        return not_responding(started);
+    }
+    match read_frame::<Welcome>(&mut stream, Some(wait), wait) {
+        Ok(Welcome::Ok { .. }) => {}
+        Ok(Welcome::Refused { reason }) => return Stopped::Refused(reason),
+        Err(_) => return not_responding(started),
+    }
+    let stop = Request {
+        seq: 1,
+        ask: Ask::Stop,
+    };
+    if write_frame(&mut stream, &stop).is_err() {
+        return not_responding(started);
+    }
     // Stopping closes every connection, ours too, perhaps before the
-    // answer is sent: either is fine.
-    let _ = client.ask(Ask::Stop, &mut |_| {});
-    let until = std::time::Instant::now() + Duration::from_secs(10);
-    while socket.exists() && std::time::Instant::now() < until {
+    // answer is sent: a close is no refusal.
+    loop {
+        match read_frame::<ServerFrame>(&mut stream, Some(wait), wait) {
+            Ok(ServerFrame::Answer {
+                part: Part::Done { result: Err(e) },
+                ..
+            }) => return Stopped::Refused(e.to_string()),
+            Ok(ServerFrame::Answer {
+                part: Part::Done { .. },
+                ..
+            })
+            | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    drop(stream);
+    let Some(pid) = pid else {
+        // No pid to watch: the socket goes as it stops.
+        while socket.exists() {
+            if started.elapsed() > wait {
+                return not_responding(started);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        return Stopped::Gone;
+    };
+    let mut io = process_io(pid);
+    let mut quiet_since = std::time::Instant::now();
+    let mut said = std::time::Instant::now();
+    while process_alive(pid) {
+        let now_io = process_io(pid);
+        if now_io != io {
+            io = now_io;
+            quiet_since = std::time::Instant::now();
+        }
+        let secs = started.elapsed().as_secs();
+        if quiet_since.elapsed() > wait {
+            return not_responding(started);
+        }
+        if started.elapsed() > wait * 10 {
+            return Stopped::StillWriting { pid, secs };
+        }
+        if say && said.elapsed() >= Duration::from_secs(5) {
+            said = std::time::Instant::now();
+            eprintln!("the server (pid {pid}) is still finishing a write; {secs} s");
+        }
         std::thread::sleep(Duration::from_millis(10));
     }
-    true
+    Stopped::Gone
+}
+
+/// Whether a process is running (not gone, not a zombie).
+fn process_alive(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the command name in parentheses.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| !rest.trim_start().starts_with(['Z', 'X'])),
+        // No /proc: ask the kernel whether the pid exists.
+        Err(_) if !Path::new("/proc/self").exists() => {
+            nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok()
+        }
+        Err(_) => false,
+    }
+}
+
+/// A process's io counters and cpu time, to tell a server at work from
+/// one that is stuck (empty where they cannot be read).
+fn process_io(pid: i32) -> String {
+    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).unwrap_or_default();
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // utime and stime: the 12th and 13th fields after the name.
+    let cpu: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().skip(11).take(2).collect())
+        .unwrap_or_default();
+    format!("{io}{}", cpu.join(" "))
 }
 
 fn keymap_check(file: &Path) -> Result<ExitCode, String> {

@@ -65,6 +65,14 @@ pub fn peer_uid(stream: &UnixStream) -> io::Result<u32> {
         .map_err(io::Error::from)
 }
 
+/// The pid of the process at the other end of `stream` (for a client, the
+/// server's), from the kernel.
+pub fn peer_pid(stream: &UnixStream) -> io::Result<i32> {
+    nix::sys::socket::getsockopt(stream, nix::sys::socket::sockopt::PeerCredentials)
+        .map(|c| c.pid())
+        .map_err(io::Error::from)
+}
+
 /// Checks that `path` is a real directory (not a symlink) owned by us.
 pub fn check_owned_dir(path: &Path) -> io::Result<()> {
     let meta = fs::symlink_metadata(path)?;
