@@ -1106,9 +1106,15 @@ fn tui(cli: &Cli) -> Result<ExitCode, String> {
     } else {
         None
     };
-    let target = match &demo_dir {
+    // Its server is stopped (and waited for) before its directory goes,
+    // however the session ends: q, a signal, an error or a panic.
+    let demo = demo_dir.map(|dir| DemoStore {
+        socket: Target::Store(dir.path().join("store")).socket(),
+        _dir: dir,
+    });
+    let target = match &demo {
         Some(d) => {
-            let target = Target::Store(d.path().join("store"));
+            let target = Target::Store(d._dir.path().join("store"));
             let mut client = connect(&target)?;
             ask(&mut client, Ask::Demo { scale: 0 })?;
             target
@@ -1125,11 +1131,22 @@ fn tui(cli: &Cli) -> Result<ExitCode, String> {
     opts.ascii = cli.ascii;
     opts.meeting = cli.meeting;
     let result = crate::app::run(opts).map_err(|e| e.to_string());
-    if demo_dir.is_some() {
-        let _ = stop_and_wait(&target.socket(), stop_wait(), false);
-    }
+    drop(demo);
     result?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--demo`'s private store: on drop (also while a panic unwinds) its
+/// server is stopped and waited for, then the directory is removed.
+struct DemoStore {
+    socket: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for DemoStore {
+    fn drop(&mut self) {
+        let _ = stop_and_wait(&self.socket, Duration::from_secs(10), false);
+    }
 }
 
 /// What `serve --stop` found.

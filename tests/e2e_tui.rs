@@ -765,3 +765,129 @@ fn the_brief_is_copied_to_the_terminal_with_osc52() {
     s.send("q");
     assert!(s.wait_exit().success());
 }
+
+/// The `--demo` store's path while its session runs.
+fn demo_store(home: &Path) -> PathBuf {
+    let until = Instant::now() + DEADLINE;
+    loop {
+        let dir = std::fs::read_dir(home.join("tmp"))
+            .expect("temp dir")
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().starts_with("triad-demo-"));
+        if let Some(d) = dir {
+            return d.path().join("store");
+        }
+        assert!(Instant::now() < until, "no demo store appeared");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_demo_ended_by_a_signal_stops_its_server_before_it_exits() {
+    use nix::sys::signal::Signal;
+    for signal in [Signal::SIGHUP, Signal::SIGTERM, Signal::SIGINT] {
+        let home = tempfile::tempdir().expect("home");
+        let mut s = Session::start(&["--demo", "--lang", "en"], home.path(), 80, 24);
+        s.wait_for("Dashboard");
+        s.wait_for("cases");
+        let store = demo_store(home.path());
+        let servers = server_pids(&store);
+        assert!(!servers.is_empty(), "no server serves the demo");
+        let pid = s.child.process_id().expect("pid");
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), signal).unwrap();
+        s.wait_exit();
+        s.assert_restored();
+        for server in &servers {
+            let gone = !alive(*server);
+            if !gone {
+                // The guard: no server outlives the test.
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(*server as i32),
+                    Signal::SIGKILL,
+                );
+            }
+            assert!(
+                gone,
+                "{signal}: the demo's server (pid {server}) outlived it"
+            );
+        }
+        assert!(!store.exists(), "{signal}: the demo store was left");
+    }
+}
+
+/// An `$EDITOR` as vim behaves: a swap file and a backup beside the note,
+/// mouse reporting on, the terminal raw; then it waits.
+fn vim_like_editor(home: &Path) -> (PathBuf, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let started = home.join("editor-started");
+    let script = home.join("editor.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nd=$(dirname \"$1\"); b=$(basename \"$1\")\n\
+             cp \"$1\" \"$d/.$b.swp\"; cp \"$1\" \"$1~\"\n\
+             stty raw -echo; printf '\\033[?1000h\\033[?1006h'\n\
+             echo \"$$ $1\" > {s}.tmp\nmv {s}.tmp {s}\nexec sleep 60\n",
+            s = started.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o700)).unwrap();
+    (script, started)
+}
+
+#[test]
+fn a_signal_while_the_editor_runs_leaves_no_swap_file_and_a_sane_terminal() {
+    use nix::sys::signal::Signal;
+    use std::os::unix::fs::PermissionsExt;
+    for signal in [Signal::SIGHUP, Signal::SIGTERM, Signal::SIGINT] {
+        let home = tempfile::tempdir().expect("home");
+        let store = home.path().join("store");
+        seeded_store(&store);
+        let run = home.path().join("run");
+        std::fs::create_dir(&run).unwrap();
+        std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let (editor, started) = vim_like_editor(home.path());
+        let args = ["--store", store.to_str().unwrap(), "--lang", "en"];
+        let env = [
+            ("EDITOR", editor.as_path()),
+            ("XDG_RUNTIME_DIR", run.as_path()),
+        ];
+        let mut s = Session::start_with(&args, home.path(), 100, 30, &env);
+        open_sendai(&mut s);
+        s.send("M");
+        let (_editor_pid, note) = editor_started(&started);
+        let dir = note.parent().unwrap().to_path_buf();
+        let left = || -> Vec<String> {
+            std::fs::read_dir(&dir)
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        };
+        assert_eq!(left().len(), 3, "the editor's files: {:?}", left());
+        let pid = s.child.process_id().expect("pid");
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), signal).unwrap();
+        s.wait_exit();
+        s.assert_restored();
+        assert!(
+            left().is_empty(),
+            "{signal}: left in {}: {:?}",
+            dir.display(),
+            left()
+        );
+        let screen = s.screen.lock().unwrap();
+        assert_eq!(
+            screen.screen().mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "{signal}: mouse reporting left on"
+        );
+        drop(screen);
+        let modes = format!("{:?}", s.master.get_termios().expect("termios").local_flags);
+        assert!(
+            modes.contains("ICANON") && modes.contains("ECHO"),
+            "{signal}: the terminal was left raw: {modes}"
+        );
+        drop(store);
+    }
+}

@@ -81,7 +81,42 @@ impl EditFile {
 impl Drop for EditFile {
     fn drop(&mut self) {
         *editing() = None;
-        // The TempPath removes the file itself.
+        // The TempPath removes the file itself; the editor's swap and
+        // backup files of it go too.
+        if let Some(dir) = self.path.parent() {
+            remove_mine_in(dir);
+        }
+    }
+}
+
+/// Whether `name` is a note's file of session `pid`, or a file an editor
+/// made beside it (vim's `.note-….txt.swp`, `.swo`, `.un~`; `note-….txt~`).
+fn of_session(name: &str) -> Option<i32> {
+    let at = name.find(PREFIX)?;
+    // Only a leading dot (vim's hidden swap files) may come before it.
+    if !name[..at].chars().all(|c| c == '.') {
+        return None;
+    }
+    name[at + PREFIX.len()..].split('-').next()?.parse().ok()
+}
+
+/// Removes every file of this session in `dir` (at exit, on a signal).
+fn remove_mine_in(dir: &Path) {
+    let me = std::process::id() as i32;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if of_session(&entry.file_name().to_string_lossy()) == Some(me) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// At the session's end: nothing of its notes stays behind.
+pub fn remove_mine() {
+    if let Ok(dir) = private_dir() {
+        remove_mine_in(&dir);
     }
 }
 
@@ -94,6 +129,9 @@ fn editing() -> std::sync::MutexGuard<'static, Option<(PathBuf, Option<u32>)>> {
 pub fn on_signal() {
     if let Some((path, child)) = editing().as_ref() {
         let _ = std::fs::remove_file(path);
+        if let Some(dir) = path.parent() {
+            remove_mine_in(dir);
+        }
         if let Some(pid) = child {
             let _ = nix::sys::signal::kill(
                 nix::unistd::Pid::from_raw(*pid as i32),
@@ -116,11 +154,7 @@ fn remove_leftovers_in(dir: &Path) -> usize {
     let mut removed = 0;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name
-            .strip_prefix(PREFIX)
-            .and_then(|rest| rest.split('-').next())
-            .and_then(|pid| pid.parse::<i32>().ok())
-        else {
+        let Some(pid) = of_session(&name) else {
             continue;
         };
         let alive = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok();
@@ -185,10 +219,14 @@ mod tests {
             .path()
             .join(format!("{PREFIX}{}-x2.txt", std::process::id()));
         std::fs::write(&live, "being edited").unwrap();
+        let swap = tmp.path().join(format!(".{PREFIX}{dead}-x1.txt.swp"));
+        let backup = tmp.path().join(format!("{PREFIX}{dead}-x1.txt~"));
+        std::fs::write(&swap, "vim's copy of the note").unwrap();
+        std::fs::write(&backup, "the note before").unwrap();
         let other = tmp.path().join("unrelated.txt");
         std::fs::write(&other, "x").unwrap();
-        assert_eq!(remove_leftovers_in(tmp.path()), 1);
-        assert!(!left.exists());
+        assert_eq!(remove_leftovers_in(tmp.path()), 3);
+        assert!(!left.exists() && !swap.exists() && !backup.exists());
         assert!(live.exists() && other.exists());
     }
 }

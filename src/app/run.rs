@@ -163,6 +163,8 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
     // Give the terminal back at once (a big store may still be loading),
     // then let the store finish what it was writing before we go.
     drop(guard);
+    // Whatever an editor left beside a note (swap, backup files) goes.
+    super::editor_file::remove_mine();
     leaving.store(true, std::sync::atomic::Ordering::SeqCst);
     let _ = store_tx.send(Job::Quit);
     drop(store_tx);

@@ -27,19 +27,45 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut out = io::stdout();
+        // Mouse reporting is off too: an editor stopped by a signal (vim)
+        // may have turned it on and not off.
         let _ = execute!(
             out,
             crossterm::terminal::EndSynchronizedUpdate,
             DisableBracketedPaste,
+            crossterm::event::DisableMouseCapture,
             LeaveAlternateScreen,
             cursor::Show
         );
         let _ = terminal::disable_raw_mode();
+        set_original_mode();
         let _ = out.flush();
     }
 }
 
+/// The terminal's modes as they were before triad started, put back on
+/// every way out: an editor killed by a signal can leave the terminal raw,
+/// and raw mode entered after it would take that for the normal state.
+static ORIGINAL: Mutex<Option<nix::sys::termios::Termios>> = Mutex::new(None);
+
+fn save_original_mode() {
+    let mut original = ORIGINAL.lock().unwrap_or_else(|p| p.into_inner());
+    if original.is_none() {
+        *original = nix::sys::termios::tcgetattr(io::stdin()).ok();
+    }
+}
+
+fn set_original_mode() {
+    let original = ORIGINAL.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(mode) = original.as_ref() {
+        let _ = nix::sys::termios::tcsetattr(io::stdin(), nix::sys::termios::SetArg::TCSANOW, mode);
+    }
+}
+
 fn enter() -> io::Result<()> {
+    save_original_mode();
+    // Raw mode remembers the mode it found: make that the original.
+    set_original_mode();
     terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     execute!(
