@@ -172,12 +172,16 @@ fn half_sent_frames_share_a_bounded_budget() {
         s.write_all(&bytes).is_ok()
     };
     let mut a = raw_welcomed(server.socket());
-    assert!(half_frame(&mut a), "the first half frame is read");
     let mut b = raw_welcomed(server.socket());
+    // Which of the two passes the budget depends on which the server read
+    // first: one of them is dropped, the other kept.
+    let _ = half_frame(&mut a);
     let _ = half_frame(&mut b);
-    assert_dropped(&mut b, "a half frame past the budget");
-    // The first still holds its share; the server still serves.
-    assert!(!closed(&a), "the first peer was dropped too");
+    wait_until("a half frame past the budget is dropped", || {
+        closed(&a) || closed(&b)
+    });
+    assert!(!(closed(&a) && closed(&b)), "both peers were dropped");
+    // The server still serves.
     let mut good = client(server.socket());
     assert!(search(&mut good, "nothing here").is_empty());
 }
