@@ -1292,13 +1292,19 @@ fn stop_and_wait(socket: &Path, wait: Duration, say: bool) -> Stopped {
     Stopped::Gone
 }
 
-/// Whether a process is running (not gone, not a zombie).
+/// Whether a process is running (not gone, not a zombie). A process
+/// whose main thread has ended is a zombie while its other threads still
+/// exit (and hold its files, the store's lock among them): not yet gone.
 fn process_alive(pid: i32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         // The state follows the command name in parentheses.
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .is_some_and(|(_, rest)| !rest.trim_start().starts_with(['Z', 'X'])),
+        Ok(stat) => {
+            let zombie = stat
+                .rsplit_once(')')
+                .is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X']));
+            let threads = std::fs::read_dir(format!("/proc/{pid}/task")).map_or(0, Iterator::count);
+            !zombie || threads > 1
+        }
         // No /proc: ask the kernel whether the pid exists.
         Err(_) if !Path::new("/proc/self").exists() => {
             nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok()
