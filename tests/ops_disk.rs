@@ -404,6 +404,9 @@ fn a_full_disk_is_read_from_and_every_refusal_is_in_words() {
     std::fs::write(&file, "{{{").unwrap();
     let bad = triad(&["import", file.to_str().unwrap()]);
     assert_in_words("a bad import", &bad);
-    let backup = triad(&["backup", "--out", "relative.bak"]);
-    assert_in_words("a relative backup", &backup);
+    // A backup onto the full disk itself fails, in words.
+    let onto = disk.mnt.join("onto-the-full-disk.bak");
+    let backup = triad(&["backup", "--out", onto.to_str().unwrap()]);
+    assert_in_words("a backup onto the full disk", &backup);
+    assert!(!backup.status.success(), "{}", text(&backup.stderr));
 }
