@@ -103,7 +103,12 @@ pub enum Ask {
     /// Part of an import; nothing is written until [`Ask::ImportCommit`].
     ImportPart { records: Vec<Record> },
     /// Import every part sent on this connection, all or nothing.
-    ImportCommit,
+    ImportCommit {
+        /// Why sent steps that no consent covers are imported anyway
+        /// (`triad import --historical`): each becomes an override.
+        #[serde(default)]
+        historical: Option<String>,
+    },
     /// Verify the store.
     Check,
     /// Load the demo scenarios (and `scale` synthetic cases).
