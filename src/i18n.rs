@@ -525,7 +525,7 @@ impl Lang {
             ),
             R::ConsentRelied { consent, referral } => pick(
                 format!(
-                    "{referral} was sent under {consent}, and the change would no longer cover it; record a new consent instead"
+                    "{referral} was sent under {consent} as it is now, and the change would leave that sending uncovered; record a new consent instead"
                 ),
                 format!("{referral} は {consent} に基づいて送られました。この変更ではその根拠がなくなります。新しい同意を記録してください"),
             ),

@@ -940,6 +940,57 @@ fn a_consent_a_referral_was_sent_under_cannot_lose_its_receiver() {
 }
 
 #[test]
+fn what_a_sending_relied_on_cannot_be_taken_back_by_a_later_change() {
+    let fx = Fixture::new();
+    let r: Referral = fx.get(fx.referral);
+    let mut case: Case = fx.get(r.case);
+    let case_base = fx.rev(r.case);
+    let client = case.client;
+    // Another person of the demo becomes its client.
+    case.client = [fx.other_client, fx.person]
+        .into_iter()
+        .find(|p| Some(*p) != client);
+    let server = fx.serve(As::Coordinator);
+    let mut raw = Raw::new(&server);
+    // Withdrawn on a day before the referral was sent under it.
+    let a = raw.save(vec![Change::Append(Intent::WithdrawConsent {
+        consent: fx.consent,
+        on: days_ago(7),
+    })]);
+    assert!(
+        matches!(
+            a.save_refused(),
+            Some(triad::model::Reason::ConsentRelied { .. })
+        ),
+        "{:?}",
+        a.replies()
+    );
+    // The case given another client: the consent is no longer theirs.
+    let a = raw.save(vec![Change::Edit {
+        record: Record::Case(case),
+        base: case_base,
+    }]);
+    assert!(
+        matches!(
+            a.save_refused(),
+            Some(triad::model::Reason::ConsentRelied { .. })
+        ),
+        "{:?}",
+        a.replies()
+    );
+    // Withdrawn today, after the sending: fine.
+    let a = raw.save(vec![Change::Append(Intent::WithdrawConsent {
+        consent: fx.consent,
+        on: today(),
+    })]);
+    assert!(a.saved(), "{:?}", a.replies());
+    drop(raw);
+    drop(server);
+    assert_eq!(fx.get::<Case>(r.case).client, client);
+    assert!(fx.open().check().unwrap().problems.is_empty());
+}
+
+#[test]
 fn a_corrected_sent_step_is_judged_by_the_provision_rule() {
     let fx = Fixture::new();
     let server = fx.serve(As::Coordinator);

@@ -805,53 +805,71 @@ impl SledStore {
         Ok(())
     }
 
-    /// A consent that a provision was made under, edited so that it no
-    /// longer covers that provision (a receiver taken out, a start moved
-    /// past it), is refused: the same rule as sending. Read under the
-    /// write lock (a transaction cannot list a consent's referrals).
+    /// What a provision was made under cannot be changed so that it no
+    /// longer covers it: a consent edited (a receiver taken out, a start
+    /// moved past it) or withdrawn on a day before the provision, or a
+    /// case given another client. The same rule as sending. Read under
+    /// the write lock (a transaction cannot list a record's referrers).
     fn refuse_uncovering_consents(&self, changes: &[Change]) -> Result<()> {
         for change in changes {
-            let (Change::Update(Record::Consent(new))
-            | Change::Edit {
-                record: Record::Consent(new),
-                ..
-            }) = change
-            else {
+            let new = match change {
+                Change::Update(r @ (Record::Consent(_) | Record::Case(_)))
+                | Change::Edit {
+                    record: r @ (Record::Consent(_) | Record::Case(_)),
+                    ..
+                } => r.clone(),
+                Change::Append(i @ Intent::WithdrawConsent { consent, .. }) => {
+                    let Some(mut r) = self.get(*consent)? else {
+                        continue;
+                    };
+                    // Refused by the store itself if it does not apply.
+                    if i.apply(&mut r, "", Utc::now()).is_err() {
+                        continue;
+                    }
+                    r
+                }
+                _ => continue,
+            };
+            let id = new.id();
+            let Some(old) = self.get(id)? else {
                 continue;
             };
-            let Some(Record::Consent(old)) = self.get(new.id)? else {
-                continue;
+            // The store's records, with `with` in place of its own.
+            let read = |with: &Record, want: Id| {
+                if want == id {
+                    return Some(with.clone());
+                }
+                self.get(want).ok().flatten()
             };
-            for rid in self.referrers(new.id)? {
+            for rid in self.referrers(id)? {
                 let Some(Record::Referral(r)) = self.get(rid)? else {
                     continue;
                 };
-                let client = match self.get(r.case)? {
-                    Some(Record::Case(c)) => c.client,
-                    _ => None,
-                };
-                let lookup = |c: &Consent, id: Id| {
-                    if id == c.id {
-                        return Some(c.clone());
-                    }
-                    match self.get(id).ok().flatten() {
-                        Some(Record::Consent(k)) => Some(k),
+                let uncovered = |with: &Record| {
+                    let client = match read(with, r.case) {
+                        Some(Record::Case(c)) => c.client,
                         _ => None,
-                    }
+                    };
+                    let consent = |k: Id| match read(with, k) {
+                        Some(Record::Consent(c)) => Some(c),
+                        _ => None,
+                    };
+                    r.uncovered_provisions(client, &consent)
                 };
-                let before = r.uncovered_provisions(client, &|id| lookup(&old, id));
-                if r.uncovered_provisions(client, &|id| lookup(new, id))
-                    .iter()
-                    .any(|s| !before.contains(s))
-                {
+                let before = uncovered(&old);
+                if uncovered(&new).iter().any(|s| !before.contains(s)) {
                     let error = ValidationError::new(
-                        "granted_to",
+                        if id.kind == Kind::Case {
+                            "client"
+                        } else {
+                            "granted_to"
+                        },
                         Reason::ConsentRelied {
-                            consent: new.id,
+                            consent: id,
                             referral: r.id,
                         },
                     );
-                    return Err(StoreError::Invalid { id: new.id, error });
+                    return Err(StoreError::Invalid { id, error });
                 }
             }
         }
