@@ -82,7 +82,14 @@ pub enum Command {
         json: bool,
     },
     /// Add the records of a JSON export; all or nothing
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// Import sent referrals that no recorded consent covers, each as an
+        /// override with this reason and your name (records kept elsewhere
+        /// before triad); without it such a file is refused
+        #[arg(long, value_name = "REASON")]
+        historical: Option<String>,
+    },
     /// Write the store (or one case) as JSON, CSV files, or a Markdown report
     Export {
         #[arg(long, value_enum, default_value_t = Format::Json)]
@@ -312,7 +319,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             limit,
             json,
         }) => search(&mut connect(&target(&cli, true)?)?, query, limit, json),
-        Some(Command::Import { ref file }) => import(&target(&cli, false)?, file),
+        Some(Command::Import {
+            ref file,
+            ref historical,
+        }) => import(&target(&cli, false)?, file, historical.clone()),
         Some(Command::Export {
             format,
             case,
@@ -568,7 +578,7 @@ fn search(client: &mut Client, query: &str, limit: usize, json: bool) -> Result<
 
 /// Reads and checks the file here (errors name the line and the record),
 /// then sends it to the server in parts; it imports all or nothing.
-fn import(target: &Target, file: &Path) -> Result<ExitCode, String> {
+fn import(target: &Target, file: &Path, historical: Option<String>) -> Result<ExitCode, String> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let not_imported = |e: &dyn std::fmt::Display| {
@@ -587,6 +597,7 @@ fn import(target: &Target, file: &Path) -> Result<ExitCode, String> {
     let request = crate::store::RequestIds::new().next_id();
     let commit = Ask::ImportCommit {
         request: Some(request),
+        historical,
     };
     let committed = client.ask(commit, &mut |part| {
         if let Part::Progress { done, total } = part {

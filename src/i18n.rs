@@ -505,6 +505,38 @@ impl Lang {
                 ),
                 format!("{id} はあなたが読めない場所に保存されてしまいます。読めるケースと公開範囲にしてください"),
             ),
+            R::NeedsBase { id } => pick(
+                format!(
+                    "{id} was sent without the revision it was edited from; open it again and save your edit"
+                ),
+                format!("{id} の変更に元の版がありません。開き直してから保存してください"),
+            ),
+            R::OthersNote { id, author } => pick(
+                format!(
+                    "{id} was written by {author}; only its author may change it: add a note that corrects it"
+                ),
+                format!("{id} は {author} さんが書いたものです。変えられるのは書いた人だけです。訂正のメモを加えてください"),
+            ),
+            R::ReceiverFixed { id, to } => pick(
+                format!(
+                    "{id} was already sent to {to}, so its receiver stays; make a new referral to the other body"
+                ),
+                format!("{id} はすでに {to} に送られています。受け手は変えられません。別の紹介を作ってください"),
+            ),
+            R::ConsentRelied { consent, referral } => pick(
+                format!(
+                    "{referral} was sent under {consent} as it is now, and the change would leave that sending uncovered; record a new consent instead"
+                ),
+                format!("{referral} は {consent} に基づいて送られました。この変更ではその根拠がなくなります。新しい同意を記録してください"),
+            ),
+            R::UncoveredProvision { step, to } => pick(
+                format!(
+                    "step {step}: the provision to {to} is covered by no consent and has no override; import with --historical \"why\" to record one"
+                ),
+                format!(
+                    "段階 {step}：{to} への提供を含む同意も、同意なしの理由もありません。理由を添えて取り込むには「--historical \"理由\"」を付けてください"
+                ),
+            ),
             R::Unsaved { detail } => pick(
                 format!("not saved: {detail}; what you typed is kept, save again"),
                 format!("保存されていません（{detail}）。入力内容は残っています。もう一度保存してください"),

@@ -27,7 +27,7 @@ pub use intent::{Intent, IntentError};
 pub use meeting::{Masker, initials};
 pub use party::{Affiliation, Body, BodyKind, Cadence, PeerKind, Period, Person, Role, Sector};
 pub use reason::Reason;
-pub use record::{Entity, Record};
+pub use record::{Entered, Entity, Record};
 pub use referral::{
     ConsentRefusal, DeclinedBy, Provision, ProvisionBasis, Referral, ReferralCategory,
     ReferralStatus, StepCorrection, Transition, TransitionError, consent_basis,

@@ -6,6 +6,7 @@
 //! Started by hand (or by systemd) for a shared machine, or on demand by
 //! the first triad that needs a store no server serves (see `client`).
 
+pub mod authorise;
 pub mod client;
 pub mod frame;
 pub mod hub;

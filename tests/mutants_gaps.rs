@@ -96,6 +96,7 @@ fn note(num: u64, place: Place, conf: Confidentiality, author: &str) -> Record {
         confidentiality: conf,
         trust_change: None,
         corrects: None,
+        entered: None,
     })
 }
 

@@ -117,6 +117,7 @@ fn note(case: Id, level: Confidentiality, text: &str) -> Record {
         confidentiality: level,
         trust_change: None,
         corrects: None,
+        entered: None,
     })
 }
 
@@ -916,7 +917,13 @@ fn a_viewer_reads_shared_notes_only_and_writes_nothing() {
         "a viewer's import part",
     );
     forbidden(
-        c.ask(Ask::ImportCommit { request: None }, &mut |_| {}),
+        c.ask(
+            Ask::ImportCommit {
+                request: None,
+                historical: None,
+            },
+            &mut |_| {},
+        ),
         "a viewer's import commit",
     );
     forbidden(

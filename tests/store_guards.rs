@@ -123,6 +123,7 @@ fn a_case_export_leaves_out_notes_the_exporter_may_not_read() {
             confidentiality: c,
             trust_change: None,
             corrects: None,
+            entered: None,
         })
     };
     let mine = store

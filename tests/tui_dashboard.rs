@@ -110,6 +110,7 @@ fn fixture() -> Fixture {
             confidentiality: Confidentiality::Team,
             trust_change: None,
             corrects: None,
+            entered: None,
         }),
     ]);
     store.import(records, &mut |_, _| {}).unwrap();

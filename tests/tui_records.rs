@@ -590,6 +590,7 @@ fn a_long_note_is_marked_in_its_list_and_scrolls_in_its_view() {
             confidentiality: Confidentiality::Shared,
             trust_change: None,
             corrects: None,
+            entered: None,
         }))
         .unwrap();
     let mut app = tui::app(&demo, Lang::En, 80, 24);

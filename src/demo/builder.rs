@@ -350,6 +350,7 @@ impl Builder {
             confidentiality,
             trust_change: None,
             corrects: None,
+            entered: None,
         }))
     }
 
@@ -430,6 +431,7 @@ impl Builder {
             follow_up: None,
             outcome: String::new(),
             corrections: vec![],
+            entered: None,
         }))
     }
 

@@ -792,6 +792,7 @@ fn add_case(g: &mut Gen, pool: &Pool, i: usize) {
                 String::new()
             },
             corrections: vec![],
+            entered: None,
         }));
     }
 
@@ -837,6 +838,7 @@ fn add_case(g: &mut Gen, pool: &Pool, i: usize) {
             confidentiality: conf,
             trust_change: None,
             corrects: None,
+            entered: None,
         }));
     }
 

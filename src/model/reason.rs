@@ -116,6 +116,32 @@ pub enum Reason {
     WouldBeHidden {
         id: Id,
     },
+    /// A change sent to a server without the revision it was made from.
+    NeedsBase {
+        id: Id,
+    },
+    /// Someone else's note (or contact note, or check-in): only its author
+    /// changes it.
+    OthersNote {
+        id: Id,
+        author: String,
+    },
+    /// A sent referral's receiver: information went to `to` already.
+    ReceiverFixed {
+        id: Id,
+        to: Id,
+    },
+    /// A consent that a provision was made under would no longer cover it.
+    ConsentRelied {
+        consent: Id,
+        referral: Id,
+    },
+    /// An import: a sent step's provision is covered by no consent and
+    /// carries no override.
+    UncoveredProvision {
+        step: usize,
+        to: Id,
+    },
     /// The server could not be reached; nothing was written.
     Unsaved {
         detail: String,

@@ -10,6 +10,15 @@ use super::{
     Partnership, Person, Referral, Relationship, Supervision, TrustNote,
 };
 
+/// Who entered an imported record into this store, and when: the
+/// record's own history (its author, its steps' `by` and dates) stays as
+/// it was recorded elsewhere. Set by the server, never taken from a file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entered {
+    pub by: String,
+    pub at: super::Timestamp,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Record {
@@ -67,39 +76,65 @@ impl Record {
         each!(self, r => r.id = id)
     }
 
-    /// Makes `user` the author of a new record: a note's author, and the
-    /// maker of every step of its history (a server sets these from who is
-    /// connected, never from what the client sent).
-    pub fn stamp_author(&mut self, user: &str) {
+    /// Stamps a new record as the server writes it: `user` is the author
+    /// of a note, contact or check-in and the maker of every step of its
+    /// histories, and a note's time and a case's last change are `now`
+    /// (a server sets these from who is connected and its own clock, never
+    /// from what the client sent).
+    pub fn stamp(&mut self, user: &str, now: super::Timestamp) {
+        let by = |s: &mut String| *s = user.to_string();
         match self {
-            Record::TrustNote(n) => n.author = user.to_string(),
-            Record::Referral(r) => r.history.iter_mut().for_each(|t| t.by = user.to_string()),
-            Record::Case(c) => c
-                .status_history
-                .iter_mut()
-                .for_each(|s| s.by = user.to_string()),
-            Record::Relationship(r) => r.trust.iter_mut().for_each(|t| t.by = user.to_string()),
-            Record::Contact(c) => c.author = user.to_string(),
-            Record::CheckIn(c) => c.author = user.to_string(),
+            Record::TrustNote(n) => {
+                by(&mut n.author);
+                n.at = now;
+                n.entered = None;
+            }
+            Record::Referral(r) => {
+                r.history.iter_mut().for_each(|t| by(&mut t.by));
+                for c in &mut r.corrections {
+                    by(&mut c.by);
+                    c.made_on = now.date_naive();
+                }
+                r.entered = None;
+            }
+            Record::Case(c) => {
+                c.status_history.iter_mut().for_each(|s| by(&mut s.by));
+                c.changed = now;
+            }
+            Record::Relationship(r) => r.trust.iter_mut().for_each(|t| by(&mut t.by)),
+            Record::Contact(c) => by(&mut c.author),
+            Record::CheckIn(c) => by(&mut c.author),
             _ => {}
         }
     }
 
-    /// For an edit of `old` made by `user`: a note keeps its author, and
-    /// the steps added to a history are `user`'s (the earlier ones cannot
-    /// change: see [`Record::check_successor`]).
-    pub fn keep_authors(&mut self, old: &Record, user: &str) {
+    /// For an edit of `old` made by `user` at `now`: a note, contact or
+    /// check-in keeps its author (and a note its time), the steps added to
+    /// a history are `user`'s, made `now`, and what the server stamped at
+    /// import stays (the earlier steps cannot change: see
+    /// [`Record::check_successor`]).
+    pub fn keep_stamps(&mut self, old: &Record, user: &str, now: super::Timestamp) {
         fn added<T>(new: &mut [T], old_len: usize, by: impl Fn(&mut T) -> &mut String, user: &str) {
             for t in new.iter_mut().skip(old_len) {
                 *by(t) = user.to_string();
             }
         }
         match (self, old) {
-            (Record::TrustNote(n), Record::TrustNote(o)) => n.author.clone_from(&o.author),
+            (Record::TrustNote(n), Record::TrustNote(o)) => {
+                n.author.clone_from(&o.author);
+                n.at = o.at;
+                n.entered.clone_from(&o.entered);
+            }
             (Record::Contact(n), Record::Contact(o)) => n.author.clone_from(&o.author),
             (Record::CheckIn(n), Record::CheckIn(o)) => n.author.clone_from(&o.author),
             (Record::Referral(n), Record::Referral(o)) => {
                 added(&mut n.history, o.history.len(), |t| &mut t.by, user);
+                let made = o.corrections.len();
+                added(&mut n.corrections, made, |c| &mut c.by, user);
+                for c in n.corrections.iter_mut().skip(made) {
+                    c.made_on = now.date_naive();
+                }
+                n.entered.clone_from(&o.entered);
             }
             (Record::Case(n), Record::Case(o)) => {
                 added(
@@ -108,11 +143,43 @@ impl Record {
                     |s| &mut s.by,
                     user,
                 );
+                n.changed = now;
             }
             (Record::Relationship(n), Record::Relationship(o)) => {
                 added(&mut n.trust, o.trust.len(), |t| &mut t.by, user);
             }
             _ => {}
+        }
+    }
+
+    /// Who wrote it, as the record says (a note's author, a referral's
+    /// first step): `None` for kinds that name no one.
+    pub fn recorded_by(&self) -> Option<&str> {
+        match self {
+            Record::TrustNote(n) => Some(&n.author),
+            Record::Referral(r) => r.history.first().map(|t| t.by.as_str()),
+            Record::Contact(c) => Some(&c.author),
+            Record::CheckIn(c) => Some(&c.author),
+            _ => None,
+        }
+    }
+
+    /// Who entered it into this store and when, if it was imported.
+    pub fn entered(&self) -> Option<&Entered> {
+        match self {
+            Record::TrustNote(n) => n.entered.as_ref(),
+            Record::Referral(r) => r.entered.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Who entered it into this store and when, for the kinds that say so
+    /// (the server sets it on import: see [`Entered`]).
+    pub fn entered_mut(&mut self) -> Option<&mut Option<Entered>> {
+        match self {
+            Record::TrustNote(n) => Some(&mut n.entered),
+            Record::Referral(r) => Some(&mut r.entered),
+            _ => None,
         }
     }
 

@@ -220,6 +220,10 @@ pub struct Referral {
     /// recorded, and each correction says which it corrects.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub corrections: Vec<StepCorrection>,
+    /// Imported: who entered it here, and when (the steps' `by` and dates
+    /// are as the file recorded them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered: Option<super::Entered>,
 }
 
 /// A step's date or note put right, kept beside the step it corrects.
@@ -294,6 +298,7 @@ impl Referral {
             follow_up: None,
             outcome: String::new(),
             corrections: vec![],
+            entered: None,
         }
     }
 
@@ -335,6 +340,40 @@ impl Referral {
             made_on,
         });
         self.validate()
+    }
+
+    /// The sent steps whose recorded provision no consent covers and no
+    /// override explains: the one provision rule, for a referral as it is
+    /// stored (an import, an edit, a corrected step, `check`). A provision
+    /// covers its step when it went to the referral's receiver and either
+    /// gives a reason for an override or names a consent that covers the
+    /// receiver on the step's (corrected) day. `client` is the case's
+    /// client; `consent` looks a consent up by id.
+    pub fn uncovered_provisions(
+        &self,
+        client: Option<Id>,
+        consent: &dyn Fn(Id) -> Option<Consent>,
+    ) -> Vec<usize> {
+        let covered = |i: usize, t: &Transition| {
+            let Some(p) = &t.provision else {
+                return false;
+            };
+            let on = self.step_on(i).map_or(t.on, |(on, _)| on);
+            p.to == self.to
+                && match &p.basis {
+                    ProvisionBasis::Override { reason } => !reason.trim().is_empty(),
+                    ProvisionBasis::Consent { consent: k } => consent(*k).is_some_and(|c| {
+                        consent_basis(std::slice::from_ref(&c), self.case, client, self.to, on)
+                            .is_ok()
+                    }),
+                }
+        };
+        self.history
+            .iter()
+            .enumerate()
+            .filter(|(i, t)| t.status == ReferralStatus::Sent && !covered(*i, t))
+            .map(|(i, _)| i)
+            .collect()
     }
 
     pub fn status(&self) -> ReferralStatus {

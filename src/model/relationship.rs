@@ -123,6 +123,10 @@ pub struct TrustNote {
     /// The note this one corrects; that note is kept as it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corrects: Option<Id>,
+    /// Imported: who entered it here, and when (`author` and `at` are as
+    /// the file recorded them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered: Option<super::Entered>,
 }
 
 impl TrustNote {

@@ -107,6 +107,10 @@ pub enum Ask {
     ImportCommit {
         #[serde(default, with = "crate::store::request_hex::option")]
         request: Option<crate::store::RequestId>,
+        /// Why sent steps that no consent covers are imported anyway
+        /// (`triad import --historical`): each becomes an override.
+        #[serde(default)]
+        historical: Option<String>,
     },
     /// Whether the import or save with this request id was applied: asked
     /// after a lost acknowledgement, answered (once writes in flight have

@@ -17,7 +17,7 @@ use super::protocol::{
 use super::{Readiness, Shared, StopHandle, socket};
 use crate::app::effect::{Reply, StoreEffect};
 use crate::app::worker::run_store;
-use crate::model::{AccessRole, AuditAction, Id, Reader, Reason, Record};
+use crate::model::{AuditAction, Id, Reader, Record};
 use crate::store::{Change, Scope, Store};
 
 /// A view of the record just viewed, within this, is a reload: not logged again.
@@ -310,27 +310,27 @@ impl Session<'_> {
         }
     }
 
-    fn coordinators_only(&self, what: &str) -> Answer {
-        if self.reader.role == AccessRole::Coordinator {
-            Ok(())
-        } else {
-            self.refused(None, &format!("only a coordinator may {what}"));
-            Err(WireError::new(
-                ErrorCode::Forbidden,
-                format!(
-                    "only a coordinator may {what}; {} is a {}",
-                    self.reader.user,
-                    self.reader.role.name()
-                ),
-            ))
-        }
-    }
-
     fn answer(&mut self, ask: Ask, send: &mut (dyn FnMut(Part) + Send)) -> Answer {
         let shared = self.shared;
         // Every write names the connection's user, whatever the client said.
         let store = shared.store.as_user(&self.reader.user);
         let today = chrono::Local::now().date_naive();
+        // The one table of who may ask what (see `authorise`).
+        if let Err(refusal) = super::authorise::ask(&self.reader, &shared.owner, &ask) {
+            self.refused(None, &refusal.rule);
+            if let Some(reason) = refusal.reason {
+                let reply = Reply::SaveFailed {
+                    field: None,
+                    error: reason.to_string(),
+                    reason: Some(reason),
+                };
+                send(Part::Reply {
+                    reply: Box::new(reply),
+                });
+                return Ok(());
+            }
+            return Err(refusal.error);
+        }
         match ask {
             Ask::Effect { effect } => self.effect(effect, today, send),
             Ask::Search {
@@ -428,7 +428,6 @@ impl Session<'_> {
                 self.log(action, entity, &summary)
             }
             Ask::Audit { case, user, since } => {
-                self.coordinators_only("read the audit trail")?;
                 let mut entries = store.audit_trail().map_err(wire)?;
                 entries.retain(|e| {
                     case.is_none_or(|c| e.case == Some(c) || e.entity == Some(c))
@@ -443,19 +442,24 @@ impl Session<'_> {
                 Ok(())
             }
             Ask::ImportPart { mut records } => {
-                self.coordinators_only("import")?;
                 self.import.append(&mut records);
                 Ok(())
             }
-            Ask::ImportCommit { request } => {
-                self.coordinators_only("import")?;
+            Ask::ImportCommit {
+                request,
+                historical,
+            } => {
                 let records = std::mem::take(&mut self.import);
                 let _writing = shared.writes.read();
                 let user = &self.reader.user;
-                let result =
-                    shared
-                        .store
-                        .import_request_as(user, records, request, &mut progress(send));
+                let historical = historical.as_deref();
+                let result = shared.store.import_entered(
+                    user,
+                    records,
+                    historical,
+                    request,
+                    &mut progress(send),
+                );
                 if result.is_ok() {
                     shared.written_many();
                 }
@@ -474,23 +478,12 @@ impl Session<'_> {
                 Ok(())
             }
             Ask::Demo { scale } => {
-                self.coordinators_only("load the demo")?;
                 let _writing = shared.writes.read();
                 let result = demo(&store, today, scale, send);
                 shared.written_many();
                 result
             }
             Ask::Backup { out } => {
-                // A lossless copy holds every note: the store owner's only.
-                if self.reader.user != shared.owner {
-                    return Err(WireError::new(
-                        ErrorCode::Forbidden,
-                        format!(
-                            "only {} (the store's owner) may back it up; an export gives you what you may read",
-                            shared.owner
-                        ),
-                    ));
-                }
                 if !out.is_absolute() {
                     return Err(WireError::new(
                         ErrorCode::BadRequest,
@@ -501,16 +494,7 @@ impl Session<'_> {
                 send(Part::Backup { summary });
                 Ok(())
             }
-            Ask::Stop => {
-                if self.reader.user != shared.owner {
-                    self.refused(None, "only the owner may stop the server");
-                    return Err(WireError::new(
-                        ErrorCode::Forbidden,
-                        format!("only {} may stop this server", shared.owner),
-                    ));
-                }
-                Ok(())
-            }
+            Ask::Stop => Ok(()),
         }
     }
 
@@ -526,7 +510,7 @@ impl Session<'_> {
         let mut replies = Vec::new();
         match effect {
             StoreEffect::Save { request, ops } => {
-                if let Err(why) = may_write(&store, &scope, &ops) {
+                if let Err(why) = super::authorise::save(&store, &scope, &ops) {
                     let target = ops.iter().find_map(|op| match op {
                         Change::Create(_) => None,
                         Change::Update(r) | Change::Edit { record: r, .. } => Some(r.id()),
@@ -618,81 +602,6 @@ impl Session<'_> {
             });
         }
         Ok(())
-    }
-}
-
-/// Whether the reader may make these changes. What a change touches must
-/// be visible to them (else it "does not exist"), and stay visible after;
-/// a viewer writes nothing; a supporter writes only records of their own
-/// cases. The refusal names the rule.
-fn may_write(store: &dyn Store, scope: &Scope, ops: &[Change]) -> Result<(), Reason> {
-    let reader = &scope.reader;
-    if !reader.may_write() {
-        return Err(Reason::ReadOnlyRole);
-    }
-    let seen = |r: &Record| scope.sees(store, r).unwrap_or(false);
-    for op in ops {
-        if let Change::Append(crate::model::Intent::ReferralStep {
-            override_reason: Some(_),
-            ..
-        }) = op
-            && reader.role != AccessRole::Coordinator
-        {
-            return Err(Reason::OverrideNeedsCoordinator);
-        }
-        let (stored, new) = match op {
-            Change::Create(r) => (None, Some(r)),
-            Change::Update(r) | Change::Edit { record: r, .. } => (Some(r.id()), Some(r)),
-            Change::Append(intent) => (Some(intent.target()), None),
-        };
-        let stored = match stored.map(|id| (id, store.get(id))) {
-            Some((_, Ok(Some(r)))) if seen(&r) => Some(r),
-            Some((id, _)) => return Err(Reason::NotFound { id }),
-            None => None,
-        };
-        // Judged as it will be stored: authors are the writer's (see
-        // `AsUser`), whatever the client put there.
-        let new = new.map(|r| {
-            let mut r = r.clone();
-            match &stored {
-                Some(old) => r.keep_authors(old, &reader.user),
-                None => r.stamp_author(&reader.user),
-            }
-            r
-        });
-        if reader.role == AccessRole::Supporter {
-            let Some(record) = stored.as_ref().or(new.as_ref()) else {
-                continue;
-            };
-            if outside_own_cases(record, matches!(op, Change::Create(_)), reader.person) {
-                return Err(Reason::NotOwnCase { id: record.id() });
-            }
-            if let Some(c) = record.case().filter(|c| !scope.sees_case(*c)) {
-                return Err(Reason::NotOwnCase { id: c });
-            }
-        }
-        if let Some(new) = &new
-            && !seen(new)
-        {
-            return Err(Reason::WouldBeHidden { id: new.id() });
-        }
-    }
-    Ok(())
-}
-
-/// What a supporter may not write, though they may see it: a new case,
-/// anything that belongs to no case (bodies, people, partnerships), and
-/// another supporter's contacts and check-ins (`me`: their own person).
-fn outside_own_cases(record: &Record, new: bool, me: Option<Id>) -> bool {
-    match record {
-        Record::Contact(c) => Some(c.supporter) != me,
-        Record::CheckIn(c) => Some(c.supporter) != me,
-        Record::Case(_) => new,
-        Record::Referral(_) | Record::Consent(_) => false,
-        Record::TrustNote(n) => n.case.is_none() && n.relationship.is_none(),
-        Record::Relationship(r) => r.case.is_none(),
-        Record::Event(e) => e.case.is_none(),
-        _ => true,
     }
 }
 

@@ -580,12 +580,25 @@ impl SledStore {
         if let Record::Referral(new) = record
             && let Some(old) = t[tree_index(Kind::Referral)].get(keys::record_key(new.id))?
             && let Record::Referral(old) = decode(&old).or_else(abort)?
-            && sent_steps(new) > sent_steps(&old)
         {
-            return abort(StoreError::Invalid {
-                id: new.id,
-                error: not_sent_by_edit(),
-            });
+            if sent_steps(new) > sent_steps(&old) {
+                return abort(StoreError::Invalid {
+                    id: new.id,
+                    error: not_sent_by_edit(),
+                });
+            }
+            // Information already went to the old receiver.
+            if sent_steps(&old) > 0 && new.to != old.to {
+                let error = ValidationError::new(
+                    "to",
+                    Reason::ReceiverFixed {
+                        id: new.id,
+                        to: old.to,
+                    },
+                );
+                return abort(StoreError::Invalid { id: new.id, error });
+            }
+            Self::refuse_newly_uncovered(t, &old, new)?;
         }
         let summary = format!("updated {} {}", record.kind().name(), record.id());
         self.update_said(t, user, record, &summary)
@@ -613,6 +626,38 @@ impl SledStore {
         seal_tx(t, id, &bytes, &mut sealing)?;
         let entry = Entry::new(user, AuditAction::Update, Some(id), record.case(), summary);
         audit(t, entry, sealing)
+    }
+
+    /// The provision rule on a referral as it will be stored: a change
+    /// (an edit, a corrected step) that leaves a sent step uncovered where
+    /// it was covered before is refused.
+    fn refuse_newly_uncovered(
+        t: &Tx,
+        old: &crate::model::Referral,
+        new: &crate::model::Referral,
+    ) -> TxResult<()> {
+        let read = |id: Id| -> Option<Record> {
+            let bytes = t[tree_index(id.kind)].get(keys::record_key(id)).ok()??;
+            decode(&bytes).ok()
+        };
+        let consent = |id: Id| match read(id) {
+            Some(Record::Consent(c)) => Some(c),
+            _ => None,
+        };
+        let client = match read(new.case) {
+            Some(Record::Case(c)) => c.client,
+            _ => None,
+        };
+        let before = old.uncovered_provisions(client, &consent);
+        if let Some(step) = new
+            .uncovered_provisions(client, &consent)
+            .into_iter()
+            .find(|s| !before.contains(s))
+        {
+            let error = ValidationError::new("on", Reason::UncoveredProvision { step, to: new.to });
+            return abort(StoreError::Invalid { id: new.id, error });
+        }
+        Ok(())
     }
 
     /// Writes one validated, reference-checked record inside a transaction.
@@ -658,8 +703,15 @@ impl SledStore {
             return abort(StoreError::NotFound(id));
         };
         let mut record = decode(&current).or_else(abort)?;
+        let before = record.clone();
         if let Err(error) = intent.apply(&mut record, user, Utc::now()) {
             return abort(StoreError::Refused { id, error });
+        }
+        // A corrected step's day is judged as a sent one's was.
+        if let (Intent::CorrectStep { .. }, Record::Referral(old), Record::Referral(new)) =
+            (intent, &before, &record)
+        {
+            Self::refuse_newly_uncovered(t, old, new)?;
         }
         let mut summary = format!("updated {} {id}", id.kind.name());
         if let (
@@ -777,6 +829,77 @@ impl SledStore {
                     Some(Record::Body(parent)) => parent.parent,
                     _ => None,
                 };
+            }
+        }
+        Ok(())
+    }
+
+    /// What a provision was made under cannot be changed so that it no
+    /// longer covers it: a consent edited (a receiver taken out, a start
+    /// moved past it) or withdrawn on a day before the provision, or a
+    /// case given another client. The same rule as sending. Read under
+    /// the write lock (a transaction cannot list a record's referrers).
+    fn refuse_uncovering_consents(&self, changes: &[Change]) -> Result<()> {
+        for change in changes {
+            let new = match change {
+                Change::Update(r @ (Record::Consent(_) | Record::Case(_)))
+                | Change::Edit {
+                    record: r @ (Record::Consent(_) | Record::Case(_)),
+                    ..
+                } => r.clone(),
+                Change::Append(i @ Intent::WithdrawConsent { consent, .. }) => {
+                    let Some(mut r) = self.get(*consent)? else {
+                        continue;
+                    };
+                    // Refused by the store itself if it does not apply.
+                    if i.apply(&mut r, "", Utc::now()).is_err() {
+                        continue;
+                    }
+                    r
+                }
+                _ => continue,
+            };
+            let id = new.id();
+            let Some(old) = self.get(id)? else {
+                continue;
+            };
+            // The store's records, with `with` in place of its own.
+            let read = |with: &Record, want: Id| {
+                if want == id {
+                    return Some(with.clone());
+                }
+                self.get(want).ok().flatten()
+            };
+            for rid in self.referrers(id)? {
+                let Some(Record::Referral(r)) = self.get(rid)? else {
+                    continue;
+                };
+                let uncovered = |with: &Record| {
+                    let client = match read(with, r.case) {
+                        Some(Record::Case(c)) => c.client,
+                        _ => None,
+                    };
+                    let consent = |k: Id| match read(with, k) {
+                        Some(Record::Consent(c)) => Some(c),
+                        _ => None,
+                    };
+                    r.uncovered_provisions(client, &consent)
+                };
+                let before = uncovered(&old);
+                if uncovered(&new).iter().any(|s| !before.contains(s)) {
+                    let error = ValidationError::new(
+                        if id.kind == Kind::Case {
+                            "client"
+                        } else {
+                            "granted_to"
+                        },
+                        Reason::ConsentRelied {
+                            consent: id,
+                            referral: r.id,
+                        },
+                    );
+                    return Err(StoreError::Invalid { id, error });
+                }
             }
         }
         Ok(())
@@ -940,6 +1063,7 @@ impl SledStore {
         let bytes: usize = changes.iter().map(|c| encode(c).len()).sum();
         self.ensure_room(SMALL_WRITE + 3 * bytes as u64)?;
         self.refuse_parent_cycles(&changes)?;
+        self.refuse_uncovering_consents(&changes)?;
         let gates = self.gate_consents(&changes)?;
         let consents_of = |intent: &Intent| {
             gates
@@ -1021,7 +1145,7 @@ impl SledStore {
         request: Option<RequestId>,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<()> {
-        self.import_locked(user, records, request, progress)
+        self.import_locked(user, records, None, request, progress)
             .map_err(|e| self.disk_full_or(e))
     }
 
@@ -1032,10 +1156,101 @@ impl SledStore {
         Ok(self.trees[REQUESTS].contains_key(request.to_be_bytes())?)
     }
 
+    /// An import of a file by `user` (`triad import`): each record that
+    /// says who wrote it keeps that as recorded, and is marked entered by
+    /// `user` now. `historical`: the reason why sent steps that no consent
+    /// covers are imported anyway; each is recorded as an override with
+    /// that reason and `user`'s name. Without it such a file is refused,
+    /// naming the record.
+    pub fn import_entered(
+        &self,
+        user: &str,
+        mut records: Vec<Record>,
+        historical: Option<&str>,
+        request: Option<RequestId>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<()> {
+        let entered = crate::model::Entered {
+            by: user.to_string(),
+            at: Utc::now(),
+        };
+        for r in &mut records {
+            if let Some(e) = r.entered_mut() {
+                *e = Some(entered.clone());
+            }
+        }
+        let historical = historical.map(str::trim).filter(|h| !h.is_empty());
+        self.import_locked(user, records, historical, request, progress)
+            .map_err(|e| self.disk_full_or(e))
+    }
+
+    /// The consent gate on an import: every sent step needs a provision
+    /// that a consent (in the file or the store) covers, or an override
+    /// with a reason; `historical` gives that reason to those that lack one.
+    fn gate_import(
+        &self,
+        user: &str,
+        records: &mut [Record],
+        historical: Option<&str>,
+    ) -> Result<()> {
+        let mut consents = HashMap::new();
+        let mut clients = HashMap::new();
+        for r in records.iter() {
+            match r {
+                Record::Consent(c) => {
+                    consents.insert(c.id, c.clone());
+                }
+                Record::Case(c) => {
+                    clients.insert(c.id, c.client);
+                }
+                _ => {}
+            }
+        }
+        let consent = |id: Id| match consents.get(&id) {
+            Some(c) => Some(c.clone()),
+            None => match self.get(id).ok().flatten() {
+                Some(Record::Consent(c)) => Some(c),
+                _ => None,
+            },
+        };
+        for r in records.iter_mut() {
+            let Record::Referral(r) = r else { continue };
+            let client = match clients.get(&r.case) {
+                Some(c) => *c,
+                None => match self.get(r.case)? {
+                    Some(Record::Case(c)) => c.client,
+                    _ => None,
+                },
+            };
+            for step in r.uncovered_provisions(client, &consent) {
+                let Some(reason) = historical else {
+                    let error = ValidationError::new(
+                        "history",
+                        Reason::UncoveredProvision { step, to: r.to },
+                    );
+                    return Err(StoreError::Invalid { id: r.id, error });
+                };
+                let on = r.step_on(step).map(|(on, _)| on);
+                if let (Some(on), Some(t)) = (on, r.history.get_mut(step)) {
+                    t.provision = Some(Provision {
+                        to: r.to,
+                        items: Vec::new(),
+                        on,
+                        basis: ProvisionBasis::Override {
+                            reason: format!("historical import by {user}: {reason}"),
+                        },
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn import_locked(
         &self,
         user: &str,
-        records: Vec<Record>,
+        mut records: Vec<Record>,
+        historical: Option<&str>,
         request: Option<RequestId>,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<()> {
@@ -1043,12 +1258,12 @@ impl SledStore {
         // Read-only or a full disk is said before the file is judged.
         self.ensure_room(0)?;
         self.check_import(&records)?;
+        self.gate_import(user, &mut records, historical)?;
         let total = records.len();
         // The records, their indexes and audit entries: about twice their JSON.
         let bytes: usize = records.iter().map(|r| encode(r).len()).sum();
         self.ensure_room(2 * bytes as u64)?;
         // Referenced kinds first, so every batch's references already exist.
-        let mut records = records;
         records.sort_by_key(|r| (tree_index(r.kind()), r.id().num));
         let summary = format!("imported {total} records");
         if total <= BATCH {
@@ -1190,6 +1405,9 @@ impl SledStore {
                 if let Err(e) = rec.validate() {
                     report.problems.push(format!("{id}: {e}"));
                 }
+                if let Record::Referral(r) = &rec {
+                    self.check_provisions(r, &mut report)?;
+                }
                 let seal = self.trees[SEALS]
                     .get(keys::id_bytes(id))?
                     .as_deref()
@@ -1262,6 +1480,29 @@ impl SledStore {
         report.disk_bytes = dir_size(&self.path.join("db"));
         report.notices = self.notices.clone();
         Ok(report)
+    }
+}
+
+impl SledStore {
+    /// A sent step whose provision no consent covers and no override
+    /// explains is a problem (written outside triad, or before the gate).
+    fn check_provisions(&self, r: &crate::model::Referral, report: &mut CheckReport) -> Result<()> {
+        let client = match self.get(r.case)? {
+            Some(Record::Case(c)) => c.client,
+            _ => None,
+        };
+        let consent = |id: Id| match self.get(id).ok().flatten() {
+            Some(Record::Consent(c)) => Some(c),
+            _ => None,
+        };
+        for step in r.uncovered_provisions(client, &consent) {
+            report.problems.push(format!(
+                "{}: {}",
+                r.id,
+                Reason::UncoveredProvision { step, to: r.to }
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -1831,12 +2072,13 @@ impl Store for AsUser<'_> {
         request: Option<RequestId>,
         mut changes: Vec<Change>,
     ) -> Result<Vec<Record>> {
+        let now = Utc::now();
         for change in &mut changes {
             match change {
-                Change::Create(r) => r.stamp_author(&self.user),
+                Change::Create(r) => r.stamp(&self.user, now),
                 Change::Update(r) | Change::Edit { record: r, .. } => {
                     if let Some(old) = self.store.get(r.id())? {
-                        r.keep_authors(&old, &self.user);
+                        r.keep_stamps(&old, &self.user, now);
                     }
                 }
                 Change::Append(_) => {}

@@ -93,13 +93,32 @@ fn kind_name(l: Lang, r: &Record) -> &'static str {
 /// Every line of the record at `width` cells.
 pub fn lines(state: &State, d: &RecordDetail, width: usize) -> Vec<Line<'static>> {
     let t = &Theme::of(&state.cfg);
-    let items = match &d.record {
+    let mut items = match &d.record {
         Record::Referral(r) => referral(state, d, r),
         Record::Event(e) => event(state, d, e),
         Record::TrustNote(n) => note(state, d, n),
         Record::Consent(c) => consent(state, d, c),
         _ => Vec::new(),
     };
+    // An imported record: who the file says wrote it, who brought it here.
+    if let (Some(e), Some(by)) = (d.record.entered(), d.record.recorded_by()) {
+        let l = state.lang();
+        let value = match l {
+            Lang::Ja => format!(
+                "記録: {}、入力: {}（{}）",
+                text::clean(by),
+                text::clean(&e.by),
+                e.at.format("%Y-%m-%d")
+            ),
+            _ => format!(
+                "recorded by {}; entered by {} on {}",
+                text::clean(by),
+                text::clean(&e.by),
+                e.at.format("%Y-%m-%d")
+            ),
+        };
+        items.push(field(l.t("Entered", "入力"), value, t.dim()));
+    }
     let label_w = items
         .iter()
         .filter_map(|i| match i {

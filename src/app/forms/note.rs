@@ -65,6 +65,7 @@ pub fn changes(
             .unwrap_or(Confidentiality::Team),
         trust_change,
         corrects: None,
+        entered: None,
     };
     n.validate().map_err(|e| a.refused(e))?;
     let mut ops = Vec::new();
