@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::exchange;
 use crate::i18n::Lang;
-use crate::model::{AuditAction, Id, Kind, Record, escape, escape_multiline};
+use crate::model::{Id, Kind, Record, escape, escape_multiline};
 use crate::server::client::{Client, Target};
 use crate::server::protocol::{Ask, Part, RECORDS_PER_FRAME};
 use crate::store::StoreError;
@@ -398,6 +398,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             user.clone(),
             since,
             json,
+            crate::app::config::ui_lang(cli.lang)?,
         ),
         Some(Command::Serve {
             socket: _,
@@ -591,12 +592,7 @@ fn import(target: &Target, file: &Path) -> Result<ExitCode, String> {
             }
         })
         .map_err(|e| not_imported(&e))?;
-    let log = Ask::Log {
-        action: AuditAction::Import,
-        entity: None,
-        summary: format!("imported {n} records from {}", file.display()),
-    };
-    ask(&mut client, log).map_err(|e| format!("imported, but the audit entry failed: {e}"))?;
+    // The server wrote the import's audit entry itself, with the import.
     eprintln!(
         "imported {n} records from {}",
         escape(&file.display().to_string())
@@ -673,7 +669,6 @@ fn export(
             let (records, filtered) = collect(client, case)?;
             let files = exchange::write_csv(&records, filtered.as_deref(), dir)
                 .map_err(|e| format!("cannot write CSV into {}: {e}", dir.display()))?;
-            log_export(client, case, format, Some(dir))?;
             eprintln!(
                 "wrote {} files into {}",
                 files.len(),
@@ -691,7 +686,6 @@ fn export(
             other => other.map_err(|e| format!("cannot write the export: {e}"))?,
         },
     }
-    log_export(client, case, format, out)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -748,31 +742,6 @@ fn brief(
     Ok(ExitCode::SUCCESS)
 }
 
-fn log_export(
-    client: &mut Client,
-    case: Option<Id>,
-    format: Format,
-    out: Option<&Path>,
-) -> Result<(), String> {
-    let what = case.map_or("the store".to_string(), |c| c.to_string());
-    let to = out.map_or("standard output".to_string(), |p| p.display().to_string());
-    let log = Ask::Log {
-        action: AuditAction::Export,
-        entity: case,
-        summary: format!("exported {what} as {format:?} to {to}"),
-    };
-    match client.ask(log, &mut |_| {}) {
-        // A store that can only be read keeps no audit entry of it.
-        Err(crate::server::client::ClientError::Failed(e))
-            if e.code == crate::server::protocol::ErrorCode::ReadOnly =>
-        {
-            eprintln!("note: the export is written, but the audit trail cannot record it: {e}");
-            Ok(())
-        }
-        other => other.map_err(|e| e.to_string()),
-    }
-}
-
 /// `triad report`: the server computes the figures over what this user may
 /// see; they are written here as Markdown, CSV or JSON.
 fn report(
@@ -822,6 +791,7 @@ fn audit(
     user: Option<String>,
     since: Option<crate::model::Date>,
     json: bool,
+    lang: Lang,
 ) -> Result<ExitCode, String> {
     let mut entries = Vec::new();
     for part in ask(client, Ask::Audit { case, user, since })? {
@@ -843,11 +813,12 @@ fn audit(
             out.push_str(&format!(
                 "{:>6}  {}  {:<12} {:<8} {:<7} {}\n",
                 e.seq,
-                e.at.format("%Y-%m-%d %H:%M:%S"),
+                e.at.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M:%S %z"),
                 crate::ui::text::clean(&e.user),
                 e.action.name(),
                 entity,
-                crate::ui::text::clean(&e.summary)
+                crate::ui::text::clean(&e.text(lang))
             ));
         }
     }

@@ -530,7 +530,7 @@ fn a_case_view_opened_in_the_tui_shows_in_triad_audit() {
     // Nothing personal in what the trail says.
     for e in &entries {
         for t in titles.values() {
-            assert!(!e.summary.contains(t.as_str()), "{e:?}");
+            assert!(!e.text(triad::i18n::Lang::En).contains(t.as_str()), "{e:?}");
         }
     }
     // The case filter finds it too, in the plain listing.
@@ -611,8 +611,14 @@ fn meeting_mode_masks_names_in_the_bytes_and_a_reveal_shows_in_triad_audit() {
         .iter()
         .find(|e| e.action == triad::model::AuditAction::Reveal)
         .expect("the reveal is in the trail");
-    assert!(reveal.summary.contains("name"), "{reveal:?}");
-    assert!(!reveal.summary.contains("森田"), "{reveal:?}");
+    assert!(
+        reveal.text(triad::i18n::Lang::En).contains("name"),
+        "{reveal:?}"
+    );
+    assert!(
+        !reveal.text(triad::i18n::Lang::En).contains("森田"),
+        "{reveal:?}"
+    );
     assert!(triad_check(&store));
 }
 

@@ -486,7 +486,12 @@ pub fn audit_rows<'a>(screen: &CaseScreen, d: &'a CaseDetail) -> Vec<&'a crate::
         .iter()
         .filter(|e| {
             let entity = e.entity.map(|i| i.to_string()).unwrap_or_default();
-            let text = format!("{} {} {entity} {}", e.user, e.action.name(), e.summary);
+            let text = format!(
+                "{} {} {entity} {}",
+                e.user,
+                e.action.name(),
+                e.text(crate::i18n::Lang::En)
+            );
             matches(&filter, &text)
         })
         .collect()

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::effect::{Reply, StoreEffect};
 use crate::app::state::Hit;
-use crate::model::{AuditAction, Id, Record};
+use crate::model::{Id, Record};
 use crate::store::{CheckReport, StoreError};
 
 /// Bumped whenever a frame's shape changes; a client and server of
@@ -84,12 +84,6 @@ pub enum Ask {
     /// A brief (see `crate::brief`), made from what the asker may see, in
     /// their language.
     Brief { request: crate::brief::BriefRequest },
-    /// An audit entry on its own (an export was written).
-    Log {
-        action: AuditAction,
-        entity: Option<Id>,
-        summary: String,
-    },
     /// Audit entries, oldest first (coordinators only): of one case, by
     /// one user, from one day on.
     Audit {

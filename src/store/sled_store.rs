@@ -23,7 +23,7 @@ use super::{Change, RequestId, Result, Store, StoreError};
 use super::{paths, space};
 use crate::model::{
     AuditAction, AuditEntry, Consent, Date, Id, Intent, IntentError, Kind, Provision,
-    ProvisionBasis, Reason, Record, ReferralStatus, Released, ValidationError,
+    ProvisionBasis, Reason, Record, ReferralStatus, Released, Summary, ValidationError,
 };
 
 /// Records per transaction for imports and demo data: one giant batch costs
@@ -467,7 +467,9 @@ impl SledStore {
             return self.write(mark);
         }
         for chunk in ids.chunks(BATCH) {
-            let summary = format!("sealed {} records written before the chain", chunk.len());
+            let summary = Summary::Sealed {
+                records: chunk.len(),
+            };
             self.write(|t| {
                 mark(t)?;
                 let mut sealing = Sealing::default();
@@ -476,7 +478,7 @@ impl SledStore {
                         seal_tx(t, *id, &bytes, &mut sealing)?;
                     }
                 }
-                let entry = Entry::new(&self.user, AuditAction::Seal, None, None, &summary);
+                let entry = Entry::new(&self.user, AuditAction::Seal, None, None, summary.clone());
                 audit(t, entry, sealing)
             })?;
         }
@@ -505,17 +507,19 @@ impl SledStore {
                     t[REVS].remove(&keys::id_bytes(*id))?;
                     unseal_tx(t, *id, &mut sealing)?;
                 }
-                let summary = format!("rolled back {} records", chunk.len());
-                let entry = Entry::new(&self.user, AuditAction::Delete, None, None, &summary);
+                let summary = Summary::RolledBack {
+                    records: chunk.len(),
+                };
+                let entry = Entry::new(&self.user, AuditAction::Delete, None, None, summary);
                 audit(t, entry, sealing)
             })?;
         }
         // The mark goes only once the records are gone (a crash before this
         // rolls back again, harmlessly); the id list after it.
-        let summary = format!("rolled back an interrupted import of {} records", ids.len());
+        let summary = Summary::RolledBack { records: ids.len() };
         self.write(|t| {
             t[META].remove(keys::IMPORT_PENDING_KEY)?;
-            let entry = Entry::new(&self.user, AuditAction::Import, None, None, &summary);
+            let entry = Entry::new(&self.user, AuditAction::Import, None, None, summary.clone());
             audit(t, entry, Sealing::default())
         })?;
         self.pending.clear()?;
@@ -534,13 +538,12 @@ impl SledStore {
         Self::check_refs_tx(t, &rec)?;
         let mut sealing = Sealing::default();
         Self::put_new(t, &rec, &mut sealing)?;
-        let summary = format!("created {} {}", kind.name(), rec.id());
         let entry = Entry::new(
             user,
             AuditAction::Create,
             Some(rec.id()),
             rec.case(),
-            &summary,
+            Summary::Created { kind },
         );
         audit(t, entry, sealing)?;
         Ok(rec)
@@ -558,12 +561,14 @@ impl SledStore {
                 error: not_sent_by_edit(),
             });
         }
-        let summary = format!("updated {} {}", record.kind().name(), record.id());
-        self.update_said(t, user, record, &summary)
+        let summary = Summary::Updated {
+            kind: record.kind(),
+        };
+        self.update_said(t, user, record, summary)
     }
 
     /// [`Self::update_tx`] with the audit entry's own summary.
-    fn update_said(&self, t: &Tx, user: &str, record: &Record, summary: &str) -> TxResult<()> {
+    fn update_said(&self, t: &Tx, user: &str, record: &Record, summary: Summary) -> TxResult<()> {
         let id = record.id();
         let tree = &t[tree_index(id.kind)];
         let Some(old) = tree.get(keys::record_key(id))? else {
@@ -632,7 +637,7 @@ impl SledStore {
         if let Err(error) = intent.apply(&mut record, user, Utc::now()) {
             return abort(StoreError::Refused { id, error });
         }
-        let mut summary = format!("updated {} {id}", id.kind.name());
+        let mut summary = Summary::Updated { kind: id.kind };
         if let (
             Intent::ReferralStep {
                 status: ReferralStatus::Sent,
@@ -647,19 +652,12 @@ impl SledStore {
                 .map_err(|error| {
                     ConflictableTransactionError::Abort(StoreError::Refused { id, error })
                 })?;
-            summary = match &provision.basis {
-                ProvisionBasis::Consent { consent } => {
-                    format!(
-                        "sent referral {id}: provision to {} under {consent}",
-                        provision.to
-                    )
-                }
-                ProvisionBasis::Override { .. } => {
-                    format!(
-                        "sent referral {id}: provision to {} by override",
-                        provision.to
-                    )
-                }
+            summary = Summary::Sent {
+                to: provision.to,
+                consent: match &provision.basis {
+                    ProvisionBasis::Consent { consent } => Some(*consent),
+                    ProvisionBasis::Override { .. } => None,
+                },
             };
             if let Some(step) = r.history.last_mut() {
                 step.provision = Some(provision);
@@ -668,7 +666,7 @@ impl SledStore {
                 return abort(StoreError::Invalid { id, error });
             }
         }
-        self.update_said(t, user, &record, &summary)?;
+        self.update_said(t, user, &record, summary)?;
         Ok(record)
     }
 
@@ -820,13 +818,13 @@ impl SledStore {
         Ok(())
     }
 
-    fn write_batch(&self, user: &str, batch: &[Record], summary: &str) -> Result<()> {
+    fn write_batch(&self, user: &str, batch: &[Record], summary: Summary) -> Result<()> {
         tx_result(self.trees[..].transaction(|t| {
             let mut sealing = Sealing::default();
             for rec in batch {
                 Self::put_new(t, rec, &mut sealing)?;
             }
-            let entry = Entry::new(user, AuditAction::Import, None, None, summary);
+            let entry = Entry::new(user, AuditAction::Import, None, None, summary.clone());
             audit(t, entry, sealing)
         }))
         .map_err(|e| self.disk_full_or(e))
@@ -957,8 +955,8 @@ impl SledStore {
             t[REVS].remove(&keys::id_bytes(id))?;
             let mut sealing = Sealing::default();
             unseal_tx(t, id, &mut sealing)?;
-            let summary = format!("deleted {} {id}", id.kind.name());
-            let entry = Entry::new(user, AuditAction::Delete, Some(id), old.case(), &summary);
+            let summary = Summary::Deleted { kind: id.kind };
+            let entry = Entry::new(user, AuditAction::Delete, Some(id), old.case(), summary);
             audit(t, entry, sealing)
         })
     }
@@ -992,9 +990,9 @@ impl SledStore {
         // Referenced kinds first, so every batch's references already exist.
         let mut records = records;
         records.sort_by_key(|r| (tree_index(r.kind()), r.id().num));
-        let summary = format!("imported {total} records");
+        let summary = Summary::Imported { records: total };
         if total <= BATCH {
-            self.write_batch(user, &records, &summary)?;
+            self.write_batch(user, &records, summary)?;
             self.flush()?;
             progress(total, total);
             return Ok(());
@@ -1008,7 +1006,9 @@ impl SledStore {
                 self.write_batch(
                     user,
                     chunk,
-                    &format!("import batch of {} records", chunk.len()),
+                    Summary::ImportBatch {
+                        records: chunk.len(),
+                    },
                 )
             });
             if let Err(e) = written {
@@ -1021,7 +1021,7 @@ impl SledStore {
         self.flush()?;
         self.write(|t| {
             t[META].remove(keys::IMPORT_PENDING_KEY)?;
-            let entry = Entry::new(user, AuditAction::Import, None, None, &summary);
+            let entry = Entry::new(user, AuditAction::Import, None, None, summary.clone());
             audit(t, entry, Sealing::default())
         })?;
         self.pending.clear()?;
@@ -1033,7 +1033,7 @@ impl SledStore {
         user: &str,
         action: AuditAction,
         entity: Option<Id>,
-        summary: &str,
+        summary: Summary,
     ) -> Result<()> {
         // A store that can only be read keeps no trail: what it holds cannot
         // change, and reading a backup's copy must not need a write.
@@ -1052,7 +1052,7 @@ impl SledStore {
         let entry = |t: &Tx| {
             audit(
                 t,
-                Entry::new(user, action, entity, case, summary),
+                Entry::new(user, action, entity, case, summary.clone()),
                 Sealing::default(),
             )
         };
@@ -1066,7 +1066,7 @@ impl SledStore {
                     &t[0],
                     &t[1],
                     &t[2],
-                    Entry::new(user, action, entity, case, summary),
+                    Entry::new(user, action, entity, case, summary.clone()),
                     Sealing::default(),
                 )
             }))
@@ -1491,7 +1491,7 @@ struct Entry<'a> {
     action: AuditAction,
     entity: Option<Id>,
     case: Option<Id>,
-    summary: &'a str,
+    summary: Summary,
 }
 
 impl<'a> Entry<'a> {
@@ -1500,7 +1500,7 @@ impl<'a> Entry<'a> {
         action: AuditAction,
         entity: Option<Id>,
         case: Option<Id>,
-        summary: &'a str,
+        summary: Summary,
     ) -> Entry<'a> {
         Entry {
             user,
@@ -1548,7 +1548,8 @@ fn audit_in(
         action: e.action,
         entity: e.entity,
         case: e.case,
-        summary: e.summary.to_string(),
+        summary: String::new(),
+        detail: Some(e.summary),
         prev,
         sealed: sealing.sealed.map(|h| crate::model::hex(&h)),
         released,
@@ -1679,7 +1680,7 @@ impl Store for SledStore {
         Ok(out)
     }
 
-    fn log(&self, action: AuditAction, entity: Option<Id>, summary: &str) -> Result<()> {
+    fn log(&self, action: AuditAction, entity: Option<Id>, summary: Summary) -> Result<()> {
         self.log_as(&self.user, action, entity, summary)
     }
 
@@ -1807,7 +1808,7 @@ impl Store for AsUser<'_> {
         self.store.dated(from, to)
     }
 
-    fn log(&self, action: AuditAction, entity: Option<Id>, summary: &str) -> Result<()> {
+    fn log(&self, action: AuditAction, entity: Option<Id>, summary: Summary) -> Result<()> {
         self.store.log_as(&self.user, action, entity, summary)
     }
 
