@@ -147,8 +147,14 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
     },
-    /// Verify references, indexes and the audit trail's chain, and report size on disk
-    Check,
+    /// Verify references, indexes and the audit trail's chain, and report size on
+    /// disk (coordinators only: it counts every record)
+    Check {
+        /// Also compare the trail with this anchor (from `serve --anchor-dir`):
+        /// a trail cut short fails
+        #[arg(long, value_name = "FILE")]
+        anchor: Option<PathBuf>,
+    },
     /// List the audit trail: who viewed or changed what, when (coordinators only)
     Audit {
         /// Only entries about this case and its records (e.g. C-0007)
@@ -184,6 +190,10 @@ pub enum Command {
         /// store's disk [default: $TRIAD_DISK_RESERVE_MB, else 64]
         #[arg(long, value_name = "MB")]
         disk_reserve_mb: Option<u64>,
+        /// Write the audit trail's head (number and hash) into this directory at
+        /// start, stop and every 100 entries or 10 minutes (`triad check --anchor`)
+        #[arg(long, env = "TRIAD_ANCHOR_DIR", value_name = "DIR")]
+        anchor_dir: Option<PathBuf>,
         /// Check a config file and exit: prints file:line: reason for each problem
         #[arg(long, value_name = "FILE", conflicts_with_all = ["stop", "config"])]
         check_config: Option<PathBuf>,
@@ -386,7 +396,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
                 out.as_deref(),
             )
         }
-        Some(Command::Check) => check(&mut connect(&target(&cli, true)?)?),
+        Some(Command::Check { ref anchor }) => {
+            check(&mut connect(&target(&cli, true)?)?, anchor.as_deref())
+        }
         Some(Command::Audit {
             case,
             ref user,
@@ -406,6 +418,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             stop: _,
             config: _,
             disk_reserve_mb: _,
+            anchor_dir: _,
             check_config: Some(ref file),
             on_demand: _,
         }) => check_config(file),
@@ -415,6 +428,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             stop,
             ref config,
             disk_reserve_mb,
+            anchor_dir: _,
             check_config: None,
             on_demand,
         }) => serve(
@@ -829,9 +843,10 @@ fn audit(
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(client: &mut Client) -> Result<ExitCode, String> {
+fn check(client: &mut Client, anchor: Option<&Path>) -> Result<ExitCode, String> {
+    let anchor = anchor.map(crate::store::anchor::read).transpose()?;
     let mut report = None;
-    for part in ask(client, Ask::Check)? {
+    for part in ask(client, Ask::Check { anchor })? {
         if let Part::Check { report: r } = part {
             report = Some(r);
         }
@@ -882,6 +897,9 @@ fn serve(
     let dir = store_dir(cli);
     let mut opts = crate::server::ServeOptions::new(&dir);
     opts.disk_reserve = disk_reserve_mb.map(|mb| mb * 1024 * 1024);
+    if let Some(Command::Serve { anchor_dir, .. }) = &cli.command {
+        opts.anchor_dir.clone_from(anchor_dir);
+    }
     opts.socket = socket.or_else(|| cli.connect.clone());
     if let Some(file) = config {
         let me = crate::server::socket::my_uid();

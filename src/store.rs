@@ -1,6 +1,7 @@
 //! Where records live. The rest of the program talks to the `Store` trait
 //! only, so a client of `triad serve` can stand behind the same trait.
 
+pub mod anchor;
 mod backup;
 mod chain;
 mod compact;

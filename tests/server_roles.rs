@@ -1399,7 +1399,7 @@ fn subscriber_run_as_another_user() {
         &mut s,
         &Request {
             seq: 1,
-            ask: Ask::Check,
+            ask: Ask::Check { anchor: None },
         },
     )
     .unwrap();

@@ -98,8 +98,12 @@ pub enum Ask {
     ImportPart { records: Vec<Record> },
     /// Import every part sent on this connection, all or nothing.
     ImportCommit,
-    /// Verify the store.
-    Check,
+    /// Verify the store (coordinators only), and its audit trail against
+    /// an anchor written outside it.
+    Check {
+        #[serde(default)]
+        anchor: Option<crate::store::anchor::Anchor>,
+    },
     /// Load the demo scenarios (and `scale` synthetic cases).
     Demo { scale: usize },
     /// A backup of the whole store into the file `out` (an absolute path),

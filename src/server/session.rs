@@ -503,13 +503,18 @@ impl Session<'_> {
                 }
                 result.map_err(wire)
             }
-            Ask::Check => {
+            Ask::Check { anchor } => {
                 // Store-wide counts say what a reader may not see.
                 self.coordinators_only(
                     "check the store (it counts every record)",
                     Rule::CoordinatorCheck,
                 )?;
-                let report = shared.store.check().map_err(wire)?;
+                let mut report = shared.store.check().map_err(wire)?;
+                if let Some(anchor) = anchor
+                    && let Some(problem) = shared.store.check_anchor(&anchor).map_err(wire)?
+                {
+                    report.problems.push(problem);
+                }
                 send(Part::Check { report });
                 Ok(())
             }

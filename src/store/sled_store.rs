@@ -15,6 +15,7 @@ use sled::transaction::{
 };
 use sled::{Db, Transactional, Tree};
 
+use super::anchor;
 use super::chain::{self, Sealing};
 use super::keys::{self, ID_LEN};
 use super::lock::StoreLock;
@@ -1319,6 +1320,99 @@ impl SledStore {
             }
         }
         Ok(())
+    }
+}
+
+impl SledStore {
+    fn audit_entry(&self, seq: u64) -> Result<Option<AuditEntry>> {
+        self.trees[AUDIT]
+            .get(seq.to_be_bytes())?
+            .map(|v| {
+                serde_json::from_slice(&v)
+                    .map_err(|_| StoreError::Corrupt(format!("audit entry #{seq} is unreadable")))
+            })
+            .transpose()
+    }
+
+    /// The audit trail's head: its id (the first chained entry's hash,
+    /// short), the last entry's number and hash, as the store keeps them.
+    pub fn head(&self) -> Result<anchor::Head> {
+        let meta = &self.trees[META];
+        let start = keys::u64_from(meta.get(chain::CHAIN_START_KEY)?.as_deref()).max(1);
+        let store = match self.trees[AUDIT].get(start.to_be_bytes())? {
+            Some(v) => serde_json::from_slice::<AuditEntry>(&v)
+                .map(|e| e.hash.chars().take(16).collect())
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        Ok(anchor::Head {
+            store,
+            seq: keys::u64_from(meta.get(keys::AUDIT_SEQ_KEY)?.as_deref()),
+            hash: meta
+                .get(chain::HEAD_KEY)?
+                .map(|v| String::from_utf8_lossy(&v).into_owned())
+                .unwrap_or_default(),
+        })
+    }
+
+    /// What an anchor says of this trail (see [`anchor::compare`]).
+    pub fn check_anchor(&self, anchor: &anchor::Anchor) -> Result<Option<String>> {
+        let head = self.head()?;
+        let hash_of = |seq| self.audit_entry(seq).ok().flatten().map(|e| e.hash);
+        Ok(anchor::compare(anchor, &head, &hash_of))
+    }
+
+    /// The trail's tail, checked as a server starts (cheaply: the last
+    /// two entries): the last entry is the head the store keeps, unchanged
+    /// and following the one before. The reason, if not.
+    pub fn verify_tail(&self) -> Result<Option<String>> {
+        let head = self.head()?;
+        let start = keys::u64_from(self.trees[META].get(chain::CHAIN_START_KEY)?.as_deref());
+        if head.seq == 0 || head.seq < start {
+            return Ok(None);
+        }
+        let last = match self.audit_entry(head.seq) {
+            Ok(Some(e)) => e,
+            Ok(None) => {
+                return Ok(Some(format!(
+                    "audit entry #{} (the last) is missing",
+                    head.seq
+                )));
+            }
+            Err(e) => return Ok(Some(e.to_string())),
+        };
+        if self.trees[AUDIT]
+            .get((head.seq + 1).to_be_bytes())?
+            .is_some()
+        {
+            return Ok(Some(format!(
+                "audit entries follow #{}, the last the store wrote",
+                head.seq
+            )));
+        }
+        if last.hash != last.compute_hash() || last.hash != head.hash {
+            return Ok(Some(format!(
+                "audit entry #{} (the last) was changed after it was written",
+                head.seq
+            )));
+        }
+        if head.seq > start
+            && let Ok(Some(before)) = self.audit_entry(head.seq - 1)
+            && before.hash != last.prev
+        {
+            return Ok(Some(format!(
+                "audit entry #{} does not follow #{}",
+                head.seq,
+                head.seq - 1
+            )));
+        }
+        Ok(None)
+    }
+
+    /// Serves the store read-only from now on, saying why (a trail that
+    /// failed its check: nothing more is added to what cannot be trusted).
+    pub fn set_read_only(&mut self, why: String) {
+        self.read_only = Some(why);
     }
 }
 
