@@ -815,7 +815,21 @@ fn audit(
     }
     let mut out = String::new();
     if json {
-        let json = serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())?;
+        // Each entry as stored, with its summary rendered in the reader's
+        // language (`text`) and its time in the reader's zone (`local`).
+        let rows = entries
+            .iter()
+            .map(|e| {
+                let mut row = serde_json::to_value(e).map_err(|e| e.to_string())?;
+                if let Some(map) = row.as_object_mut() {
+                    map.insert("text".into(), e.text(lang).into());
+                    let local = e.at.with_timezone(&chrono::Local).to_rfc3339();
+                    map.insert("local".into(), local.into());
+                }
+                Ok(row)
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let json = serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?;
         out = crate::exchange::json_safe(&json);
         out.push('\n');
     } else {

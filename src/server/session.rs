@@ -27,6 +27,11 @@ const VIEW_AGAIN: Duration = Duration::from_secs(60);
 /// connection's end, or once it is this old (a client that only searches).
 const SEARCH_SESSION: Duration = Duration::from_secs(300);
 
+/// The lists (case rows, names, the dashboard, supporters) are logged at
+/// a connection's first read of them, and again once this long after:
+/// scrolling and live refreshes are the same look.
+const LISTS_AGAIN: Duration = Duration::from_secs(300);
+
 /// How long a new connection has to say hello.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -69,6 +74,7 @@ pub(super) fn run(
         search: crate::search::Session::default(),
         import: Vec::new(),
         last_view: None,
+        last_lists: None,
         searching: None,
         tx: &tx,
         stop,
@@ -250,6 +256,8 @@ struct Session<'a> {
     /// The view last logged: the reloads that follow others' saves are
     /// the same look, not another one.
     last_view: Option<(Id, std::time::Instant)>,
+    /// When the lists were last logged (see [`LISTS_AGAIN`]).
+    last_lists: Option<std::time::Instant>,
     /// The finder queries not yet logged (see [`Searching`]).
     searching: Option<Searching>,
     tx: &'a SyncSender<ServerFrame>,
@@ -298,6 +306,16 @@ impl Session<'_> {
         // The refusal is answered either way; a failed log is the store's
         // problem and `triad check` shows it.
         let _ = self.log(AuditAction::Refused, entity, summary);
+    }
+
+    /// A read of the lists, unless logged a moment ago.
+    fn log_lists(&mut self) -> Answer {
+        if self.last_lists.is_some_and(|at| at.elapsed() < LISTS_AGAIN) {
+            return Ok(());
+        }
+        self.log(AuditAction::View, None, Summary::Lists)?;
+        self.last_lists = Some(std::time::Instant::now());
+        Ok(())
     }
 
     /// The finder session so far, as one entry, if its hits showed anything.
@@ -597,7 +615,7 @@ impl Session<'_> {
             }
             StoreEffect::LoadAll => {
                 // Every case's row and every name the reader may see.
-                self.log(AuditAction::View, None, Summary::Lists)?;
+                self.log_lists()?;
                 // Streamed as each part is ready: the first screen first.
                 let mut emit = |r| {
                     send(Part::Reply { reply: Box::new(r) });
@@ -606,6 +624,16 @@ impl Session<'_> {
                 if shared.is_indexed() {
                     replies.push(Reply::Indexed);
                 }
+            }
+            StoreEffect::CasePage { .. }
+            | StoreEffect::Overview(_)
+            | StoreEffect::RefreshDashboard
+            | StoreEffect::LoadSupporters => {
+                // Rows that name people, read without `LoadAll` too.
+                self.log_lists()?;
+                run_store(&store, effect, today, shared.at(), &scope, &mut |r| {
+                    replies.push(r);
+                });
             }
             StoreEffect::LoadCase(id)
             | StoreEffect::LoadParty(id)

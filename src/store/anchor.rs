@@ -63,6 +63,19 @@ pub fn write(dir: &Path, head: &Head) -> Result<PathBuf, StoreError> {
         path: path.clone(),
         source,
     };
+    // Made if missing (0700, as the store's own directory); never a
+    // directory of someone else's.
+    if std::fs::symlink_metadata(dir).is_err() {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|source| StoreError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+    }
     super::paths::ensure_writable_dir(dir)?;
     super::paths::ensure_own(&path)?;
     if let Ok(held) = read(&path)
