@@ -1036,9 +1036,10 @@ impl SledStore {
         entity: Option<Id>,
         summary: Summary,
     ) -> Result<()> {
-        // A store that can only be read keeps no trail: what it holds cannot
-        // change, and reading a backup's copy must not need a write.
-        if self.read_only.is_some() && action == AuditAction::View {
+        // A store that can only be read keeps no trail of reads (views,
+        // exports, reveals, refusals): what it holds cannot change, and
+        // reading a backup's copy must not need a write.
+        if self.read_only.is_some() {
             return Ok(());
         }
         let _writing = self.writing();
