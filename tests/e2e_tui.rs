@@ -534,7 +534,8 @@ fn a_case_view_opened_in_the_tui_shows_in_triad_audit() {
         }
     }
     // The case filter finds it too, in the plain listing.
-    let case = viewed[0].entity.unwrap().to_string();
+    // The first entity viewed (the lists' entry names none).
+    let case = viewed.iter().find_map(|e| e.entity).unwrap().to_string();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_triad"))
         .args([
             "--store",
