@@ -150,8 +150,8 @@ pub enum Command {
     /// Verify references, indexes and the audit trail's chain, and report size on
     /// disk (coordinators only: it counts every record)
     Check {
-        /// Also compare the trail with this anchor (from `serve --anchor-dir`):
-        /// a trail cut short fails
+        /// Also compare the trail with this anchor (from `serve --anchor-dir`, or
+        /// a backup): a trail cut short fails
         #[arg(long, value_name = "FILE")]
         anchor: Option<PathBuf>,
     },
@@ -858,7 +858,7 @@ fn audit(
 }
 
 fn check(client: &mut Client, anchor: Option<&Path>) -> Result<ExitCode, String> {
-    let anchor = anchor.map(crate::store::anchor::read).transpose()?;
+    let anchor = anchor.map(crate::store::anchor::from_file).transpose()?;
     let mut report = None;
     for part in ask(client, Ask::Check { anchor })? {
         if let Part::Check { report: r } = part {

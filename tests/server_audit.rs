@@ -215,13 +215,25 @@ fn triad_check_anchor_finds_a_cut_trail_through_the_real_binary() {
     }
     let file = anchor_file(&anchors);
     let file = file.to_str().unwrap();
-    let out = triad(&["check", "--anchor", file]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = triad(&["serve", "--stop"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    // A backup taken now carries the same head: an anchor too.
+    let backup = demo.tmp.path().join("store.backup");
+    let backup = backup.to_str().unwrap();
+    for args in [
+        &["backup", "--out", backup][..],
+        &["check", "--anchor", file][..],
+        &["check", "--anchor", backup][..],
+        &["serve", "--stop"][..],
+    ] {
+        let out = triad(args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    }
     cut_last_entry(&demo.store);
-    let out = triad(&["check", "--anchor", file]);
-    assert!(!out.status.success(), "{}", text(&out.stdout));
-    let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
-    assert!(said.contains("were cut off"), "{said}");
+    for anchor in [file, backup] {
+        let out = triad(&["check", "--anchor", anchor]);
+        assert!(!out.status.success(), "{}", text(&out.stdout));
+        let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        assert!(said.contains("were cut off"), "{anchor}: {said}");
+        let out = triad(&["serve", "--stop"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
 }

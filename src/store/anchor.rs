@@ -53,6 +53,29 @@ pub fn read(path: &Path) -> Result<Anchor, String> {
     })
 }
 
+/// The anchor a file holds: an anchor file, or a backup (checked whole
+/// first: its head counts only if every byte of it is as written).
+pub fn from_file(path: &Path) -> Result<Anchor, String> {
+    let mut start = [0u8; 12];
+    let is_backup = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut start))
+        .is_ok_and(|()| start.starts_with(b"triad-backup"));
+    if !is_backup {
+        return read(path);
+    }
+    let summary = super::verify_backup(path).map_err(|e| e.to_string())?;
+    let head = summary.head.ok_or_else(|| {
+        format!(
+            "the backup {} is older than anchors: it holds no audit head",
+            path.display()
+        )
+    })?;
+    let at = chrono::DateTime::parse_from_rfc3339(&summary.created)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_default();
+    Ok(Anchor { head, at })
+}
+
 /// Writes `head` as the anchor file in `dir` (0600, through a temporary
 /// file renamed into place, synced). Never moves an anchor backwards: a
 /// head behind the one the file holds is refused, so a cut trail cannot
