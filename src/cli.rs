@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::exchange;
 use crate::i18n::Lang;
-use crate::model::{AuditAction, Id, Kind, Record, escape, escape_multiline};
+use crate::model::{Id, Kind, Record, escape, escape_multiline};
 use crate::server::client::{Client, Target};
 use crate::server::protocol::{Ask, Part, RECORDS_PER_FRAME};
 use crate::store::StoreError;
@@ -154,8 +154,14 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
     },
-    /// Verify references, indexes and the audit trail's chain, and report size on disk
-    Check,
+    /// Verify references, indexes and the audit trail's chain, and report size on
+    /// disk (coordinators only: it counts every record)
+    Check {
+        /// Also compare the trail with this anchor (from `serve --anchor-dir`, or
+        /// a backup): a trail cut short fails
+        #[arg(long, value_name = "FILE")]
+        anchor: Option<PathBuf>,
+    },
     /// List the audit trail: who viewed or changed what, when (coordinators only)
     Audit {
         /// Only entries about this case and its records (e.g. C-0007)
@@ -191,6 +197,10 @@ pub enum Command {
         /// store's disk [default: $TRIAD_DISK_RESERVE_MB, else 64]
         #[arg(long, value_name = "MB")]
         disk_reserve_mb: Option<u64>,
+        /// Write the audit trail's head (number and hash) into this directory at
+        /// start, stop and every 100 entries or 10 minutes (`triad check --anchor`)
+        #[arg(long, env = "TRIAD_ANCHOR_DIR", value_name = "DIR")]
+        anchor_dir: Option<PathBuf>,
         /// Check a config file and exit: prints file:line: reason for each problem
         #[arg(long, value_name = "FILE", conflicts_with_all = ["stop", "config"])]
         check_config: Option<PathBuf>,
@@ -396,7 +406,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
                 out.as_deref(),
             )
         }
-        Some(Command::Check) => check(&mut connect(&target(&cli, true)?)?),
+        Some(Command::Check { ref anchor }) => {
+            check(&mut connect(&target(&cli, true)?)?, anchor.as_deref())
+        }
         Some(Command::Audit {
             case,
             ref user,
@@ -408,6 +420,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             user.clone(),
             since,
             json,
+            crate::app::config::ui_lang(cli.lang)?,
         ),
         Some(Command::Serve {
             socket: _,
@@ -415,6 +428,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             stop: _,
             config: _,
             disk_reserve_mb: _,
+            anchor_dir: _,
             check_config: Some(ref file),
             on_demand: _,
         }) => check_config(file),
@@ -424,6 +438,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             stop,
             ref config,
             disk_reserve_mb,
+            anchor_dir: _,
             check_config: None,
             on_demand,
         }) => serve(
@@ -608,13 +623,10 @@ fn import(target: &Target, file: &Path, historical: Option<String>) -> Result<Ex
         Ok(()) => {}
         // The answer was lost, not necessarily the import: ask.
         Err(e) if e.is_connection() => match applied(target, request) {
-            Ok((true, again)) => {
-                eprintln!(
-                    "the connection was lost ({e}) as the import ended; the server says it was applied"
-                );
-                client = again;
-            }
-            Ok((false, _)) => return Err(not_imported(&e)),
+            Ok(true) => eprintln!(
+                "the connection was lost ({e}) as the import ended; the server says it was applied"
+            ),
+            Ok(false) => return Err(not_imported(&e)),
             Err(why) => {
                 return Err(format!(
                     "it is not known whether {} was imported: the connection was lost ({e}), and then {why}; `triad search` for one of its records, or import it again (records already in are refused as duplicates)",
@@ -624,12 +636,7 @@ fn import(target: &Target, file: &Path, historical: Option<String>) -> Result<Ex
         },
         Err(e) => return Err(not_imported(&e)),
     }
-    let log = Ask::Log {
-        action: AuditAction::Import,
-        entity: None,
-        summary: format!("imported {n} records from {}", file.display()),
-    };
-    ask(&mut client, log).map_err(|e| format!("imported, but the audit entry failed: {e}"))?;
+    // The server wrote the import's audit entry itself, with the import.
     eprintln!(
         "imported {n} records from {}",
         escape(&file.display().to_string())
@@ -638,9 +645,9 @@ fn import(target: &Target, file: &Path, historical: Option<String>) -> Result<Ex
 }
 
 /// Whether the request was applied, asked of the store's server (a new
-/// one, started if the old has gone) after an answer was lost; with the
-/// connection that asked. Tries for a while: a server may be restarting.
-fn applied(target: &Target, request: crate::store::RequestId) -> Result<(bool, Client), String> {
+/// one, started if the old has gone) after an answer was lost.
+/// Tries for a while: a server may be restarting.
+fn applied(target: &Target, request: crate::store::RequestId) -> Result<bool, String> {
     let until = std::time::Instant::now() + Duration::from_secs(30);
     let mut pause = Duration::from_millis(50);
     loop {
@@ -651,11 +658,11 @@ fn applied(target: &Target, request: crate::store::RequestId) -> Result<(bool, C
                     applied = Some(a);
                 }
             })?;
-            Ok((applied, c))
+            Ok(applied)
         });
         match asked {
-            Ok((Some(a), c)) => return Ok((a, c)),
-            Ok((None, _)) => return Err("the server did not say".into()),
+            Ok(Some(a)) => return Ok(a),
+            Ok(None) => return Err("the server did not say".into()),
             Err(e) if e.is_connection() && std::time::Instant::now() < until => {
                 std::thread::sleep(pause);
                 pause = (pause * 2).min(Duration::from_secs(1));
@@ -734,7 +741,6 @@ fn export(
             let (records, filtered) = collect(client, case)?;
             let files = exchange::write_csv(&records, filtered.as_deref(), dir)
                 .map_err(|e| format!("cannot write CSV into {}: {e}", dir.display()))?;
-            log_export(client, case, format, Some(dir))?;
             eprintln!(
                 "wrote {} files into {}",
                 files.len(),
@@ -752,7 +758,6 @@ fn export(
             other => other.map_err(|e| format!("cannot write the export: {e}"))?,
         },
     }
-    log_export(client, case, format, out)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -809,36 +814,6 @@ fn brief(
     Ok(ExitCode::SUCCESS)
 }
 
-fn log_export(
-    client: &mut Client,
-    case: Option<Id>,
-    format: Format,
-    out: Option<&Path>,
-) -> Result<(), String> {
-    let what = case.map_or("the store".to_string(), |c| c.to_string());
-    let to = out.map_or("standard output".to_string(), |p| p.display().to_string());
-    let log = Ask::Log {
-        action: AuditAction::Export,
-        entity: case,
-        summary: format!("exported {what} as {format:?} to {to}"),
-    };
-    match client.ask(log, &mut |_| {}) {
-        // A store that can only be read (or whose disk is full) keeps no
-        // audit entry of it: the export itself is a read, and is done.
-        Err(crate::server::client::ClientError::Failed(e))
-            if matches!(
-                e.code,
-                crate::server::protocol::ErrorCode::ReadOnly
-                    | crate::server::protocol::ErrorCode::DiskFull
-            ) =>
-        {
-            eprintln!("note: the export is written, but the audit trail cannot record it: {e}");
-            Ok(())
-        }
-        other => other.map_err(|e| e.to_string()),
-    }
-}
-
 /// `triad report`: the server computes the figures over what this user may
 /// see; they are written here as Markdown, CSV or JSON.
 fn report(
@@ -888,6 +863,7 @@ fn audit(
     user: Option<String>,
     since: Option<crate::model::Date>,
     json: bool,
+    lang: Lang,
 ) -> Result<ExitCode, String> {
     let mut entries = Vec::new();
     for part in ask(client, Ask::Audit { case, user, since })? {
@@ -897,7 +873,21 @@ fn audit(
     }
     let mut out = String::new();
     if json {
-        let json = serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())?;
+        // Each entry as stored, with its summary rendered in the reader's
+        // language (`text`) and its time in the reader's zone (`local`).
+        let rows = entries
+            .iter()
+            .map(|e| {
+                let mut row = serde_json::to_value(e).map_err(|e| e.to_string())?;
+                if let Some(map) = row.as_object_mut() {
+                    map.insert("text".into(), e.text(lang).into());
+                    let local = e.at.with_timezone(&chrono::Local).to_rfc3339();
+                    map.insert("local".into(), local.into());
+                }
+                Ok(row)
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let json = serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?;
         out = crate::exchange::json_safe(&json);
         out.push('\n');
     } else {
@@ -909,11 +899,12 @@ fn audit(
             out.push_str(&format!(
                 "{:>6}  {}  {:<12} {:<8} {:<7} {}\n",
                 e.seq,
-                e.at.format("%Y-%m-%d %H:%M:%S"),
+                e.at.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M:%S %z"),
                 crate::ui::text::clean(&e.user),
                 e.action.name(),
                 entity,
-                crate::ui::text::clean(&e.summary)
+                crate::ui::text::clean(&e.text(lang))
             ));
         }
     }
@@ -924,9 +915,10 @@ fn audit(
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(client: &mut Client) -> Result<ExitCode, String> {
+fn check(client: &mut Client, anchor: Option<&Path>) -> Result<ExitCode, String> {
+    let anchor = anchor.map(crate::store::anchor::from_file).transpose()?;
     let mut report = None;
-    for part in ask(client, Ask::Check)? {
+    for part in ask(client, Ask::Check { anchor })? {
         if let Part::Check { report: r } = part {
             report = Some(r);
         }
@@ -977,6 +969,9 @@ fn serve(
     let dir = store_dir(cli);
     let mut opts = crate::server::ServeOptions::new(&dir);
     opts.disk_reserve = disk_reserve_mb.map(|mb| mb * 1024 * 1024);
+    if let Some(Command::Serve { anchor_dir, .. }) = &cli.command {
+        opts.anchor_dir.clone_from(anchor_dir);
+    }
     opts.socket = socket.or_else(|| cli.connect.clone());
     if let Some(file) = config {
         let me = crate::server::socket::my_uid();

@@ -19,7 +19,7 @@ mod timeline;
 pub mod workload;
 
 pub use access::{AccessRole, Reader};
-pub use audit::{AuditAction, AuditEntry, Released, hex};
+pub use audit::{AuditAction, AuditEntry, Released, RevealItem, Rule, Summary, View, hex};
 pub use case::{Case, CaseParty, CaseStatus, Goal, GoalKind, Need, NeedArea, StatusChange};
 pub use consent::{Consent, ConsentScope, ConsentStatus};
 pub use ids::{Id, IdError, Kind};

@@ -6,6 +6,7 @@
 //! Started by hand (or by systemd) for a shared machine, or on demand by
 //! the first triad that needs a store no server serves (see `client`).
 
+mod anchoring;
 pub mod authorise;
 pub mod client;
 pub mod frame;
@@ -53,6 +54,8 @@ pub struct ServeOptions {
     pub disk_reserve: Option<u64>,
     /// What one peer, and all of them, may hold of the server.
     pub limits: Limits,
+    /// Where the audit trail's head is written (see `store::anchor`).
+    pub anchor_dir: Option<PathBuf>,
 }
 
 /// Bounds on connections, so that peers that connect and stall, or send
@@ -90,6 +93,7 @@ impl ServeOptions {
             roles: None,
             disk_reserve: None,
             limits: Limits::default(),
+            anchor_dir: None,
         }
     }
 
@@ -141,6 +145,8 @@ pub(crate) struct Shared {
     dashboard: DashboardCache,
     /// The case list's summaries, held once for every client.
     pub(crate) cases: CaseCache,
+    /// The audit trail's head, written outside the store.
+    anchors: anchoring::Anchors,
 }
 
 impl Shared {
@@ -156,6 +162,7 @@ impl Shared {
             writes: RwLock::new(()),
             dashboard: DashboardCache::default(),
             cases: CaseCache::default(),
+            anchors: anchoring::Anchors::new(None),
         }
     }
 
@@ -344,6 +351,8 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
     let readiness = Arc::new((Mutex::new(Readiness::Opening), Condvar::new()));
     let accept_stop = stop.clone();
     let stop_for_failure = stop.clone();
+    let stop_for_anchors = stop.clone();
+    let anchor_dir = opts.anchor_dir.clone();
     let accept_ready = readiness.clone();
     let patience = opts.patience;
     let idle = opts.idle;
@@ -377,8 +386,13 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
                     for notice in store.notices() {
                         eprintln!("triad serve: {notice}");
                     }
-                    let shared = Arc::new(Shared::new(store, owner, roles));
+                    let anchors = anchoring::Anchors::new(anchor_dir);
+                    anchoring::at_start(&mut store, &anchors);
+                    let mut shared = Shared::new(store, owner, roles);
+                    shared.anchors = anchors;
+                    let shared = Arc::new(shared);
                     spawn_indexer(&shared);
+                    anchoring::spawn(shared.clone(), stop_for_anchors.clone());
                     Readiness::Ready(shared)
                 }
                 Err(e) => Readiness::Failed(e.to_string()),
@@ -449,6 +463,11 @@ fn shut_down(
     }
     for (_, handle) in connections {
         let _ = handle.join();
+    }
+    // After the last connection's last entry (a search session's).
+    if let Some(shared) = &shared {
+        let _ = shared.store.flush_all();
+        anchoring::at_stop(shared);
     }
     // The socket goes while we still hold the store's lock: no newer
     // server can have bound it yet.

@@ -1,6 +1,7 @@
 //! Where records live. The rest of the program talks to the `Store` trait
 //! only, so a client of `triad serve` can stand behind the same trait.
 
+pub mod anchor;
 mod backup;
 mod chain;
 mod compact;
@@ -109,8 +110,13 @@ pub trait Store: Send + Sync {
     fn referrers(&self, id: Id) -> Result<Vec<Id>>;
     /// Records dated within `from..=to` (events, follow-ups, expiries, notes).
     fn dated(&self, from: Date, to: Date) -> Result<Vec<(Date, Id)>>;
-    /// Writes an audit entry on its own (exports, for instance).
-    fn log(&self, action: AuditAction, entity: Option<Id>, summary: &str) -> Result<()>;
+    /// Writes an audit entry on its own (a view, a reveal, an export).
+    fn log(
+        &self,
+        action: AuditAction,
+        entity: Option<Id>,
+        summary: crate::model::Summary,
+    ) -> Result<()>;
     /// The audit trail, oldest first.
     fn audit_trail(&self) -> Result<Vec<AuditEntry>>;
     /// The newest `limit` audit entries about `case` (or any), newest first.

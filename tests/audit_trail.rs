@@ -31,7 +31,10 @@ fn written() -> (tempfile::TempDir, std::path::PathBuf) {
         .log(
             AuditAction::Export,
             None,
-            "exported the store as Json to out.json",
+            triad::model::Summary::Exported {
+                records: 3,
+                left_out: 0,
+            },
         )
         .unwrap();
     assert!(problems(&store).is_empty(), "{:?}", problems(&store));

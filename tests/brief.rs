@@ -534,7 +534,10 @@ fn triad_brief_through_the_real_binary_beside_an_open_connection() {
     assert!(md.starts_with("# C-0001 "), "{md}");
     assert!(md.contains("\n## 三者：役割と信頼\n"), "{md}");
     // A case's brief is in the audit trail as a view of the case.
-    let out = triad(&store, &["audit", "--case", "C-0001", "--json"]);
+    let out = triad(
+        &store,
+        &["audit", "--case", "C-0001", "--json", "--lang", "en"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).contains("made the brief of C-0001"),

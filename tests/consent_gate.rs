@@ -179,7 +179,11 @@ fn a_covering_consent_lets_it_go_and_writes_the_provision() {
     ));
     let last = store.audit_trail().unwrap().pop().unwrap();
     assert_eq!(last.entity, Some(r1()));
-    assert!(last.summary.contains("under K-0001"), "{}", last.summary);
+    assert!(
+        last.text(triad::i18n::Lang::En).contains("under K-0001"),
+        "{}",
+        last.text(triad::i18n::Lang::En)
+    );
 }
 
 #[test]

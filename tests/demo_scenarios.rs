@@ -766,7 +766,7 @@ fn seed_scale_counts_determinism_and_check() {
         .unwrap()
         .iter()
         .filter_map(|e| {
-            e.summary
+            e.text(triad::i18n::Lang::En)
                 .strip_prefix("imported ")?
                 .strip_suffix(" records")?
                 .parse()

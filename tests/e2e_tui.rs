@@ -530,11 +530,12 @@ fn a_case_view_opened_in_the_tui_shows_in_triad_audit() {
     // Nothing personal in what the trail says.
     for e in &entries {
         for t in titles.values() {
-            assert!(!e.summary.contains(t.as_str()), "{e:?}");
+            assert!(!e.text(triad::i18n::Lang::En).contains(t.as_str()), "{e:?}");
         }
     }
     // The case filter finds it too, in the plain listing.
-    let case = viewed[0].entity.unwrap().to_string();
+    // The first entity viewed (the lists' entry names none).
+    let case = viewed.iter().find_map(|e| e.entity).unwrap().to_string();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_triad"))
         .args([
             "--store",
@@ -611,8 +612,14 @@ fn meeting_mode_masks_names_in_the_bytes_and_a_reveal_shows_in_triad_audit() {
         .iter()
         .find(|e| e.action == triad::model::AuditAction::Reveal)
         .expect("the reveal is in the trail");
-    assert!(reveal.summary.contains("name"), "{reveal:?}");
-    assert!(!reveal.summary.contains("森田"), "{reveal:?}");
+    assert!(
+        reveal.text(triad::i18n::Lang::En).contains("name"),
+        "{reveal:?}"
+    );
+    assert!(
+        !reveal.text(triad::i18n::Lang::En).contains("森田"),
+        "{reveal:?}"
+    );
     assert!(triad_check(&store));
 }
 

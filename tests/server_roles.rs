@@ -1406,7 +1406,7 @@ fn subscriber_run_as_another_user() {
         &mut s,
         &Request {
             seq: 1,
-            ask: Ask::Check,
+            ask: Ask::Check { anchor: None },
         },
     )
     .unwrap();
@@ -1938,7 +1938,9 @@ fn only_a_coordinator_reads_the_audit_trail_or_overrides_the_consent_gate() {
     assert_eq!(
         refused
             .iter()
-            .filter(|e| e.summary.contains("read the audit trail"))
+            .filter(|e| e
+                .text(triad::i18n::Lang::En)
+                .contains("read the audit trail"))
             .count(),
         2,
         "{refused:?}"
@@ -1950,7 +1952,7 @@ fn only_a_coordinator_reads_the_audit_trail_or_overrides_the_consent_gate() {
     assert!(
         refused
             .iter()
-            .any(|e| e.entity == Some(fx.other) && e.summary.contains("export")),
+            .any(|e| e.entity == Some(fx.other) && e.text(triad::i18n::Lang::En).contains("export")),
         "the refused export is logged against its case: {refused:?}"
     );
     // A coordinator's override goes through.

@@ -201,7 +201,9 @@ fn an_import_killed_half_way_is_rolled_back_whole() {
     assert_eq!(n, 0, "half an import survived: {n} of {IMPORT_SIZE}");
     let trail = store.audit_trail().unwrap();
     assert!(
-        trail.iter().any(|e| e.summary.contains("rolled back")),
+        trail
+            .iter()
+            .any(|e| e.text(triad::i18n::Lang::En).contains("rolled back")),
         "{trail:?}"
     );
     let report = store.check().unwrap();

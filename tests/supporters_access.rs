@@ -159,7 +159,7 @@ fn all_read(store: &SledStore, reader: &Reader) -> String {
     }
     if reader.role == AccessRole::Coordinator {
         for e in store.audit_trail().unwrap() {
-            out += &e.summary;
+            out += &e.text(triad::i18n::Lang::En);
         }
     }
     out

@@ -195,7 +195,11 @@ fn a_revealed_name_shows_for_a_moment_and_the_reveal_is_logged() {
         .find(|e| e.action == AuditAction::Reveal)
         .expect("the reveal is logged");
     assert_eq!(reveal.entity, Some(client));
-    assert!(!reveal.summary.contains("森田"), "{}", reveal.summary);
+    assert!(
+        !reveal.text(triad::i18n::Lang::En).contains("森田"),
+        "{}",
+        reveal.text(triad::i18n::Lang::En)
+    );
     // Time passes: the name is masked again.
     app.act(Action::Tick(Instant::now() + Duration::from_secs(6)));
     assert!(!app.screen().contains("森田 さとみ"), "{}", app.screen());

@@ -276,6 +276,7 @@ fn audit_panel() {
                     entity: Some(entity),
                     case: Some(case),
                     summary: summary.into(),
+                    detail: None,
                     prev: String::new(),
                     sealed: None,
                     released: vec![],

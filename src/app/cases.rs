@@ -13,7 +13,7 @@ use super::data::{CaseRow, NameRow, sector_index};
 use super::view::RECENT;
 use chrono::Utc;
 
-use crate::model::{Case, CaseStatus, Id, Kind, Record, Sector, Timestamp};
+use crate::model::{Case, CaseStatus, Id, Kind, Reader, Record, Sector, Timestamp, TrustNote};
 use crate::search::{Filter, FilterDoc};
 use crate::store::{Scope, Store, StoreError};
 
@@ -79,8 +79,12 @@ pub struct Summaries {
     names: HashMap<Id, NameRow>,
     /// What the `/` filter matches, per case.
     filter_docs: HashMap<Id, FilterDoc>,
-    /// The latest change to what belongs to each case (not the case itself).
+    /// The latest change to what belongs to each case (not the case
+    /// itself, nor its notes): what everyone who sees the case may see.
     activity: HashMap<Id, (Timestamp, Kind)>,
+    /// Each case's notes, their text left out: a note changes the case
+    /// only for a reader who may read it.
+    notes: HashMap<Id, Vec<TrustNote>>,
 }
 
 /// Built when first needed (a server builds it as it starts), replaced
@@ -92,6 +96,7 @@ impl Summaries {
         let now = Utc::now();
         let mut open: HashMap<Id, u32> = HashMap::new();
         let mut activity = HashMap::new();
+        let mut notes = HashMap::new();
         store.scan(Kind::Referral, &mut |r| {
             note_activity(&mut activity, &r, now);
             if let Record::Referral(r) = r
@@ -101,7 +106,11 @@ impl Summaries {
             }
             true
         })?;
-        for kind in [Kind::TrustNote, Kind::Consent, Kind::Event] {
+        store.scan(Kind::TrustNote, &mut |r| {
+            note_mark(&mut notes, &r, now);
+            true
+        })?;
+        for kind in [Kind::Consent, Kind::Event] {
             store.scan(kind, &mut |r| {
                 note_activity(&mut activity, &r, now);
                 true
@@ -135,6 +144,7 @@ impl Summaries {
             names,
             filter_docs,
             activity,
+            notes,
         })
     }
 
@@ -143,6 +153,7 @@ impl Summaries {
     pub fn refresh(&mut self, store: &dyn Store, records: &[Record]) -> Result<(), StoreError> {
         let now = Utc::now();
         for r in records {
+            note_mark(&mut self.notes, r, now);
             if let Some(case) = note_activity(&mut self.activity, r, now)
                 && let Some(&i) = self.pos.get(&case)
             {
@@ -194,6 +205,30 @@ impl Summaries {
         }
     }
 
+    /// When the case last changed as this reader may know: its row's
+    /// change, or a later note they may read.
+    fn changed_for(&self, row: &CaseRow, reader: &Reader) -> (Timestamp, Kind) {
+        let latest = self
+            .notes
+            .get(&row.id)
+            .into_iter()
+            .flatten()
+            .filter(|n| n.at > row.changed && reader.may_read_note(n))
+            .map(|n| n.at)
+            .max();
+        match latest {
+            Some(at) => (at, Kind::TrustNote),
+            None => (row.changed, row.changed_kind),
+        }
+    }
+
+    /// The row as this reader may see it (see [`Self::changed_for`]).
+    fn row_for(&self, row: &CaseRow, reader: &Reader) -> CaseRow {
+        let mut row = row.clone();
+        (row.changed, row.changed_kind) = self.changed_for(&row, reader);
+        row
+    }
+
     /// The rows the reader sees that match the query, sorted.
     fn select(&self, q: &CaseQuery, scope: &Scope) -> Vec<&CaseRow> {
         let filter = Filter::new(&q.text);
@@ -214,7 +249,9 @@ impl Summaries {
             .collect();
         match q.sort {
             Sort::Id => {}
-            Sort::Changed => rows.sort_by_key(|c| std::cmp::Reverse(c.changed)),
+            Sort::Changed => {
+                rows.sort_by_cached_key(|c| std::cmp::Reverse(self.changed_for(c, &scope.reader).0))
+            }
             Sort::OpenReferrals => rows.sort_by_key(|c| std::cmp::Reverse(c.open_referrals)),
         }
         rows
@@ -228,16 +265,22 @@ impl Summaries {
         CasePage {
             total,
             offset,
-            rows: rows.into_iter().skip(offset).take(limit).cloned().collect(),
+            rows: rows
+                .into_iter()
+                .skip(offset)
+                .take(limit)
+                .map(|r| self.row_for(r, &scope.reader))
+                .collect(),
         }
     }
 
     pub fn overview(&self, scope: &Scope) -> CaseOverview {
         let mut by_status = vec![0; CaseStatus::ALL.len()];
         let mut coordinators = Vec::new();
-        let mut recent: Vec<&CaseRow> = Vec::with_capacity(RECENT + 1);
+        let mut recent: Vec<CaseRow> = Vec::with_capacity(RECENT + 1);
         let mut total = 0;
         for c in self.rows.iter().filter(|c| scope.sees_case(c.id)) {
+            let c = &self.row_for(c, &scope.reader);
             total += 1;
             if let Some(i) = CaseStatus::ALL.iter().position(|s| *s == c.status) {
                 by_status[i] += 1;
@@ -247,7 +290,7 @@ impl Summaries {
             let newer = |a: &CaseRow, b: &CaseRow| (a.changed, a.id) > (b.changed, b.id);
             if recent.len() < RECENT || recent.last().is_some_and(|l| newer(c, l)) {
                 let at = recent.partition_point(|t| newer(t, c));
-                recent.insert(at, c);
+                recent.insert(at, c.clone());
                 recent.truncate(RECENT);
             }
         }
@@ -256,7 +299,7 @@ impl Summaries {
         CaseOverview {
             total,
             by_status,
-            recent: recent.into_iter().cloned().collect(),
+            recent,
             coordinators,
         }
     }
@@ -267,8 +310,9 @@ impl Summaries {
         let mut rows: Vec<CaseRow> = self
             .rows
             .iter()
-            .filter(|c| scope.sees_case(c.id) && c.changed.date_naive() >= since)
-            .cloned()
+            .filter(|c| scope.sees_case(c.id))
+            .map(|c| self.row_for(c, &scope.reader))
+            .filter(|c| c.changed.date_naive() >= since)
             .collect();
         rows.sort_by_key(|c| (std::cmp::Reverse(c.changed), c.id));
         rows
@@ -304,12 +348,30 @@ fn activity_of(r: &Record, now: Timestamp) -> Option<(Id, Timestamp)> {
     let day = |d: crate::model::Date| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
     let (case, at) = match r {
         Record::Referral(x) => (x.case, x.history.last().and_then(|s| day(s.on))?),
-        Record::TrustNote(n) => (n.case?, n.at),
+        // A note counts per reader (see `Summaries::changed_for`).
+        Record::TrustNote(_) => return None,
         Record::Consent(c) => (c.case, day(c.withdrawn_on.unwrap_or(c.given_on))?),
         Record::Event(e) => (e.case?, day(e.date)?),
         _ => return None,
     };
     (at <= now).then_some((case, at))
+}
+
+/// Keeps a case's note (its text left out), replacing an earlier version.
+fn note_mark(notes: &mut HashMap<Id, Vec<TrustNote>>, r: &Record, now: Timestamp) {
+    let Record::TrustNote(n) = r else {
+        return;
+    };
+    let Some(case) = n.case.filter(|_| n.at <= now) else {
+        return;
+    };
+    let mark = TrustNote {
+        text: String::new(),
+        ..n.clone()
+    };
+    let held = notes.entry(case).or_default();
+    held.retain(|m| m.id != n.id);
+    held.push(mark);
 }
 
 /// Keeps the latest activity per case; returns the case `r` belongs to.

@@ -486,7 +486,15 @@ pub fn audit_rows<'a>(screen: &CaseScreen, d: &'a CaseDetail) -> Vec<&'a crate::
         .iter()
         .filter(|e| {
             let entity = e.entity.map(|i| i.to_string()).unwrap_or_default();
-            let text = format!("{} {} {entity} {}", e.user, e.action.name(), e.summary);
+            // The summary in both languages: the filter finds what the
+            // panel shows, whichever language it is shown in.
+            let text = format!(
+                "{} {} {entity} {} {}",
+                e.user,
+                e.action.name(),
+                e.text(crate::i18n::Lang::En),
+                e.text(crate::i18n::Lang::Ja)
+            );
             matches(&filter, &text)
         })
         .collect()

@@ -149,25 +149,13 @@ pub fn run_store(
                 let _ = store.log(
                     crate::model::AuditAction::Reveal,
                     Some(entity),
-                    &reveal_summary(entity, &item),
+                    crate::model::Summary::Revealed {
+                        item: crate::model::RevealItem::from_name(&item),
+                    },
                 );
             }
         }
     }
-}
-
-/// The audit summary of a reveal: the item's kind, never the item (and a
-/// client could send anything as the kind).
-fn reveal_summary(entity: Id, item: &str) -> String {
-    let item = if !item.is_empty()
-        && item.len() <= 24
-        && item.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-    {
-        item
-    } else {
-        "item"
-    };
-    format!("revealed the {item} of {entity} in meeting mode")
 }
 
 /// Where effects run: whose finder index, the case summaries, and (in a

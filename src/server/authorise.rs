@@ -8,7 +8,7 @@ use chrono::Utc;
 
 use super::protocol::{Ask, ErrorCode, WireError};
 use crate::app::effect::StoreEffect;
-use crate::model::{AccessRole, Id, Reader, Reason, Record};
+use crate::model::{AccessRole, Id, Reader, Reason, Record, Rule};
 use crate::store::{Change, Scope, Store};
 
 /// What a role may do with one kind of request.
@@ -32,12 +32,27 @@ pub struct Row {
     pub coordinator: May,
     pub supporter: May,
     pub viewer: May,
+    /// What a refusal is logged as (the audit trail keeps rules, not text).
+    pub rule: Rule,
 }
 
 const fn row(kind: &'static str, doing: &'static str, c: May, s: May, v: May) -> Row {
+    guarded(kind, doing, c, s, v, Rule::Request)
+}
+
+/// A row that refuses someone, with the rule its refusals are logged by.
+const fn guarded(
+    kind: &'static str,
+    doing: &'static str,
+    c: May,
+    s: May,
+    v: May,
+    rule: Rule,
+) -> Row {
     Row {
         kind,
         doing,
+        rule,
         coordinator: c,
         supporter: s,
         viewer: v,
@@ -57,7 +72,7 @@ pub const TABLE: &[Row] = &[
     row("load_party", "open a party", Yes, Yes, Yes),
     row("load_record", "open a record", Yes, Yes, Yes),
     row("load_reports", "load the reports", Yes, Yes, Yes),
-    row("save", "save", Yes, Yes, No),
+    guarded("save", "save", Yes, Yes, No, Rule::Write),
     row("case_page", "list cases", Yes, Yes, Yes),
     row("overview", "load the overview", Yes, Yes, Yes),
     row("brief", "make a brief", Yes, Yes, Yes),
@@ -68,15 +83,56 @@ pub const TABLE: &[Row] = &[
     row("collect", "export", Yes, Yes, Yes),
     row("case_report", "report on a case", Yes, Yes, Yes),
     row("report", "make a report", Yes, Yes, Yes),
-    row("log", "log an export", Yes, Yes, Yes),
-    row("audit", "read the audit trail", Yes, No, No),
-    row("import_part", "import", Yes, No, No),
-    row("import_commit", "import", Yes, No, No),
+    guarded(
+        "audit",
+        "read the audit trail",
+        Yes,
+        No,
+        No,
+        Rule::CoordinatorAudit,
+    ),
+    guarded(
+        "import_part",
+        "import",
+        Yes,
+        No,
+        No,
+        Rule::CoordinatorImport,
+    ),
+    guarded(
+        "import_commit",
+        "import",
+        Yes,
+        No,
+        No,
+        Rule::CoordinatorImport,
+    ),
     row("applied", "ask whether a write was applied", Yes, Yes, Yes),
-    row("check", "check the store", Yes, Yes, Yes),
-    row("demo", "load the demo", Yes, No, No),
-    row("backup", "back it up", Owner, Owner, Owner),
-    row("stop", "stop this server", Owner, Owner, Owner),
+    guarded(
+        "check",
+        "check the store (it counts every record)",
+        Yes,
+        No,
+        No,
+        Rule::CoordinatorCheck,
+    ),
+    guarded("demo", "load the demo", Yes, No, No, Rule::CoordinatorDemo),
+    guarded(
+        "backup",
+        "back it up",
+        Owner,
+        Owner,
+        Owner,
+        Rule::OwnerBackup,
+    ),
+    guarded(
+        "stop",
+        "stop this server",
+        Owner,
+        Owner,
+        Owner,
+        Rule::OwnerStop,
+    ),
 ];
 
 /// The table's name for a request.
@@ -102,12 +158,11 @@ pub fn kind(ask: &Ask) -> &'static str {
         Ask::CaseReport { .. } => "case_report",
         Ask::Report { .. } => "report",
         Ask::Brief { .. } => "brief",
-        Ask::Log { .. } => "log",
         Ask::Audit { .. } => "audit",
         Ask::ImportPart { .. } => "import_part",
         Ask::ImportCommit { .. } => "import_commit",
         Ask::Applied { .. } => "applied",
-        Ask::Check => "check",
+        Ask::Check { .. } => "check",
         Ask::Demo { .. } => "demo",
         Ask::Backup { .. } => "backup",
         Ask::Stop => "stop",
@@ -118,7 +173,7 @@ pub fn kind(ask: &Ask) -> &'static str {
 /// only) and what the client is told.
 #[derive(Debug)]
 pub struct Refusal {
-    pub rule: String,
+    pub rule: Rule,
     pub error: WireError,
     /// For a save: why, for the form to say in its language.
     pub reason: Option<Reason>,
@@ -130,7 +185,7 @@ pub fn ask(reader: &Reader, owner: &str, ask: &Ask) -> Result<(), Box<Refusal>> 
     let kind = kind(ask);
     let Some(row) = TABLE.iter().find(|r| r.kind == kind) else {
         return Err(Box::new(Refusal {
-            rule: format!("{kind} is in no row of the table"),
+            rule: Rule::Request,
             error: WireError::new(ErrorCode::Forbidden, format!("no one may ask {kind}")),
             reason: None,
         }));
@@ -144,7 +199,7 @@ pub fn ask(reader: &Reader, owner: &str, ask: &Ask) -> Result<(), Box<Refusal>> 
         Yes => Ok(()),
         Owner if reader.user == owner => Ok(()),
         Owner => Err(Box::new(Refusal {
-            rule: format!("only the owner may {}", row.doing),
+            rule: row.rule,
             error: WireError::new(
                 ErrorCode::Forbidden,
                 if kind == "backup" {
@@ -159,7 +214,7 @@ pub fn ask(reader: &Reader, owner: &str, ask: &Ask) -> Result<(), Box<Refusal>> 
             reason: None,
         })),
         No if reader.role == AccessRole::Viewer && kind == "save" => Err(Box::new(Refusal {
-            rule: "a viewer writes nothing".into(),
+            rule: row.rule,
             error: WireError::new(ErrorCode::Forbidden, Reason::ReadOnlyRole.to_string()),
             reason: Some(Reason::ReadOnlyRole),
         })),
@@ -174,7 +229,7 @@ pub fn ask(reader: &Reader, owner: &str, ask: &Ask) -> Result<(), Box<Refusal>> 
             .collect::<Vec<_>>()
             .join(" or a ");
             Err(Box::new(Refusal {
-                rule: format!("only a {needs} may {}", row.doing),
+                rule: row.rule,
                 error: WireError::new(
                     ErrorCode::Forbidden,
                     format!(

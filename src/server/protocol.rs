@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::effect::{Reply, StoreEffect};
 use crate::app::state::Hit;
-use crate::model::{AuditAction, Id, Record};
+use crate::model::{Id, Record};
 use crate::store::{CheckReport, StoreError};
 
 /// Bumped whenever a frame's shape changes; a client and server of
@@ -84,12 +84,6 @@ pub enum Ask {
     /// A brief (see `crate::brief`), made from what the asker may see, in
     /// their language.
     Brief { request: crate::brief::BriefRequest },
-    /// An audit entry on its own (an export was written).
-    Log {
-        action: AuditAction,
-        entity: Option<Id>,
-        summary: String,
-    },
     /// Audit entries, oldest first (coordinators only): of one case, by
     /// one user, from one day on.
     Audit {
@@ -119,8 +113,12 @@ pub enum Ask {
         #[serde(with = "crate::store::request_hex")]
         request: crate::store::RequestId,
     },
-    /// Verify the store.
-    Check,
+    /// Verify the store (coordinators only), and its audit trail against
+    /// an anchor written outside it.
+    Check {
+        #[serde(default)]
+        anchor: Option<crate::store::anchor::Anchor>,
+    },
     /// Load the demo scenarios (and `scale` synthetic cases).
     Demo { scale: usize },
     /// A backup of the whole store into the file `out` (an absolute path),

@@ -17,7 +17,7 @@ use super::protocol::{
 use super::{Readiness, Shared, StopHandle, socket};
 use crate::app::effect::{Reply, StoreEffect};
 use crate::app::worker::run_store;
-use crate::model::{AuditAction, Id, Reader, Record};
+use crate::model::{AuditAction, Id, Reader, Record, Rule, Summary, View};
 use crate::store::{Change, Scope, Store};
 
 /// A view of the record just viewed, within this, is a reload: not logged again.
@@ -31,6 +31,15 @@ pub(super) struct Bounds {
     pub hello: Duration,
     pub in_flight: Arc<InFlight>,
 }
+
+/// A finder session's entry is written at its next other request, at the
+/// connection's end, or once it is this old (a client that only searches).
+const SEARCH_SESSION: Duration = Duration::from_secs(300);
+
+/// The lists (case rows, names, the dashboard, supporters) are logged at
+/// a connection's first read of them, and again once this long after:
+/// scrolling and live refreshes are the same look.
+const LISTS_AGAIN: Duration = Duration::from_secs(300);
 
 type Answer = Result<(), WireError>;
 
@@ -72,6 +81,8 @@ pub(super) fn run(
         search: crate::search::Session::default(),
         import: Vec::new(),
         last_view: None,
+        last_lists: None,
+        searching: None,
         tx: &tx,
         stop,
     };
@@ -84,7 +95,12 @@ pub(super) fn run(
     {
         let seq = frame.get("seq").and_then(serde_json::Value::as_u64);
         match serde_json::from_value::<Request>(frame) {
-            Ok(request) => session.handle(request),
+            Ok(request) => {
+                if !matches!(request.ask, Ask::Search { .. }) {
+                    session.log_search();
+                }
+                session.handle(request);
+            }
             Err(e) => {
                 if let Some(seq) = seq {
                     let why = WireError::new(
@@ -98,6 +114,7 @@ pub(super) fn run(
             }
         }
     }
+    session.log_search();
     closing.store(true, Ordering::SeqCst);
     if let Ok(w) = writer {
         let _ = w.join();
@@ -232,6 +249,15 @@ fn for_reader(shared: &Shared, reader: &Reader, frame: ServerFrame) -> Option<Se
     })
 }
 
+/// The queries of one finder session: logged as one entry, not one per
+/// keystroke (a name typed is a dozen queries, each narrowing the last).
+struct Searching {
+    since: std::time::Instant,
+    queries: usize,
+    /// The records its hits showed.
+    shown: std::collections::HashSet<Id>,
+}
+
 struct Session<'a> {
     shared: &'a Arc<Shared>,
     /// Who is connected (from the kernel) and their role.
@@ -243,6 +269,10 @@ struct Session<'a> {
     /// The view last logged: the reloads that follow others' saves are
     /// the same look, not another one.
     last_view: Option<(Id, std::time::Instant)>,
+    /// When the lists were last logged (see [`LISTS_AGAIN`]).
+    last_lists: Option<std::time::Instant>,
+    /// The finder queries not yet logged (see [`Searching`]).
+    searching: Option<Searching>,
     tx: &'a SyncSender<ServerFrame>,
     stop: &'a StopHandle,
 }
@@ -272,7 +302,7 @@ impl Session<'_> {
 
     /// Writes an audit entry as this connection's user. An entry that
     /// cannot be written fails the request that wanted it.
-    fn log(&self, action: AuditAction, entity: Option<Id>, summary: &str) -> Answer {
+    fn log(&self, action: AuditAction, entity: Option<Id>, summary: Summary) -> Answer {
         let _writing = self.shared.writes.read();
         self.shared
             .store
@@ -280,33 +310,69 @@ impl Session<'_> {
             .map_err(wire)
     }
 
-    /// Logs a refusal (the rule's name only: refusals can quote content).
-    fn refused(&self, entity: Option<Id>, rule: &str) {
-        let summary = format!(
-            "refused {} ({}): {rule}",
-            self.reader.user,
-            self.reader.role.name()
-        );
+    /// Logs a refusal (the rule only: refusals can quote content).
+    fn refused(&self, entity: Option<Id>, rule: Rule) {
+        let summary = Summary::Refused {
+            rule,
+            role: Some(self.reader.role),
+        };
         // The refusal is answered either way; a failed log is the store's
         // problem and `triad check` shows it.
-        let _ = self.log(AuditAction::Refused, entity, &summary);
+        let _ = self.log(AuditAction::Refused, entity, summary);
+    }
+
+    /// A read of the lists, unless logged a moment ago.
+    fn log_lists(&mut self) -> Answer {
+        if self.last_lists.is_some_and(|at| at.elapsed() < LISTS_AGAIN) {
+            return Ok(());
+        }
+        self.log(AuditAction::View, None, Summary::Lists)?;
+        self.last_lists = Some(std::time::Instant::now());
+        Ok(())
+    }
+
+    /// The finder session so far, as one entry, if its hits showed anything.
+    fn log_search(&mut self) {
+        let Some(s) = self.searching.take() else {
+            return;
+        };
+        if !s.shown.is_empty() {
+            let summary = Summary::Searched {
+                queries: s.queries,
+                shown: s.shown.len(),
+            };
+            // Its hits are already sent; a failed log is `check`'s to show.
+            let _ = self.log(AuditAction::View, None, summary);
+        }
     }
 
     /// A case's brief shows the case: logged as a view of it (one the
-    /// reader may not see, as refused). An agenda names many cases and
-    /// is logged as none of them.
-    fn log_brief(&self, request: &crate::brief::BriefRequest, scope: &Scope) -> Answer {
-        match request.case {
-            Some(c) if scope.sees_case(c) => self.log(
-                AuditAction::View,
-                Some(c),
-                &format!("made the brief of {c}"),
-            ),
-            Some(c) => {
-                self.refused(Some(c), "a brief of a case not theirs");
+    /// reader may not see, as refused), before it is made. An agenda
+    /// names many cases and is logged as none of them, once made.
+    fn log_brief(
+        &self,
+        request: &crate::brief::BriefRequest,
+        scope: &Scope,
+        made: Option<&crate::brief::Brief>,
+    ) -> Answer {
+        match (request.case, made) {
+            (Some(c), None) if scope.sees_case(c) => {
+                self.log(AuditAction::View, Some(c), Summary::CaseBrief)
+            }
+            (Some(c), None) => {
+                self.refused(Some(c), Rule::NotTheirsBrief);
                 Ok(())
             }
-            None => Ok(()),
+            (None, Some(brief)) => {
+                let lines = brief
+                    .sections
+                    .iter()
+                    .flat_map(|s| &s.lines)
+                    .filter(|l| l.id.is_some())
+                    .count();
+                self.log(AuditAction::View, None, Summary::Agenda { lines })
+            }
+            _ => Ok(()),
         }
     }
 
@@ -317,7 +383,7 @@ impl Session<'_> {
         let today = chrono::Local::now().date_naive();
         // The one table of who may ask what (see `authorise`).
         if let Err(refusal) = super::authorise::ask(&self.reader, &shared.owner, &ask) {
-            self.refused(None, &refusal.rule);
+            self.refused(None, refusal.rule);
             if let Some(reason) = refusal.reason {
                 let reply = Reply::SaveFailed {
                     field: None,
@@ -344,21 +410,41 @@ impl Session<'_> {
                 // are dropped here, after ranking, before they leave.
                 let wide = limit.saturating_mul(3).saturating_add(50);
                 let hits = shared.with_index(|f| f.search(search, &query, wide, restricted));
-                let hits = hits
+                let hits: Vec<_> = hits
                     .into_iter()
                     .filter(|h| scope.sees_id(&store, h.id).unwrap_or(false))
                     .take(limit)
                     .collect();
+                if self
+                    .searching
+                    .as_ref()
+                    .is_some_and(|s| s.since.elapsed() > SEARCH_SESSION)
+                {
+                    self.log_search();
+                }
+                let tally = self.searching.get_or_insert_with(|| Searching {
+                    since: std::time::Instant::now(),
+                    queries: 0,
+                    shown: Default::default(),
+                });
+                tally.queries += 1;
+                tally.shown.extend(hits.iter().map(|h| h.id));
                 send(Part::Hits { hits });
                 Ok(())
             }
             Ask::Collect { case } => {
                 let scope = self.scope()?;
                 if let Some(c) = case.filter(|c| !scope.sees_case(*c)) {
-                    self.refused(Some(c), "an export of a case not theirs");
+                    self.refused(Some(c), Rule::NotTheirsExport);
                 }
                 let (records, left_out) =
                     crate::exchange::collect(&store, case, Some(&scope)).map_err(wire)?;
+                // What and how many, before any of it leaves.
+                let summary = Summary::Exported {
+                    records: records.len(),
+                    left_out,
+                };
+                self.log(AuditAction::Export, case, summary)?;
                 if left_out > 0 {
                     send(Part::Filtered {
                         reader: self.reader.label(),
@@ -378,8 +464,14 @@ impl Session<'_> {
                 meeting,
             } => {
                 let scope = self.scope()?;
-                if !scope.sees_case(case) {
-                    self.refused(Some(case), "a report of a case not theirs");
+                if scope.sees_case(case) {
+                    self.log(
+                        AuditAction::View,
+                        Some(case),
+                        Summary::CaseReport { meeting },
+                    )?;
+                } else {
+                    self.refused(Some(case), Rule::NotTheirsReport);
                 }
                 let text = crate::exchange::case_report(&store, case, &scope, lang, meeting)
                     .map_err(wire)?;
@@ -399,33 +491,18 @@ impl Session<'_> {
             }
             Ask::Brief { request } => {
                 let scope = self.scope()?;
-                self.log_brief(&request, &scope)?;
+                self.log_brief(&request, &scope, None)?;
                 // An agenda remembers its day for the asker (a small write).
-                let _writing = shared.writes.read();
-                let brief = crate::brief::make(&store, &request, today, shared.at(), &scope)
-                    .map_err(wire)?;
+                let brief = {
+                    let _writing = shared.writes.read();
+                    crate::brief::make(&store, &request, today, shared.at(), &scope)
+                        .map_err(wire)?
+                };
+                self.log_brief(&request, &scope, Some(&brief))?;
                 send(Part::Brief {
                     brief: Box::new(brief),
                 });
                 Ok(())
-            }
-            Ask::Log {
-                action,
-                entity,
-                summary,
-            } => {
-                // Clients log what they did with what they read (exports);
-                // the server logs views, changes and refusals itself.
-                if !matches!(action, AuditAction::Export | AuditAction::Import) {
-                    return Err(WireError::new(
-                        ErrorCode::BadRequest,
-                        format!(
-                            "a client logs only exports and imports, not {}",
-                            action.name()
-                        ),
-                    ));
-                }
-                self.log(action, entity, &summary)
             }
             Ask::Audit { case, user, since } => {
                 let mut entries = store.audit_trail().map_err(wire)?;
@@ -472,8 +549,15 @@ impl Session<'_> {
                 send(Part::Applied { applied });
                 Ok(())
             }
-            Ask::Check => {
-                let report = shared.store.check().map_err(wire)?;
+            Ask::Check { anchor } => {
+                // Store-wide counts say what a reader may not see: the
+                // table lets coordinators only.
+                let mut report = shared.store.check().map_err(wire)?;
+                if let Some(anchor) = anchor
+                    && let Some(problem) = shared.store.check_anchor(&anchor).map_err(wire)?
+                {
+                    report.problems.push(problem);
+                }
                 send(Part::Check { report });
                 Ok(())
             }
@@ -516,7 +600,7 @@ impl Session<'_> {
                         Change::Update(r) | Change::Edit { record: r, .. } => Some(r.id()),
                         Change::Append(i) => Some(i.target()),
                     });
-                    self.refused(target, "a write outside the reader's rights");
+                    self.refused(target, Rule::Write);
                     replies.push(Reply::SaveFailed {
                         field: None,
                         error: why.to_string(),
@@ -534,6 +618,8 @@ impl Session<'_> {
                 }
             }
             StoreEffect::LoadAll => {
+                // Every case's row and every name the reader may see.
+                self.log_lists()?;
                 // Streamed as each part is ready: the first screen first.
                 let mut emit = |r| {
                     send(Part::Reply { reply: Box::new(r) });
@@ -543,8 +629,19 @@ impl Session<'_> {
                     replies.push(Reply::Indexed);
                 }
             }
+            StoreEffect::CasePage { .. }
+            | StoreEffect::Overview(_)
+            | StoreEffect::RefreshDashboard
+            | StoreEffect::LoadSupporters => {
+                // Rows that name people, read without `LoadAll` too.
+                self.log_lists()?;
+                run_store(&store, effect, today, shared.at(), &scope, &mut |r| {
+                    replies.push(r);
+                });
+            }
             StoreEffect::LoadCase(id)
             | StoreEffect::LoadParty(id)
+            | StoreEffect::LoadRecord(id)
             | StoreEffect::LoadSupporter(id) => {
                 // A view is logged before it is read, so it shows in its own
                 // audit panel; one the reader may not see, as refused.
@@ -557,36 +654,37 @@ impl Session<'_> {
                     .is_some_and(|(last, at)| last == id && at.elapsed() < VIEW_AGAIN);
                 if seen && !again {
                     self.last_view = Some((id, std::time::Instant::now()));
-                    let what = match (&effect, id.kind) {
-                        (_, crate::model::Kind::Case) => "case",
-                        (_, crate::model::Kind::Body) => "body",
-                        (StoreEffect::LoadSupporter(_), _) => "supporter",
-                        _ => "person",
+                    let view = match &effect {
+                        StoreEffect::LoadCase(_) => View::Case,
+                        StoreEffect::LoadParty(_) => View::Party,
+                        StoreEffect::LoadSupporter(_) => View::Supporter,
+                        _ => View::Record,
                     };
-                    self.log(
-                        AuditAction::View,
-                        Some(id),
-                        &format!("opened the {what} view of {id}"),
-                    )?;
+                    self.log(AuditAction::View, Some(id), Summary::Viewed { view })?;
                 } else if !seen {
-                    self.refused(Some(id), "a view of a record not theirs");
+                    self.refused(Some(id), Rule::NotTheirsView);
                 }
                 run_store(&store, effect, today, shared.at(), &scope, &mut |r| {
                     replies.push(r);
                 });
             }
             StoreEffect::Brief(request) => {
-                self.log_brief(&request, &scope)?;
-                let _writing = shared.writes.read();
-                let effect = StoreEffect::Brief(request);
-                run_store(&store, effect, today, shared.at(), &scope, &mut |r| {
-                    replies.push(r);
-                });
+                self.log_brief(&request, &scope, None)?;
+                {
+                    let _writing = shared.writes.read();
+                    let effect = StoreEffect::Brief(request.clone());
+                    run_store(&store, effect, today, shared.at(), &scope, &mut |r| {
+                        replies.push(r);
+                    });
+                }
+                if let Some(Reply::Brief(Ok(brief))) = replies.first() {
+                    self.log_brief(&request, &scope, Some(brief))?;
+                }
             }
             StoreEffect::Reveal { entity, .. }
                 if !scope.sees_id(&store, entity).unwrap_or(false) =>
             {
-                self.refused(Some(entity), "reveal of a record not theirs");
+                self.refused(Some(entity), Rule::NotTheirsReveal);
                 return Err(WireError::new(
                     ErrorCode::NotFound,
                     format!("{entity} does not exist"),

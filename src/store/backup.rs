@@ -34,6 +34,9 @@ struct Header {
     version: u32,
     schema: u32,
     created: String,
+    /// The audit trail's head as backed up (an anchor outside the store).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    head: Option<super::anchor::Head>,
 }
 
 /// What a backup holds, as written, verified or restored.
@@ -47,14 +50,20 @@ pub struct BackupSummary {
     pub records: Vec<(Kind, u64)>,
     /// The backup file's size.
     pub file_bytes: u64,
+    /// The audit trail's head it holds (compare with `triad check --anchor`).
+    #[serde(default)]
+    pub head: Option<super::anchor::Head>,
 }
 
 impl BackupSummary {
     /// One line for a person: schema, when, how many records.
     pub fn describe(&self) -> String {
         let records: u64 = self.records.iter().map(|(_, n)| n).sum();
+        let head = self.head.as_ref().map_or(String::new(), |h| {
+            format!(", audit trail {} to #{} ({})", h.store, h.seq, h.hash)
+        });
         format!(
-            "schema {}, taken {}, {records} records ({} entries with indexes and audit trail), {:.1} MiB",
+            "schema {}, taken {}, {records} records ({} entries with indexes and audit trail), {:.1} MiB{head}",
             self.schema,
             self.created,
             self.entries,
@@ -102,6 +111,7 @@ impl SledStore {
             version: FORMAT_VERSION,
             schema: SCHEMA_VERSION,
             created: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            head: self.head().ok(),
         };
         let mut header_line = serde_json::to_vec(&header).unwrap_or_default();
         header_line.push(b'\n');
@@ -118,6 +128,7 @@ impl SledStore {
         let mut summary = BackupSummary {
             schema: header.schema,
             created: header.created,
+            head: header.head.clone(),
             ..BackupSummary::default()
         };
         let db = self.db();
@@ -232,6 +243,7 @@ fn read_backup(path: &Path, entry: OnEntry<'_>) -> Result<BackupSummary> {
     let mut summary = BackupSummary {
         schema: header.schema,
         created: header.created,
+        head: header.head,
         file_bytes,
         ..BackupSummary::default()
     };

@@ -15,6 +15,7 @@ use sled::transaction::{
 };
 use sled::{Db, Transactional, Tree};
 
+use super::anchor;
 use super::chain::{self, Sealing};
 use super::keys::{self, ID_LEN};
 use super::lock::StoreLock;
@@ -23,7 +24,7 @@ use super::{Change, RequestId, Result, Store, StoreError};
 use super::{paths, space};
 use crate::model::{
     AuditAction, AuditEntry, Consent, Date, Id, Intent, IntentError, Kind, Provision,
-    ProvisionBasis, Reason, Record, ReferralStatus, Released, ValidationError,
+    ProvisionBasis, Reason, Record, ReferralStatus, Released, Summary, ValidationError,
 };
 
 /// Records per transaction for imports and demo data: one giant batch costs
@@ -496,7 +497,9 @@ impl SledStore {
             return self.write(mark);
         }
         for chunk in ids.chunks(BATCH) {
-            let summary = format!("sealed {} records written before the chain", chunk.len());
+            let summary = Summary::Sealed {
+                records: chunk.len(),
+            };
             self.write(|t| {
                 mark(t)?;
                 let mut sealing = Sealing::default();
@@ -505,7 +508,7 @@ impl SledStore {
                         seal_tx(t, *id, &bytes, &mut sealing)?;
                     }
                 }
-                let entry = Entry::new(&self.user, AuditAction::Seal, None, None, &summary);
+                let entry = Entry::new(&self.user, AuditAction::Seal, None, None, summary.clone());
                 audit(t, entry, sealing)
             })?;
         }
@@ -534,17 +537,19 @@ impl SledStore {
                     t[REVS].remove(&keys::id_bytes(*id))?;
                     unseal_tx(t, *id, &mut sealing)?;
                 }
-                let summary = format!("rolled back {} records", chunk.len());
-                let entry = Entry::new(&self.user, AuditAction::Delete, None, None, &summary);
+                let summary = Summary::RolledBack {
+                    records: chunk.len(),
+                };
+                let entry = Entry::new(&self.user, AuditAction::Delete, None, None, summary);
                 audit(t, entry, sealing)
             })?;
         }
         // The mark goes only once the records are gone (a crash before this
         // rolls back again, harmlessly); the id list after it.
-        let summary = format!("rolled back an interrupted import of {} records", ids.len());
+        let summary = Summary::RolledBack { records: ids.len() };
         self.write(|t| {
             t[META].remove(keys::IMPORT_PENDING_KEY)?;
-            let entry = Entry::new(&self.user, AuditAction::Import, None, None, &summary);
+            let entry = Entry::new(&self.user, AuditAction::Import, None, None, summary.clone());
             audit(t, entry, Sealing::default())
         })?;
         self.pending.clear()?;
@@ -563,13 +568,12 @@ impl SledStore {
         Self::check_refs_tx(t, &rec)?;
         let mut sealing = Sealing::default();
         Self::put_new(t, &rec, &mut sealing)?;
-        let summary = format!("created {} {}", kind.name(), rec.id());
         let entry = Entry::new(
             user,
             AuditAction::Create,
             Some(rec.id()),
             rec.case(),
-            &summary,
+            Summary::Created { kind },
         );
         audit(t, entry, sealing)?;
         Ok(rec)
@@ -600,12 +604,14 @@ impl SledStore {
             }
             Self::refuse_newly_uncovered(t, &old, new)?;
         }
-        let summary = format!("updated {} {}", record.kind().name(), record.id());
-        self.update_said(t, user, record, &summary)
+        let summary = Summary::Updated {
+            kind: record.kind(),
+        };
+        self.update_said(t, user, record, summary)
     }
 
     /// [`Self::update_tx`] with the audit entry's own summary.
-    fn update_said(&self, t: &Tx, user: &str, record: &Record, summary: &str) -> TxResult<()> {
+    fn update_said(&self, t: &Tx, user: &str, record: &Record, summary: Summary) -> TxResult<()> {
         let id = record.id();
         let tree = &t[tree_index(id.kind)];
         let Some(old) = tree.get(keys::record_key(id))? else {
@@ -713,7 +719,7 @@ impl SledStore {
         {
             Self::refuse_newly_uncovered(t, old, new)?;
         }
-        let mut summary = format!("updated {} {id}", id.kind.name());
+        let mut summary = Summary::Updated { kind: id.kind };
         if let (
             Intent::ReferralStep {
                 status: ReferralStatus::Sent,
@@ -728,19 +734,12 @@ impl SledStore {
                 .map_err(|error| {
                     ConflictableTransactionError::Abort(StoreError::Refused { id, error })
                 })?;
-            summary = match &provision.basis {
-                ProvisionBasis::Consent { consent } => {
-                    format!(
-                        "sent referral {id}: provision to {} under {consent}",
-                        provision.to
-                    )
-                }
-                ProvisionBasis::Override { .. } => {
-                    format!(
-                        "sent referral {id}: provision to {} by override",
-                        provision.to
-                    )
-                }
+            summary = Summary::Sent {
+                to: provision.to,
+                consent: match &provision.basis {
+                    ProvisionBasis::Consent { consent } => Some(*consent),
+                    ProvisionBasis::Override { .. } => None,
+                },
             };
             if let Some(step) = r.history.last_mut() {
                 step.provision = Some(provision);
@@ -749,7 +748,7 @@ impl SledStore {
                 return abort(StoreError::Invalid { id, error });
             }
         }
-        self.update_said(t, user, &record, &summary)?;
+        self.update_said(t, user, &record, summary)?;
         Ok(record)
     }
 
@@ -976,7 +975,7 @@ impl SledStore {
         &self,
         user: &str,
         batch: &[Record],
-        summary: &str,
+        summary: Summary,
         request: Option<RequestId>,
     ) -> Result<()> {
         tx_result(self.trees[..].transaction(|t| {
@@ -987,7 +986,7 @@ impl SledStore {
             if let Some(req) = request {
                 Self::remember_tx(t, req, &[])?;
             }
-            let entry = Entry::new(user, AuditAction::Import, None, None, summary);
+            let entry = Entry::new(user, AuditAction::Import, None, None, summary.clone());
             audit(t, entry, sealing)
         }))
         .map_err(|e| self.disk_full_or(e))
@@ -1119,8 +1118,8 @@ impl SledStore {
             t[REVS].remove(&keys::id_bytes(id))?;
             let mut sealing = Sealing::default();
             unseal_tx(t, id, &mut sealing)?;
-            let summary = format!("deleted {} {id}", id.kind.name());
-            let entry = Entry::new(user, AuditAction::Delete, Some(id), old.case(), &summary);
+            let summary = Summary::Deleted { kind: id.kind };
+            let entry = Entry::new(user, AuditAction::Delete, Some(id), old.case(), summary);
             audit(t, entry, sealing)
         })
     }
@@ -1265,9 +1264,9 @@ impl SledStore {
         self.ensure_room(2 * bytes as u64)?;
         // Referenced kinds first, so every batch's references already exist.
         records.sort_by_key(|r| (tree_index(r.kind()), r.id().num));
-        let summary = format!("imported {total} records");
+        let summary = Summary::Imported { records: total };
         if total <= BATCH {
-            self.write_batch(user, &records, &summary, request)?;
+            self.write_batch(user, &records, summary.clone(), request)?;
             self.flush()?;
             progress(total, total);
             return Ok(());
@@ -1281,7 +1280,9 @@ impl SledStore {
                 self.write_batch(
                     user,
                     chunk,
-                    &format!("import batch of {} records", chunk.len()),
+                    Summary::ImportBatch {
+                        records: chunk.len(),
+                    },
                     None,
                 )
             });
@@ -1298,7 +1299,7 @@ impl SledStore {
             if let Some(req) = request {
                 Self::remember_tx(t, req, &[])?;
             }
-            let entry = Entry::new(user, AuditAction::Import, None, None, &summary);
+            let entry = Entry::new(user, AuditAction::Import, None, None, summary.clone());
             audit(t, entry, Sealing::default())
         })?;
         self.pending.clear()?;
@@ -1310,11 +1311,12 @@ impl SledStore {
         user: &str,
         action: AuditAction,
         entity: Option<Id>,
-        summary: &str,
+        summary: Summary,
     ) -> Result<()> {
-        // A store that can only be read keeps no trail: what it holds cannot
-        // change, and reading a backup's copy must not need a write.
-        if self.read_only.is_some() && action == AuditAction::View {
+        // A store that can only be read keeps no trail of reads (views,
+        // exports, reveals, refusals): what it holds cannot change, and
+        // reading a backup's copy must not need a write.
+        if self.read_only.is_some() {
             return Ok(());
         }
         let _writing = self.writing();
@@ -1329,7 +1331,7 @@ impl SledStore {
         let entry = |t: &Tx| {
             audit(
                 t,
-                Entry::new(user, action, entity, case, summary),
+                Entry::new(user, action, entity, case, summary.clone()),
                 Sealing::default(),
             )
         };
@@ -1343,7 +1345,7 @@ impl SledStore {
                     &t[0],
                     &t[1],
                     &t[2],
-                    Entry::new(user, action, entity, case, summary),
+                    Entry::new(user, action, entity, case, summary.clone()),
                     Sealing::default(),
                 )
             }))
@@ -1625,6 +1627,99 @@ impl SledStore {
     }
 }
 
+impl SledStore {
+    fn audit_entry(&self, seq: u64) -> Result<Option<AuditEntry>> {
+        self.trees[AUDIT]
+            .get(seq.to_be_bytes())?
+            .map(|v| {
+                serde_json::from_slice(&v)
+                    .map_err(|_| StoreError::Corrupt(format!("audit entry #{seq} is unreadable")))
+            })
+            .transpose()
+    }
+
+    /// The audit trail's head: its id (the first chained entry's hash,
+    /// short), the last entry's number and hash, as the store keeps them.
+    pub fn head(&self) -> Result<anchor::Head> {
+        let meta = &self.trees[META];
+        let start = keys::u64_from(meta.get(chain::CHAIN_START_KEY)?.as_deref()).max(1);
+        let store = match self.trees[AUDIT].get(start.to_be_bytes())? {
+            Some(v) => serde_json::from_slice::<AuditEntry>(&v)
+                .map(|e| e.hash.chars().take(16).collect())
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        Ok(anchor::Head {
+            store,
+            seq: keys::u64_from(meta.get(keys::AUDIT_SEQ_KEY)?.as_deref()),
+            hash: meta
+                .get(chain::HEAD_KEY)?
+                .map(|v| String::from_utf8_lossy(&v).into_owned())
+                .unwrap_or_default(),
+        })
+    }
+
+    /// What an anchor says of this trail (see [`anchor::compare`]).
+    pub fn check_anchor(&self, anchor: &anchor::Anchor) -> Result<Option<String>> {
+        let head = self.head()?;
+        let hash_of = |seq| self.audit_entry(seq).ok().flatten().map(|e| e.hash);
+        Ok(anchor::compare(anchor, &head, &hash_of))
+    }
+
+    /// The trail's tail, checked as a server starts (cheaply: the last
+    /// two entries): the last entry is the head the store keeps, unchanged
+    /// and following the one before. The reason, if not.
+    pub fn verify_tail(&self) -> Result<Option<String>> {
+        let head = self.head()?;
+        let start = keys::u64_from(self.trees[META].get(chain::CHAIN_START_KEY)?.as_deref());
+        if head.seq == 0 || head.seq < start {
+            return Ok(None);
+        }
+        let last = match self.audit_entry(head.seq) {
+            Ok(Some(e)) => e,
+            Ok(None) => {
+                return Ok(Some(format!(
+                    "audit entry #{} (the last) is missing",
+                    head.seq
+                )));
+            }
+            Err(e) => return Ok(Some(e.to_string())),
+        };
+        if self.trees[AUDIT]
+            .get((head.seq + 1).to_be_bytes())?
+            .is_some()
+        {
+            return Ok(Some(format!(
+                "audit entries follow #{}, the last the store wrote",
+                head.seq
+            )));
+        }
+        if last.hash != last.compute_hash() || last.hash != head.hash {
+            return Ok(Some(format!(
+                "audit entry #{} (the last) was changed after it was written",
+                head.seq
+            )));
+        }
+        if head.seq > start
+            && let Ok(Some(before)) = self.audit_entry(head.seq - 1)
+            && before.hash != last.prev
+        {
+            return Ok(Some(format!(
+                "audit entry #{} does not follow #{}",
+                head.seq,
+                head.seq - 1
+            )));
+        }
+        Ok(None)
+    }
+
+    /// Serves the store read-only from now on, saying why (a trail that
+    /// failed its check: nothing more is added to what cannot be trusted).
+    pub fn set_read_only(&mut self, why: String) {
+        self.read_only = Some(why);
+    }
+}
+
 /// Opens sled. Its own flock on `db` can outlive a store closed a moment
 /// ago in this process (sled's IO threads let go of the file late); as we
 /// hold `triad.lock`, no other triad can be the holder, so a short wait is
@@ -1794,7 +1889,7 @@ struct Entry<'a> {
     action: AuditAction,
     entity: Option<Id>,
     case: Option<Id>,
-    summary: &'a str,
+    summary: Summary,
 }
 
 impl<'a> Entry<'a> {
@@ -1803,7 +1898,7 @@ impl<'a> Entry<'a> {
         action: AuditAction,
         entity: Option<Id>,
         case: Option<Id>,
-        summary: &'a str,
+        summary: Summary,
     ) -> Entry<'a> {
         Entry {
             user,
@@ -1851,7 +1946,8 @@ fn audit_in(
         action: e.action,
         entity: e.entity,
         case: e.case,
-        summary: e.summary.to_string(),
+        summary: String::new(),
+        detail: Some(e.summary),
         prev,
         sealed: sealing.sealed.map(|h| crate::model::hex(&h)),
         released,
@@ -1982,7 +2078,7 @@ impl Store for SledStore {
         Ok(out)
     }
 
-    fn log(&self, action: AuditAction, entity: Option<Id>, summary: &str) -> Result<()> {
+    fn log(&self, action: AuditAction, entity: Option<Id>, summary: Summary) -> Result<()> {
         self.log_as(&self.user, action, entity, summary)
     }
 
@@ -2111,7 +2207,7 @@ impl Store for AsUser<'_> {
         self.store.dated(from, to)
     }
 
-    fn log(&self, action: AuditAction, entity: Option<Id>, summary: &str) -> Result<()> {
+    fn log(&self, action: AuditAction, entity: Option<Id>, summary: Summary) -> Result<()> {
         self.store.log_as(&self.user, action, entity, summary)
     }
 

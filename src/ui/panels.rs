@@ -400,8 +400,11 @@ pub fn audit(
         };
         vec![
             styled(
-                // UTC, as stored and as `triad audit` prints it.
-                format!("{} ", e.at.format("%Y-%m-%d %H:%MZ")),
+                // Stored in UTC, shown in the reader's time (as `triad audit`).
+                format!(
+                    "{} ",
+                    e.at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M")
+                ),
                 t.dim(),
             ),
             Span::raw(col(&text::clean(&e.user), 12, cut)),
@@ -411,7 +414,7 @@ pub fn audit(
                 8,
                 cut,
             )),
-            styled(text::clean(&e.summary), t.dim()),
+            styled(text::clean(&e.text(l)), t.dim()),
         ]
     });
 }
