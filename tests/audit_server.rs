@@ -437,6 +437,7 @@ fn a_trail_cut_short_fails_against_its_anchor_and_is_served_read_only() {
         confidentiality: Confidentiality::Shared,
         trust_change: None,
         corrects: None,
+        entered: None,
     };
     let save = E::Save {
         request: 7,
@@ -575,6 +576,7 @@ fn add_note(fx: &Fixture, confidentiality: Confidentiality) {
         confidentiality,
         trust_change: None,
         corrects: None,
+        entered: None,
     };
     store
         .as_user("someone-else")

@@ -105,6 +105,7 @@ fn note(case: Id, level: Confidentiality, text: &str) -> Record {
         confidentiality: level,
         trust_change: None,
         corrects: None,
+        entered: None,
     })
 }
 

@@ -495,8 +495,15 @@ fn every_request(fx: &Fixture) -> Vec<(&'static str, Ask)> {
             },
         ),
         ("import_part", Ask::ImportPart { records: vec![] }),
-        ("import_commit", Ask::ImportCommit { historical: None }),
-        ("check", Ask::Check),
+        (
+            "import_commit",
+            Ask::ImportCommit {
+                request: None,
+                historical: None,
+            },
+        ),
+        ("applied", Ask::Applied { request: 1 }),
+        ("check", Ask::Check { anchor: None }),
         ("demo", Ask::Demo { scale: 0 }),
         ("backup", Ask::Backup { out: backup }),
     ]
@@ -512,12 +519,12 @@ impl Fixture {
 
 /// What each role may ask, as the issue says (written here, not read
 /// from the server's table): reads for all, over their scope; writes for
-/// coordinators and supporters; the trail, imports and the demo for
-/// coordinators; a backup and a stop for the owner (the test's user is
+/// coordinators and supporters; the trail, imports, the demo and `check`
+/// (its counts are store-wide) for coordinators; a backup and a stop for the owner (the test's user is
 /// the server's owner in every role here).
 fn may(who: As, kind: &str) -> bool {
     match kind {
-        "audit" | "import_part" | "import_commit" | "demo" => {
+        "audit" | "import_part" | "import_commit" | "demo" | "check" => {
             matches!(who, As::Coordinator | As::Owner)
         }
         "save" => who != As::Viewer,
@@ -1061,12 +1068,16 @@ fn an_import_of_an_uncovered_sent_referral_is_refused_unless_historical() {
         .result
         .is_ok()
     );
-    let a = raw.ask(&Ask::ImportCommit { historical: None });
+    let a = raw.ask(&Ask::ImportCommit {
+        request: None,
+        historical: None,
+    });
     let err = a.result.expect_err("an uncovered provision imported");
     assert!(err.message.contains(&id.to_string()), "{err}");
     assert!(err.message.contains("--historical"), "{err}");
     assert!(raw.ask(&Ask::ImportPart { records }).result.is_ok());
     let a = raw.ask(&Ask::ImportCommit {
+        request: None,
         historical: Some("paper files of 2019".into()),
     });
     assert!(a.result.is_ok(), "{:?}", a.result);
