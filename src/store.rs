@@ -19,7 +19,7 @@ pub use backup::{BackupSummary, restore, verify_backup};
 pub use compact::{Compacted, compact};
 pub use error::{StoreError, UnsafeReason};
 pub use lock::StoreLock;
-pub use migrate::SCHEMA_VERSION;
+pub use migrate::{LAYOUT_VERSION, SCHEMA_VERSION};
 pub use paths::{ensure_own, ensure_writable_dir};
 pub use scope::Scope;
 pub use sled_store::{AsUser, BATCH, CheckReport, Reserved, SledStore};

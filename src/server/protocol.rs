@@ -275,7 +275,7 @@ impl From<&StoreError> for WireError {
             E::Full(_) => ErrorCode::Full,
             E::Dangling { .. } => ErrorCode::Dangling,
             E::InUse { .. } => ErrorCode::InUse,
-            E::TooNew { .. } => ErrorCode::TooNew,
+            E::TooNew { .. } | E::TooNewLayout { .. } => ErrorCode::TooNew,
             E::Corrupt(_) => ErrorCode::Corrupt,
             E::DiskFull { .. } => ErrorCode::DiskFull,
             E::UnsafePath { .. } => ErrorCode::UnsafePath,

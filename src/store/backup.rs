@@ -66,7 +66,7 @@ impl BackupSummary {
         self.entries += 1;
         if let Some(kind) = Kind::ALL
             .into_iter()
-            .find(|k| k.plural().as_bytes() == tree)
+            .find(|k| k.tree_name().as_bytes() == tree)
         {
             match self.records.iter_mut().find(|(k, _)| *k == kind) {
                 Some((_, n)) => *n += 1,

@@ -117,6 +117,8 @@ impl BriefDays {
 }
 
 pub const SCHEMA_KEY: &[u8] = b"schema";
+/// The layout (which tree holds what) the store was last written in.
+pub const LAYOUT_KEY: &[u8] = b"layout";
 pub const AUDIT_SEQ_KEY: &[u8] = b"audit_seq";
 pub const IMPORT_PENDING_KEY: &[u8] = b"import_pending";
 pub const REQUEST_SEQ_KEY: &[u8] = b"request_seq";

@@ -18,7 +18,7 @@ use sled::{Db, Transactional, Tree};
 use super::chain::{self, Sealing};
 use super::keys::{self, ID_LEN};
 use super::lock::StoreLock;
-use super::migrate::{self, SCHEMA_VERSION};
+use super::migrate::{self, LAYOUT_VERSION, SCHEMA_VERSION};
 use super::{Change, RequestId, Result, Store, StoreError};
 use super::{paths, space};
 use crate::model::{
@@ -77,25 +77,20 @@ pub struct SledStore {
     _copy: Option<tempfile::TempDir>,
 }
 
+/// Where a kind's tree sits in `trees`: its place in `Kind::ALL`, the
+/// order the trees are opened in (by name), so the two cannot disagree.
 fn tree_index(kind: Kind) -> usize {
-    match kind {
-        Kind::Body => 0,
-        Kind::Person => 1,
-        Kind::Affiliation => 2,
-        Kind::Case => 3,
-        Kind::Relationship => 4,
-        Kind::TrustNote => 5,
-        Kind::Consent => 6,
-        Kind::Referral => 7,
-        Kind::Partnership => 8,
-        Kind::Event => 9,
-        Kind::Course => 10,
-        Kind::Enrolment => 11,
-        Kind::Contact => 12,
-        Kind::Supervision => 13,
-        Kind::CheckIn => 14,
-    }
+    kind as usize
 }
+
+// `kind as usize` is its place in `Kind::ALL` (checked when compiling).
+const _: () = {
+    let mut i = 0;
+    while i < Kind::ALL.len() {
+        assert!(Kind::ALL[i] as usize == i);
+        i += 1;
+    }
+};
 
 type Tx = [TransactionalTree];
 type TxResult<T> = ConflictableTransactionResult<T, StoreError>;
@@ -241,7 +236,7 @@ impl Reserved {
         let db = open_sled(files)?;
         let mut trees = Vec::new();
         for kind in Kind::ALL {
-            trees.push(db.open_tree(kind.plural())?);
+            trees.push(db.open_tree(kind.tree_name())?);
         }
         for name in [
             "refs",
@@ -265,7 +260,7 @@ impl Reserved {
             trees[META].clone(),
             trees[AUDIT_BY_CASE].clone(),
         ];
-        let store = SledStore {
+        let mut store = SledStore {
             path: dir.to_path_buf(),
             db,
             trees,
@@ -279,6 +274,7 @@ impl Reserved {
             _lock: lock,
             _copy: copy,
         };
+        store.upgrade_layout()?;
         store.upgrade_schema()?;
         store.start_chain()?;
         store.roll_back_interrupted_import()?;
@@ -403,6 +399,93 @@ impl SledStore {
         self.flush()?;
         self.trees[META].insert(keys::IMPORT_PENDING_KEY, &[1])?;
         self.flush()
+    }
+
+    /// Puts every record into its kind's tree. The layout's version says
+    /// whether to look; where records are is read from the records (each
+    /// one's id), never from the tree's name: two released layouts put
+    /// events in different trees. The move is one transaction, after a
+    /// backup of the store as it was.
+    fn upgrade_layout(&mut self) -> Result<()> {
+        let meta = &self.trees[META];
+        let found = match meta.get(keys::LAYOUT_KEY)? {
+            Some(v) => Some(
+                u32::try_from(keys::u64_from(Some(&v)))
+                    .map_err(|_| StoreError::Corrupt("layout version".into()))?,
+            ),
+            None => None,
+        };
+        if let Some(found) = found {
+            if found > LAYOUT_VERSION {
+                return Err(StoreError::TooNewLayout {
+                    path: self.path.clone(),
+                    found,
+                    known: LAYOUT_VERSION,
+                });
+            }
+            if found == LAYOUT_VERSION {
+                return Ok(());
+            }
+        }
+        let mut moves: Vec<(Kind, Kind, Vec<u8>, Vec<u8>)> = Vec::new();
+        for kind in Kind::ALL {
+            for item in self.tree(kind).iter() {
+                let (k, v) = item?;
+                // Unreadable records stay where they are, for `check` to name.
+                if let Some(real) = migrate::id_of(&v).map(|id| id.kind)
+                    && real != kind
+                {
+                    moves.push((kind, real, k.to_vec(), v.to_vec()));
+                }
+            }
+        }
+        let mark = |t: &Tx| -> TxResult<()> {
+            t[META].insert(keys::LAYOUT_KEY, &u64::from(LAYOUT_VERSION).to_be_bytes())?;
+            Ok(())
+        };
+        if moves.is_empty() {
+            return self.write(mark);
+        }
+        let from = found.map_or("an older layout".to_string(), |f| format!("layout {f}"));
+        let backup = match self.read_only {
+            // The private copy is migrated; the store itself is not touched.
+            Some(_) => None,
+            None => {
+                let file = self.path.join(format!(
+                    "before-layout-{LAYOUT_VERSION}-{}.backup",
+                    Utc::now().format("%Y%m%dT%H%M%SZ")
+                ));
+                self.backup_to_file(&file)?;
+                Some(file)
+            }
+        };
+        self.write(|t| {
+            for (from, _, k, _) in &moves {
+                t[tree_index(*from)].remove(&k[..])?;
+            }
+            for (_, to, k, v) in &moves {
+                // Whatever is still there belongs where it is: two records
+                // with one id cannot both be kept.
+                if t[tree_index(*to)].insert(&k[..], &v[..])?.is_some() {
+                    let id = Id::new(*to, keys::u64_from(Some(k)));
+                    return abort(StoreError::Corrupt(format!(
+                        "{id} is stored twice, in two trees; nothing was moved"
+                    )));
+                }
+            }
+            mark(t)
+        })?;
+        self.notices.push(match backup {
+            Some(file) => format!(
+                "upgraded the store from {from} to layout {LAYOUT_VERSION}: moved {} records to their kinds' trees; the store as it was is backed up in {} (remove it once you are content)",
+                moves.len(),
+                file.display()
+            ),
+            None => format!(
+                "read the store in {from}; it is upgraded when it is next opened for writing"
+            ),
+        });
+        Ok(())
     }
 
     fn upgrade_schema(&self) -> Result<()> {
