@@ -8,6 +8,7 @@ mod error;
 mod keys;
 mod lock;
 mod migrate;
+mod partial;
 mod paths;
 mod scope;
 mod sled_store;

@@ -163,8 +163,10 @@ impl SledStore {
         };
         super::paths::ensure_writable_dir(dir)?;
         super::paths::ensure_own(out)?;
+        // A backup killed half way left its file: gone before we add ours.
+        super::partial::clear(dir).map_err(io)?;
         let mut tmp = tempfile::Builder::new()
-            .prefix(".triad-backup-")
+            .prefix(&super::partial::prefix())
             .tempfile_in(dir)
             .map_err(io)?;
         let mut summary = {
@@ -339,8 +341,9 @@ pub fn restore(backup: &Path, dir: &Path) -> Result<(BackupSummary, super::Check
     };
     fs::create_dir_all(&parent).map_err(io(&parent))?;
     super::paths::ensure_writable_dir(&parent)?;
+    super::partial::clear(&parent).map_err(io(&parent))?;
     let building = tempfile::Builder::new()
-        .prefix(".triad-restore-")
+        .prefix(&super::partial::prefix())
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
         .tempdir_in(&parent)
         .map_err(io(&parent))?;

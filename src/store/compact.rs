@@ -31,6 +31,9 @@ pub(super) fn clear_leftovers(dir: &Path) -> std::io::Result<()> {
     if !dir.join("db").is_dir() {
         return Ok(());
     }
+    // The backup a compaction (or a backup into the store) was writing.
+    super::partial::clear(dir)?;
+    super::partial::clear_old_names_in_store(dir)?;
     let new_db = dir.join(NEW_DB);
     if fs::symlink_metadata(&new_db).is_ok() {
         fs::remove_dir_all(&new_db)?;
