@@ -278,6 +278,7 @@ impl Reserved {
         store.upgrade_schema()?;
         store.start_chain()?;
         store.roll_back_interrupted_import()?;
+        store.settle_identity()?;
         Ok(store)
     }
 }
@@ -399,6 +400,63 @@ impl SledStore {
         self.flush()?;
         self.trees[META].insert(keys::IMPORT_PENDING_KEY, &[1])?;
         self.flush()
+    }
+
+    /// The store's identity: a random id written at creation (or at the
+    /// first open of an older store), with the directory it was given in
+    /// (path, device, inode). Opened in another directory (`cp -a`, a copy
+    /// on another disk) it is a copy: it gets an id of its own. Moved on
+    /// the same disk (same inode) it keeps its id under the new path.
+    fn settle_identity(&mut self) -> Result<()> {
+        use std::os::unix::fs::MetadataExt;
+        if self.read_only.is_some() {
+            return Ok(());
+        }
+        let meta = &self.trees[META];
+        let dir = fs::metadata(&self.path).map_err(|source| StoreError::Io {
+            path: self.path.clone(),
+            source,
+        })?;
+        let path = fs::canonicalize(&self.path).unwrap_or_else(|_| self.path.clone());
+        let home = format!("{}:{} {}", dir.dev(), dir.ino(), path.display());
+        let id = meta.get(keys::STORE_ID_KEY)?;
+        let was = meta.get(keys::STORE_HOME_KEY)?;
+        let was = was.as_deref().map(String::from_utf8_lossy);
+        if id.is_some() && was.as_deref() == Some(home.as_str()) {
+            return Ok(());
+        }
+        let same_inode = |w: &str| w.split(' ').next() == home.split(' ').next();
+        let new_id = match (&id, &was) {
+            (Some(_), Some(w)) if same_inode(w) => None,
+            (Some(_), Some(w)) => {
+                let from = w.split_once(' ').map_or("", |(_, p)| p);
+                self.notices.push(format!(
+                    "this store is a copy of the one at {from}: it has a new identity, so it never reaches that store's server"
+                ));
+                Some(random_id().map_err(|source| StoreError::Io {
+                    path: self.path.clone(),
+                    source,
+                })?)
+            }
+            _ => Some(random_id().map_err(|source| StoreError::Io {
+                path: self.path.clone(),
+                source,
+            })?),
+        };
+        self.write(|t| {
+            if let Some(id) = &new_id {
+                t[META].insert(keys::STORE_ID_KEY, id.as_bytes())?;
+            }
+            t[META].insert(keys::STORE_HOME_KEY, home.as_bytes())?;
+            Ok(())
+        })
+    }
+
+    /// The store's identity (see `settle_identity`); None for a read-only
+    /// store written before identities.
+    pub fn id(&self) -> Option<String> {
+        let id = self.trees[META].get(keys::STORE_ID_KEY).ok()??;
+        Some(String::from_utf8_lossy(&id).into_owned())
     }
 
     /// Puts every record into its kind's tree. The layout's version says
@@ -1407,6 +1465,14 @@ impl SledStore {
         }
         Ok(())
     }
+}
+
+/// 128 random bits, as 32 hex digits.
+fn random_id() -> std::io::Result<String> {
+    use std::io::Read;
+    let mut bytes = [0u8; 16];
+    fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Opens sled. Its own flock on `db` can outlive a store closed a moment
