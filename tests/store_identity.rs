@@ -104,3 +104,43 @@ fn a_copy_of_a_served_store_does_not_reach_the_originals_server() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn a_client_refuses_a_server_that_serves_another_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let b = tmp.path().join("b");
+    drop(SledStore::open(&a).unwrap());
+    drop(open_when_free(&a));
+    let _stop_a = StopServers(a.clone());
+    let _stop_b = StopServers(b.clone());
+    let _server = serve_child(&a);
+    cp_a(&a, &b);
+    // A lock as a build before lock homes wrote it, naming a's socket:
+    // only the server's welcome can tell it serves another store.
+    let socket = triad::store::StoreLock::serving_socket(&a).unwrap();
+    let mut lock = b"server\n".to_vec();
+    lock.extend_from_slice(socket.as_os_str().as_encoded_bytes());
+    lock.push(b'\n');
+    std::fs::write(b.join("triad.lock"), lock).unwrap();
+    assert_eq!(triad::store::StoreLock::serving_socket(&b), Some(socket));
+    let file = tmp.path().join("one.json");
+    std::fs::write(
+        &file,
+        triad::exchange::to_json(vec![common::body(
+            1,
+            "コピー",
+            triad::model::Sector::Government,
+        )]),
+    )
+    .unwrap();
+    let out = triad(&b, &["import", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("serves another store"), "{err}");
+    let out = triad(&a, &["export"]);
+    assert!(
+        !text(&out.stdout).contains("コピー"),
+        "written into the original"
+    );
+}

@@ -99,6 +99,12 @@ impl StoreLock {
         self._file.sync_all()
     }
 
+    /// The `device:inode` of the store directory `dir`, as a lock and a
+    /// server's welcome name it.
+    pub fn home(dir: &Path) -> Option<String> {
+        home_of(dir).map(|(dev, ino)| format!("{dev}:{ino}"))
+    }
+
     /// Whether the holder of the store in `dir` said it is a server.
     pub fn held_by_server(dir: &Path) -> bool {
         Self::serving_socket(dir).is_some()
@@ -113,11 +119,10 @@ impl StoreLock {
         let mut lines = text.strip_prefix(SERVING)?.lines();
         let path = lines.next()?;
         // A lock written before it named its directory is taken at its word.
-        if let Some(home) = lines.find_map(|l| l.strip_prefix(HOME)) {
-            let (dev, ino) = home_of(dir)?;
-            if home != format!("{dev}:{ino}") {
-                return None;
-            }
+        if let Some(home) = lines.find_map(|l| l.strip_prefix(HOME))
+            && Some(home) != Self::home(dir).as_deref()
+        {
+            return None;
         }
         (!path.is_empty()).then(|| path.into())
     }
