@@ -278,7 +278,13 @@ impl Reserved {
         store.upgrade_schema()?;
         store.start_chain()?;
         store.roll_back_interrupted_import()?;
-        store.settle_identity()?;
+        // Best effort: a store on a full disk must still open to be read;
+        // its identity is recorded at a later open.
+        if store.settle_identity().is_err() {
+            store.notices.push(
+                "could not record the store's identity (is the disk full?); it is recorded when the store is next opened".into(),
+            );
+        }
         Ok(store)
     }
 }
