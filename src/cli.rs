@@ -507,13 +507,24 @@ fn compact(dir: &Path) -> Result<ExitCode, String> {
     match crate::store::compact(dir) {
         Ok(c) => {
             let mib = |b: u64| b as f64 / 1_048_576.0;
-            eprintln!(
-                "compacted {}: {:.1} MiB before, {:.1} MiB after ({} entries)",
-                dir.display(),
-                mib(c.before_bytes),
-                mib(c.after_bytes),
-                c.entries
-            );
+            if c.kept_rewritten {
+                eprintln!(
+                    "compacted {}: {:.1} MiB before, {:.1} MiB after ({} entries); kept the rewritten files",
+                    dir.display(),
+                    mib(c.before_bytes),
+                    mib(c.after_bytes),
+                    c.entries
+                );
+            } else {
+                eprintln!(
+                    "kept the store at {} as it was: {:.1} MiB before, {:.1} MiB after; rewritten it would take {:.1} MiB ({} entries)",
+                    dir.display(),
+                    mib(c.before_bytes),
+                    mib(c.after_bytes),
+                    mib(c.rewritten_bytes),
+                    c.entries
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(StoreError::Locked(dir)) if crate::store::StoreLock::held_by_server(&dir) => {

@@ -39,14 +39,16 @@ fn grown_store(dir: &Path, people: u64, rewrites: usize) -> SledStore {
     store
 }
 
+/// What `db` takes on disk, as `du` counts it.
 fn db_size(dir: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
     fn walk(p: &Path) -> u64 {
         std::fs::read_dir(p)
             .map(|d| {
                 d.flatten()
                     .map(|e| match e.metadata() {
                         Ok(m) if m.is_dir() => walk(&e.path()),
-                        Ok(m) => m.len(),
+                        Ok(m) => m.blocks() * 512,
                         Err(_) => 0,
                     })
                     .sum()
@@ -85,6 +87,45 @@ fn compaction_shrinks_a_rewritten_store_and_keeps_every_record() {
     // Writes go on after it, and ids carry on past the old ones.
     let next = store.create(person(1, "後")).unwrap().id();
     assert_eq!(next, Id::new(Kind::Person, 203));
+}
+
+#[test]
+fn compaction_never_grows_a_freshly_written_store() {
+    // Written once, nothing rewritten: sled's files are as small as they
+    // get, and rewritten ones can come out larger (29 → 48 MiB was seen).
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    let before = {
+        let store = SledStore::open(&dir).unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        triad::demo::seed(&store, today).unwrap();
+        triad::demo::seed_scale(&store, 2000, &mut |_, _| {}).unwrap();
+        contents(&store)
+    };
+    let compacted = triad::store::compact(&dir).unwrap();
+    eprintln!("{compacted:?}");
+    assert!(
+        compacted.after_bytes <= compacted.before_bytes,
+        "{compacted:?}"
+    );
+    assert_eq!(db_size(&dir), compacted.after_bytes);
+    // Whichever files it kept, they are the smaller and the store is whole.
+    let smaller = compacted.rewritten_bytes.min(compacted.before_bytes);
+    assert_eq!(compacted.after_bytes, smaller, "{compacted:?}");
+    assert_eq!(
+        compacted.kept_rewritten,
+        compacted.rewritten_bytes < compacted.before_bytes
+    );
+    let store = SledStore::open(&dir).unwrap();
+    assert!(store.check().unwrap().problems.is_empty());
+    assert_eq!(contents(&store), before);
+    // Nothing left beside it.
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "db" && n != "triad.lock")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]

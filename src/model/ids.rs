@@ -93,6 +93,12 @@ impl Kind {
         }
     }
 
+    /// The sled tree holding this kind's records: its plural name, the one
+    /// place a store's layout comes from (see `store::migrate::LAYOUT`).
+    pub fn tree_name(self) -> &'static str {
+        self.plural()
+    }
+
     /// The singular name shown to people and printed by `triad search`.
     pub fn name(self) -> &'static str {
         match self {

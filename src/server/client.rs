@@ -89,6 +89,15 @@ pub struct Client {
     /// Who the server takes us to be, and our role there.
     pub user: String,
     pub role: crate::model::AccessRole,
+    /// The served store directory's `device:inode` (empty from a server
+    /// that does not say).
+    store_home: String,
+}
+
+/// Whether the server `client` reached serves the store in `dir`.
+fn serves(client: &Client, dir: &Path) -> bool {
+    client.store_home.is_empty()
+        || crate::store::StoreLock::home(dir).as_deref() == Some(client.store_home.as_str())
 }
 
 impl Client {
@@ -103,6 +112,14 @@ impl Client {
         };
         match Client::connect(&path, subscribe, listen.clone()) {
             Err(e) if e.is_connection() => start_and_connect(dir, subscribe, listen),
+            // Another store's server (a lock from an older build, copied
+            // with the store): never read or write there.
+            Ok(c) if !serves(&c, dir) => Err(ClientError::NotStarted(format!(
+                "the server at {} serves another store, not {}; if no triad uses {}, remove its triad.lock and try again",
+                path.display(),
+                dir.display(),
+                dir.display()
+            ))),
             other => other,
         }
     }
@@ -133,7 +150,12 @@ impl Client {
         }
         // The server answers once its store is open: no time limit here.
         match read_frame::<Welcome>(&mut stream, None, FRAME_TIMEOUT).map_err(lost)? {
-            Welcome::Ok { user, role, .. } => {
+            Welcome::Ok {
+                user,
+                role,
+                store_home,
+                ..
+            } => {
                 let reader = stream.try_clone().map_err(|e| lost(e.into()))?;
                 let (tx, answers) = channel();
                 std::thread::Builder::new()
@@ -146,6 +168,7 @@ impl Client {
                     next_seq: 0,
                     user,
                     role,
+                    store_home,
                 })
             }
             Welcome::Refused { reason } => Err(ClientError::Refused(reason)),

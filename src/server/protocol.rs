@@ -43,6 +43,13 @@ pub enum Welcome {
         role: crate::model::AccessRole,
         /// The store it serves.
         store: String,
+        /// That store's identity (its random id in `meta`).
+        #[serde(default)]
+        store_id: String,
+        /// Its directory's `device:inode`: a client tells by it whether
+        /// the server serves the directory it asked for.
+        #[serde(default)]
+        store_home: String,
     },
     Refused {
         reason: String,
@@ -292,7 +299,7 @@ impl From<&StoreError> for WireError {
             E::Full(_) => ErrorCode::Full,
             E::Dangling { .. } => ErrorCode::Dangling,
             E::InUse { .. } => ErrorCode::InUse,
-            E::TooNew { .. } => ErrorCode::TooNew,
+            E::TooNew { .. } | E::TooNewLayout { .. } => ErrorCode::TooNew,
             E::Corrupt(_) => ErrorCode::Corrupt,
             E::DiskFull { .. } => ErrorCode::DiskFull,
             E::UnsafePath { .. } => ErrorCode::UnsafePath,

@@ -179,6 +179,8 @@ fn welcome(
         user: user.clone(),
         role: reader.role,
         store: shared.store.path().display().to_string(),
+        store_id: shared.store.id().unwrap_or_default(),
+        store_home: crate::store::StoreLock::home(shared.store.path()).unwrap_or_default(),
     };
     write_frame(stream, &ok).ok()?;
     Some((shared, reader, hello.subscribe))

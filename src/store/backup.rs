@@ -75,7 +75,7 @@ impl BackupSummary {
         self.entries += 1;
         if let Some(kind) = Kind::ALL
             .into_iter()
-            .find(|k| k.plural().as_bytes() == tree)
+            .find(|k| k.tree_name().as_bytes() == tree)
         {
             match self.records.iter_mut().find(|(k, _)| *k == kind) {
                 Some((_, n)) => *n += 1,
@@ -174,8 +174,10 @@ impl SledStore {
         };
         super::paths::ensure_writable_dir(dir)?;
         super::paths::ensure_own(out)?;
+        // A backup killed half way left its file: gone before we add ours.
+        super::partial::clear(dir).map_err(io)?;
         let mut tmp = tempfile::Builder::new()
-            .prefix(".triad-backup-")
+            .prefix(&super::partial::prefix())
             .tempfile_in(dir)
             .map_err(io)?;
         let mut summary = {
@@ -351,8 +353,9 @@ pub fn restore(backup: &Path, dir: &Path) -> Result<(BackupSummary, super::Check
     };
     fs::create_dir_all(&parent).map_err(io(&parent))?;
     super::paths::ensure_writable_dir(&parent)?;
+    super::partial::clear(&parent).map_err(io(&parent))?;
     let building = tempfile::Builder::new()
-        .prefix(".triad-restore-")
+        .prefix(&super::partial::prefix())
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
         .tempdir_in(&parent)
         .map_err(io(&parent))?;

@@ -56,6 +56,14 @@ pub enum StoreError {
         found: u32,
         known: u32,
     },
+    #[error(
+        "the store at {} is in layout {found}, newer than this triad knows ({known}); upgrade triad to a build that reads layout {found}", .path.display()
+    )]
+    TooNewLayout {
+        path: PathBuf,
+        found: u32,
+        known: u32,
+    },
     #[error("the store is damaged: {0}; run `triad check` and restore from an export if needed")]
     Corrupt(String),
     #[error("cannot use the store at {}: {}", .path.display(), io_words(.source))]

@@ -117,6 +117,11 @@ impl BriefDays {
 }
 
 pub const SCHEMA_KEY: &[u8] = b"schema";
+/// The layout (which tree holds what) the store was last written in.
+pub const LAYOUT_KEY: &[u8] = b"layout";
+/// The store's random identity, and the directory it was given in.
+pub const STORE_ID_KEY: &[u8] = b"store_id";
+pub const STORE_HOME_KEY: &[u8] = b"store_home";
 pub const AUDIT_SEQ_KEY: &[u8] = b"audit_seq";
 pub const IMPORT_PENDING_KEY: &[u8] = b"import_pending";
 pub const REQUEST_SEQ_KEY: &[u8] = b"request_seq";

@@ -12,6 +12,15 @@ pub struct StoreLock {
     _file: File,
     /// Taken shared on a read-only store: it says nothing in the file.
     read_only: bool,
+    /// The store directory's device and inode: a copy (`cp -a`) of the
+    /// store copies the lock file too, and must not take it for its own.
+    home: Option<(u64, u64)>,
+}
+
+/// A directory's device and inode.
+fn home_of(dir: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(dir).ok().map(|m| (m.dev(), m.ino()))
 }
 
 impl StoreLock {
@@ -38,6 +47,7 @@ impl StoreLock {
                 Ok(StoreLock {
                     _file: file,
                     read_only: false,
+                    home: home_of(dir),
                 })
             }
             Err(TryLockError::WouldBlock) => Err(StoreError::Locked(dir.to_path_buf())),
@@ -63,6 +73,7 @@ impl StoreLock {
             Ok(()) => Ok(Some(StoreLock {
                 _file: file,
                 read_only: true,
+                home: home_of(dir),
             })),
             Err(TryLockError::WouldBlock) => Err(StoreError::Locked(dir.to_path_buf())),
             Err(TryLockError::Error(source)) => Err(StoreError::Io { path, source }),
@@ -81,8 +92,17 @@ impl StoreLock {
         let mut text = SERVING.as_bytes().to_vec();
         text.extend_from_slice(socket.as_os_str().as_encoded_bytes());
         text.push(b'\n');
+        if let Some((dev, ino)) = self.home {
+            text.extend_from_slice(format!("{HOME}{dev}:{ino}\n").as_bytes());
+        }
         (&self._file).write_all(&text)?;
         self._file.sync_all()
+    }
+
+    /// The `device:inode` of the store directory `dir`, as a lock and a
+    /// server's welcome name it.
+    pub fn home(dir: &Path) -> Option<String> {
+        home_of(dir).map(|(dev, ino)| format!("{dev}:{ino}"))
     }
 
     /// Whether the holder of the store in `dir` said it is a server.
@@ -91,12 +111,23 @@ impl StoreLock {
     }
 
     /// Where the server that holds the store in `dir` said it listens (a
-    /// server killed outright leaves this behind: connecting tells).
+    /// server killed outright leaves this behind: connecting tells). None
+    /// if the lock names another directory: it came with a copy of the
+    /// store, and its server serves the original.
     pub fn serving_socket(dir: &Path) -> Option<std::path::PathBuf> {
         let text = std::fs::read_to_string(dir.join("triad.lock")).ok()?;
-        let path = text.strip_prefix(SERVING)?.trim_end_matches('\n');
+        let mut lines = text.strip_prefix(SERVING)?.lines();
+        let path = lines.next()?;
+        // A lock written before it named its directory is taken at its word.
+        if let Some(home) = lines.find_map(|l| l.strip_prefix(HOME))
+            && Some(home) != Self::home(dir).as_deref()
+        {
+            return None;
+        }
         (!path.is_empty()).then(|| path.into())
     }
 }
 
 const SERVING: &str = "server\n";
+/// The line naming the served directory's device and inode.
+const HOME: &str = "store ";

@@ -16,6 +16,29 @@
 
 use serde_json::Value;
 
+use crate::model::Id;
+
+/// The layout (which sled tree holds which kind) this build writes.
+///
+/// - 1: before the supporters' kinds; each kind in the tree of its name.
+/// - 2: with the supporters' kinds; a positional table put events in
+///   `courses` and courses in `events`.
+/// - 3: each kind in `Kind::tree_name()`, trees opened by name.
+///
+/// Layouts 1 and 2 recorded no version: opening such a store moves every
+/// record whose id names another kind than its tree's.
+pub const LAYOUT_VERSION: u32 = 3;
+
+/// The id a stored record carries, read from its JSON alone (so it works
+/// at every schema).
+pub fn id_of(bytes: &[u8]) -> Option<Id> {
+    #[derive(serde::Deserialize)]
+    struct Tagged {
+        id: Id,
+    }
+    serde_json::from_slice::<Tagged>(bytes).ok().map(|t| t.id)
+}
+
 /// The schema this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
 

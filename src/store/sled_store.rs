@@ -19,7 +19,7 @@ use super::anchor;
 use super::chain::{self, Sealing};
 use super::keys::{self, ID_LEN};
 use super::lock::StoreLock;
-use super::migrate::{self, SCHEMA_VERSION};
+use super::migrate::{self, LAYOUT_VERSION, SCHEMA_VERSION};
 use super::{Change, RequestId, Result, Store, StoreError};
 use super::{paths, space};
 use crate::model::{
@@ -78,25 +78,20 @@ pub struct SledStore {
     _copy: Option<tempfile::TempDir>,
 }
 
+/// Where a kind's tree sits in `trees`: its place in `Kind::ALL`, the
+/// order the trees are opened in (by name), so the two cannot disagree.
 fn tree_index(kind: Kind) -> usize {
-    match kind {
-        Kind::Body => 0,
-        Kind::Person => 1,
-        Kind::Affiliation => 2,
-        Kind::Case => 3,
-        Kind::Relationship => 4,
-        Kind::TrustNote => 5,
-        Kind::Consent => 6,
-        Kind::Referral => 7,
-        Kind::Partnership => 8,
-        Kind::Event => 9,
-        Kind::Course => 10,
-        Kind::Enrolment => 11,
-        Kind::Contact => 12,
-        Kind::Supervision => 13,
-        Kind::CheckIn => 14,
-    }
+    kind as usize
 }
+
+// `kind as usize` is its place in `Kind::ALL` (checked when compiling).
+const _: () = {
+    let mut i = 0;
+    while i < Kind::ALL.len() {
+        assert!(Kind::ALL[i] as usize == i);
+        i += 1;
+    }
+};
 
 type Tx = [TransactionalTree];
 type TxResult<T> = ConflictableTransactionResult<T, StoreError>;
@@ -267,7 +262,7 @@ impl Reserved {
         };
         let mut trees = Vec::new();
         for kind in Kind::ALL {
-            trees.push(db.open_tree(kind.plural())?);
+            trees.push(db.open_tree(kind.tree_name())?);
         }
         for name in [
             "refs",
@@ -291,7 +286,7 @@ impl Reserved {
             trees[META].clone(),
             trees[AUDIT_BY_CASE].clone(),
         ];
-        let store = SledStore {
+        let mut store = SledStore {
             path: dir.to_path_buf(),
             db,
             trees,
@@ -305,9 +300,17 @@ impl Reserved {
             _lock: lock,
             _copy: copy,
         };
+        store.upgrade_layout()?;
         store.upgrade_schema()?;
         store.start_chain()?;
         store.roll_back_interrupted_import()?;
+        // Best effort: a store on a full disk must still open to be read;
+        // its identity is recorded at a later open.
+        if store.settle_identity().is_err() {
+            store.notices.push(
+                "could not record the store's identity (is the disk full?); it is recorded when the store is next opened".into(),
+            );
+        }
         Ok(store)
     }
 }
@@ -433,6 +436,150 @@ impl SledStore {
         self.flush()?;
         self.trees[META].insert(keys::IMPORT_PENDING_KEY, &[1])?;
         self.flush()
+    }
+
+    /// The store's identity: a random id written at creation (or at the
+    /// first open of an older store), with the directory it was given in
+    /// (path, device, inode). Opened in another directory (`cp -a`, a copy
+    /// on another disk) it is a copy: it gets an id of its own. Moved on
+    /// the same disk (same inode) it keeps its id under the new path.
+    fn settle_identity(&mut self) -> Result<()> {
+        use std::os::unix::fs::MetadataExt;
+        if self.read_only.is_some() {
+            return Ok(());
+        }
+        let meta = &self.trees[META];
+        let dir = fs::metadata(&self.path).map_err(|source| StoreError::Io {
+            path: self.path.clone(),
+            source,
+        })?;
+        let path = fs::canonicalize(&self.path).unwrap_or_else(|_| self.path.clone());
+        let home = format!("{}:{} {}", dir.dev(), dir.ino(), path.display());
+        let id = meta.get(keys::STORE_ID_KEY)?;
+        let was = meta.get(keys::STORE_HOME_KEY)?;
+        let was = was.as_deref().map(String::from_utf8_lossy);
+        if id.is_some() && was.as_deref() == Some(home.as_str()) {
+            return Ok(());
+        }
+        let same_inode = |w: &str| w.split(' ').next() == home.split(' ').next();
+        let new_id = match (&id, &was) {
+            (Some(_), Some(w)) if same_inode(w) => None,
+            (Some(_), Some(w)) => {
+                let from = w.split_once(' ').map_or("", |(_, p)| p);
+                self.notices.push(format!(
+                    "this store is a copy of the one at {from}: it has a new identity, so it never reaches that store's server"
+                ));
+                Some(random_id().map_err(|source| StoreError::Io {
+                    path: self.path.clone(),
+                    source,
+                })?)
+            }
+            _ => Some(random_id().map_err(|source| StoreError::Io {
+                path: self.path.clone(),
+                source,
+            })?),
+        };
+        self.write(|t| {
+            if let Some(id) = &new_id {
+                t[META].insert(keys::STORE_ID_KEY, id.as_bytes())?;
+            }
+            t[META].insert(keys::STORE_HOME_KEY, home.as_bytes())?;
+            Ok(())
+        })
+    }
+
+    /// The store's identity (see `settle_identity`); None for a read-only
+    /// store written before identities.
+    pub fn id(&self) -> Option<String> {
+        let id = self.trees[META].get(keys::STORE_ID_KEY).ok()??;
+        Some(String::from_utf8_lossy(&id).into_owned())
+    }
+
+    /// Puts every record into its kind's tree. The layout's version says
+    /// whether to look; where records are is read from the records (each
+    /// one's id), never from the tree's name: two released layouts put
+    /// events in different trees. The move is one transaction, after a
+    /// backup of the store as it was.
+    fn upgrade_layout(&mut self) -> Result<()> {
+        let meta = &self.trees[META];
+        let found = match meta.get(keys::LAYOUT_KEY)? {
+            Some(v) => Some(
+                u32::try_from(keys::u64_from(Some(&v)))
+                    .map_err(|_| StoreError::Corrupt("layout version".into()))?,
+            ),
+            None => None,
+        };
+        if let Some(found) = found {
+            if found > LAYOUT_VERSION {
+                return Err(StoreError::TooNewLayout {
+                    path: self.path.clone(),
+                    found,
+                    known: LAYOUT_VERSION,
+                });
+            }
+            if found == LAYOUT_VERSION {
+                return Ok(());
+            }
+        }
+        let mut moves: Vec<(Kind, Kind, Vec<u8>, Vec<u8>)> = Vec::new();
+        for kind in Kind::ALL {
+            for item in self.tree(kind).iter() {
+                let (k, v) = item?;
+                // Unreadable records stay where they are, for `check` to name.
+                if let Some(real) = migrate::id_of(&v).map(|id| id.kind)
+                    && real != kind
+                {
+                    moves.push((kind, real, k.to_vec(), v.to_vec()));
+                }
+            }
+        }
+        let mark = |t: &Tx| -> TxResult<()> {
+            t[META].insert(keys::LAYOUT_KEY, &u64::from(LAYOUT_VERSION).to_be_bytes())?;
+            Ok(())
+        };
+        if moves.is_empty() {
+            return self.write(mark);
+        }
+        let from = found.map_or("an older layout".to_string(), |f| format!("layout {f}"));
+        let backup = match self.read_only {
+            // The private copy is migrated; the store itself is not touched.
+            Some(_) => None,
+            None => {
+                let file = self.path.join(format!(
+                    "before-layout-{LAYOUT_VERSION}-{}.backup",
+                    Utc::now().format("%Y%m%dT%H%M%SZ")
+                ));
+                self.backup_to_file(&file)?;
+                Some(file)
+            }
+        };
+        self.write(|t| {
+            for (from, _, k, _) in &moves {
+                t[tree_index(*from)].remove(&k[..])?;
+            }
+            for (_, to, k, v) in &moves {
+                // Whatever is still there belongs where it is: two records
+                // with one id cannot both be kept.
+                if t[tree_index(*to)].insert(&k[..], &v[..])?.is_some() {
+                    let id = Id::new(*to, keys::u64_from(Some(k)));
+                    return abort(StoreError::Corrupt(format!(
+                        "{id} is stored twice, in two trees; nothing was moved"
+                    )));
+                }
+            }
+            mark(t)
+        })?;
+        self.notices.push(match backup {
+            Some(file) => format!(
+                "upgraded the store from {from} to layout {LAYOUT_VERSION}: moved {} records to their kinds' trees; the store as it was is backed up in {} (remove it once you are content)",
+                moves.len(),
+                file.display()
+            ),
+            None => format!(
+                "read the store in {from}; it is upgraded when it is next opened for writing"
+            ),
+        });
+        Ok(())
     }
 
     fn upgrade_schema(&self) -> Result<()> {
@@ -1378,8 +1525,12 @@ impl SledStore {
     }
 
     /// Verifies references, indexes and counters; reports size on disk.
-    /// Streams: memory stays flat however large the store.
+    /// Streams: memory stays flat however large the store. Writes wait
+    /// while it reads (sled has no snapshot reads): a seal, its audit entry
+    /// and the index entries are then all of one moment, so a write in
+    /// flight is never taken for tampering.
     pub fn check(&self) -> Result<CheckReport> {
+        let _writing = self.writing();
         let mut report = CheckReport::default();
         // Per audit entry: the XOR of the seals that name it now.
         let mut sealed_now: HashMap<u64, chain::Hash> = HashMap::new();
@@ -1718,6 +1869,14 @@ impl SledStore {
     pub fn set_read_only(&mut self, why: String) {
         self.read_only = Some(why);
     }
+}
+
+/// 128 random bits, as 32 hex digits.
+fn random_id() -> std::io::Result<String> {
+    use std::io::Read;
+    let mut bytes = [0u8; 16];
+    fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Opens sled. Its own flock on `db` can outlive a store closed a moment
