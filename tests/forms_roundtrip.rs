@@ -670,3 +670,401 @@ fn each_field_changed_alone_changes_only_itself() {
     }
     assert_eq!(done.len(), 11, "{done:?}");
 }
+
+// ------------------------------------------------------------- intents
+
+/// The records saved: `changed` ones changed, the rest as they were;
+/// returns the records that are new.
+fn only_these_changed(
+    before: &BTreeMap<Id, Record>,
+    after: &BTreeMap<Id, Record>,
+    changed: &[Id],
+    what: &str,
+) -> Vec<Record> {
+    for (id, r) in before {
+        if !changed.contains(id) {
+            assert_eq!(Some(r), after.get(id), "{what} changed {id}");
+        }
+    }
+    after
+        .iter()
+        .filter(|(id, _)| !before.contains_key(id))
+        .map(|(_, r)| r.clone())
+        .collect()
+}
+
+/// Open a case on a panel with one of its rows selected, and act there.
+fn on_case_row(app: &mut Headless, case: Id, panel: CasePanel, row: Id, action: Action) {
+    home(app);
+    app.open(Link::Case(case));
+    select_in_case(app, panel, row);
+    app.act(action);
+}
+
+fn get(store: &dyn Store, id: Id) -> Record {
+    store.get(id).expect("get").expect("record")
+}
+
+fn case_of(r: &Record) -> &triad::model::Case {
+    match r {
+        Record::Case(c) => c,
+        other => panic!("not a case: {other:?}"),
+    }
+}
+
+#[test]
+fn ending_a_role_with_its_defaults_ends_only_that_role() {
+    let demo = tui::demo_store();
+    let store = demo.store.as_ref();
+    let mut app = tui::app(&demo, Lang::En, 100, 30);
+    let today = app.state.today();
+    let mut ended = 0;
+    for case in all(store, Kind::Case) {
+        let c = case_of(&case).clone();
+        for p in c
+            .parties
+            .iter()
+            .filter(|p| p.until.is_none() && p.from <= today)
+        {
+            let what = format!("end {} in {}", p.party, c.id);
+            let before = snapshot(store);
+            let was = case_of(&before[&c.id]).clone();
+            on_case_row(&mut app, c.id, CasePanel::Triad, p.party, Action::EndRole);
+            assert!(
+                matches!(form_kind(&app, &what), FormKind::EndRole { .. }),
+                "{what}"
+            );
+            try_save(&mut app).unwrap_or_else(|e| panic!("{what}: {e}"));
+            let after = snapshot(store);
+            assert!(only_these_changed(&before, &after, &[c.id], &what).is_empty());
+            let now = case_of(&after[&c.id]);
+            let mut want = was.parties.clone();
+            let i = want
+                .iter()
+                .position(|x| x.party == p.party && x.until.is_none())
+                .expect("active");
+            want[i].until = Some(today);
+            assert_eq!(now.parties, want, "{what}");
+            let changed = changed_fields(&Record::Case(was), &after[&c.id]);
+            assert!(
+                changed.is_subset(&["parties".to_string(), "changed".into()].into()),
+                "{what}: {changed:?}"
+            );
+            ended += 1;
+        }
+    }
+    assert!(ended > 10, "{ended} roles ended");
+}
+
+/// Each relationship with a case that shows it in its triad.
+fn relationships_in_cases(app: &mut Headless, store: &dyn Store) -> Vec<(Id, Record)> {
+    let mut out: BTreeMap<Id, (Id, Record)> = BTreeMap::new();
+    for case in all(store, Kind::Case) {
+        home(app);
+        app.open(Link::Case(case.id()));
+        for id in case_rows_on(app, CasePanel::Triad).into_iter().flatten() {
+            if id.kind == Kind::Relationship {
+                out.entry(id).or_insert_with(|| (case.id(), get(store, id)));
+            }
+        }
+    }
+    let found: Vec<(Id, Record)> = out.into_values().collect();
+    // The rest (between parties of no one case) have no trust form.
+    assert!(found.len() >= 5, "{} relationships in cases", found.len());
+    found
+}
+
+#[test]
+fn setting_trust_with_its_defaults_adds_one_dated_level_and_nothing_else() {
+    let demo = tui::demo_store();
+    let store = demo.store.as_ref();
+    let mut app = tui::app(&demo, Lang::En, 100, 30);
+    let today = app.state.today();
+    let mut set = 0;
+    for (case, r) in relationships_in_cases(&mut app, store) {
+        let Record::Relationship(rel) = &r else {
+            continue;
+        };
+        if rel.trust.last().is_some_and(|t| t.on > today) {
+            continue;
+        }
+        let what = format!("trust on {}", rel.id);
+        let before = snapshot(store);
+        on_case_row(&mut app, case, CasePanel::Triad, rel.id, Action::SetTrust);
+        assert!(
+            matches!(
+                form_kind(&app, &what),
+                FormKind::SetTrust {
+                    relationship: Some(_),
+                    ..
+                }
+            ),
+            "{what}"
+        );
+        let level: u8 = app
+            .state
+            .form
+            .as_ref()
+            .expect("form")
+            .code(Key::Trust)
+            .parse()
+            .expect("a level is chosen");
+        // The level shown first is the one it has.
+        if let Some(last) = rel.trust.last() {
+            assert_eq!(level, last.level.get(), "{what}");
+        }
+        try_save(&mut app).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let after = snapshot(store);
+        assert!(only_these_changed(&before, &after, &[rel.id], &what).is_empty());
+        let Record::Relationship(now) = &after[&rel.id] else {
+            panic!("{what}: not a relationship");
+        };
+        assert_eq!(
+            changed_fields(&r, &after[&rel.id]),
+            ["trust".to_string()].into()
+        );
+        assert_eq!(now.trust[..rel.trust.len()], rel.trust[..], "{what}");
+        assert_eq!(now.trust.len(), rel.trust.len() + 1, "{what}");
+        let added = now.trust.last().expect("added");
+        assert_eq!((added.on, added.level.get()), (today, level), "{what}");
+        set += 1;
+    }
+    assert!(set >= 5, "{set} trust levels set");
+}
+
+#[test]
+fn a_referral_step_with_its_defaults_adds_one_step_and_nothing_else() {
+    let demo = tui::demo_store();
+    let store = demo.store.as_ref();
+    let mut app = tui::app(&demo, Lang::En, 100, 30);
+    let today = app.state.today();
+    let mut moved = 0;
+    for r in all(store, Kind::Referral) {
+        let Record::Referral(was) = &r else { continue };
+        let last = was.history.last().expect("history").on;
+        if !was.status().is_open() || last > today {
+            continue;
+        }
+        let what = format!("step on {}", was.id);
+        let before = snapshot(store);
+        on_case_row(
+            &mut app,
+            was.case,
+            CasePanel::Referrals,
+            was.id,
+            Action::AdvanceReferral,
+        );
+        assert!(
+            matches!(form_kind(&app, &what), FormKind::AdvanceReferral { .. }),
+            "{what}"
+        );
+        let status = app
+            .state
+            .form
+            .as_ref()
+            .expect("form")
+            .code(Key::Status)
+            .to_string();
+        if let Err(e) = try_save(&mut app) {
+            // Sending needs a consent or a coordinator's reason: given,
+            // it is the step's own (its provision), nothing else.
+            assert!(status == "sent", "{what}: {status}: {e}");
+            let form = app.state.form.as_mut().expect("form");
+            let f = form
+                .fields
+                .iter_mut()
+                .find(|f| f.key == Key::OverrideReason)
+                .unwrap_or_else(|| panic!("{what}: {e}"));
+            f.input = TextInput::new("asked by phone");
+            try_save(&mut app).unwrap_or_else(|e| panic!("{what}: {e}"));
+        }
+        let after = snapshot(store);
+        assert!(only_these_changed(&before, &after, &[was.id], &what).is_empty());
+        let Record::Referral(now) = &after[&was.id] else {
+            panic!("{what}: not a referral");
+        };
+        assert_eq!(
+            changed_fields(&r, &after[&was.id]),
+            ["history".to_string()].into(),
+            "{what}"
+        );
+        assert_eq!(now.history[..was.history.len()], was.history[..], "{what}");
+        assert_eq!(now.history.len(), was.history.len() + 1, "{what}");
+        let step = now.history.last().expect("step");
+        assert_eq!(
+            (serde_json::to_value(step.status).expect("json"), step.on),
+            (Value::String(status), today),
+            "{what}"
+        );
+        moved += 1;
+    }
+    assert!(moved > 3, "{moved} referrals moved");
+}
+
+#[test]
+fn withdrawing_a_consent_with_its_defaults_sets_only_its_date() {
+    let demo = tui::demo_store();
+    let store = demo.store.as_ref();
+    let mut app = tui::app(&demo, Lang::En, 100, 30);
+    let today = app.state.today();
+    let mut withdrawn = 0;
+    for r in all(store, Kind::Consent) {
+        let Record::Consent(c) = &r else { continue };
+        if c.withdrawn_on.is_some() || c.given_on > today {
+            continue;
+        }
+        let what = format!("withdraw {}", c.id);
+        let before = snapshot(store);
+        on_case_row(
+            &mut app,
+            c.case,
+            CasePanel::Consents,
+            c.id,
+            Action::WithdrawConsent,
+        );
+        assert!(
+            matches!(form_kind(&app, &what), FormKind::WithdrawConsent { .. }),
+            "{what}"
+        );
+        try_save(&mut app).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let after = snapshot(store);
+        assert!(only_these_changed(&before, &after, &[c.id], &what).is_empty());
+        let mut want = c.clone();
+        want.withdrawn_on = Some(today);
+        assert_eq!(after[&c.id], Record::Consent(want), "{what}");
+        withdrawn += 1;
+    }
+    assert!(withdrawn > 2, "{withdrawn} consents withdrawn");
+}
+
+#[test]
+fn a_note_corrected_unchanged_adds_a_copy_and_keeps_the_original() {
+    let demo = tui::demo_store();
+    let store = demo.store.as_ref();
+    let mut app = tui::app(&demo, Lang::En, 100, 30);
+    let mut corrected = 0;
+    for case in all(store, Kind::Case) {
+        home(&mut app);
+        app.open(Link::Case(case.id()));
+        let notes: Vec<Id> = case_rows_on(&mut app, CasePanel::Notes)
+            .into_iter()
+            .flatten()
+            .collect();
+        for id in notes {
+            let what = format!("correct {id}");
+            let Record::TrustNote(old) = get(store, id) else {
+                panic!("{what}: not a note");
+            };
+            let before = snapshot(store);
+            on_case_row(&mut app, case.id(), CasePanel::Notes, id, Action::Edit);
+            assert!(
+                matches!(form_kind(&app, &what), FormKind::CorrectNote { .. }),
+                "{what}"
+            );
+            try_save(&mut app).unwrap_or_else(|e| panic!("{what}: {e}"));
+            let after = snapshot(store);
+            let new = only_these_changed(&before, &after, &[], &what);
+            let [Record::TrustNote(n)] = new.as_slice() else {
+                panic!("{what}: added {new:?}");
+            };
+            let mut want = old.clone();
+            want.id = n.id;
+            want.corrects = Some(old.id);
+            want.trust_change = None;
+            want.author.clone_from(&n.author);
+            want.at = n.at;
+            assert_eq!(*n, want, "{what}");
+            corrected += 1;
+        }
+    }
+    assert!(corrected > 3, "{corrected} notes corrected");
+}
+
+#[test]
+fn adding_a_party_or_a_note_records_only_that() {
+    let demo = tui::demo_store();
+    let store = demo.store.as_ref();
+    let mut app = tui::app(&demo, Lang::En, 100, 30);
+    let today = app.state.today();
+    let mut added = 0;
+    for case in all(store, Kind::Case) {
+        let c = case_of(&case).clone();
+        // A body not in the triad joins it with a role.
+        let body = parties(&app, Some(Kind::Body))
+            .into_iter()
+            .find(|b| !c.parties.iter().any(|p| p.party == *b))
+            .expect("a body outside the triad");
+        let what = format!("add {body} to {}", c.id);
+        let before = snapshot(store);
+        home(&mut app);
+        app.open(Link::Case(c.id));
+        app.act(Action::AddParty);
+        assert!(matches!(form_kind(&app, &what), FormKind::AddParty { .. }));
+        app.type_text(&body.to_string());
+        app.press("<Tab><Tab>");
+        app.type_text("advice");
+        try_save(&mut app).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let after = snapshot(store);
+        assert!(only_these_changed(&before, &after, &[c.id], &what).is_empty());
+        let now = case_of(&after[&c.id]);
+        assert_eq!(now.parties[..c.parties.len()], c.parties[..], "{what}");
+        let p = &now.parties[c.parties.len()..];
+        assert!(
+            matches!(p, [p] if p.party == body && p.role == "advice" && p.from == today && p.until.is_none()),
+            "{what}: {p:?}"
+        );
+        let changed = changed_fields(&case, &after[&c.id]);
+        assert!(
+            changed.is_subset(&["parties".to_string(), "changed".into()].into()),
+            "{what}: {changed:?}"
+        );
+        added += 1;
+    }
+    // A note on a relationship, its trust left as it is: the note alone.
+    for (case, r) in relationships_in_cases(&mut app, store) {
+        let Record::Relationship(rel) = &r else {
+            continue;
+        };
+        let what = format!("note on {}", rel.id);
+        let before = snapshot(store);
+        on_case_row(&mut app, case, CasePanel::Triad, rel.id, Action::AddNote);
+        let form = app.state.form.as_mut().expect("form");
+        let text = form
+            .fields
+            .iter_mut()
+            .find(|f| f.key == Key::Text)
+            .expect("text");
+        text.input = TextInput::new("spoke today");
+        try_save(&mut app).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let after = snapshot(store);
+        let new = only_these_changed(&before, &after, &[], &what);
+        assert!(
+            matches!(new.as_slice(), [Record::TrustNote(n)] if n.relationship == Some(rel.id) && n.trust_change.is_none()),
+            "{what}: {new:?}"
+        );
+        added += 1;
+    }
+    let shown = relationships_in_cases(&mut app, store).len();
+    assert_eq!(added, all(store, Kind::Case).len() + shown);
+}
+
+/// The event form as the coordinator who found the bug reached it
+/// (`:` E-0020 Enter, `i`): its partnership shown, one of all of them.
+#[test]
+fn event_form_snapshots() {
+    let demo = tui::demo_store();
+    for lang in [Lang::En, Lang::Ja] {
+        let tag = if lang.is_ja() { "ja" } else { "en" };
+        for (w, h) in [(80, 24), (160, 48)] {
+            let mut app = tui::app(&demo, lang, w, h);
+            app.press(":");
+            app.type_text("E-0020");
+            app.press("<CR>");
+            app.press("i");
+            assert!(
+                matches!(form_kind(&app, "E-0020"), FormKind::Edit { record, .. } if record.to_string() == "E-0020")
+            );
+            insta::assert_snapshot!(format!("event_form_{tag}_{w}x{h}"), app.screen());
+        }
+    }
+}
