@@ -2,7 +2,7 @@
 //! the case list and dashboard are instant) and full details of the one
 //! record on screen.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -167,6 +167,9 @@ pub struct Loading {
 pub struct Data {
     pub loading: Loading,
     pub names: HashMap<Id, NameRow>,
+    /// Every partnership the reader may see, by title: an event's form
+    /// offers them all, whatever screen it was opened from.
+    pub partnerships: BTreeMap<Id, String>,
     /// The case counts, the newest cases and the coordinators (the case
     /// list itself comes a page at a time).
     pub overview: super::cases::CaseOverview,

@@ -108,6 +108,8 @@ impl From<SearchEffect> for Effect {
 #[serde(tag = "reply", content = "with", rename_all = "snake_case")]
 pub enum Reply {
     Names(Vec<NameRow>),
+    /// Partnerships (id, title) the reader may see, in parts.
+    Partnerships(Vec<(Id, String)>),
     Overview(CaseOverview),
     CasePage {
         query: CaseQuery,

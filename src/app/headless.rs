@@ -92,6 +92,12 @@ impl Headless {
         }
     }
 
+    /// Go where a link points, as Enter on a line naming it does.
+    pub fn open(&mut self, link: super::view::Link) {
+        let effects = super::update::push_link(&mut self.state, link);
+        self.run(effects);
+    }
+
     /// Press keys written in keymap notation: `"gg"`, `"<C-p>"`, `"<Esc>"`.
     pub fn press(&mut self, keys: &str) {
         let keys = parse_keys(keys).unwrap_or_else(|e| panic!("bad key string {keys:?}: {e}"));

@@ -157,7 +157,8 @@ fn motion(scroll: &mut Scroll, action: &Action, len: usize, rows: usize) -> bool
     true
 }
 
-fn push_link(state: &mut State, link: Link) -> Effects {
+/// Open the screen a link points at (its loading asked for).
+pub fn push_link(state: &mut State, link: Link) -> Effects {
     match link {
         Link::Case(id) => open_case(state, id, CasePanel::Triad, None),
         // The record's view, over its case with the record selected, so
@@ -1553,6 +1554,10 @@ fn reply_in(state: &mut State, reply: Reply) -> Effects {
             }
             vec![]
         }
+        Reply::Partnerships(rows) => {
+            state.data.partnerships.extend(rows);
+            vec![]
+        }
         Reply::Overview(o) => {
             for r in &o.recent {
                 state.extra_names.insert(r.id, r.title.clone());
@@ -2065,6 +2070,9 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
         if let Some(n) = super::worker::name_row(r) {
             super::meeting::learn(state, &n);
             state.data.names.insert(n.id, n);
+        }
+        if let Record::Partnership(p) = r {
+            state.data.partnerships.insert(p.id, p.title.clone());
         }
         let names = &state.data.names;
         let party = |id| names.get(&id).map(|n| (n.name.clone(), n.reading.clone()));

@@ -338,6 +338,22 @@ fn load_all(
     for part in names.chunks(NAMES_PER_REPLY) {
         emit(Reply::Names(part.to_vec()));
     }
+    let mut all = Vec::new();
+    store.scan(Kind::Partnership, &mut |r| {
+        all.push(r);
+        true
+    })?;
+    let mut partnerships = Vec::new();
+    for r in all {
+        if let Record::Partnership(p) = &r
+            && scope.sees(store, &r)?
+        {
+            partnerships.push((p.id, p.title.clone()));
+        }
+    }
+    for part in partnerships.chunks(NAMES_PER_REPLY) {
+        emit(Reply::Partnerships(part.to_vec()));
+    }
     if at.index == IndexAt::Here {
         emit(Reply::Docs(finder_docs(store, Some(&scope.reader))?));
     }

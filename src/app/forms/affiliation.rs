@@ -67,7 +67,9 @@ pub fn changes(a: &Answers, editing: Option<(Affiliation, u64)>) -> Result<Vec<S
         from: a.date(Key::From).unwrap_or(a.today),
         until: a.date(Key::Until),
     };
-    if x.until.is_some() {
+    // A planned end already on record is not refused again unchanged.
+    let was = editing.as_ref().and_then(|(x, _)| x.until);
+    if x.until.is_some() && x.until != was {
         a.happened(Key::Until)?;
     }
     x.validate().map_err(|e| a.refused(e))?;

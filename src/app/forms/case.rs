@@ -105,6 +105,7 @@ pub fn changes(a: &Answers, editing: Option<(Case, u64)>) -> Result<Vec<SaveOp>,
     let status: CaseStatus = a.pick(Key::Status).unwrap_or(CaseStatus::Intake);
     let on = a.happened(Key::On)?;
     let note = a.text(Key::StatusNote);
+    let was = editing.as_ref().map(|(c, _)| c.clone());
     let (mut c, base) = match editing {
         Some((c, base)) => (c, Some(base)),
         None => (
@@ -137,7 +138,11 @@ pub fn changes(a: &Answers, editing: Option<(Case, u64)>) -> Result<Vec<SaveOp>,
     c.condition = a.text(Key::Condition);
     c.needs = needs(a, &c.needs);
     c.goals = goals(a, &c.goals);
-    c.changed = a.now;
+    // Only a real change is a change: a save of what was there keeps the
+    // time the case last changed (a new status stamps it as it is added).
+    if was.as_ref() != Some(&c) {
+        c.changed = a.now;
+    }
     for (key, who) in [(Key::Client, c.client), (Key::Coordinator, c.coordinator)] {
         if let Some(id) = who.filter(|i| i.kind != Kind::Person) {
             let msg = a.lang.t("must be a person", "人を入力してください");

@@ -116,8 +116,12 @@ pub fn changes(
             information_sharing: a.code(Key::InformationSharing) == "yes",
             information,
         },
-        // A consent is recorded once it has been given: not ahead of time.
-        given_on: a.happened(Key::GivenOn)?,
+        // A consent is recorded once it has been given: not ahead of time
+        // (a date already on record is not refused again unchanged).
+        given_on: match &editing {
+            Some((c, _)) if a.date(Key::GivenOn) == Some(c.given_on) => c.given_on,
+            _ => a.happened(Key::GivenOn)?,
+        },
         expires_on: a.date(Key::ExpiresOn),
         withdrawn_on: editing.as_ref().and_then(|(c, _)| c.withdrawn_on),
         obtained_how: a.text(Key::ObtainedHow),

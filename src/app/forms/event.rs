@@ -23,15 +23,7 @@ const EVENT_KINDS: [EventKind; 9] = [
 pub fn fields(state: &State, event: Option<&Event>) -> Spec {
     let l = state.lang();
     let f = Field::new;
-    let mut partnerships = vec![(String::new(), l.t("(none)", "（なし）").to_string())];
-    let timelines = match state.screen() {
-        Screen::Case(s) => s.detail.as_ref().map(|d| d.timelines.clone()),
-        Screen::Party(s) => s.detail.as_ref().map(|d| d.timelines.clone()),
-        _ => None,
-    };
-    for t in timelines.unwrap_or_default() {
-        partnerships.push((t.partnership.id.to_string(), t.partnership.title.clone()));
-    }
+    let partnerships = partnership_choices(state, event);
     let selected = match event {
         Some(e) => e.partnership,
         None => selected_partnership(state),
@@ -105,6 +97,32 @@ pub fn fields(state: &State, event: Option<&Event>) -> Spec {
     )
 }
 
+/// "(none)", then every partnership the reader may see (the ones on an
+/// open timeline too, should the list not have arrived yet), and the
+/// event's own whatever happens: an edit never drops what it did not touch.
+fn partnership_choices(state: &State, event: Option<&Event>) -> Vec<(String, String)> {
+    let l = state.lang();
+    let mut known = state.data.partnerships.clone();
+    for screen in &state.stack {
+        let timelines = match screen {
+            Screen::Case(s) => s.detail.as_deref().map(|d| &d.timelines),
+            Screen::Party(s) => s.detail.as_deref().map(|d| &d.timelines),
+            _ => None,
+        };
+        for t in timelines.into_iter().flatten() {
+            known
+                .entry(t.partnership.id)
+                .or_insert_with(|| t.partnership.title.clone());
+        }
+    }
+    if let Some(p) = event.and_then(|e| e.partnership) {
+        known.entry(p).or_insert_with(|| state.name(p));
+    }
+    std::iter::once((String::new(), l.t("(none)", "（なし）").to_string()))
+        .chain(known.into_iter().map(|(id, title)| (id.to_string(), title)))
+        .collect()
+}
+
 fn selected_partnership(state: &State) -> Option<Id> {
     use crate::app::view;
     match state.screen() {
@@ -151,7 +169,13 @@ pub fn changes(
         title: a.text(Key::Title),
         parties,
         partnership,
-        case: if partnership.is_some() { None } else { case },
+        // A new event logged on a partnership belongs to it, not the
+        // case; an edit keeps the case it had.
+        case: match &editing {
+            Some((e, _)) => e.case,
+            None if partnership.is_some() => None,
+            None => case,
+        },
         attendance,
         // A training session names its course: who attended is who it names.
         course: a.id_of(Key::Course, Kind::Course)?,

@@ -44,11 +44,13 @@ pub fn fields(state: &State, p: &Partnership) -> Spec {
 }
 
 pub fn changes(a: &Answers, mut p: Partnership, base: u64) -> Result<Vec<SaveOp>, Refusal> {
+    let was = p.ended;
     p.title = a.text(Key::Title);
     p.parties = a.parties(Key::Parties);
     p.started = a.date(Key::Started).unwrap_or(p.started);
     p.ended = a.date(Key::Ended);
-    if p.ended.is_some() {
+    // An end already on record is not refused again unchanged.
+    if p.ended.is_some() && p.ended != was {
         a.happened(Key::Ended)?;
     }
     p.description = a.lines(Key::Description);

@@ -279,7 +279,8 @@ pub fn profile_fields(state: &State, person: Id) -> Result<Spec, String> {
 pub fn profile_changes(state: &State, a: &Answers, person: Id) -> Result<Vec<SaveOp>, Refusal> {
     let d = supporter_detail(state, person).ok_or_else(|| ("", not_loaded(a.lang)))?;
     let mut p = d.row.person.clone();
-    let mut profile = p.supporter.clone().unwrap_or_default();
+    let had = p.supporter.take();
+    let mut profile = had.clone().unwrap_or_default();
     profile.status = a.pick(Key::Status).unwrap_or_default();
     profile.since = a.date(Key::Since);
     profile.capacity = a.number(Key::Capacity);
@@ -287,7 +288,9 @@ pub fn profile_changes(state: &State, a: &Answers, person: Id) -> Result<Vec<Sav
     profile.supervisor = a.party(Key::Supervisor);
     profile.disease_areas = a.text(Key::DiseaseAreas);
     profile.languages = a.text(Key::Languages);
-    p.supporter = Some(profile);
+    // A supporter without a profile keeps none until something is set:
+    // the form's blanks are not a profile.
+    p.supporter = (had.is_some() || profile != Default::default()).then_some(profile);
     let record = Record::Person(p);
     record.validate().map_err(|e| a.refused(e))?;
     let base = d.revs.get(&person).copied().unwrap_or(0);
