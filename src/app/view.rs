@@ -42,8 +42,8 @@ pub fn link_to(id: Id) -> Option<Link> {
     match id.kind {
         Kind::Case => Some(Link::Case(id)),
         Kind::Body | Kind::Person => Some(Link::Party(id)),
-        Kind::Referral | Kind::Event | Kind::TrustNote | Kind::Consent => Some(Link::Record(id)),
-        _ => None,
+        // Everything else opens in the record view.
+        _ => Some(Link::Record(id)),
     }
 }
 
