@@ -163,3 +163,144 @@ fn partnerships_and_courses_are_found_by_name_and_romaji() {
         "{screen}"
     );
 }
+
+/// The Supporters list's rows as shown (filtered, sorted).
+fn supporter_rows(app: &Headless) -> Vec<triad::app::supporters::SupporterRow> {
+    let Screen::Supporters(s) = app.state.screen() else {
+        panic!("not on Supporters:\n{}", app.screen());
+    };
+    triad::app::supporters_view::rows(&app.state, s)
+        .into_iter()
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn the_case_list_filter_moves_with_down_and_opens_with_enter() {
+    let demo = tui::demo_store();
+    for (down, up) in [("<Down>", "<Up>"), ("<C-j>", "<C-k>"), ("<Tab>", "<S-Tab>")] {
+        let mut app = en(&demo);
+        app.press("gc");
+        app.press("/");
+        app.type_text("kumamoto");
+        let rows = match app.state.screen() {
+            Screen::Cases(l) => l.page.rows.clone(),
+            _ => panic!("not on the case list"),
+        };
+        assert!(!rows.is_empty(), "{}", app.screen());
+        app.press(down);
+        app.press(down);
+        app.press(up);
+        let Screen::Cases(l) = app.state.screen() else {
+            panic!()
+        };
+        let want = 1.min(rows.len() - 1);
+        assert_eq!(l.scroll.sel, want, "{down}/{up}:\n{}", app.screen());
+        assert!(l.editing, "the line stays open while moving");
+        app.press("<CR>");
+        assert_eq!(
+            shown_id(&app),
+            Some(rows[want].id.to_string()),
+            "one Enter opens the selected case:\n{}",
+            app.screen()
+        );
+    }
+}
+
+#[test]
+fn the_supporters_filter_reads_romaji_and_names_kinds_exactly() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("gp");
+    let all = supporter_rows(&app);
+    assert!(!all.is_empty());
+    for name in ["ishida", "hirano", "イシダ"] {
+        app.press("/");
+        app.press("<C-u>");
+        app.type_text(name);
+        let rows = supporter_rows(&app);
+        assert!(!rows.is_empty(), "{name} finds no one:\n{}", app.screen());
+        app.press("<Esc>");
+    }
+    use triad::model::PeerKind;
+    let count = |k: PeerKind| all.iter().filter(|r| r.person.peer_kind == Some(k)).count();
+    for (query, kind) in [
+        ("kind:volunteer", PeerKind::Volunteer),
+        ("kind:pro_volunteer", PeerKind::ProVolunteer),
+        ("kind:pro-volunteer", PeerKind::ProVolunteer),
+        ("種類:ボランティア", PeerKind::Volunteer),
+    ] {
+        app.press("/");
+        app.press("<C-u>");
+        app.type_text(query);
+        let rows = supporter_rows(&app);
+        assert_eq!(rows.len(), count(kind), "{query}:\n{}", app.screen());
+        assert!(
+            rows.iter().all(|r| r.person.peer_kind == Some(kind)),
+            "{query}"
+        );
+        app.press("<Esc>");
+    }
+    assert!(count(PeerKind::Volunteer) > 0 && count(PeerKind::ProVolunteer) > 0);
+    // Enter opens the selected supporter at once.
+    app.press("/");
+    app.type_text("hirano");
+    let first = supporter_rows(&app)[0].person.id;
+    app.press("<CR>");
+    assert_eq!(shown_id(&app), Some(first.to_string()), "{}", app.screen());
+}
+
+#[test]
+fn h_is_the_previous_panel_then_back() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("<C-p>");
+    app.type_text("C-0001");
+    app.press("<CR>");
+    let Screen::Case(c) = app.state.screen() else {
+        panic!("{}", app.screen())
+    };
+    let first = c.panel;
+    app.press("<Tab>");
+    app.press("h");
+    let Screen::Case(c) = app.state.screen() else {
+        panic!("h from the second panel left the case")
+    };
+    assert_eq!(c.panel, first);
+    let depth = app.state.stack.len();
+    app.press("h");
+    assert_eq!(
+        app.state.stack.len(),
+        depth - 1,
+        "h on the first panel goes back"
+    );
+}
+
+#[test]
+fn enter_on_a_training_row_opens_the_course() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("gp");
+    let row = supporter_rows(&app)
+        .into_iter()
+        .position(|r| !r.trainings.is_empty())
+        .expect("a supporter with training");
+    let (course, person) = {
+        let r = &supporter_rows(&app)[row];
+        (r.trainings[0].course.id, r.person.id)
+    };
+    for _ in 0..row {
+        app.press("j");
+    }
+    app.press("<CR>");
+    assert_eq!(shown_id(&app), Some(person.to_string()));
+    let Screen::Supporter(_) = app.state.screen() else {
+        panic!("{}", app.screen())
+    };
+    while !matches!(app.state.screen(), Screen::Supporter(s) if s.panel == triad::app::state::SupporterPanel::Training)
+    {
+        app.press("<Tab>");
+    }
+    app.press("<CR>");
+    assert_eq!(shown_id(&app), Some(course.to_string()), "{}", app.screen());
+}

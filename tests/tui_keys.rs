@@ -267,9 +267,20 @@ fn slash_filters_the_list_you_are_in() {
         panic!()
     };
     assert_eq!(list.page.total, 1, "{}", app.screen());
-    // Enter keeps the filter and goes back to browsing; Esc would clear it.
+    // Enter opens the selected row, as in the finder; back on the list
+    // the filter is kept. Esc in the line would clear it.
     app.press("<CR>");
+    assert!(
+        matches!(app.state.screen(), Screen::Case(_)),
+        "{}",
+        app.screen()
+    );
+    app.press("<Esc>");
     assert_eq!(app.state.mode(), triad::keymap::Mode::Normal);
+    let Screen::Cases(list) = app.state.screen() else {
+        panic!()
+    };
+    assert_eq!(list.page.total, 1, "the filter is kept");
     app.press("/<Esc>");
     let Screen::Cases(list) = app.state.screen() else {
         panic!()

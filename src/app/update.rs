@@ -520,8 +520,17 @@ fn case_screen(
             s.panel = next_panel(&CasePanel::ALL, s.panel, true);
             return vec![];
         }
-        Action::PrevPanel | Action::Left => {
+        Action::PrevPanel => {
             s.panel = next_panel(&CasePanel::ALL, s.panel, false);
+            return vec![];
+        }
+        // `h`: the previous panel, and back from the first one.
+        Action::Left => {
+            if s.panel == CasePanel::ALL[0] {
+                state.stack.pop();
+            } else {
+                s.panel = next_panel(&CasePanel::ALL, s.panel, false);
+            }
             return vec![];
         }
         Action::Filter => {
@@ -706,8 +715,17 @@ fn party_screen(
             s.panel = next_panel(&PartyPanel::ALL, s.panel, true);
             vec![]
         }
-        Action::PrevPanel | Action::Left => {
+        Action::PrevPanel => {
             s.panel = next_panel(&PartyPanel::ALL, s.panel, false);
+            vec![]
+        }
+        // `h`: the previous panel, and back from the first one.
+        Action::Left => {
+            if s.panel == PartyPanel::ALL[0] {
+                state.stack.pop();
+            } else {
+                s.panel = next_panel(&PartyPanel::ALL, s.panel, false);
+            }
             vec![]
         }
         Action::Filter => {
@@ -826,8 +844,17 @@ fn supporter_screen(state: &mut State, action: Action, rows: usize) -> Effects {
             s.panel = next_panel(&SupporterPanel::ALL, s.panel, true);
             vec![]
         }
-        Action::PrevPanel | Action::Left => {
+        Action::PrevPanel => {
             s.panel = next_panel(&SupporterPanel::ALL, s.panel, false);
+            vec![]
+        }
+        // `h`: the previous panel, and back from the first one.
+        Action::Left => {
+            if s.panel == SupporterPanel::ALL[0] {
+                state.stack.pop();
+            } else {
+                s.panel = next_panel(&SupporterPanel::ALL, s.panel, false);
+            }
             vec![]
         }
         Action::Open => {
@@ -838,7 +865,10 @@ fn supporter_screen(state: &mut State, action: Action, rows: usize) -> Effects {
             let link = match s.panel {
                 SupporterPanel::Cases => d.row.workload.cases.get(sel).map(|c| Link::Case(c.case)),
                 SupporterPanel::Contacts => d.contacts.get(sel).map(|c| Link::Case(c.case)),
-                SupporterPanel::Training => None,
+                // A training row opens its course.
+                SupporterPanel::Training => {
+                    d.row.trainings.get(sel).map(|t| Link::Record(t.course.id))
+                }
                 SupporterPanel::Supervision => None,
             }
             .unwrap_or(Link::Party(s.id));
@@ -1155,7 +1185,15 @@ fn input(state: &mut State, action: Action) -> Effects {
         }
     };
     match action {
-        Action::Submit => *editing = false,
+        // As in the finder: Enter opens the selected row, the motions
+        // move the selection while the line stays open.
+        Action::Submit => {
+            *editing = false;
+            return normal(state, Action::Open);
+        }
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
+            return normal(state, action);
+        }
         Action::Cancel => {
             field.clear();
             *editing = false;
