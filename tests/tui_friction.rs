@@ -304,3 +304,58 @@ fn enter_on_a_training_row_opens_the_course() {
     app.press("<CR>");
     assert_eq!(shown_id(&app), Some(course.to_string()), "{}", app.screen());
 }
+
+#[test]
+fn empty_years_of_a_timeline_fold_into_one_line() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("<C-p>");
+    app.type_text("S-0004");
+    app.press("<CR>");
+    // The record view opened over the partnership's first party.
+    app.press("<Esc>");
+    while !matches!(app.state.screen(), Screen::Party(p) if p.panel == triad::app::state::PartyPanel::Timeline)
+    {
+        app.press("<Tab>");
+    }
+    let Screen::Party(p) = app.state.screen() else {
+        panic!()
+    };
+    let d = p.detail.as_deref().expect("party loaded");
+    let rows = triad::app::view::timeline_rows(&d.timelines, tui::today(), "");
+    use triad::app::view::TimelineRow;
+    let mut quiet_years = 0;
+    for r in &rows {
+        if let TimelineRow::Year {
+            year, until, count, ..
+        } = r
+        {
+            assert!(until >= year);
+            if until > year {
+                assert_eq!(*count, 0, "only empty years fold");
+                quiet_years += until - year + 1;
+            }
+        }
+    }
+    // No two empty years stand on lines of their own one after the other.
+    for w in rows.windows(2) {
+        if let [
+            TimelineRow::Year {
+                count: 0,
+                partnership: a,
+                ..
+            },
+            TimelineRow::Year {
+                count: 0,
+                partnership: b,
+                ..
+            },
+        ] = w
+        {
+            assert_ne!(a.id, b.id, "two empty years unfolded");
+        }
+    }
+    assert!(quiet_years >= 2, "S-0004 has empty years to fold");
+    let screen = app.screen();
+    assert!(screen.contains(": nothing"), "{screen}");
+}
