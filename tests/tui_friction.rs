@@ -359,3 +359,24 @@ fn empty_years_of_a_timeline_fold_into_one_line() {
     let screen = app.screen();
     assert!(screen.contains(": nothing"), "{screen}");
 }
+
+#[test]
+fn one_case_is_not_one_cases() {
+    let demo = tui::demo_store();
+    let mut app = en(&demo);
+    app.press("gp");
+    let rows = supporter_rows(&app);
+    let at = rows
+        .iter()
+        .position(|r| r.workload.active_cases() == 1)
+        .expect("a supporter with one case");
+    for _ in 0..at {
+        app.press("j");
+    }
+    app.press("<CR>");
+    let screen = app.screen();
+    assert!(screen.contains(" 1 case (takes"), "{screen}");
+    assert!(!screen.contains(" 1 cases"), "{screen}");
+    // Japanese counts have no plural.
+    assert_eq!(Lang::Ja.count(1, "case", "cases", "件"), "1件");
+}
