@@ -543,6 +543,9 @@ fn a_decline_needs_its_reason() {
     let r: triad::model::Referral = demo.store.get_as(rid).unwrap().unwrap();
     assert_eq!(r.status(), ReferralStatus::Declined);
     assert_eq!(r.decline_reason, "No capacity this month");
+    // The message says what changed, and for whom.
+    let to = app.state.name(r.to);
+    assert_eq!(flash(&app), format!("{rid} declined ({to})"));
     // Space expands the referral's dated history.
     let row = triad::app::view::referral_rows(case_screen(&app), detail(&app))
         .iter()

@@ -2083,6 +2083,19 @@ fn refresh_lists(state: &State) -> Effects {
         .collect()
 }
 
+/// `R-0026 sent to 大城 拓也`, `R-0026 declined (大城 拓也)`.
+fn referral_saved(state: &State, r: &crate::model::Referral) -> String {
+    use crate::model::ReferralStatus as S;
+    let l = state.lang();
+    let to = state.name(r.to);
+    let status = l.referral_status(r.status());
+    match (l, r.status()) {
+        (crate::i18n::Lang::Ja, _) => format!("{} {to}への紹介：{status}", r.id),
+        (_, S::Proposed | S::Sent) => format!("{} {status} to {to}", r.id),
+        _ => format!("{} {status} ({to})", r.id),
+    }
+}
+
 /// Writes are on disk: update the summaries, say so, and reload what shows.
 fn saved(state: &mut State, records: Vec<Record>) -> Effects {
     let l = state.lang();
@@ -2126,11 +2139,11 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
     // An edit and a step on one record save it twice: name it once.
     let mut ids: Vec<String> = records.iter().map(|r| r.id().to_string()).collect();
     ids.dedup();
-    state.flash = Some(Flash::Ok(format!(
-        "{} {}",
-        l.t("Saved", "保存しました"),
-        ids.join(", ")
-    )));
+    state.flash = Some(Flash::Ok(match records.as_slice() {
+        // A referral's step says what happened, and to whom.
+        [Record::Referral(r), ..] if ids.len() == 1 => referral_saved(state, r),
+        _ => format!("{} {}", l.t("Saved", "保存しました"), ids.join(", ")),
+    }));
     // Show the panel that holds what was just saved.
     let last = records.last().map(Record::kind);
     match (state.screen_mut(), last) {
