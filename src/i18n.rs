@@ -654,6 +654,16 @@ impl Lang {
         }
     }
 
+    /// A count with its noun: `1 case`, `2 cases`; Japanese has no
+    /// plural (`2件`, the counter follows the number).
+    pub fn count(self, n: usize, one: &str, many: &str, ja: &str) -> String {
+        match self {
+            Lang::En if n == 1 => format!("{n} {one}"),
+            Lang::En => format!("{n} {many}"),
+            Lang::Ja => format!("{n}{ja}"),
+        }
+    }
+
     /// What a kind of record is called.
     pub fn kind(self, k: crate::model::Kind) -> &'static str {
         use crate::model::Kind as K;
@@ -680,6 +690,16 @@ impl Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_singular_for_one_in_english_only() {
+        let case = |l: Lang, n| l.count(n, "case", "cases", "件");
+        assert_eq!(case(Lang::En, 0), "0 cases");
+        assert_eq!(case(Lang::En, 1), "1 case");
+        assert_eq!(case(Lang::En, 2), "2 cases");
+        assert_eq!(case(Lang::Ja, 1), "1件");
+        assert_eq!(case(Lang::Ja, 2), "2件");
+    }
 
     #[test]
     fn locale_decides_when_nothing_else_does() {

@@ -213,7 +213,7 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
     } else if let Some(e) = &loading.error {
         format!("{} {e}", l.t("Load failed:", "読み込み失敗:"))
     } else if loading.counted {
-        format!("{} {}", state.data.overview.total, l.t("cases", "件"))
+        l.count(state.data.overview.total, "case", "cases", " 件")
     } else {
         l.t("loading...", "読み込み中...").to_string()
     };

@@ -63,6 +63,9 @@ fn corpus(n: usize) -> Vec<Doc> {
                 DocKind::Person => 'P',
                 DocKind::Event => 'E',
                 DocKind::Note => 'N',
+                DocKind::Partnership => 'S',
+                DocKind::Course => 'G',
+                DocKind::Record => 'R',
             };
             Doc {
                 kind,

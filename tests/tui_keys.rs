@@ -267,9 +267,20 @@ fn slash_filters_the_list_you_are_in() {
         panic!()
     };
     assert_eq!(list.page.total, 1, "{}", app.screen());
-    // Enter keeps the filter and goes back to browsing; Esc would clear it.
+    // Enter opens the selected row, as in the finder; back on the list
+    // the filter is kept. Esc in the line would clear it.
     app.press("<CR>");
+    assert!(
+        matches!(app.state.screen(), Screen::Case(_)),
+        "{}",
+        app.screen()
+    );
+    app.press("<Esc>");
     assert_eq!(app.state.mode(), triad::keymap::Mode::Normal);
+    let Screen::Cases(list) = app.state.screen() else {
+        panic!()
+    };
+    assert_eq!(list.page.total, 1, "the filter is kept");
     app.press("/<Esc>");
     let Screen::Cases(list) = app.state.screen() else {
         panic!()
@@ -532,6 +543,9 @@ fn a_decline_needs_its_reason() {
     let r: triad::model::Referral = demo.store.get_as(rid).unwrap().unwrap();
     assert_eq!(r.status(), ReferralStatus::Declined);
     assert_eq!(r.decline_reason, "No capacity this month");
+    // The message says what changed, and for whom.
+    let to = app.state.name(r.to);
+    assert_eq!(flash(&app), format!("{rid} declined ({to})"));
     // Space expands the referral's dated history.
     let row = triad::app::view::referral_rows(case_screen(&app), detail(&app))
         .iter()

@@ -91,19 +91,52 @@ pub fn matches(r: &SupporterRow, filter: &str) -> bool {
         if want.is_empty() {
             return true;
         }
-        let named = fields.len() > 1
-            && format!(
-                "{} {}",
-                r.person.name,
-                r.person.reading.as_deref().unwrap_or_default()
-            )
-            .to_lowercase()
-            .contains(&want);
-        named
+        // A kind named is matched whole: `kind:volunteer` is not a
+        // pro-volunteer (`kind:pro` still finds them).
+        if fields == [Field::Kind] {
+            return kind_is(r, &want);
+        }
+        (fields.len() > 1 && named(r, word))
             || fields
                 .iter()
                 .any(|f| field_text(r, *f).to_lowercase().contains(&want))
     })
+}
+
+/// Whether the row's kind is `want` exactly, in either language or as
+/// stored (`pro_volunteer`, `pro-volunteer`), or the start of one (`pro`).
+fn kind_is(r: &SupporterRow, want: &str) -> bool {
+    let Some(k) = r.person.peer_kind else {
+        return false;
+    };
+    let norm = |s: &str| s.to_lowercase().replace(['-', '_', ' '], "");
+    let want = norm(want);
+    let stored = serde_json::to_string(&k).unwrap_or_default();
+    [
+        Lang::En.peer_kind(k).to_string(),
+        Lang::Ja.peer_kind(k).to_string(),
+        stored.trim_matches('"').to_string(),
+    ]
+    .iter()
+    .any(|name| {
+        let name = norm(name);
+        name.starts_with(&want)
+    })
+}
+
+/// Whether a word finds the supporter by name as the finder would: by
+/// name, reading, its romaji, in any width or kana (`ishida`, `イシダ`).
+fn named(r: &SupporterRow, word: &str) -> bool {
+    let doc = crate::search::Doc {
+        kind: crate::search::DocKind::Person,
+        id: r.person.id.to_string(),
+        name: r.person.name.clone(),
+        reading: r.person.reading.clone(),
+        extra: Vec::new(),
+        changed: 0,
+        restricted: false,
+    };
+    crate::search::Filter::new(word).matches(&crate::search::FilterDoc::new(doc))
 }
 
 /// The list's rows: filtered, then sorted (name order within ties).

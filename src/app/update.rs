@@ -521,8 +521,17 @@ fn case_screen(
             s.panel = next_panel(&CasePanel::ALL, s.panel, true);
             return vec![];
         }
-        Action::PrevPanel | Action::Left => {
+        Action::PrevPanel => {
             s.panel = next_panel(&CasePanel::ALL, s.panel, false);
+            return vec![];
+        }
+        // `h`: the previous panel, and back from the first one.
+        Action::Left => {
+            if s.panel == CasePanel::ALL[0] {
+                state.stack.pop();
+            } else {
+                s.panel = next_panel(&CasePanel::ALL, s.panel, false);
+            }
             return vec![];
         }
         Action::Filter => {
@@ -707,8 +716,17 @@ fn party_screen(
             s.panel = next_panel(&PartyPanel::ALL, s.panel, true);
             vec![]
         }
-        Action::PrevPanel | Action::Left => {
+        Action::PrevPanel => {
             s.panel = next_panel(&PartyPanel::ALL, s.panel, false);
+            vec![]
+        }
+        // `h`: the previous panel, and back from the first one.
+        Action::Left => {
+            if s.panel == PartyPanel::ALL[0] {
+                state.stack.pop();
+            } else {
+                s.panel = next_panel(&PartyPanel::ALL, s.panel, false);
+            }
             vec![]
         }
         Action::Filter => {
@@ -827,8 +845,17 @@ fn supporter_screen(state: &mut State, action: Action, rows: usize) -> Effects {
             s.panel = next_panel(&SupporterPanel::ALL, s.panel, true);
             vec![]
         }
-        Action::PrevPanel | Action::Left => {
+        Action::PrevPanel => {
             s.panel = next_panel(&SupporterPanel::ALL, s.panel, false);
+            vec![]
+        }
+        // `h`: the previous panel, and back from the first one.
+        Action::Left => {
+            if s.panel == SupporterPanel::ALL[0] {
+                state.stack.pop();
+            } else {
+                s.panel = next_panel(&SupporterPanel::ALL, s.panel, false);
+            }
             vec![]
         }
         Action::Open => {
@@ -839,7 +866,10 @@ fn supporter_screen(state: &mut State, action: Action, rows: usize) -> Effects {
             let link = match s.panel {
                 SupporterPanel::Cases => d.row.workload.cases.get(sel).map(|c| Link::Case(c.case)),
                 SupporterPanel::Contacts => d.contacts.get(sel).map(|c| Link::Case(c.case)),
-                SupporterPanel::Training => None,
+                // A training row opens its course.
+                SupporterPanel::Training => {
+                    d.row.trainings.get(sel).map(|t| Link::Record(t.course.id))
+                }
                 SupporterPanel::Supervision => None,
             }
             .unwrap_or(Link::Party(s.id));
@@ -1156,7 +1186,15 @@ fn input(state: &mut State, action: Action) -> Effects {
         }
     };
     match action {
-        Action::Submit => *editing = false,
+        // As in the finder: Enter opens the selected row, the motions
+        // move the selection while the line stays open.
+        Action::Submit => {
+            *editing = false;
+            return normal(state, Action::Open);
+        }
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
+            return normal(state, action);
+        }
         Action::Cancel => {
             field.clear();
             *editing = false;
@@ -2050,6 +2088,19 @@ fn refresh_lists(state: &State) -> Effects {
         .collect()
 }
 
+/// `R-0026 sent to 大城 拓也`, `R-0026 declined (大城 拓也)`.
+fn referral_saved(state: &State, r: &crate::model::Referral) -> String {
+    use crate::model::ReferralStatus as S;
+    let l = state.lang();
+    let to = state.name(r.to);
+    let status = l.referral_status(r.status());
+    match (l, r.status()) {
+        (crate::i18n::Lang::Ja, _) => format!("{} {to}への紹介：{status}", r.id),
+        (_, S::Proposed | S::Sent) => format!("{} {status} to {to}", r.id),
+        _ => format!("{} {status} ({to})", r.id),
+    }
+}
+
 /// Writes are on disk: update the summaries, say so, and reload what shows.
 fn saved(state: &mut State, records: Vec<Record>) -> Effects {
     let l = state.lang();
@@ -2096,11 +2147,11 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
     // An edit and a step on one record save it twice: name it once.
     let mut ids: Vec<String> = records.iter().map(|r| r.id().to_string()).collect();
     ids.dedup();
-    state.flash = Some(Flash::Ok(format!(
-        "{} {}",
-        l.t("Saved", "保存しました"),
-        ids.join(", ")
-    )));
+    state.flash = Some(Flash::Ok(match records.as_slice() {
+        // A referral's step says what happened, and to whom.
+        [Record::Referral(r), ..] if ids.len() == 1 => referral_saved(state, r),
+        _ => format!("{} {}", l.t("Saved", "保存しました"), ids.join(", ")),
+    }));
     // Show the panel that holds what was just saved.
     let last = records.last().map(Record::kind);
     match (state.screen_mut(), last) {

@@ -42,8 +42,8 @@ pub fn link_to(id: Id) -> Option<Link> {
     match id.kind {
         Kind::Case => Some(Link::Case(id)),
         Kind::Body | Kind::Person => Some(Link::Party(id)),
-        Kind::Referral | Kind::Event | Kind::TrustNote | Kind::Consent => Some(Link::Record(id)),
-        _ => None,
+        // Everything else opens in the record view.
+        _ => Some(Link::Record(id)),
     }
 }
 
@@ -350,9 +350,11 @@ pub fn consent_rows<'a>(screen: &CaseScreen, d: &'a CaseDetail) -> Vec<&'a Conse
 pub enum TimelineRow<'a> {
     Partnership(&'a Partnership),
     /// A year's layer: how many events, out of the busiest year's count.
+    /// Years with no event in a row are one line, `year..=until`.
     Year {
         partnership: &'a Partnership,
         year: i32,
+        until: i32,
         count: usize,
         max: usize,
     },
@@ -399,10 +401,17 @@ pub fn timeline_rows<'a>(
         let first = first.max(end - 100);
         let count = |y: i32| t.events.iter().filter(|e| e.date.year() == y).count();
         let max = (first..=end).map(count).max().unwrap_or(0);
-        for year in first..=end {
+        let mut year = first;
+        while year <= end {
+            // Empty years fold into one line: 21 quiet years are one `j`.
+            let mut until = year;
+            while count(year) == 0 && until < end && count(until + 1) == 0 {
+                until += 1;
+            }
             out.push(TimelineRow::Year {
                 partnership: p,
                 year,
+                until,
                 count: count(year),
                 max,
             });
@@ -411,6 +420,7 @@ pub fn timeline_rows<'a>(
                     out.push(TimelineRow::Event(p, e));
                 }
             }
+            year = until + 1;
         }
     }
     out

@@ -308,11 +308,86 @@ pub fn finder_doc(
             format!("{} {}", n.at.date_naive(), n.author),
             n.case.or(n.about)?,
         ),
-        _ => return None,
+        Record::Partnership(p) => (p.started.to_string(), p.parties.first().copied()?),
+        Record::Course(c) => (c.started.to_string(), c.provider.unwrap_or(c.id)),
+        _ => return id_only_doc(r, reader, party),
     };
     Some(FinderDoc {
         id: r.id(),
         doc: crate::search::doc_for(r, reader, party)?,
+        detail,
+        target,
+    })
+}
+
+/// A record found by its id only: labelled by the names it links, opening
+/// over the case or party it belongs to. Private ones (a contact not
+/// shared, a supervision, a check-in) are hidden in a meeting, and left
+/// out for a reader who may not read them.
+fn id_only_doc(
+    r: &Record,
+    reader: Option<&Reader>,
+    party: &dyn Fn(Id) -> Option<PartyName>,
+) -> Option<FinderDoc> {
+    let name = |id: Id| party(id).map_or_else(|| id.to_string(), |(n, _)| n);
+    let (label, detail, target, restricted) = match r {
+        Record::Referral(x) => (
+            format!("{} → {}", name(x.from), name(x.to)),
+            x.history
+                .last()
+                .map(|s| s.on.to_string())
+                .unwrap_or_default(),
+            x.case,
+            false,
+        ),
+        Record::Consent(x) => (name(x.client), x.given_on.to_string(), x.case, false),
+        Record::Affiliation(x) => (
+            format!("{} — {}", name(x.person), name(x.body)),
+            x.title.clone(),
+            x.person,
+            false,
+        ),
+        Record::Relationship(x) => (
+            format!("{} & {}", name(x.a), name(x.b)),
+            String::new(),
+            x.case.unwrap_or(x.a),
+            false,
+        ),
+        Record::Enrolment(x) => (name(x.person), x.enrolled_on.to_string(), x.person, false),
+        Record::Contact(x) => {
+            if reader.is_some_and(|rd| !rd.may_read_contact(x)) {
+                return None;
+            }
+            let private = x.confidentiality != crate::model::Confidentiality::Shared;
+            (name(x.supporter), x.on.to_string(), x.case, private)
+        }
+        Record::Supervision(x) => {
+            if reader.is_some_and(|rd| !rd.may_read_supervision(x)) {
+                return None;
+            }
+            (name(x.supervisor), x.on.to_string(), x.supervisor, true)
+        }
+        Record::CheckIn(x) => {
+            // Its supervisor is not known here: a server's index (no
+            // reader) lists it and filters each hit by the reader's scope.
+            if reader.is_some_and(|rd| !rd.may_read_check_in(x, None)) {
+                return None;
+            }
+            (name(x.supporter), x.on.to_string(), x.supporter, true)
+        }
+        _ => return None,
+    };
+    Some(FinderDoc {
+        id: r.id(),
+        doc: crate::search::Doc {
+            kind: crate::search::DocKind::Record,
+            id: r.id().to_string(),
+            name: label,
+            reading: None,
+            extra: Vec::new(),
+            changed: 0,
+            restricted,
+        },
         detail,
         target,
     })
@@ -378,13 +453,8 @@ pub fn finder_docs(
     let names = crate::search::party_names(store)?;
     let party = |id: Id| names.get(&id).cloned();
     let mut docs = Vec::new();
-    for kind in [
-        Kind::Case,
-        Kind::Body,
-        Kind::Person,
-        Kind::Event,
-        Kind::TrustNote,
-    ] {
+    // Every kind: what is not searched by name is still opened by its id.
+    for kind in Kind::ALL {
         store.scan(kind, &mut |r| {
             docs.extend(finder_doc(&r, &partnership_party, reader, &party));
             true
@@ -785,9 +855,10 @@ pub fn load_record(store: &dyn Store, id: Id, scope: &Scope) -> Result<RecordDet
     // two makes an edit from here a conflict, never an overwrite.
     let rev = store.revisions(&[id])?.first().copied().unwrap_or_default();
     let record = store.get(id)?.ok_or(StoreError::NotFound(id))?;
-    let shown = matches!(
+    // A case, a body or a person has a screen of its own.
+    let shown = !matches!(
         record,
-        Record::Referral(_) | Record::Event(_) | Record::TrustNote(_) | Record::Consent(_)
+        Record::Case(_) | Record::Body(_) | Record::Person(_)
     );
     if !shown || !scope.sees(store, &record)? {
         return Err(StoreError::NotFound(id));
@@ -816,6 +887,17 @@ pub fn load_record(store: &dyn Store, id: Id, scope: &Scope) -> Result<RecordDet
             ids.extend([c.client, c.case]);
             ids.extend(c.granted_to.iter().copied());
         }
+        Record::Partnership(p) => ids.extend(p.parties.iter().copied()),
+        Record::Course(c) => ids.extend(c.provider.into_iter().chain(c.follows)),
+        Record::Affiliation(a) => ids.extend([a.person, a.body]),
+        Record::Relationship(r) => ids.extend([r.a, r.b].into_iter().chain(r.case)),
+        Record::Enrolment(e) => ids.extend([e.person, e.course]),
+        Record::Contact(c) => ids.extend([c.supporter, c.case]),
+        Record::Supervision(s) => {
+            ids.push(s.supervisor);
+            ids.extend(s.supporters.iter().copied());
+        }
+        Record::CheckIn(c) => ids.push(c.supporter),
         _ => {}
     }
     let (mut names, _) = names_of(store, ids)?;
@@ -899,6 +981,8 @@ pub struct FinderIndex {
     index: crate::search::Index,
     /// id → (where Enter goes, the detail shown after the name).
     meta: HashMap<String, (Id, String)>,
+    /// Records found by their id only ([`crate::search::DocKind::Record`]).
+    by_id: HashMap<Id, FinderDoc>,
 }
 
 impl FinderIndex {
@@ -910,6 +994,10 @@ impl FinderIndex {
 
     /// Add or replace documents.
     pub fn add(&mut self, docs: Vec<FinderDoc>) {
+        let (by_id, docs): (Vec<_>, Vec<_>) = docs
+            .into_iter()
+            .partition(|d| d.doc.kind == crate::search::DocKind::Record);
+        self.by_id.extend(by_id.into_iter().map(|d| (d.id, d)));
         let prepared: Vec<crate::search::Doc> = docs.iter().map(|d| d.doc.clone()).collect();
         for d in docs {
             self.meta.insert(d.id.to_string(), (d.target, d.detail));
@@ -937,10 +1025,22 @@ impl FinderIndex {
             ..crate::search::SearchOptions::limit(limit)
         };
         let found = session.search(&self.index, query, &opts);
-        found
-            .hits
+        // A record found by its id only leads when the query is its id.
+        let by_id = crate::search::normalize::id_key(query)
+            .and_then(|k| k.parse::<Id>().ok())
+            .and_then(|id| self.by_id.get(&id))
+            .filter(|d| restricted || !d.doc.restricted)
+            .map(|d| Hit {
+                id: d.id,
+                label: d.doc.name.clone(),
+                detail: d.detail.clone(),
+                matched: Vec::new(),
+                target: d.target,
+                score: i64::MAX,
+            });
+        by_id
             .into_iter()
-            .filter_map(|h| {
+            .chain(found.hits.into_iter().filter_map(|h| {
                 let id: Id = h.id.parse().ok()?;
                 let (target, detail) = self.meta.get(&h.id).cloned().unwrap_or((id, String::new()));
                 Some(Hit {
@@ -951,7 +1051,8 @@ impl FinderIndex {
                     target,
                     score: h.score,
                 })
-            })
+            }))
+            .take(limit)
             .collect()
     }
 }

@@ -35,12 +35,14 @@ pub fn party_name(record: &Record) -> Option<PartyName> {
 }
 
 /// The kinds the finder and `triad search` look through.
-pub const SEARCHED: [Kind; 5] = [
+pub const SEARCHED: [Kind; 7] = [
     Kind::Case,
     Kind::Body,
     Kind::Person,
     Kind::Event,
     Kind::TrustNote,
+    Kind::Partnership,
+    Kind::Course,
 ];
 
 /// Every searchable document of a store, as `reader` may see them (`None`:
@@ -113,6 +115,18 @@ pub fn doc_for(
             push_parties(&mut extra, e.parties.iter().copied(), party);
             Some(doc(DocKind::Event, &e.title, None, extra, day))
         }
+        Record::Partnership(p) => {
+            let mut extra = vec![p.description.clone()];
+            push_parties(&mut extra, p.parties.iter().copied(), party);
+            Some(doc(DocKind::Partnership, &p.title, None, extra, 0))
+        }
+        Record::Course(c) => Some(doc(
+            DocKind::Course,
+            &c.name,
+            c.reading.as_ref(),
+            vec![c.note.clone()],
+            0,
+        )),
         Record::TrustNote(n) if reader.is_none_or(|r| r.may_read_note(n)) => {
             let first = n.text.lines().next().unwrap_or_default();
             let name: String = first.chars().take(NOTE_NAME_CHARS).collect();

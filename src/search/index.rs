@@ -23,6 +23,14 @@ pub enum DocKind {
     Event,
     /// A (trust) note.
     Note,
+    /// A partnership between parties (`S-0004`), found by its title and
+    /// its parties' names.
+    Partnership,
+    /// A training course (`G-0002`).
+    Course,
+    /// Any other record (a referral, a consent…): found by its id only,
+    /// so its label (the names it links) does not crowd name searches.
+    Record,
 }
 
 /// One searchable record, as handed over by whoever owns the data.

@@ -135,10 +135,14 @@ pub fn draw(state: &State, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
             DashLine::Consent(c) => {
                 let what = match (c.withdrawn_on, c.expires_on) {
                     (Some(w), _) if !c.open_referrals.is_empty() => format!(
-                        "{} {w} {}{}",
+                        "{} {w} {}",
                         l.t("withdrawn", "撤回"),
-                        c.open_referrals.len(),
-                        l.t(" open referrals", "件の紹介が進行中")
+                        l.count(
+                            c.open_referrals.len(),
+                            "open referral",
+                            "open referrals",
+                            "件の紹介が進行中"
+                        )
                     ),
                     (Some(w), _) => format!("{} {w}", l.t("withdrawn", "撤回")),
                     (None, Some(e)) => {

@@ -64,7 +64,7 @@ fn kind_tag(state: &State, k: Kind) -> &'static str {
         Kind::Person => l.t("person", "人"),
         Kind::Event => l.t("event", "行事"),
         Kind::TrustNote => l.t("note", "メモ"),
-        _ => l.t("record", "記録"),
+        other => l.kind(other),
     }
 }
 
@@ -76,8 +76,8 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
     frame(
         state,
         l.t(
-            "Find: cases, bodies, people, events, notes",
-            "検索: ケース・団体・人・行事・メモ",
+            "Find: names, or any id (R-0010)",
+            "検索: 名前、またはID (R-0010)",
         ),
         g.outer,
         buf,

@@ -801,6 +801,10 @@ pub fn timeline(
                 Span::raw(who.join(", ")),
             ]
         }
+        TimelineRow::Year { year, until, .. } if until > year => vec![styled(
+            format!("  {year}-{until}: {}", l.t("nothing", "記録なし")),
+            t.dim(),
+        )],
         TimelineRow::Year {
             year, count, max, ..
         } => {

@@ -189,23 +189,7 @@ fn header(state: &State, d: &PartyDetail, area: Rect, buf: &mut Buffer) {
                     text::clean(&state.name(p))
                 )
             });
-            let cadence: Vec<String> = b
-                .cadences
-                .iter()
-                .map(|c| {
-                    let per = match c.per {
-                        Period::Week => l.t("week", "週"),
-                        Period::Month => l.t("month", "月"),
-                        Period::Year => l.t("year", "年"),
-                    };
-                    let n = if c.min == c.max {
-                        c.min.to_string()
-                    } else {
-                        format!("{}-{}", c.min, c.max)
-                    };
-                    format!("{} {n}/{per}", text::clean(&c.what))
-                })
-                .collect();
+            let cadence: Vec<String> = b.cadences.iter().map(|c| cadence(l, c)).collect();
             lines.push(vec![styled(
                 format!(
                     " {}{}: {}  {}",
@@ -275,6 +259,21 @@ fn tabs(state: &State, s: &PartyScreen, d: &PartyDetail, area: Rect, buf: &mut B
         })
         .collect();
     panels::tab_bar(state, &tabs, area, buf);
+}
+
+/// A cadence as it reads: `salon 1/month`, `meeting 2-3/year`.
+pub fn cadence(l: crate::i18n::Lang, c: &crate::model::Cadence) -> String {
+    let per = match c.per {
+        Period::Week => l.t("week", "週"),
+        Period::Month => l.t("month", "月"),
+        Period::Year => l.t("year", "年"),
+    };
+    let n = if c.min == c.max {
+        c.min.to_string()
+    } else {
+        format!("{}-{}", c.min, c.max)
+    };
+    format!("{} {n}/{per}", text::clean(&c.what))
 }
 
 /// A person's first line: id, name and, for a peer supporter, their kind

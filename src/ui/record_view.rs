@@ -86,6 +86,14 @@ fn kind_name(l: Lang, r: &Record) -> &'static str {
         Record::Event(_) => l.t("Event", "行事"),
         Record::TrustNote(_) => l.t("Trust note", "信頼メモ"),
         Record::Consent(_) => l.t("Consent", "同意"),
+        Record::Partnership(_) => l.t("Partnership", "連携"),
+        Record::Course(_) => l.t("Training course", "研修課程"),
+        Record::Affiliation(_) => l.t("Affiliation", "所属"),
+        Record::Relationship(_) => l.t("Relationship", "関係"),
+        Record::Enrolment(_) => l.t("Enrolment", "受講"),
+        Record::Contact(_) => l.t("Contact", "関わり"),
+        Record::Supervision(_) => l.t("Supervision", "スーパービジョン"),
+        Record::CheckIn(_) => l.t("Check-in", "セルフチェック"),
         _ => l.t("Record", "記録"),
     }
 }
@@ -98,7 +106,7 @@ pub fn lines(state: &State, d: &RecordDetail, width: usize) -> Vec<Line<'static>
         Record::Event(e) => event(state, d, e),
         Record::TrustNote(n) => note(state, d, n),
         Record::Consent(c) => consent(state, d, c),
-        _ => Vec::new(),
+        other => plain_record(state, d, other),
     };
     // An imported record: who the file says wrote it, who brought it here.
     if let (Some(e), Some(by)) = (d.record.entered(), d.record.recorded_by()) {
@@ -473,4 +481,122 @@ fn consent(state: &State, d: &RecordDetail, c: &Consent) -> Vec<Item> {
             t.plain(),
         ),
     ]
+}
+
+fn date_or_dash(d: Option<crate::model::Date>) -> String {
+    d.map_or_else(|| "-".to_string(), |d| d.to_string())
+}
+
+/// The records the finder opens by id that have no screen of their own:
+/// a partnership, a course, an affiliation, a relationship, an enrolment,
+/// a contact, a supervision, a check-in.
+fn plain_record(state: &State, d: &RecordDetail, r: &Record) -> Vec<Item> {
+    let l = state.lang();
+    let t = &Theme::of(&state.cfg);
+    let p = t.plain();
+    let one = |id: Id| named(state, d, id);
+    match r {
+        Record::Partnership(x) => {
+            let cadences: Vec<String> = x
+                .cadences
+                .iter()
+                .map(|c| super::party_view::cadence(l, c))
+                .collect();
+            vec![
+                field(l.t("Title", "名称"), text::clean(&x.title), t.title()),
+                field(l.t("Parties", "関係者"), names(state, d, &x.parties, l), p),
+                field(l.t("Started", "開始"), x.started.to_string(), p),
+                field(l.t("Ended", "終了"), date_or_dash(x.ended), p),
+                field(l.t("Cadence", "頻度"), cadences.join(l.t(", ", "、")), p),
+                field(l.t("Description", "説明"), x.description.clone(), p),
+            ]
+        }
+        Record::Course(x) => vec![
+            field(l.t("Title", "名称"), text::clean(&x.name), t.title()),
+            field(l.t("Level", "段階"), l.course_level(x.level), p),
+            field(
+                l.t("Run by", "実施"),
+                x.provider.map(one).unwrap_or_default(),
+                p,
+            ),
+            field(l.t("Started", "開始"), x.started.to_string(), p),
+            field(l.t("Ended", "終了"), date_or_dash(x.ended), p),
+            field(
+                l.t("Sessions planned", "予定回数"),
+                x.planned_sessions.to_string(),
+                p,
+            ),
+            field(
+                l.t("Follows", "前の課程"),
+                x.follows.map(one).unwrap_or_default(),
+                p,
+            ),
+            field(l.t("Note", "備考"), x.note.clone(), p),
+        ],
+        Record::Affiliation(x) => vec![
+            field(l.t("Person", "人"), one(x.person), p),
+            field(l.t("Body", "団体"), one(x.body), p),
+            field(l.t("Title", "肩書"), x.title.clone(), p),
+            field(l.t("From", "開始"), x.from.to_string(), p),
+            field(l.t("Until", "終了"), date_or_dash(x.until), p),
+        ],
+        Record::Relationship(x) => vec![
+            field(l.t("Between", "関係者"), names(state, d, &[x.a, x.b], l), p),
+            field(
+                l.t("Case", "ケース"),
+                x.case.map(one).unwrap_or_default(),
+                p,
+            ),
+        ],
+        Record::Enrolment(x) => {
+            let certs: Vec<String> = x
+                .certificates
+                .iter()
+                .map(|c| format!("{} ({})", c.year, c.on))
+                .collect();
+            vec![
+                field(l.t("Person", "人"), one(x.person), p),
+                field(l.t("Training course", "研修課程"), one(x.course), p),
+                field(l.t("Enrolled", "受講開始"), x.enrolled_on.to_string(), p),
+                field(l.t("Completed", "修了"), date_or_dash(x.completed_on), p),
+                field(l.t("Certificates", "認定"), certs.join(", "), p),
+                field(l.t("Note", "備考"), x.note.clone(), p),
+            ]
+        }
+        Record::Contact(x) => vec![
+            field(l.t("Supporter", "サポーター"), one(x.supporter), p),
+            field(l.t("Case", "ケース"), one(x.case), p),
+            field(l.t("Date", "日付"), x.on.to_string(), p),
+            field(l.t("Kind", "種類"), l.contact_kind(x.kind), p),
+            field(l.t("Minutes", "分"), x.minutes.to_string(), p),
+            field(
+                l.t("Confidentiality", "公開範囲"),
+                l.confidentiality(x.confidentiality),
+                p,
+            ),
+            field(l.t("Note", "備考"), x.note.clone(), p),
+        ],
+        Record::Supervision(x) => vec![
+            field(l.t("Date", "日付"), x.on.to_string(), p),
+            field(l.t("Supervisor", "スーパーバイザー"), one(x.supervisor), p),
+            field(
+                l.t("Supporters", "サポーター"),
+                names(state, d, &x.supporters, l),
+                p,
+            ),
+            field(l.t("Mode", "形式"), l.supervision_mode(x.mode), p),
+            field(l.t("Themes", "テーマ"), x.themes.clone(), p),
+        ],
+        Record::CheckIn(x) => vec![
+            field(l.t("Supporter", "サポーター"), one(x.supporter), p),
+            field(l.t("Date", "日付"), x.on.to_string(), p),
+            field(
+                l.t("Wellbeing", "調子"),
+                x.wellbeing.map(|w| w.to_string()).unwrap_or_default(),
+                p,
+            ),
+            field(l.t("Note", "備考"), x.note.clone(), p),
+        ],
+        _ => Vec::new(),
+    }
 }

@@ -285,12 +285,12 @@ pub fn draw_view(state: &State, s: &SupporterScreen, body: Rect, buf: &mut Buffe
     let flags = sv::row_flags(state, r);
     let workload = match l {
         Lang::En => format!(
-            " {} cases (takes {}) · {} contacts, {:.1} h in 30 days · supervisor: {}",
-            r.workload.active_cases(),
+            " {} (takes {}) · {}, {:.1} h in 30 days · supervisor: {}",
+            Lang::En.count(r.workload.active_cases() as usize, "case", "cases", ""),
             r.workload
                 .capacity
                 .map_or_else(|| "-".to_string(), |c| c.to_string()),
-            r.workload.contacts_30,
+            Lang::En.count(r.workload.contacts_30 as usize, "contact", "contacts", ""),
             r.workload.hours_30(),
             profile.supervisor.map_or_else(|| "-".to_string(), name_of),
         ),
