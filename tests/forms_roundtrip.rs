@@ -613,6 +613,14 @@ fn each_field_alone(app: &mut Headless, store: &dyn Store, r: &Record, via: Via)
             }
             apply(app, i, &t);
             if let Err(e) = try_save(app) {
+                // The consent rule keeps what a sending relied on (a case's
+                // client, a consent's receivers, a sent referral's
+                // receiver): refused, nothing written.
+                if e.contains("was sent under") || e.contains("was already sent to") {
+                    assert_eq!(before, snapshot(store), "{what}: refused yet written");
+                    taken = true;
+                    break;
+                }
                 said.push(e);
                 continue;
             }

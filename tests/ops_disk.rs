@@ -409,4 +409,14 @@ fn a_full_disk_is_read_from_and_every_refusal_is_in_words() {
     let backup = triad(&["backup", "--out", onto.to_str().unwrap()]);
     assert_in_words("a backup onto the full disk", &backup);
     assert!(!backup.status.success(), "{}", text(&backup.stderr));
+    // A server whose writes were refused for space still stops when asked,
+    // and says so only once it has gone.
+    assert!(!serve_pids(&store).is_empty(), "the server went on its own");
+    let stop = triad(&["serve", "--stop"]);
+    assert_in_words("stop", &stop);
+    assert!(stop.status.success(), "stop: {}", text(&stop.stderr));
+    assert!(
+        serve_pids(&store).is_empty(),
+        "--stop said stopped while the server runs"
+    );
 }

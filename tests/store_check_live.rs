@@ -47,7 +47,15 @@ fn check_beside_concurrent_writes_reports_nothing_but_a_real_tamper() {
                             let mut q: Person = store.get_as(p.id).unwrap().unwrap();
                             q.skills = format!("round {round}");
                             store.update(Record::Person(q)).unwrap();
-                            store.log(AuditAction::View, Some(p.id), "viewed").unwrap();
+                            store
+                                .log(
+                                    AuditAction::View,
+                                    Some(p.id),
+                                    triad::model::Summary::Viewed {
+                                        view: triad::model::View::Party,
+                                    },
+                                )
+                                .unwrap();
                             writes.fetch_add(2, Ordering::Relaxed);
                         }
                     }
