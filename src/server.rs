@@ -147,6 +147,9 @@ pub(crate) struct Shared {
     pub(crate) cases: CaseCache,
     /// The audit trail's head, written outside the store.
     anchors: anchoring::Anchors,
+    /// The thread that writes it while the server runs: joined at
+    /// shutdown, so the store is closed when the server says it stopped.
+    anchor_thread: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Shared {
@@ -163,6 +166,7 @@ impl Shared {
             dashboard: DashboardCache::default(),
             cases: CaseCache::default(),
             anchors: anchoring::Anchors::new(None),
+            anchor_thread: Mutex::new(None),
         }
     }
 
@@ -392,7 +396,11 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
                     shared.anchors = anchors;
                     let shared = Arc::new(shared);
                     spawn_indexer(&shared);
-                    anchoring::spawn(shared.clone(), stop_for_anchors.clone());
+                    let anchor = anchoring::spawn(shared.clone(), stop_for_anchors.clone());
+                    *shared
+                        .anchor_thread
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner()) = anchor;
                     Readiness::Ready(shared)
                 }
                 Err(e) => Readiness::Failed(e.to_string()),
@@ -466,6 +474,14 @@ fn shut_down(
     }
     // After the last connection's last entry (a search session's).
     if let Some(shared) = &shared {
+        let anchor = shared
+            .anchor_thread
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(t) = anchor {
+            let _ = t.join();
+        }
         let _ = shared.store.flush_all();
         anchoring::at_stop(shared);
     }

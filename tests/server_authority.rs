@@ -1144,9 +1144,13 @@ fn triad_import_names_the_record_and_takes_historical() {
 fn check_reports_a_sent_step_no_consent_covers() {
     let fx = Fixture::new();
     assert!(fx.open().check().unwrap().problems.is_empty());
-    // The provision taken away behind triad's back.
+    // The provision pointed elsewhere behind triad's back.
     let mut r: Referral = fx.get(fx.referral);
-    r.history[1].provision = None;
+    let p = r.history[1]
+        .provision
+        .as_mut()
+        .expect("sent with a provision");
+    p.to = r.case;
     drop(open_when_free(&fx.store));
     let db = sled::open(fx.store.join("db")).unwrap();
     db.open_tree(Kind::Referral.plural())

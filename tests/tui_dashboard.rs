@@ -113,7 +113,16 @@ fn fixture() -> Fixture {
             entered: None,
         }),
     ]);
-    store.import(records, &mut |_, _| {}).unwrap();
+    // Sent with no consent on record: imported as history.
+    store
+        .import_entered(
+            tui::USER,
+            records,
+            Some("test fixture"),
+            None,
+            &mut |_, _| {},
+        )
+        .unwrap();
     Fixture {
         _dir: dir,
         store: Arc::new(store),

@@ -98,15 +98,26 @@ pub(crate) fn at_start(store: &mut SledStore, anchors: &Anchors) {
 }
 
 /// Writes the head out while the server runs.
-pub(crate) fn spawn(shared: std::sync::Arc<Shared>, stop: StopHandle) {
-    let _ = std::thread::Builder::new()
+pub(crate) fn spawn(
+    shared: std::sync::Arc<Shared>,
+    stop: StopHandle,
+) -> Option<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
         .name("triad-anchor".into())
         .spawn(move || {
+            // Short naps: a stop is noticed at once, not a LOOK later.
+            let nap = Duration::from_millis(50);
+            let mut slept = Duration::ZERO;
             while !stop.stopping.load(Ordering::SeqCst) {
-                std::thread::sleep(LOOK);
-                shared.anchors.tick(&shared.store, false, "running");
+                std::thread::sleep(nap);
+                slept += nap;
+                if slept >= LOOK {
+                    slept = Duration::ZERO;
+                    shared.anchors.tick(&shared.store, false, "running");
+                }
             }
-        });
+        })
+        .ok()
 }
 
 /// The last head, as the server stops (after the last write).
