@@ -122,12 +122,21 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
         f.hits.len(),
         usize::from(g.list.height),
     );
+    // The kind column is as wide as the widest kind shown, plus a gap
+    // (`partnership`, `relationship` are longer than `person`).
+    let tag_width = f.hits[start..end]
+        .iter()
+        .map(|h| text::width(kind_tag(state, h.id.kind)))
+        .max()
+        .unwrap_or(0)
+        .max(7)
+        + 1;
     let lines: Vec<Line<'static>> = f.hits[start..end]
         .iter()
         .enumerate()
         .map(|(n, h)| {
             let mut spans = vec![
-                styled(pad(kind_tag(state, h.id.kind), 8, cut), t.dim()),
+                styled(pad(kind_tag(state, h.id.kind), tag_width, cut), t.dim()),
                 styled(format!("{} ", h.id), t.dim()),
             ];
             match text::masked(&h.label) {
