@@ -1279,19 +1279,7 @@ impl SledStore {
         records: Vec<Record>,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<()> {
-        self.import_request_as(user, records, None, progress)
-    }
-
-    /// [`Self::import_as`], remembering `request` with the import's last
-    /// transaction, so [`Self::applied`] can tell whether it landed.
-    pub fn import_request_as(
-        &self,
-        user: &str,
-        records: Vec<Record>,
-        request: Option<RequestId>,
-        progress: &mut dyn FnMut(usize, usize),
-    ) -> Result<()> {
-        self.import_locked(user, records, None, request, progress)
+        self.import_locked(user, records, None, None, progress)
             .map_err(|e| self.disk_full_or(e))
     }
 
