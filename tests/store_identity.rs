@@ -106,7 +106,7 @@ fn a_copy_of_a_served_store_does_not_reach_the_originals_server() {
 }
 
 #[test]
-fn a_client_refuses_a_server_that_serves_another_store() {
+fn a_client_that_reaches_another_stores_server_starts_its_own() {
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path().join("a");
     let b = tmp.path().join("b");
@@ -114,7 +114,7 @@ fn a_client_refuses_a_server_that_serves_another_store() {
     drop(open_when_free(&a));
     let _stop_a = StopServers(a.clone());
     let _stop_b = StopServers(b.clone());
-    let _server = serve_child(&a);
+    let mut server = serve_child(&a);
     cp_a(&a, &b);
     // A lock as a build before lock homes wrote it, naming a's socket:
     // only the server's welcome can tell it serves another store.
@@ -123,7 +123,10 @@ fn a_client_refuses_a_server_that_serves_another_store() {
     lock.extend_from_slice(socket.as_os_str().as_encoded_bytes());
     lock.push(b'\n');
     std::fs::write(b.join("triad.lock"), lock).unwrap();
-    assert_eq!(triad::store::StoreLock::serving_socket(&b), Some(socket));
+    assert_eq!(
+        triad::store::StoreLock::serving_socket(&b),
+        Some(socket.clone())
+    );
     let file = tmp.path().join("one.json");
     std::fs::write(
         &file,
@@ -135,12 +138,48 @@ fn a_client_refuses_a_server_that_serves_another_store() {
     )
     .unwrap();
     let out = triad(&b, &["import", file.to_str().unwrap()]);
-    assert!(!out.status.success());
-    let err = text(&out.stderr);
-    assert!(err.contains("serves another store"), "{err}");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The copy now has a server of its own, named by its lock.
+    let own = triad::store::StoreLock::serving_socket(&b).expect("the copy's server");
+    assert_ne!(own, socket);
+    assert!(
+        server.0.try_wait().unwrap().is_none(),
+        "the original's server stopped"
+    );
     let out = triad(&a, &["export"]);
     assert!(
         !text(&out.stdout).contains("コピー"),
         "written into the original"
     );
+    let out = triad(&b, &["export"]);
+    assert!(
+        text(&out.stdout).contains("コピー"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_client_refuses_another_stores_server_while_its_own_store_is_held() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let b = tmp.path().join("b");
+    drop(SledStore::open(&a).unwrap());
+    drop(open_when_free(&a));
+    let _stop_a = StopServers(a.clone());
+    let _server = serve_child(&a);
+    cp_a(&a, &b);
+    let socket = triad::store::StoreLock::serving_socket(&a).unwrap();
+    // Whoever holds b's lock (here this test) is using b: the client may
+    // neither start a server there nor talk to a's.
+    let held = triad::store::StoreLock::take(&b).unwrap();
+    let mut lock = b"server\n".to_vec();
+    lock.extend_from_slice(socket.as_os_str().as_encoded_bytes());
+    lock.push(b'\n');
+    std::fs::write(b.join("triad.lock"), lock).unwrap();
+    let out = triad(&b, &["export"]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("serves another store"), "{err}");
+    drop(held);
 }

@@ -113,13 +113,24 @@ impl Client {
         match Client::connect(&path, subscribe, listen.clone()) {
             Err(e) if e.is_connection() => start_and_connect(dir, subscribe, listen),
             // Another store's server (a lock from an older build, copied
-            // with the store): never read or write there.
-            Ok(c) if !serves(&c, dir) => Err(ClientError::NotStarted(format!(
-                "the server at {} serves another store, not {}; if no triad uses {}, remove its triad.lock and try again",
-                path.display(),
-                dir.display(),
-                dir.display()
-            ))),
+            // with the store): never read or write there. If no one holds
+            // this store's lock, the lock is stale: clear it and start the
+            // store's own server.
+            Ok(c) if !serves(&c, dir) => {
+                drop(c);
+                match crate::store::StoreLock::take(dir) {
+                    Ok(stale) => {
+                        drop(stale);
+                        start_and_connect(dir, subscribe, listen)
+                    }
+                    Err(_) => Err(ClientError::NotStarted(format!(
+                        "the server at {} serves another store, not {}; if no triad uses {}, remove its triad.lock and try again",
+                        path.display(),
+                        dir.display(),
+                        dir.display()
+                    ))),
+                }
+            }
             other => other,
         }
     }
