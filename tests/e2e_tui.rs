@@ -135,6 +135,11 @@ impl Session {
     }
 
     fn resize(&mut self, cols: u16, rows: u16) {
+        // The screen takes the new size before the app hears of it: a
+        // redraw read at the old size would leave the parser's cells
+        // behind what the app believes is on screen (a flaky test in CI).
+        let mut screen = self.screen.lock().expect("screen");
+        screen.set_size(rows, cols);
         self.master
             .resize(PtySize {
                 rows,
@@ -143,9 +148,6 @@ impl Session {
                 pixel_height: 0,
             })
             .expect("resize pty");
-        if let Ok(mut p) = self.screen.lock() {
-            p.set_size(rows, cols);
-        }
     }
 
     /// The terminal is back to normal: main screen, cursor shown, and the
