@@ -308,7 +308,43 @@ fn target(cli: &Cli, must_exist: bool) -> Result<Target, String> {
 }
 
 fn connect(target: &Target) -> Result<Client, String> {
-    Client::open(target, false, Arc::new(|_| {})).map_err(|e| e.to_string())
+    let news = OpeningNews::default();
+    let heard = news.clone();
+    let client = Client::open(target, false, Arc::new(move |h| heard.hear(h)));
+    news.done();
+    client.map_err(|e| e.to_string())
+}
+
+/// Says on stderr what a server still opening its store is doing: one
+/// line rewritten in place on a terminal, a line per step elsewhere.
+#[derive(Clone, Default)]
+struct OpeningNews(Arc<std::sync::Mutex<Option<crate::store::OpenStep>>>);
+
+impl OpeningNews {
+    fn hear(&self, heard: crate::server::client::Heard) {
+        use std::io::IsTerminal;
+        let crate::server::client::Heard::Opening(opening) = heard else {
+            return;
+        };
+        let lang = crate::app::config::ui_lang(None).unwrap_or_default();
+        let line = opening.describe(lang);
+        let mut last = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if std::io::stderr().is_terminal() {
+            eprint!("\rtriad: {line}\x1b[K");
+        } else if *last != Some(opening.step) {
+            eprintln!("triad: {line}");
+        }
+        *last = Some(opening.step);
+    }
+
+    /// The wait is over: a terminal's line is cleared.
+    fn done(&self) {
+        use std::io::IsTerminal;
+        let last = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if last.is_some() && std::io::stderr().is_terminal() {
+            eprint!("\r\x1b[K");
+        }
+    }
 }
 
 /// Asks and collects every part of the answer.
@@ -1245,11 +1281,21 @@ fn stop_and_wait(socket: &Path, wait: Duration, say: bool) -> Stopped {
     if write_frame(&mut stream, &hello).is_err() {
         return not_responding(started);
     }
-    match read_frame::<Welcome>(&mut stream, Some(wait), wait) {
-        Ok(Welcome::Ok { .. }) => {}
-        Ok(Welcome::Refused { reason }) => return Stopped::Refused(reason),
-        Err(_) => return not_responding(started),
+    // A server still opening its store says so every second: it is
+    // responding, and is stopped once its store is open.
+    let news = OpeningNews::default();
+    loop {
+        match read_frame::<Welcome>(&mut stream, Some(wait), wait) {
+            Ok(Welcome::Ok { .. }) => break,
+            Ok(Welcome::Wait { opening }) if say => {
+                news.hear(crate::server::client::Heard::Opening(opening));
+            }
+            Ok(Welcome::Wait { .. }) => {}
+            Ok(Welcome::Refused { reason }) => return Stopped::Refused(reason),
+            Err(_) => return not_responding(started),
+        }
     }
+    news.done();
     let stop = Request {
         seq: 1,
         ask: Ask::Stop,

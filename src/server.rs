@@ -56,6 +56,19 @@ pub struct ServeOptions {
     pub limits: Limits,
     /// Where the audit trail's head is written (see `store::anchor`).
     pub anchor_dir: Option<PathBuf>,
+    /// Run on the serving thread before the store is opened, with the
+    /// progress clients hear: tests hold a slow opening open with it.
+    pub before_open: Option<BeforeOpen>,
+}
+
+/// See [`ServeOptions::before_open`].
+#[derive(Clone)]
+pub struct BeforeOpen(pub Arc<dyn Fn(&crate::store::Progress) + Send + Sync>);
+
+impl std::fmt::Debug for BeforeOpen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BeforeOpen")
+    }
 }
 
 /// Bounds on connections, so that peers that connect and stall, or send
@@ -94,6 +107,7 @@ impl ServeOptions {
             disk_reserve: None,
             limits: Limits::default(),
             anchor_dir: None,
+            before_open: None,
         }
     }
 
@@ -122,7 +136,11 @@ pub enum ServeError {
 /// seconds): clients that connect meanwhile wait for it, or hear why it
 /// could not be opened.
 enum Readiness {
-    Opening,
+    /// Opening the store: how far it has got, and whom to tell.
+    Opening {
+        progress: crate::store::Progress,
+        roles: roles::Roles,
+    },
     Ready(Arc<Shared>),
     Failed(String),
 }
@@ -352,7 +370,13 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
         stopping: Arc::new(AtomicBool::new(false)),
         socket: socket_path.clone(),
     };
-    let readiness = Arc::new((Mutex::new(Readiness::Opening), Condvar::new()));
+    let readiness = Arc::new((
+        Mutex::new(Readiness::Opening {
+            progress: reserved.progress(),
+            roles: roles.clone(),
+        }),
+        Condvar::new(),
+    ));
     let accept_stop = stop.clone();
     let stop_for_failure = stop.clone();
     let stop_for_anchors = stop.clone();
@@ -361,6 +385,7 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
     let patience = opts.patience;
     let idle = opts.idle;
     let limits = opts.limits.clone();
+    let before_open = opts.before_open.clone();
     let thread = std::thread::Builder::new()
         .name("triad-serve".into())
         .spawn(move || {
@@ -380,6 +405,9 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
                     path: socket_path.clone(),
                     source,
                 })?;
+            if let Some(BeforeOpen(hook)) = &before_open {
+                hook(&reserved.progress());
+            }
             let opened = reserved.open();
             let failed = opened.as_ref().err().map(ToString::to_string);
             let ready = match opened {

@@ -252,6 +252,16 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
 fn draw_footer(state: &State, area: Rect, buf: &mut Buffer) {
     let t = &Theme::of(&state.cfg);
     let line = match &state.flash {
+        // Waiting for the server to open the store: say what it is doing.
+        _ if matches!(state.link, Link::Opening(_)) => {
+            let Link::Opening(opening) = &state.link else {
+                return;
+            };
+            Line::from(Span::styled(
+                format!(" {}", opening.describe(state.cfg.lang)),
+                t.dim(),
+            ))
+        }
         Some(Flash::Ok(m)) => Line::from(Span::styled(format!(" {}", text::clean(m)), t.ok())),
         Some(Flash::Error(m)) => {
             Line::from(Span::styled(format!(" ! {}", text::clean(m)), t.error()))

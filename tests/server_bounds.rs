@@ -116,7 +116,7 @@ fn refusal(socket: &Path) -> Option<String> {
     });
     let _ = s.write_all(&hello);
     match read_frame::<Welcome>(&mut s, Some(DEADLINE), DEADLINE).expect("an answer") {
-        Welcome::Ok { .. } => None,
+        Welcome::Ok { .. } | Welcome::Wait { .. } => None,
         Welcome::Refused { reason } => Some(reason),
     }
 }

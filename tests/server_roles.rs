@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -33,8 +33,8 @@ use triad::store::{Change, Scope, SledStore, Store, StoreExt};
 mod common;
 mod server_common;
 use server_common::{
-    BIN, DEADLINE, Heards, PATIENCE, connect, lock_holders, open_when_free, raw_welcomed, run,
-    save, saved, search, text, wait_until,
+    BIN, DEADLINE, Heards, PATIENCE, connect, lock_holders, open_dir, open_socket, open_when_free,
+    raw_welcomed, run, runnable_copy, save, saved, search, second_user, text, triad_as, wait_until,
 };
 
 // ------------------------------------------------------------ the fixture
@@ -1130,78 +1130,6 @@ fn check_config_cmd(file: &Path) -> Command {
 }
 
 // ------------------------------------------------ a second OS user (root)
-
-/// `nobody`'s uid and gid, when this test runs as root; else why not.
-fn second_user() -> Result<(u32, u32), String> {
-    if !nix::unistd::geteuid().is_root() {
-        return Err("not running as root: no second OS user to connect as".into());
-    }
-    match nix::unistd::User::from_name("nobody") {
-        Ok(Some(u)) => Ok((u.uid.as_raw(), u.gid.as_raw())),
-        _ => Err("no `nobody` user on this system".into()),
-    }
-}
-
-/// Whether anyone may run `path`: it is readable and executable by
-/// others, and every directory above it searchable.
-fn runnable_by_anyone(path: &Path) -> bool {
-    let file_ok = std::fs::metadata(path).is_ok_and(|m| m.mode() & 0o005 == 0o005);
-    file_ok
-        && path
-            .ancestors()
-            .skip(1)
-            .filter(|d| !d.as_os_str().is_empty())
-            .all(|d| std::fs::metadata(d).is_ok_and(|m| m.mode() & 0o001 != 0))
-}
-
-/// `path`, or a copy of it in `spare` (made 0755) that anyone may run.
-fn runnable_copy(path: &Path, spare: &Path) -> Result<PathBuf, String> {
-    if runnable_by_anyone(path) {
-        return Ok(path.to_path_buf());
-    }
-    let copy = spare.join(path.file_name().unwrap());
-    std::fs::copy(path, &copy).map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
-    std::fs::set_permissions(spare, std::fs::Permissions::from_mode(0o755)).unwrap();
-    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
-    if runnable_by_anyone(&copy) {
-        Ok(copy)
-    } else {
-        Err(format!(
-            "{} cannot be reached by other users",
-            copy.display()
-        ))
-    }
-}
-
-/// A directory anyone may enter (for a socket), owned by us.
-fn open_dir() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    dir
-}
-
-/// Lets other users connect to a socket. A server binds its socket `0600`
-/// even when its config serves other users (see the ignored test below),
-/// so these tests open it up by hand once it listens.
-fn open_socket(socket: &Path) {
-    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o666)).unwrap();
-}
-
-/// `triad --connect SOCKET …` as another user.
-fn triad_as(bin: &Path, (uid, gid): (u32, u32), socket: &Path, args: &[&str]) -> Output {
-    let mut cmd = Command::new(bin);
-    cmd.arg("--connect")
-        .arg(socket)
-        .args(args)
-        .env_remove("TRIAD_STORE")
-        .env_remove("TRIAD_SOCKET")
-        .env("HOME", "/")
-        .current_dir("/")
-        .uid(uid)
-        .gid(gid)
-        .stdin(Stdio::null());
-    run(cmd)
-}
 
 /// `triad serve --store DIR --socket SOCK --config CFG` in the foreground,
 /// stopped when dropped (`serve --stop`, then killed if still running).

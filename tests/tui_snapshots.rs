@@ -321,3 +321,44 @@ fn audit_panel() {
         }
     }
 }
+
+/// While the server is still opening (upgrading) the store, the footer
+/// says what it is doing; once connected, the keys come back and nothing
+/// is reloaded twice.
+#[test]
+fn a_slow_opening_is_shown_in_the_footer() {
+    use triad::app::Action;
+    use triad::app::state::Link;
+    use triad::store::{OpenStep, Opening};
+    for (lang, tag, says) in [
+        (
+            Lang::En,
+            "en",
+            "upgrading the store: moving records 120 / 993",
+        ),
+        (
+            Lang::Ja,
+            "ja",
+            "ストアを更新中: 記録を移しています 120 / 993",
+        ),
+    ] {
+        for (w, h) in [(80, 24), (160, 48)] {
+            let demo = tui::demo_store();
+            let mut app = tui::app(&demo, lang, w, h);
+            let keys = app.screen().lines().last().unwrap_or_default().to_string();
+            app.act(Action::Link(Link::Opening(Opening {
+                step: OpenStep::MovingRecords,
+                done: 120,
+                of: 993,
+                seconds: 14,
+            })));
+            let screen = app.screen();
+            assert!(screen.contains(says), "{screen}");
+            insta::assert_snapshot!(format!("opening_{tag}_{w}x{h}"), screen);
+            app.act(Action::Link(Link::Opened));
+            assert_eq!(app.state.link, Link::Up);
+            let back = app.screen().lines().last().unwrap_or_default().to_string();
+            assert_eq!(back, keys, "the keys are back in the footer");
+        }
+    }
+}

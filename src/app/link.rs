@@ -92,11 +92,15 @@ impl StoreLink {
                 let _ = wake.send(Job::CheckLink);
             }
             Heard::Lost(_) => {}
+            Heard::Opening(opening) => {
+                let _ = app.send(Action::Link(Link::Opening(opening)));
+            }
         });
         let client = Client::open(&self.target, true, listen)?;
         let _ = self
             .app
             .send(Action::Identity(client.user.clone(), client.role));
+        let _ = self.app.send(Action::Link(Link::Opened));
         self.client = Some(client);
         Ok(())
     }
@@ -116,10 +120,8 @@ impl StoreLink {
         let mut pause = Duration::from_millis(100);
         while !self.leaving.load(Ordering::SeqCst) {
             match self.connect_once() {
-                Ok(()) => {
-                    let _ = self.app.send(Action::Link(Link::Up));
-                    return;
-                }
+                // connect_once said it is up.
+                Ok(()) => return,
                 Err(e) => {
                     let said = e.to_string();
                     if self

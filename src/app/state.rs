@@ -441,6 +441,11 @@ pub enum Link {
     Up,
     /// Lost; the store worker is reconnecting (why it was lost).
     Reconnecting(String),
+    /// The server is still opening (or upgrading) the store.
+    Opening(crate::store::Opening),
+    /// Connected (again): up, and whatever was shown is reloaded if the
+    /// link had been lost.
+    Opened,
 }
 
 impl State {

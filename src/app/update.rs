@@ -46,8 +46,14 @@ pub fn update(state: &mut State, action: Action) -> Effects {
         }
         Action::Changed(changes, request) => changed(state, &changes, request),
         Action::Link(link) => {
-            let back = state.link != super::state::Link::Up && link == super::state::Link::Up;
-            state.link = link;
+            use super::state::Link;
+            // Back after a loss: what is shown may be stale.
+            let back = matches!(state.link, Link::Reconnecting(_))
+                && matches!(link, Link::Up | Link::Opened);
+            state.link = match link {
+                Link::Opened => Link::Up,
+                other => other,
+            };
             if back { resync(state) } else { vec![] }
         }
         Action::Resync => resync(state),

@@ -74,6 +74,8 @@ impl ClientError {
 #[derive(Clone, Debug)]
 pub enum Heard {
     Feed(Feed),
+    /// The server is still opening its store (before the welcome).
+    Opening(crate::store::Opening),
     /// The connection is gone (why).
     Lost(String),
 }
@@ -159,31 +161,34 @@ impl Client {
                 _ => Err(lost(e)),
             };
         }
-        // The server answers once its store is open: no time limit here.
-        match read_frame::<Welcome>(&mut stream, None, FRAME_TIMEOUT).map_err(lost)? {
-            Welcome::Ok {
-                user,
-                role,
-                store_home,
-                ..
-            } => {
-                let reader = stream.try_clone().map_err(|e| lost(e.into()))?;
-                let (tx, answers) = channel();
-                std::thread::Builder::new()
-                    .name("triad-link".into())
-                    .spawn(move || read_loop(reader, &tx, &listen))
-                    .map_err(|e| lost(e.into()))?;
-                Ok(Client {
-                    stream,
-                    answers,
-                    next_seq: 0,
+        // The server answers once its store is open: no time limit here,
+        // and news of the opening meanwhile.
+        let (user, role, store_home) = loop {
+            match read_frame::<Welcome>(&mut stream, None, FRAME_TIMEOUT).map_err(lost)? {
+                Welcome::Wait { opening } => listen(Heard::Opening(opening)),
+                Welcome::Refused { reason } => return Err(ClientError::Refused(reason)),
+                Welcome::Ok {
                     user,
                     role,
                     store_home,
-                })
+                    ..
+                } => break (user, role, store_home),
             }
-            Welcome::Refused { reason } => Err(ClientError::Refused(reason)),
-        }
+        };
+        let reader = stream.try_clone().map_err(|e| lost(e.into()))?;
+        let (tx, answers) = channel();
+        std::thread::Builder::new()
+            .name("triad-link".into())
+            .spawn(move || read_loop(reader, &tx, &listen))
+            .map_err(|e| lost(e.into()))?;
+        Ok(Client {
+            stream,
+            answers,
+            next_seq: 0,
+            user,
+            role,
+            store_home,
+        })
     }
 
     /// Sends a request and hands each part of its answer to `on_part`;

@@ -17,7 +17,7 @@ use crate::store::{CheckReport, StoreError};
 
 /// Bumped whenever a frame's shape changes; a client and server of
 /// different versions refuse each other with a message saying so.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// No frame is larger: a client that claims more is dropped.
 pub const MAX_FRAME: usize = 16 * 1024 * 1024;
@@ -53,6 +53,11 @@ pub enum Welcome {
     },
     Refused {
         reason: String,
+    },
+    /// Not yet: the store is still opening (or upgrading); sent every
+    /// second until `Ok` or `Refused`.
+    Wait {
+        opening: crate::store::Opening,
     },
 }
 

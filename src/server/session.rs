@@ -17,7 +17,7 @@ use super::protocol::{
 use super::{Readiness, Shared, StopHandle, socket};
 use crate::app::effect::{Reply, StoreEffect};
 use crate::app::worker::run_store;
-use crate::model::{AuditAction, Id, Reader, Record, Rule, Summary, View};
+use crate::model::{AccessRole, AuditAction, Id, Reader, Record, Rule, Summary, View};
 use crate::store::{Change, Scope, Store};
 
 /// A view of the record just viewed, within this, is a reload: not logged again.
@@ -148,28 +148,12 @@ fn welcome(
             ),
         );
     }
-    let shared = {
-        let (lock, cvar) = readiness;
-        let mut state = lock.lock().unwrap_or_else(|p| p.into_inner());
-        loop {
-            match &*state {
-                Readiness::Opening => {
-                    state = cvar.wait(state).unwrap_or_else(|p| p.into_inner());
-                }
-                Readiness::Ready(s) => break s.clone(),
-                Readiness::Failed(why) => {
-                    let why = why.clone();
-                    drop(state);
-                    return refuse(stream, why);
-                }
-            }
-        }
-    };
     let uid = match socket::peer_uid(stream) {
         Ok(uid) => uid,
         Err(e) => return refuse(stream, format!("cannot tell who is connecting: {e}")),
     };
     let user = socket::user_name(uid);
+    let shared = wait_until_open(stream, readiness, uid, &user)?;
     let reader = match shared.roles.reader_for(uid, &user) {
         Ok(r) => r,
         Err(why) => return refuse(stream, why),
@@ -184,6 +168,63 @@ fn welcome(
     };
     write_frame(stream, &ok).ok()?;
     Some((shared, reader, hello.subscribe))
+}
+
+/// How often a client waiting for the store to open hears how far it got.
+const OPENING_NEWS: Duration = Duration::from_secs(1);
+
+/// Waits for the store to open, telling the client every second what
+/// opening is doing. Whoever the config does not serve is refused at once
+/// rather than after the wait, and only a coordinator hears the counts
+/// (how many records a store holds is not everyone's to know).
+fn wait_until_open(
+    stream: &mut UnixStream,
+    readiness: &(Mutex<Readiness>, Condvar),
+    uid: u32,
+    user: &str,
+) -> Option<Arc<Shared>> {
+    let refuse = |stream: &mut UnixStream, reason: String| {
+        let _ = write_frame(stream, &Welcome::Refused { reason });
+        None
+    };
+    let (lock, cvar) = readiness;
+    let mut counts_shown: Option<bool> = None;
+    loop {
+        let news = {
+            let state = lock.lock().unwrap_or_else(|p| p.into_inner());
+            let (state, _) = cvar
+                .wait_timeout_while(state, OPENING_NEWS, |s| {
+                    matches!(s, Readiness::Opening { .. })
+                })
+                .unwrap_or_else(|p| p.into_inner());
+            match &*state {
+                Readiness::Ready(s) => return Some(s.clone()),
+                Readiness::Failed(why) => {
+                    let why = why.clone();
+                    drop(state);
+                    return refuse(stream, why);
+                }
+                Readiness::Opening { progress, roles } => {
+                    let shown = match counts_shown {
+                        Some(shown) => shown,
+                        None => match roles.reader_for(uid, user) {
+                            Ok(r) => *counts_shown.insert(r.role == AccessRole::Coordinator),
+                            Err(why) => {
+                                drop(state);
+                                return refuse(stream, why);
+                            }
+                        },
+                    };
+                    let mut now = progress.now();
+                    if !shown {
+                        (now.done, now.of) = (0, 0);
+                    }
+                    now
+                }
+            }
+        };
+        write_frame(stream, &Welcome::Wait { opening: news }).ok()?;
+    }
 }
 
 /// Writes answers and feed frames in order; tells a client that fell

@@ -20,6 +20,7 @@ use super::chain::{self, Sealing};
 use super::keys::{self, ID_LEN};
 use super::lock::StoreLock;
 use super::migrate::{self, LAYOUT_VERSION, SCHEMA_VERSION};
+use super::progress::{OpenStep, Progress};
 use super::{Change, RequestId, Result, Store, StoreError};
 use super::{paths, space};
 use crate::model::{
@@ -76,6 +77,8 @@ pub struct SledStore {
     /// A read-only store is opened from a private copy (sled cannot open
     /// files it may not write); removed when the store closes.
     _copy: Option<tempfile::TempDir>,
+    /// Where opening (and upgrading) has got.
+    progress: Progress,
 }
 
 /// Where a kind's tree sits in `trees`: its place in `Kind::ALL`, the
@@ -157,6 +160,7 @@ impl SledStore {
                 dir: dir.to_path_buf(),
                 user: user.to_string(),
                 read_only: Some(why),
+                progress: Progress::default(),
             });
         }
         // Health data: the directory is the owner's alone.
@@ -173,6 +177,7 @@ impl SledStore {
             dir: dir.to_path_buf(),
             user: user.to_string(),
             read_only: None,
+            progress: Progress::default(),
         })
     }
 }
@@ -183,9 +188,15 @@ pub struct Reserved {
     user: String,
     lock: Option<StoreLock>,
     read_only: Option<String>,
+    progress: Progress,
 }
 
 impl Reserved {
+    /// Where opening has got, for whoever waits for it.
+    pub fn progress(&self) -> Progress {
+        self.progress.clone()
+    }
+
     /// Says in the lock file that a server holds the store.
     pub fn mark_serving(&self, socket: &Path) -> std::io::Result<()> {
         match &self.lock {
@@ -205,6 +216,7 @@ impl Reserved {
             user,
             lock,
             read_only,
+            progress,
         } = self;
         let dir = dir.as_path();
         let io = |source| StoreError::Io {
@@ -299,6 +311,7 @@ impl Reserved {
             read_only,
             _lock: lock,
             _copy: copy,
+            progress,
         };
         store.upgrade_layout()?;
         store.upgrade_schema()?;
@@ -522,9 +535,12 @@ impl SledStore {
             }
         }
         let mut moves: Vec<(Kind, Kind, Vec<u8>, Vec<u8>)> = Vec::new();
+        let mut read = 0;
         for kind in Kind::ALL {
             for item in self.tree(kind).iter() {
                 let (k, v) = item?;
+                read += 1;
+                self.progress.set(OpenStep::FindingRecords, read, 0);
                 // Unreadable records stay where they are, for `check` to name.
                 if let Some(real) = migrate::id_of(&v).map(|id| id.kind)
                     && real != kind
@@ -545,6 +561,7 @@ impl SledStore {
             // The private copy is migrated; the store itself is not touched.
             Some(_) => None,
             None => {
+                self.progress.set(OpenStep::BackingUp, 0, 0);
                 let file = self.path.join(format!(
                     "before-layout-{LAYOUT_VERSION}-{}.backup",
                     Utc::now().format("%Y%m%dT%H%M%SZ")
@@ -553,11 +570,13 @@ impl SledStore {
                 Some(file)
             }
         };
+        let of = moves.len() as u64;
         self.write(|t| {
             for (from, _, k, _) in &moves {
                 t[tree_index(*from)].remove(&k[..])?;
             }
-            for (_, to, k, v) in &moves {
+            for (done, (_, to, k, v)) in moves.iter().enumerate() {
+                self.progress.set(OpenStep::MovingRecords, done as u64, of);
                 // Whatever is still there belongs where it is: two records
                 // with one id cannot both be kept.
                 if t[tree_index(*to)].insert(&k[..], &v[..])?.is_some() {
@@ -601,11 +620,14 @@ impl SledStore {
             });
         }
         for step in migrate::steps_from(found) {
+            let mut done = 0;
             for kind in Kind::ALL {
                 let tree = self.tree(kind);
                 let mut batch = sled::Batch::default();
                 for item in tree.iter() {
                     let (k, v) = item?;
+                    done += 1;
+                    self.progress.set(OpenStep::RewritingRecords, done, 0);
                     let mut value: serde_json::Value = serde_json::from_slice(&v)
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                     (step.rewrite)(&mut value);
@@ -643,7 +665,9 @@ impl SledStore {
         if ids.is_empty() {
             return self.write(mark);
         }
-        for chunk in ids.chunks(BATCH) {
+        let of = ids.len() as u64;
+        for (n, chunk) in ids.chunks(BATCH).enumerate() {
+            self.progress.set(OpenStep::Sealing, (n * BATCH) as u64, of);
             let summary = Summary::Sealed {
                 records: chunk.len(),
             };

@@ -3,6 +3,10 @@
 //! and the real binary with guards that stop every server it started.
 #![allow(dead_code)]
 
+mod other_user;
+#[allow(unused_imports)]
+pub use other_user::*;
+
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::os::unix::fs::MetadataExt;
@@ -190,9 +194,12 @@ pub fn raw(socket: &Path) -> UnixStream {
 pub fn raw_welcomed(socket: &Path) -> UnixStream {
     let mut s = raw(socket);
     hello(&mut s, VERSION);
-    match read_frame::<Welcome>(&mut s, Some(DEADLINE), DEADLINE).expect("a welcome") {
-        Welcome::Ok { .. } => s,
-        Welcome::Refused { reason } => panic!("refused: {reason}"),
+    loop {
+        match read_frame::<Welcome>(&mut s, Some(DEADLINE), DEADLINE).expect("a welcome") {
+            Welcome::Ok { .. } => return s,
+            Welcome::Refused { reason } => panic!("refused: {reason}"),
+            Welcome::Wait { .. } => {}
+        }
     }
 }
 
