@@ -3,11 +3,8 @@
 //! store is reached only through the `Store` trait.
 
 pub mod action;
-pub mod cases;
 pub mod config;
-pub mod data;
 pub mod editor_file;
-pub mod effect;
 pub mod form;
 pub mod forms;
 pub mod headless;
@@ -17,12 +14,14 @@ pub mod meeting;
 pub mod output;
 pub mod run;
 pub mod state;
-pub mod supporters;
 pub mod supporters_view;
 pub mod term;
 pub mod update;
 pub mod view;
-pub mod worker;
+
+// Until every path names `crate::query`: the modules that moved there.
+pub use crate::query::request as effect;
+pub use crate::query::{cases, data, supporters, worker};
 
 pub use action::Action;
 pub use run::{RunError, RunOptions, Source, run};

@@ -5,15 +5,18 @@
 //! workers (store, search) → actions back; `ui::draw` renders `State` purely.
 
 pub mod app;
-pub mod brief;
 pub mod cli;
 pub mod demo;
 pub mod exchange;
 pub mod i18n;
 pub mod keymap;
 pub mod model;
+pub mod query;
 pub mod report;
 pub mod search;
 pub mod server;
 pub mod store;
 pub mod ui;
+
+// Until every path names `crate::query::brief`.
+pub use query::brief;

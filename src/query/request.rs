@@ -11,7 +11,7 @@ use super::data::{
     CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, PartyDetail, RecordDetail,
     ReferralAlert,
 };
-use super::state::Hit;
+use crate::app::state::Hit;
 use crate::model::{Id, Record};
 use crate::store::RequestId;
 

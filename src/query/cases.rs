@@ -10,7 +10,7 @@ use std::sync::RwLock;
 use serde::{Deserialize, Serialize};
 
 use super::data::{CaseRow, NameRow, sector_index};
-use super::view::RECENT;
+use crate::app::view::RECENT;
 use chrono::Utc;
 
 use crate::model::{Case, CaseStatus, Id, Kind, Reader, Record, Sector, Timestamp, TrustNote};

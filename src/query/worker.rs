@@ -11,8 +11,8 @@ use super::data::{
     CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, PartyCase, PartyDetail, RecordDetail,
     ReferralAlert, Timeline,
 };
-use super::effect::{Reply, SaveOp, SearchEffect, StoreEffect};
-use super::state::Hit;
+use super::request::{Reply, SaveOp, SearchEffect, StoreEffect};
+use crate::app::state::Hit;
 use crate::model::{
     Affiliation, Case, Consent, Date, Event, Id, Kind, Partnership, Reader, Record, Referral,
     ReferralStatus, Relationship, StatusChange, TrustNote,
