@@ -1,10 +1,12 @@
 //! The app: `State`, `Action`, `update` and the effects it asks for; the
-//! workers that run them; the terminal loop. No drawing here, and the
-//! store is reached only through the `Store` trait.
+//! link that has the query layer answer them (in this process or in a
+//! server); the terminal loop. No drawing here, and the store is reached
+//! only through the `Store` trait.
 
 pub mod action;
 pub mod config;
 pub mod editor_file;
+pub mod effect;
 pub mod form;
 pub mod forms;
 pub mod headless;
@@ -18,10 +20,6 @@ pub mod supporters_view;
 pub mod term;
 pub mod update;
 pub mod view;
-
-// Until every path names `crate::query`: the modules that moved there.
-pub use crate::query::request as effect;
-pub use crate::query::{cases, data, supporters, worker};
 
 pub use action::Action;
 pub use run::{RunError, RunOptions, Source, run};

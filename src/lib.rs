@@ -1,8 +1,9 @@
 //! triad: coordinate peer-support cases across the three sectors —
 //! government, medical, and patient & family.
 //!
-//! Data flows one way: terminal event → keymap → `app::update` → effects on
-//! workers (store, search) → actions back; `ui::draw` renders `State` purely.
+//! Data flows one way: terminal event → keymap → `app::update` → effects,
+//! which `query` answers (in this process or in `server`) → actions back;
+//! `ui::draw` renders `State` purely.
 
 pub mod app;
 pub mod cli;
@@ -17,6 +18,3 @@ pub mod search;
 pub mod server;
 pub mod store;
 pub mod ui;
-
-// Until every path names `crate::query::brief`.
-pub use query::brief;

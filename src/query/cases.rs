@@ -10,7 +10,6 @@ use std::sync::RwLock;
 use serde::{Deserialize, Serialize};
 
 use super::data::{CaseRow, NameRow, sector_index};
-use crate::app::view::RECENT;
 use chrono::Utc;
 
 use crate::model::{Case, CaseStatus, Id, Kind, Reader, Record, Sector, Timestamp, TrustNote};
@@ -86,6 +85,9 @@ pub struct Summaries {
     /// only for a reader who may read it.
     notes: HashMap<Id, Vec<TrustNote>>,
 }
+
+/// How many recently changed cases the dashboard lists.
+pub const RECENT: usize = 8;
 
 /// Built when first needed (a server builds it as it starts), replaced
 /// after an import, kept up to date by every save.

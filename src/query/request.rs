@@ -1,37 +1,19 @@
-//! Work `update` asks for (effects) and what comes back (replies), split by
-//! who runs it: the store (in this process or in `triad serve`), the finder,
-//! or the terminal (`$EDITOR`). Replies return to `update` as
-//! `Action::Reply`. Store effects and replies are what crosses the server's
-//! socket, so they are plain serde data.
+//! What a caller asks of the query layer (`StoreEffect`: loads, pages,
+//! saves, the brief) and what comes back (`Reply`). They are what crosses
+//! the server's socket, so they are plain serde data.
 
 use serde::{Deserialize, Serialize};
 
 use super::cases::{CaseOverview, CasePage, CaseQuery};
 use super::data::{
-    CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, PartyDetail, RecordDetail,
+    CaseDetail, ConsentAlert, EventLine, FinderDoc, Hit, NameRow, PartyDetail, RecordDetail,
     ReferralAlert,
 };
-use crate::app::state::Hit;
 use crate::model::{Id, Record};
 use crate::store::RequestId;
 
 /// What a form saves: the store's own change type, applied all or nothing.
 pub use crate::store::Change as SaveOp;
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Effect {
-    Store(StoreEffect),
-    Search(SearchEffect),
-    /// Edit text in `$EDITOR` on a temp file only the owner can read.
-    Editor(String),
-    /// Put text on the terminal's clipboard (OSC 52).
-    Clipboard(String),
-    /// Write text to a new file readable by its owner only (`0600`).
-    SaveFile {
-        path: std::path::PathBuf,
-        text: String,
-    },
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "effect", content = "with", rename_all = "snake_case")]
@@ -64,8 +46,8 @@ pub enum StoreEffect {
     /// The case counts and newest cases again, and fresh names of these
     /// (someone changed them).
     Overview(Vec<Id>),
-    /// Today's brief, or a case's (see `crate::brief`).
-    Brief(crate::brief::BriefRequest),
+    /// Today's brief, or a case's (see `super::brief`).
+    Brief(crate::query::brief::BriefRequest),
     /// Meeting mode showed one hidden item of `entity` for a moment: the
     /// server logs it. `item` names the kind of item (`name`, `contact`,
     /// `note`), never the item itself.
@@ -77,31 +59,6 @@ pub enum StoreEffect {
     LoadSupporters,
     /// One supporter's view.
     LoadSupporter(Id),
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum SearchEffect {
-    /// Add or replace finder documents (an in-process index only: a
-    /// server keeps its own index up to date).
-    Index(Vec<FinderDoc>),
-    Search {
-        seq: u64,
-        query: String,
-        /// Meeting mode: notes that are not shared stay out of the hits.
-        meeting: bool,
-    },
-}
-
-impl From<StoreEffect> for Effect {
-    fn from(e: StoreEffect) -> Effect {
-        Effect::Store(e)
-    }
-}
-
-impl From<SearchEffect> for Effect {
-    fn from(e: SearchEffect) -> Effect {
-        Effect::Search(e)
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -153,7 +110,7 @@ pub enum Reply {
     /// `$EDITOR` finished: the new text, or why it could not run.
     Edited(Result<String, String>),
     /// The brief asked for, or why not.
-    Brief(Result<Box<crate::brief::Brief>, crate::model::Reason>),
+    Brief(Result<Box<crate::query::brief::Brief>, crate::model::Reason>),
     /// A file was written (the path), or why not.
     FileSaved(Result<String, String>),
     /// The Supporters screen's rows, in parts (a big store has thousands
