@@ -13,7 +13,6 @@ use std::time::Duration;
 
 use super::Action;
 use super::effect::SearchEffect;
-use super::run::OpenStore;
 use super::state::Link;
 use crate::model::Date;
 use crate::query::cases::CaseCache;
@@ -21,6 +20,11 @@ use crate::query::request::{Reply, StoreEffect};
 use crate::query::worker::{FinderIndex, IndexAt, Where, run_store};
 use crate::server::client::{Client, ClientError, Heard, Target};
 use crate::server::protocol::{Ask, Feed, Part};
+use crate::store::Store;
+
+/// Opens the store on the store thread, after the first frame: a big sled
+/// store takes seconds to open.
+pub type OpenStore = Box<dyn FnOnce() -> Result<Arc<dyn Store>, String> + Send>;
 
 /// A job for the store worker: an effect, "the connection dropped", or
 /// "the app is leaving".

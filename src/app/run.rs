@@ -15,7 +15,7 @@ use ratatui::backend::{Backend, CrosstermBackend};
 
 use super::config;
 use super::effect::{Effect, SearchEffect};
-use super::link::{self, Job};
+use super::link::{self, Job, OpenStore};
 use super::state::{Config, State};
 use super::term::{InputControl, TerminalGuard, spawn_input, spawn_signals};
 use super::{Action, update};
@@ -24,10 +24,6 @@ use crate::keymap::{Keymap, KeymapErrors};
 use crate::model::Date;
 use crate::query::request::{Reply, StoreEffect};
 use crate::store::Store;
-
-/// Opens the store on the store thread, after the first frame: a big sled
-/// store takes seconds to open.
-pub type OpenStore = Box<dyn FnOnce() -> Result<Arc<dyn Store>, String> + Send>;
 
 /// Where the app's store and search effects run.
 pub enum Source {

@@ -2119,7 +2119,7 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
     let none = Default::default();
     let reader = crate::model::Reader::owner(&state.cfg.user);
     for r in &records {
-        if let Some(n) = crate::query::worker::name_row(r) {
+        if let Some(n) = crate::query::data::name_row(r) {
             super::meeting::learn(state, &n);
             state.data.names.insert(n.id, n);
         }

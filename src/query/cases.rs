@@ -121,7 +121,7 @@ impl Summaries {
         let mut names = HashMap::new();
         for kind in [Kind::Body, Kind::Person] {
             store.scan(kind, &mut |r| {
-                if let Some(n) = super::worker::name_row(&r) {
+                if let Some(n) = super::data::name_row(&r) {
                     names.insert(n.id, n);
                 }
                 true
@@ -176,7 +176,7 @@ impl Summaries {
                     }
                 }
                 other => {
-                    if let Some(n) = super::worker::name_row(other) {
+                    if let Some(n) = super::data::name_row(other) {
                         self.names.insert(n.id, n);
                         // The cases it is on are filtered by its new name.
                         for id in store.referrers(other.id())? {

@@ -48,6 +48,29 @@ impl NameRow {
     }
 }
 
+/// The name row of a body or a person; other records have none.
+pub fn name_row(r: &Record) -> Option<NameRow> {
+    match r {
+        Record::Body(b) => Some(NameRow {
+            id: b.id,
+            name: b.name.clone(),
+            reading: b.reading.clone(),
+            sector: Some(b.sector),
+            private: false,
+            keys: Default::default(),
+        }),
+        Record::Person(p) => Some(NameRow {
+            id: p.id,
+            name: p.name.clone(),
+            reading: p.reading.clone(),
+            sector: None,
+            private: p.is_private_party(),
+            keys: Default::default(),
+        }),
+        _ => None,
+    }
+}
+
 /// One line of the case list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseRow {

@@ -10,7 +10,7 @@ use chrono::Days;
 use super::cases::{CaseCache, with_summaries};
 use super::data::{
     CaseDetail, ConsentAlert, EventLine, FinderDoc, Hit, NameRow, PartyCase, PartyDetail,
-    RecordDetail, ReferralAlert, Timeline,
+    RecordDetail, ReferralAlert, Timeline, name_row,
 };
 use super::request::{Reply, SaveOp, StoreEffect};
 use crate::model::{
@@ -260,28 +260,6 @@ fn labels(store: &dyn Store, scope: &Scope, ids: Vec<Id>) -> Vec<NameRow> {
             other => name_row(other),
         })
         .collect()
-}
-
-pub fn name_row(r: &Record) -> Option<NameRow> {
-    match r {
-        Record::Body(b) => Some(NameRow {
-            id: b.id,
-            name: b.name.clone(),
-            reading: b.reading.clone(),
-            sector: Some(b.sector),
-            private: false,
-            keys: Default::default(),
-        }),
-        Record::Person(p) => Some(NameRow {
-            id: p.id,
-            name: p.name.clone(),
-            reading: p.reading.clone(),
-            sector: None,
-            private: p.is_private_party(),
-            keys: Default::default(),
-        }),
-        _ => None,
-    }
 }
 
 /// A finder document for a record, if the finder lists its kind.
