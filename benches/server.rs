@@ -35,9 +35,9 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use triad::app::effect::{Reply, StoreEffect};
-use triad::app::worker::load_case;
 use triad::model::{Body, BodyKind, Id, Kind, Record, Sector};
+use triad::query::request::{Reply, StoreEffect};
+use triad::query::worker::load_case;
 use triad::server::client::Client;
 use triad::server::protocol::{Ask, Part};
 use triad::store::{Change, RequestIds, SledStore, Store, StoreError};

@@ -9,9 +9,9 @@
 
 use std::time::{Duration, Instant};
 
-use triad::app::effect::StoreEffect;
-use triad::app::supporters::{load_supporter, looked_after, supporter_rows};
-use triad::app::worker::{IndexAt, Where, run_store};
+use triad::query::request::StoreEffect;
+use triad::query::supporters::{load_supporter, looked_after, supporter_rows};
+use triad::query::worker::{IndexAt, Where, run_store};
 use triad::store::{Scope, SledStore};
 
 mod common;

@@ -20,13 +20,15 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use triad::app::effect::{Effect, Reply, StoreEffect};
+use triad::app::effect::Effect;
 use triad::app::headless::Headless;
+use triad::app::link::SearchState;
 use triad::app::state::{Config, State};
-use triad::app::worker::{IndexAt, SearchState, run_store};
 use triad::app::{Action, update};
 use triad::i18n::Lang;
 use triad::keymap::{Keymap, parse_keys};
+use triad::query::request::{Reply, StoreEffect};
+use triad::query::worker::{IndexAt, run_store};
 use triad::store::{SledStore, Store};
 
 mod common;
@@ -61,8 +63,8 @@ fn startup(dir: &Path) -> Result<Startup, String> {
     let worker = std::thread::spawn(move || -> Result<Duration, String> {
         let store = reserved.open().map_err(|e| e.to_string())?;
         let opened = t0.elapsed();
-        let cases = triad::app::cases::CaseCache::default();
-        let at = triad::app::worker::Where {
+        let cases = triad::query::cases::CaseCache::default();
+        let at = triad::query::worker::Where {
             index: IndexAt::Here,
             cases: &cases,
             dashboard: None,

@@ -1,11 +1,10 @@
 //! The app: `State`, `Action`, `update` and the effects it asks for; the
-//! workers that run them; the terminal loop. No drawing here, and the
-//! store is reached only through the `Store` trait.
+//! link that has the query layer answer them (in this process or in a
+//! server); the terminal loop. No drawing here, and the store is reached
+//! only through the `Store` trait.
 
 pub mod action;
-pub mod cases;
 pub mod config;
-pub mod data;
 pub mod editor_file;
 pub mod effect;
 pub mod form;
@@ -17,12 +16,10 @@ pub mod meeting;
 pub mod output;
 pub mod run;
 pub mod state;
-pub mod supporters;
 pub mod supporters_view;
 pub mod term;
 pub mod update;
 pub mod view;
-pub mod worker;
 
 pub use action::Action;
 pub use run::{RunError, RunOptions, Source, run};

@@ -426,7 +426,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
             format,
             ref out,
         }) => {
-            let request = crate::brief::BriefRequest {
+            let request = crate::query::brief::BriefRequest {
                 case,
                 days,
                 since,
@@ -812,7 +812,7 @@ fn export(
 fn unanswered_days() -> Result<u32, String> {
     Ok(user_config()?
         .unanswered_days
-        .unwrap_or(crate::app::state::UNANSWERED_DAYS))
+        .unwrap_or(crate::query::brief::UNANSWERED_DAYS))
 }
 
 /// The user's config file (settings a brief is made with).
@@ -827,7 +827,7 @@ fn user_config() -> Result<crate::app::config::UserConfig, String> {
 /// printed or written here.
 fn brief(
     client: &mut Client,
-    request: crate::brief::BriefRequest,
+    request: crate::query::brief::BriefRequest,
     format: BriefFormat,
     out: Option<&Path>,
 ) -> Result<ExitCode, String> {
@@ -948,10 +948,10 @@ fn audit(
                 e.seq,
                 e.at.with_timezone(&chrono::Local)
                     .format("%Y-%m-%d %H:%M:%S %z"),
-                crate::ui::text::clean(&e.user),
+                crate::model::escape(&e.user),
                 e.action.name(),
                 entity,
-                crate::ui::text::clean(&e.text(lang))
+                crate::model::escape(&e.text(lang))
             ));
         }
     }

@@ -24,9 +24,9 @@ use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::app::cases::{CaseCache, Summaries};
-use crate::app::worker::{DashboardCache, FinderIndex, IndexAt, Where, finder_doc, finder_docs};
 use crate::model::{Id, Kind, Record};
+use crate::query::cases::{CaseCache, Summaries};
+use crate::query::worker::{DashboardCache, FinderIndex, IndexAt, Where, finder_doc, finder_docs};
 use crate::store::{SledStore, Store, StoreError};
 use hub::Hub;
 use protocol::Changed;

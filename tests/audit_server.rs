@@ -132,7 +132,7 @@ fn error(parts: &[Value]) -> Option<Value> {
     done["result"].get("Err").cloned()
 }
 
-fn effect(effect: triad::app::effect::StoreEffect) -> Value {
+fn effect(effect: triad::query::request::StoreEffect) -> Value {
     json!({ "ask": "effect", "effect": serde_json::to_value(effect).unwrap() })
 }
 
@@ -147,8 +147,8 @@ fn trail(s: &mut UnixStream, seq: u64) -> Vec<AuditEntry> {
         .collect()
 }
 
-fn agenda(since: Option<triad::model::Date>) -> triad::brief::BriefRequest {
-    let mut r = triad::brief::BriefRequest::agenda(7, triad::i18n::Lang::En);
+fn agenda(since: Option<triad::model::Date>) -> triad::query::brief::BriefRequest {
+    let mut r = triad::query::brief::BriefRequest::agenda(7, triad::i18n::Lang::En);
     r.since = since;
     r
 }
@@ -193,7 +193,7 @@ fn a_log_request_is_no_request_and_writes_nothing() {
 /// connection's user, saying what and how many as data.
 #[test]
 fn every_read_adds_exactly_its_entry_as_the_connections_user() {
-    use triad::app::effect::StoreEffect as E;
+    use triad::query::request::StoreEffect as E;
     let fx = Fixture::new();
     let (case, person, note) = {
         let store = fx.open();
@@ -301,7 +301,7 @@ fn the_agenda_and_search_sessions_are_one_entry_each() {
         2,
         json!({ "ask": "brief", "request": agenda(None) }),
     );
-    let brief: triad::brief::Brief = parts
+    let brief: triad::query::brief::Brief = parts
         .iter()
         .find(|p| p["part"] == "brief")
         .map(|p| serde_json::from_value(p["brief"].clone()).unwrap())
@@ -385,7 +385,7 @@ fn cut_last_entry(store: &Path) {
 /// anchor directory serves the store read-only and says why.
 #[test]
 fn a_trail_cut_short_fails_against_its_anchor_and_is_served_read_only() {
-    use triad::app::effect::StoreEffect as E;
+    use triad::query::request::StoreEffect as E;
     let fx = Fixture::new();
     let anchors = fx.tmp.path().join("anchors");
     std::fs::create_dir(&anchors).unwrap();
@@ -513,10 +513,10 @@ fn check_is_a_coordinators_command() {
 
 /// What a supporter's case list and brief say of her case.
 fn her_view(fx: &Fixture) -> (Value, Vec<String>) {
-    use triad::app::effect::StoreEffect as E;
+    use triad::query::request::StoreEffect as E;
     let server = fx.serve(AccessRole::Supporter, None);
     let mut s = raw_welcomed(server.socket());
-    let query = triad::app::cases::CaseQuery {
+    let query = triad::query::cases::CaseQuery {
         status: None,
         ..Default::default()
     };
@@ -546,7 +546,7 @@ fn her_view(fx: &Fixture) -> (Value, Vec<String>) {
         2,
         json!({ "ask": "brief", "request": agenda(Some(today)) }),
     );
-    let brief: triad::brief::Brief = parts
+    let brief: triad::query::brief::Brief = parts
         .iter()
         .find(|p| p["part"] == "brief")
         .map(|p| serde_json::from_value(p["brief"].clone()).unwrap())

@@ -13,15 +13,15 @@ use std::os::unix::fs::PermissionsExt;
 
 use base64::Engine;
 use chrono::Days;
-use triad::app::cases::CaseCache;
 use triad::app::state::Screen;
-use triad::app::worker::{IndexAt, Where};
-use triad::brief::{Brief, BriefRequest, make};
 use triad::i18n::Lang;
 use triad::model::{
     Case, Confidentiality, Consent, Date, Event, Id, Kind, Person, Referral, ReferralStatus, Role,
     TrustNote,
 };
+use triad::query::brief::{Brief, BriefRequest, make};
+use triad::query::cases::CaseCache;
+use triad::query::worker::{IndexAt, Where};
 use triad::store::{Scope, SledStore, Store, StoreExt};
 
 fn ask(case: Option<Id>, since: Option<Date>, meeting: bool, lang: Lang) -> BriefRequest {
@@ -602,7 +602,7 @@ fn the_agenda_lists_supporters_to_look_after_at_the_askers_thresholds() {
     let store = demo.store.as_ref();
     let today = tui::today();
     let scope = Scope::owner(tui::USER);
-    let rows = triad::app::supporters::looked_after(store, &scope, today).unwrap();
+    let rows = triad::query::supporters::looked_after(store, &scope, today).unwrap();
     let flagged = |t: &Thresholds| {
         set(rows
             .iter()

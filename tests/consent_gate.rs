@@ -5,8 +5,8 @@
 mod common;
 
 use common::{day, small_set};
-use triad::app::effect::StoreEffect;
 use triad::model::*;
+use triad::query::request::StoreEffect;
 use triad::store::{Change, SledStore, Store, StoreError, StoreExt};
 
 fn c1() -> Id {
@@ -262,19 +262,19 @@ fn withdrawing_a_consent_flags_the_open_referrals_it_covered() {
     let alerts = |store: &SledStore| {
         let mut out = Vec::new();
         let cases = Default::default();
-        let at = triad::app::worker::Where {
-            index: triad::app::worker::IndexAt::Server,
+        let at = triad::query::worker::Where {
+            index: triad::query::worker::IndexAt::Server,
             cases: &cases,
             dashboard: None,
         };
-        triad::app::worker::run_store(
+        triad::query::worker::run_store(
             store,
             StoreEffect::RefreshDashboard,
             day(2024, 4, 1),
             at,
             &scope,
             &mut |r| {
-                if let triad::app::effect::Reply::Consents(c) = r {
+                if let triad::query::request::Reply::Consents(c) = r {
                     out = c;
                 }
             },

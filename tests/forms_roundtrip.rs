@@ -88,7 +88,7 @@ fn case_rows(app: &Headless, panel: CasePanel) -> Vec<Option<Id>> {
     }
 }
 
-fn timeline_ids(timelines: &[triad::app::data::Timeline], app: &Headless) -> Vec<Option<Id>> {
+fn timeline_ids(timelines: &[triad::query::data::Timeline], app: &Headless) -> Vec<Option<Id>> {
     view::timeline_rows(timelines, app.state.today(), "")
         .iter()
         .map(|r| match r {
@@ -250,7 +250,7 @@ fn edit_targets(store: &dyn Store) -> Vec<(Record, Via)> {
             | Record::Consent(_)
             | Record::Partnership(_) => out.push((r, Via::Own)),
             Record::Person(p) => {
-                if triad::app::supporters::is_supporter(p) {
+                if triad::query::supporters::is_supporter(p) {
                     out.push((r.clone(), Via::Supporter));
                 }
                 out.push((r, Via::Own));
@@ -338,7 +338,7 @@ fn unchanged_round_trip(lang: Lang) {
         .count();
     let supporters = all(store, Kind::Person)
         .iter()
-        .filter(|r| matches!(r, Record::Person(p) if triad::app::supporters::is_supporter(p)))
+        .filter(|r| matches!(r, Record::Person(p) if triad::query::supporters::is_supporter(p)))
         .count();
     let want: BTreeMap<(Kind, String), usize> = [
         ((Kind::Case, "edit"), count(Kind::Case)),

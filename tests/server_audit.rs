@@ -9,8 +9,8 @@ use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
-use triad::app::effect::StoreEffect;
 use triad::model::{AuditEntry, Confidentiality, Id, Kind, Record, TrustNote};
+use triad::query::request::StoreEffect;
 use triad::server::frame::{read_frame, write_frame};
 use triad::server::roles::Roles;
 use triad::server::socket::my_uid;

@@ -14,11 +14,11 @@ use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 
-use triad::app::effect::{Reply, StoreEffect};
 use triad::model::{
     AccessRole, Body, Case, CaseParty, Confidentiality, Consent, ConsentScope, Id, Intent, Kind,
     Person, ProvisionBasis, Reader, Record, Referral, ReferralStatus, Sector, TrustNote,
 };
+use triad::query::request::{Reply, StoreEffect};
 use triad::server::frame::write_frame;
 use triad::server::protocol::{Ask, ErrorCode, Part, ServerFrame, WireError};
 use triad::server::roles::Roles;
@@ -388,7 +388,7 @@ impl Raw {
 /// read: (the table's name for it, the request).
 fn every_request(fx: &Fixture) -> Vec<(&'static str, Ask)> {
     let e = |effect| Ask::Effect { effect };
-    let brief = |case| triad::brief::BriefRequest {
+    let brief = |case| triad::query::brief::BriefRequest {
         case,
         days: 3650,
         since: Some(common::day(2000, 1, 1)),

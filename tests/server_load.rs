@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use triad::app::effect::Reply;
 use triad::model::*;
+use triad::query::request::Reply;
 use triad::server::client::Client;
 use triad::server::protocol::{Ask, Part};
 use triad::store::{Change, StoreExt};

@@ -7,8 +7,8 @@ use std::io::Write;
 use std::os::unix::net::UnixStream;
 use std::sync::Barrier;
 
-use triad::app::effect::{Reply, StoreEffect};
 use triad::model::*;
+use triad::query::request::{Reply, StoreEffect};
 use triad::server::client::{Client, Heard};
 use triad::server::frame::{read_frame, write_frame};
 use triad::server::protocol::{Ask, Feed, MAX_FRAME, Part, Request, ServerFrame, VERSION, Welcome};
@@ -527,7 +527,7 @@ fn load_all_sends_many_names_in_parts_and_the_connection_goes_on() {
     let mut loaded = false;
     c.ask(
         Ask::Effect {
-            effect: triad::app::effect::StoreEffect::LoadAll,
+            effect: triad::query::request::StoreEffect::LoadAll,
         },
         &mut |part| {
             if let Part::Reply { reply } = part {

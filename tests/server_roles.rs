@@ -15,13 +15,13 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use triad::app::data::CaseDetail;
-use triad::app::effect::{Reply, StoreEffect};
-use triad::app::state::Hit;
 use triad::i18n::Lang;
 use triad::model::{
     AccessRole, Case, Confidentiality, Id, Kind, Person, Reader, Record, Referral, TrustNote,
 };
+use triad::query::data::CaseDetail;
+use triad::query::data::Hit;
+use triad::query::request::{Reply, StoreEffect};
 use triad::server::client::{Client, ClientError, Heard};
 use triad::server::frame::write_frame;
 use triad::server::protocol::{Ask, ErrorCode, Feed, Hello, Part, Request, VERSION};
@@ -377,7 +377,7 @@ fn case_rows(client: &mut Client) -> BTreeSet<Id> {
             _ => {}
         }
     }
-    let query = triad::app::cases::CaseQuery::default();
+    let query = triad::query::cases::CaseQuery::default();
     let ask = StoreEffect::CasePage {
         query,
         offset: 0,
@@ -479,8 +479,8 @@ fn case_report(client: &mut Client, case: Id) -> Result<String, ClientError> {
 }
 
 /// A brief over ten years, so every case's lines are in it.
-fn brief_request(case: Option<Id>) -> triad::brief::BriefRequest {
-    triad::brief::BriefRequest {
+fn brief_request(case: Option<Id>) -> triad::query::brief::BriefRequest {
+    triad::query::brief::BriefRequest {
         case,
         days: 3650,
         since: Some(common::day(2000, 1, 1)),
@@ -491,7 +491,7 @@ fn brief_request(case: Option<Id>) -> triad::brief::BriefRequest {
     }
 }
 
-fn brief(client: &mut Client, case: Option<Id>) -> Result<triad::brief::Brief, ClientError> {
+fn brief(client: &mut Client, case: Option<Id>) -> Result<triad::query::brief::Brief, ClientError> {
     let mut made = None;
     client.ask(
         Ask::Brief {

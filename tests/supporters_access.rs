@@ -7,11 +7,11 @@ mod common;
 
 use common::day;
 use serde_json::Value;
-use triad::app::effect::StoreEffect;
-use triad::app::worker::{IndexAt, Where, run_store};
 use triad::exchange;
 use triad::i18n::Lang;
 use triad::model::*;
+use triad::query::request::StoreEffect;
+use triad::query::worker::{IndexAt, Where, run_store};
 use triad::store::{Scope, SledStore, Store};
 
 const MARKER: &str = "MARKERWELL7731";

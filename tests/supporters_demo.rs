@@ -8,9 +8,9 @@ use std::process::{Command, Output};
 
 use chrono::{Days, NaiveDate};
 use serde_json::Value;
-use triad::app::supporters::{supporter_rows, workloads};
 use triad::model::workload::{Flag, Thresholds, flags};
 use triad::model::*;
+use triad::query::supporters::{supporter_rows, workloads};
 use triad::store::{Scope, SledStore, StoreExt};
 
 fn today() -> Date {

@@ -7,9 +7,9 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use triad::app::effect::StoreEffect;
 use triad::i18n::Lang;
 use triad::model::*;
+use triad::query::request::StoreEffect;
 use triad::server::ServeOptions;
 use triad::server::client::Client;
 use triad::server::protocol::Ask;

@@ -188,7 +188,7 @@ fn the_dashboard_lists_today_and_this_week() {
     // recently changed, though the case record itself is from January
     // (an event counts once it has taken place by the clock, which in
     // these tests is years after their fixed today).
-    let recent: Vec<&triad::app::data::CaseRow> = lines
+    let recent: Vec<&triad::query::data::CaseRow> = lines
         .iter()
         .filter_map(|l| match l {
             DashLine::Recent(c) => Some(*c),

@@ -165,7 +165,7 @@ fn partnerships_and_courses_are_found_by_name_and_romaji() {
 }
 
 /// The Supporters list's rows as shown (filtered, sorted).
-fn supporter_rows(app: &Headless) -> Vec<triad::app::supporters::SupporterRow> {
+fn supporter_rows(app: &Headless) -> Vec<triad::query::supporters::SupporterRow> {
     let Screen::Supporters(s) = app.state.screen() else {
         panic!("not on Supporters:\n{}", app.screen());
     };

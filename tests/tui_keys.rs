@@ -4,13 +4,13 @@
 mod tui;
 
 use triad::app::Action;
-use triad::app::data::CaseDetail;
 use triad::app::forms::Key;
 use triad::app::headless::Headless;
 use triad::app::state::{CasePanel, Flash, Screen};
 use triad::i18n::Lang;
 use triad::keymap::{Key as Chord, KeyCode, Keymap};
 use triad::model::{Case, Consent, Id, Kind, Record, ReferralStatus, Relationship, TrustNote};
+use triad::query::data::CaseDetail;
 use triad::store::{SledStore, StoreExt};
 
 fn en(demo: &tui::Demo) -> Headless {
@@ -48,7 +48,7 @@ fn sendai_case(app: &mut Headless) {
 }
 
 /// The rows of the case list on screen (the demo's cases fit one page).
-fn list_rows(app: &Headless) -> Vec<triad::app::data::CaseRow> {
+fn list_rows(app: &Headless) -> Vec<triad::query::data::CaseRow> {
     match app.state.screen() {
         Screen::Cases(list) => list.page.rows.clone(),
         other => panic!("not on the case list: {other:?}"),
@@ -486,7 +486,7 @@ fn a_decline_needs_its_reason() {
     let mut found = None;
     for id in case_ids(&demo) {
         app.press("gd");
-        let detail = triad::app::worker::load_case(
+        let detail = triad::query::worker::load_case(
             demo.store.as_ref(),
             id,
             &triad::store::Scope::owner(tui::USER),
@@ -753,7 +753,7 @@ fn open_notes_with(
     let (case, note) = case_ids(demo)
         .into_iter()
         .find_map(|id| {
-            let d = triad::app::worker::load_case(
+            let d = triad::query::worker::load_case(
                 demo.store.as_ref(),
                 id,
                 &triad::store::Scope::owner(tui::USER),
@@ -856,7 +856,7 @@ fn a_query_typed_before_the_index_is_ready_is_asked_again() {
     let before = searches(&app);
     // More documents arrive (as at start-up on a big store): the open
     // query runs again, and its newer answer is the one kept.
-    app.act(Action::Reply(Box::new(triad::app::effect::Reply::Docs(
+    app.act(Action::Reply(Box::new(triad::query::request::Reply::Docs(
         vec![],
     ))));
     assert_eq!(searches(&app), before + 1);
@@ -929,8 +929,9 @@ fn parties_consents_people_and_affiliations_are_added_by_form() {
 /// of the query it follows, not to a hit of the query before it.
 #[test]
 fn enter_typed_ahead_waits_for_the_answer_to_its_query() {
-    use triad::app::effect::{Effect, Reply};
+    use triad::app::effect::Effect;
     use triad::app::update;
+    use triad::query::request::Reply;
     let demo = tui::demo_store();
     let mut app = en(&demo);
     // The finder answered "仙台" already.
@@ -964,7 +965,7 @@ fn enter_typed_ahead_waits_for_the_answer_to_its_query() {
         panic!("no search was asked for");
     };
     assert!(query.ends_with("ポリオ"));
-    let hit = triad::app::state::Hit {
+    let hit = triad::query::data::Hit {
         id: triad::model::Id::new(triad::model::Kind::Body, 60),
         label: "仙台ポリオの会".into(),
         detail: String::new(),
@@ -995,7 +996,7 @@ fn the_finder_says_it_is_still_indexing_rather_than_no_match() {
     app.press("<C-p>");
     app.type_text("qxqxqx");
     assert!(app.screen().contains("Still indexing"), "{}", app.screen());
-    app.act(Action::Reply(Box::new(triad::app::effect::Reply::Docs(
+    app.act(Action::Reply(Box::new(triad::query::request::Reply::Docs(
         vec![],
     ))));
     assert!(app.screen().contains("No match."), "{}", app.screen());
@@ -1005,9 +1006,10 @@ fn the_finder_says_it_is_still_indexing_rather_than_no_match() {
 /// reload has come back (keys typed ahead over SSH): both ends are kept.
 #[test]
 fn edits_typed_ahead_build_on_the_saved_case_not_the_stale_copy() {
-    use triad::app::effect::{Effect, Reply, SaveOp};
+    use triad::app::effect::Effect;
     use triad::app::update;
     use triad::app::view::{TriadItem, triad_items};
+    use triad::query::request::{Reply, SaveOp};
     let demo = tui::demo_store();
     let mut app = en(&demo);
     sendai_case(&mut app);
@@ -1034,7 +1036,7 @@ fn edits_typed_ahead_build_on_the_saved_case_not_the_stale_copy() {
         fx.extend(update(&mut app.state, Action::Save));
         fx.into_iter()
             .find_map(|e| match e {
-                Effect::Store(triad::app::effect::StoreEffect::Save { ops, .. }) => Some(ops),
+                Effect::Store(triad::query::request::StoreEffect::Save { ops, .. }) => Some(ops),
                 _ => None,
             })
             .expect("a save")

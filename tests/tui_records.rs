@@ -5,7 +5,6 @@
 
 mod tui;
 
-use triad::app::data::CaseDetail;
 use triad::app::headless::Headless;
 use triad::app::state::{CasePanel, CaseScreen, Screen};
 use triad::app::view;
@@ -14,6 +13,7 @@ use triad::model::{
     AccessRole, Case, Confidentiality, Consent, Event, Id, Kind, Reader, Record, Referral,
     TrustNote,
 };
+use triad::query::data::CaseDetail;
 use triad::store::{Scope, StoreError, StoreExt};
 
 const LANGS: [Lang; 2] = [Lang::En, Lang::Ja];
@@ -618,7 +618,7 @@ fn a_long_note_is_marked_in_its_list_and_scrolls_in_its_view() {
 
 #[test]
 fn records_the_reader_may_not_see_are_never_loaded() {
-    use triad::app::worker::load_record;
+    use triad::query::worker::load_record;
     let demo = tui::demo_store();
     let store = demo.store.as_ref();
     let referrals: Vec<Referral> = store.all().unwrap();

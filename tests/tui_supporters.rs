@@ -420,12 +420,13 @@ fn enrolling_and_a_training_event_naming_the_course_count_as_attendance() {
     assert_eq!(event.kind, triad::model::EventKind::Training);
     assert_eq!(event.parties, vec![ishida]);
     let scope = triad::store::Scope::owner(tui::USER);
-    let rows = triad::app::supporters::supporter_rows(&*demo.store, &scope, tui::today()).unwrap();
+    let rows =
+        triad::query::supporters::supporter_rows(&*demo.store, &scope, tui::today()).unwrap();
     let row = rows.iter().find(|r| r.person.id == ishida).unwrap();
     assert_eq!(row.trainings.len(), 1);
     assert_eq!(row.trainings[0].attended, 1, "the session counts for them");
     // The event's own view names its course.
-    let shown = triad::app::worker::load_record(&*demo.store, event.id, &scope).unwrap();
+    let shown = triad::query::worker::load_record(&*demo.store, event.id, &scope).unwrap();
     assert!(
         shown
             .names

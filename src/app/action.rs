@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::effect::Reply;
 use crate::keymap::Key;
+use crate::query::request::Reply;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -8,12 +8,14 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
-use super::cases::CaseCache;
-use super::effect::{Effect, Reply, StoreEffect};
+use super::effect::Effect;
+use super::link::SearchState;
 use super::state::{Config, State};
-use super::worker::{IndexAt, SearchState, Where, run_store};
 use super::{Action, update};
 use crate::keymap::{Key, KeyCode, Keymap, parse_keys};
+use crate::query::cases::CaseCache;
+use crate::query::request::{Reply, StoreEffect};
+use crate::query::worker::{IndexAt, Where, run_store};
 use crate::store::{Scope, Store};
 
 pub struct Headless {

@@ -1,5 +1,7 @@
-//! The app's store and search workers when a server holds the store: each
-//! effect is one request over the socket. When the server goes away the
+//! The app's link to the query layer: its store and search workers. With a
+//! store in this process they run the query layer on their own threads;
+//! when a server holds the store, each effect is one request over the
+//! socket. When the server goes away the
 //! store worker says so, reconnects (starting an on-demand server again if
 //! needed), has the app resync, and sends an unanswered save once more —
 //! the server applies a request id only once, so it lands exactly once.
@@ -10,11 +12,19 @@ use std::sync::mpsc::{Receiver, Sender};
 use std::time::Duration;
 
 use super::Action;
-use super::effect::{Reply, SearchEffect, StoreEffect};
+use super::effect::SearchEffect;
 use super::state::Link;
-use super::worker::FINDER_LIMIT;
+use crate::model::Date;
+use crate::query::cases::CaseCache;
+use crate::query::request::{Reply, StoreEffect};
+use crate::query::worker::{FinderIndex, IndexAt, Where, run_store};
 use crate::server::client::{Client, ClientError, Heard, Target};
 use crate::server::protocol::{Ask, Feed, Part};
+use crate::store::Store;
+
+/// Opens the store on the store thread, after the first frame: a big sled
+/// store takes seconds to open.
+pub type OpenStore = Box<dyn FnOnce() -> Result<Arc<dyn Store>, String> + Send>;
 
 /// A job for the store worker: an effect, "the connection dropped", or
 /// "the app is leaving".
@@ -22,6 +32,42 @@ pub enum Job {
     Effect(StoreEffect),
     CheckLink,
     Quit,
+}
+
+/// Runs store effects on a store in this process (tests, benches), as its
+/// owner, until the app closes the channel.
+pub fn local_store_loop(
+    open_store: OpenStore,
+    today: Date,
+    jobs: &Receiver<Job>,
+    tx: &Sender<Action>,
+) {
+    let store = match open_store() {
+        Ok(store) => store,
+        Err(why) => {
+            let _ = tx.send(Action::Fatal(why));
+            return;
+        }
+    };
+    let scope = crate::store::Scope::owner(store.user());
+    let cases = CaseCache::default();
+    let at = Where {
+        index: IndexAt::Here,
+        cases: &cases,
+        dashboard: None,
+    };
+    for job in jobs {
+        match job {
+            Job::Effect(effect) => {
+                let mut emit = |r| {
+                    let _ = tx.send(Action::Reply(Box::new(r)));
+                };
+                run_store(store.as_ref(), effect, today, at, &scope, &mut emit);
+            }
+            Job::CheckLink => {}
+            Job::Quit => return,
+        }
+    }
 }
 
 /// Runs store effects against the server until the app closes the channel.
@@ -243,5 +289,57 @@ pub fn search_loop(target: &Target, jobs: &Receiver<SearchEffect>, app: &Sender<
 fn unreachable(e: &ClientError) -> crate::model::Reason {
     crate::model::Reason::Unreadable {
         detail: e.to_string(),
+    }
+}
+
+/// Runs finder effects on an index in this process: index updates all
+/// apply, and only the newest query is answered.
+pub fn local_search_loop(tx: &Sender<Action>, erx: &Receiver<SearchEffect>) {
+    let mut search = SearchState::default();
+    let mut emit = |r| {
+        let _ = tx.send(Action::Reply(Box::new(r)));
+    };
+    while let Ok(first) = erx.recv() {
+        // Only the newest query matters; index updates all apply.
+        let mut latest = None;
+        for e in std::iter::once(first).chain(erx.try_iter()) {
+            if matches!(e, SearchEffect::Search { .. }) {
+                latest = Some(e);
+            } else {
+                search.run(e, &mut emit);
+            }
+        }
+        if let Some(q) = latest {
+            search.run(q, &mut emit);
+        }
+    }
+}
+
+/// The finder in this process: its index and a session that narrows as
+/// the user types.
+#[derive(Default)]
+pub struct SearchState {
+    index: FinderIndex,
+    session: crate::search::Session,
+}
+
+/// Hits the finder lists at most.
+pub const FINDER_LIMIT: usize = 200;
+
+impl SearchState {
+    pub fn run(&mut self, effect: SearchEffect, emit: &mut dyn FnMut(Reply)) {
+        match effect {
+            SearchEffect::Index(docs) => self.index.add(docs),
+            SearchEffect::Search {
+                seq,
+                query,
+                meeting,
+            } => {
+                let hits = self
+                    .index
+                    .search(&mut self.session, &query, FINDER_LIMIT, !meeting);
+                emit(Reply::Hits { seq, hits });
+            }
+        }
     }
 }

@@ -7,10 +7,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::data::NameRow;
-use super::effect::StoreEffect;
 use super::state::{CasePanel, Flash, Screen, State};
 use crate::model::{Id, Kind, Masker, Record};
+use crate::query::data::NameRow;
+use crate::query::request::StoreEffect;
 
 /// How long a revealed item stays shown.
 pub const REVEAL_FOR: Duration = Duration::from_secs(5);

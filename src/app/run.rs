@@ -14,21 +14,16 @@ use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 
 use super::config;
-use super::effect::{Effect, Reply};
-use super::effect::{SearchEffect, StoreEffect};
-use super::link::{self, Job};
+use super::effect::{Effect, SearchEffect};
+use super::link::{self, Job, OpenStore};
 use super::state::{Config, State};
 use super::term::{InputControl, TerminalGuard, spawn_input, spawn_signals};
-use super::worker::{IndexAt, SearchState, run_store};
 use super::{Action, update};
 use crate::i18n::Lang;
 use crate::keymap::{Keymap, KeymapErrors};
 use crate::model::Date;
+use crate::query::request::{Reply, StoreEffect};
 use crate::store::Store;
-
-/// Opens the store on the store thread, after the first frame: a big sled
-/// store takes seconds to open.
-pub type OpenStore = Box<dyn FnOnce() -> Result<Arc<dyn Store>, String> + Send>;
 
 /// Where the app's store and search effects run.
 pub enum Source {
@@ -269,32 +264,7 @@ fn spawn_store(
                 Source::Server(target) => link::store_loop(&target, &jrx, &wake, &tx, leaving),
                 Source::Here(open_store) => {
                     drop(wake);
-                    let store = match open_store() {
-                        Ok(store) => store,
-                        Err(why) => {
-                            let _ = tx.send(Action::Fatal(why));
-                            return;
-                        }
-                    };
-                    let scope = crate::store::Scope::owner(store.user());
-                    let cases = super::cases::CaseCache::default();
-                    let at = super::worker::Where {
-                        index: IndexAt::Here,
-                        cases: &cases,
-                        dashboard: None,
-                    };
-                    for job in jrx {
-                        match job {
-                            Job::Effect(effect) => {
-                                let mut emit = |r| {
-                                    let _ = tx.send(Action::Reply(Box::new(r)));
-                                };
-                                run_store(store.as_ref(), effect, today, at, &scope, &mut emit);
-                            }
-                            Job::CheckLink => {}
-                            Job::Quit => return,
-                        }
-                    }
+                    link::local_store_loop(open_store, today, &jrx, &tx);
                 }
             });
         })?;
@@ -311,31 +281,10 @@ fn spawn_search(
         .spawn(move || {
             watched("search", &tx.clone(), move || match target {
                 Some(t) => link::search_loop(&t, &erx, &tx),
-                None => search_loop(&tx, &erx),
+                None => link::local_search_loop(&tx, &erx),
             });
         })?;
     Ok(etx)
-}
-
-fn search_loop(tx: &Sender<Action>, erx: &Receiver<SearchEffect>) {
-    let mut search = SearchState::default();
-    let mut emit = |r| {
-        let _ = tx.send(Action::Reply(Box::new(r)));
-    };
-    while let Ok(first) = erx.recv() {
-        // Only the newest query matters; index updates all apply.
-        let mut latest = None;
-        for e in std::iter::once(first).chain(erx.try_iter()) {
-            if matches!(e, SearchEffect::Search { .. }) {
-                latest = Some(e);
-            } else {
-                search.run(e, &mut emit);
-            }
-        }
-        if let Some(q) = latest {
-            search.run(q, &mut emit);
-        }
-    }
 }
 
 /// Runs a worker; if it panics, the session ends with a message instead of

@@ -1,15 +1,50 @@
 //! `State`: everything the screen shows, and nothing of the terminal.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::i18n::Lang;
 use crate::keymap::{Key, Keymap, Mode};
 use crate::model::{CaseStatus, Date, Id, Sector, Timestamp};
+use crate::query::brief::UNANSWERED_DAYS;
+use crate::query::data::{
+    CaseDetail, ConsentAlert, EventLine, Hit, NameRow, PartyDetail, RecordDetail, ReferralAlert,
+};
 
-use super::data::{CaseDetail, Data, PartyDetail};
 use super::forms::AppForm;
 use super::input::TextInput;
+
+/// Startup loading progress, for the first frames.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Loading {
+    /// The case overview (the count) has arrived.
+    pub counted: bool,
+    pub done: bool,
+    /// The finder's documents have reached the search index.
+    pub indexed: bool,
+    pub error: Option<String>,
+}
+
+/// What the app holds of the query layer's answers: the names, lists
+/// and counts the screens show without asking again.
+#[derive(Clone, Debug, Default)]
+pub struct Data {
+    pub loading: Loading,
+    pub names: HashMap<Id, NameRow>,
+    /// Every partnership the reader may see, by title: an event's form
+    /// offers them all, whatever screen it was opened from.
+    pub partnerships: BTreeMap<Id, String>,
+    /// The case counts, the newest cases and the coordinators (the case
+    /// list itself comes a page at a time).
+    pub overview: crate::query::cases::CaseOverview,
+    pub referral_alerts: Vec<ReferralAlert>,
+    pub consents: Vec<ConsentAlert>,
+    pub upcoming: Vec<EventLine>,
+    /// Every peer supporter with their workload (the Supporters screen).
+    pub supporters: Vec<crate::query::supporters::SupporterRow>,
+    /// The supporters with a profile (the dashboard's flags).
+    pub looked_after: Vec<crate::query::supporters::SupporterRow>,
+}
 
 /// Settings for a session (only meeting mode changes during one).
 #[derive(Clone, Debug)]
@@ -37,9 +72,6 @@ pub struct Config {
     /// Where the supporters' flags are raised (config file).
     pub thresholds: crate::model::workload::Thresholds,
 }
-
-/// Days a sent referral waits for an answer before the dashboard lists it.
-pub const UNANSWERED_DAYS: u32 = 14;
 
 impl Config {
     pub fn new(lang: Lang, ascii: bool, color: bool, user: &str, today: Date) -> Config {
@@ -107,7 +139,7 @@ pub fn visible(sel: usize, offset: usize, len: usize, rows: usize) -> (usize, us
     (start, (start + rows).min(len))
 }
 
-pub use super::cases::Sort;
+pub use crate::query::cases::Sort;
 
 #[derive(Clone, Debug, Default)]
 pub struct CaseList {
@@ -120,13 +152,13 @@ pub struct CaseList {
     pub coordinator: Option<Id>,
     pub sort: Sort,
     /// The window of the filtered, sorted list the store last sent.
-    pub page: super::cases::CasePage,
+    pub page: crate::query::cases::CasePage,
 }
 
 impl CaseList {
     /// What the store is asked for: this list's filter and sort.
-    pub fn query(&self) -> super::cases::CaseQuery {
-        super::cases::CaseQuery {
+    pub fn query(&self) -> crate::query::cases::CaseQuery {
+        crate::query::cases::CaseQuery {
             text: self.filter.text.clone(),
             status: self.status,
             sector: self.sector,
@@ -209,7 +241,7 @@ pub struct PartyScreen {
 #[derive(Clone, Debug)]
 pub struct RecordScreen {
     pub id: Id,
-    pub detail: Option<Box<super::data::RecordDetail>>,
+    pub detail: Option<Box<RecordDetail>>,
     pub error: Option<String>,
     /// The first line shown (the view scrolls by lines).
     pub top: usize,
@@ -271,7 +303,7 @@ impl SupporterPanel {
 #[derive(Clone, Debug)]
 pub struct SupporterScreen {
     pub id: Id,
-    pub detail: Option<Box<super::supporters::SupporterDetail>>,
+    pub detail: Option<Box<crate::query::supporters::SupporterDetail>>,
     pub error: Option<String>,
     pub panel: SupporterPanel,
     pub scroll: [Scroll; 4],
@@ -303,12 +335,12 @@ impl ReportPage {
         ReportPage::Activity,
     ];
 }
-/// Today's brief, or a case's (`crate::brief`), a line at a time.
+/// Today's brief, or a case's (`crate::query::brief`), a line at a time.
 #[derive(Clone, Debug)]
 pub struct BriefScreen {
     /// The case it is about; `None`: the agenda of the days ahead.
     pub case: Option<Id>,
-    pub brief: Option<Box<crate::brief::Brief>>,
+    pub brief: Option<Box<crate::query::brief::Brief>>,
     pub error: Option<String>,
     /// The selected line of `Brief::text_lines`.
     pub scroll: Scroll,
@@ -339,20 +371,6 @@ pub enum Screen {
     Supporter(SupporterScreen),
     Reports(ReportsScreen),
     Brief(BriefScreen),
-}
-
-/// A finder hit, ready to show and to follow.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Hit {
-    pub id: Id,
-    pub label: String,
-    pub detail: String,
-    /// Char positions in `label` that matched, to highlight.
-    pub matched: Vec<usize>,
-    /// Where Enter goes: the case of an event, a party of a partnership.
-    pub target: Id,
-    /// Higher is better (the search index's ranking).
-    pub score: i64,
 }
 
 #[derive(Clone, Debug, Default)]

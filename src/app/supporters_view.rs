@@ -10,10 +10,10 @@
 //! client to hospital in Naha.
 
 use super::state::{State, SupporterPanel, SupporterScreen, SupporterSort, SupportersScreen};
-use super::supporters::{SupporterDetail, SupporterRow};
 use crate::i18n::Lang;
 use crate::model::workload::{Flag, flags};
 use crate::model::{Contact, SupporterStatus};
+use crate::query::supporters::{SupporterDetail, SupporterRow};
 
 /// A field the filter can name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

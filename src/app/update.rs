@@ -2,8 +2,7 @@
 //! state, and returns the effects to run; it does no IO itself.
 
 use super::Action;
-use super::data::FinderDoc;
-use super::effect::{Effect, Reply, SaveOp, SearchEffect, StoreEffect};
+use super::effect::{Effect, SearchEffect};
 use super::forms::{self, FormKind};
 use super::state::{
     BriefScreen, CaseList, CasePanel, CaseScreen, Confirm, Confirmed, Finder, Flash, PartyPanel,
@@ -14,6 +13,8 @@ use super::supporters_view;
 use super::view::{self, Link, TriadItem};
 use crate::keymap::{Key, KeyCode, Lookup, Mode};
 use crate::model::{CaseStatus, Id, Kind, Record, Sector};
+use crate::query::data::FinderDoc;
+use crate::query::request::{Reply, SaveOp, StoreEffect};
 
 pub type Effects = Vec<Effect>;
 
@@ -1002,9 +1003,9 @@ fn rebrief(state: &mut State) -> Effects {
 /// The brief of `case` (or today's) as this session asks for it: the
 /// dashboard's week and settings, in the UI's language and mode.
 fn ask_brief(state: &State, case: Option<Id>) -> Effect {
-    StoreEffect::Brief(crate::brief::BriefRequest {
+    StoreEffect::Brief(crate::query::brief::BriefRequest {
         case,
-        days: super::worker::UPCOMING_DAYS as u32,
+        days: crate::query::worker::UPCOMING_DAYS as u32,
         since: None,
         meeting: state.cfg.meeting,
         unanswered_days: state.cfg.unanswered_days,
@@ -2124,7 +2125,7 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
     let none = Default::default();
     let reader = crate::model::Reader::owner(&state.cfg.user);
     for r in &records {
-        if let Some(n) = super::worker::name_row(r) {
+        if let Some(n) = crate::query::data::name_row(r) {
             super::meeting::learn(state, &n);
             state.data.names.insert(n.id, n);
         }
@@ -2133,7 +2134,12 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
         }
         let names = &state.data.names;
         let party = |id| names.get(&id).map(|n| (n.name.clone(), n.reading.clone()));
-        docs.extend(super::worker::finder_doc(r, &none, Some(&reader), &party));
+        docs.extend(crate::query::worker::finder_doc(
+            r,
+            &none,
+            Some(&reader),
+            &party,
+        ));
     }
     // A case's row changes with what belongs to it (its last change).
     let case_row = |k: Kind| {

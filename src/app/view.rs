@@ -4,14 +4,14 @@
 
 use chrono::Datelike;
 
-use super::data::{
-    CaseDetail, CaseRow, ConsentAlert, EventLine, PartyCase, PartyDetail, ReferralAlert, Timeline,
-};
 use super::state::{CaseScreen, Config, PartyPanel, PartyScreen, State};
 use crate::model::workload::{self, Flag};
 use crate::model::{
     Affiliation, CaseParty, CaseStatus, Consent, Date, Event, Id, Partnership, Referral,
     Relationship, Sector, Transition, TrustNote,
+};
+use crate::query::data::{
+    CaseDetail, CaseRow, ConsentAlert, EventLine, PartyCase, PartyDetail, ReferralAlert, Timeline,
 };
 
 /// Where Enter on a line goes.
@@ -71,7 +71,7 @@ pub enum DashLine<'a> {
     Event(&'a EventLine),
     Recent(&'a CaseRow),
     /// A supporter and one flag raised on them.
-    SupporterFlag(&'a super::supporters::SupporterRow, Flag),
+    SupporterFlag(&'a crate::query::supporters::SupporterRow, Flag),
     /// "nothing here", so an empty section still reads as checked.
     Nothing,
     /// How many more a long section holds than it shows.
@@ -99,9 +99,6 @@ impl DashLine<'_> {
         }
     }
 }
-
-/// How many recently changed cases the dashboard lists.
-pub const RECENT: usize = 8;
 
 /// The most lines a dashboard section shows: the most urgent first, the
 /// rest counted (a big store can hold thousands of overdue follow-ups, and

@@ -7,8 +7,8 @@
 use chrono::Utc;
 
 use super::protocol::{Ask, ErrorCode, WireError};
-use crate::app::effect::StoreEffect;
 use crate::model::{AccessRole, Id, Reader, Reason, Record, Rule};
+use crate::query::request::StoreEffect;
 use crate::store::{Change, Scope, Store};
 
 /// What a role may do with one kind of request.

@@ -10,9 +10,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::effect::{Reply, StoreEffect};
-use crate::app::state::Hit;
 use crate::model::{Id, Record};
+use crate::query::data::Hit;
+use crate::query::request::{Reply, StoreEffect};
 use crate::store::{CheckReport, StoreError};
 
 /// Bumped whenever a frame's shape changes; a client and server of
@@ -93,9 +93,11 @@ pub enum Ask {
     },
     /// Figures over the records this reader may see (`triad report`).
     Report { request: crate::report::Request },
-    /// A brief (see `crate::brief`), made from what the asker may see, in
+    /// A brief (see `crate::query::brief`), made from what the asker may see, in
     /// their language.
-    Brief { request: crate::brief::BriefRequest },
+    Brief {
+        request: crate::query::brief::BriefRequest,
+    },
     /// Audit entries, oldest first (coordinators only): of one case, by
     /// one user, from one day on.
     Audit {
@@ -164,7 +166,7 @@ pub enum Part {
         figures: Box<crate::report::Figures>,
     },
     Brief {
-        brief: Box<crate::brief::Brief>,
+        brief: Box<crate::query::brief::Brief>,
     },
     Progress {
         done: usize,
@@ -340,7 +342,7 @@ impl std::error::Error for WireError {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::effect::StoreEffect;
+    use crate::query::request::StoreEffect;
 
     #[test]
     fn a_save_with_a_full_width_request_id_round_trips() {

@@ -15,9 +15,9 @@ use super::protocol::{
     WireError,
 };
 use super::{Readiness, Shared, StopHandle, socket};
-use crate::app::effect::{Reply, StoreEffect};
-use crate::app::worker::run_store;
 use crate::model::{AccessRole, AuditAction, Id, Reader, Record, Rule, Summary, View};
+use crate::query::request::{Reply, StoreEffect};
+use crate::query::worker::run_store;
 use crate::store::{Change, Scope, Store};
 
 /// A view of the record just viewed, within this, is a reload: not logged again.
@@ -394,9 +394,9 @@ impl Session<'_> {
     /// names many cases and is logged as none of them, once made.
     fn log_brief(
         &self,
-        request: &crate::brief::BriefRequest,
+        request: &crate::query::brief::BriefRequest,
         scope: &Scope,
-        made: Option<&crate::brief::Brief>,
+        made: Option<&crate::query::brief::Brief>,
     ) -> Answer {
         match (request.case, made) {
             (Some(c), None) if scope.sees_case(c) => {
@@ -538,7 +538,7 @@ impl Session<'_> {
                 // An agenda remembers its day for the asker (a small write).
                 let brief = {
                     let _writing = shared.writes.read();
-                    crate::brief::make(&store, &request, today, shared.at(), &scope)
+                    crate::query::brief::make(&store, &request, today, shared.at(), &scope)
                         .map_err(wire)?
                 };
                 self.log_brief(&request, &scope, Some(&brief))?;

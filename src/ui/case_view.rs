@@ -9,10 +9,10 @@ use ratatui::text::{Line, Span};
 use super::dashboard::fit_spans;
 use super::text::{self, col, pad};
 use super::{Theme, filter_line, lines_in, panels, styled, title_rule};
-use crate::app::data::CaseDetail;
 use crate::app::state::{CasePanel, CaseScreen, State};
 use crate::app::view;
 use crate::model::{Relationship, Sector};
+use crate::query::data::CaseDetail;
 
 /// Where each part of the case view goes.
 pub struct CaseLayout {

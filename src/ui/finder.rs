@@ -160,7 +160,7 @@ pub fn draw(state: &State, f: &Finder, area: Rect, buf: &mut Buffer) {
 
 /// The label with its matched characters underlined (visible without
 /// colour).
-fn label_spans(spans: &mut Vec<Span<'static>>, h: &crate::app::state::Hit, t: &Theme) {
+fn label_spans(spans: &mut Vec<Span<'static>>, h: &crate::query::data::Hit, t: &Theme) {
     let mut run = String::new();
     let mut run_hit = false;
     // Matches index the label's characters: escape each one on its

@@ -13,10 +13,10 @@ use super::case_view::{edge_spans, trust_spans};
 use super::dashboard::fit_spans;
 use super::text::{self, col, pad};
 use super::{Theme, lines_in, list_row, or_dash, styled, title_rule};
-use crate::app::data::CaseDetail;
 use crate::app::state::{CasePanel, CaseScreen, Scroll, State, visible};
 use crate::app::view::{self, ReferralRow, TimelineRow, TriadItem};
 use crate::model::{AuditAction, ConsentStatus, Id, ProvisionBasis};
+use crate::query::data::CaseDetail;
 
 /// Rows available for items: the referral panel has a heading row.
 pub fn list_rows(panel: CasePanel, area: Rect) -> u16 {

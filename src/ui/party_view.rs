@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use super::dashboard::fit_spans;
 use super::text::{self, pad};
 use super::{Theme, filter_line, lines_in, list_row, or_dash, panels, styled};
-use crate::app::data::PartyDetail;
 use crate::app::state::{PartyPanel, PartyScreen, State, visible};
 use crate::app::view;
 use crate::model::{Period, Record};
+use crate::query::data::PartyDetail;
 
 pub struct PartyLayout {
     pub header: Rect,

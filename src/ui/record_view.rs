@@ -9,10 +9,10 @@ use ratatui::text::{Line, Span};
 
 use super::text::{self, pad};
 use super::{Theme, frame_areas, lines_in, styled, title_rule};
-use crate::app::data::RecordDetail;
 use crate::app::state::{RecordScreen, Screen, State};
 use crate::i18n::Lang;
 use crate::model::{Consent, Event, Id, Record, Referral, Sector, TrustNote};
+use crate::query::data::RecordDetail;
 
 /// A line of the view before wrapping.
 enum Item {

@@ -13,10 +13,10 @@ use super::{Rows, Theme, filter_line, lines_in, list_row, or_dash, panels, style
 use crate::app::state::{
     State, SupporterPanel, SupporterScreen, SupporterSort, SupportersScreen, visible,
 };
-use crate::app::supporters::{SupporterRow, Training};
 use crate::app::supporters_view::{self as sv, CareRow};
 use crate::i18n::Lang;
 use crate::model::workload::Flag;
+use crate::query::supporters::{SupporterRow, Training};
 
 /// The filter line and the column headings.
 pub fn list_rows(body: Rect) -> u16 {

@@ -16,9 +16,9 @@ use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use triad::app::effect::{Reply, StoreEffect};
-use triad::app::state::Hit;
 use triad::model::{Date, Id, Kind, Record, Relationship, TrustChange, TrustLevel};
+use triad::query::data::Hit;
+use triad::query::request::{Reply, StoreEffect};
 use triad::server::client::{Client, ClientError, Heard};
 use triad::server::frame::{read_frame, write_frame};
 use triad::server::protocol::{Ask, Hello, Part, VERSION, Welcome};

@@ -1,10 +1,10 @@
 //! Where a person works or belongs, from when until when.
 
 use super::{Answers, Key, Refusal, Spec, date_text, id_text};
-use crate::app::effect::SaveOp;
 use crate::app::form::{Field, FieldKind};
 use crate::app::state::{Screen, State};
 use crate::model::{Affiliation, Id, Kind, Record};
+use crate::query::request::SaveOp;
 
 pub fn fields(state: &State, affiliation: Option<&Affiliation>) -> Spec {
     let l = state.lang();

@@ -1,10 +1,10 @@
 //! A body: new or edited, with the body it belongs to.
 
 use super::{Answers, Key, Refusal, Spec, choices, code, id_text};
-use crate::app::effect::SaveOp;
 use crate::app::form::{Field, FieldKind};
 use crate::app::state::State;
 use crate::model::{Body, BodyKind, Id, Kind, Record, Sector};
+use crate::query::request::SaveOp;
 
 pub const BODY_KINDS: [BodyKind; 18] = [
     BodyKind::PatientAssociation,

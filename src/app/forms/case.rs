@@ -3,13 +3,13 @@
 //! reason, such as the outcome when it closes or why it reopens.
 
 use super::{Answers, Key, Refusal, Spec, choices, code, id_text};
-use crate::app::effect::SaveOp;
 use crate::app::form::{Field, FieldKind};
 use crate::app::state::State;
 use crate::i18n::Lang;
 use crate::model::{
     Case, CaseStatus, Goal, GoalKind, Id, Intent, Kind, Need, NeedArea, Record, StatusChange,
 };
+use crate::query::request::SaveOp;
 
 pub fn fields(state: &State, case: Option<&Case>) -> Spec {
     let l = state.lang();

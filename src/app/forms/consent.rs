@@ -1,10 +1,10 @@
 //! A client's consent: recorded, corrected, and withdrawn on a date.
 
 use super::{Answers, Key, Refusal, Spec, case_detail, date_text, yes, yes_no};
-use crate::app::effect::SaveOp;
 use crate::app::form::{Field, FieldKind};
 use crate::app::state::State;
 use crate::model::{Consent, ConsentScope, Id, Intent, Kind, Reason, Record};
+use crate::query::request::SaveOp;
 
 fn find(state: &State, id: Id) -> Option<Consent> {
     match super::find_record(state, id) {

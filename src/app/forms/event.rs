@@ -3,10 +3,10 @@
 //! which is not the same as 0.
 
 use super::{Answers, Key, Refusal, Spec, choices, code, date_text, id_text};
-use crate::app::effect::SaveOp;
 use crate::app::form::{Field, FieldKind};
 use crate::app::state::{Screen, State};
 use crate::model::{Attendance, Event, EventKind, Id, Kind, Record};
+use crate::query::request::SaveOp;
 
 const EVENT_KINDS: [EventKind; 9] = [
     EventKind::Meeting,

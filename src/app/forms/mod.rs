@@ -23,11 +23,11 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::effect::SaveOp;
 use super::form::{Field, FieldKind, Form, parse_date, parse_number};
 use super::state::{Screen, State};
 use crate::i18n::Lang;
 use crate::model::{Date, Id, Reason, Record, Timestamp, ValidationError};
+use crate::query::request::SaveOp;
 
 /// Which form, and the records it works on.
 #[derive(Clone, Debug, PartialEq)]
@@ -655,7 +655,7 @@ fn date_text(d: Option<Date>) -> String {
 }
 
 /// The supporter open on some screen, as loaded.
-fn supporter_detail(state: &State, id: Id) -> Option<&super::supporters::SupporterDetail> {
+fn supporter_detail(state: &State, id: Id) -> Option<&crate::query::supporters::SupporterDetail> {
     state.stack.iter().rev().find_map(|s| match s {
         Screen::Supporter(v) if v.id == id => v.detail.as_deref(),
         _ => None,
@@ -663,7 +663,7 @@ fn supporter_detail(state: &State, id: Id) -> Option<&super::supporters::Support
 }
 
 /// The case open on some screen, as loaded.
-fn case_detail(state: &State, id: Id) -> Option<&super::data::CaseDetail> {
+fn case_detail(state: &State, id: Id) -> Option<&crate::query::data::CaseDetail> {
     state.stack.iter().rev().find_map(|s| match s {
         Screen::Case(c) if c.id == id => c.detail.as_deref(),
         _ => None,
@@ -714,7 +714,7 @@ pub fn find_record(state: &State, id: Id) -> Option<Record> {
 }
 
 /// An event or a partnership on a timeline.
-fn event_in(timelines: &[super::data::Timeline], id: Id) -> Option<Record> {
+fn event_in(timelines: &[crate::query::data::Timeline], id: Id) -> Option<Record> {
     timelines.iter().find_map(|t| {
         if t.partnership.id == id {
             return Some(Record::Partnership(t.partnership.clone()));
@@ -765,7 +765,7 @@ pub fn party_matches(state: &State, text: &str) -> Vec<Id> {
     }
     let mut found: Vec<(u8, &str, Id)> = Vec::new();
     for n in state.data.names.values().filter(|n| n.id.is_party()) {
-        let super::data::MatchKeys {
+        let crate::query::data::MatchKeys {
             name,
             reading,
             spoken,

@@ -3,10 +3,10 @@
 
 use super::trust::trust_choices;
 use super::{Answers, Key, Refusal, Spec, case_detail, choices};
-use crate::app::effect::SaveOp;
 use crate::app::form::{Field, FieldKind};
 use crate::app::state::State;
 use crate::model::{Confidentiality, Id, Intent, Kind, Record, TrustLevel, TrustNote};
+use crate::query::request::SaveOp;
 
 pub fn fields(state: &State, case: Id, relationship: Option<Id>) -> Spec {
     let l = state.lang();

@@ -2,10 +2,10 @@
 //! started and ended, and what it is.
 
 use super::{Answers, Key, Refusal, Spec, date_text};
-use crate::app::effect::SaveOp;
 use crate::app::form::{Field, FieldKind};
 use crate::app::state::State;
 use crate::model::{Partnership, Record};
+use crate::query::request::SaveOp;
 
 pub fn fields(state: &State, p: &Partnership) -> Spec {
     let l = state.lang();

@@ -2,11 +2,11 @@
 //! supporter their kind, range of activity and skills.
 
 use super::{Answers, Key, Refusal, Spec, choices_or, code, from_code};
-use crate::app::effect::SaveOp;
 use crate::app::form::{Field, FieldKind};
 use crate::app::state::State;
 use crate::i18n::Lang;
 use crate::model::{Id, Kind, PeerKind, Person, Record, Role};
+use crate::query::request::SaveOp;
 
 const ROLES: [Role; 15] = [
     Role::PeerSupporter,

@@ -3,12 +3,12 @@
 //! where it is not history: its reason, follow-up and outcome.
 
 use super::{Answers, Key, Refusal, Spec, case_detail, choices, date_text, id_text};
-use crate::app::effect::SaveOp;
 use crate::app::form::{Field, FieldKind};
 use crate::app::state::{Screen, State};
 use crate::model::{
     DeclinedBy, Id, Intent, Kind, Reason, Record, Referral, ReferralCategory, ReferralStatus,
 };
+use crate::query::request::SaveOp;
 
 const CATEGORIES: [ReferralCategory; 6] = [
     ReferralCategory::Medical,

@@ -5,14 +5,14 @@
 use super::{
     Answers, Key, Refusal, Spec, choices, code, date_text, id_text, not_loaded, supporter_detail,
 };
-use crate::app::effect::SaveOp;
 use crate::app::form::{Field, FieldKind};
 use crate::app::state::State;
-use crate::app::supporters::SupporterDetail;
 use crate::model::{
     Certificate, CheckIn, Confidentiality, Contact, ContactKind, Id, Kind, Record, Supervision,
     SupervisionMode, SupporterStatus, WELLBEING_MAX,
 };
+use crate::query::request::SaveOp;
+use crate::query::supporters::SupporterDetail;
 
 fn detail(state: &State, id: Id) -> Result<&SupporterDetail, String> {
     supporter_detail(state, id).ok_or_else(|| not_loaded(state.lang()))
@@ -301,7 +301,7 @@ pub fn profile_changes(state: &State, a: &Answers, person: Id) -> Result<Vec<Sav
 fn enrolment(
     state: &State,
     id: Id,
-) -> Option<(&SupporterDetail, &crate::app::supporters::Training)> {
+) -> Option<(&SupporterDetail, &crate::query::supporters::Training)> {
     state.stack.iter().rev().find_map(|s| match s {
         crate::app::state::Screen::Supporter(v) => v.detail.as_deref().and_then(|d| {
             d.row

@@ -2,10 +2,10 @@
 //! on a date (it stays on record).
 
 use super::{Answers, Key, Refusal, Spec, code, loaded_case};
-use crate::app::effect::SaveOp;
 use crate::app::form::{Field, FieldKind};
 use crate::app::state::State;
 use crate::model::{CaseParty, Id, Intent, Sector};
+use crate::query::request::SaveOp;
 
 pub fn add_fields(state: &State) -> Spec {
     let l = state.lang();

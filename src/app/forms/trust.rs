@@ -2,11 +2,11 @@
 //! change of level on one (never before its last change).
 
 use super::{Answers, Key, Refusal, Spec, case_detail};
-use crate::app::effect::SaveOp;
 use crate::app::form::{Field, FieldKind};
 use crate::app::state::State;
 use crate::i18n::Lang;
 use crate::model::{Id, Intent, Kind, Reason, Record, Relationship, TrustChange, TrustLevel};
+use crate::query::request::SaveOp;
 
 /// Trust levels as choices, with "no change" first when asked.
 pub fn trust_choices(lang: Lang, with_none: bool) -> FieldKind {

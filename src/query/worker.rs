@@ -1,5 +1,6 @@
-//! Running effects against the `Store` trait and the finder's documents.
-//! The same functions serve the worker threads and the headless test
+//! Answering requests against the `Store` trait, and the finder's
+//! documents and index. The same functions serve a server's sessions, the
+//! app's own store thread when it has no server, and the headless test
 //! harness, which calls them in-line.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -8,11 +9,10 @@ use chrono::Days;
 
 use super::cases::{CaseCache, with_summaries};
 use super::data::{
-    CaseDetail, ConsentAlert, EventLine, FinderDoc, NameRow, PartyCase, PartyDetail, RecordDetail,
-    ReferralAlert, Timeline,
+    CaseDetail, ConsentAlert, EventLine, FinderDoc, Hit, NameRow, PartyCase, PartyDetail,
+    RecordDetail, ReferralAlert, Timeline, name_row,
 };
-use super::effect::{Reply, SaveOp, SearchEffect, StoreEffect};
-use super::state::Hit;
+use super::request::{Reply, SaveOp, StoreEffect};
 use crate::model::{
     Affiliation, Case, Consent, Date, Event, Id, Kind, Partnership, Reader, Record, Referral,
     ReferralStatus, Relationship, StatusChange, TrustNote,
@@ -107,7 +107,7 @@ pub fn run_store(
             }
         }
         StoreEffect::Brief(ask) => {
-            let brief = crate::brief::make(store, &ask, today, at, scope)
+            let brief = crate::query::brief::make(store, &ask, today, at, scope)
                 .map(Box::new)
                 .map_err(|e| e.as_reason());
             emit(Reply::Brief(brief));
@@ -260,28 +260,6 @@ fn labels(store: &dyn Store, scope: &Scope, ids: Vec<Id>) -> Vec<NameRow> {
             other => name_row(other),
         })
         .collect()
-}
-
-pub fn name_row(r: &Record) -> Option<NameRow> {
-    match r {
-        Record::Body(b) => Some(NameRow {
-            id: b.id,
-            name: b.name.clone(),
-            reading: b.reading.clone(),
-            sector: Some(b.sector),
-            private: false,
-            keys: Default::default(),
-        }),
-        Record::Person(p) => Some(NameRow {
-            id: p.id,
-            name: p.name.clone(),
-            reading: p.reading.clone(),
-            sector: None,
-            private: p.is_private_party(),
-            keys: Default::default(),
-        }),
-        _ => None,
-    }
 }
 
 /// A finder document for a record, if the finder lists its kind.
@@ -1054,34 +1032,5 @@ impl FinderIndex {
             }))
             .take(limit)
             .collect()
-    }
-}
-
-/// The finder in this process: its index and a session that narrows as
-/// the user types.
-#[derive(Default)]
-pub struct SearchState {
-    index: FinderIndex,
-    session: crate::search::Session,
-}
-
-/// Hits the finder lists at most.
-pub const FINDER_LIMIT: usize = 200;
-
-impl SearchState {
-    pub fn run(&mut self, effect: SearchEffect, emit: &mut dyn FnMut(Reply)) {
-        match effect {
-            SearchEffect::Index(docs) => self.index.add(docs),
-            SearchEffect::Search {
-                seq,
-                query,
-                meeting,
-            } => {
-                let hits = self
-                    .index
-                    .search(&mut self.session, &query, FINDER_LIMIT, !meeting);
-                emit(Reply::Hits { seq, hits });
-            }
-        }
     }
 }

@@ -1,8 +1,8 @@
-//! What the app holds from the store: light summaries of everything (so
-//! the case list and dashboard are instant) and full details of the one
-//! record on screen.
+//! What the query layer answers with: light summaries of everything (so
+//! the case list and dashboard are instant), finder documents and hits,
+//! and full details of one record.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +45,29 @@ impl NameRow {
             reading: self.reading.as_deref().map(fold).unwrap_or_default(),
             spoken: romaji(self.reading.as_deref().unwrap_or(&self.name)),
         })
+    }
+}
+
+/// The name row of a body or a person; other records have none.
+pub fn name_row(r: &Record) -> Option<NameRow> {
+    match r {
+        Record::Body(b) => Some(NameRow {
+            id: b.id,
+            name: b.name.clone(),
+            reading: b.reading.clone(),
+            sector: Some(b.sector),
+            private: false,
+            keys: Default::default(),
+        }),
+        Record::Person(p) => Some(NameRow {
+            id: p.id,
+            name: p.name.clone(),
+            reading: p.reading.clone(),
+            sector: None,
+            private: p.is_private_party(),
+            keys: Default::default(),
+        }),
+        _ => None,
     }
 }
 
@@ -152,34 +175,18 @@ pub struct FinderDoc {
     pub target: Id,
 }
 
-/// Startup loading progress, for the first frames.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Loading {
-    /// The case overview (the count) has arrived.
-    pub counted: bool,
-    pub done: bool,
-    /// The finder's documents have reached the search index.
-    pub indexed: bool,
-    pub error: Option<String>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct Data {
-    pub loading: Loading,
-    pub names: HashMap<Id, NameRow>,
-    /// Every partnership the reader may see, by title: an event's form
-    /// offers them all, whatever screen it was opened from.
-    pub partnerships: BTreeMap<Id, String>,
-    /// The case counts, the newest cases and the coordinators (the case
-    /// list itself comes a page at a time).
-    pub overview: super::cases::CaseOverview,
-    pub referral_alerts: Vec<ReferralAlert>,
-    pub consents: Vec<ConsentAlert>,
-    pub upcoming: Vec<EventLine>,
-    /// Every peer supporter with their workload (the Supporters screen).
-    pub supporters: Vec<super::supporters::SupporterRow>,
-    /// The supporters with a profile (the dashboard's flags).
-    pub looked_after: Vec<super::supporters::SupporterRow>,
+/// A finder hit, ready to show and to follow.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub id: Id,
+    pub label: String,
+    pub detail: String,
+    /// Char positions in `label` that matched, to highlight.
+    pub matched: Vec<usize>,
+    /// Where Enter goes: the case of an event, a party of a partnership.
+    pub target: Id,
+    /// Higher is better (the search index's ranking).
+    pub score: i64,
 }
 
 /// A partnership with its events, oldest first.

@@ -10,7 +10,6 @@ use std::sync::RwLock;
 use serde::{Deserialize, Serialize};
 
 use super::data::{CaseRow, NameRow, sector_index};
-use super::view::RECENT;
 use chrono::Utc;
 
 use crate::model::{Case, CaseStatus, Id, Kind, Reader, Record, Sector, Timestamp, TrustNote};
@@ -87,6 +86,9 @@ pub struct Summaries {
     notes: HashMap<Id, Vec<TrustNote>>,
 }
 
+/// How many recently changed cases the dashboard lists.
+pub const RECENT: usize = 8;
+
 /// Built when first needed (a server builds it as it starts), replaced
 /// after an import, kept up to date by every save.
 pub type CaseCache = RwLock<Option<Summaries>>;
@@ -119,7 +121,7 @@ impl Summaries {
         let mut names = HashMap::new();
         for kind in [Kind::Body, Kind::Person] {
             store.scan(kind, &mut |r| {
-                if let Some(n) = super::worker::name_row(&r) {
+                if let Some(n) = super::data::name_row(&r) {
                     names.insert(n.id, n);
                 }
                 true
@@ -174,7 +176,7 @@ impl Summaries {
                     }
                 }
                 other => {
-                    if let Some(n) = super::worker::name_row(other) {
+                    if let Some(n) = super::data::name_row(other) {
                         self.names.insert(n.id, n);
                         // The cases it is on are filtered by its new name.
                         for id in store.referrers(other.id())? {

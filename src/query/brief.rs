@@ -12,8 +12,8 @@ use std::fmt::Write;
 use chrono::Days;
 use serde::{Deserialize, Serialize};
 
-use crate::app::cases::with_summaries;
-use crate::app::worker::{Where, attention};
+use super::cases::with_summaries;
+use super::worker::{Where, attention};
 use crate::i18n::Lang;
 use crate::model::{
     Case, Confidentiality, Consent, Date, Event, Id, Kind, Masker, ProvisionBasis, Record,
@@ -21,6 +21,8 @@ use crate::model::{
 };
 use crate::store::{Scope, Store, StoreError, StoreExt};
 
+/// Days a sent referral waits for an answer before the dashboard lists it.
+pub const UNANSWERED_DAYS: u32 = 14;
 /// How far back "changed since" looks when the reader has made no brief yet.
 pub const FIRST_SINCE_DAYS: u64 = 7;
 /// How many lines an agenda's section lists; the rest are counted (a big
@@ -61,7 +63,7 @@ impl BriefRequest {
             days,
             since: None,
             meeting: false,
-            unanswered_days: crate::app::state::UNANSWERED_DAYS,
+            unanswered_days: UNANSWERED_DAYS,
             thresholds: Default::default(),
             lang,
         }
@@ -553,7 +555,7 @@ fn agenda(
 
     // Supporters flagged: the dashboard's flags, at the asker's thresholds.
     let mut flagged = Vec::new();
-    for row in crate::app::supporters::looked_after(store, scope, today)? {
+    for row in super::supporters::looked_after(store, scope, today)? {
         for flag in crate::model::workload::flags(&row.workload, &ask.thresholds, today) {
             let words = l.supporter_flag(&flag, &|case| names.of(case));
             let name = names.of(row.person.id);
