@@ -322,6 +322,15 @@ fn unchanged_round_trip(lang: Lang) {
             "{what}: the save did not reach the store"
         );
         assert_rest_unchanged(&before, &after, &[], &what);
+        // An edit says it saved, not a step that did not happen.
+        if matches!(kind, FormKind::Edit { .. }) {
+            let said = match &app.state.flash {
+                Some(triad::app::state::Flash::Ok(m)) => m.clone(),
+                other => panic!("{what}: no saved message: {other:?}"),
+            };
+            let saved = lang.t("Saved", "保存しました");
+            assert_eq!(said, format!("{saved} {id}"), "{what}");
+        }
         let form = match kind {
             FormKind::Edit { .. } => "edit",
             FormKind::SupporterProfile { .. } => "profile",

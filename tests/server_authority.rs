@@ -375,9 +375,11 @@ impl Raw {
     }
 
     fn save(&mut self, ops: Vec<Change>) -> Answer {
-        // A request id of its own (the server answers a repeated one
-        // with its first answer).
-        let request = (u128::from(self.seq + 1) << 64) | 0xA5A5;
+        // A request id of its own, across connections too (the server
+        // answers a repeated one with its first answer).
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let request = (u128::from(n) << 64) | 0xA5A5;
         self.effect(StoreEffect::Save { request, ops })
     }
 }
@@ -704,6 +706,41 @@ fn a_stale_edit_is_a_conflict_and_changes_nothing() {
     drop(raw);
     drop(server);
     assert_eq!(fx.get::<Case>(fx.own).condition, "first edit");
+}
+
+#[test]
+fn a_case_saved_unchanged_is_stored_as_it_was_and_a_real_edit_moves_its_last_change() {
+    let fx = Fixture::new();
+    let before: Case = fx.get(fx.own);
+    let rev = fx.rev(fx.own);
+    let server = fx.serve(As::Coordinator);
+    let mut raw = Raw::new(&server);
+    let a = raw.save(vec![Change::Edit {
+        record: Record::Case(before.clone()),
+        base: rev,
+    }]);
+    assert!(a.saved(), "{:?}", a.replies());
+    drop(raw);
+    drop(server);
+    assert_eq!(
+        fx.get::<Case>(fx.own),
+        before,
+        "an unchanged save changed the case"
+    );
+    let server = fx.serve(As::Coordinator);
+    let mut raw = Raw::new(&server);
+    let mut edited = before.clone();
+    edited.condition = "edited".into();
+    let a = raw.save(vec![Change::Edit {
+        record: Record::Case(edited),
+        base: rev + 1,
+    }]);
+    assert!(a.saved(), "{:?}", a.replies());
+    drop(raw);
+    drop(server);
+    let after: Case = fx.get(fx.own);
+    assert_eq!(after.condition, "edited");
+    assert!(after.changed > before.changed, "a real edit is a change");
 }
 
 #[test]

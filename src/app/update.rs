@@ -2160,8 +2160,13 @@ fn saved(state: &mut State, records: Vec<Record>) -> Effects {
     let mut ids: Vec<String> = records.iter().map(|r| r.id().to_string()).collect();
     ids.dedup();
     state.flash = Some(Flash::Ok(match records.as_slice() {
-        // A referral's step says what happened, and to whom.
-        [Record::Referral(r), ..] if ids.len() == 1 => referral_saved(state, r),
+        // A referral's step says what happened, and to whom (an edit of
+        // the referral is only saved: its status did not move).
+        [Record::Referral(r), ..]
+            if ids.len() == 1 && !matches!(kind, Some(FormKind::Edit { .. })) =>
+        {
+            referral_saved(state, r)
+        }
         _ => format!("{} {}", l.t("Saved", "保存しました"), ids.join(", ")),
     }));
     // Show the panel that holds what was just saved.

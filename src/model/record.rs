@@ -143,7 +143,12 @@ impl Record {
                     |s| &mut s.by,
                     user,
                 );
-                n.changed = now;
+                // Saved unchanged, a case keeps its last change: "recently
+                // changed" lists must not fill with cases no one changed.
+                n.changed = o.changed;
+                if n != o {
+                    n.changed = now;
+                }
             }
             (Record::Relationship(n), Record::Relationship(o)) => {
                 added(&mut n.trust, o.trust.len(), |t| &mut t.by, user);
