@@ -312,7 +312,11 @@ fn connect(target: &Target) -> Result<Client, String> {
     let heard = news.clone();
     let client = Client::open(target, false, Arc::new(move |h| heard.hear(h)));
     news.done();
-    client.map_err(|e| e.to_string())
+    let client = client.map_err(|e| e.to_string())?;
+    for notice in &client.notices {
+        eprintln!("triad: {notice}");
+    }
+    Ok(client)
 }
 
 /// Says on stderr what a server still opening its store is doing: one

@@ -168,6 +168,10 @@ pub(crate) struct Shared {
     /// The thread that writes it while the server runs: joined at
     /// shutdown, so the store is closed when the server says it stopped.
     anchor_thread: Mutex<Option<JoinHandle<()>>>,
+    /// What opening the store said (set-aside files, an upgrade and its
+    /// backup), and when it opened.
+    notices: Vec<String>,
+    opened: std::time::Instant,
 }
 
 impl Shared {
@@ -185,6 +189,8 @@ impl Shared {
             cases: CaseCache::default(),
             anchors: anchoring::Anchors::new(None),
             anchor_thread: Mutex::new(None),
+            notices: Vec::new(),
+            opened: std::time::Instant::now(),
         }
     }
 
@@ -420,7 +426,9 @@ pub fn start(opts: ServeOptions) -> Result<Running, ServeError> {
                     }
                     let anchors = anchoring::Anchors::new(anchor_dir);
                     anchoring::at_start(&mut store, &anchors);
+                    let notices = store.notices().to_vec();
                     let mut shared = Shared::new(store, owner, roles);
+                    shared.notices = notices;
                     shared.anchors = anchors;
                     let shared = Arc::new(shared);
                     spawn_indexer(&shared);

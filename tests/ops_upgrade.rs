@@ -5,6 +5,8 @@
 
 use std::path::Path;
 
+mod common;
+
 use triad::exchange;
 use triad::model::Kind;
 use triad::store::{SledStore, Store, StoreExt};
@@ -113,20 +115,6 @@ fn the_schema_1_fixture_backs_up_and_restores_through_the_current_format() {
     assert_eq!(again.everything().unwrap(), store.everything().unwrap());
 }
 
-/// A committed store of an older layout, copied into a temp dir.
-fn layout_store(layout: u32, into: &Path) -> std::path::PathBuf {
-    let dir = into.join(format!("layout{layout}"));
-    std::fs::create_dir_all(dir.join("db")).unwrap();
-    let from = Path::new(FIXTURES)
-        .join(format!("layout{layout}-store"))
-        .join("db");
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), dir.join("db").join(e.file_name())).unwrap();
-    }
-    dir
-}
-
 /// Which tree holds each kind's records, read from the records.
 fn where_records_are(db_dir: &Path) -> Vec<(String, Kind)> {
     let raw = sled::open(db_dir).unwrap();
@@ -157,7 +145,7 @@ fn where_records_are(db_dir: &Path) -> Vec<(String, Kind)> {
 fn every_released_layout_upgrades_whole_checks_and_exports_the_same() {
     for (layout, events_in) in [(1, "events"), (2, "courses")] {
         let tmp = tempfile::tempdir().unwrap();
-        let dir = layout_store(layout, tmp.path());
+        let dir = common::layout_store(layout, tmp.path());
         // The fixture is as that build wrote it.
         let before = where_records_are(&dir.join("db"));
         assert!(

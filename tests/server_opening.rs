@@ -3,6 +3,7 @@
 //! counts go to coordinators only, and a user the config does not serve
 //! is refused without waiting for the store.
 
+mod common;
 mod server_common;
 
 use std::os::unix::fs::PermissionsExt;
@@ -156,4 +157,48 @@ fn another_user_the_config_does_not_serve_is_refused_while_the_store_still_opens
         "news to whom the server refuses: {err}"
     );
     drop(go);
+}
+
+#[test]
+fn whoever_opened_an_old_store_hears_it_was_upgraded_and_where_its_backup_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = common::layout_store(2, tmp.path());
+    let mut opts = ServeOptions::new(&store);
+    opts.patience = PATIENCE;
+    let server = triad::server::start(opts).expect("starts");
+    let mut s = raw(server.socket());
+    hello(&mut s, VERSION);
+    let notices = loop {
+        match read_frame::<Welcome>(&mut s, Some(DEADLINE), DEADLINE).expect("a welcome") {
+            Welcome::Wait { .. } => {}
+            Welcome::Ok { notices, .. } => break notices,
+            Welcome::Refused { reason } => panic!("refused: {reason}"),
+        }
+    };
+    let said = notices.join("\n");
+    assert!(
+        said.contains("upgraded the store from an older layout to layout 3"),
+        "{said}"
+    );
+    let backup = std::fs::read_dir(&store)
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("before-layout-")
+        })
+        .expect("a backup before the upgrade");
+    assert!(
+        said.contains(&backup.path().display().to_string()),
+        "{said}"
+    );
+    // The command line says it too (a new connection, same server).
+    drop(s);
+    let out = triad(&store, &["search", "x"]);
+    assert!(
+        text(&out.stderr).contains("triad: upgraded the store from an older layout"),
+        "{}",
+        text(&out.stderr)
+    );
 }

@@ -148,6 +148,9 @@ pub enum Action {
     /// Who the server says we are, and our role there.
     #[serde(skip)]
     Identity(String, crate::model::AccessRole),
+    /// What opening the store said (an upgrade and its backup).
+    #[serde(skip)]
+    Notice(String),
     /// A second passed (reveals end, an idle meeting screen blanks).
     #[serde(skip)]
     Tick(std::time::Instant),

@@ -147,6 +147,9 @@ impl StoreLink {
             .app
             .send(Action::Identity(client.user.clone(), client.role));
         let _ = self.app.send(Action::Link(Link::Opened));
+        if !client.notices.is_empty() {
+            let _ = self.app.send(Action::Notice(client.notices.join("; ")));
+        }
         self.client = Some(client);
         Ok(())
     }

@@ -58,6 +58,10 @@ pub fn update(state: &mut State, action: Action) -> Effects {
             if back { resync(state) } else { vec![] }
         }
         Action::Resync => resync(state),
+        Action::Notice(text) => {
+            state.flash = Some(Flash::Info(text));
+            vec![]
+        }
         Action::Identity(user, role) => {
             state.cfg.user = user;
             state.role = role;

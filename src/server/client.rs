@@ -94,6 +94,8 @@ pub struct Client {
     /// The served store directory's `device:inode` (empty from a server
     /// that does not say).
     store_home: String,
+    /// What opening the store said, if we are to hear it.
+    pub notices: Vec<String>,
 }
 
 /// Whether the server `client` reached serves the store in `dir`.
@@ -163,7 +165,7 @@ impl Client {
         }
         // The server answers once its store is open: no time limit here,
         // and news of the opening meanwhile.
-        let (user, role, store_home) = loop {
+        let (user, role, store_home, notices) = loop {
             match read_frame::<Welcome>(&mut stream, None, FRAME_TIMEOUT).map_err(lost)? {
                 Welcome::Wait { opening } => listen(Heard::Opening(opening)),
                 Welcome::Refused { reason } => return Err(ClientError::Refused(reason)),
@@ -171,8 +173,9 @@ impl Client {
                     user,
                     role,
                     store_home,
+                    notices,
                     ..
-                } => break (user, role, store_home),
+                } => break (user, role, store_home, notices),
             }
         };
         let reader = stream.try_clone().map_err(|e| lost(e.into()))?;
@@ -188,6 +191,7 @@ impl Client {
             user,
             role,
             store_home,
+            notices,
         })
     }
 

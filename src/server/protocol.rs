@@ -50,6 +50,11 @@ pub enum Welcome {
         /// the server serves the directory it asked for.
         #[serde(default)]
         store_home: String,
+        /// What opening the store set right or upgraded (to coordinators,
+        /// for a while after it opened): an on-demand server's own output
+        /// goes nowhere, so whoever opened it hears it here.
+        #[serde(default)]
+        notices: Vec<String>,
     },
     Refused {
         reason: String,

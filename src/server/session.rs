@@ -165,10 +165,20 @@ fn welcome(
         store: shared.store.path().display().to_string(),
         store_id: shared.store.id().unwrap_or_default(),
         store_home: crate::store::StoreLock::home(shared.store.path()).unwrap_or_default(),
+        notices: if reader.role == AccessRole::Coordinator && shared.opened.elapsed() < NOTICES_FOR
+        {
+            shared.notices.clone()
+        } else {
+            Vec::new()
+        },
     };
     write_frame(stream, &ok).ok()?;
     Some((shared, reader, hello.subscribe))
 }
+
+/// How long after opening the store coordinators are told what opening
+/// said (an upgrade, where its backup is).
+const NOTICES_FOR: Duration = Duration::from_secs(600);
 
 /// How often a client waiting for the store to open hears how far it got.
 const OPENING_NEWS: Duration = Duration::from_secs(1);

@@ -109,3 +109,17 @@ pub fn small_set() -> Vec<Record> {
         referral(1, c1, b3, b2),
     ]
 }
+
+/// A committed store of an older layout, copied into a temp dir.
+pub fn layout_store(layout: u32, into: &std::path::Path) -> std::path::PathBuf {
+    let dir = into.join(format!("layout{layout}"));
+    std::fs::create_dir_all(dir.join("db")).unwrap();
+    let from = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
+        .join(format!("layout{layout}-store"))
+        .join("db");
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.join("db").join(e.file_name())).unwrap();
+    }
+    dir
+}
