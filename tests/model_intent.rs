@@ -139,6 +139,7 @@ fn relationship() -> Record {
             level: TrustLevel::new(2).unwrap(),
             by: "sato".into(),
         }],
+        entered: None,
     })
 }
 

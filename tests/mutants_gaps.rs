@@ -69,6 +69,7 @@ fn relationship(num: u64, a: Id, b: Id, case: Option<Id>) -> Record {
             level: TrustLevel::new(3).unwrap(),
             by: "test".into(),
         }],
+        entered: None,
     })
 }
 

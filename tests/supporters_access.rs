@@ -95,6 +95,7 @@ fn records() -> Vec<Record> {
             note: "通院に同行".into(),
             confidentiality: Confidentiality::Team,
             author: SUPPORTER_USER.into(),
+            entered: None,
         }),
         Record::Supervision(Supervision {
             id: id(Kind::Supervision, 1),
@@ -111,6 +112,7 @@ fn records() -> Vec<Record> {
             wellbeing: Some(2),
             note: format!("疲れている {MARKER}"),
             author: SUPPORTER_USER.into(),
+            entered: None,
         }),
     ]
 }

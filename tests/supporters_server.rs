@@ -73,6 +73,7 @@ fn seed(store: &Path) {
                 note: format!("眠れない {MARKER}"),
                 // Not the test's user: they read it only by role and person.
                 author: "ichiro-not-an-os-user".into(),
+                entered: None,
             }),
         ],
         &mut |_, _| {},

@@ -61,6 +61,7 @@ fn contact(n: u64, case: u64, on: Date) -> Contact {
         note: String::new(),
         confidentiality: Confidentiality::Team,
         author: "t".into(),
+        entered: None,
     }
 }
 

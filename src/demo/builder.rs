@@ -245,6 +245,7 @@ impl Builder {
             goals: vec![],
             parties: vec![],
             changed: at(opened, 9),
+            entered: None,
         }))
     }
 
@@ -327,6 +328,7 @@ impl Builder {
             b,
             case,
             trust,
+            entered: None,
         }))
     }
 

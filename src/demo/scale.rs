@@ -736,6 +736,7 @@ fn add_case(g: &mut Gen, pool: &Pool, i: usize) {
         }],
         parties: parties.clone(),
         changed: at(on, 9),
+        entered: None,
     }));
 
     // Referrals along the routes: from the peer supporter to another party.
@@ -816,6 +817,7 @@ fn add_case(g: &mut Gen, pool: &Pool, i: usize) {
         b: parties[1].party,
         case: Some(id),
         trust: changes,
+        entered: None,
     }));
 
     // Notes at every level of confidentiality.

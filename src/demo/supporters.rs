@@ -101,6 +101,7 @@ fn contact(
         note: note.into(),
         confidentiality: Confidentiality::Team,
         author: "demo".into(),
+        entered: None,
     }));
 }
 
@@ -438,6 +439,7 @@ fn mental_health(b: &mut Builder) {
         wellbeing: Some(2),
         note: "担当が増えて眠りが浅い".into(),
         author: "hirano".into(),
+        entered: None,
     }));
 }
 

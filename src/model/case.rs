@@ -129,6 +129,10 @@ pub struct Case {
     pub parties: Vec<CaseParty>,
     /// Last change, for "recently changed" and search tie-breaks.
     pub changed: Timestamp,
+    /// Imported: who entered it here, and when (its own history stays as
+    /// it was recorded elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered: Option<super::Entered>,
 }
 
 impl Case {

@@ -87,7 +87,6 @@ impl Record {
             Record::TrustNote(n) => {
                 by(&mut n.author);
                 n.at = now;
-                n.entered = None;
             }
             Record::Referral(r) => {
                 r.history.iter_mut().for_each(|t| by(&mut t.by));
@@ -95,7 +94,6 @@ impl Record {
                     by(&mut c.by);
                     c.made_on = now.date_naive();
                 }
-                r.entered = None;
             }
             Record::Case(c) => {
                 c.status_history.iter_mut().for_each(|s| by(&mut s.by));
@@ -105,6 +103,9 @@ impl Record {
             Record::Contact(c) => by(&mut c.author),
             Record::CheckIn(c) => by(&mut c.author),
             _ => {}
+        }
+        if let Some(e) = self.entered_mut() {
+            *e = None;
         }
     }
 
@@ -119,11 +120,10 @@ impl Record {
                 *by(t) = user.to_string();
             }
         }
-        match (self, old) {
+        match (&mut *self, old) {
             (Record::TrustNote(n), Record::TrustNote(o)) => {
                 n.author.clone_from(&o.author);
                 n.at = o.at;
-                n.entered.clone_from(&o.entered);
             }
             (Record::Contact(n), Record::Contact(o)) => n.author.clone_from(&o.author),
             (Record::CheckIn(n), Record::CheckIn(o)) => n.author.clone_from(&o.author),
@@ -134,7 +134,6 @@ impl Record {
                 for c in n.corrections.iter_mut().skip(made) {
                     c.made_on = now.date_naive();
                 }
-                n.entered.clone_from(&o.entered);
             }
             (Record::Case(n), Record::Case(o)) => {
                 added(
@@ -146,6 +145,7 @@ impl Record {
                 // Saved unchanged, a case keeps its last change: "recently
                 // changed" lists must not fill with cases no one changed.
                 n.changed = o.changed;
+                n.entered.clone_from(&o.entered);
                 if n != o {
                     n.changed = now;
                 }
@@ -154,6 +154,11 @@ impl Record {
                 added(&mut n.trust, o.trust.len(), |t| &mut t.by, user);
             }
             _ => {}
+        }
+        // Who entered an imported record stays whoever did.
+        let was = old.entered().cloned();
+        if let Some(e) = self.entered_mut() {
+            *e = was;
         }
     }
 
@@ -165,6 +170,8 @@ impl Record {
             Record::Referral(r) => r.history.first().map(|t| t.by.as_str()),
             Record::Contact(c) => Some(&c.author),
             Record::CheckIn(c) => Some(&c.author),
+            Record::Case(c) => c.status_history.first().map(|s| s.by.as_str()),
+            Record::Relationship(r) => r.trust.first().map(|t| t.by.as_str()),
             _ => None,
         }
     }
@@ -174,6 +181,10 @@ impl Record {
         match self {
             Record::TrustNote(n) => n.entered.as_ref(),
             Record::Referral(r) => r.entered.as_ref(),
+            Record::Contact(c) => c.entered.as_ref(),
+            Record::CheckIn(c) => c.entered.as_ref(),
+            Record::Case(c) => c.entered.as_ref(),
+            Record::Relationship(r) => r.entered.as_ref(),
             _ => None,
         }
     }
@@ -184,6 +195,10 @@ impl Record {
         match self {
             Record::TrustNote(n) => Some(&mut n.entered),
             Record::Referral(r) => Some(&mut r.entered),
+            Record::Contact(c) => Some(&mut c.entered),
+            Record::CheckIn(c) => Some(&mut c.entered),
+            Record::Case(c) => Some(&mut c.entered),
+            Record::Relationship(r) => Some(&mut r.entered),
             _ => None,
         }
     }

@@ -62,6 +62,10 @@ pub struct Relationship {
     pub case: Option<Id>,
     /// Never empty: the first entry is the level the relationship started at.
     pub trust: Vec<TrustChange>,
+    /// Imported: who entered it here, and when (its own history stays as
+    /// it was recorded elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered: Option<super::Entered>,
 }
 
 impl Relationship {

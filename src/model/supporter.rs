@@ -219,6 +219,10 @@ pub struct Contact {
     pub confidentiality: Confidentiality,
     #[serde(default)]
     pub author: String,
+    /// Imported: who entered it here, and when (its own history stays as
+    /// it was recorded elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered: Option<super::Entered>,
 }
 
 impl Contact {
@@ -292,6 +296,10 @@ pub struct CheckIn {
     pub note: String,
     #[serde(default)]
     pub author: String,
+    /// Imported: who entered it here, and when (its own history stays as
+    /// it was recorded elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered: Option<super::Entered>,
 }
 
 impl CheckIn {

@@ -65,6 +65,7 @@ pub fn case(num: u64, title: &str, client: Option<Id>, parties: &[(Id, Sector)])
             })
             .collect(),
         changed: Utc.with_ymd_and_hms(2024, 1, 1, 9, 0, 0).unwrap(),
+        entered: None,
     })
 }
 

@@ -180,6 +180,7 @@ pub fn relationship(a: Id, b: Id, on: Date) -> Record {
             level: TrustLevel::new(1).unwrap(),
             by: "test".into(),
         }],
+        entered: None,
     })
 }
 

@@ -105,6 +105,7 @@ pub fn contact_changes(a: &Answers, supporter: Id) -> Result<Vec<SaveOp>, Refusa
             .pick(Key::Confidentiality)
             .unwrap_or(Confidentiality::Team),
         author: a.user.clone(),
+        entered: None,
     };
     c.validate().map_err(|e| a.refused(e))?;
     Ok(vec![SaveOp::Create(Record::Contact(c))])
@@ -219,6 +220,7 @@ pub fn check_in_changes(a: &Answers, supporter: Id) -> Result<Vec<SaveOp>, Refus
         wellbeing: a.code(Key::Wellbeing).parse().ok(),
         note: a.lines(Key::Note),
         author: a.user.clone(),
+        entered: None,
     };
     c.validate().map_err(|e| a.refused(e))?;
     Ok(vec![SaveOp::Create(Record::CheckIn(c))])

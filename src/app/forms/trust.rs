@@ -106,6 +106,7 @@ pub fn changes(
             b: pb,
             case: Some(case),
             trust: vec![change],
+            entered: None,
         };
         r.validate().map_err(|e| a.refused(e))?;
         return Ok(vec![SaveOp::Create(Record::Relationship(r))]);
