@@ -16,6 +16,9 @@ use crate::server::client::{Client, Target};
 use crate::server::protocol::{Ask, Part, RECORDS_PER_FRAME};
 use crate::store::StoreError;
 
+mod opening;
+use opening::OpeningNews;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "triad",
@@ -308,7 +311,7 @@ fn target(cli: &Cli, must_exist: bool) -> Result<Target, String> {
 }
 
 fn connect(target: &Target) -> Result<Client, String> {
-    let news = OpeningNews::default();
+    let news = OpeningNews::new();
     let heard = news.clone();
     let client = Client::open(target, false, Arc::new(move |h| heard.hear(h)));
     news.done();
@@ -317,38 +320,6 @@ fn connect(target: &Target) -> Result<Client, String> {
         eprintln!("triad: {notice}");
     }
     Ok(client)
-}
-
-/// Says on stderr what a server still opening its store is doing: one
-/// line rewritten in place on a terminal, a line per step elsewhere.
-#[derive(Clone, Default)]
-struct OpeningNews(Arc<std::sync::Mutex<Option<crate::store::OpenStep>>>);
-
-impl OpeningNews {
-    fn hear(&self, heard: crate::server::client::Heard) {
-        use std::io::IsTerminal;
-        let crate::server::client::Heard::Opening(opening) = heard else {
-            return;
-        };
-        let lang = crate::app::config::ui_lang(None).unwrap_or_default();
-        let line = opening.describe(lang);
-        let mut last = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if std::io::stderr().is_terminal() {
-            eprint!("\rtriad: {line}\x1b[K");
-        } else if *last != Some(opening.step) {
-            eprintln!("triad: {line}");
-        }
-        *last = Some(opening.step);
-    }
-
-    /// The wait is over: a terminal's line is cleared.
-    fn done(&self) {
-        use std::io::IsTerminal;
-        let last = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if last.is_some() && std::io::stderr().is_terminal() {
-            eprint!("\r\x1b[K");
-        }
-    }
 }
 
 /// Asks and collects every part of the answer.
@@ -1287,7 +1258,7 @@ fn stop_and_wait(socket: &Path, wait: Duration, say: bool) -> Stopped {
     }
     // A server still opening its store says so every second: it is
     // responding, and is stopped once its store is open.
-    let news = OpeningNews::default();
+    let news = OpeningNews::new();
     loop {
         match read_frame::<Welcome>(&mut stream, Some(wait), wait) {
             Ok(Welcome::Ok { .. }) => break,

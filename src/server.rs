@@ -10,6 +10,7 @@ mod anchoring;
 pub mod authorise;
 pub mod client;
 pub mod frame;
+mod handshake;
 pub mod hub;
 pub mod protocol;
 pub mod roles;

@@ -251,23 +251,18 @@ fn draw_header(state: &State, area: Rect, buf: &mut Buffer) {
 /// they are always the real ones.
 fn draw_footer(state: &State, area: Rect, buf: &mut Buffer) {
     let t = &Theme::of(&state.cfg);
-    let line = match &state.flash {
+    let line = match (&state.link, &state.flash) {
         // Waiting for the server to open the store: say what it is doing.
-        _ if matches!(state.link, Link::Opening(_)) => {
-            let Link::Opening(opening) = &state.link else {
-                return;
-            };
-            Line::from(Span::styled(
-                format!(" {}", opening.describe(state.cfg.lang)),
-                t.dim(),
-            ))
-        }
-        Some(Flash::Ok(m)) => Line::from(Span::styled(format!(" {}", text::clean(m)), t.ok())),
-        Some(Flash::Error(m)) => {
+        (Link::Opening(opening), _) => Line::from(Span::styled(
+            format!(" {}", opening.describe(state.cfg.lang)),
+            t.dim(),
+        )),
+        (_, Some(Flash::Ok(m))) => Line::from(Span::styled(format!(" {}", text::clean(m)), t.ok())),
+        (_, Some(Flash::Error(m))) => {
             Line::from(Span::styled(format!(" ! {}", text::clean(m)), t.error()))
         }
-        Some(Flash::Info(m)) => Line::from(Span::raw(format!(" {}", text::clean(m)))),
-        None => {
+        (_, Some(Flash::Info(m))) => Line::from(Span::raw(format!(" {}", text::clean(m)))),
+        (_, None) => {
             // Keys our role may not use are not offered.
             let mut actions = footer_actions(state);
             actions.retain(|(_, a)| crate::app::view::refused_for_role(state, a).is_none());

@@ -7,7 +7,7 @@ mod common;
 mod server_common;
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
@@ -19,14 +19,20 @@ use triad::server::socket::my_uid;
 use triad::server::{BeforeOpen, ServeOptions};
 use triad::store::{OpenStep, SledStore};
 
-/// A server whose opening stops at "moving records 5 / 10" until the
-/// returned sender says go (or is dropped).
-fn held_server(store: &Path, config: Option<&str>) -> (triad::server::Running, Sender<()>) {
+/// A server (on `socket`, else the store's own) whose opening stops at
+/// "moving records 5 / 10" until the returned sender says go (or is
+/// dropped). A config, if given, is `roles.toml` beside the store.
+fn held_server(
+    store: &Path,
+    config: Option<&str>,
+    socket: Option<PathBuf>,
+) -> (triad::server::Running, Sender<()>) {
     drop(SledStore::open(store).unwrap());
     let (go, wait): (Sender<()>, Receiver<()>) = channel();
     let wait = Arc::new(Mutex::new(wait));
     let mut opts = ServeOptions::new(store);
     opts.patience = PATIENCE;
+    opts.socket = socket;
     opts.before_open = Some(BeforeOpen(Arc::new(move |progress| {
         progress.set(OpenStep::MovingRecords, 5, 10);
         let _ = wait.lock().unwrap().recv();
@@ -47,7 +53,7 @@ fn me() -> String {
 #[test]
 fn a_client_waiting_for_the_store_hears_what_opening_does_then_is_welcomed() {
     let tmp = tempfile::tempdir().unwrap();
-    let (server, go) = held_server(&tmp.path().join("store"), None);
+    let (server, go) = held_server(&tmp.path().join("store"), None, None);
     let mut s = raw(server.socket());
     hello(&mut s, VERSION);
     match read_frame::<Welcome>(&mut s, Some(DEADLINE), DEADLINE).expect("news") {
@@ -75,7 +81,7 @@ fn a_client_waiting_for_the_store_hears_what_opening_does_then_is_welcomed() {
 fn a_viewer_waiting_hears_the_step_but_not_how_many_records_there_are() {
     let tmp = tempfile::tempdir().unwrap();
     let config = format!("[users.\"{}\"]\nrole = \"viewer\"\n", me());
-    let (server, _go) = held_server(&tmp.path().join("store"), Some(&config));
+    let (server, _go) = held_server(&tmp.path().join("store"), Some(&config), None);
     let mut s = raw(server.socket());
     hello(&mut s, VERSION);
     for _ in 0..2 {
@@ -93,7 +99,7 @@ fn a_viewer_waiting_hears_the_step_but_not_how_many_records_there_are() {
 fn the_command_line_says_what_a_slow_opening_is_doing() {
     let tmp = tempfile::tempdir().unwrap();
     let store = tmp.path().join("store");
-    let (_server, go) = held_server(&store, None);
+    let (_server, go) = held_server(&store, None, None);
     // The client finds the server by the store's lock, as any triad does.
     let child = triad_cmd(&store, &["search", "x"])
         .stdout(std::process::Stdio::piped())
@@ -115,16 +121,9 @@ fn the_command_line_says_what_a_slow_opening_is_doing() {
 
 #[test]
 fn another_user_the_config_does_not_serve_is_refused_while_the_store_still_opens() {
-    let user = match second_user() {
-        Ok(u) => u,
-        Err(why) => {
-            println!("skipped: {why}");
-            return;
-        }
-    };
     let spare = tempfile::tempdir().unwrap();
-    let bin = match runnable_copy(Path::new(BIN), spare.path()) {
-        Ok(b) => b,
+    let (user, bin) = match other_user_with_triad(spare.path()) {
+        Ok(found) => found,
         Err(why) => {
             println!("skipped: {why}");
             return;
@@ -133,19 +132,12 @@ fn another_user_the_config_does_not_serve_is_refused_while_the_store_still_opens
     let tmp = tempfile::tempdir().unwrap();
     let dir = open_dir();
     let socket = dir.path().join("triad.sock");
-    drop(SledStore::open(&tmp.path().join("store")).unwrap());
-    let (go, wait) = channel::<()>();
-    let wait = Arc::new(Mutex::new(wait));
-    let mut opts = ServeOptions::new(&tmp.path().join("store"));
-    opts.patience = PATIENCE;
-    opts.socket = Some(socket.clone());
-    opts.before_open = Some(BeforeOpen(Arc::new(move |_| {
-        let _ = wait.lock().unwrap().recv();
-    })));
+    let (_server, go) = held_server(
+        &tmp.path().join("store"),
+        Some("[users.triad-someone-else]\nrole = \"viewer\"\n"),
+        Some(socket.clone()),
+    );
     let path = tmp.path().join("roles.toml");
-    std::fs::write(&path, "[users.triad-someone-else]\nrole = \"viewer\"\n").unwrap();
-    opts.roles = Some(Roles::load(&path, my_uid()).unwrap());
-    let _server = triad::server::start(opts).expect("starts");
     open_socket(&socket);
     // The store never opens while this runs: the refusal cannot wait for it.
     let out = triad_as(&bin, user, &socket, &["search", "x"]);

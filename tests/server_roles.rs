@@ -34,7 +34,8 @@ mod common;
 mod server_common;
 use server_common::{
     BIN, DEADLINE, Heards, PATIENCE, connect, lock_holders, open_dir, open_socket, open_when_free,
-    raw_welcomed, run, runnable_copy, save, saved, search, second_user, text, triad_as, wait_until,
+    other_user_with_triad, raw_welcomed, run, runnable_copy, save, saved, search, second_user,
+    text, triad_as, wait_until,
 };
 
 // ------------------------------------------------------------ the fixture
@@ -1193,16 +1194,9 @@ impl Drop for ServeGuard {
 
 #[test]
 fn another_os_user_is_refused_unless_the_config_lists_them_and_a_viewer_cannot_import() {
-    let user = match second_user() {
-        Ok(u) => u,
-        Err(why) => {
-            println!("skipped: {why}");
-            return;
-        }
-    };
     let spare = tempfile::tempdir().unwrap();
-    let bin = match runnable_copy(Path::new(BIN), spare.path()) {
-        Ok(b) => b,
+    let (user, bin) = match other_user_with_triad(spare.path()) {
+        Ok(found) => found,
         Err(why) => {
             println!("skipped: {why}");
             return;
@@ -1600,17 +1594,13 @@ fn heard_only_the_last(lines: &[String], saved: &[TrustNote], role: &str) -> Str
 
 #[test]
 fn a_user_the_config_lists_can_reach_the_socket() {
-    let user = match second_user() {
-        Ok(u) => u,
+    let spare = tempfile::tempdir().unwrap();
+    let (user, bin) = match other_user_with_triad(spare.path()) {
+        Ok(found) => found,
         Err(why) => {
             println!("skipped: {why}");
             return;
         }
-    };
-    let spare = tempfile::tempdir().unwrap();
-    let Ok(bin) = runnable_copy(Path::new(BIN), spare.path()) else {
-        println!("skipped: the binary cannot be run by nobody");
-        return;
     };
     let fx = Fixture::new();
     let dir = open_dir();

@@ -20,6 +20,32 @@ fn cp_a(from: &std::path::Path, to: &std::path::Path) {
     assert!(ok.success());
 }
 
+/// A lock as a build before lock homes wrote it: it names the socket
+/// and not the directory, so only the server's welcome tells which store
+/// the server serves.
+fn write_old_lock(store: &std::path::Path, socket: &std::path::Path) {
+    let mut lock = b"server\n".to_vec();
+    lock.extend_from_slice(socket.as_os_str().as_encoded_bytes());
+    lock.push(b'\n');
+    std::fs::write(store.join("triad.lock"), lock).unwrap();
+}
+
+/// An import file of one body named コピー, to tell which store a write
+/// reached.
+fn copy_marker_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let file = dir.join("one.json");
+    std::fs::write(
+        &file,
+        triad::exchange::to_json(vec![common::body(
+            1,
+            "コピー",
+            triad::model::Sector::Government,
+        )]),
+    )
+    .unwrap();
+    file
+}
+
 #[test]
 fn a_copied_store_gets_its_own_id_and_a_moved_one_keeps_its_own() {
     let tmp = tempfile::tempdir().unwrap();
@@ -80,16 +106,7 @@ fn a_copy_of_a_served_store_does_not_reach_the_originals_server() {
         text(&out.stderr)
     );
     // A write to the copy lands in the copy.
-    let file = tmp.path().join("one.json");
-    std::fs::write(
-        &file,
-        triad::exchange::to_json(vec![common::body(
-            1,
-            "コピー",
-            triad::model::Sector::Government,
-        )]),
-    )
-    .unwrap();
+    let file = copy_marker_file(tmp.path());
     let out = triad(&b, &["import", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = triad(&a, &["export"]);
@@ -119,24 +136,12 @@ fn a_client_that_reaches_another_stores_server_starts_its_own() {
     // A lock as a build before lock homes wrote it, naming a's socket:
     // only the server's welcome can tell it serves another store.
     let socket = triad::store::StoreLock::serving_socket(&a).unwrap();
-    let mut lock = b"server\n".to_vec();
-    lock.extend_from_slice(socket.as_os_str().as_encoded_bytes());
-    lock.push(b'\n');
-    std::fs::write(b.join("triad.lock"), lock).unwrap();
+    write_old_lock(&b, &socket);
     assert_eq!(
         triad::store::StoreLock::serving_socket(&b),
         Some(socket.clone())
     );
-    let file = tmp.path().join("one.json");
-    std::fs::write(
-        &file,
-        triad::exchange::to_json(vec![common::body(
-            1,
-            "コピー",
-            triad::model::Sector::Government,
-        )]),
-    )
-    .unwrap();
+    let file = copy_marker_file(tmp.path());
     let out = triad(&b, &["import", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     // The copy now has a server of its own, named by its lock.
@@ -173,10 +178,7 @@ fn a_client_refuses_another_stores_server_while_its_own_store_is_held() {
     // Whoever holds b's lock (here this test) is using b: the client may
     // neither start a server there nor talk to a's.
     let held = triad::store::StoreLock::take(&b).unwrap();
-    let mut lock = b"server\n".to_vec();
-    lock.extend_from_slice(socket.as_os_str().as_encoded_bytes());
-    lock.push(b'\n');
-    std::fs::write(b.join("triad.lock"), lock).unwrap();
+    write_old_lock(&b, &socket);
     let out = triad(&b, &["export"]);
     assert!(!out.status.success());
     let err = text(&out.stderr);

@@ -146,7 +146,7 @@ impl StoreLink {
         let _ = self
             .app
             .send(Action::Identity(client.user.clone(), client.role));
-        let _ = self.app.send(Action::Link(Link::Opened));
+        let _ = self.app.send(Action::Link(Link::Up));
         if !client.notices.is_empty() {
             let _ = self.app.send(Action::Notice(client.notices.join("; ")));
         }

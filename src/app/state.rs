@@ -461,9 +461,6 @@ pub enum Link {
     Reconnecting(String),
     /// The server is still opening (or upgrading) the store.
     Opening(crate::store::Opening),
-    /// Connected (again): up, and whatever was shown is reloaded if the
-    /// link had been lost.
-    Opened,
 }
 
 impl State {

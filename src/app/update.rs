@@ -49,12 +49,8 @@ pub fn update(state: &mut State, action: Action) -> Effects {
         Action::Link(link) => {
             use super::state::Link;
             // Back after a loss: what is shown may be stale.
-            let back = matches!(state.link, Link::Reconnecting(_))
-                && matches!(link, Link::Up | Link::Opened);
-            state.link = match link {
-                Link::Opened => Link::Up,
-                other => other,
-            };
+            let back = matches!(state.link, Link::Reconnecting(_)) && link == Link::Up;
+            state.link = link;
             if back { resync(state) } else { vec![] }
         }
         Action::Resync => resync(state),

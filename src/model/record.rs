@@ -120,7 +120,13 @@ impl Record {
                 *by(t) = user.to_string();
             }
         }
-        match (&mut *self, old) {
+        // Who entered an imported record stays whoever did (before the
+        // case's comparison below: a client need not send it back).
+        let was = old.entered().cloned();
+        if let Some(e) = self.entered_mut() {
+            *e = was;
+        }
+        match (self, old) {
             (Record::TrustNote(n), Record::TrustNote(o)) => {
                 n.author.clone_from(&o.author);
                 n.at = o.at;
@@ -145,7 +151,6 @@ impl Record {
                 // Saved unchanged, a case keeps its last change: "recently
                 // changed" lists must not fill with cases no one changed.
                 n.changed = o.changed;
-                n.entered.clone_from(&o.entered);
                 if n != o {
                     n.changed = now;
                 }
@@ -154,11 +159,6 @@ impl Record {
                 added(&mut n.trust, o.trust.len(), |t| &mut t.by, user);
             }
             _ => {}
-        }
-        // Who entered an imported record stays whoever did.
-        let was = old.entered().cloned();
-        if let Some(e) = self.entered_mut() {
-            *e = was;
         }
     }
 

@@ -1,6 +1,6 @@
-//! One connection: who it is (from the kernel), the handshake, then its
-//! requests one at a time. Its answers and the change feed reach the
-//! client through one writer thread, so a slow client only slows itself.
+//! One connection after its handshake (see `handshake`): its requests one
+//! at a time. Its answers and the change feed reach the client through one
+//! writer thread, so a slow client only slows itself.
 
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,11 +11,10 @@ use std::time::Duration;
 use super::frame::{InFlight, read_frame_within, write_frame};
 use super::hub::Outbox;
 use super::protocol::{
-    Ask, ErrorCode, Feed, Hello, Part, RECORDS_PER_FRAME, Request, ServerFrame, VERSION, Welcome,
-    WireError,
+    Ask, ErrorCode, Feed, Part, RECORDS_PER_FRAME, Request, ServerFrame, WireError,
 };
-use super::{Readiness, Shared, StopHandle, socket};
-use crate::model::{AccessRole, AuditAction, Id, Reader, Record, Rule, Summary, View};
+use super::{Readiness, Shared, StopHandle, handshake};
+use crate::model::{AuditAction, Id, Reader, Record, Rule, Summary, View};
 use crate::query::request::{Reply, StoreEffect};
 use crate::query::worker::run_store;
 use crate::store::{Change, Scope, Store};
@@ -56,7 +55,8 @@ pub(super) fn run(
     let close = |s: &UnixStream| {
         let _ = s.shutdown(std::net::Shutdown::Both);
     };
-    let Some((shared, reader, subscribe)) = welcome(&mut stream, readiness, bounds) else {
+    let Some((shared, reader, subscribe)) = handshake::welcome(&mut stream, readiness, bounds)
+    else {
         close(&stream);
         return;
     };
@@ -120,121 +120,6 @@ pub(super) fn run(
         let _ = w.join();
     }
     close(&stream);
-}
-
-/// The handshake: the peer's uid from the kernel (never what the client
-/// says), its role from the server's config, the protocol version, and a
-/// store that opened. Returns the shared state, the reader and whether the
-/// client subscribes to the feed; or `None`, having said why.
-fn welcome(
-    stream: &mut UnixStream,
-    readiness: &(Mutex<Readiness>, Condvar),
-    bounds: &Bounds,
-) -> Option<(Arc<Shared>, Reader, bool)> {
-    // The whole Hello is due by then, however slowly its bytes come.
-    let by = std::time::Instant::now() + bounds.hello;
-    let budget = Some(&*bounds.in_flight);
-    let hello = read_frame_within::<Hello>(stream, None, bounds.patience, Some(by), budget).ok()?;
-    let refuse = |stream: &mut UnixStream, reason: String| {
-        let _ = write_frame(stream, &Welcome::Refused { reason });
-        None
-    };
-    if hello.version != VERSION {
-        return refuse(
-            stream,
-            format!(
-                "this server speaks protocol {VERSION} and the client {}; use the same triad for both (stop the server with `triad serve --stop`)",
-                hello.version
-            ),
-        );
-    }
-    let uid = match socket::peer_uid(stream) {
-        Ok(uid) => uid,
-        Err(e) => return refuse(stream, format!("cannot tell who is connecting: {e}")),
-    };
-    let user = socket::user_name(uid);
-    let shared = wait_until_open(stream, readiness, uid, &user)?;
-    let reader = match shared.roles.reader_for(uid, &user) {
-        Ok(r) => r,
-        Err(why) => return refuse(stream, why),
-    };
-    let ok = Welcome::Ok {
-        version: VERSION,
-        user: user.clone(),
-        role: reader.role,
-        store: shared.store.path().display().to_string(),
-        store_id: shared.store.id().unwrap_or_default(),
-        store_home: crate::store::StoreLock::home(shared.store.path()).unwrap_or_default(),
-        notices: if reader.role == AccessRole::Coordinator && shared.opened.elapsed() < NOTICES_FOR
-        {
-            shared.notices.clone()
-        } else {
-            Vec::new()
-        },
-    };
-    write_frame(stream, &ok).ok()?;
-    Some((shared, reader, hello.subscribe))
-}
-
-/// How long after opening the store coordinators are told what opening
-/// said (an upgrade, where its backup is).
-const NOTICES_FOR: Duration = Duration::from_secs(600);
-
-/// How often a client waiting for the store to open hears how far it got.
-const OPENING_NEWS: Duration = Duration::from_secs(1);
-
-/// Waits for the store to open, telling the client every second what
-/// opening is doing. Whoever the config does not serve is refused at once
-/// rather than after the wait, and only a coordinator hears the counts
-/// (how many records a store holds is not everyone's to know).
-fn wait_until_open(
-    stream: &mut UnixStream,
-    readiness: &(Mutex<Readiness>, Condvar),
-    uid: u32,
-    user: &str,
-) -> Option<Arc<Shared>> {
-    let refuse = |stream: &mut UnixStream, reason: String| {
-        let _ = write_frame(stream, &Welcome::Refused { reason });
-        None
-    };
-    let (lock, cvar) = readiness;
-    let mut counts_shown: Option<bool> = None;
-    loop {
-        let news = {
-            let state = lock.lock().unwrap_or_else(|p| p.into_inner());
-            let (state, _) = cvar
-                .wait_timeout_while(state, OPENING_NEWS, |s| {
-                    matches!(s, Readiness::Opening { .. })
-                })
-                .unwrap_or_else(|p| p.into_inner());
-            match &*state {
-                Readiness::Ready(s) => return Some(s.clone()),
-                Readiness::Failed(why) => {
-                    let why = why.clone();
-                    drop(state);
-                    return refuse(stream, why);
-                }
-                Readiness::Opening { progress, roles } => {
-                    let shown = match counts_shown {
-                        Some(shown) => shown,
-                        None => match roles.reader_for(uid, user) {
-                            Ok(r) => *counts_shown.insert(r.role == AccessRole::Coordinator),
-                            Err(why) => {
-                                drop(state);
-                                return refuse(stream, why);
-                            }
-                        },
-                    };
-                    let mut now = progress.now();
-                    if !shown {
-                        (now.done, now.of) = (0, 0);
-                    }
-                    now
-                }
-            }
-        };
-        write_frame(stream, &Welcome::Wait { opening: news }).ok()?;
-    }
 }
 
 /// Writes answers and feed frames in order; tells a client that fell

@@ -79,3 +79,11 @@ pub fn triad_as(bin: &Path, (uid, gid): (u32, u32), socket: &Path, args: &[&str]
         .stdin(Stdio::null());
     run(cmd)
 }
+
+/// `nobody`, with a copy of triad they may run (kept in `spare`); or why
+/// a test that needs them skips.
+pub fn other_user_with_triad(spare: &Path) -> Result<((u32, u32), PathBuf), String> {
+    let user = second_user()?;
+    let bin = runnable_copy(Path::new(super::BIN), spare)?;
+    Ok((user, bin))
+}
